@@ -1,0 +1,52 @@
+import { assertProcessIsDeterministic, decideTransition, ORDER_PROCESS, Transition } from './order-process';
+import { paymentTermsProblem, priceOrder } from './order-pricing';
+
+describe('order process', () => {
+  it('moves a paid order to waiting for outbound', () => {
+    expect(decideTransition({ status: 'UNPAID', paymentMethod: 'CREDIT' }, 'PAYMENT_CONFIRMED')).toEqual({ allowed: true, from: 'UNPAID', to: 'WAITING_OUTBOUND' });
+  });
+
+  it.each(['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'] as const)('lets the buyer cancel from %s', (status) => {
+    expect(decideTransition({ status, paymentMethod: 'CREDIT' }, 'CANCEL')).toMatchObject({ allowed: true, to: 'CANCELLED' });
+  });
+
+  it.each(['SHIPPED', 'DELIVERED', 'COMPLETED'] as const)('refuses cancel after shipment (%s) and points to after-sales', (status) => {
+    const decision = decideTransition({ status, paymentMethod: 'CREDIT' }, 'CANCEL');
+    expect(decision).toMatchObject({ allowed: false, veto: { code: 'ORDER_ALREADY_SHIPPED' } });
+    expect(decision.allowed === false && decision.veto.reason).toMatch(/after-sales/);
+  });
+
+  it('refuses moves the table does not list', () => {
+    expect(decideTransition({ status: 'CANCELLED', paymentMethod: 'CREDIT' }, 'PAYMENT_CONFIRMED')).toMatchObject({ allowed: false, veto: { code: 'INVALID_ORDER_TRANSITION' } });
+    expect(decideTransition({ status: 'CANCELLED', paymentMethod: 'CREDIT' }, 'CANCEL')).toMatchObject({ allowed: false });
+  });
+
+  it('lets a guard veto: group-buy before the group forms', () => {
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', groupBuy: { formed: false } }, 'CANCEL')).toMatchObject({ allowed: false, veto: { code: 'GROUP_BUY_NOT_FORMED' } });
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', groupBuy: { formed: true } }, 'CANCEL')).toMatchObject({ allowed: true });
+  });
+
+  it('is deterministic, and the check catches a duplicate', () => {
+    expect(() => assertProcessIsDeterministic()).not.toThrow();
+    const broken: Transition[] = [...ORDER_PROCESS, { trigger: 'SHIP', from: ['WAITING_OUTBOUND'], to: 'COMPLETED' }];
+    expect(() => assertProcessIsDeterministic(broken)).toThrow(/SHIP from WAITING_OUTBOUND/);
+  });
+});
+
+describe('order pricing and terms', () => {
+  it('prices lines and freight in fen', () => {
+    const price = priceOrder([{ skuId: 'a', title: 'A', unitPrice: 1999, quantity: 3 }, { skuId: 'b', title: 'B', unitPrice: 1, quantity: 1 }], 800);
+    expect(price.lines.map((l) => l.lineTotal)).toEqual([5997, 1]);
+    expect(price.goodsTotal).toBe(5998);
+    expect(price.payable).toBe(6798);
+  });
+
+  it('checks credit terms', () => {
+    expect(paymentTermsProblem('CREDIT', undefined)).toMatch(/needs credit terms/);
+    expect(paymentTermsProblem('CREDIT', { plan: 'INSTALLMENT', periods: 5 })).toMatch(/3, 6, 12 or 24/);
+    expect(paymentTermsProblem('CREDIT', { plan: 'DEFERRED', periods: 3 })).toMatch(/no periods/);
+    expect(paymentTermsProblem('ONLINE', { plan: 'DEFERRED' })).toMatch(/only allowed/);
+    expect(paymentTermsProblem('CREDIT', { plan: 'INSTALLMENT', periods: 6 })).toBeUndefined();
+    expect(paymentTermsProblem('COD')).toBeUndefined();
+  });
+});

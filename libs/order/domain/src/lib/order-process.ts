@@ -1,0 +1,83 @@
+import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
+
+/** What moves an order; each transition of the table names the trigger it answers. */
+export type OrderTrigger = 'PAYMENT_CONFIRMED' | 'CANCEL' | 'PAUSE' | 'RESUME' | 'SHIP' | 'DELIVER' | 'COMPLETE';
+
+/** The facts a guard may look at; pure data, no repositories. */
+export interface OrderFacts {
+  status: OrderStatus;
+  paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
+  groupBuy?: { formed: boolean };
+}
+
+export interface Veto {
+  code: string;
+  reason: string;
+}
+
+/** A guard returns a veto to stop the move, or nothing to allow it. */
+export type Guard = (order: OrderFacts) => Veto | undefined;
+
+export interface Transition {
+  trigger: OrderTrigger;
+  from: readonly OrderStatus[];
+  to: OrderStatus;
+  guards?: readonly Guard[];
+}
+
+// domain.md §1.3: group-buy orders cannot be cancelled between joining and the group
+// forming (Decision: refused on every channel).
+const groupNotFormingYet: Guard = (order) =>
+  order.groupBuy && !order.groupBuy.formed
+    ? { code: 'GROUP_BUY_NOT_FORMED', reason: 'a group-buy order cannot be cancelled until the group has formed' }
+    : undefined;
+
+/**
+ * The order process (domain.md §1.2) as data: every allowed move, and the guards that can
+ * veto it. Anything not listed is refused.
+ */
+export const ORDER_PROCESS: readonly Transition[] = [
+  { trigger: 'PAYMENT_CONFIRMED', from: ['UNPAID'], to: 'WAITING_OUTBOUND' },
+  { trigger: 'CANCEL', from: PRE_SHIPMENT_STATUSES, to: 'CANCELLED', guards: [groupNotFormingYet] },
+  { trigger: 'PAUSE', from: ['WAITING_OUTBOUND'], to: 'PAUSED' },
+  { trigger: 'RESUME', from: ['PAUSED'], to: 'WAITING_OUTBOUND' },
+  { trigger: 'SHIP', from: ['WAITING_OUTBOUND'], to: 'SHIPPED' },
+  { trigger: 'DELIVER', from: ['SHIPPED'], to: 'DELIVERED' },
+  { trigger: 'COMPLETE', from: ['SHIPPED', 'DELIVERED'], to: 'COMPLETED' },
+];
+
+export type TransitionDecision = { allowed: true; from: OrderStatus; to: OrderStatus } | { allowed: false; veto: Veto };
+
+const SHIPPED_OR_LATER: readonly OrderStatus[] = ['SHIPPED', 'DELIVERED', 'COMPLETED'];
+
+/** Decides whether `trigger` may move the order now, and where to. */
+export function decideTransition(order: OrderFacts, trigger: OrderTrigger, process: readonly Transition[] = ORDER_PROCESS): TransitionDecision {
+  const transition = process.find((candidate) => candidate.trigger === trigger && candidate.from.includes(order.status));
+  if (!transition) {
+    if (trigger === 'CANCEL' && SHIPPED_OR_LATER.includes(order.status)) {
+      // The most asked question of the sources ("the cancel button is gone"): say where to go.
+      return {
+        allowed: false,
+        veto: { code: 'ORDER_ALREADY_SHIPPED', reason: 'the order has shipped and can no longer be cancelled; apply for a return and refund through after-sales (POST /api/v1/after-sales)' },
+      };
+    }
+    return { allowed: false, veto: { code: 'INVALID_ORDER_TRANSITION', reason: `an order in status ${order.status} cannot ${trigger.toLowerCase().replace(/_/g, ' ')}` } };
+  }
+  for (const guard of transition.guards ?? []) {
+    const veto = guard(order);
+    if (veto) return { allowed: false, veto };
+  }
+  return { allowed: true, from: order.status, to: transition.to };
+}
+
+/** Start-up check of the table: no trigger may lead two ways out of one state. */
+export function assertProcessIsDeterministic(process: readonly Transition[] = ORDER_PROCESS): void {
+  const seen = new Set<string>();
+  for (const transition of process) {
+    for (const from of transition.from) {
+      const key = `${from}:${transition.trigger}`;
+      if (seen.has(key)) throw new Error(`order process: ${transition.trigger} from ${from} is declared twice`);
+      seen.add(key);
+    }
+  }
+}

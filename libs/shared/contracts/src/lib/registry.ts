@@ -1,0 +1,88 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { EventEnvelope, envelopeProblems } from './envelope';
+import { TopicName } from './topics';
+
+type PayloadClass<P> = new () => P;
+
+/** One event type: declared once, here, with its topic, payload class and routing key. */
+export interface EventDefinition<P extends object = object> {
+  type: string;
+  version: number;
+  topic: TopicName;
+  payload: PayloadClass<P>;
+  /** What the event means, for people reading the registry. */
+  description: string;
+  /** Kafka key: keeps every event of one order (or credit account) in one partition. */
+  keyOf(payload: P): string;
+}
+
+export function defineEvent<P extends object>(definition: EventDefinition<P>): EventDefinition<P> {
+  return definition;
+}
+
+export type PayloadOf<D> = D extends EventDefinition<infer P> ? P : never;
+
+/** Thrown when an event cannot be decoded or fails its schema; never worth retrying. */
+export class EventContractError extends Error {
+  constructor(message: string, readonly problems: string[] = []) {
+    super(problems.length ? `${message}: ${problems.join('; ')}` : message);
+  }
+}
+
+function flattenErrors(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
+    return [...own, ...flattenErrors(error.children ?? [], path)];
+  });
+}
+
+export class EventRegistry {
+  private readonly byType = new Map<string, EventDefinition>();
+
+  constructor(definitions: readonly EventDefinition<any>[]) {
+    for (const definition of definitions) {
+      if (this.byType.has(definition.type)) throw new Error(`event type ${definition.type} declared twice`);
+      this.byType.set(definition.type, definition);
+    }
+  }
+
+  definitions(): EventDefinition[] {
+    return [...this.byType.values()];
+  }
+
+  get(type: string): EventDefinition {
+    const definition = this.byType.get(type);
+    if (!definition) throw new EventContractError(`unknown event type "${type}"`);
+    return definition;
+  }
+
+  /** Validates a payload against its class; returns the class instance. */
+  validatePayload<P extends object>(definition: EventDefinition<P>, payload: unknown): P {
+    if (typeof payload !== 'object' || payload === null) throw new EventContractError(`${definition.type} payload must be an object`);
+    const instance = plainToInstance(definition.payload, payload) as P;
+    const problems = flattenErrors(validateSync(instance as object, { forbidUnknownValues: true }));
+    if (problems.length) throw new EventContractError(`invalid ${definition.type} payload`, problems);
+    return instance;
+  }
+
+  /** Parses raw bytes from the wire into a validated envelope (payload as its class). */
+  decode(raw: Buffer | string | null): EventEnvelope {
+    if (raw === null) throw new EventContractError('empty message');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    } catch (error) {
+      throw new EventContractError(`message is not JSON (${(error as Error).message})`);
+    }
+    const problems = envelopeProblems(parsed);
+    if (problems.length) throw new EventContractError('invalid envelope', problems);
+    const envelope = parsed as EventEnvelope;
+    const definition = this.get(envelope.type);
+    if (envelope.version !== definition.version) {
+      throw new EventContractError(`unsupported ${envelope.type} version ${envelope.version} (expected ${definition.version})`);
+    }
+    return { ...envelope, payload: this.validatePayload(definition, envelope.payload) };
+  }
+}

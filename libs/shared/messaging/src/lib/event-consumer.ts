@@ -1,0 +1,193 @@
+import { deadLetterTopicOf, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
+import { runWithEventContext } from './event-context';
+import { MessagingLogger, silentLogger } from './logger';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, RetryPolicy, shouldRetry } from './retry-policy';
+import { DeliveryContext, IncomingMessage, MessageTransport, Subscription } from './transport';
+import { TransactionScope, UnitOfWork } from './unit-of-work';
+
+export type EventHandler<P> = (event: EventEnvelope<P>, scope: TransactionScope) => Promise<void>;
+
+export interface EventHandlerBinding {
+  definition: EventDefinition;
+  handle: EventHandler<any>;
+}
+
+/** Declares which handler applies an event type inside a consumer group. */
+export function onEvent<P extends object>(definition: EventDefinition<P>, handle: EventHandler<P>): EventHandlerBinding {
+  return { definition: definition as unknown as EventDefinition, handle };
+}
+
+export interface EventConsumerOptions {
+  groupId: string;
+  transport: MessageTransport;
+  registry: EventRegistry;
+  unitOfWork: UnitOfWork;
+  handlers: EventHandlerBinding[];
+  retryPolicy?: RetryPolicy;
+  logger?: MessagingLogger;
+}
+
+/** Header names written on a dead-lettered message, next to the original headers. */
+export const DLQ_HEADERS = {
+  error: 'x-dlq-error',
+  originalTopic: 'x-dlq-original-topic',
+  originalPartition: 'x-dlq-original-partition',
+  originalOffset: 'x-dlq-original-offset',
+  consumerGroup: 'x-dlq-consumer-group',
+  attempts: 'x-dlq-attempts',
+  failedAt: 'x-dlq-failed-at',
+} as const;
+
+/**
+ * PostgreSQL unreachable or restarting is not the event's fault: such failures are retried
+ * without limit (the partition waits) instead of sending a good event to the DLQ.
+ */
+export function isInfrastructureError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code ?? (error as { driverError?: { code?: string } })?.driverError?.code;
+  if (typeof code === 'string' && (/^08/.test(code) || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET')) return true;
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(String((error as Error)?.message ?? ''));
+}
+
+async function sleepWithHeartbeat(ms: number, context: DeliveryContext): Promise<void> {
+  let left = ms;
+  while (left > 0) {
+    const step = Math.min(left, 1_000);
+    await new Promise((resolve) => setTimeout(resolve, step));
+    left -= step;
+    await context.heartbeat().catch(() => undefined);
+  }
+}
+
+/**
+ * Consumes events through the inbox: each event is applied in one transaction together
+ * with the row that records its id, so a redelivered event changes nothing; the bus
+ * position advances only after that commit. A failing event is retried with back-off a
+ * bounded number of times, then goes to `<topic>.dlq` with the error and its original
+ * coordinates in headers, and the partition moves on.
+ */
+export class EventConsumer {
+  private readonly handlers = new Map<string, EventHandlerBinding>();
+  private readonly retryPolicy: RetryPolicy;
+  private readonly logger: MessagingLogger;
+  private subscription?: Subscription;
+  private stats = { applied: 0, duplicates: 0, deadLettered: 0 };
+
+  constructor(private readonly options: EventConsumerOptions) {
+    for (const binding of options.handlers) {
+      if (this.handlers.has(binding.definition.type)) throw new Error(`two handlers for ${binding.definition.type} in ${options.groupId}`);
+      this.handlers.set(binding.definition.type, binding);
+    }
+    this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get counters(): Readonly<{ applied: number; duplicates: number; deadLettered: number }> {
+    return this.stats;
+  }
+
+  topics(): string[] {
+    return [...new Set([...this.handlers.values()].map((binding) => binding.definition.topic))];
+  }
+
+  async start(): Promise<void> {
+    if (this.handlers.size === 0 || this.subscription) return;
+    this.subscription = await this.options.transport.subscribe({
+      groupId: this.options.groupId,
+      topics: this.topics(),
+      handle: (message, context) => this.deliver(message, context),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  /** Handles one message to the end: applied, skipped, or dead-lettered. */
+  async deliver(message: IncomingMessage, context: DeliveryContext): Promise<void> {
+    let attempts = 0;
+    for (;;) {
+      attempts += 1;
+      try {
+        await this.applyOnce(message);
+        return;
+      } catch (error) {
+        if (isInfrastructureError(error)) {
+          attempts -= 1;
+          this.logger.warn('consumer: database unavailable, retrying', { group: this.options.groupId, error: String(error) });
+          await sleepWithHeartbeat(this.retryPolicy.maxDelayMs, context);
+          continue;
+        }
+        if (!shouldRetry(attempts, this.retryPolicy)) {
+          await this.deadLetter(message, error, attempts);
+          return;
+        }
+        const delay = retryDelayMs(attempts + 1, this.retryPolicy);
+        this.logger.warn('consumer: event failed, retrying', {
+          group: this.options.groupId,
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          attempt: attempts,
+          retryInMs: delay,
+          error: String((error as Error)?.message ?? error),
+        });
+        await sleepWithHeartbeat(delay, context);
+      }
+    }
+  }
+
+  private async applyOnce(message: IncomingMessage): Promise<void> {
+    const event = this.options.registry.decode(message.value);
+    const binding = this.handlers.get(event.type);
+    // A topic carries many event types; this group applies only those it has handlers for.
+    if (!binding) return;
+    await runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () =>
+      this.options.unitOfWork.run(async (scope) => {
+        const recorded = await scope.manager.query(
+          `INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+          [this.options.groupId, event.eventId, event.type, message.topic, message.partition, message.offset],
+        );
+        if (recorded.length === 0) {
+          this.stats.duplicates += 1;
+          return;
+        }
+        await binding.handle(event, scope);
+        this.stats.applied += 1;
+      }),
+    );
+  }
+
+  private async deadLetter(message: IncomingMessage, error: unknown, attempts: number): Promise<void> {
+    const reason = String((error as Error)?.message ?? error).slice(0, 2_000);
+    this.logger.error('consumer: event sent to the dead-letter topic', {
+      group: this.options.groupId,
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      attempts,
+      error: reason,
+    });
+    // If this publish fails the error propagates: the bus redelivers the message, so a
+    // poison event is never dropped without reaching the DLQ.
+    await this.options.transport.publish([
+      {
+        topic: deadLetterTopicOf(message.topic),
+        key: message.key ?? '',
+        value: message.value ?? Buffer.alloc(0),
+        headers: {
+          ...message.headers,
+          [DLQ_HEADERS.error]: reason,
+          [DLQ_HEADERS.originalTopic]: message.topic,
+          [DLQ_HEADERS.originalPartition]: String(message.partition),
+          [DLQ_HEADERS.originalOffset]: message.offset,
+          [DLQ_HEADERS.consumerGroup]: this.options.groupId,
+          [DLQ_HEADERS.attempts]: String(attempts),
+          [DLQ_HEADERS.failedAt]: new Date().toISOString(),
+        },
+      },
+    ]);
+    this.stats.deadLettered += 1;
+  }
+}

@@ -1,0 +1,192 @@
+import { Admin, CompressionTypes, Consumer, IHeaders, Kafka, logLevel, Producer } from 'kafkajs';
+import { deadLetterTopicOf } from '@orderline/shared/contracts';
+import { MessagingLogger, silentLogger } from './logger';
+import { IncomingMessage, MessageTransport, OutgoingMessage, SubscribeOptions, Subscription } from './transport';
+
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId: string;
+  /** Prepended to every topic name, so test runs and tenants can share one broker. */
+  topicPrefix?: string;
+  partitions?: number;
+  /** Concurrent partitions per consumer (each partition is still handled in order). */
+  partitionsConsumedConcurrently?: number;
+  logger?: MessagingLogger;
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    result[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  return result;
+}
+
+export class KafkaTransport implements MessageTransport {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly prefix: string;
+  private readonly logger: MessagingLogger;
+  private producer?: Producer;
+  private producerConnecting?: Promise<Producer>;
+  private admin?: Admin;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    this.prefix = options.topicPrefix ?? '';
+    this.logger = options.logger ?? silentLogger;
+    const logger = this.logger;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 3_000,
+      requestTimeout: 30_000,
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 12 },
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ level, log }) => {
+        const { message, ...extra } = log;
+        // KafkaJS is chatty at WARN during a broker outage; keep it as structured warnings.
+        if (level <= logLevel.ERROR) logger.error(`kafkajs: ${message}`, extra);
+        else logger.warn(`kafkajs: ${message}`, extra);
+      },
+    });
+  }
+
+  private physical(topic: string): string {
+    return this.prefix + topic;
+  }
+
+  private logical(topic: string): string {
+    return this.prefix && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
+  }
+
+  private async adminClient(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    const admin = await this.adminClient();
+    const wanted = [...new Set(topics.flatMap((topic) => [topic, deadLetterTopicOf(topic)]))].map((t) => this.physical(t));
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: 1 })),
+      });
+    } catch (error) {
+      // Another service may have created the same topics a moment earlier.
+      if (!/already exists/i.test(String((error as Error).message))) throw error;
+    }
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    if (!this.producerConnecting) {
+      // Idempotent producer: the broker drops duplicates of a retried send, and with one
+      // request in flight a partition never sees messages reordered by a retry.
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      this.producerConnecting = producer
+        .connect()
+        .then(() => {
+          this.producer = producer;
+          return producer;
+        })
+        .finally(() => {
+          this.producerConnecting = undefined;
+        });
+    }
+    return this.producerConnecting;
+  }
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.connectedProducer();
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const message of messages) {
+      const list = byTopic.get(message.topic) ?? [];
+      list.push(message);
+      byTopic.set(message.topic, list);
+    }
+    await producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic: this.physical(topic),
+        messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: this.prefix + options.groupId,
+      sessionTimeout: 30_000,
+      rebalanceTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 20 },
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics.map((t) => this.physical(t)), fromBeginning: options.fromBeginning ?? true });
+    this.consumers.add(consumer);
+    await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      // Offsets are resolved by hand, one message at a time, after the handler's database
+      // transaction committed; KafkaJS then commits only resolved offsets.
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) break;
+          const incoming: IncomingMessage = {
+            topic: this.logical(batch.topic),
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key ? message.key.toString() : null,
+            value: message.value,
+            headers: headersToStrings(message.headers),
+          };
+          await options.handle(incoming, { heartbeat });
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+        await commitOffsetsIfNecessary();
+      },
+    });
+    return {
+      stop: async () => {
+        // disconnect() waits for the batch in hand, then commits the resolved offsets.
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      const admin = await this.adminClient();
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref());
+      await Promise.race([admin.describeCluster(), timeout]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+    this.producer = undefined;
+    this.admin = undefined;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What the services need from an event bus. Two implementations: Kafka (KafkaJS) and the
+ * in-process bus of embedded mode. Both give: topics split into partitions, a message's
+ * key choosing its partition (so one key's messages stay in order), consumer groups with
+ * committed positions, and at-least-once delivery (a handler that throws gets the message
+ * again). Retries, the inbox and the dead-letter topic sit above this, in EventConsumer,
+ * so they behave the same on both.
+ */
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+export interface DeliveryContext {
+  /** Keeps group membership alive while a long batch or a retry back-off runs. */
+  heartbeat(): Promise<void>;
+}
+
+export type MessageHandler = (message: IncomingMessage, context: DeliveryContext) => Promise<void>;
+
+export interface SubscribeOptions {
+  groupId: string;
+  topics: string[];
+  /** Called once per message, in partition order; the position advances when it resolves. */
+  handle: MessageHandler;
+  /** Read each topic from its start when the group has no committed position yet (default true). */
+  fromBeginning?: boolean;
+}
+
+export interface Subscription {
+  /** Stops fetching, lets the message in hand finish, commits what was processed. */
+  stop(): Promise<void>;
+}
+
+export interface MessageTransport {
+  readonly kind: 'kafka' | 'in-process';
+  /** Creates the topics and their `.dlq` twins if missing (never relies on auto-creation). */
+  ensureTopics(topics: readonly string[]): Promise<void>;
+  /** Resolves once every message is durably accepted (Kafka: acks=all). */
+  publish(messages: readonly OutgoingMessage[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** True when the bus can take and deliver messages now. */
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Partition of a key: the same key always lands in the same partition. */
+export function partitionOfKey(key: string | null, partitions: number): number {
+  if (!key) return 0;
+  // FNV-1a: cheap, stable across processes and versions.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % partitions;
+}

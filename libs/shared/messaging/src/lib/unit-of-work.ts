@@ -1,0 +1,79 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { buildEnvelope, EventDefinition, EventRegistry } from '@orderline/shared/contracts';
+import { currentEventContext } from './event-context';
+
+export interface PublishOptions {
+  /** Defaults to the routing key (order id or credit account id). */
+  aggregateId?: string;
+}
+
+/**
+ * One database transaction of a use case. State changes go through `manager`; events go
+ * through `publish`, which writes them to the outbox in the same transaction, so an event
+ * exists if and only if the state change committed.
+ */
+export class TransactionScope {
+  private published = 0;
+
+  constructor(
+    readonly manager: EntityManager,
+    private readonly registry: EventRegistry,
+    private readonly producer: string,
+    private readonly now: () => Date,
+  ) {}
+
+  get publishedCount(): number {
+    return this.published;
+  }
+
+  async publish<P extends object>(definition: EventDefinition<P>, payload: P, options: PublishOptions = {}): Promise<string> {
+    // Validated on the way out as well as on the way in: a producer bug fails its own
+    // transaction instead of poisoning every consumer.
+    this.registry.validatePayload(definition, payload);
+    const key = definition.keyOf(payload);
+    const context = currentEventContext();
+    const envelope = buildEnvelope({
+      type: definition.type,
+      version: definition.version,
+      producer: this.producer,
+      aggregateId: options.aggregateId ?? key,
+      payload: { ...payload },
+      occurredAt: this.now(),
+      correlationId: context?.correlationId,
+      causationId: context?.causationId ?? null,
+    });
+    await this.manager.query(
+      `INSERT INTO outbox_event (event_id, event_type, topic, message_key, envelope) VALUES ($1, $2, $3, $4, $5)`,
+      [envelope.eventId, envelope.type, definition.topic, key, JSON.stringify(envelope)],
+    );
+    this.published += 1;
+    return envelope.eventId;
+  }
+}
+
+export interface UnitOfWorkOptions {
+  dataSource: DataSource;
+  registry: EventRegistry;
+  producer: string;
+  now?: () => Date;
+  /** Called after a commit that wrote outbox rows: wakes the relay (no polling lag). */
+  onEventsCommitted?: () => void;
+}
+
+export class UnitOfWork {
+  constructor(private readonly options: UnitOfWorkOptions) {}
+
+  get dataSource(): DataSource {
+    return this.options.dataSource;
+  }
+
+  async run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
+    let scope!: TransactionScope;
+    const result = await this.options.dataSource.transaction(async (manager) => {
+      scope = new TransactionScope(manager, this.options.registry, this.options.producer, this.options.now ?? (() => new Date()));
+      return work(scope);
+    });
+    if (scope.publishedCount > 0) this.options.onEventsCommitted?.();
+    return result;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The platform clock: every time-based rule reads it, never `new Date()` directly, so the
+ * test clock (TEST_CLOCK=1) can move time for the whole service.
+ */
+export interface Clock {
+  now(): Date;
+}
+
+export class SystemClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  /** Test clock only: moves this process's time forward. */
+  advanceBy(ms: number): void {
+    if (ms < 0) throw new Error('the platform clock never goes back');
+    this.offsetMs += ms;
+  }
+}

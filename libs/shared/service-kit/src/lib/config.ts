@@ -1,0 +1,46 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+export class ConfigError extends Error {}
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/**
+ * Environment every service reads at start. A missing or bad variable stops the process
+ * with a message naming it (README lists them all).
+ */
+export class BaseServiceConfig {
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT: number;
+  /** postgres://user:password@host:5432/<this service's database> */
+  @Matches(/^postgres(ql)?:\/\/.+\/[a-z_][a-z0-9_]*$/, { message: 'DATABASE_URL must be postgres://user@host:port/database' })
+  DATABASE_URL: string;
+  /** Comma-separated host:port list. */
+  @Matches(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  KAFKA_BROKERS: string;
+  @IsOptional() @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, dot, dash, underscore' })
+  KAFKA_TOPIC_PREFIX = '';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(48) KAFKA_TOPIC_PARTITIONS = 3;
+  @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CONSUMER_MAX_ATTEMPTS = 5;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CONSUMER_RETRY_BASE_MS = 200;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_INTERVAL_MS = 1_000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
+  /** Shared secret the gateway sends to services; required in production. */
+  @IsOptional() @IsString() INTERNAL_API_TOKEN?: string;
+}
+
+export function loadConfig<T extends object>(configClass: new () => T, env: Record<string, string | undefined>): T {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const config = plainToInstance(configClass, defined, { exposeDefaultValues: true });
+  const errors = validateSync(config as object, { whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => {
+      const value = (defined as Record<string, unknown>)[error.property];
+      const why = Object.values(error.constraints ?? {}).join('; ');
+      return value === undefined ? `${error.property} is missing (${why})` : `${error.property} is invalid: ${why}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  - ${lines.join('\n  - ')}`);
+  }
+  return config;
+}

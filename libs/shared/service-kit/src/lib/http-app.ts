@@ -1,0 +1,85 @@
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomUUID } from 'node:crypto';
+import express, { NextFunction, Request, Response } from 'express';
+import { runWithEventContext } from '@orderline/shared/messaging';
+import { BaseServiceConfig, ConfigError, loadConfig } from './config';
+import { JsonLogger } from './json-logger';
+import { createValidationPipe, problem, problemErrorMiddleware, ProblemFilter, sendProblem } from './problem';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
+
+export interface HttpAppOptions {
+  logger: JsonLogger;
+  globalPrefix?: string;
+  /** Exclude from the global prefix (e.g. `health`). */
+  prefixExclude?: string[];
+  bodyLimit?: string;
+  /** When set, every request except /health must carry it in x-internal-token. */
+  internalToken?: string;
+}
+
+/** Correlation id from the caller or a new one; stored for logs and for the outbox. */
+function correlationMiddleware(request: Request, response: Response, next: NextFunction): void {
+  const given = request.header(CORRELATION_HEADER);
+  const correlationId = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  response.setHeader(CORRELATION_HEADER, correlationId);
+  runWithEventContext({ correlationId, causationId: null }, () => next());
+}
+
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: options.logger, bodyParser: false, abortOnError: false });
+  app.disable('x-powered-by');
+  app.use(correlationMiddleware);
+  if (options.internalToken) {
+    const token = options.internalToken;
+    app.use((request: Request, response: Response, next: NextFunction) => {
+      if (request.path.startsWith('/health') || request.header(INTERNAL_TOKEN_HEADER) === token) return next();
+      sendProblem(response, problem(401, 'UNAUTHENTICATED', 'internal endpoint: missing or wrong service token'));
+    });
+  }
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true }));
+  app.use(problemErrorMiddleware(options.logger));
+  if (options.globalPrefix) app.setGlobalPrefix(options.globalPrefix, { exclude: options.prefixExclude ?? [] });
+  app.useGlobalFilters(new ProblemFilter(options.logger));
+  app.useGlobalPipes(createValidationPipe());
+  return app;
+}
+
+export interface RunServiceOptions<C extends BaseServiceConfig> {
+  serviceName: string;
+  configClass: new () => C;
+  module: (config: C, logger: JsonLogger) => Type<unknown> | DynamicModule;
+  globalPrefix?: string;
+  configure?: (app: INestApplication, config: C) => void | Promise<void>;
+}
+
+/** main.ts of every standalone service: validate config, build, listen, stop on SIGTERM. */
+export async function runService<C extends BaseServiceConfig>(options: RunServiceOptions<C>): Promise<INestApplication | undefined> {
+  const bootLogger = new JsonLogger(options.serviceName);
+  let config: C;
+  try {
+    config = loadConfig(options.configClass, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      bootLogger.emit('error', error.message, 'config');
+      process.exitCode = 1;
+      return undefined;
+    }
+    throw error;
+  }
+  const logger = new JsonLogger(options.serviceName, config.LOG_LEVEL);
+  try {
+    const app = await createHttpApp(options.module(config, logger), { logger, globalPrefix: options.globalPrefix, prefixExclude: ['health', 'health/live'], internalToken: config.INTERNAL_API_TOKEN });
+    app.enableShutdownHooks();
+    await options.configure?.(app, config);
+    await app.listen(config.PORT, '0.0.0.0');
+    logger.emit('info', `listening on port ${config.PORT}`, 'runtime');
+    return app;
+  } catch (error) {
+    logger.emit('error', 'start-up failed', 'runtime', { error: String((error as Error)?.stack ?? error) });
+    process.exit(1);
+  }
+}

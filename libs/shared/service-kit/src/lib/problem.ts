@@ -1,0 +1,157 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { JsonLogger } from './json-logger';
+
+/** RFC 9457 problem details with our stable machine `code` (architecture.md "REST"). */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: Array<{ field: string; message: string }>;
+  [extension: string]: unknown;
+}
+
+/**
+ * A refusal the caller can act on: a broken business rule, a missing resource, a conflict.
+ * Thrown by use cases; rendered as problem+json with its code, never as a 500.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    readonly detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super('NOT_FOUND', 404, `${what} was not found`);
+  }
+}
+
+/** A complete problem received from another service, passed on unchanged. */
+export class ForwardedProblem extends Error {
+  constructor(readonly problem: ProblemDetails) {
+    super(problem.detail);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+export function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): ProblemDetails {
+  return {
+    type: `https://orderline.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...extensions,
+  };
+}
+
+function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; message: string }> {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+export class ValidationProblem extends DomainError {
+  constructor(readonly errors: Array<{ field: string; message: string }>) {
+    super('VALIDATION_FAILED', 400, `${errors.length} field(s) failed validation`, { errors });
+  }
+}
+
+/** class-validator on every body and query; unknown fields are refused, not ignored. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => new ValidationProblem(flatten(errors)),
+  });
+}
+
+export function toProblem(error: unknown): ProblemDetails {
+  if (error instanceof ForwardedProblem) return error.problem;
+  if (error instanceof DomainError) return problem(error.status, error.code, error.detail, error.extensions);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
+    return problem(status, DEFAULT_CODES[status] ?? 'HTTP_ERROR', Array.isArray(message) ? message.join('; ') : String(message));
+  }
+  // body-parser's own errors carry a `type` and a `status`.
+  const bodyError = error as { type?: string; status?: number };
+  if (bodyError?.type === 'entity.parse.failed') return problem(400, 'MALFORMED_JSON', 'the request body is not valid JSON');
+  if (bodyError?.type === 'entity.too.large') return problem(413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than the limit');
+  if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+  if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+    return problem(bodyError.status, DEFAULT_CODES[bodyError.status] ?? 'BAD_REQUEST', String((error as Error).message));
+  }
+  return problem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; it has been logged');
+}
+
+export function sendProblem(response: Response, body: ProblemDetails): void {
+  response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: JsonLogger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = toProblem(error);
+    if (body.status >= 500) {
+      this.logger.emit('error', 'request failed', 'http', { error: String((error as Error)?.stack ?? error), code: body.code });
+    }
+    sendProblem(response, body);
+  }
+}
+
+/** Express error middleware for errors raised before Nest routes the request (body parsing). */
+export function problemErrorMiddleware(logger: JsonLogger) {
+  return (error: unknown, _request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) return next(error);
+    const body = toProblem(error);
+    if (body.status >= 500) logger.emit('error', 'request failed', 'http', { error: String(error) });
+    sendProblem(response, body);
+  };
+}
+
+export const HTTP = HttpStatus;

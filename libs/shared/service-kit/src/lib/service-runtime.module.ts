@@ -1,0 +1,141 @@
+import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { ALL_TOPICS, createEventRegistry, EventRegistry } from '@orderline/shared/contracts';
+import { EventConsumer, EventHandlerBinding, KafkaTransport, MessageTransport, OutboxRelay, UnitOfWork } from '@orderline/shared/messaging';
+import { createServiceDataSource, openServiceDatabase } from '@orderline/shared/persistence';
+import { Clock, SystemClock } from './clock';
+import { BaseServiceConfig } from './config';
+import { HealthController } from './health.controller';
+import { JsonLogger } from './json-logger';
+import { APP_LOGGER, EVENT_HANDLERS, MESSAGE_TRANSPORT, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
+
+export interface ServiceRuntimeOptions {
+  /** e.g. `order-service`: the outbox producer name and the consumer group id. */
+  serviceName: string;
+  config: BaseServiceConfig;
+  logger: JsonLogger;
+  entities: Function[];
+  migrations: Function[];
+  /** Embedded mode passes its in-process bus; otherwise Kafka from KAFKA_BROKERS. */
+  transport?: MessageTransport;
+  /** Embedded mode's databases already exist (PGlite); a server database is created if missing. */
+  createDatabase?: boolean;
+  clock?: Clock;
+}
+
+/**
+ * Starts and stops the messaging parts in the right order: on start, topics → relay →
+ * consumer; on shutdown, the consumer stops taking events and finishes the one in hand,
+ * the relay publishes what is committed, then connections close.
+ */
+@Injectable()
+export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private consumer?: EventConsumer;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly relay: OutboxRelay,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly registry: EventRegistry,
+    private readonly dataSource: DataSource,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
+    @Inject(SERVICE_NAME) private readonly serviceName: string,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+    @Inject('OWNS_TRANSPORT') private readonly ownsTransport: boolean,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.transport.ensureTopics(ALL_TOPICS);
+    this.relay.start();
+    let handlers: EventHandlerBinding[] = [];
+    try {
+      handlers = this.moduleRef.get<EventHandlerBinding[]>(EVENT_HANDLERS, { strict: false });
+    } catch {
+      handlers = [];
+    }
+    this.consumer = new EventConsumer({
+      groupId: this.serviceName,
+      transport: this.transport,
+      registry: this.registry,
+      unitOfWork: this.unitOfWork,
+      handlers,
+      retryPolicy: { maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS, baseDelayMs: this.config.CONSUMER_RETRY_BASE_MS, maxDelayMs: Math.max(5_000, this.config.CONSUMER_RETRY_BASE_MS) },
+      logger: this.logger.component('consumer'),
+    });
+    await this.consumer.start();
+    this.logger.emit('info', 'messaging started', 'runtime', { bus: this.transport.kind, consumes: this.consumer.topics() });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ownsTransport) await this.transport.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.logger.emit('info', 'stopped', 'runtime');
+  }
+}
+
+@Global()
+@Module({})
+export class ServiceRuntimeModule {
+  static forRoot(options: ServiceRuntimeOptions): DynamicModule {
+    const { config, logger } = options;
+    const transportProvided = options.transport !== undefined;
+    return {
+      module: ServiceRuntimeModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_NAME, useValue: options.serviceName },
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: APP_LOGGER, useValue: logger },
+        { provide: PLATFORM_CLOCK, useValue: options.clock ?? new SystemClock() },
+        { provide: 'OWNS_TRANSPORT', useValue: !transportProvided },
+        { provide: EventRegistry, useFactory: () => createEventRegistry() },
+        {
+          provide: MESSAGE_TRANSPORT,
+          useFactory: () =>
+            options.transport ??
+            new KafkaTransport({
+              brokers: config.KAFKA_BROKERS.split(','),
+              clientId: options.serviceName,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              partitions: config.KAFKA_TOPIC_PARTITIONS,
+              logger: logger.component('kafka'),
+            }),
+        },
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const dataSource = createServiceDataSource({
+              url: config.DATABASE_URL,
+              entities: options.entities,
+              migrations: options.migrations,
+              poolSize: config.DATABASE_POOL_SIZE,
+              applicationName: options.serviceName,
+            });
+            return openServiceDatabase(dataSource, config.DATABASE_URL, options.createDatabase ?? true);
+          },
+        },
+        {
+          provide: OutboxRelay,
+          useFactory: (dataSource: DataSource, transport: MessageTransport) =>
+            new OutboxRelay({ dataSource, transport, producer: options.serviceName, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, logger: logger.component('outbox-relay') }),
+          inject: [DataSource, MESSAGE_TRANSPORT],
+        },
+        {
+          provide: UnitOfWork,
+          useFactory: (dataSource: DataSource, registry: EventRegistry, relay: OutboxRelay, clock: Clock) =>
+            new UnitOfWork({ dataSource, registry, producer: options.serviceName, now: () => clock.now(), onEventsCommitted: () => relay.wake() }),
+          inject: [DataSource, EventRegistry, OutboxRelay, PLATFORM_CLOCK],
+        },
+        MessagingLifecycle,
+      ],
+      exports: [SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork],
+    };
+  }
+}

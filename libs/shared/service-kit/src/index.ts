@@ -6,3 +6,4 @@ export * from './lib/clock';
 export * from './lib/health.controller';
 export * from './lib/service-runtime.module';
 export * from './lib/http-app';
+export * from './lib/principal';

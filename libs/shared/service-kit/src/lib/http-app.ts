@@ -72,7 +72,7 @@ export async function runService<C extends BaseServiceConfig>(options: RunServic
   }
   const logger = new JsonLogger(options.serviceName, config.LOG_LEVEL);
   try {
-    const app = await createHttpApp(options.module(config, logger), { logger, globalPrefix: options.globalPrefix, prefixExclude: ['health', 'health/live'], internalToken: config.INTERNAL_API_TOKEN });
+    const app = await createHttpApp(options.module(config, logger), { logger, globalPrefix: options.globalPrefix, internalToken: config.INTERNAL_API_TOKEN });
     app.enableShutdownHooks();
     await options.configure?.(app, config);
     await app.listen(config.PORT, '0.0.0.0');

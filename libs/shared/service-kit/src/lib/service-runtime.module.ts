@@ -22,7 +22,12 @@ export interface ServiceRuntimeOptions {
   /** Embedded mode's databases already exist (PGlite); a server database is created if missing. */
   createDatabase?: boolean;
   clock?: Clock;
+  /** Serve the standard `/health` (the gateway serves its own, aggregated one). */
+  exposeHealth?: boolean;
 }
+
+/** What a service module's `register()` takes: the runtime options minus what the service itself knows. */
+export type ServiceModuleOptions = Omit<ServiceRuntimeOptions, 'serviceName' | 'entities' | 'migrations'>;
 
 /**
  * Starts and stops the messaging parts in the right order: on start, topics → relay →
@@ -88,7 +93,7 @@ export class ServiceRuntimeModule {
     const transportProvided = options.transport !== undefined;
     return {
       module: ServiceRuntimeModule,
-      controllers: [HealthController],
+      controllers: options.exposeHealth === false ? [] : [HealthController],
       providers: [
         { provide: SERVICE_NAME, useValue: options.serviceName },
         { provide: SERVICE_CONFIG, useValue: config },

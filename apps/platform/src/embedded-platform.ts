@@ -1,0 +1,125 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AFTER_SALES_SERVICE_NAME, AfterSalesServiceModule } from '@orderline/after-sales/service';
+import { CREDIT_BILLING_SERVICE_NAME, CreditBillingServiceModule } from '@orderline/credit-billing/service';
+import { EXPORT_SERVICE_NAME, ExportServiceModule } from '@orderline/export/service';
+import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, mountApiDocs } from '@orderline/gateway/service';
+import { LOGISTICS_SERVICE_NAME, LogisticsServiceModule } from '@orderline/logistics/service';
+import { ORDER_SERVICE_NAME, OrderServiceModule } from '@orderline/order/service';
+import { InProcessTransport } from '@orderline/shared/messaging';
+import { BaseServiceConfig, createHttpApp, JsonLogger, loadConfig, ServiceModuleOptions } from '@orderline/shared/service-kit';
+
+export interface EmbeddedPlatformOptions {
+  port: number;
+  dataDir: string;
+  /** Keep nothing: databases in memory. */
+  ephemeral: boolean;
+}
+
+interface EmbeddedDatabase {
+  db: PGlite;
+  server: PGLiteSocketServer;
+  url: string;
+}
+
+/**
+ * One PGlite per service (each service owns its database, as on a real server), served
+ * over a local socket so the services' unchanged `pg`/TypeORM code talks to it.
+ */
+async function openEmbeddedDatabase(name: string, options: EmbeddedPlatformOptions): Promise<EmbeddedDatabase> {
+  const dataDir = options.ephemeral ? undefined : resolve(options.dataDir, name);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
+  await server.start();
+  const address = server.getServerConn();
+  return { db, server, url: `postgres://postgres@${address}/postgres` };
+}
+
+function jwtSecret(options: EmbeddedPlatformOptions): string {
+  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
+  if (options.ephemeral) return randomBytes(32).toString('hex');
+  // Kept beside the data so tokens survive a restart of the same data folder.
+  const file = join(resolve(options.dataDir), 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Promise<() => Promise<void>> {
+  if (!options.ephemeral) mkdirSync(resolve(options.dataDir), { recursive: true });
+  const logLevel = (process.env.LOG_LEVEL as 'info') ?? 'info';
+  const platformLogger = new JsonLogger('platform', logLevel);
+  const bus = new InProcessTransport({ logger: platformLogger.component('in-process-bus') });
+  const databases: EmbeddedDatabase[] = [];
+  const apps: INestApplication[] = [];
+
+  const services: Array<{ name: string; register: (options: ServiceModuleOptions) => DynamicModule; urlVariable: string }> = [
+    { name: ORDER_SERVICE_NAME, register: (o) => OrderServiceModule.register(o), urlVariable: 'ORDER_SERVICE_URL' },
+    { name: LOGISTICS_SERVICE_NAME, register: (o) => LogisticsServiceModule.register(o), urlVariable: 'LOGISTICS_SERVICE_URL' },
+    { name: AFTER_SALES_SERVICE_NAME, register: (o) => AfterSalesServiceModule.register(o), urlVariable: 'AFTER_SALES_SERVICE_URL' },
+    { name: CREDIT_BILLING_SERVICE_NAME, register: (o) => CreditBillingServiceModule.register(o), urlVariable: 'CREDIT_BILLING_SERVICE_URL' },
+    { name: EXPORT_SERVICE_NAME, register: (o) => ExportServiceModule.register(o), urlVariable: 'EXPORT_SERVICE_URL' },
+  ];
+
+  const common = {
+    KAFKA_BROKERS: 'in-process:0', // unused: the in-process bus replaces Kafka
+    LOG_LEVEL: logLevel,
+    DATABASE_POOL_SIZE: '4',
+    OUTBOX_POLL_INTERVAL_MS: '500',
+  };
+  const serviceUrls: Record<string, string> = {};
+  for (const service of services) {
+    const database = await openEmbeddedDatabase(service.name, options);
+    databases.push(database);
+    const config = loadConfig(BaseServiceConfig, { ...common, PORT: '0', DATABASE_URL: database.url });
+    const logger = new JsonLogger(service.name, logLevel);
+    const app = await createHttpApp(service.register({ config, logger, transport: bus, createDatabase: false }), { logger });
+    await app.listen(0, '127.0.0.1');
+    apps.push(app);
+    serviceUrls[service.urlVariable] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  }
+
+  const gatewayDatabase = await openEmbeddedDatabase(GATEWAY_SERVICE_NAME, options);
+  databases.push(gatewayDatabase);
+  const gatewayConfig = loadConfig(GatewayConfig, {
+    ...common,
+    ...serviceUrls,
+    PORT: String(options.port),
+    DATABASE_URL: gatewayDatabase.url,
+    JWT_SECRET: jwtSecret(options),
+    BOOTSTRAP_OPERATOR: process.env.BOOTSTRAP_OPERATOR ?? 'operator:operator-password',
+  });
+  const gatewayLogger = new JsonLogger(GATEWAY_SERVICE_NAME, logLevel);
+  const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, createDatabase: false }), { logger: gatewayLogger, globalPrefix: GATEWAY_PREFIX });
+  mountApiDocs(gateway);
+  await gateway.listen(options.port, '0.0.0.0');
+  platformLogger.emit('info', `Orderline (embedded) on http://localhost:${options.port}/api/v1 — OpenAPI at http://localhost:${options.port}/docs`, 'platform', {
+    data: options.ephemeral ? 'in memory (ephemeral)' : resolve(options.dataDir),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      platformLogger.emit('info', 'shutting down', 'platform');
+      await gateway.close();
+      // Let events already handed to the bus reach their consumers before they stop.
+      await bus.drained(10_000);
+      for (const app of apps) await app.close();
+      await bus.close();
+      for (const { server, db } of databases) {
+        await server.stop();
+        await db.close();
+      }
+      platformLogger.emit('info', 'stopped', 'platform');
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void stop().then(() => process.exit(0));
+    });
+  }
+  return stop;
+}

@@ -1,0 +1,1 @@
+export * from './lib/credit-account.contract';

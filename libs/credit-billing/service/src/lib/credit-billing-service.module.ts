@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
+import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { CreditAccountsController } from './api/credit-accounts.controller';
+import { CreditAccounts } from './app/credit-accounts';
+import { CreditHolds } from './app/credit-holds';
+import { CREDIT_ENTITIES } from './infra/credit.entity';
+import { CreateCreditSchema1763900000200 } from './infra/credit-schema.migration';
+
+export const CREDIT_BILLING_SERVICE_NAME = 'credit-billing-service';
+
+@Module({})
+export class CreditBillingServiceModule {
+  static register(options: ServiceModuleOptions): DynamicModule {
+    return {
+      module: CreditBillingServiceModule,
+      imports: [
+        ServiceRuntimeModule.forRoot({
+          ...options,
+          serviceName: CREDIT_BILLING_SERVICE_NAME,
+          entities: CREDIT_ENTITIES,
+          migrations: [CreateMessagingTables1763900000000, CreateCreditSchema1763900000200],
+        }),
+      ],
+      controllers: [CreditAccountsController],
+      providers: [CreditAccounts, CreditHolds, { provide: EVENT_HANDLERS, useFactory: (holds: CreditHolds) => holds.bindings(), inject: [CreditHolds] }],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { fenColumn } from '@orderline/shared/persistence';
+
+@Entity('credit_account')
+export class CreditAccountRecord {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'buyer_id', unique: true }) buyerId: string;
+  @Column(fenColumn({ name: 'credit_limit' })) creditLimit: number;
+  /** Sum of ACTIVE holds; kept in the same transaction as the holds themselves. */
+  @Column(fenColumn()) held: number;
+  @Column(fenColumn()) outstanding: number;
+  @Column(fenColumn()) balance: number;
+  @Column('int', { name: 'statement_day' }) statementDay: number;
+  @Column('int', { name: 'due_offset_days' }) dueOffsetDays: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}
+
+export type HoldStatus = 'ACTIVE' | 'RELEASED' | 'CAPTURED';
+
+/** A pre-authorisation of one order's payable amount (domain.md §4.2). */
+@Entity('credit_hold')
+export class CreditHoldRecord {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'order_id', unique: true }) orderId: string;
+  @Column('uuid', { name: 'credit_account_id' }) creditAccountId: string;
+  @Column(fenColumn()) amount: number;
+  @Column('text') status: HoldStatus;
+  @Column('timestamptz', { name: 'placed_at' }) placedAt: Date;
+  @Column('timestamptz', { name: 'released_at', nullable: true }) releasedAt: Date | null;
+  @Column('text', { name: 'release_reason', nullable: true }) releaseReason: string | null;
+}
+
+export const CREDIT_ENTITIES = [CreditAccountRecord, CreditHoldRecord];

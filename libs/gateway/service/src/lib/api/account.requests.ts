@@ -1,0 +1,32 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsFen } from '@orderline/shared/contracts';
+
+const USERNAME = /^[a-zA-Z0-9._-]{3,64}$/;
+const PHONE = /^\+?\d{6,20}$/;
+
+export class TokenRequest {
+  @ApiProperty({ example: 'operator' }) @IsString() @Length(1, 64) username: string;
+  @ApiProperty({ example: 'operator-password' }) @IsString() @Length(1, 128) password: string;
+}
+
+export class MainAccountRequest {
+  @ApiProperty() @Matches(USERNAME, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
+  @ApiProperty({ minLength: 8 }) @IsString() @Length(8, 128) password: string;
+  @ApiProperty({ example: '13900000000' }) @Matches(PHONE, { message: 'phone must be 6-20 digits' }) phone: string;
+}
+
+export class CreateMerchantRequest {
+  @ApiProperty({ example: 'Kettle World' }) @IsString() @Length(1, 100) name: string;
+  @ApiProperty({ type: MainAccountRequest }) @ValidateNested() @Type(() => MainAccountRequest) mainAccount: MainAccountRequest;
+}
+
+export class CreateBuyerRequest {
+  @ApiProperty() @Matches(USERNAME, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
+  @ApiProperty({ minLength: 8 }) @IsString() @Length(8, 128) password: string;
+  @ApiProperty({ example: '李四' }) @IsString() @Length(1, 50) name: string;
+  @ApiProperty({ example: '13800000000' }) @Matches(PHONE, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ description: 'credit limit in fen', example: 500_000 }) @IsFen() creditLimit: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 28 }) @IsOptional() @IsInt() @Min(1) @Max(28) statementDay?: number;
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CancelOrderRequest, OrderView, PlaceOrderRequest } from '@orderline/order/contract';
+import { DomainError, Principal } from '@orderline/shared/service-kit';
+import { Accounts } from '../app/accounts';
+import { ServiceClient } from '../infra/service-client';
+import { Roles } from './auth.guard';
+import { Caller } from './caller.decorator';
+
+@ApiTags('buyer orders')
+@ApiBearerAuth()
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly accounts: Accounts,
+  ) {}
+
+  /** Places an order; a CREDIT order then waits for credit-billing's hold (status UNPAID → WAITING_OUTBOUND or CANCELLED). */
+  @Roles('BUYER')
+  @Post()
+  async place(@Body() request: PlaceOrderRequest, @Caller() caller: Principal): Promise<OrderView> {
+    if (!(await this.accounts.merchantExists(request.merchantId))) throw new DomainError('UNKNOWN_MERCHANT', 422, `merchant ${request.merchantId} does not exist`, { errors: [{ field: 'merchantId', message: 'no such merchant' }] });
+    return this.services.call<OrderView>('order', 'POST', '/orders', caller, request);
+  }
+
+  @Get(':id')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
+    return this.services.call<OrderView>('order', 'GET', `/orders/${id}`, caller);
+  }
+
+  @Roles('BUYER')
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CancelOrderRequest, @Caller() caller: Principal): Promise<OrderView> {
+    return this.services.call<OrderView>('order', 'POST', `/orders/${id}/cancel`, caller, request);
+  }
+}

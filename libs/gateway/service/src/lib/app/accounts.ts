@@ -1,0 +1,98 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { CreditAccountView } from '@orderline/credit-billing/contract';
+import { parseBootstrapOperator } from '@orderline/gateway/domain';
+import { DomainError, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { CreateBuyerRequest, CreateMerchantRequest } from '../api/account.requests';
+import { GatewayConfig } from '../gateway-config';
+import { AccountRecord, BuyerRecord, MerchantRecord } from '../infra/gateway.entity';
+import { hashPassword, verifyPassword } from '../infra/password-hasher';
+import { ServiceClient } from '../infra/service-client';
+import type { AccessTokenClaims } from '../api/auth.guard';
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error as unknown as { driverError?: { code?: string } }).driverError?.code === '23505';
+}
+
+/** Sign-in and the accounts behind it: operator bootstrap, merchants, buyers. */
+@Injectable()
+export class Accounts implements OnApplicationBootstrap {
+  // A hash to compare against when the user does not exist, so both paths cost the same.
+  private readonly dummyHash = hashPassword(randomUUID());
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jwt: JwtService,
+    private readonly services: ServiceClient,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /** The operator of BOOTSTRAP_OPERATOR exists from start-up; its password follows the variable. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { username, password } = parseBootstrapOperator(this.config.BOOTSTRAP_OPERATOR);
+    const accounts = this.dataSource.getRepository(AccountRecord);
+    const existing = await accounts.findOneBy({ username });
+    if (existing && (await verifyPassword(password, existing.passwordHash))) return;
+    const passwordHash = await hashPassword(password);
+    if (existing) await accounts.update({ id: existing.id }, { passwordHash, role: 'OPERATOR', disabled: false });
+    else await accounts.createQueryBuilder().insert().values({ id: randomUUID(), username, passwordHash, role: 'OPERATOR', merchantId: null, buyerId: null, phone: null, disabled: false }).orIgnore().execute();
+  }
+
+  async issueToken(username: string, password: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+    const account = await this.dataSource.getRepository(AccountRecord).findOneBy({ username });
+    const valid = account ? await verifyPassword(password, account.passwordHash) : (await verifyPassword(password, await this.dummyHash), false);
+    if (!account || !valid) throw new DomainError('INVALID_CREDENTIALS', 401, 'unknown username or wrong password');
+    if (account.disabled) throw new DomainError('ACCOUNT_DISABLED', 403, 'this account is disabled; contact operations');
+    const claims: AccessTokenClaims = { sub: account.id, role: account.role, merchantId: account.merchantId ?? undefined, buyerId: account.buyerId ?? undefined };
+    const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.config.JWT_TTL_SECONDS });
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.JWT_TTL_SECONDS };
+  }
+
+  async createMerchant(request: CreateMerchantRequest): Promise<{ id: string; name: string; mainAccount: { id: string; username: string } }> {
+    const merchantId = randomUUID();
+    const accountId = randomUUID();
+    const passwordHash = await hashPassword(request.mainAccount.password);
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.insert(MerchantRecord, { id: merchantId, name: request.name });
+        await manager.insert(AccountRecord, { id: accountId, username: request.mainAccount.username, passwordHash, role: 'MERCHANT', merchantId, buyerId: null, phone: request.mainAccount.phone, disabled: false });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('USERNAME_TAKEN', 409, `the username ${request.mainAccount.username} is taken`);
+      throw error;
+    }
+    return { id: merchantId, name: request.name, mainAccount: { id: accountId, username: request.mainAccount.username } };
+  }
+
+  /**
+   * A buyer account with its credit line. The line is opened first (idempotent per buyer
+   * id in credit-billing); if the account insert then fails, no one can use that line.
+   */
+  async createBuyer(request: CreateBuyerRequest, operatorAccountId: string): Promise<{ id: string; username: string; creditAccountId: string; creditLimit: number }> {
+    const accounts = this.dataSource.getRepository(AccountRecord);
+    if (await accounts.existsBy({ username: request.username })) throw new DomainError('USERNAME_TAKEN', 409, `the username ${request.username} is taken`);
+    const buyerId = randomUUID();
+    const passwordHash = await hashPassword(request.password);
+    const line = await this.services.call<CreditAccountView>('credit-billing', 'POST', '/credit-accounts', { accountId: operatorAccountId, role: 'OPERATOR' }, {
+      buyerId,
+      creditLimit: request.creditLimit,
+      statementDay: request.statementDay,
+    });
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.insert(BuyerRecord, { id: buyerId, name: request.name, phone: request.phone, creditAccountId: line.id });
+        await manager.insert(AccountRecord, { id: randomUUID(), username: request.username, passwordHash, role: 'BUYER', merchantId: null, buyerId, phone: request.phone, disabled: false });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('USERNAME_TAKEN', 409, `the username ${request.username} is taken`);
+      throw error;
+    }
+    return { id: buyerId, username: request.username, creditAccountId: line.id, creditLimit: line.limit };
+  }
+
+  async merchantExists(merchantId: string): Promise<boolean> {
+    return this.dataSource.getRepository(MerchantRecord).existsBy({ id: merchantId });
+  }
+}

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
+
+export class OrderItemRequest {
+  @ApiProperty({ example: 'sku-kettle-01' }) @IsString() @Length(1, 64) skuId: string;
+  @ApiProperty({ example: 'Electric kettle 1.7 L' }) @IsString() @Length(1, 200) title: string;
+  @ApiProperty({ description: 'unit price in fen', example: 19900 }) @IsFen() unitPrice: number;
+  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
+}
+
+export class AddressRequest {
+  @ApiProperty({ example: '广东省' }) @IsString() @Length(1, 50) province: string;
+  @ApiProperty({ example: '深圳市' }) @IsString() @Length(1, 50) city: string;
+  @ApiProperty({ example: '南山区' }) @IsString() @Length(1, 50) county: string;
+  @ApiPropertyOptional({ example: '粤海街道' }) @IsOptional() @IsString() @Length(1, 50) town?: string;
+  @ApiProperty({ example: '科技园 1 号' }) @IsString() @Length(1, 200) detail: string;
+}
+
+export class ConsigneeRequest {
+  @ApiProperty({ example: '张三' }) @IsString() @Length(1, 50) name: string;
+  @ApiProperty({ example: '13812345678' }) @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ type: AddressRequest }) @ValidateNested() @Type(() => AddressRequest) address: AddressRequest;
+}
+
+export class CreditTermsRequest {
+  @ApiProperty({ enum: CREDIT_PLANS }) @IsIn(CREDIT_PLANS) plan: 'DEFERRED' | 'INSTALLMENT';
+  @ApiPropertyOptional({ enum: [3, 6, 12, 24] }) @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
+}
+
+/** `POST /orders` (architecture.md payload sketch). */
+export class PlaceOrderRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() merchantId: string;
+  @ApiProperty({ type: [OrderItemRequest] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemRequest)
+  items: OrderItemRequest[];
+  @ApiProperty({ type: ConsigneeRequest }) @ValidateNested() @Type(() => ConsigneeRequest) consignee: ConsigneeRequest;
+  @ApiProperty({ enum: PAYMENT_METHODS }) @IsIn(PAYMENT_METHODS) paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
+  @ApiPropertyOptional({ type: CreditTermsRequest }) @IsOptional() @ValidateNested() @Type(() => CreditTermsRequest) credit?: CreditTermsRequest;
+  @ApiPropertyOptional({ description: 'freight in fen', default: 0 }) @IsOptional() @IsFen() freight?: number;
+  @ApiPropertyOptional({ enum: ['JD_LOGISTICS', 'THIRD_PARTY'] }) @IsOptional() @IsIn(['JD_LOGISTICS', 'THIRD_PARTY']) fulfilment?: 'JD_LOGISTICS' | 'THIRD_PARTY';
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) buyerNote?: string;
+}
+
+export const BUYER_CANCEL_REASONS = ['NO_LONGER_WANTED', 'ORDERED_BY_MISTAKE', 'WRONG_ADDRESS', 'FOUND_CHEAPER', 'DELIVERY_TOO_SLOW', 'OTHER'] as const;
+
+/** `POST /orders/{id}/cancel` (domain.md §1.3). */
+export class CancelOrderRequest {
+  @ApiProperty({ enum: BUYER_CANCEL_REASONS }) @IsIn(BUYER_CANCEL_REASONS) reason: (typeof BUYER_CANCEL_REASONS)[number];
+}
+
+export interface OrderLineView {
+  id: string;
+  skuId: string;
+  title: string;
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+}
+
+export interface OrderStatusChangeView {
+  from: string | null;
+  to: string;
+  reason: string | null;
+  actor: string;
+  at: string;
+}
+
+export interface OrderView {
+  id: string;
+  merchantId: string;
+  buyerId: string;
+  status: string;
+  paymentMethod: string;
+  credit: { plan: string; periods: number | null; holdId: string | null } | null;
+  goodsTotal: number;
+  freight: number;
+  payable: number;
+  cancellation: { reason: string; by: string } | null;
+  consignee: { name: string; phone: string; address: AddressRequest };
+  lines: OrderLineView[];
+  history: OrderStatusChangeView[];
+  createdAt: string;
+  updatedAt: string;
+}

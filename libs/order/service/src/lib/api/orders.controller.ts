@@ -1,0 +1,34 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CancelOrderRequest, OrderView, PlaceOrderRequest } from '@orderline/order/contract';
+import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
+import { CancelOrder } from '../app/cancel-order';
+import { GetOrder } from '../app/get-order';
+import { PlaceOrder } from '../app/place-order';
+
+/** The order service's internal API; the gateway authenticates and forwards here. */
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly placeOrder: PlaceOrder,
+    private readonly cancelOrder: CancelOrder,
+    private readonly getOrder: GetOrder,
+  ) {}
+
+  @Post()
+  async place(@Body() request: PlaceOrderRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    const orderId = await this.placeOrder.execute(request, caller);
+    return this.getOrder.execute(orderId, caller);
+  }
+
+  @Get(':id')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    return this.getOrder.execute(id, caller);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CancelOrderRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.cancelOrder.execute(id, request.reason, caller);
+    return this.getOrder.execute(id, caller);
+  }
+}

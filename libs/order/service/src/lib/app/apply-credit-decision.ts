@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CreditHoldDeclined, CreditHoldDeclinedPayload, CreditHoldPlaced, CreditHoldPlacedPayload, EventEnvelope, OrderCancelled, OrderPaid } from '@orderline/shared/contracts';
+import { EventHandlerBinding, onEvent, TransactionScope } from '@orderline/shared/messaging';
+import { Clock, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
+import { lockOrder, transitionOrder } from './order-transitions';
+
+/**
+ * Credit-billing's answer to `OrderPlaced` moves a CREDIT order on (domain.md §1.2, §4.2):
+ * a hold pays it (→ WAITING_OUTBOUND), a decline cancels it with CREDIT_DECLINED. An answer
+ * for an order the buyer already cancelled changes nothing here: credit-billing saw the
+ * cancellation after its hold and releases the hold itself.
+ */
+@Injectable()
+export class ApplyCreditDecision {
+  constructor(@Inject(PLATFORM_CLOCK) private readonly clock: Clock) {}
+
+  bindings(): EventHandlerBinding[] {
+    return [onEvent(CreditHoldPlaced, (event, scope) => this.holdPlaced(event, scope)), onEvent(CreditHoldDeclined, (event, scope) => this.holdDeclined(event, scope))];
+  }
+
+  async holdPlaced(event: EventEnvelope<CreditHoldPlacedPayload>, scope: TransactionScope): Promise<void> {
+    const order = await lockOrder(scope, event.payload.orderId);
+    if (!order || order.status !== 'UNPAID') return;
+    order.creditHoldId = event.payload.holdId;
+    await transitionOrder(scope, order, 'PAYMENT_CONFIRMED', 'system', 'CREDIT_HOLD_PLACED', this.clock.now());
+    await scope.publish(OrderPaid, { orderId: order.id, buyerId: order.buyerId, paymentMethod: 'CREDIT', amount: event.payload.amount, creditHoldId: event.payload.holdId });
+  }
+
+  async holdDeclined(event: EventEnvelope<CreditHoldDeclinedPayload>, scope: TransactionScope): Promise<void> {
+    const order = await lockOrder(scope, event.payload.orderId);
+    if (!order || order.status !== 'UNPAID') return;
+    const previousStatus = order.status;
+    order.cancelReason = 'CREDIT_DECLINED';
+    order.cancelledBy = 'SYSTEM';
+    await transitionOrder(scope, order, 'CANCEL', 'system', `CREDIT_DECLINED: ${event.payload.reason}`, this.clock.now());
+    await scope.publish(OrderCancelled, { orderId: order.id, buyerId: order.buyerId, paymentMethod: order.paymentMethod, reason: 'CREDIT_DECLINED', cancelledBy: 'SYSTEM', previousStatus });
+  }
+}

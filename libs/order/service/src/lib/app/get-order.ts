@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OrderView } from '@orderline/order/contract';
+import { NotFoundError, Principal } from '@orderline/shared/service-kit';
+import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+
+function canSee(order: OrderRecord, caller: Principal): boolean {
+  if (caller.role === 'OPERATOR') return true;
+  if (caller.role === 'BUYER') return order.buyerId === caller.buyerId;
+  return order.merchantId === caller.merchantId;
+}
+
+@Injectable()
+export class GetOrder {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute(orderId: string, caller: Principal): Promise<OrderView> {
+    const order = await this.dataSource.getRepository(OrderRecord).findOne({ where: { id: orderId } });
+    if (!order || !canSee(order, caller)) throw new NotFoundError(`order ${orderId}`);
+    const [lines, history] = await Promise.all([
+      this.dataSource.getRepository(OrderLineRecord).find({ where: { orderId }, order: { position: 'ASC' } }),
+      this.dataSource.getRepository(OrderStatusChangeRecord).find({ where: { orderId }, order: { id: 'ASC' } }),
+    ]);
+    return {
+      id: order.id,
+      merchantId: order.merchantId,
+      buyerId: order.buyerId,
+      status: order.status,
+      paymentMethod: order.paymentMethod,
+      credit: order.creditPlan ? { plan: order.creditPlan, periods: order.creditPeriods, holdId: order.creditHoldId } : null,
+      goodsTotal: order.goodsTotal,
+      freight: order.freight,
+      payable: order.payable,
+      cancellation: order.cancelReason ? { reason: order.cancelReason, by: order.cancelledBy ?? 'UNKNOWN' } : null,
+      consignee: { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress },
+      lines: lines.map((line) => ({ id: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
+      history: history.map((change) => ({ from: change.fromStatus, to: change.toStatus, reason: change.reason, actor: change.actor, at: change.at.toISOString() })),
+      createdAt: order.createdAt.toISOString(),
+      updatedAt: order.updatedAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { decideTransition, OrderTrigger } from '@orderline/order/domain';
+import { DomainError } from '@orderline/shared/service-kit';
+import { TransactionScope } from '@orderline/shared/messaging';
+import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+
+/** Who moved an order, as written to its history. */
+export type Actor = `buyer:${string}` | `merchant:${string}` | `operator:${string}` | 'system';
+
+/**
+ * Moves a locked order through the process table and writes the history row, in the
+ * caller's transaction. A veto becomes a 409 with the guard's code and reason.
+ */
+export async function transitionOrder(scope: TransactionScope, order: OrderRecord, trigger: OrderTrigger, actor: Actor, reason: string | null, at: Date): Promise<void> {
+  const decision = decideTransition({ status: order.status, paymentMethod: order.paymentMethod }, trigger);
+  if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason, { orderId: order.id, status: order.status });
+  order.status = decision.to;
+  await scope.manager.save(order);
+  await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason, actor, at });
+}
+
+/** Loads an order with a row lock, so concurrent commands on one order take turns. */
+export async function lockOrder(scope: TransactionScope, orderId: string): Promise<OrderRecord | null> {
+  return scope.manager.getRepository(OrderRecord).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { paymentTermsProblem, priceOrder } from '@orderline/order/domain';
+import { PlaceOrderRequest } from '@orderline/order/contract';
+import { OrderPlaced } from '@orderline/shared/contracts';
+import { UnitOfWork } from '@orderline/shared/messaging';
+import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+
+/**
+ * A buyer places an order. It starts UNPAID (domain.md §1.2): a CREDIT order leaves UNPAID
+ * when credit-billing grants the hold; `OrderPlaced` is written in the same transaction.
+ */
+@Injectable()
+export class PlaceOrder {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(request: PlaceOrderRequest, buyer: Principal): Promise<string> {
+    if (buyer.role !== 'BUYER' || !buyer.buyerId) throw new DomainError('FORBIDDEN', 403, 'only buyers place orders');
+    const termsProblem = paymentTermsProblem(request.paymentMethod, request.credit);
+    if (termsProblem) throw new DomainError('INVALID_PAYMENT_TERMS', 422, termsProblem);
+    const price = priceOrder(request.items, request.freight ?? 0);
+    if (request.paymentMethod === 'CREDIT' && price.payable === 0) throw new DomainError('INVALID_PAYMENT_TERMS', 422, 'a credit order must have something to pay');
+
+    const orderId = randomUUID();
+    const now = this.clock.now();
+    const lines = price.lines.map((line, position) => ({ id: randomUUID(), orderId, position, ...line }));
+    await this.unitOfWork.run(async (scope) => {
+      await scope.manager.insert(OrderRecord, {
+        id: orderId,
+        merchantId: request.merchantId,
+        buyerId: buyer.buyerId!,
+        status: 'UNPAID',
+        paymentMethod: request.paymentMethod,
+        creditPlan: request.credit?.plan ?? null,
+        creditPeriods: request.credit?.periods ?? null,
+        creditHoldId: null,
+        goodsTotal: price.goodsTotal,
+        freight: price.freight,
+        payable: price.payable,
+        fulfilment: request.fulfilment ?? null,
+        buyerNote: request.buyerNote ?? null,
+        consigneeName: request.consignee.name,
+        consigneePhone: request.consignee.phone,
+        consigneeAddress: { ...request.consignee.address },
+        cancelReason: null,
+        cancelledBy: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await scope.manager.insert(OrderLineRecord, lines);
+      await scope.manager.insert(OrderStatusChangeRecord, { orderId, fromStatus: null, toStatus: 'UNPAID', reason: 'PLACED', actor: `buyer:${buyer.buyerId}`, at: now });
+      await scope.publish(OrderPlaced, {
+        orderId,
+        merchantId: request.merchantId,
+        buyerId: buyer.buyerId!,
+        paymentMethod: request.paymentMethod,
+        payable: price.payable,
+        freight: price.freight,
+        credit: request.credit ? { plan: request.credit.plan, periods: request.credit.periods } : undefined,
+        lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
+      });
+    });
+    return orderId;
+  }
+}

@@ -1,0 +1,63 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn, ManyToOne, JoinColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { OrderStatus } from '@orderline/order/domain';
+import { fenColumn } from '@orderline/shared/persistence';
+
+export interface AddressRecord {
+  province: string;
+  city: string;
+  county: string;
+  town?: string;
+  detail: string;
+}
+
+@Entity('customer_order')
+export class OrderRecord {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'merchant_id' }) merchantId: string;
+  @Column('uuid', { name: 'buyer_id' }) buyerId: string;
+  @Column('text') status: OrderStatus;
+  @Column('text', { name: 'payment_method' }) paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
+  @Column('text', { name: 'credit_plan', nullable: true }) creditPlan: 'DEFERRED' | 'INSTALLMENT' | null;
+  @Column('int', { name: 'credit_periods', nullable: true }) creditPeriods: number | null;
+  @Column('uuid', { name: 'credit_hold_id', nullable: true }) creditHoldId: string | null;
+  @Column(fenColumn({ name: 'goods_total' })) goodsTotal: number;
+  @Column(fenColumn()) freight: number;
+  @Column(fenColumn()) payable: number;
+  @Column('text', { nullable: true }) fulfilment: string | null;
+  @Column('text', { name: 'buyer_note', nullable: true }) buyerNote: string | null;
+  @Column('text', { name: 'consignee_name' }) consigneeName: string;
+  @Column('text', { name: 'consignee_phone' }) consigneePhone: string;
+  @Column('jsonb', { name: 'consignee_address' }) consigneeAddress: AddressRecord;
+  @Column('text', { name: 'cancel_reason', nullable: true }) cancelReason: string | null;
+  @Column('text', { name: 'cancelled_by', nullable: true }) cancelledBy: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  @OneToMany(() => OrderLineRecord, (line) => line.order) lines: OrderLineRecord[];
+}
+
+@Entity('order_line')
+export class OrderLineRecord {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'order_id' }) orderId: string;
+  @ManyToOne(() => OrderRecord, (order) => order.lines) @JoinColumn({ name: 'order_id' }) order?: OrderRecord;
+  @Column('int') position: number;
+  @Column('text', { name: 'sku_id' }) skuId: string;
+  @Column('text') title: string;
+  @Column(fenColumn({ name: 'unit_price' })) unitPrice: number;
+  @Column('int') quantity: number;
+  @Column(fenColumn({ name: 'line_total' })) lineTotal: number;
+}
+
+/** Every transition of an order: who, when, why, from, to (domain.md §1.2). */
+@Entity('order_status_history')
+export class OrderStatusChangeRecord {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id: string;
+  @Column('uuid', { name: 'order_id' }) orderId: string;
+  @Column('text', { name: 'from_status', nullable: true }) fromStatus: string | null;
+  @Column('text', { name: 'to_status' }) toStatus: string;
+  @Column('text', { nullable: true }) reason: string | null;
+  @Column('text') actor: string;
+  @Column('timestamptz') at: Date;
+}
+
+export const ORDER_ENTITIES = [OrderRecord, OrderLineRecord, OrderStatusChangeRecord];

@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { assertProcessIsDeterministic } from '@orderline/order/domain';
+import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
+import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { OrdersController } from './api/orders.controller';
+import { ApplyCreditDecision } from './app/apply-credit-decision';
+import { CancelOrder } from './app/cancel-order';
+import { GetOrder } from './app/get-order';
+import { PlaceOrder } from './app/place-order';
+import { ORDER_ENTITIES } from './infra/order.entity';
+import { CreateOrderSchema1763900000100 } from './infra/order-schema.migration';
+
+export const ORDER_SERVICE_NAME = 'order-service';
+
+@Module({})
+export class OrderServiceModule {
+  static register(options: ServiceModuleOptions): DynamicModule {
+    // The process table is validated at start-up, not on the first order.
+    assertProcessIsDeterministic();
+    return {
+      module: OrderServiceModule,
+      imports: [
+        ServiceRuntimeModule.forRoot({
+          ...options,
+          serviceName: ORDER_SERVICE_NAME,
+          entities: ORDER_ENTITIES,
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100],
+        }),
+      ],
+      controllers: [OrdersController],
+      providers: [
+        PlaceOrder,
+        CancelOrder,
+        GetOrder,
+        ApplyCreditDecision,
+        { provide: EVENT_HANDLERS, useFactory: (credit: ApplyCreditDecision) => credit.bindings(), inject: [ApplyCreditDecision] },
+      ],
+    };
+  }
+}

@@ -1,0 +1,124 @@
+// Starts every service as its own Node process against Kafka + PostgreSQL: what
+// `npm run stack` runs, and what the end-to-end tests drive. CommonJS so Jest can load it.
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Every deployable: app folder, database suffix, port offset from the gateway's port. */
+const SERVICES = [
+  { app: 'order-service', database: 'order', offset: 1, urlVariable: 'ORDER_SERVICE_URL' },
+  { app: 'logistics-service', database: 'logistics', offset: 2, urlVariable: 'LOGISTICS_SERVICE_URL' },
+  { app: 'after-sales-service', database: 'after_sales', offset: 3, urlVariable: 'AFTER_SALES_SERVICE_URL' },
+  { app: 'credit-billing-service', database: 'credit_billing', offset: 4, urlVariable: 'CREDIT_BILLING_SERVICE_URL' },
+  { app: 'export-service', database: 'export', offset: 5, urlVariable: 'EXPORT_SERVICE_URL' },
+];
+const GATEWAY = { app: 'gateway', database: 'gateway', offset: 0 };
+
+function databaseUrl(serverUrl, name) {
+  const url = new URL(serverUrl);
+  url.pathname = '/' + name;
+  return url.toString();
+}
+
+async function waitForHttp(url, timeoutMs, isAlive) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (isAlive && !isAlive()) throw new Error(`process exited while waiting for ${url}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+      last = `HTTP ${response.status}: ${await response.text()}`;
+    } catch (error) {
+      last = String(error.message || error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${url} (${last})`);
+}
+
+/**
+ * @param {object} options
+ * @param {string} options.kafkaBrokers      e.g. 127.0.0.1:9092
+ * @param {string} options.postgresUrl       server URL, e.g. postgres://postgres@127.0.0.1:5432/postgres
+ * @param {string} [options.databasePrefix]  databases are <prefix>_<service> (default orderline)
+ * @param {string} [options.topicPrefix]     KAFKA_TOPIC_PREFIX for every service
+ * @param {number} [options.basePort]        gateway port; services take the next five
+ * @param {string} [options.logDir]          write each service's log there instead of stdout
+ * @param {object} [options.env]             extra variables for every service
+ */
+async function startStack(options) {
+  const basePort = options.basePort ?? 3000;
+  const prefix = options.databasePrefix ?? 'orderline';
+  const common = {
+    ...process.env,
+    KAFKA_BROKERS: options.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
+    NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
+    ...options.env,
+  };
+  const gatewayEnv = {
+    JWT_SECRET: process.env.JWT_SECRET || 'local-stack-secret-change-me',
+    BOOTSTRAP_OPERATOR: process.env.BOOTSTRAP_OPERATOR || 'operator:operator-password',
+  };
+  for (const service of SERVICES) gatewayEnv[service.urlVariable] = `http://127.0.0.1:${basePort + service.offset}`;
+  if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
+
+  const processes = new Map();
+  function launch(service) {
+    const env = {
+      ...common,
+      ...(service === GATEWAY ? gatewayEnv : {}),
+      PORT: String(basePort + service.offset),
+      DATABASE_URL: databaseUrl(options.postgresUrl, `${prefix}_${service.database}`),
+    };
+    const stdio = options.logDir ? ['ignore', fs.openSync(path.join(options.logDir, `${service.app}.log`), 'a'), fs.openSync(path.join(options.logDir, `${service.app}.log`), 'a')] : 'inherit';
+    const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, `dist/apps/${service.app}/src/main.js`)], { env, stdio, cwd: ROOT });
+    const handle = { service, child, exited: false };
+    child.on('exit', () => (handle.exited = true));
+    processes.set(service.app, handle);
+    return handle;
+  }
+
+  async function startService(app) {
+    const service = app === 'gateway' ? GATEWAY : SERVICES.find((s) => s.app === app);
+    const handle = launch(service);
+    const healthPath = service === GATEWAY ? '/api/v1/health' : '/health';
+    await waitForHttp(`http://127.0.0.1:${basePort + service.offset}${healthPath}`, 60_000, () => !handle.exited);
+  }
+
+  async function stopService(app, signal = 'SIGTERM') {
+    const handle = processes.get(app);
+    if (!handle || handle.exited) return;
+    const exited = new Promise((resolve) => handle.child.once('exit', resolve));
+    handle.child.kill(signal);
+    const timer = setTimeout(() => handle.child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  try {
+    await Promise.all(SERVICES.map((service) => startService(service.app)));
+    await startService('gateway');
+  } catch (error) {
+    await Promise.all([...processes.keys()].map((app) => stopService(app, 'SIGKILL')));
+    throw error;
+  }
+
+  return {
+    gatewayUrl: `http://127.0.0.1:${basePort}`,
+    serviceUrl: (app) => `http://127.0.0.1:${basePort + (app === 'gateway' ? 0 : SERVICES.find((s) => s.app === app).offset)}`,
+    databaseUrl: (database) => databaseUrl(options.postgresUrl, `${prefix}_${database}`),
+    startService,
+    stopService,
+    async stop() {
+      await stopService('gateway');
+      await Promise.all(SERVICES.map((service) => stopService(service.app)));
+    },
+  };
+}
+
+module.exports = { startStack, SERVICES, waitForHttp };

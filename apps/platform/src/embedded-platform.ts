@@ -34,7 +34,7 @@ async function openEmbeddedDatabase(name: string, options: EmbeddedPlatformOptio
   const dataDir = options.ephemeral ? undefined : resolve(options.dataDir, name);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
   await server.start();
   const address = server.getServerConn();
   return { db, server, url: `postgres://postgres@${address}/postgres` };
@@ -68,7 +68,6 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   const common = {
     KAFKA_BROKERS: 'in-process:0', // unused: the in-process bus replaces Kafka
     LOG_LEVEL: logLevel,
-    DATABASE_POOL_SIZE: '4',
     OUTBOX_POLL_INTERVAL_MS: '500',
   };
   const serviceUrls: Record<string, string> = {};
@@ -77,7 +76,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     databases.push(database);
     const config = loadConfig(BaseServiceConfig, { ...common, PORT: '0', DATABASE_URL: database.url });
     const logger = new JsonLogger(service.name, logLevel);
-    const app = await createHttpApp(service.register({ config, logger, transport: bus, createDatabase: false }), { logger });
+    const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger });
     await app.listen(0, '127.0.0.1');
     apps.push(app);
     serviceUrls[service.urlVariable] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -94,7 +93,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     BOOTSTRAP_OPERATOR: process.env.BOOTSTRAP_OPERATOR ?? 'operator:operator-password',
   });
   const gatewayLogger = new JsonLogger(GATEWAY_SERVICE_NAME, logLevel);
-  const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, createDatabase: false }), { logger: gatewayLogger, globalPrefix: GATEWAY_PREFIX });
+  const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, embeddedDatabase: true }), { logger: gatewayLogger, globalPrefix: GATEWAY_PREFIX });
   mountApiDocs(gateway);
   await gateway.listen(options.port, '0.0.0.0');
   platformLogger.emit('info', `Orderline (embedded) on http://localhost:${options.port}/api/v1 — OpenAPI at http://localhost:${options.port}/docs`, 'platform', {

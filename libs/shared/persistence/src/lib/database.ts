@@ -58,10 +58,21 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
   });
 }
 
+export interface OpenDatabaseOptions {
+  /** Create the database on its server when missing (not for an embedded PGlite). */
+  createIfMissing: boolean;
+  /** Take a server-wide advisory lock while migrating (needs a second connection). */
+  lockMigrations: boolean;
+}
+
 /** Connects and applies pending migrations (each in its own transaction). */
-export async function openServiceDatabase(dataSource: DataSource, url: string, createIfMissing = true): Promise<DataSource> {
-  if (createIfMissing) await ensureDatabase(url);
+export async function openServiceDatabase(dataSource: DataSource, url: string, options: OpenDatabaseOptions = { createIfMissing: true, lockMigrations: true }): Promise<DataSource> {
+  if (options.createIfMissing) await ensureDatabase(url);
   await dataSource.initialize();
+  if (!options.lockMigrations) {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return dataSource;
+  }
   // Instances of one service starting together take turns: the first migrates, the
   // others then find nothing pending.
   const lockHolder = dataSource.createQueryRunner();

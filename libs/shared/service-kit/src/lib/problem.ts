@@ -73,12 +73,12 @@ const DEFAULT_CODES: Record<number, string> = {
 
 export function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): ProblemDetails {
   return {
+    ...extensions,
     type: `https://orderline.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,
     code,
-    ...extensions,
   };
 }
 

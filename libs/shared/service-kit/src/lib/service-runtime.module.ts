@@ -19,8 +19,12 @@ export interface ServiceRuntimeOptions {
   migrations: Function[];
   /** Embedded mode passes its in-process bus; otherwise Kafka from KAFKA_BROKERS. */
   transport?: MessageTransport;
-  /** Embedded mode's databases already exist (PGlite); a server database is created if missing. */
-  createDatabase?: boolean;
+  /**
+   * Embedded mode: the database is a PGlite behind a socket. It exists already, has one
+   * instance of the service, and takes one connection: pglite-socket interleaves the
+   * extended-protocol messages of concurrent connections outside transactions.
+   */
+  embeddedDatabase?: boolean;
   clock?: Clock;
   /** Serve the standard `/health` (the gateway serves its own, aggregated one). */
   exposeHealth?: boolean;
@@ -120,10 +124,11 @@ export class ServiceRuntimeModule {
               url: config.DATABASE_URL,
               entities: options.entities,
               migrations: options.migrations,
-              poolSize: config.DATABASE_POOL_SIZE,
+              poolSize: options.embeddedDatabase ? 1 : config.DATABASE_POOL_SIZE,
               applicationName: options.serviceName,
             });
-            return openServiceDatabase(dataSource, config.DATABASE_URL, options.createDatabase ?? true);
+            const server = !options.embeddedDatabase;
+            return openServiceDatabase(dataSource, config.DATABASE_URL, { createIfMissing: server, lockMigrations: server });
           },
         },
         {

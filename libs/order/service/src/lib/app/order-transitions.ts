@@ -12,7 +12,7 @@ export type Actor = `buyer:${string}` | `merchant:${string}` | `operator:${strin
  */
 export async function transitionOrder(scope: TransactionScope, order: OrderRecord, trigger: OrderTrigger, actor: Actor, reason: string | null, at: Date): Promise<void> {
   const decision = decideTransition({ status: order.status, paymentMethod: order.paymentMethod }, trigger);
-  if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason, { orderId: order.id, status: order.status });
+  if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason, { orderId: order.id, orderStatus: order.status });
   order.status = decision.to;
   await scope.manager.save(order);
   await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason, actor, at });

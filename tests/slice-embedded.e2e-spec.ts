@@ -1,0 +1,65 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { creditOrderSliceTests } from './support/credit-order-slice';
+import { waitUntil } from './support/infrastructure';
+
+jest.setTimeout(120_000);
+
+const PORT = 4200;
+
+/** `npm start` as a user runs it: one process, PGlite and the in-process bus, nothing else. */
+function startPlatform(dataDir: string): ChildProcess {
+  return spawn(process.execPath, ['-r', './tools/runtime/register-paths.js', 'dist/apps/platform/src/main.js'], {
+    env: { ...process.env, PORT: String(PORT), ORDERLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', KAFKA_BROKERS: '', POSTGRES_URL: '' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stopPlatform(platform: ChildProcess): Promise<number | null> {
+  if (platform.exitCode !== null) return platform.exitCode;
+  const exited = new Promise<number | null>((resolve) => platform.once('exit', (code) => resolve(code)));
+  platform.kill('SIGTERM');
+  return exited;
+}
+
+const healthy = async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health`).catch(() => undefined))?.status === 200;
+
+describe('credit-order slice on the embedded platform (PGlite + in-process bus)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orderline-embedded-'));
+  let platform: ChildProcess;
+
+  beforeAll(async () => {
+    platform = startPlatform(dataDir);
+    await waitUntil(healthy, 'the embedded platform to answer /api/v1/health', 60_000, 250);
+  });
+
+  afterAll(async () => {
+    if (platform) await stopPlatform(platform);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  creditOrderSliceTests(() => `http://127.0.0.1:${PORT}`);
+
+  it('keeps its data in the data folder across a restart and stops cleanly', async () => {
+    const base = `http://127.0.0.1:${PORT}/api/v1`;
+    const login = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'operator-password' }) });
+    const { accessToken } = await login.json();
+    const created = await fetch(`${base}/buyers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ username: 'persistent-buyer', password: 'buyer-password', name: '赵六', phone: '13700000000', creditLimit: 4_242 }),
+    });
+    expect(created.status).toBe(201);
+
+    expect(await stopPlatform(platform)).toBe(0);
+    platform = startPlatform(dataDir);
+    await waitUntil(healthy, 'the restarted platform', 60_000, 250);
+
+    const buyerLogin = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'persistent-buyer', password: 'buyer-password' }) });
+    expect(buyerLogin.status).toBe(200);
+    const account = await fetch(`${base}/credit/account`, { headers: { authorization: `Bearer ${(await buyerLogin.json()).accessToken}` } });
+    expect(await account.json()).toMatchObject({ limit: 4_242, available: 4_242 });
+  });
+});

@@ -1,0 +1,71 @@
+// Small helpers shared by the bench orchestrator (ESM) and its child processes (CommonJS,
+// loaded with `node -r tools/runtime/register-paths.js` so `@orderline/*` resolves to dist/).
+'use strict';
+const { randomUUID } = require('node:crypto');
+
+/** Integer / number from the environment, with a default. */
+function envNumber(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number (got "${raw}")`);
+  return value;
+}
+
+/** Nearest-rank percentile of an unsorted array of numbers (null when empty). */
+function percentile(values, p) {
+  if (!values.length) return null;
+  const sorted = Float64Array.from(values).sort();
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+function summarize(values) {
+  return {
+    count: values.length,
+    p50: percentile(values, 50),
+    p90: percentile(values, 90),
+    p99: percentile(values, 99),
+    max: values.length ? Math.max(...values) : null,
+  };
+}
+
+/** A valid `OrderPlaced` payload (the platform's real contract): one line, ~550-byte envelope. */
+function orderPlacedPayload(index = 0) {
+  const lines = [];
+  const count = 1;
+  let goods = 0;
+  for (let i = 0; i < count; i++) {
+    const unitPrice = 1_990 + ((index * 7 + i * 13) % 50) * 100;
+    const quantity = 1 + ((index + i) % 3);
+    goods += unitPrice * quantity;
+    lines.push({ lineId: randomUUID(), skuId: `sku-bench-${(index + i) % 1000}`, title: `Bench item ${(index + i) % 1000}`, unitPrice, quantity, lineTotal: unitPrice * quantity });
+  }
+  return {
+    orderId: randomUUID(),
+    merchantId: '11111111-1111-4111-8111-111111111111',
+    buyerId: '22222222-2222-4222-8222-222222222222',
+    paymentMethod: 'CREDIT',
+    payable: goods,
+    freight: 0,
+    credit: { plan: 'INSTALLMENT', periods: 6 },
+    lines,
+  };
+}
+
+/** Server URL with another database name. */
+function databaseUrl(serverUrl, name) {
+  const url = new URL(serverUrl);
+  url.pathname = '/' + name;
+  return url.toString();
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Child → parent result line (children also use IPC when forked). */
+function emitResult(result) {
+  if (process.send) process.send({ type: 'result', result });
+  else process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
+}
+
+module.exports = { envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult };

@@ -1,0 +1,43 @@
+// `npm test`: starts what the tests need (Kafka + PostgreSQL) unless KAFKA_BROKERS and
+// POSTGRES_URL point at running ones, builds the services the end-to-end tests launch as
+// processes, clears what earlier test runs left behind, then runs every Jest project.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function step(title) {
+  process.stdout.write(`\n[test] ${title}\n`);
+}
+
+if (!process.env.KAFKA_BROKERS || !process.env.POSTGRES_URL) {
+  step('starting Kafka + PostgreSQL (npm run infra:up)');
+  execFileSync(process.execPath, ['tools/infra/infra.mjs', 'up'], { stdio: 'inherit' });
+  process.env.KAFKA_BROKERS ||= '127.0.0.1:9092';
+  process.env.POSTGRES_URL ||= 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+step('building (tsc)');
+execFileSync(npm, ['run', 'build', '--silent'], { stdio: 'inherit' });
+
+step('removing databases and topics of earlier test runs');
+const { Client } = require('pg');
+const client = new Client({ connectionString: process.env.POSTGRES_URL });
+await client.connect();
+const stale = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'test\\_%'`);
+for (const { datname } of stale.rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+await client.end();
+const { Kafka, logLevel } = require('kafkajs');
+const admin = new Kafka({ clientId: 'test-cleanup', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+await admin.connect();
+const staleTopics = (await admin.listTopics()).filter((topic) => topic.startsWith('test.'));
+if (staleTopics.length) await admin.deleteTopics({ topics: staleTopics, timeout: 30_000 }).catch((error) => console.warn(`[test] could not delete old topics: ${error.message}`));
+const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith('test.'));
+if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+await admin.disconnect();
+console.log(`[test] removed ${stale.rowCount} database(s), ${staleTopics.length} topic(s)`);
+
+step('jest');
+const result = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', ...process.argv.slice(2)], { stdio: 'inherit', env: process.env });
+process.exit(result.status ?? 1);

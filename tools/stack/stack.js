@@ -78,7 +78,10 @@ async function startStack(options) {
     const stdio = options.logDir ? ['ignore', fs.openSync(path.join(options.logDir, `${service.app}.log`), 'a'), fs.openSync(path.join(options.logDir, `${service.app}.log`), 'a')] : 'inherit';
     const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, `dist/apps/${service.app}/src/main.js`)], { env, stdio, cwd: ROOT });
     const handle = { service, child, exited: false };
-    child.on('exit', () => (handle.exited = true));
+    child.on('exit', (code, signal) => {
+      handle.exited = true;
+      if (!handle.stopping) process.stderr.write(`[stack] ${service.app} exited unexpectedly (code ${code}, signal ${signal})\n`);
+    });
     processes.set(service.app, handle);
     return handle;
   }
@@ -93,6 +96,7 @@ async function startStack(options) {
   async function stopService(app, signal = 'SIGTERM') {
     const handle = processes.get(app);
     if (!handle || handle.exited) return;
+    handle.stopping = true;
     const exited = new Promise((resolve) => handle.child.once('exit', resolve));
     handle.child.kill(signal);
     const timer = setTimeout(() => handle.child.kill('SIGKILL'), 20_000);

@@ -39,5 +39,5 @@ await admin.disconnect();
 console.log(`[test] removed ${stale.rowCount} database(s), ${staleTopics.length} topic(s)`);
 
 step('jest');
-const result = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', ...process.argv.slice(2)], { stdio: 'inherit', env: process.env });
+const result = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', '--forceExit', ...process.argv.slice(2)], { stdio: 'inherit', env: process.env });
 process.exit(result.status ?? 1);

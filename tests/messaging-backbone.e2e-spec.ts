@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ALL_TOPICS, buildEnvelope, createEventRegistry, EventRegistry, OrderPlaced, OrderPlacedPayload, Topics } from '@orderline/shared/contracts';
+import {
+  CreateMessagingTables1763900000000,
+  DLQ_HEADERS,
+  EventConsumer,
+  IncomingMessage,
+  InProcessTransport,
+  KafkaTransport,
+  MessageTransport,
+  onEvent,
+  OutboxRelay,
+  Subscription,
+  UnitOfWork,
+} from '@orderline/shared/messaging';
+import { createServiceDataSource, openServiceDatabase } from '@orderline/shared/persistence';
+import { databaseUrl, infrastructure, isolation, waitUntil } from './support/infrastructure';
+
+jest.setTimeout(120_000);
+
+const registry: EventRegistry = createEventRegistry();
+/** freight carries a sequence number; this value makes the handler fail every time. */
+const HANDLER_BUG = 13_013;
+
+function payload(orderId: string, sequence: number): OrderPlacedPayload {
+  return {
+    orderId,
+    merchantId: randomUUID(),
+    buyerId: randomUUID(),
+    paymentMethod: 'CREDIT',
+    payable: 100 + sequence,
+    freight: sequence,
+    lines: [{ lineId: randomUUID(), skuId: 'sku', title: 'Thing', unitPrice: 100, quantity: 1, lineTotal: 100 }],
+  } as OrderPlacedPayload;
+}
+
+function wireEvent(type: string, body: unknown, orderId: string): string {
+  return JSON.stringify(buildEnvelope({ type, version: 1, producer: 'test', aggregateId: orderId, payload: body, occurredAt: new Date() }));
+}
+
+interface Harness {
+  dataSource: DataSource;
+  transport: MessageTransport;
+  unitOfWork: UnitOfWork;
+  relay: OutboxRelay;
+  consumer: EventConsumer;
+  deadLetters: IncomingMessage[];
+  dlqReader: Subscription;
+  applied(): Promise<Array<{ order_id: string; sequence: number }>>;
+  close(): Promise<void>;
+}
+
+const transports: Array<[string, (topicPrefix: string) => MessageTransport]> = [
+  ['Kafka', (topicPrefix) => new KafkaTransport({ brokers: infrastructure().kafkaBrokers.split(','), clientId: 'backbone-test', topicPrefix })],
+  ['the in-process bus', () => new InProcessTransport({ redeliveryDelayMs: 50 })],
+];
+
+describe.each(transports)('event backbone on %s with real PostgreSQL', (name, makeTransport) => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    const { postgresUrl } = infrastructure();
+    const names = isolation(`bb_${name === 'Kafka' ? 'kafka' : 'local'}`);
+    const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
+    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000] }), url);
+    await dataSource.query(`CREATE TABLE applied_event (id bigserial PRIMARY KEY, event_id uuid NOT NULL, order_id uuid NOT NULL, sequence integer NOT NULL)`);
+    const transport = makeTransport(names.topicPrefix);
+    await transport.ensureTopics(ALL_TOPICS);
+    const relay = new OutboxRelay({ dataSource, transport, producer: 'backbone-test', pollIntervalMs: 200 });
+    const unitOfWork = new UnitOfWork({ dataSource, registry, producer: 'backbone-test', onEventsCommitted: () => relay.wake() });
+    const consumer = new EventConsumer({
+      groupId: 'backbone-consumer',
+      transport,
+      registry,
+      unitOfWork,
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+      handlers: [
+        onEvent(OrderPlaced, async (event, scope) => {
+          if (event.payload.freight === HANDLER_BUG) throw new Error('handler bug: cannot apply this event');
+          await scope.manager.query(`INSERT INTO applied_event (event_id, order_id, sequence) VALUES ($1, $2, $3)`, [event.eventId, event.payload.orderId, event.payload.freight]);
+        }),
+      ],
+    });
+    const deadLetters: IncomingMessage[] = [];
+    const dlqReader = await transport.subscribe({ groupId: 'dlq-reader', topics: [`${Topics.orders}.dlq`], handle: async (message) => void deadLetters.push(message) });
+    relay.start();
+    await consumer.start();
+    harness = {
+      dataSource,
+      transport,
+      unitOfWork,
+      relay,
+      consumer,
+      deadLetters,
+      dlqReader,
+      applied: () => dataSource.query(`SELECT order_id, sequence FROM applied_event ORDER BY id`),
+      close: async () => {
+        await consumer.stop();
+        await dlqReader.stop();
+        await relay.stop();
+        await transport.close();
+        await dataSource.destroy();
+      },
+    };
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('publishes committed events once, in order per key, and never a rolled-back one', async () => {
+    const orderId = randomUUID();
+    for (let sequence = 1; sequence <= 20; sequence++) {
+      await harness.unitOfWork.run((scope) => scope.publish(OrderPlaced, payload(orderId, sequence)).then(() => undefined));
+    }
+    await expect(
+      harness.unitOfWork.run(async (scope) => {
+        await scope.publish(OrderPlaced, payload(orderId, 999));
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    await harness.unitOfWork.run((scope) => scope.publish(OrderPlaced, payload(orderId, 21)).then(() => undefined));
+
+    const rows = await waitUntil(async () => {
+      const applied = (await harness.applied()).filter((row) => row.order_id === orderId);
+      return applied.length >= 21 ? applied : undefined;
+    }, '21 events applied');
+    expect(rows.map((row) => row.sequence)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect(await harness.relay.backlog()).toBe(0);
+  });
+
+  it('refuses to write an invalid event to the outbox', async () => {
+    await expect(harness.unitOfWork.run((scope) => scope.publish(OrderPlaced, { ...payload(randomUUID(), 1), payable: 1.5 }))).rejects.toThrow(/payable/);
+  });
+
+  it('applies a redelivered event only once', async () => {
+    const orderId = randomUUID();
+    await harness.unitOfWork.run((scope) => scope.publish(OrderPlaced, payload(orderId, 1)).then(() => undefined));
+    await waitUntil(async () => (await harness.applied()).some((row) => row.order_id === orderId), 'the first delivery');
+    const [row] = await harness.dataSource.query(`SELECT message_key, envelope FROM outbox_event WHERE envelope::jsonb -> 'payload' ->> 'orderId' = $1`, [orderId]);
+    const duplicatesBefore = harness.consumer.counters.duplicates;
+    await harness.transport.publish([{ topic: Topics.orders, key: row.message_key, value: row.envelope }]);
+    await harness.transport.publish([{ topic: Topics.orders, key: row.message_key, value: row.envelope }]);
+    await waitUntil(async () => harness.consumer.counters.duplicates >= duplicatesBefore + 2, 'both redeliveries to be seen');
+    expect((await harness.applied()).filter((applied) => applied.order_id === orderId)).toHaveLength(1);
+  });
+
+  it('sends poison events to the DLQ after bounded retries and goes on with the good ones', async () => {
+    const orderId = randomUUID();
+    const key = orderId; // one partition: the good event behind the poison must still come through
+    await harness.transport.publish([
+      { topic: Topics.orders, key, value: wireEvent('OrderPlaced', payload(orderId, 1), orderId) },
+      { topic: Topics.orders, key, value: '{"this is": not json' },
+      { topic: Topics.orders, key, value: wireEvent('OrderTeleported', { orderId }, orderId) },
+      { topic: Topics.orders, key, value: wireEvent('OrderPlaced', { ...payload(orderId, 2), payable: -5 }, orderId) },
+      { topic: Topics.orders, key, value: wireEvent('OrderPlaced', payload(orderId, HANDLER_BUG), orderId) },
+      { topic: Topics.orders, key, value: wireEvent('OrderPlaced', payload(orderId, 3), orderId) },
+    ]);
+    const applied = await waitUntil(async () => {
+      const rows = (await harness.applied()).filter((row) => row.order_id === orderId);
+      return rows.length >= 2 ? rows : undefined;
+    }, 'the good events');
+    expect(applied.map((row) => row.sequence)).toEqual([1, 3]);
+
+    const dead = await waitUntil(async () => {
+      const mine = harness.deadLetters.filter((message) => message.key === key);
+      return mine.length >= 4 ? mine : undefined;
+    }, 'four dead letters');
+    expect(dead).toHaveLength(4);
+    for (const message of dead) {
+      expect(message.headers[DLQ_HEADERS.attempts]).toBe('3');
+      expect(message.headers[DLQ_HEADERS.originalTopic]).toBe(Topics.orders);
+      expect(message.headers[DLQ_HEADERS.consumerGroup]).toBe('backbone-consumer');
+      expect(Number(message.headers[DLQ_HEADERS.originalOffset])).toBeGreaterThanOrEqual(0);
+    }
+    const errors = dead.map((message) => message.headers[DLQ_HEADERS.error]);
+    expect(errors[0]).toMatch(/not JSON/);
+    expect(errors[1]).toMatch(/unknown event type "OrderTeleported"/);
+    expect(errors[2]).toMatch(/payable/);
+    expect(errors[3]).toMatch(/handler bug/);
+    expect(dead[0].value?.toString()).toBe('{"this is": not json');
+  });
+
+  it('lets several relays drain one outbox without publishing a row twice', async () => {
+    await harness.relay.stop();
+    const orderIds = Array.from({ length: 30 }, () => randomUUID());
+    // Written while no relay runs: as after a crash between commit and publish.
+    for (const orderId of orderIds) {
+      await harness.unitOfWork.run(async (scope) => {
+        for (let sequence = 1; sequence <= 10; sequence++) await scope.publish(OrderPlaced, payload(orderId, sequence));
+      });
+    }
+    expect(await harness.relay.backlog()).toBe(300);
+    const duplicatesBefore = harness.consumer.counters.duplicates;
+    const relays = Array.from({ length: 3 }, () => new OutboxRelay({ dataSource: harness.dataSource, transport: harness.transport, producer: 'backbone-test', batchSize: 25, pollIntervalMs: 50 }));
+    relays.forEach((relay) => relay.start());
+    const wanted = new Set(orderIds);
+    const rows = await waitUntil(async () => {
+      const mine = (await harness.applied()).filter((row) => wanted.has(row.order_id));
+      return mine.length >= 300 ? mine : undefined;
+    }, '300 events applied');
+    await Promise.all(relays.map((relay) => relay.stop()));
+    harness.relay = new OutboxRelay({ dataSource: harness.dataSource, transport: harness.transport, producer: 'backbone-test', pollIntervalMs: 200 });
+    harness.relay.start();
+
+    expect(rows).toHaveLength(300);
+    expect(relays.reduce((sum, relay) => sum + relay.published, 0)).toBe(300);
+    expect(harness.consumer.counters.duplicates).toBe(duplicatesBefore);
+    for (const orderId of orderIds) {
+      expect(rows.filter((row) => row.order_id === orderId).map((row) => row.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    }
+  });
+});

@@ -1,0 +1,258 @@
+// (c) Credit orders through the gateway on the multi-process stack.
+//
+// Load: buyers POST /api/v1/orders (CREDIT, 6 installments). Each order then travels
+// order-service outbox → Kafka → credit-billing (inbox, hold) → outbox → Kafka →
+// order-service (inbox, UNPAID → WAITING_OUTBOUND).
+//
+// "held" is observed by a separate probe loop that reads the order-service database every
+// BENCH_POLL_MS for the orders still pending (one indexed query per tick for all of them),
+// so observing costs the gateway nothing; the figure therefore includes up to one poll
+// interval of observation delay.
+import http from 'node:http';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { Pool } = require('pg');
+const { summarize, sleep } = require('./lib/common.cjs');
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+
+function request(baseUrl, method, path, body, token) {
+  const url = new URL('/api/v1' + path, baseUrl);
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const headers = { accept: 'application/json' };
+  if (payload) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(payload.length);
+  }
+  if (token) headers.authorization = `Bearer ${token}`;
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent, timeout: 30_000 }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode, body: json, text });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${path}`)));
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+async function expectStatus(promise, status, what) {
+  const response = await promise;
+  if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 500)}`);
+  return response.body;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * @param {object} options
+ * @param {string} options.gatewayUrl
+ * @param {string} options.orderDatabaseUrl  order-service database (for the held probe)
+ * @param {string} options.runId
+ * @param {(line: string) => void} options.log
+ */
+export async function runGatewayOrders(options) {
+  const { gatewayUrl, log } = options;
+  const seconds = options.seconds;
+  const concurrency = options.concurrency;
+  const buyersCount = options.buyers;
+  const pollMs = options.pollMs;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 60_000;
+
+  // ---------------------------------------------------------------- set-up
+  const [operatorName, operatorPassword] = options.operator.split(/:(.*)/s);
+  const operator = await expectStatus(request(gatewayUrl, 'POST', '/auth/token', { username: operatorName, password: operatorPassword }), 200, 'operator token');
+  const opToken = operator.accessToken;
+  const tag = options.runId.replace(/[^a-z0-9]/g, '').slice(-12);
+  const merchant = await expectStatus(
+    request(gatewayUrl, 'POST', '/merchants', { name: `Bench merchant ${tag}`, mainAccount: { username: `bm_${tag}`, password: 'bench-password', phone: '13900000000' } }, opToken),
+    201,
+    'create merchant',
+  );
+  const buyers = [];
+  // scrypt makes account creation and sign-in deliberately slow: a few at a time.
+  for (let i = 0; i < buyersCount; i += 4) {
+    const group = [];
+    for (let j = i; j < Math.min(buyersCount, i + 4); j++) {
+      group.push(
+        (async () => {
+          const username = `bb_${tag}_${j}`;
+          await expectStatus(
+            request(gatewayUrl, 'POST', '/buyers', { username, password: 'bench-password', name: `Bench buyer ${j}`, phone: `1380000${String(j).padStart(4, '0')}`, creditLimit: 1_000_000_000_000 }, opToken),
+            201,
+            'create buyer',
+          );
+          const token = await expectStatus(request(gatewayUrl, 'POST', '/auth/token', { username, password: 'bench-password' }), 200, 'buyer token');
+          return { username, token: token.accessToken };
+        })(),
+      );
+    }
+    buyers.push(...(await Promise.all(group)));
+  }
+
+  const orderBody = (i) => ({
+    merchantId: merchant.id,
+    items: [{ skuId: `sku-bench-${i % 100}`, title: `Bench kettle ${i % 100}`, unitPrice: 19_900 + (i % 10) * 100, quantity: 1 + (i % 3) }],
+    consignee: { name: 'Bench Buyer', phone: '13812345678', address: { province: 'Guangdong', city: 'Shenzhen', county: 'Nanshan', detail: 'Science Park 1' } },
+    paymentMethod: 'CREDIT',
+    credit: { plan: 'INSTALLMENT', periods: 6 },
+  });
+
+  // ---------------------------------------------------------------- held probe
+  const pool = new Pool({ connectionString: options.orderDatabaseUrl, max: 1 });
+  /** id → record; records leave when the probe sees their order leave UNPAID. */
+  const pending = new Map();
+  let probing = true;
+  let probeQueries = 0;
+  const probe = (async () => {
+    while (probing) {
+      const started = now();
+      if (pending.size > 0) {
+        const ids = [...pending.keys()];
+        const { rows } = await pool.query(`SELECT id::text AS id, status FROM customer_order WHERE id = ANY($1::uuid[]) AND status <> 'UNPAID'`, [ids]);
+        probeQueries += 1;
+        const seenAt = now();
+        for (const row of rows) {
+          const record = pending.get(row.id);
+          if (!record) continue;
+          pending.delete(row.id);
+          record.status = row.status;
+          record.heldAt = seenAt;
+        }
+      }
+      const wait = pollMs - (now() - started);
+      if (wait > 0) await sleep(wait);
+    }
+  })();
+
+  let counter = 0;
+  async function placeOne(phase) {
+    const buyer = buyers[counter % buyers.length];
+    const i = counter++;
+    const record = { phase, postAt: now(), respondedAt: 0, heldAt: 0, status: null, ok: false };
+    try {
+      const response = await request(gatewayUrl, 'POST', '/orders', orderBody(i), buyer.token);
+      record.respondedAt = now();
+      if (response.status === 201 && response.body?.id) {
+        record.ok = true;
+        record.id = response.body.id;
+        if (response.body.status !== 'UNPAID') {
+          record.status = response.body.status;
+          record.heldAt = record.respondedAt;
+        } else pending.set(record.id, record);
+      } else record.error = `HTTP ${response.status}`;
+    } catch (error) {
+      record.respondedAt = now();
+      record.error = String(error.message || error);
+    }
+    return record;
+  }
+
+  async function drain(records) {
+    const deadline = now() + drainTimeoutMs;
+    while (records.some((r) => r.ok && !r.heldAt) && now() < deadline) await sleep(20);
+  }
+
+  function phaseFigures(records, startedAt, endedAt) {
+    const ok = records.filter((r) => r.ok);
+    const held = ok.filter((r) => r.heldAt && r.status === 'WAITING_OUTBOUND');
+    const duration = (endedAt - startedAt) / 1000;
+    const errors = {};
+    for (const r of records.filter((r) => !r.ok)) errors[r.error] = (errors[r.error] ?? 0) + 1;
+    return {
+      seconds: duration,
+      attempted: records.length,
+      placed: ok.length,
+      placedPerSecond: ok.length / duration,
+      heldWithinWindow: held.filter((r) => r.heldAt <= endedAt).length,
+      heldPerSecond: held.filter((r) => r.heldAt <= endedAt).length / duration,
+      held: held.length,
+      notHeld: ok.length - held.length,
+      otherStatus: ok.filter((r) => r.heldAt && r.status !== 'WAITING_OUTBOUND').length,
+      errors,
+      postMs: summarize(ok.map((r) => r.respondedAt - r.postAt)),
+      placeToHeldMs: summarize(held.map((r) => r.heldAt - r.postAt)),
+    };
+  }
+
+  async function closedLoop(phase, durationMs) {
+    const records = [];
+    const startedAt = now();
+    const endAt = startedAt + durationMs;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (now() < endAt) records.push(await placeOne(phase));
+      }),
+    );
+    return { records, startedAt, endedAt: now() };
+  }
+
+  async function openLoop(phase, ratePerSecond, durationMs, maxOutstanding = 400) {
+    const records = [];
+    const inFlight = new Set();
+    let fired = 0;
+    let skipped = 0;
+    const startedAt = now();
+    const endAt = startedAt + durationMs;
+    while (now() < endAt) {
+      const due = Math.floor(((now() - startedAt) / 1000) * ratePerSecond);
+      while (fired < due) {
+        fired += 1;
+        if (inFlight.size >= maxOutstanding) {
+          skipped += 1;
+          continue;
+        }
+        const promise = placeOne(phase).then((record) => {
+          records.push(record);
+          inFlight.delete(promise);
+        });
+        inFlight.add(promise);
+      }
+      await sleep(1);
+    }
+    await Promise.all(inFlight);
+    return { records, startedAt, endedAt: now(), skipped, scheduled: fired };
+  }
+
+  try {
+    // Warm-up: JIT, connection pools, consumer groups; not counted.
+    log(`(c) warm-up ${options.warmupSeconds}s at concurrency ${concurrency} (${buyers.length} buyers)`);
+    const warm = await closedLoop('warmup', options.warmupSeconds * 1000);
+    await drain(warm.records);
+
+    log(`(c) saturation: ${seconds}s closed loop, concurrency ${concurrency}`);
+    const sat = await closedLoop('saturation', seconds * 1000);
+    await drain(sat.records);
+    const saturation = phaseFigures(sat.records, sat.startedAt, sat.endedAt);
+    log(
+      `(c) saturation: ${saturation.placedPerSecond.toFixed(1)} placed/s, held p50 ${saturation.placeToHeldMs.p50?.toFixed(0)} ms p99 ${saturation.placeToHeldMs.p99?.toFixed(0)} ms`,
+    );
+
+    const rate = Math.max(1, saturation.placedPerSecond * options.halfLoadFraction);
+    await sleep(1_000);
+    log(`(c) half load: ${rate.toFixed(1)} orders/s fixed arrival rate for ${seconds}s`);
+    const half = await openLoop('half', rate, seconds * 1000);
+    await drain(half.records);
+    const halfLoad = { ...phaseFigures(half.records, half.startedAt, half.endedAt), targetRate: rate, scheduled: half.scheduled, skipped: half.skipped };
+    log(`(c) half load: held p50 ${halfLoad.placeToHeldMs.p50?.toFixed(0)} ms p99 ${halfLoad.placeToHeldMs.p99?.toFixed(0)} ms`);
+
+    return { buyers: buyers.length, concurrency, pollMs, probeQueries, saturation, halfLoad };
+  } finally {
+    probing = false;
+    await probe.catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    agent.destroy();
+  }
+}

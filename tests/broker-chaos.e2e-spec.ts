@@ -5,7 +5,6 @@ import { ALL_TOPICS } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { createBuyer, createMerchant, creditOrder, GatewayClient, operatorOf } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startStack } = require('../tools/stack/stack.js');
 
 jest.setTimeout(600_000);

@@ -1,6 +1,5 @@
 import { creditOrderSliceTests } from './support/credit-order-slice';
 import { infrastructure, isolation } from './support/infrastructure';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startStack } = require('../tools/stack/stack.js');
 
 jest.setTimeout(120_000);

@@ -1,0 +1,54 @@
+import { InProcessTransport } from './in-process-transport';
+import { IncomingMessage, partitionOfKey } from './transport';
+
+describe('partitioning by key', () => {
+  it('is stable and spreads keys', () => {
+    expect(partitionOfKey('order-1', 3)).toBe(partitionOfKey('order-1', 3));
+    const used = new Set(Array.from({ length: 50 }, (_, i) => partitionOfKey(`order-${i}`, 3)));
+    expect(used.size).toBe(3);
+    expect(partitionOfKey(null, 3)).toBe(0);
+  });
+});
+
+describe('in-process bus', () => {
+  it('keeps one key in order, redelivers after a failure, and refuses unknown topics', async () => {
+    const bus = new InProcessTransport({ partitions: 3, redeliveryDelayMs: 5 });
+    await bus.ensureTopics(['t']);
+    await expect(bus.publish([{ topic: 'nope', key: 'k', value: 'x' }])).rejects.toThrow(/unknown topic/);
+    const seen: string[] = [];
+    let failOnce = true;
+    const subscription = await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      handle: async (message: IncomingMessage) => {
+        const value = message.value!.toString();
+        if (value === 'k1-2' && failOnce) {
+          failOnce = false;
+          throw new Error('transient');
+        }
+        seen.push(value);
+      },
+    });
+    await bus.publish(Array.from({ length: 5 }, (_, i) => ({ topic: 't', key: 'k1', value: `k1-${i}` })));
+    await bus.publish([{ topic: 't', key: 'k2', value: 'k2-0' }]);
+    expect(await bus.drained(2_000)).toBe(true);
+    expect(seen.filter((v) => v.startsWith('k1'))).toEqual(['k1-0', 'k1-1', 'k1-2', 'k1-3', 'k1-4']);
+    expect(seen).toContain('k2-0');
+    await subscription.stop();
+  });
+
+  it('gives each group its own position and lets a second group read from the start', async () => {
+    const bus = new InProcessTransport({ partitions: 1 });
+    await bus.ensureTopics(['t']);
+    await bus.publish([{ topic: 't', key: 'a', value: '1' }]);
+    const first: string[] = [];
+    const second: string[] = [];
+    const one = await bus.subscribe({ groupId: 'one', topics: ['t'], handle: async (m) => void first.push(m.value!.toString()) });
+    const two = await bus.subscribe({ groupId: 'two', topics: ['t'], handle: async (m) => void second.push(m.value!.toString()) });
+    await bus.publish([{ topic: 't', key: 'a', value: '2' }]);
+    await bus.drained(2_000);
+    expect(first).toEqual(['1', '2']);
+    expect(second).toEqual(['1', '2']);
+    await Promise.all([one.stop(), two.stop()]);
+  });
+});

@@ -8,7 +8,7 @@ describe('gateway accounts', () => {
 
   it('refuses malformed or weak bootstrap values with the variable named', () => {
     expect(() => parseBootstrapOperator('nocolon')).toThrow(/BOOTSTRAP_OPERATOR/);
-    expect(() => parseBootstrapOperator('op:short')).toThrow(/at least 8/);
+    expect(() => parseBootstrapOperator('ops:short')).toThrow(/at least 8/);
   });
 
   it('checks passwords and roles', () => {

@@ -51,4 +51,20 @@ describe('in-process bus', () => {
     expect(second).toEqual(['1', '2']);
     await Promise.all([one.stop(), two.stop()]);
   });
+
+  it('drops consumed messages past its retention, so memory stays bounded', async () => {
+    const bus = new InProcessTransport({ partitions: 1, retainMessages: 10 });
+    await bus.ensureTopics(['t']);
+    let handled = 0;
+    const subscription = await bus.subscribe({ groupId: 'g', topics: ['t'], handle: async () => void (handled += 1) });
+    await bus.publish(Array.from({ length: 100 }, (_, i) => ({ topic: 't', key: 'k', value: String(i) })));
+    await bus.drained(2_000);
+    expect(handled).toBe(100);
+    const late: string[] = [];
+    const lateGroup = await bus.subscribe({ groupId: 'late', topics: ['t'], handle: async (m) => void late.push(m.value!.toString()) });
+    await bus.drained(2_000);
+    expect(late.length).toBeLessThanOrEqual(11);
+    expect(late[late.length - 1]).toBe('99');
+    await Promise.all([subscription.stop(), lateGroup.stop()]);
+  });
 });

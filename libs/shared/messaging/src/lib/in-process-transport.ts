@@ -55,6 +55,8 @@ export interface InProcessTransportOptions {
   partitions?: number;
   /** Pause before a message whose handler threw is delivered again. */
   redeliveryDelayMs?: number;
+  /** Messages kept per partition before consumed ones are dropped (default 10 000). */
+  retainMessages?: number;
   logger?: MessagingLogger;
 }
 
@@ -72,12 +74,14 @@ export class InProcessTransport implements MessageTransport {
   private readonly groups = new Map<string, { workers: GroupWorker[]; topics: string[] }>();
   private readonly partitions: number;
   private readonly redeliveryDelayMs: number;
+  private readonly retainMessages: number;
   private readonly logger: MessagingLogger;
   private readonly busy = new Set<Promise<void>>();
 
   constructor(options: InProcessTransportOptions = {}) {
     this.partitions = options.partitions ?? 3;
     this.redeliveryDelayMs = options.redeliveryDelayMs ?? 250;
+    this.retainMessages = options.retainMessages ?? 10_000;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -167,15 +171,20 @@ export class InProcessTransport implements MessageTransport {
     };
   }
 
-  /** Drops messages every subscribed group has consumed, so memory stays bounded. */
+  /**
+   * Retention, as Kafka's is by size: once a partition holds more than `retainMessages`,
+   * messages every subscribed group has consumed are dropped, so memory stays bounded.
+   */
   private trim(topic: string, partition: number): void {
+    const log = this.topics.get(topic)![partition];
+    if (log.messages.length <= this.retainMessages) return;
     let lowest = Infinity;
     for (const group of this.groups.values()) {
       for (const worker of group.workers) {
         if (worker.topic === topic && worker.partition === partition) lowest = Math.min(lowest, worker.position);
       }
     }
-    if (Number.isFinite(lowest)) this.topics.get(topic)![partition].trimBefore(lowest);
+    if (Number.isFinite(lowest)) log.trimBefore(lowest);
   }
 
   /** Resolves when every subscribed group has consumed everything published so far. */

@@ -45,7 +45,7 @@ describe('credit-order slice on the embedded platform (PGlite + in-process bus)'
   it('keeps its data in the data folder across a restart and stops cleanly', async () => {
     const base = `http://127.0.0.1:${PORT}/api/v1`;
     const login = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'operator-password' }) });
-    const { accessToken } = await login.json();
+    const { accessToken } = (await login.json()) as { accessToken: string };
     const created = await fetch(`${base}/buyers`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
@@ -59,7 +59,7 @@ describe('credit-order slice on the embedded platform (PGlite + in-process bus)'
 
     const buyerLogin = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'persistent-buyer', password: 'buyer-password' }) });
     expect(buyerLogin.status).toBe(200);
-    const account = await fetch(`${base}/credit/account`, { headers: { authorization: `Bearer ${(await buyerLogin.json()).accessToken}` } });
+    const account = await fetch(`${base}/credit/account`, { headers: { authorization: `Bearer ${((await buyerLogin.json()) as { accessToken: string }).accessToken}` } });
     expect(await account.json()).toMatchObject({ limit: 4_242, available: 4_242 });
   });
 });

@@ -113,7 +113,7 @@ export function creditOrderSliceTests(gatewayUrl: () => string): void {
     expect(health.body.checks).toMatchObject({ database: 'up', eventBus: 'up', 'order-service': 'up', 'credit-billing-service': 'up' });
     const docs = await fetch(`${gatewayUrl()}/docs/openapi.json`);
     expect(docs.status).toBe(200);
-    const document = await docs.json();
+    const document = (await docs.json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/v1/orders', '/api/v1/orders/{id}/cancel', '/api/v1/credit/account', '/api/v1/auth/token']));
   });
 }

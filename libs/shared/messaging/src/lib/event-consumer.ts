@@ -24,6 +24,8 @@ export interface EventConsumerOptions {
   unitOfWork: UnitOfWork;
   handlers: EventHandlerBinding[];
   retryPolicy?: RetryPolicy;
+  /** Events applied together in one transaction when none of them fails (default 100). */
+  maxBatchSize?: number;
   logger?: MessagingLogger;
 }
 
@@ -70,7 +72,7 @@ export class EventConsumer {
   private readonly retryPolicy: RetryPolicy;
   private readonly logger: MessagingLogger;
   private subscription?: Subscription;
-  private stats = { applied: 0, duplicates: 0, deadLettered: 0 };
+  private stats = { applied: 0, duplicates: 0, deadLettered: 0, batches: 0, fallbacks: 0 };
 
   constructor(private readonly options: EventConsumerOptions) {
     for (const binding of options.handlers) {
@@ -81,7 +83,7 @@ export class EventConsumer {
     this.logger = options.logger ?? silentLogger;
   }
 
-  get counters(): Readonly<{ applied: number; duplicates: number; deadLettered: number }> {
+  get counters(): Readonly<{ applied: number; duplicates: number; deadLettered: number; batches: number; fallbacks: number }> {
     return this.stats;
   }
 
@@ -94,13 +96,66 @@ export class EventConsumer {
     this.subscription = await this.options.transport.subscribe({
       groupId: this.options.groupId,
       topics: this.topics(),
-      handle: (message, context) => this.deliver(message, context),
+      maxBatchSize: this.options.maxBatchSize ?? 100,
+      handle: (messages, context) => this.deliverBatch(messages, context),
     });
   }
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = undefined;
+  }
+
+  /**
+   * The common case: every message of the batch decodes and applies, so all of them commit in
+   * one transaction (one inbox insert, one commit). If anything fails the transaction rolls
+   * back and each message takes the one-by-one path with its retries and DLQ.
+   */
+  async deliverBatch(messages: IncomingMessage[], context: DeliveryContext): Promise<void> {
+    if (messages.length > 1) {
+      try {
+        await this.applyTogether(messages);
+        this.stats.batches += 1;
+        return;
+      } catch (error) {
+        if (isInfrastructureError(error)) this.logger.warn('consumer: database unavailable during a batch', { group: this.options.groupId, error: String(error) });
+        this.stats.fallbacks += 1;
+      }
+    }
+    for (const message of messages) await this.deliver(message, context);
+  }
+
+  private async applyTogether(messages: IncomingMessage[]): Promise<void> {
+    const events = messages.map((message) => ({ message, event: this.options.registry.decode(message.value) }));
+    const wanted = events.filter(({ event }) => this.handlers.has(event.type));
+    if (wanted.length === 0) return;
+    const seen = new Set<string>();
+    const unique = wanted.filter(({ event }) => !seen.has(event.eventId) && seen.add(event.eventId));
+    let applied = 0;
+    await this.options.unitOfWork.run(async (scope) => {
+      const recorded: Array<{ event_id: string }> = await scope.manager.query(
+        `INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
+         SELECT $1, e.event_id, e.event_type, e.topic, e.partition, e.source_offset
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[]) AS e(event_id, event_type, topic, partition, source_offset)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [
+          this.options.groupId,
+          unique.map(({ event }) => event.eventId),
+          unique.map(({ event }) => event.type),
+          unique.map(({ message }) => message.topic),
+          unique.map(({ message }) => message.partition),
+          unique.map(({ message }) => message.offset),
+        ],
+      );
+      const fresh = new Set(recorded.map((row) => row.event_id));
+      for (const { event } of unique) {
+        if (!fresh.has(event.eventId)) continue;
+        await runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () => this.handlers.get(event.type)!.handle(event, scope));
+        applied += 1;
+      }
+    });
+    this.stats.applied += applied;
+    this.stats.duplicates += wanted.length - applied;
   }
 
   /** Handles one message to the end: applied, skipped, or dead-lettered. */

@@ -20,7 +20,8 @@ describe('in-process bus', () => {
     const subscription = await bus.subscribe({
       groupId: 'g',
       topics: ['t'],
-      handle: async (message: IncomingMessage) => {
+      maxBatchSize: 1,
+      handle: async ([message]: IncomingMessage[]) => {
         const value = message.value!.toString();
         if (value === 'k1-2' && failOnce) {
           failOnce = false;
@@ -43,8 +44,8 @@ describe('in-process bus', () => {
     await bus.publish([{ topic: 't', key: 'a', value: '1' }]);
     const first: string[] = [];
     const second: string[] = [];
-    const one = await bus.subscribe({ groupId: 'one', topics: ['t'], handle: async (m) => void first.push(m.value!.toString()) });
-    const two = await bus.subscribe({ groupId: 'two', topics: ['t'], handle: async (m) => void second.push(m.value!.toString()) });
+    const one = await bus.subscribe({ groupId: 'one', topics: ['t'], handle: async (batch) => void first.push(...batch.map((m) => m.value!.toString())) });
+    const two = await bus.subscribe({ groupId: 'two', topics: ['t'], handle: async (batch) => void second.push(...batch.map((m) => m.value!.toString())) });
     await bus.publish([{ topic: 't', key: 'a', value: '2' }]);
     await bus.drained(2_000);
     expect(first).toEqual(['1', '2']);
@@ -52,16 +53,39 @@ describe('in-process bus', () => {
     await Promise.all([one.stop(), two.stop()]);
   });
 
+  it('hands over consecutive messages of a partition together and redelivers all of them on failure', async () => {
+    const bus = new InProcessTransport({ partitions: 1, redeliveryDelayMs: 5 });
+    await bus.ensureTopics(['t']);
+    await bus.publish(Array.from({ length: 7 }, (_, i) => ({ topic: 't', key: 'k', value: String(i) })));
+    const calls: string[][] = [];
+    let failed = false;
+    const subscription = await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      maxBatchSize: 3,
+      handle: async (batch) => {
+        calls.push(batch.map((m) => m.value!.toString()));
+        if (!failed && batch.some((m) => m.value!.toString() === '4')) {
+          failed = true;
+          throw new Error('transient');
+        }
+      },
+    });
+    await bus.drained(2_000);
+    expect(calls).toEqual([['0', '1', '2'], ['3', '4', '5'], ['3', '4', '5'], ['6']]);
+    await subscription.stop();
+  });
+
   it('drops consumed messages past its retention, so memory stays bounded', async () => {
     const bus = new InProcessTransport({ partitions: 1, retainMessages: 10 });
     await bus.ensureTopics(['t']);
     let handled = 0;
-    const subscription = await bus.subscribe({ groupId: 'g', topics: ['t'], handle: async () => void (handled += 1) });
+    const subscription = await bus.subscribe({ groupId: 'g', topics: ['t'], handle: async (batch) => void (handled += batch.length) });
     await bus.publish(Array.from({ length: 100 }, (_, i) => ({ topic: 't', key: 'k', value: String(i) })));
     await bus.drained(2_000);
     expect(handled).toBe(100);
     const late: string[] = [];
-    const lateGroup = await bus.subscribe({ groupId: 'late', topics: ['t'], handle: async (m) => void late.push(m.value!.toString()) });
+    const lateGroup = await bus.subscribe({ groupId: 'late', topics: ['t'], handle: async (batch) => void late.push(...batch.map((m) => m.value!.toString())) });
     await bus.drained(2_000);
     expect(late.length).toBeLessThanOrEqual(11);
     expect(late[late.length - 1]).toBe('99');

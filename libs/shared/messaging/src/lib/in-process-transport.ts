@@ -133,15 +133,13 @@ export class InProcessTransport implements MessageTransport {
           pendingWaits.delete(wait.cancel);
           continue;
         }
-        const incoming: IncomingMessage = {
-          topic: worker.topic,
-          partition: worker.partition,
-          offset: String(worker.position),
-          key: stored.key,
-          value: stored.value,
-          headers: { ...stored.headers },
-        };
-        const delivery = options.handle(incoming, { heartbeat: async () => undefined });
+        const batch: IncomingMessage[] = [];
+        for (let offset = worker.position; batch.length < (options.maxBatchSize ?? 100); offset++) {
+          const message = log.at(offset);
+          if (!message) break;
+          batch.push({ topic: worker.topic, partition: worker.partition, offset: String(offset), key: message.key, value: message.value, headers: { ...message.headers } });
+        }
+        const delivery = options.handle(batch, { heartbeat: async () => undefined });
         const tracked = delivery.then(
           () => undefined,
           () => undefined,
@@ -149,10 +147,10 @@ export class InProcessTransport implements MessageTransport {
         this.busy.add(tracked);
         try {
           await delivery;
-          worker.position += 1;
+          worker.position += batch.length;
           this.trim(worker.topic, worker.partition);
         } catch (error) {
-          this.logger.warn('in-process bus: handler failed, redelivering', { topic: worker.topic, partition: worker.partition, offset: incoming.offset, error: String(error) });
+          this.logger.warn('in-process bus: handler failed, redelivering', { topic: worker.topic, partition: worker.partition, offset: batch[0].offset, error: String(error) });
           await new Promise((resolve) => setTimeout(resolve, this.redeliveryDelayMs));
         } finally {
           this.busy.delete(tracked);
@@ -184,7 +182,7 @@ export class InProcessTransport implements MessageTransport {
         if (worker.topic === topic && worker.partition === partition) lowest = Math.min(lowest, worker.position);
       }
     }
-    if (Number.isFinite(lowest)) log.trimBefore(lowest);
+    if (Number.isFinite(lowest)) log.trimBefore(Math.min(lowest, log.endOffset - this.retainMessages));
   }
 
   /** Resolves when every subscribed group has consumed everything published so far. */

@@ -145,18 +145,19 @@ export class KafkaTransport implements MessageTransport {
       autoCommit: true,
       autoCommitInterval: 1_000,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
-        for (const message of batch.messages) {
+        const chunkSize = options.maxBatchSize ?? 100;
+        for (let start = 0; start < batch.messages.length; start += chunkSize) {
           if (!isRunning() || isStale()) break;
-          const incoming: IncomingMessage = {
+          const chunk: IncomingMessage[] = batch.messages.slice(start, start + chunkSize).map((message) => ({
             topic: this.logical(batch.topic),
             partition: batch.partition,
             offset: message.offset,
             key: message.key ? message.key.toString() : null,
             value: message.value,
             headers: headersToStrings(message.headers),
-          };
-          await options.handle(incoming, { heartbeat });
-          resolveOffset(message.offset);
+          }));
+          await options.handle(chunk, { heartbeat });
+          resolveOffset(chunk[chunk.length - 1].offset);
           await heartbeat();
         }
         await commitOffsetsIfNecessary();

@@ -27,13 +27,18 @@ export interface DeliveryContext {
   heartbeat(): Promise<void>;
 }
 
-export type MessageHandler = (message: IncomingMessage, context: DeliveryContext) => Promise<void>;
+/**
+ * Receives consecutive messages of one partition, in order; the group's position moves past
+ * all of them when the promise resolves, and none of them when it rejects (redelivery).
+ */
+export type MessageHandler = (messages: IncomingMessage[], context: DeliveryContext) => Promise<void>;
 
 export interface SubscribeOptions {
   groupId: string;
   topics: string[];
-  /** Called once per message, in partition order; the position advances when it resolves. */
   handle: MessageHandler;
+  /** Most messages handed over in one call (default 100). */
+  maxBatchSize?: number;
   /** Read each topic from its start when the group has no committed position yet (default true). */
   fromBeginning?: boolean;
 }

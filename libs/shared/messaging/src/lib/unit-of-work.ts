@@ -13,6 +13,7 @@ export interface PublishOptions {
  * exists if and only if the state change committed.
  */
 export class TransactionScope {
+  private readonly pending: Array<{ eventId: string; type: string; topic: string; key: string; envelope: string }> = [];
   private published = 0;
 
   constructor(
@@ -42,12 +43,23 @@ export class TransactionScope {
       correlationId: context?.correlationId,
       causationId: context?.causationId ?? null,
     });
-    await this.manager.query(
-      `INSERT INTO outbox_event (event_id, event_type, topic, message_key, envelope) VALUES ($1, $2, $3, $4, $5)`,
-      [envelope.eventId, envelope.type, definition.topic, key, JSON.stringify(envelope)],
-    );
+    // Buffered and written with one statement just before the commit (see flush).
+    this.pending.push({ eventId: envelope.eventId, type: envelope.type, topic: definition.topic, key, envelope: JSON.stringify(envelope) });
     this.published += 1;
     return envelope.eventId;
+  }
+
+  /** Writes the buffered events, in publish order, with one multi-row insert. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const rows = this.pending.splice(0);
+    await this.manager.query(
+      `INSERT INTO outbox_event (event_id, event_type, topic, message_key, envelope)
+       SELECT e.event_id, e.event_type, e.topic, e.message_key, e.envelope
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(event_id, event_type, topic, message_key, envelope, n)
+       ORDER BY e.n`,
+      [rows.map((r) => r.eventId), rows.map((r) => r.type), rows.map((r) => r.topic), rows.map((r) => r.key), rows.map((r) => r.envelope)],
+    );
   }
 }
 
@@ -71,7 +83,9 @@ export class UnitOfWork {
     let scope!: TransactionScope;
     const result = await this.options.dataSource.transaction(async (manager) => {
       scope = new TransactionScope(manager, this.options.registry, this.options.producer, this.options.now ?? (() => new Date()));
-      return work(scope);
+      const result = await work(scope);
+      await scope.flush();
+      return result;
     });
     if (scope.publishedCount > 0) this.options.onEventsCommitted?.();
     return result;

@@ -2,6 +2,7 @@
 // `npm run stack` runs, and what the end-to-end tests drive. CommonJS so Jest can load it.
 'use strict';
 const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -58,6 +59,8 @@ async function startStack(options) {
     KAFKA_BROKERS: options.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
     NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
+    // Services only accept calls carrying this token (the gateway sends it).
+    INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN || randomBytes(24).toString('hex'),
     ...options.env,
   };
   const gatewayEnv = {

@@ -6,6 +6,7 @@ void runService({
   serviceName: GATEWAY_SERVICE_NAME,
   configClass: GatewayConfig,
   globalPrefix: GATEWAY_PREFIX,
+  public: true,
   module: (config, logger) => GatewayModule.register({ config, logger }),
   configure: (app) => mountApiDocs(app),
 });

@@ -69,6 +69,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     KAFKA_BROKERS: 'in-process:0', // unused: the in-process bus replaces Kafka
     LOG_LEVEL: logLevel,
     OUTBOX_POLL_INTERVAL_MS: '500',
+    INTERNAL_API_TOKEN: randomBytes(24).toString('hex'),
   };
   const serviceUrls: Record<string, string> = {};
   for (const service of services) {
@@ -76,7 +77,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     databases.push(database);
     const config = loadConfig(BaseServiceConfig, { ...common, PORT: '0', DATABASE_URL: database.url });
     const logger = new JsonLogger(service.name, logLevel);
-    const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger });
+    const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger, internalToken: config.INTERNAL_API_TOKEN });
     await app.listen(0, '127.0.0.1');
     apps.push(app);
     serviceUrls[service.urlVariable] = (await app.getUrl()).replace('[::1]', '127.0.0.1');

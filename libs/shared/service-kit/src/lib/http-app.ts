@@ -53,6 +53,8 @@ export interface RunServiceOptions<C extends BaseServiceConfig> {
   configClass: new () => C;
   module: (config: C, logger: JsonLogger) => Type<unknown> | DynamicModule;
   globalPrefix?: string;
+  /** The gateway: the public door, so no service token is asked of its callers. */
+  public?: boolean;
   configure?: (app: INestApplication, config: C) => void | Promise<void>;
 }
 
@@ -72,7 +74,7 @@ export async function runService<C extends BaseServiceConfig>(options: RunServic
   }
   const logger = new JsonLogger(options.serviceName, config.LOG_LEVEL);
   try {
-    const app = await createHttpApp(options.module(config, logger), { logger, globalPrefix: options.globalPrefix, internalToken: config.INTERNAL_API_TOKEN });
+    const app = await createHttpApp(options.module(config, logger), { logger, globalPrefix: options.globalPrefix, internalToken: options.public ? undefined : config.INTERNAL_API_TOKEN });
     app.enableShutdownHooks();
     await options.configure?.(app, config);
     await app.listen(config.PORT, '0.0.0.0');

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, mountApiDocs } from '@orderline/gateway/service';
+import { configureGatewayHttp, GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule } from '@orderline/gateway/service';
 import { runService } from '@orderline/shared/service-kit';
 
 void runService({
@@ -8,5 +8,5 @@ void runService({
   globalPrefix: GATEWAY_PREFIX,
   public: true,
   module: (config, logger) => GatewayModule.register({ config, logger }),
-  configure: (app) => mountApiDocs(app),
+  configure: (app) => configureGatewayHttp(app),
 });

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { AFTER_SALES_SERVICE_NAME, AfterSalesServiceModule } from '@orderline/after-sales/service';
 import { CREDIT_BILLING_SERVICE_NAME, CreditBillingServiceModule } from '@orderline/credit-billing/service';
 import { EXPORT_SERVICE_NAME, ExportServiceModule } from '@orderline/export/service';
-import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, mountApiDocs } from '@orderline/gateway/service';
+import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceModule } from '@orderline/logistics/service';
 import { ORDER_SERVICE_NAME, OrderServiceModule } from '@orderline/order/service';
 import { InProcessTransport } from '@orderline/shared/messaging';
@@ -69,6 +69,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     KAFKA_BROKERS: 'in-process:0', // unused: the in-process bus replaces Kafka
     LOG_LEVEL: logLevel,
     OUTBOX_POLL_INTERVAL_MS: '500',
+    TEST_CLOCK: process.env.TEST_CLOCK === '1' ? '1' : '0',
     INTERNAL_API_TOKEN: randomBytes(24).toString('hex'),
   };
   const serviceUrls: Record<string, string> = {};
@@ -95,7 +96,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   });
   const gatewayLogger = new JsonLogger(GATEWAY_SERVICE_NAME, logLevel);
   const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, embeddedDatabase: true }), { logger: gatewayLogger, globalPrefix: GATEWAY_PREFIX });
-  mountApiDocs(gateway);
+  configureGatewayHttp(gateway);
   await gateway.listen(options.port, '0.0.0.0');
   platformLogger.emit('info', `Orderline (embedded) on http://localhost:${options.port}/api/v1 — OpenAPI at http://localhost:${options.port}/docs`, 'platform', {
     data: options.ephemeral ? 'in memory (ephemeral)' : resolve(options.dataDir),

@@ -1,2 +1,3 @@
 export * from './lib/gateway.module';
 export * from './lib/gateway-config';
+export * from './lib/api/gateway-http';

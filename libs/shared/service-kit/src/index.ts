@@ -7,3 +7,4 @@ export * from './lib/health.controller';
 export * from './lib/service-runtime.module';
 export * from './lib/http-app';
 export * from './lib/principal';
+export * from './lib/test-clock';

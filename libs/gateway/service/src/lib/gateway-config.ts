@@ -3,11 +3,22 @@ import { IsInt, IsOptional, IsString, IsUrl, Matches, Min, MinLength } from 'cla
 import { BaseServiceConfig } from '@orderline/shared/service-kit';
 
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 export class GatewayConfig extends BaseServiceConfig {
   /** HMAC secret of the access tokens (HS256). */
   @IsString() @MinLength(16, { message: 'JWT_SECRET must have at least 16 characters' }) JWT_SECRET: string;
-  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(60) JWT_TTL_SECONDS = 3_600;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) JWT_TTL_SECONDS = 3_600;
+  /** Requests per minute from one IP address (all routes). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_IP_PER_MINUTE = 6_000;
+  /** Requests per minute of one signed-in account. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_ACCOUNT_PER_MINUTE = 1_200;
+  /** Sign-in attempts per minute for one username from one IP address. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_ATTEMPTS_PER_MINUTE = 10;
+  /** Comma-separated origins allowed by CORS; empty = no cross-origin browser access. */
+  @IsOptional() @IsString() CORS_ORIGINS = '';
+  /** Hours an Idempotency-Key's first response is kept and replayed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(24) IDEMPOTENCY_TTL_HOURS = 24;
   /** `username:password` of the operator created at start-up. */
   @IsString() @Matches(/^[^:]+:.+$/, { message: 'BOOTSTRAP_OPERATOR must be username:password' }) BOOTSTRAP_OPERATOR: string;
   @IsUrl(url) ORDER_SERVICE_URL: string;

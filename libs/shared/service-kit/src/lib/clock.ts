@@ -16,4 +16,11 @@ export class SystemClock implements Clock {
     if (ms < 0) throw new Error('the platform clock never goes back');
     this.offsetMs += ms;
   }
+
+  /** Test clock only: jumps to an instant (never backwards). */
+  setNow(instant: Date): void {
+    const offset = instant.getTime() - Date.now();
+    if (offset < this.offsetMs) throw new Error('the platform clock never goes back');
+    this.offsetMs = offset;
+  }
 }

@@ -26,6 +26,8 @@ export class BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CONSUMER_RETRY_BASE_MS = 200;
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_INTERVAL_MS = 1_000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
+  /** `1`: the platform clock can be moved (POST /admin/clock); never in production. */
+  @IsOptional() @IsIn(['0', '1']) TEST_CLOCK: '0' | '1' = '0';
   /** Shared secret the gateway sends to services; required in production. */
   @IsOptional() @IsString() INTERNAL_API_TOKEN?: string;
 }
@@ -42,5 +44,7 @@ export function loadConfig<T extends object>(configClass: new () => T, env: Reco
     });
     throw new ConfigError(`invalid configuration:\n  - ${lines.join('\n  - ')}`);
   }
+  const { NODE_ENV, TEST_CLOCK } = config as { NODE_ENV?: string; TEST_CLOCK?: string };
+  if (NODE_ENV === 'production' && TEST_CLOCK === '1') throw new ConfigError('invalid configuration:\n  - TEST_CLOCK is invalid: the test clock cannot run with NODE_ENV=production');
   return config;
 }

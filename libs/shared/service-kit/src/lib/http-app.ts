@@ -21,12 +21,24 @@ export interface HttpAppOptions {
   internalToken?: string;
 }
 
-/** Correlation id from the caller or a new one; stored for logs and for the outbox. */
+/**
+ * Correlation id from the caller (`x-correlation-id`, or `x-request-id`) or a new one; echoed
+ * in the response, printed on every log line, and carried by the events the request causes.
+ */
 function correlationMiddleware(request: Request, response: Response, next: NextFunction): void {
-  const given = request.header(CORRELATION_HEADER);
+  const given = request.header(CORRELATION_HEADER) ?? request.header('x-request-id');
   const correlationId = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
   response.setHeader(CORRELATION_HEADER, correlationId);
   runWithEventContext({ correlationId, causationId: null }, () => next());
+}
+
+/** A request with a body must send JSON: anything else is 415, not a confusing validation error. */
+function requireJsonBodies(request: Request, response: Response, next: NextFunction): void {
+  const hasBody = Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
+  if (hasBody && !request.is('application/json') && !request.is('application/*+json')) {
+    return sendProblem(response, problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json'));
+  }
+  next();
 }
 
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
@@ -40,6 +52,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
       sendProblem(response, problem(401, 'UNAUTHENTICATED', 'internal endpoint: missing or wrong service token'));
     });
   }
+  app.use(requireJsonBodies);
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true }));
   app.use(problemErrorMiddleware(options.logger));
   if (options.globalPrefix) app.setGlobalPrefix(options.globalPrefix, { exclude: options.prefixExclude ?? [] });

@@ -8,6 +8,9 @@ export interface Principal {
   role: 'OPERATOR' | 'MERCHANT' | 'BUYER';
   merchantId?: string;
   buyerId?: string;
+  /** Merchant accounts: the main account or a sub-account with `permissions`. */
+  accountKind?: 'MAIN' | 'SUB';
+  permissions?: string[];
 }
 
 export const PRINCIPAL_HEADER = 'x-orderline-principal';

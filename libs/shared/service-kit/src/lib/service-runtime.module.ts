@@ -7,6 +7,7 @@ import { createServiceDataSource, openServiceDatabase } from '@orderline/shared/
 import { Clock, SystemClock } from './clock';
 import { BaseServiceConfig } from './config';
 import { HealthController } from './health.controller';
+import { TestClockController } from './test-clock';
 import { JsonLogger } from './json-logger';
 import { APP_LOGGER, EVENT_HANDLERS, MESSAGE_TRANSPORT, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
@@ -26,8 +27,11 @@ export interface ServiceRuntimeOptions {
    */
   embeddedDatabase?: boolean;
   clock?: Clock;
-  /** Serve the standard `/health` (the gateway serves its own, aggregated one). */
-  exposeHealth?: boolean;
+  /**
+   * Serve the internal `/health` and, with TEST_CLOCK=1, `/admin/clock` (default true; the
+   * gateway serves public, aggregated versions of both).
+   */
+  internalEndpoints?: boolean;
 }
 
 /** What a service module's `register()` takes: the runtime options minus what the service itself knows. */
@@ -97,7 +101,7 @@ export class ServiceRuntimeModule {
     const transportProvided = options.transport !== undefined;
     return {
       module: ServiceRuntimeModule,
-      controllers: options.exposeHealth === false ? [] : [HealthController],
+      controllers: options.internalEndpoints === false ? [] : [HealthController, ...(config.TEST_CLOCK === '1' ? [TestClockController] : [])],
       providers: [
         { provide: SERVICE_NAME, useValue: options.serviceName },
         { provide: SERVICE_CONFIG, useValue: config },

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { MERCHANT_PERMISSIONS, MerchantPermission } from '@orderline/gateway/domain';
 import { IsFen } from '@orderline/shared/contracts';
 
 const USERNAME = /^[a-zA-Z0-9._-]{3,64}$/;
@@ -29,4 +30,30 @@ export class CreateBuyerRequest {
   @ApiProperty({ example: '13800000000' }) @Matches(PHONE, { message: 'phone must be 6-20 digits' }) phone: string;
   @ApiProperty({ description: 'credit limit in fen', example: 500_000 }) @IsFen() creditLimit: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 28 }) @IsOptional() @IsInt() @Min(1) @Max(28) statementDay?: number;
+}
+
+export class CreateSubAccountRequest {
+  @ApiProperty() @Matches(USERNAME, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
+  @ApiProperty({ minLength: 8 }) @IsString() @Length(8, 128) password: string;
+  @ApiProperty({ example: '13900000001' }) @Matches(PHONE, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiPropertyOptional({ enum: MERCHANT_PERMISSIONS, isArray: true, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MERCHANT_PERMISSIONS.length)
+  @ArrayUnique()
+  @IsIn(MERCHANT_PERMISSIONS, { each: true })
+  permissions?: MerchantPermission[];
+}
+
+export class SetPermissionsRequest {
+  @ApiProperty({ enum: MERCHANT_PERMISSIONS, isArray: true, example: ['VIEW_ORDERS', 'SHIP'] })
+  @IsArray()
+  @ArrayMaxSize(MERCHANT_PERMISSIONS.length)
+  @ArrayUnique()
+  @IsIn(MERCHANT_PERMISSIONS, { each: true })
+  permissions: MerchantPermission[];
+}
+
+export class AccountStatusRequest {
+  @ApiProperty() @IsBoolean() disabled: boolean;
 }

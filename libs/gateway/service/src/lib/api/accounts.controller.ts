@@ -1,21 +1,25 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, DefaultValuePipe, Get, HttpCode, Ip, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
-import { CreateBuyerRequest, CreateMerchantRequest, TokenRequest } from './account.requests';
+import { MerchantAccounts } from '../app/merchant-accounts';
+import { AccountStatusRequest, CreateBuyerRequest, CreateMerchantRequest, CreateSubAccountRequest, SetPermissionsRequest, TokenRequest } from './account.requests';
 import { Public, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 
 @ApiTags('auth & accounts')
 @Controller()
 export class AccountsController {
-  constructor(private readonly accounts: Accounts) {}
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly merchantAccounts: MerchantAccounts,
+  ) {}
 
   @Public()
   @Post('auth/token')
   @HttpCode(200)
-  token(@Body() request: TokenRequest) {
-    return this.accounts.issueToken(request.username, request.password);
+  token(@Body() request: TokenRequest, @Ip() clientAddress: string) {
+    return this.accounts.issueToken(request.username, request.password, clientAddress);
   }
 
   @ApiBearerAuth()
@@ -30,5 +34,41 @@ export class AccountsController {
   @Post('buyers')
   createBuyer(@Body() request: CreateBuyerRequest, @Caller() caller: Principal) {
     return this.accounts.createBuyer(request, caller.accountId);
+  }
+
+  @ApiBearerAuth()
+  @Roles('OPERATOR')
+  @Put('accounts/:id/status')
+  setStatus(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: AccountStatusRequest) {
+    return this.accounts.setDisabled(id, request.disabled);
+  }
+
+  @ApiBearerAuth()
+  @Roles('MERCHANT')
+  @Post('merchants/:id/sub-accounts')
+  createSubAccount(@Param('id', new ParseUUIDPipe()) merchantId: string, @Body() request: CreateSubAccountRequest, @Caller() caller: Principal) {
+    return this.merchantAccounts.createSubAccount(merchantId, request, caller);
+  }
+
+  @ApiBearerAuth()
+  @Roles('MERCHANT')
+  @Get('merchants/:id/sub-accounts')
+  listSubAccounts(@Param('id', new ParseUUIDPipe()) merchantId: string, @Caller() caller: Principal) {
+    return this.merchantAccounts.listSubAccounts(merchantId, caller);
+  }
+
+  @ApiBearerAuth()
+  @Roles('MERCHANT')
+  @Put('merchants/:id/sub-accounts/:sid/permissions')
+  setPermissions(@Param('id', new ParseUUIDPipe()) merchantId: string, @Param('sid', new ParseUUIDPipe()) subAccountId: string, @Body() request: SetPermissionsRequest, @Caller() caller: Principal) {
+    return this.merchantAccounts.setPermissions(merchantId, subAccountId, request.permissions, caller);
+  }
+
+  /** Who revealed which consumer data, and when (domain.md §6.1); main account only. */
+  @ApiBearerAuth()
+  @Roles('MERCHANT')
+  @Get('merchants/:id/reveal-log')
+  revealLog(@Param('id', new ParseUUIDPipe()) merchantId: string, @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number, @Caller() caller: Principal) {
+    return this.merchantAccounts.revealLog(merchantId, caller, Math.min(Math.max(limit, 1), 500));
   }
 }

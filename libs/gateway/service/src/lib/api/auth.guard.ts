@@ -1,17 +1,22 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import type { Request } from 'express';
-import type { AccountRole } from '@orderline/gateway/domain';
-import { DomainError, Principal } from '@orderline/shared/service-kit';
+import type { Request, Response } from 'express';
+import { AccountRole, FixedWindowCounter, hasPermission, MerchantPermission } from '@orderline/gateway/domain';
+import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { AccountDirectory } from '../app/account-directory';
+import { GatewayConfig } from '../gateway-config';
 
 const PUBLIC = 'orderline:public';
 const ROLES = 'orderline:roles';
+const PERMISSION = 'orderline:permission';
 
 /** The route needs no token (sign-in, health, docs). */
 export const Public = () => SetMetadata(PUBLIC, true);
 /** Only these roles may call the route; others get 403. */
 export const Roles = (...roles: AccountRole[]) => SetMetadata(ROLES, roles);
+/** Merchant routes: a sub-account needs this grant from its main account (403 without). */
+export const RequirePermission = (permission: MerchantPermission) => SetMetadata(PERMISSION, permission);
 
 export interface AccessTokenClaims {
   sub: string;
@@ -22,28 +27,56 @@ export interface AccessTokenClaims {
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
 
+/** Verifies a bearer token; undefined when it is missing or invalid. */
+export async function claimsOf(jwt: JwtService, authorization: string | undefined): Promise<AccessTokenClaims | undefined> {
+  const [scheme, token] = (authorization ?? '').split(' ');
+  if (scheme !== 'Bearer' || !token) return undefined;
+  try {
+    return await jwt.verifyAsync<AccessTokenClaims>(token);
+  } catch {
+    return undefined;
+  }
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly perAccount: FixedWindowCounter;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
-  ) {}
+    private readonly directory: AccountDirectory,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) config: GatewayConfig,
+  ) {
+    this.perAccount = new FixedWindowCounter({ limit: config.RATE_LIMIT_ACCOUNT_PER_MINUTE, windowMs: 60_000 });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const [scheme, token] = (request.header('authorization') ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token) throw new DomainError('UNAUTHENTICATED', 401, 'a bearer access token is required (POST /api/v1/auth/token)');
-    let claims: AccessTokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
-    } catch {
-      throw new DomainError('INVALID_TOKEN', 401, 'the access token is invalid or has expired');
+    const authorization = request.header('authorization');
+    if (!authorization) throw new DomainError('UNAUTHENTICATED', 401, 'a bearer access token is required (POST /api/v1/auth/token)');
+    const claims = await claimsOf(this.jwt, authorization);
+    if (!claims) throw new DomainError('INVALID_TOKEN', 401, 'the access token is invalid or has expired');
+    const standing = await this.directory.standing(claims.sub);
+    if (!standing) throw new DomainError('INVALID_TOKEN', 401, 'the account of this token no longer exists');
+    if (standing.disabled) throw new DomainError('ACCOUNT_DISABLED', 403, 'this account is disabled; contact operations');
+
+    const limited = this.perAccount.take(claims.sub, this.clock.now().getTime());
+    if (!limited.allowed) {
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(limited.retryAfterSeconds));
+      throw new DomainError('RATE_LIMITED', 429, `too many requests for this account; retry in ${limited.retryAfterSeconds} s`, { retryAfterSeconds: limited.retryAfterSeconds });
     }
-    request.principal = { accountId: claims.sub, role: claims.role, merchantId: claims.merchantId, buyerId: claims.buyerId };
+
+    request.principal = { accountId: claims.sub, role: claims.role, merchantId: claims.merchantId, buyerId: claims.buyerId, accountKind: standing.kind, permissions: standing.permissions };
     const roles = this.reflector.getAllAndOverride<AccountRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(claims.role)) throw new DomainError('FORBIDDEN', 403, `this operation is for ${roles.join(' or ').toLowerCase()} accounts`);
+    const permission = this.reflector.getAllAndOverride<MerchantPermission | undefined>(PERMISSION, targets);
+    if (permission && claims.role === 'MERCHANT' && !hasPermission(standing.kind, standing.permissions, permission)) {
+      throw new DomainError('PERMISSION_REQUIRED', 403, `this sub-account needs the ${permission} permission from its main account`, { permission });
+    }
     return true;
   }
 }

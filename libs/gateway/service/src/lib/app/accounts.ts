@@ -3,13 +3,14 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { CreditAccountView } from '@orderline/credit-billing/contract';
-import { parseBootstrapOperator } from '@orderline/gateway/domain';
-import { DomainError, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { FixedWindowCounter, parseBootstrapOperator } from '@orderline/gateway/domain';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreateBuyerRequest, CreateMerchantRequest } from '../api/account.requests';
 import { GatewayConfig } from '../gateway-config';
 import { AccountRecord, BuyerRecord, MerchantRecord } from '../infra/gateway.entity';
 import { hashPassword, verifyPassword } from '../infra/password-hasher';
 import { ServiceClient } from '../infra/service-client';
+import { AccountDirectory } from './account-directory';
 import type { AccessTokenClaims } from '../api/auth.guard';
 
 function isUniqueViolation(error: unknown): boolean {
@@ -21,13 +22,18 @@ function isUniqueViolation(error: unknown): boolean {
 export class Accounts implements OnApplicationBootstrap {
   // A hash to compare against when the user does not exist, so both paths cost the same.
   private readonly dummyHash = hashPassword(randomUUID());
+  private readonly loginAttempts: FixedWindowCounter;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly jwt: JwtService,
     private readonly services: ServiceClient,
+    private readonly directory: AccountDirectory,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {
+    this.loginAttempts = new FixedWindowCounter({ limit: config.LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
+  }
 
   /** The operator of BOOTSTRAP_OPERATOR exists from start-up; its password follows the variable. */
   async onApplicationBootstrap(): Promise<void> {
@@ -40,7 +46,12 @@ export class Accounts implements OnApplicationBootstrap {
     else await accounts.createQueryBuilder().insert().values({ id: randomUUID(), username, passwordHash, role: 'OPERATOR', merchantId: null, buyerId: null, phone: null, disabled: false }).orIgnore().execute();
   }
 
-  async issueToken(username: string, password: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+  async issueToken(username: string, password: string, clientAddress: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+    // Counted per username and address, before the password is checked: guessing is slow.
+    const attempt = this.loginAttempts.take(`${username.toLowerCase()}@${clientAddress}`, this.clock.now().getTime());
+    if (!attempt.allowed) {
+      throw new DomainError('TOO_MANY_LOGIN_ATTEMPTS', 429, `too many sign-in attempts; retry in ${attempt.retryAfterSeconds} s`, { retryAfterSeconds: attempt.retryAfterSeconds });
+    }
     const account = await this.dataSource.getRepository(AccountRecord).findOneBy({ username });
     const valid = account ? await verifyPassword(password, account.passwordHash) : (await verifyPassword(password, await this.dummyHash), false);
     if (!account || !valid) throw new DomainError('INVALID_CREDENTIALS', 401, 'unknown username or wrong password');
@@ -57,7 +68,7 @@ export class Accounts implements OnApplicationBootstrap {
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.insert(MerchantRecord, { id: merchantId, name: request.name });
-        await manager.insert(AccountRecord, { id: accountId, username: request.mainAccount.username, passwordHash, role: 'MERCHANT', merchantId, buyerId: null, phone: request.mainAccount.phone, disabled: false });
+        await manager.insert(AccountRecord, { id: accountId, username: request.mainAccount.username, passwordHash, role: 'MERCHANT', kind: 'MAIN', permissions: [], merchantId, buyerId: null, phone: request.mainAccount.phone, disabled: false });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('USERNAME_TAKEN', 409, `the username ${request.mainAccount.username} is taken`);
@@ -90,6 +101,14 @@ export class Accounts implements OnApplicationBootstrap {
       throw error;
     }
     return { id: buyerId, username: request.username, creditAccountId: line.id, creditLimit: line.limit };
+  }
+
+  /** Operators disable (or enable) any account; a disabled account is refused at once. */
+  async setDisabled(accountId: string, disabled: boolean): Promise<{ id: string; disabled: boolean }> {
+    const result = await this.dataSource.getRepository(AccountRecord).update({ id: accountId }, { disabled });
+    if (!result.affected) throw new NotFoundError(`account ${accountId}`);
+    this.directory.forget(accountId);
+    return { id: accountId, disabled };
   }
 
   async merchantExists(merchantId: string): Promise<boolean> {

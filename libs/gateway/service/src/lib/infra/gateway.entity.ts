@@ -11,6 +11,9 @@ export class AccountRecord {
   @Column('uuid', { name: 'buyer_id', nullable: true }) buyerId: string | null;
   @Column('text', { nullable: true }) phone: string | null;
   @Column('boolean') disabled: boolean;
+  /** MAIN: the merchant's main account (every permission); SUB: what the main account granted. */
+  @Column('text', { default: 'MAIN' }) kind: 'MAIN' | 'SUB';
+  @Column('text', { array: true, default: () => "'{}'" }) permissions: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 

@@ -1,0 +1,66 @@
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { FixedWindowCounter } from '@orderline/gateway/domain';
+import { Clock, PLATFORM_CLOCK, problem, sendProblem, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { GatewayConfig } from '../gateway-config';
+import { idempotencyMiddleware } from './idempotency.middleware';
+
+/** Headers for a JSON API: no sniffing, no framing, no referrer, HTTPS only. */
+function securityHeaders(request: Request, response: Response, next: NextFunction): void {
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('X-Frame-Options', 'DENY');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  // The API answers JSON only; the OpenAPI UI under /docs needs its own scripts and styles.
+  if (!request.path.startsWith('/docs')) response.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  next();
+}
+
+function ipRateLimit(counter: FixedWindowCounter, clock: Clock) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const decision = counter.take(request.socket.remoteAddress ?? 'unknown', clock.now().getTime());
+    if (decision.allowed) return next();
+    response.setHeader('Retry-After', String(decision.retryAfterSeconds));
+    sendProblem(response, problem(429, 'RATE_LIMITED', `too many requests from this address; retry in ${decision.retryAfterSeconds} s`, { retryAfterSeconds: decision.retryAfterSeconds }));
+  };
+}
+
+/** Everything the public door adds to a plain service app: headers, CORS, limits, idempotency, docs. */
+export function configureGatewayHttp(app: INestApplication): void {
+  const config = app.get<GatewayConfig>(SERVICE_CONFIG);
+  const clock = app.get<Clock>(PLATFORM_CLOCK);
+  const origins = config.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
+  app.enableCors({
+    origin: origins.includes('*') ? true : origins,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'x-request-id'],
+    exposedHeaders: ['x-correlation-id', 'retry-after', 'idempotent-replayed'],
+    maxAge: 600,
+  });
+  app.use(securityHeaders);
+  app.use(ipRateLimit(new FixedWindowCounter({ limit: config.RATE_LIMIT_IP_PER_MINUTE, windowMs: 60_000 }), clock));
+  app.use(idempotencyMiddleware({ dataSource: app.get(DataSource), jwt: app.get(JwtService), clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS }));
+  mountApiDocs(app);
+}
+
+/** OpenAPI document at /docs-json (and /docs/openapi.json), UI at /docs. */
+export function mountApiDocs(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Orderline API')
+      .setDescription(
+        'Orders and consumer credit for marketplace merchants. Money is integer fen. Errors are application/problem+json with a stable `code` ' +
+          '(and `errors[]` per field for validation). State-changing requests accept an `Idempotency-Key` header. Limits answer 429 with Retry-After.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.getHttpAdapter().get('/docs/openapi.json', (_request: Request, response: Response) => response.json(document));
+}

@@ -1,0 +1,22 @@
+import { Controller, Get, Param, ParseBoolPipe, ParseUUIDPipe, DefaultValuePipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@orderline/shared/service-kit';
+import { MerchantOrders } from '../app/merchant-orders';
+import { RequirePermission, Roles } from './auth.guard';
+import { Caller } from './caller.decorator';
+
+@ApiTags('merchant orders')
+@ApiBearerAuth()
+@Controller('merchant/orders')
+export class MerchantOrdersController {
+  constructor(private readonly orders: MerchantOrders) {}
+
+  /** One of the merchant's orders; consignee masked unless `reveal=true` (logged; needs REVEAL_CONSUMER_INFO). */
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @ApiQuery({ name: 'reveal', required: false, type: Boolean })
+  @Get(':id')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Query('reveal', new DefaultValuePipe(false), ParseBoolPipe) reveal: boolean, @Caller() caller: Principal) {
+    return this.orders.get(id, caller, reveal);
+  }
+}

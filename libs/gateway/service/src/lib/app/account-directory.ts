@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccountRecord } from '../infra/gateway.entity';
+
+export interface AccountStanding {
+  disabled: boolean;
+  kind: 'MAIN' | 'SUB';
+  permissions: string[];
+}
+
+/**
+ * The current standing of an account (disabled, granted permissions), read on every
+ * request so a change applies to tokens already issued. Cached for two seconds per instance.
+ */
+@Injectable()
+export class AccountDirectory {
+  private readonly cache = new Map<string, { standing: AccountStanding | null; until: number }>();
+  private static readonly TTL_MS = 2_000;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async standing(accountId: string): Promise<AccountStanding | null> {
+    const cached = this.cache.get(accountId);
+    if (cached && cached.until > Date.now()) return cached.standing;
+    const account = await this.dataSource.getRepository(AccountRecord).findOne({ where: { id: accountId }, select: { id: true, disabled: true, kind: true, permissions: true } });
+    const standing = account ? { disabled: account.disabled, kind: account.kind, permissions: account.permissions } : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(accountId, { standing, until: Date.now() + AccountDirectory.TTL_MS });
+    return standing;
+  }
+
+  forget(accountId: string): void {
+    this.cache.delete(accountId);
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OrderView } from '@orderline/order/contract';
+import { hasPermission, maskConsignee } from '@orderline/gateway/domain';
+import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { ServiceClient } from '../infra/service-client';
+
+/**
+ * Orders as a merchant sees them: consumer name, phone and address masked (domain.md §6.1)
+ * unless the caller holds REVEAL_CONSUMER_INFO and asks; each reveal is written to the log.
+ */
+@Injectable()
+export class MerchantOrders {
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async get(orderId: string, caller: Principal, reveal: boolean): Promise<OrderView & { consigneeRevealed: boolean }> {
+    if (reveal && !hasPermission(caller.accountKind ?? 'SUB', caller.permissions ?? [], 'REVEAL_CONSUMER_INFO')) {
+      throw new DomainError('PERMISSION_REQUIRED', 403, 'revealing consumer data needs the REVEAL_CONSUMER_INFO permission', { permission: 'REVEAL_CONSUMER_INFO' });
+    }
+    // The order service answers 404 for another merchant's order.
+    const order = await this.services.call<OrderView>('order', 'GET', `/orders/${orderId}`, caller);
+    if (!reveal) return { ...order, consignee: maskConsignee(order.consignee), consigneeRevealed: false };
+    await this.dataSource.query(`INSERT INTO reveal_log (merchant_id, account_id, order_id, fields, revealed_at) VALUES ($1, $2, $3, $4, $5)`, [
+      caller.merchantId,
+      caller.accountId,
+      orderId,
+      ['name', 'phone', 'address'],
+      this.clock.now(),
+    ]);
+    return { ...order, consigneeRevealed: true };
+  }
+}

@@ -127,6 +127,8 @@ export function toProblem(error: unknown): ProblemDetails {
 }
 
 export function sendProblem(response: Response, body: ProblemDetails): void {
+  // Limits say when to come back (RFC 9110 Retry-After) as well as in the body.
+  if (typeof body.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(body.retryAfterSeconds));
   response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
 

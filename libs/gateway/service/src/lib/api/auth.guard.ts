@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AccountRole, FixedWindowCounter, hasPermission, MerchantPermission } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AccountDirectory } from '../app/account-directory';
@@ -66,7 +66,6 @@ export class AuthGuard implements CanActivate {
 
     const limited = this.perAccount.take(claims.sub, this.clock.now().getTime());
     if (!limited.allowed) {
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(limited.retryAfterSeconds));
       throw new DomainError('RATE_LIMITED', 429, `too many requests for this account; retry in ${limited.retryAfterSeconds} s`, { retryAfterSeconds: limited.retryAfterSeconds });
     }
 

@@ -24,7 +24,6 @@ function ipRateLimit(counter: FixedWindowCounter, clock: Clock) {
   return (request: Request, response: Response, next: NextFunction) => {
     const decision = counter.take(request.socket.remoteAddress ?? 'unknown', clock.now().getTime());
     if (decision.allowed) return next();
-    response.setHeader('Retry-After', String(decision.retryAfterSeconds));
     sendProblem(response, problem(429, 'RATE_LIMITED', `too many requests from this address; retry in ${decision.retryAfterSeconds} s`, { retryAfterSeconds: decision.retryAfterSeconds }));
   };
 }

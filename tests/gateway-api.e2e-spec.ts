@@ -1,0 +1,260 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { queryDatabase } from './support/databases';
+import { createBuyer, createMerchant, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { infrastructure, isolation, waitUntil } from './support/infrastructure';
+const { startStack } = require('../tools/stack/stack.js');
+
+jest.setTimeout(180_000);
+
+const LOG_DIR = 'tmp/test-logs/gateway-api';
+const CONSIGNEE = { name: '欧阳小雨', phone: '13912345678' };
+
+async function createMainAccount(operator: GatewayClient, gateway: GatewayClient): Promise<{ merchantId: string; main: GatewayClient }> {
+  const username = `main-${Math.random().toString(36).slice(2, 10)}`;
+  const merchant = await operator.expect(201, 'POST', '/merchants', { name: 'Tea House', mainAccount: { username, password: 'merchant-password', phone: '13900000000' } });
+  return { merchantId: merchant.id, main: await gateway.login(username, 'merchant-password') };
+}
+
+describe('gateway: identity, permissions, privacy and API quality (real Kafka + PostgreSQL)', () => {
+  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stop(): Promise<void> };
+  let gateway: GatewayClient;
+  let operator: GatewayClient;
+
+  beforeAll(async () => {
+    stack = await startStack({ ...infrastructure(), ...isolation('gwapi'), basePort: 4400, logDir: LOG_DIR, env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'info', TEST_CLOCK: '1', LOGIN_ATTEMPTS_PER_MINUTE: '5' } });
+    gateway = new GatewayClient(stack.gatewayUrl);
+    operator = await operatorOf(gateway);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('grants sub-accounts only what the main account gave them, and masks consumer data unless revealed (logged)', async () => {
+    const { merchantId, main } = await createMainAccount(operator, gateway);
+    const { client: buyer } = await createBuyer(gateway, operator, 100_000);
+    const order = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 2_000), consignee: { ...creditOrder(merchantId, 1).consignee, ...CONSIGNEE } });
+
+    const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `sub-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000001' });
+    const subClient = await gateway.login(sub.username, 'sub-password');
+    expect(await subClient.request('GET', `/merchant/orders/${order.id}`)).toMatchObject({ status: 403, body: { code: 'PERMISSION_REQUIRED', permission: 'VIEW_ORDERS' } });
+
+    await main.expect(200, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: ['VIEW_ORDERS'] });
+    const masked = await waitUntil(async () => {
+      const result = await subClient.request('GET', `/merchant/orders/${order.id}`);
+      return result.status === 200 ? result.body : undefined;
+    }, 'the grant to apply');
+    expect(masked.consignee).toEqual({ name: '欧**', phone: '139****5678', address: { province: '广东省', city: '深圳市', county: '***', detail: '***' } });
+    expect(masked.consigneeRevealed).toBe(false);
+    expect(await subClient.request('GET', `/merchant/orders/${order.id}?reveal=true`)).toMatchObject({ status: 403, body: { code: 'PERMISSION_REQUIRED' } });
+
+    const revealed = await main.expect(200, 'GET', `/merchant/orders/${order.id}?reveal=true`);
+    expect(revealed.consignee).toMatchObject(CONSIGNEE);
+    const log = await main.expect(200, 'GET', `/merchants/${merchantId}/reveal-log`);
+    expect(log).toEqual([expect.objectContaining({ orderId: order.id, fields: ['name', 'phone', 'address'] })]);
+    expect(await subClient.request('GET', `/merchants/${merchantId}/reveal-log`)).toMatchObject({ status: 403, body: { code: 'MAIN_ACCOUNT_REQUIRED' } });
+  });
+
+  it('caps EXPORT_SENSITIVE at three sub-accounts', async () => {
+    const { merchantId, main } = await createMainAccount(operator, gateway);
+    const grant = { permissions: ['EXPORT', 'EXPORT_SENSITIVE'] };
+    for (let i = 0; i < 3; i++) {
+      await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `sens-${merchantId.slice(0, 6)}-${i}`, password: 'sub-password', phone: '13900000002', ...grant });
+    }
+    const fourth = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `sens-${merchantId.slice(0, 6)}-3`, password: 'sub-password', phone: '13900000002' });
+    expect(await main.request('PUT', `/merchants/${merchantId}/sub-accounts/${fourth.id}/permissions`, grant)).toMatchObject({ status: 409, body: { code: 'PERMISSION_GRANT_REFUSED' } });
+    expect((await main.expect(200, 'GET', `/merchants/${merchantId}/sub-accounts`)).filter((s: { permissions: string[] }) => s.permissions.includes('EXPORT_SENSITIVE'))).toHaveLength(3);
+  });
+
+  it('keeps merchants apart: another merchant gets 404 for the first one\'s ids', async () => {
+    const first = await createMainAccount(operator, gateway);
+    const second = await createMainAccount(operator, gateway);
+    const { client: buyer } = await createBuyer(gateway, operator, 100_000);
+    const order = await buyer.expect(201, 'POST', '/orders', creditOrder(first.merchantId, 500));
+    const sub = await first.main.expect(201, 'POST', `/merchants/${first.merchantId}/sub-accounts`, { username: `iso-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000003' });
+    const attempts = [
+      second.main.request('GET', `/merchant/orders/${order.id}`),
+      second.main.request('GET', `/merchant/orders/${order.id}?reveal=true`),
+      second.main.request('POST', `/merchants/${first.merchantId}/sub-accounts`, { username: `x-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000004' }),
+      second.main.request('GET', `/merchants/${first.merchantId}/sub-accounts`),
+      second.main.request('PUT', `/merchants/${first.merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: ['VIEW_ORDERS'] }),
+      second.main.request('GET', `/merchants/${first.merchantId}/reveal-log`),
+      second.main.request('PUT', `/merchants/${second.merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: ['VIEW_ORDERS'] }),
+    ];
+    for (const result of await Promise.all(attempts)) expect(result).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+  });
+
+  it('replays an Idempotency-Key, refuses it for another body, and runs 20 concurrent requests once', async () => {
+    const merchantId = await createMerchant(operator);
+    const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
+    const body = creditOrder(merchantId, 1_234);
+    const first = await buyer.request('POST', '/orders', body, { 'idempotency-key': 'order-key-1' });
+    const again = await buyer.request('POST', '/orders', body, { 'idempotency-key': 'order-key-1' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    const other = await buyer.request('POST', '/orders', creditOrder(merchantId, 999), { 'idempotency-key': 'order-key-1' });
+    expect(other).toMatchObject({ status: 422, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+
+    const burst = await Promise.all(Array.from({ length: 20 }, () => buyer.request('POST', '/orders', creditOrder(merchantId, 777), { 'idempotency-key': 'burst-key' })));
+    expect(new Set(burst.map((result) => result.status))).toEqual(new Set([201]));
+    expect(new Set(burst.map((result) => result.body.id)).size).toBe(1);
+    const orders = await queryDatabase(stack.databaseUrl('order'), `SELECT payable FROM customer_order WHERE buyer_id = $1 ORDER BY created_at`, [buyerId]);
+    expect(orders.map((row) => Number(row.payable))).toEqual([1_234, 777]);
+
+    // Another account may use the same key for its own request.
+    const { client: otherBuyer } = await createBuyer(gateway, operator, 10_000);
+    expect((await otherBuyer.request('POST', '/orders', body, { 'idempotency-key': 'order-key-1' })).status).toBe(201);
+    expect(await buyer.request('POST', '/orders', body, { 'idempotency-key': 'bad key with spaces' })).toMatchObject({ status: 400, body: { code: 'INVALID_IDEMPOTENCY_KEY' } });
+  });
+
+  it('limits sign-in attempts with Retry-After, refuses disabled accounts, and sends security headers', async () => {
+    const { client: buyer, buyerId } = await createBuyer(gateway, operator, 10_000);
+    const username = `limited-${buyerId.slice(0, 8)}`;
+    await operator.expect(201, 'POST', '/buyers', { username, password: 'buyer-password', name: '测试', phone: '13800000009', creditLimit: 1 });
+    const statuses: number[] = [];
+    let limited: { status: number; body: any } | undefined;
+    for (let i = 0; i < 7; i++) {
+      const response = await fetch(`${stack.gatewayUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'wrong-password' }) });
+      statuses.push(response.status);
+      if (response.status === 429) limited = { status: 429, body: { ...((await response.json()) as object), retryAfter: response.headers.get('retry-after') } };
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect(limited?.body).toMatchObject({ code: 'TOO_MANY_LOGIN_ATTEMPTS' });
+    expect(Number(limited?.body.retryAfter)).toBeGreaterThan(0);
+
+    const accounts = await queryDatabase(stack.databaseUrl('gateway'), `SELECT id FROM account WHERE buyer_id = $1`, [buyerId]);
+    await operator.expect(200, 'PUT', `/accounts/${accounts[0].id}/status`, { disabled: true });
+    await waitUntil(async () => (await buyer.request('GET', '/credit/account')).status === 403, 'the disabled account to be refused');
+    expect(await buyer.request('GET', '/credit/account')).toMatchObject({ status: 403, body: { code: 'ACCOUNT_DISABLED' } });
+
+    const response = await fetch(`${stack.gatewayUrl}/api/v1/health`, { headers: { 'x-request-id': 'req-12345' } });
+    expect(response.headers.get('x-correlation-id')).toBe('req-12345');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect((await fetch(`${stack.gatewayUrl}/docs-json`)).status).toBe(200);
+  });
+
+  it('moves the platform clock of every service together (operator only)', async () => {
+    const before = await operator.expect(200, 'GET', '/admin/clock');
+    const moved = await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 3 * 24 * 3600 });
+    const jump = Date.parse(moved.now) - Date.parse(before.now);
+    expect(jump).toBeGreaterThanOrEqual(3 * 24 * 3600 * 1000);
+    expect(Object.keys(moved.services).sort()).toEqual(['after-sales', 'credit-billing', 'export', 'logistics', 'order']);
+    const after = await operator.expect(200, 'GET', '/admin/clock');
+    for (const now of Object.values(after.services) as string[]) expect(Math.abs(Date.parse(now) - Date.parse(after.now))).toBeLessThan(5_000);
+    expect(await operator.request('POST', '/admin/clock', { now: '2001-01-01T00:00:00Z' })).toMatchObject({ status: 409, body: { code: 'CLOCK_CANNOT_GO_BACK' } });
+    expect(await operator.request('POST', '/admin/clock', {})).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const { client: buyer } = await createBuyer(gateway, operator, 1);
+    expect(await buyer.request('POST', '/admin/clock', { advanceBySeconds: 1 })).toMatchObject({ status: 403 });
+  });
+
+  it('answers a corpus of bad requests with 4xx problem+json and changes nothing', async () => {
+    const { merchantId, main } = await createMainAccount(operator, gateway);
+    const { client: buyer } = await createBuyer(gateway, operator, 50_000);
+    const order = await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 100));
+    await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
+    const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `corpus-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000005' });
+
+    const counts = async () => ({
+      gateway: await queryDatabase(stack.databaseUrl('gateway'), `SELECT (SELECT count(*) FROM account) AS accounts, (SELECT count(*) FROM merchant) AS merchants, (SELECT count(*) FROM buyer) AS buyers, (SELECT count(*) FROM reveal_log) AS reveals, (SELECT array_agg(permissions::text ORDER BY id) FROM account) AS grants, (SELECT array_agg(disabled ORDER BY id) FROM account) AS disabled`),
+      order: await queryDatabase(stack.databaseUrl('order'), `SELECT (SELECT count(*) FROM customer_order) AS orders, (SELECT array_agg(status ORDER BY id) FROM customer_order) AS statuses, (SELECT count(*) FROM outbox_event) AS events`),
+      credit: await queryDatabase(stack.databaseUrl('credit_billing'), `SELECT (SELECT count(*) FROM credit_account) AS accounts, (SELECT sum(held) FROM credit_account) AS held, (SELECT count(*) FROM outbox_event) AS events`),
+    });
+    const before = await counts();
+
+    const pathSegment = (text: string) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '\ufffd')) || '%20';
+    const injections = ["' OR 1=1 --", "'; DROP TABLE customer_order; --", '=HYPERLINK("http://x","y")', '+SUM(1,1)', '@cmd', '‮gnp.exe', 'a\u0000b', '😀'.repeat(30), '\ud800', 'Ａ'.repeat(3), ' ', ''];
+    const moneyValues: unknown[] = [-1, 1.5, 0.1, 1e20, Number.MAX_SAFE_INTEGER + 2, '100', null, true, [], {}, 'NaN'];
+    const good = creditOrder(merchantId, 100);
+    const requests: Array<{ client: GatewayClient; method: string; path: string; body?: unknown; raw?: string; headers?: Record<string, string> }> = [];
+    const add = (client: GatewayClient, method: string, path: string, body?: unknown, headers?: Record<string, string>) => requests.push({ client, method, path, body, headers });
+
+    // Malformed JSON and wrong media types on every state-changing endpoint.
+    const writeEndpoints: Array<[GatewayClient, string, string]> = [
+      [gateway, 'POST', '/auth/token'],
+      [operator, 'POST', '/merchants'],
+      [operator, 'POST', '/buyers'],
+      [buyer, 'POST', '/orders'],
+      [buyer, 'POST', `/orders/${order.id}/cancel`],
+      [main, 'POST', `/merchants/${merchantId}/sub-accounts`],
+      [main, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`],
+      [operator, 'PUT', `/accounts/${sub.id}/status`],
+      [operator, 'POST', '/admin/clock'],
+    ];
+    for (const [client, method, path] of writeEndpoints) {
+      for (const raw of ['{', '{"a":', '[1,2', 'null x', '{"a":1}}', '\u0000', '{"x": undefined}']) add(client, method, path, raw);
+      add(client, method, path, 'a=1&b=2', { 'content-type': 'application/x-www-form-urlencoded' });
+      add(client, method, path, 'plain text', { 'content-type': 'text/plain' });
+      add(client, method, path, JSON.stringify({ padding: 'x'.repeat(1_100_000) }));
+      add(client, method, path, { unexpected: 'field', another: 1 });
+      add(client, method, path, []);
+      add(client, method, path, 42);
+    }
+    // Orders: every money field with every bad value, injections in strict fields, huge arrays.
+    for (const value of moneyValues) {
+      add(buyer, 'POST', '/orders', { ...good, items: [{ ...good.items[0], unitPrice: value }] });
+      add(buyer, 'POST', '/orders', { ...good, freight: value });
+      add(buyer, 'POST', '/orders', { ...good, items: [{ ...good.items[0], quantity: value }] });
+      add(operator, 'POST', '/buyers', { username: `b-${Math.random().toString(36).slice(2, 8)}`, password: 'buyer-password', name: 'n', phone: '13800000000', creditLimit: value });
+    }
+    for (const text of injections) {
+      add(buyer, 'POST', '/orders', { ...good, merchantId: text });
+      add(buyer, 'POST', '/orders', { ...good, paymentMethod: text });
+      add(buyer, 'POST', '/orders', { ...good, consignee: { ...good.consignee, phone: text } });
+      add(buyer, 'POST', `/orders/${order.id}/cancel`, { reason: text });
+      add(operator, 'POST', '/merchants', { name: 'Shop', mainAccount: { username: text, password: 'merchant-password', phone: '13900000000' } });
+      add(operator, 'POST', '/buyers', { username: text, password: 'buyer-password', name: 'n', phone: '13800000000', creditLimit: 1 });
+      add(main, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: text, password: 'sub-password', phone: '13900000000' });
+      add(main, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: [text] });
+      add(operator, 'POST', '/admin/clock', { now: text });
+      add(buyer, 'GET', `/orders/${pathSegment(text)}`);
+      add(main, 'GET', `/merchant/orders/${pathSegment(text)}`);
+    }
+    add(buyer, 'POST', '/orders', { ...good, items: Array.from({ length: 5_000 }, () => good.items[0]) });
+    add(buyer, 'POST', '/orders', { ...good, items: [] });
+    add(buyer, 'POST', '/orders', { ...good, items: [{ ...good.items[0], title: 'x'.repeat(10_000) }] });
+    add(buyer, 'POST', '/orders', { ...good, credit: { plan: 'INSTALLMENT', periods: 5 } });
+    add(buyer, 'POST', '/orders', { ...good, credit: undefined });
+    add(buyer, 'POST', '/orders', { ...good, consignee: undefined });
+    add(buyer, 'POST', '/orders', { ...good, merchantId: '00000000-0000-4000-8000-000000000000' });
+    add(main, 'GET', `/merchant/orders/${order.id}?reveal=maybe`);
+    add(main, 'GET', `/merchants/${merchantId}/reveal-log?limit=lots`);
+    add(main, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: ['VIEW_ORDERS', 'VIEW_ORDERS'] });
+    add(main, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: ['EXPORT_SENSITIVE'] });
+    add(operator, 'POST', '/admin/clock', { advanceBySeconds: -5 });
+    add(operator, 'POST', '/admin/clock', { advanceBySeconds: 1.5 });
+    add(operator, 'PUT', `/accounts/${sub.id}/status`, { disabled: 'yes' });
+    // Wrong identities: nobody, the wrong role, a forged token.
+    const forged = gateway.withToken('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6Ik9QRVJBVE9SIn0.invalid');
+    for (const [, method, path] of writeEndpoints.slice(1)) {
+      add(gateway, method, path, {});
+      add(forged, method, path, {});
+    }
+    add(buyer, 'POST', '/merchants', { name: 'Shop', mainAccount: { username: 'shopx', password: 'merchant-password', phone: '13900000000' } });
+    add(main, 'POST', '/buyers', { username: 'buyerx', password: 'buyer-password', name: 'n', phone: '13800000000', creditLimit: 1 });
+    add(main, 'POST', '/orders', good);
+    add(buyer, 'GET', `/merchant/orders/${order.id}`);
+
+    expect(requests.length).toBeGreaterThanOrEqual(300);
+    const failures: string[] = [];
+    for (const request of requests) {
+      const raw = typeof request.body === 'string';
+      const result = await request.client.request(request.method, request.path, raw ? request.body : request.body, { ...(raw ? { 'content-type': 'application/json' } : {}), ...request.headers });
+      const isProblem = result.status >= 400 && result.status < 500 && /application\/problem\+json/.test(result.contentType ?? '') && typeof result.body?.code === 'string';
+      if (!isProblem) failures.push(`${request.method} ${request.path} ${String(raw ? request.body : JSON.stringify(request.body)).slice(0, 80)} → ${result.status} ${JSON.stringify(result.body).slice(0, 120)}`);
+    }
+    expect(failures).toEqual([]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('never writes personal data to the logs', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const logs = readdirSync(LOG_DIR).map((file) => readFileSync(join(LOG_DIR, file), 'utf8')).join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [CONSIGNEE.phone, CONSIGNEE.name, '13800138000', '王小明', '科技园', 'buyer-password', 'merchant-password']) expect(logs).not.toContain(secret);
+  });
+});

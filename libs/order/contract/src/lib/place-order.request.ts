@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
 
 export class OrderItemRequest {
@@ -21,7 +21,7 @@ export class AddressRequest {
 export class ConsigneeRequest {
   @ApiProperty({ example: '张三' }) @IsString() @Length(1, 50) name: string;
   @ApiProperty({ example: '13812345678' }) @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone: string;
-  @ApiProperty({ type: AddressRequest }) @ValidateNested() @Type(() => AddressRequest) address: AddressRequest;
+  @ApiProperty({ type: AddressRequest }) @IsObject() @ValidateNested() @Type(() => AddressRequest) address: AddressRequest;
 }
 
 export class CreditTermsRequest {
@@ -38,9 +38,9 @@ export class PlaceOrderRequest {
   @ValidateNested({ each: true })
   @Type(() => OrderItemRequest)
   items: OrderItemRequest[];
-  @ApiProperty({ type: ConsigneeRequest }) @ValidateNested() @Type(() => ConsigneeRequest) consignee: ConsigneeRequest;
+  @ApiProperty({ type: ConsigneeRequest }) @IsObject() @ValidateNested() @Type(() => ConsigneeRequest) consignee: ConsigneeRequest;
   @ApiProperty({ enum: PAYMENT_METHODS }) @IsIn(PAYMENT_METHODS) paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
-  @ApiPropertyOptional({ type: CreditTermsRequest }) @IsOptional() @ValidateNested() @Type(() => CreditTermsRequest) credit?: CreditTermsRequest;
+  @ApiPropertyOptional({ type: CreditTermsRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => CreditTermsRequest) credit?: CreditTermsRequest;
   @ApiPropertyOptional({ description: 'freight in fen', default: 0 }) @IsOptional() @IsFen() freight?: number;
   @ApiPropertyOptional({ enum: ['JD_LOGISTICS', 'THIRD_PARTY'] }) @IsOptional() @IsIn(['JD_LOGISTICS', 'THIRD_PARTY']) fulfilment?: 'JD_LOGISTICS' | 'THIRD_PARTY';
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) buyerNote?: string;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MERCHANT_PERMISSIONS, MerchantPermission } from '@orderline/gateway/domain';
 import { IsFen } from '@orderline/shared/contracts';
 
@@ -20,7 +20,7 @@ export class MainAccountRequest {
 
 export class CreateMerchantRequest {
   @ApiProperty({ example: 'Kettle World' }) @IsString() @Length(1, 100) name: string;
-  @ApiProperty({ type: MainAccountRequest }) @ValidateNested() @Type(() => MainAccountRequest) mainAccount: MainAccountRequest;
+  @ApiProperty({ type: MainAccountRequest }) @IsObject() @ValidateNested() @Type(() => MainAccountRequest) mainAccount: MainAccountRequest;
 }
 
 export class CreateBuyerRequest {
@@ -56,4 +56,18 @@ export class SetPermissionsRequest {
 
 export class AccountStatusRequest {
   @ApiProperty() @IsBoolean() disabled: boolean;
+}
+
+export class RevealQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'show the consignee in clear (needs REVEAL_CONSUMER_INFO; logged)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  reveal?: 'true' | 'false';
+}
+
+export class PageLimitQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Matches(/^[1-9][0-9]{0,2}$/, { message: 'limit must be an integer from 1 to 500' })
+  limit?: string;
 }

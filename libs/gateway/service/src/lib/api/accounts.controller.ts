@@ -1,9 +1,9 @@
-import { Body, Controller, DefaultValuePipe, Get, HttpCode, Ip, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { MerchantAccounts } from '../app/merchant-accounts';
-import { AccountStatusRequest, CreateBuyerRequest, CreateMerchantRequest, CreateSubAccountRequest, SetPermissionsRequest, TokenRequest } from './account.requests';
+import { AccountStatusRequest, CreateBuyerRequest, PageLimitQuery, CreateMerchantRequest, CreateSubAccountRequest, SetPermissionsRequest, TokenRequest } from './account.requests';
 import { Public, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 
@@ -68,7 +68,7 @@ export class AccountsController {
   @ApiBearerAuth()
   @Roles('MERCHANT')
   @Get('merchants/:id/reveal-log')
-  revealLog(@Param('id', new ParseUUIDPipe()) merchantId: string, @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number, @Caller() caller: Principal) {
-    return this.merchantAccounts.revealLog(merchantId, caller, Math.min(Math.max(limit, 1), 500));
+  revealLog(@Param('id', new ParseUUIDPipe()) merchantId: string, @Query() query: PageLimitQuery, @Caller() caller: Principal) {
+    return this.merchantAccounts.revealLog(merchantId, caller, Math.min(Number(query.limit ?? 100), 500));
   }
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, ParseBoolPipe, ParseUUIDPipe, DefaultValuePipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@orderline/shared/service-kit';
 import { MerchantOrders } from '../app/merchant-orders';
+import { RevealQuery } from './account.requests';
 import { RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 
@@ -14,9 +15,8 @@ export class MerchantOrdersController {
   /** One of the merchant's orders; consignee masked unless `reveal=true` (logged; needs REVEAL_CONSUMER_INFO). */
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
-  @ApiQuery({ name: 'reveal', required: false, type: Boolean })
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @Query('reveal', new DefaultValuePipe(false), ParseBoolPipe) reveal: boolean, @Caller() caller: Principal) {
-    return this.orders.get(id, caller, reveal);
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: RevealQuery, @Caller() caller: Principal) {
+    return this.orders.get(id, caller, query.reveal === 'true');
   }
 }

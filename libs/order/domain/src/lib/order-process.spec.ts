@@ -26,6 +26,33 @@ describe('order process', () => {
     expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', groupBuy: { formed: true } }, 'CANCEL')).toMatchObject({ allowed: true });
   });
 
+  it('refuses to ship a paused order, naming the pause and what releases it', () => {
+    const decision = decideTransition({ status: 'PAUSED', paymentMethod: 'ONLINE', pause: { reason: 'OUT_OF_STOCK' } }, 'SHIP');
+    expect(decision).toMatchObject({ allowed: false, veto: { code: 'ORDER_PAUSED' } });
+    expect(decision.allowed === false && decision.veto.reason).toMatch(/STOCK_ARRIVED/);
+    expect(decideTransition({ status: 'PAUSED', paymentMethod: 'ONLINE' }, 'SHIP')).toMatchObject({ allowed: false, veto: { code: 'ORDER_PAUSED' } });
+  });
+
+  it('ships an order waiting for outbound', () => {
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'COD' }, 'SHIP')).toEqual({ allowed: true, from: 'WAITING_OUTBOUND', to: 'SHIPPED' });
+  });
+
+  it('ships a group-buy order only once the group has formed', () => {
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', groupBuy: { formed: false } }, 'SHIP')).toMatchObject({ allowed: false, veto: { code: 'GROUP_BUY_NOT_FORMED' } });
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', groupBuy: { formed: true } }, 'SHIP')).toMatchObject({ allowed: true, to: 'SHIPPED' });
+  });
+
+  it.each(['UNPAID', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const)('cannot ship from %s', (status) => {
+    expect(decideTransition({ status, paymentMethod: 'ONLINE' }, 'SHIP')).toMatchObject({ allowed: false, veto: { code: 'INVALID_ORDER_TRANSITION' } });
+  });
+
+  it('pauses only an order waiting for outbound and resumes only a paused one', () => {
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE' }, 'PAUSE')).toMatchObject({ allowed: true, to: 'PAUSED' });
+    expect(decideTransition({ status: 'UNPAID', paymentMethod: 'ONLINE' }, 'PAUSE')).toMatchObject({ allowed: false });
+    expect(decideTransition({ status: 'PAUSED', paymentMethod: 'ONLINE' }, 'PAUSE')).toMatchObject({ allowed: false });
+    expect(decideTransition({ status: 'PAUSED', paymentMethod: 'ONLINE' }, 'RESUME')).toMatchObject({ allowed: true, to: 'WAITING_OUTBOUND' });
+  });
+
   it('is deterministic, and the check catches a duplicate', () => {
     expect(() => assertProcessIsDeterministic()).not.toThrow();
     const broken: Transition[] = [...ORDER_PROCESS, { trigger: 'SHIP', from: ['WAITING_OUTBOUND'], to: 'COMPLETED' }];

@@ -1,4 +1,7 @@
+import { PaymentMethod } from './order-attributes';
 import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
+import { describeRelease, PauseReason, pauseReleaseRule } from './pause-reasons';
+import { Veto } from './veto';
 
 /** What moves an order; each transition of the table names the trigger it answers. */
 export type OrderTrigger = 'PAYMENT_CONFIRMED' | 'CANCEL' | 'PAUSE' | 'RESUME' | 'SHIP' | 'DELIVER' | 'COMPLETE';
@@ -6,13 +9,10 @@ export type OrderTrigger = 'PAYMENT_CONFIRMED' | 'CANCEL' | 'PAUSE' | 'RESUME' |
 /** The facts a guard may look at; pure data, no repositories. */
 export interface OrderFacts {
   status: OrderStatus;
-  paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
+  paymentMethod: PaymentMethod;
   groupBuy?: { formed: boolean };
-}
-
-export interface Veto {
-  code: string;
-  reason: string;
+  /** The active pause of a PAUSED order (domain.md §1.5); lets a refusal say what releases it. */
+  pause?: { reason: PauseReason };
 }
 
 /** A guard returns a veto to stop the move, or nothing to allow it. */
@@ -32,6 +32,20 @@ const groupNotFormingYet: Guard = (order) =>
     ? { code: 'GROUP_BUY_NOT_FORMED', reason: 'a group-buy order cannot be cancelled until the group has formed' }
     : undefined;
 
+// domain.md §1.5: paused orders are not released to the warehouse/merchant for shipping.
+// SHIP is declared from PAUSED only so that this guard can say why and what releases it.
+const notPaused: Guard = (order) => {
+  if (order.status !== 'PAUSED') return undefined;
+  const released = order.pause ? `; it is paused for "${pauseReleaseRule(order.pause.reason).label}" and is released by ${describeRelease(order.pause.reason)}` : '';
+  return { code: 'ORDER_PAUSED', reason: `a paused order cannot be shipped${released}; ship it once the pause is released and it is waiting for outbound again` };
+};
+
+// domain.md §1.5 "waiting for group to form": a group-buy order ships only once its group has formed.
+const groupFormedBeforeShipping: Guard = (order) =>
+  order.groupBuy && !order.groupBuy.formed
+    ? { code: 'GROUP_BUY_NOT_FORMED', reason: 'a group-buy order can be shipped once its group has formed' }
+    : undefined;
+
 /**
  * The order process (domain.md §1.2) as data: every allowed move, and the guards that can
  * veto it. Anything not listed is refused.
@@ -41,7 +55,7 @@ export const ORDER_PROCESS: readonly Transition[] = [
   { trigger: 'CANCEL', from: PRE_SHIPMENT_STATUSES, to: 'CANCELLED', guards: [groupNotFormingYet] },
   { trigger: 'PAUSE', from: ['WAITING_OUTBOUND'], to: 'PAUSED' },
   { trigger: 'RESUME', from: ['PAUSED'], to: 'WAITING_OUTBOUND' },
-  { trigger: 'SHIP', from: ['WAITING_OUTBOUND'], to: 'SHIPPED' },
+  { trigger: 'SHIP', from: ['WAITING_OUTBOUND', 'PAUSED'], to: 'SHIPPED', guards: [notPaused, groupFormedBeforeShipping] },
   { trigger: 'DELIVER', from: ['SHIPPED'], to: 'DELIVERED' },
   { trigger: 'COMPLETE', from: ['SHIPPED', 'DELIVERED'], to: 'COMPLETED' },
 ];

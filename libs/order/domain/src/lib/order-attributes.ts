@@ -1,0 +1,110 @@
+/**
+ * What an order is (domain.md §1.1): payment method, fulfilment, consignee and the special
+ * kinds that change the rules elsewhere (address changes §1.6, fee changes §1.7, pauses
+ * §1.5, cancellation §1.3). Types only, plus small readers of them.
+ */
+
+export const PAYMENT_METHODS = ['ONLINE', 'COD', 'CREDIT'] as const;
+/** ONLINE (在线支付), COD cash on delivery (货到付款), CREDIT consumer credit line (§4). */
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const CARRIER_KINDS = ['JD_LOGISTICS', 'THIRD_PARTY'] as const;
+/** JD_LOGISTICS is the platform carrier (京东快递/京配); anything else is THIRD_PARTY. */
+export type CarrierKind = (typeof CARRIER_KINDS)[number];
+
+export interface Fulfilment {
+  carrier: CarrierKind;
+  /** The buyer chose platform delivery at checkout (指定京配); narrows address changes (§1.6). */
+  buyerSpecifiedPlatformDelivery: boolean;
+}
+
+/**
+ * A consignee address in four administrative levels plus a free-text detail line (§1.1).
+ * Not every region has a town (level 4); `town` is then absent, and the "last level" of
+ * the address is the county (see `lastAddressLevel`).
+ */
+export interface Address {
+  province: string;
+  city: string;
+  county: string;
+  town?: string;
+  detail: string;
+}
+
+/** Level numbers as the spec counts them: 1 province, 2 city, 3 county, 4 town. */
+export const ADDRESS_LEVELS = [
+  { level: 1, field: 'province' },
+  { level: 2, field: 'city' },
+  { level: 3, field: 'county' },
+  { level: 4, field: 'town' },
+] as const;
+export type AddressLevel = (typeof ADDRESS_LEVELS)[number]['level'];
+
+/** The deepest level the address has: 4 when it has a town, else 3 (domain.md §1.6). */
+export function lastAddressLevel(address: Address): 3 | 4 {
+  return address.town !== undefined && address.town.trim() !== '' ? 4 : 3;
+}
+
+export interface Consignee {
+  name: string;
+  phone: string;
+  address: Address;
+}
+
+/**
+ * The special kinds of §1.1. Each is optional and they may combine (a cross-border presale
+ * is both); each carries the data its rules need.
+ */
+export interface SpecialAttributes {
+  /** 海囤全球/京东国际; `bonded` is shown in the order list (§1.10). */
+  crossBorder?: { bonded: boolean };
+  customsAuction?: { auctionId: string };
+  /** 预定: the buyer reserved a delivery time; the order pauses until then (§1.5). */
+  reservation?: { reservedDeliveryAt: Date };
+  /** 预售: deposit now, balance later. */
+  presale?: { balanceDueAt?: Date };
+  /** 拼团: until the group forms the order can neither be cancelled (§1.3) nor shipped. */
+  groupBuy?: { groupId: string; formed: boolean };
+  /** 定期购: a parent order split into one child order per period. */
+  subscription?: SubscriptionAttributes;
+  /** LOC: redeemed in a shop with a verification code, nothing is shipped. */
+  localServiceVoucher?: { verificationCode: string; redeemedAt?: Date };
+  /** 赠品后发: a gift order released once the main item is delivered (§1.5). */
+  giftShippedLater?: { mainOrderId: string };
+}
+
+export type SubscriptionAttributes =
+  | { role: 'PARENT'; periods: number; childOrderIds: readonly string[] }
+  | { role: 'CHILD'; parentOrderId: string; period: number; productionDate: Date };
+
+export const ORDER_KINDS = [
+  'CROSS_BORDER',
+  'CUSTOMS_AUCTION',
+  'RESERVATION',
+  'PRESALE',
+  'GROUP_BUY',
+  'SUBSCRIPTION',
+  'LOCAL_SERVICE_VOUCHER',
+  'GIFT_SHIPPED_LATER',
+] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
+
+const KIND_OF_ATTRIBUTE: Record<keyof SpecialAttributes, OrderKind> = {
+  crossBorder: 'CROSS_BORDER',
+  customsAuction: 'CUSTOMS_AUCTION',
+  reservation: 'RESERVATION',
+  presale: 'PRESALE',
+  groupBuy: 'GROUP_BUY',
+  subscription: 'SUBSCRIPTION',
+  localServiceVoucher: 'LOCAL_SERVICE_VOUCHER',
+  giftShippedLater: 'GIFT_SHIPPED_LATER',
+};
+
+/** The kinds an order has, in the declared order of ORDER_KINDS (for lists and filters). */
+export function orderKinds(attributes: SpecialAttributes): OrderKind[] {
+  const present = new Set<OrderKind>();
+  for (const key of Object.keys(KIND_OF_ATTRIBUTE) as (keyof SpecialAttributes)[]) {
+    if (attributes[key] !== undefined) present.add(KIND_OF_ATTRIBUTE[key]);
+  }
+  return ORDER_KINDS.filter((kind) => present.has(kind));
+}

@@ -1,0 +1,89 @@
+import { decideTransition, OrderFacts } from './order-process';
+import { OrderStatus } from './order-status';
+import { describeRelease, EarlyReleaseEvidence, PAUSE_RELEASE_RULES, PauseReason, PauseReleaseTrigger, pauseReleaseRule } from './pause-reasons';
+import { Decision, veto } from './veto';
+
+/**
+ * Pausing and releasing an order (domain.md §1.5). Time is an input: `now` is a Date on the
+ * platform clock, never read here.
+ *
+ * Decision: an order carries one active pause. A second reason arising while paused is
+ * handled by the service after release (it pauses again), which keeps "what releases this
+ * order" a single answer in the paused tab.
+ */
+export interface OrderPause {
+  reason: PauseReason;
+  pausedAt: Date;
+  /** For reasons released at a known instant (reserved time, subscription or fair date). */
+  releaseAt?: Date;
+}
+
+export interface PauseRequest {
+  reason: PauseReason;
+  releaseAt?: Date;
+}
+
+export function decidePause(order: OrderFacts, request: PauseRequest, now: Date): Decision<{ from: OrderStatus; to: OrderStatus; pause: OrderPause }> {
+  if (!Object.prototype.hasOwnProperty.call(PAUSE_RELEASE_RULES, request.reason)) {
+    return veto('UNKNOWN_PAUSE_REASON', `"${String(request.reason)}" is not a pause reason; use one of ${Object.keys(PAUSE_RELEASE_RULES).join(', ')}`);
+  }
+  const transition = decideTransition(order, 'PAUSE');
+  if (!transition.allowed) return transition;
+  const rule = pauseReleaseRule(request.reason);
+  if (rule.timedBy) {
+    if (!request.releaseAt) {
+      return veto('PAUSE_RELEASE_TIME_REQUIRED', `a pause for "${rule.label}" needs the instant it ends (releaseAt), when ${rule.timedBy} releases it`);
+    }
+    if (request.releaseAt.getTime() <= now.getTime()) {
+      return veto('PAUSE_RELEASE_TIME_PASSED', `a pause for "${rule.label}" needs a releaseAt in the future; the given ${request.releaseAt.toISOString()} has already passed, so the order can be shipped now`);
+    }
+  } else if (request.releaseAt) {
+    return veto('PAUSE_RELEASE_TIME_NOT_APPLICABLE', `a pause for "${rule.label}" has no release time; it is released by ${describeRelease(request.reason)}`);
+  }
+  const pause: OrderPause = { reason: request.reason, pausedAt: now, ...(request.releaseAt ? { releaseAt: request.releaseAt } : {}) };
+  return { allowed: true, from: transition.from, to: transition.to, pause };
+}
+
+export interface PauseRelease {
+  trigger: PauseReleaseTrigger;
+  /** Only for EARLY_RELEASE_REQUESTED: what shows the buyer agreed (e.g. a chat-log reference). */
+  evidence?: { kind: EarlyReleaseEvidence; reference: string };
+}
+
+/**
+ * Whether `release` ends `pause` now; on success the order moves PAUSED → WAITING_OUTBOUND
+ * (through the process table, so its guards apply too).
+ */
+export function decidePauseRelease(order: OrderFacts, pause: OrderPause, release: PauseRelease, now: Date): Decision<{ from: OrderStatus; to: OrderStatus }> {
+  const rule = pauseReleaseRule(pause.reason);
+  if (!rule.releasedBy.includes(release.trigger)) {
+    const early = rule.earlyRelease ? '' : ' (early release on request is not offered for this reason)';
+    return veto('PAUSE_NOT_RELEASED_BY_TRIGGER', `a pause for "${rule.label}" is released by ${describeRelease(pause.reason)}, not by ${release.trigger}${early}`);
+  }
+  if (release.trigger === 'EARLY_RELEASE_REQUESTED') {
+    // domain.md §1.5: early release of a reserved-time pause needs evidence the buyer agreed.
+    const required = rule.earlyRelease?.evidence;
+    if (!release.evidence || release.evidence.kind !== required || release.evidence.reference.trim() === '') {
+      return veto('EARLY_RELEASE_EVIDENCE_REQUIRED', `early release of a pause for "${rule.label}" needs evidence of kind ${required} with a reference (e.g. the chat log showing the buyer agreed)`);
+    }
+  } else if (release.trigger === rule.timedBy) {
+    if (!pause.releaseAt || now.getTime() < pause.releaseAt.getTime()) {
+      const when = pause.releaseAt ? ` at ${pause.releaseAt.toISOString()}` : '';
+      const early = rule.earlyRelease ? '; before then only an early release with evidence the buyer agreed' : '';
+      return veto('PAUSE_RELEASE_TIME_NOT_REACHED', `a pause for "${rule.label}" ends${when}${early}`);
+    }
+  }
+  const transition = decideTransition(order, 'RESUME');
+  if (!transition.allowed) return transition;
+  return { allowed: true, from: transition.from, to: transition.to };
+}
+
+/**
+ * For the service's timer: the trigger that releases this pause on its own at `now`, if its
+ * time has come; undefined for pauses that wait for an event.
+ */
+export function timedReleaseDue(pause: OrderPause, now: Date): PauseReleaseTrigger | undefined {
+  const rule = pauseReleaseRule(pause.reason);
+  if (!rule.timedBy || !pause.releaseAt) return undefined;
+  return now.getTime() >= pause.releaseAt.getTime() ? rule.timedBy : undefined;
+}

@@ -10,10 +10,18 @@ jest.setTimeout(180_000);
 const LOG_DIR = 'tmp/test-logs/gateway-api';
 const CONSIGNEE = { name: '欧阳小雨', phone: '13912345678' };
 
-async function createMainAccount(operator: GatewayClient, gateway: GatewayClient): Promise<{ merchantId: string; main: GatewayClient }> {
+async function createMainAccount(operator: GatewayClient, gateway: GatewayClient, phone = '13900000000'): Promise<{ merchantId: string; main: GatewayClient }> {
   const username = `main-${Math.random().toString(36).slice(2, 10)}`;
-  const merchant = await operator.expect(201, 'POST', '/merchants', { name: 'Tea House', mainAccount: { username, password: 'merchant-password', phone: '13900000000' } });
+  const merchant = await operator.expect(201, 'POST', '/merchants', { name: 'Tea House', mainAccount: { username, password: 'merchant-password', phone } });
   return { merchantId: merchant.id, main: await gateway.login(username, 'merchant-password') };
+}
+
+/** Asks for an SMS code, reads it from the recording adapter, confirms it. */
+async function verifyBySms(account: GatewayClient, operator: GatewayClient, phone: string, purpose: string): Promise<void> {
+  await account.expect(201, 'POST', '/merchant/sms-verifications', { purpose });
+  const messages = await operator.expect(200, 'GET', `/admin/sms?phone=${phone}`);
+  const code = /code (\d{6})/.exec(messages[messages.length - 1].body)![1];
+  await account.expect(200, 'POST', '/merchant/sms-verifications/confirm', { purpose, code });
 }
 
 describe('gateway: identity, permissions, privacy and API quality (real Kafka + PostgreSQL)', () => {
@@ -22,7 +30,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
   let operator: GatewayClient;
 
   beforeAll(async () => {
-    stack = await startStack({ ...infrastructure(), ...isolation('gwapi'), basePort: 4400, logDir: LOG_DIR, env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'info', TEST_CLOCK: '1', LOGIN_ATTEMPTS_PER_MINUTE: '5' } });
+    stack = await startStack({ ...infrastructure(), ...isolation('gwapi'), basePort: 4400, logDir: LOG_DIR, env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'info', TEST_CLOCK: '1', LOGIN_ATTEMPTS_PER_MINUTE: '5', OTHER_CONTACTS_DAILY_ORDERS: '3', VIRTUAL_NUMBER_DAILY_BINDINGS: '2' } });
     gateway = new GatewayClient(stack.gatewayUrl);
     operator = await operatorOf(gateway);
   });
@@ -150,6 +158,74 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     expect(await operator.request('POST', '/admin/clock', {})).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     const { client: buyer } = await createBuyer(gateway, operator, 1);
     expect(await buyer.request('POST', '/admin/clock', { advanceBySeconds: 1 })).toMatchObject({ status: 403 });
+  });
+
+  it('looks up other contacts only after SMS verification, within the merchant\'s daily limit, until 00:00 platform time', async () => {
+    const mainPhone = '13911110001';
+    const subPhone = '13911110002';
+    const { merchantId, main } = await createMainAccount(operator, gateway, mainPhone);
+    const { client: buyer } = await createBuyer(gateway, operator, 1_000_000);
+    const orders = [];
+    for (let i = 0; i < 4; i++) orders.push(await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 100 + i), consignee: { ...creditOrder(merchantId, 1).consignee, phone: '13700000000' } }));
+
+    expect(await main.request('POST', `/merchant/orders/${orders[0].id}/other-contacts`)).toMatchObject({ status: 403, body: { code: 'SMS_VERIFICATION_REQUIRED' } });
+    expect(await main.request('POST', '/merchant/sms-verifications/confirm', { purpose: 'OTHER_CONTACTS', code: '000000' })).toMatchObject({ status: 422 });
+    await verifyBySms(main, operator, mainPhone, 'OTHER_CONTACTS');
+    const first = await main.expect(200, 'POST', `/merchant/orders/${orders[0].id}/other-contacts`);
+    expect(first).toMatchObject({ orderId: orders[0].id, contacts: [{ kind: 'BUYER_REGISTERED_PHONE', phone: '13800138000' }], lookupsToday: 1, dailyLimit: 3 });
+    await main.expect(200, 'POST', `/merchant/orders/${orders[1].id}/other-contacts`);
+    expect((await main.expect(200, 'POST', `/merchant/orders/${orders[0].id}/other-contacts`)).lookupsToday).toBe(2);
+
+    // A sub-account needs the grant and its own verification, and shares the merchant's limit.
+    const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `oc-${merchantId.slice(0, 8)}`, password: 'sub-password', phone: subPhone, permissions: ['VIEW_ORDERS'] });
+    const subClient = await gateway.login(sub.username, 'sub-password');
+    expect(await subClient.request('POST', `/merchant/orders/${orders[2].id}/other-contacts`)).toMatchObject({ status: 403, body: { code: 'PERMISSION_REQUIRED' } });
+    await main.expect(200, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: ['VIEW_ORDERS', 'LOOKUP_OTHER_CONTACTS'] });
+    await waitUntil(async () => (await subClient.request('POST', `/merchant/orders/${orders[2].id}/other-contacts`)).body?.code === 'SMS_VERIFICATION_REQUIRED', 'the grant to apply');
+    await verifyBySms(subClient, operator, subPhone, 'OTHER_CONTACTS');
+    expect((await subClient.expect(200, 'POST', `/merchant/orders/${orders[2].id}/other-contacts`)).lookupsToday).toBe(3);
+    const overLimit = await subClient.request('POST', `/merchant/orders/${orders[3].id}/other-contacts`);
+    expect(overLimit).toMatchObject({ status: 429, body: { code: 'OTHER_CONTACTS_DAILY_LIMIT' } });
+    expect(await main.request('POST', `/merchant/orders/${orders[3].id}/other-contacts`)).toMatchObject({ status: 429 });
+
+    // Next platform day: the verification has lapsed at 00:00 and the count starts again.
+    const { now } = await operator.expect(200, 'GET', '/admin/clock');
+    const local = new Date(Date.parse(now) + 8 * 3_600_000);
+    const nextMidnightUtc = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - 8 * 3_600_000;
+    await operator.expect(200, 'POST', '/admin/clock', { now: new Date(nextMidnightUtc + 1_000).toISOString() });
+    expect(await main.request('POST', `/merchant/orders/${orders[3].id}/other-contacts`)).toMatchObject({ status: 403, body: { code: 'SMS_VERIFICATION_REQUIRED' } });
+    await verifyBySms(main, operator, mainPhone, 'OTHER_CONTACTS');
+    expect((await main.expect(200, 'POST', `/merchant/orders/${orders[3].id}/other-contacts`)).lookupsToday).toBe(1);
+
+    const stranger = await createMainAccount(operator, gateway, '13911110003');
+    expect(await stranger.main.request('POST', `/merchant/orders/${orders[0].id}/other-contacts`)).toMatchObject({ status: 404 });
+  });
+
+  it('binds virtual numbers with their validity, reuses a live one, and limits new bindings per day', async () => {
+    const mainPhone = '13911110004';
+    const { merchantId, main } = await createMainAccount(operator, gateway, mainPhone);
+    const { client: buyer } = await createBuyer(gateway, operator, 1_000_000);
+    const orders = [];
+    for (let i = 0; i < 4; i++) orders.push(await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 200 + i)));
+
+    const first = await main.expect(200, 'POST', `/merchant/orders/${orders[0].id}/virtual-number`, {});
+    expect(first).toMatchObject({ kind: 'ORDER', validUntil: 'ORDER_COMPLETION', reused: false });
+    expect(first.mainNumber).toMatch(/^\d{11}$/);
+    expect(first.extension).toMatch(/^\d{4}$/);
+    expect(first.howToText).toContain(`#${first.extension}#`);
+    const again = await main.expect(200, 'POST', `/merchant/orders/${orders[0].id}/virtual-number`, {});
+    expect(again).toMatchObject({ mainNumber: first.mainNumber, extension: first.extension, reused: true });
+
+    const { now } = await operator.expect(200, 'GET', '/admin/clock');
+    const afterSales = await main.expect(200, 'POST', `/merchant/orders/${orders[1].id}/virtual-number`, { kind: 'AFTER_SALES' });
+    const validFor = Date.parse(afterSales.validUntil) - Date.parse(now);
+    expect(validFor).toBeGreaterThanOrEqual(15 * 86_400_000 - 5_000);
+    expect(validFor).toBeLessThanOrEqual(15 * 86_400_000 + 5_000);
+
+    expect(await main.request('POST', `/merchant/orders/${orders[2].id}/virtual-number`, {})).toMatchObject({ status: 429, body: { code: 'VIRTUAL_NUMBER_LIMIT_REACHED' } });
+    await verifyBySms(main, operator, mainPhone, 'EXTRA_VIRTUAL_NUMBERS');
+    await main.expect(200, 'POST', `/merchant/orders/${orders[2].id}/virtual-number`, {});
+    expect(await main.request('POST', `/merchant/orders/${orders[3].id}/virtual-number`, { kind: 'SOMETHING' })).toMatchObject({ status: 400 });
   });
 
   it('answers a corpus of bad requests with 4xx problem+json and changes nothing', async () => {

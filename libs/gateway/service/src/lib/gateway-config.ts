@@ -17,6 +17,15 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_ATTEMPTS_PER_MINUTE = 10;
   /** Comma-separated origins allowed by CORS; empty = no cross-origin browser access. */
   @IsOptional() @IsString() CORS_ORIGINS = '';
+  /** Platform local time = UTC + this (480: China Standard Time); days end at its 00:00. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(-720) PLATFORM_UTC_OFFSET_MINUTES = 480;
+  /** Distinct orders per merchant per day whose other contacts may be looked up. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) OTHER_CONTACTS_DAILY_ORDERS = 50;
+  /** New virtual-number bindings per merchant per day before SMS verification is needed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) VIRTUAL_NUMBER_DAILY_BINDINGS = 100;
+  /** The 11-digit main numbers virtual numbers are bound on (comma-separated). */
+  @IsOptional() @Matches(/^\d{11}(,\d{11})*$/, { message: 'VIRTUAL_NUMBER_MAIN_NUMBERS must be 11-digit numbers, comma-separated' })
+  VIRTUAL_NUMBER_MAIN_NUMBERS = '17150000000,17150000001,17150000002';
   /** Hours an Idempotency-Key's first response is kept and replayed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(24) IDEMPOTENCY_TTL_HOURS = 24;
   /** `username:password` of the operator created at start-up. */

@@ -5,6 +5,7 @@ import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging'
 import { ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AccountsController } from './api/accounts.controller';
 import { AdminClockController } from './api/admin.controller';
+import { AdminSmsController, ConsumerContactsController } from './api/consumer-contacts.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
 import { AuthGuard } from './api/auth.guard';
 import { CreditController } from './api/credit.controller';
@@ -12,6 +13,7 @@ import { GatewayHealthController } from './api/gateway-health.controller';
 import { OrdersController } from './api/orders.controller';
 import { AccountDirectory } from './app/account-directory';
 import { Accounts } from './app/accounts';
+import { ConsumerContacts } from './app/consumer-contacts';
 import { MerchantAccounts } from './app/merchant-accounts';
 import { MerchantOrders } from './app/merchant-orders';
 import { GatewayConfig } from './gateway-config';
@@ -19,6 +21,8 @@ import { GATEWAY_ENTITIES } from './infra/gateway.entity';
 import { GatewayApiQuality1763900000400 } from './infra/gateway-api.migration';
 import { CreateGatewaySchema1763900000300 } from './infra/gateway-schema.migration';
 import { ServiceClient } from './infra/service-client';
+import { RecordingSmsSender, SmsSender } from './infra/sms-sender';
+import { GatewayContacts1763900000500 } from './infra/gateway-contacts.migration';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 export const GATEWAY_PREFIX = 'api/v1';
@@ -34,12 +38,12 @@ export class GatewayModule {
           serviceName: GATEWAY_SERVICE_NAME,
           internalEndpoints: false,
           entities: GATEWAY_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400],
+          migrations: [CreateMessagingTables1763900000000, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500],
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController],
-      providers: [Accounts, AccountDirectory, MerchantAccounts, MerchantOrders, ServiceClient, { provide: APP_GUARD, useClass: AuthGuard }],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController],
+      providers: [Accounts, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { ConsumerContacts } from '../app/consumer-contacts';
+import { GatewayConfig } from '../gateway-config';
+import { RecordingSmsSender, SmsSender } from '../infra/sms-sender';
+import { RequirePermission, Roles } from './auth.guard';
+import { Caller } from './caller.decorator';
+import { SmsQuery, SmsVerificationConfirmRequest, SmsVerificationRequest, VirtualNumberRequest } from './contacts.requests';
+
+@ApiTags('merchant contact')
+@ApiBearerAuth()
+@Controller('merchant')
+export class ConsumerContactsController {
+  constructor(private readonly contacts: ConsumerContacts) {}
+
+  /** Sends a 6-digit code to the calling account's phone (domain.md §6.2, §6.3). */
+  @Roles('MERCHANT')
+  @Post('sms-verifications')
+  requestVerification(@Body() request: SmsVerificationRequest, @Caller() caller: Principal) {
+    return this.contacts.requestVerification(caller, request.purpose);
+  }
+
+  /** Confirms the code; the verification holds until 00:00 platform time. */
+  @Roles('MERCHANT')
+  @Post('sms-verifications/confirm')
+  @HttpCode(200)
+  confirmVerification(@Body() request: SmsVerificationConfirmRequest, @Caller() caller: Principal) {
+    return this.contacts.confirmVerification(caller, request.purpose, request.code);
+  }
+
+  /** The buyer's other numbers when the consignee does not answer: SMS-verified, 50 orders a day per merchant. */
+  @Roles('MERCHANT')
+  @RequirePermission('LOOKUP_OTHER_CONTACTS')
+  @Post('orders/:id/other-contacts')
+  @HttpCode(200)
+  otherContacts(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.contacts.lookUpOtherContacts(id, caller);
+  }
+
+  /** A virtual number (main number + extension) to reach the consignee, valid per domain.md §6.2. */
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @Post('orders/:id/virtual-number')
+  @HttpCode(200)
+  virtualNumber(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: VirtualNumberRequest, @Caller() caller: Principal) {
+    return this.contacts.bindVirtualNumber(id, caller, request.kind ?? 'ORDER');
+  }
+}
+
+/** `GET /admin/sms?phone=`: the messages the recording SMS adapter kept (TEST_CLOCK=1 only). */
+@ApiTags('test clock')
+@ApiBearerAuth()
+@Controller('admin/sms')
+export class AdminSmsController {
+  constructor(
+    private readonly sms: SmsSender,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Roles('OPERATOR')
+  @Get()
+  list(@Query() query: SmsQuery) {
+    if (this.config.TEST_CLOCK !== '1' || !(this.sms instanceof RecordingSmsSender)) throw new NotFoundException('Cannot find this route');
+    return this.sms.sentTo(query.phone);
+  }
+}

@@ -236,7 +236,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `corpus-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000005' });
 
     const counts = async () => ({
-      gateway: await queryDatabase(stack.databaseUrl('gateway'), `SELECT (SELECT count(*) FROM account) AS accounts, (SELECT count(*) FROM merchant) AS merchants, (SELECT count(*) FROM buyer) AS buyers, (SELECT count(*) FROM reveal_log) AS reveals, (SELECT array_agg(permissions::text ORDER BY id) FROM account) AS grants, (SELECT array_agg(disabled ORDER BY id) FROM account) AS disabled`),
+      gateway: await queryDatabase(stack.databaseUrl('gateway'), `SELECT (SELECT count(*) FROM account) AS accounts, (SELECT count(*) FROM merchant) AS merchants, (SELECT count(*) FROM buyer) AS buyers, (SELECT count(*) FROM reveal_log) AS reveals, (SELECT array_agg(permissions::text ORDER BY id) FROM account) AS grants, (SELECT array_agg(disabled ORDER BY id) FROM account) AS disabled, (SELECT count(*) FROM virtual_number_binding) AS bindings, (SELECT count(*) FROM sms_message) AS sms, (SELECT count(*) FROM sms_verification) AS verifications, (SELECT count(*) FROM other_contact_lookup) AS lookups, (SELECT count(*) FROM idempotency_record) AS keys`),
       order: await queryDatabase(stack.databaseUrl('order'), `SELECT (SELECT count(*) FROM customer_order) AS orders, (SELECT array_agg(status ORDER BY id) FROM customer_order) AS statuses, (SELECT count(*) FROM outbox_event) AS events`),
       credit: await queryDatabase(stack.databaseUrl('credit_billing'), `SELECT (SELECT count(*) FROM credit_account) AS accounts, (SELECT sum(held) FROM credit_account) AS held, (SELECT count(*) FROM outbox_event) AS events`),
     });
@@ -260,6 +260,10 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
       [main, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`],
       [operator, 'PUT', `/accounts/${sub.id}/status`],
       [operator, 'POST', '/admin/clock'],
+      [main, 'POST', '/merchant/sms-verifications'],
+      [main, 'POST', '/merchant/sms-verifications/confirm'],
+      [main, 'POST', `/merchant/orders/${order.id}/other-contacts`],
+      [main, 'POST', `/merchant/orders/${order.id}/virtual-number`],
     ];
     for (const [client, method, path] of writeEndpoints) {
       for (const raw of ['{', '{"a":', '[1,2', 'null x', '{"a":1}}', '\u0000', '{"x": undefined}']) add(client, method, path, raw);
@@ -289,6 +293,11 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
       add(main, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: [text] });
       add(operator, 'POST', '/admin/clock', { now: text });
       add(buyer, 'GET', `/orders/${pathSegment(text)}`);
+      add(main, 'POST', '/merchant/sms-verifications', { purpose: text });
+      add(main, 'POST', '/merchant/sms-verifications/confirm', { purpose: 'OTHER_CONTACTS', code: text });
+      add(main, 'POST', `/merchant/orders/${order.id}/virtual-number`, { kind: text });
+      add(main, 'POST', `/merchant/orders/${pathSegment(text)}/other-contacts`);
+      add(operator, 'GET', `/admin/sms?phone=${pathSegment(text)}`);
       add(main, 'GET', `/merchant/orders/${pathSegment(text)}`);
     }
     add(buyer, 'POST', '/orders', { ...good, items: Array.from({ length: 5_000 }, () => good.items[0]) });

@@ -165,7 +165,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const subPhone = '13911110002';
     const { merchantId, main } = await createMainAccount(operator, gateway, mainPhone);
     const { client: buyer } = await createBuyer(gateway, operator, 1_000_000);
-    const orders = [];
+    const orders: Array<{ id: string }> = [];
     for (let i = 0; i < 4; i++) orders.push(await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 100 + i), consignee: { ...creditOrder(merchantId, 1).consignee, phone: '13700000000' } }));
 
     expect(await main.request('POST', `/merchant/orders/${orders[0].id}/other-contacts`)).toMatchObject({ status: 403, body: { code: 'SMS_VERIFICATION_REQUIRED' } });
@@ -205,7 +205,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const mainPhone = '13911110004';
     const { merchantId, main } = await createMainAccount(operator, gateway, mainPhone);
     const { client: buyer } = await createBuyer(gateway, operator, 1_000_000);
-    const orders = [];
+    const orders: Array<{ id: string }> = [];
     for (let i = 0; i < 4; i++) orders.push(await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 200 + i)));
 
     const first = await main.expect(200, 'POST', `/merchant/orders/${orders[0].id}/virtual-number`, {});

@@ -160,6 +160,49 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     expect(await buyer.request('POST', '/admin/clock', { advanceBySeconds: 1 })).toMatchObject({ status: 403 });
   });
 
+  it('registers carriers with a webhook secret shown once', async () => {
+    const code = `C${Date.now().toString(36).toUpperCase()}`;
+    const carrier = await operator.expect(201, 'POST', '/carriers', { code, name: 'Test Express' });
+    expect(carrier.webhookSecret).toMatch(/^[\w-]{40,}$/);
+    expect(await operator.request('POST', '/carriers', { code, name: 'Again' })).toMatchObject({ status: 409, body: { code: 'CARRIER_EXISTS' } });
+    const listed = (await operator.expect(200, 'GET', '/carriers')).find((c: { id: string }) => c.id === carrier.id);
+    expect(listed).toMatchObject({ code, name: 'Test Express' });
+    expect(JSON.stringify(listed)).not.toContain(carrier.webhookSecret);
+    const rotated = await operator.expect(200, 'POST', `/carriers/${carrier.id}/rotate-secret`);
+    expect(rotated.webhookSecret).not.toBe(carrier.webhookSecret);
+  });
+
+  it('documents every endpoint with its problem answers', async () => {
+    const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const expected: Record<string, string[]> = {
+      '/api/v1/auth/token': ['post'],
+      '/api/v1/merchants': ['post'],
+      '/api/v1/buyers': ['post'],
+      '/api/v1/carriers': ['post', 'get'],
+      '/api/v1/accounts/{id}/status': ['put'],
+      '/api/v1/merchants/{id}/sub-accounts': ['post', 'get'],
+      '/api/v1/merchants/{id}/sub-accounts/{sid}/permissions': ['put'],
+      '/api/v1/merchants/{id}/reveal-log': ['get'],
+      '/api/v1/orders': ['post'],
+      '/api/v1/orders/{id}': ['get'],
+      '/api/v1/orders/{id}/cancel': ['post'],
+      '/api/v1/merchant/orders/{id}': ['get'],
+      '/api/v1/merchant/orders/{id}/other-contacts': ['post'],
+      '/api/v1/merchant/orders/{id}/virtual-number': ['post'],
+      '/api/v1/merchant/sms-verifications': ['post'],
+      '/api/v1/credit/account': ['get'],
+      '/api/v1/health': ['get'],
+      '/api/v1/admin/clock': ['get', 'post'],
+      '/api/v1/admin/sms': ['get'],
+    };
+    for (const [path, methods] of Object.entries(expected)) {
+      for (const method of methods) {
+        expect({ path, method, documented: Boolean(document.paths[path]?.[method]) }).toEqual({ path, method, documented: true });
+        expect(Object.keys(document.paths[path][method].responses)).toEqual(expect.arrayContaining(['400', '404', '429', '500']));
+      }
+    }
+  });
+
   it('looks up other contacts only after SMS verification, within the merchant\'s daily limit, until 00:00 platform time', async () => {
     const mainPhone = '13911110001';
     const subPhone = '13911110002';
@@ -199,6 +242,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
 
     const stranger = await createMainAccount(operator, gateway, '13911110003');
     expect(await stranger.main.request('POST', `/merchant/orders/${orders[0].id}/other-contacts`)).toMatchObject({ status: 404 });
+    expect(await stranger.main.request('POST', `/merchant/orders/${orders[0].id}/virtual-number`, {})).toMatchObject({ status: 404 });
   });
 
   it('binds virtual numbers with their validity, reuses a live one, and limits new bindings per day', async () => {

@@ -5,6 +5,7 @@ import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging'
 import { ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AccountsController } from './api/accounts.controller';
 import { AdminClockController } from './api/admin.controller';
+import { CarriersController } from './api/carriers.controller';
 import { AdminSmsController, ConsumerContactsController } from './api/consumer-contacts.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
 import { AuthGuard } from './api/auth.guard';
@@ -13,6 +14,7 @@ import { GatewayHealthController } from './api/gateway-health.controller';
 import { OrdersController } from './api/orders.controller';
 import { AccountDirectory } from './app/account-directory';
 import { Accounts } from './app/accounts';
+import { Carriers } from './app/carriers';
 import { ConsumerContacts } from './app/consumer-contacts';
 import { MerchantAccounts } from './app/merchant-accounts';
 import { MerchantOrders } from './app/merchant-orders';
@@ -23,6 +25,7 @@ import { CreateGatewaySchema1763900000300 } from './infra/gateway-schema.migrati
 import { ServiceClient } from './infra/service-client';
 import { RecordingSmsSender, SmsSender } from './infra/sms-sender';
 import { GatewayContacts1763900000500 } from './infra/gateway-contacts.migration';
+import { GatewayCarriers1763900000600 } from './infra/gateway-carriers.migration';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 export const GATEWAY_PREFIX = 'api/v1';
@@ -38,12 +41,12 @@ export class GatewayModule {
           serviceName: GATEWAY_SERVICE_NAME,
           internalEndpoints: false,
           entities: GATEWAY_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500],
+          migrations: [CreateMessagingTables1763900000000, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600],
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController],
-      providers: [Accounts, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController],
+      providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

@@ -71,3 +71,8 @@ export class PageLimitQuery {
   @Matches(/^[1-9][0-9]{0,2}$/, { message: 'limit must be an integer from 1 to 500' })
   limit?: string;
 }
+
+export class RegisterCarrierRequest {
+  @ApiProperty({ example: 'SF', description: 'carrier code used in shipments (upper case)' }) @Matches(/^[A-Z][A-Z0-9_]{1,31}$/, { message: 'code must be 2-32 upper-case letters, digits or _' }) code: string;
+  @ApiProperty({ example: 'SF Express' }) @IsString() @Length(1, 100) name: string;
+}

@@ -25,7 +25,7 @@ async function verifyBySms(account: GatewayClient, operator: GatewayClient, phon
 }
 
 describe('gateway: identity, permissions, privacy and API quality (real Kafka + PostgreSQL)', () => {
-  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stop(): Promise<void> };
+  let stack: { gatewayUrl: string; databaseUrl(db: string): string; startService(app: string): Promise<void>; stopService(app: string): Promise<void>; stop(): Promise<void> };
   let gateway: GatewayClient;
   let operator: GatewayClient;
 
@@ -154,6 +154,14 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     expect(Object.keys(moved.services).sort()).toEqual(['after-sales', 'credit-billing', 'export', 'logistics', 'order']);
     const after = await operator.expect(200, 'GET', '/admin/clock');
     for (const now of Object.values(after.services) as string[]) expect(Math.abs(Date.parse(now) - Date.parse(after.now))).toBeLessThan(5_000);
+
+    // A restarted service starts on real time and catches up with the platform clock.
+    await stack.stopService('credit-billing-service');
+    await stack.startService('credit-billing-service');
+    await waitUntil(async () => {
+      const clock = await operator.expect(200, 'GET', '/admin/clock');
+      return Math.abs(Date.parse(clock.services['credit-billing']) - Date.parse(clock.now)) < 5_000;
+    }, 'the restarted service to adopt the platform clock', 15_000, 250);
     expect(await operator.request('POST', '/admin/clock', { now: '2001-01-01T00:00:00Z' })).toMatchObject({ status: 409, body: { code: 'CLOCK_CANNOT_GO_BACK' } });
     expect(await operator.request('POST', '/admin/clock', {})).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     const { client: buyer } = await createBuyer(gateway, operator, 1);
@@ -267,7 +275,14 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     expect(validFor).toBeLessThanOrEqual(15 * 86_400_000 + 5_000);
 
     expect(await main.request('POST', `/merchant/orders/${orders[2].id}/virtual-number`, {})).toMatchObject({ status: 429, body: { code: 'VIRTUAL_NUMBER_LIMIT_REACHED' } });
+    // A consignee phone change re-binds (simulated in the order's database until the order
+    // service's consignee change lands): the next request gets a new binding.
+    await queryDatabase(stack.databaseUrl('order'), `UPDATE customer_order SET consignee_phone = '13600000000' WHERE id = $1`, [orders[0].id]);
+    expect(await main.request('POST', `/merchant/orders/${orders[0].id}/virtual-number`, {})).toMatchObject({ status: 429 });
     await verifyBySms(main, operator, mainPhone, 'EXTRA_VIRTUAL_NUMBERS');
+    const rebound = await main.expect(200, 'POST', `/merchant/orders/${orders[0].id}/virtual-number`, {});
+    expect(rebound.reused).toBe(false);
+    expect(`${rebound.mainNumber}#${rebound.extension}`).not.toBe(`${first.mainNumber}#${first.extension}`);
     await main.expect(200, 'POST', `/merchant/orders/${orders[2].id}/virtual-number`, {});
     expect(await main.request('POST', `/merchant/orders/${orders[3].id}/virtual-number`, { kind: 'SOMETHING' })).toMatchObject({ status: 400 });
   });

@@ -17,6 +17,16 @@ export class SystemClock implements Clock {
     this.offsetMs += ms;
   }
 
+  /** How far this process's clock runs ahead of the system clock. */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  /** Test clock only: takes another process's offset (a restarted service catching up); never lowers it. */
+  adoptOffset(offsetMs: number): void {
+    if (offsetMs > this.offsetMs) this.offsetMs = offsetMs;
+  }
+
   /** Test clock only: jumps to an instant (never backwards). */
   setNow(instant: Date): void {
     const offset = instant.getTime() - Date.now();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { SystemClock } from './clock';
@@ -13,6 +13,12 @@ export class ClockChangeRequest {
 
 export class ClockView {
   @ApiProperty() now: string;
+  @ApiProperty({ description: 'milliseconds the platform clock runs ahead of real time' }) offsetMs: number;
+}
+
+/** The gateway's offset, pushed to every service so they all read the same platform time. */
+export class ClockOffsetRequest {
+  @IsInt() @Min(0) offsetMs: number;
 }
 
 /** Applies a clock change to this process's clock; refuses going back or an empty change. */
@@ -26,7 +32,7 @@ export function applyClockChange(clock: SystemClock, change: ClockChangeRequest)
   } catch (error) {
     throw new DomainError('CLOCK_CANNOT_GO_BACK', 409, (error as Error).message);
   }
-  return { now: clock.now().toISOString() };
+  return { now: clock.now().toISOString(), offsetMs: clock.offset };
 }
 
 /** The service side of the test clock (only registered with TEST_CLOCK=1); the gateway fans out to it. */
@@ -36,12 +42,12 @@ export class TestClockController {
 
   @Get()
   read(): ClockView {
-    return { now: this.clock.now().toISOString() };
+    return { now: this.clock.now().toISOString(), offsetMs: this.clock.offset };
   }
 
-  @Post()
-  @HttpCode(200)
-  change(@Body() change: ClockChangeRequest): ClockView {
-    return applyClockChange(this.clock, change);
+  @Put('offset')
+  adopt(@Body() request: ClockOffsetRequest): ClockView {
+    this.clock.adoptOffset(request.offsetMs);
+    return this.read();
   }
 }

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { CreditBillingServiceModule, CREDIT_BILLING_SERVICE_NAME } from '@orderline/credit-billing/service';
-import { BaseServiceConfig, runService } from '@orderline/shared/service-kit';
+import { CREDIT_BILLING_SERVICE_NAME, CreditBillingConfig, CreditBillingServiceModule } from '@orderline/credit-billing/service';
+import { runService } from '@orderline/shared/service-kit';
 
 void runService({
   serviceName: CREDIT_BILLING_SERVICE_NAME,
-  configClass: BaseServiceConfig,
+  configClass: CreditBillingConfig,
   module: (config, logger) => CreditBillingServiceModule.register({ config, logger }),
 });

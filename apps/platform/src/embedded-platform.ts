@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AFTER_SALES_SERVICE_NAME, AfterSalesServiceModule } from '@orderline/after-sales/service';
-import { CREDIT_BILLING_SERVICE_NAME, CreditBillingServiceModule } from '@orderline/credit-billing/service';
+import { CREDIT_BILLING_SERVICE_NAME, CreditBillingConfig, CreditBillingServiceModule } from '@orderline/credit-billing/service';
 import { EXPORT_SERVICE_NAME, ExportServiceModule } from '@orderline/export/service';
 import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceModule } from '@orderline/logistics/service';
@@ -57,11 +57,11 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   const databases: EmbeddedDatabase[] = [];
   const apps: INestApplication[] = [];
 
-  const services: Array<{ name: string; register: (options: ServiceModuleOptions) => DynamicModule; urlVariable: string }> = [
+  const services: Array<{ name: string; register: (options: ServiceModuleOptions) => DynamicModule; urlVariable: string; configClass?: new () => BaseServiceConfig }> = [
     { name: ORDER_SERVICE_NAME, register: (o) => OrderServiceModule.register(o), urlVariable: 'ORDER_SERVICE_URL' },
     { name: LOGISTICS_SERVICE_NAME, register: (o) => LogisticsServiceModule.register(o), urlVariable: 'LOGISTICS_SERVICE_URL' },
     { name: AFTER_SALES_SERVICE_NAME, register: (o) => AfterSalesServiceModule.register(o), urlVariable: 'AFTER_SALES_SERVICE_URL' },
-    { name: CREDIT_BILLING_SERVICE_NAME, register: (o) => CreditBillingServiceModule.register(o), urlVariable: 'CREDIT_BILLING_SERVICE_URL' },
+    { name: CREDIT_BILLING_SERVICE_NAME, register: (o) => CreditBillingServiceModule.register(o), urlVariable: 'CREDIT_BILLING_SERVICE_URL', configClass: CreditBillingConfig },
     { name: EXPORT_SERVICE_NAME, register: (o) => ExportServiceModule.register(o), urlVariable: 'EXPORT_SERVICE_URL' },
   ];
 
@@ -76,7 +76,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   for (const service of services) {
     const database = await openEmbeddedDatabase(service.name, options);
     databases.push(database);
-    const config = loadConfig(BaseServiceConfig, { ...common, PORT: '0', DATABASE_URL: database.url });
+    const config = loadConfig(service.configClass ?? BaseServiceConfig, { ...common, PORT: '0', DATABASE_URL: database.url });
     const logger = new JsonLogger(service.name, logLevel);
     const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger, internalToken: config.INTERNAL_API_TOKEN });
     await app.listen(0, '127.0.0.1');

@@ -1,1 +1,2 @@
 export * from './lib/credit-billing-service.module';
+export * from './lib/credit-billing-config';

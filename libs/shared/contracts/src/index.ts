@@ -6,3 +6,4 @@ export * from './lib/catalog';
 export * from './lib/events/validators';
 export * from './lib/events/order-events';
 export * from './lib/events/credit-events';
+export * from './lib/events/fulfilment-events';

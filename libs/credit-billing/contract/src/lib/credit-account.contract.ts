@@ -23,3 +23,17 @@ export interface CreditAccountView {
   dueOffsetDays: number;
   activeHolds: number;
 }
+
+/** `POST /credit/repayments`: an amount in fen, optionally paying one loan first. */
+export class RepaymentRequest {
+  @ApiProperty({ description: 'amount in fen', example: 9_950 }) @IsFen() amount: number;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() loanId?: string;
+}
+
+export class CreditLimitRequest {
+  @ApiProperty({ description: 'new limit in fen', example: 800_000 }) @IsFen() creditLimit: number;
+}
+
+export class LoansQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
+}

@@ -4,6 +4,13 @@ import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@ord
 import { CreditAccountsController } from './api/credit-accounts.controller';
 import { CreditAccounts } from './app/credit-accounts';
 import { CreditHolds } from './app/credit-holds';
+import { CreditQueries } from './app/credit-queries';
+import { LoanCaptures } from './app/loan-captures';
+import { RefundOffsets } from './app/refund-offsets';
+import { Repayments } from './app/repayments';
+import { StatementRuns } from './app/statement-runs';
+import { CreditBook } from './infra/credit-book';
+import { CreateCreditLedger1763900000700 } from './infra/credit-ledger.migration';
 import { CREDIT_ENTITIES } from './infra/credit.entity';
 import { CreateCreditSchema1763900000200 } from './infra/credit-schema.migration';
 
@@ -19,11 +26,25 @@ export class CreditBillingServiceModule {
           ...options,
           serviceName: CREDIT_BILLING_SERVICE_NAME,
           entities: CREDIT_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateCreditSchema1763900000200],
+          migrations: [CreateMessagingTables1763900000000, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700],
         }),
       ],
       controllers: [CreditAccountsController],
-      providers: [CreditAccounts, CreditHolds, { provide: EVENT_HANDLERS, useFactory: (holds: CreditHolds) => holds.bindings(), inject: [CreditHolds] }],
+      providers: [
+        CreditBook,
+        CreditAccounts,
+        CreditQueries,
+        CreditHolds,
+        LoanCaptures,
+        RefundOffsets,
+        Repayments,
+        StatementRuns,
+        {
+          provide: EVENT_HANDLERS,
+          useFactory: (holds: CreditHolds, captures: LoanCaptures, refunds: RefundOffsets) => [...holds.bindings(), ...captures.bindings(), ...refunds.bindings()],
+          inject: [CreditHolds, LoanCaptures, RefundOffsets],
+        },
+      ],
     };
   }
 }

@@ -1,12 +1,18 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { CreditAccountView, OpenCreditAccountRequest } from '@orderline/credit-billing/contract';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { CreditAccountView, CreditLimitRequest, LoansQuery, OpenCreditAccountRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { CurrentPrincipal, DomainError, Principal } from '@orderline/shared/service-kit';
 import { CreditAccounts } from '../app/credit-accounts';
+import { CreditQueries } from '../app/credit-queries';
+import { Repayments } from '../app/repayments';
 
 /** Credit-billing's internal API; reached through the gateway. */
 @Controller('credit-accounts')
 export class CreditAccountsController {
-  constructor(private readonly accounts: CreditAccounts) {}
+  constructor(
+    private readonly accounts: CreditAccounts,
+    private readonly queries: CreditQueries,
+    private readonly repayments: Repayments,
+  ) {}
 
   @Post()
   open(@Body() request: OpenCreditAccountRequest, @CurrentPrincipal() caller: Principal): Promise<CreditAccountView> {
@@ -14,8 +20,39 @@ export class CreditAccountsController {
     return this.accounts.open(request);
   }
 
+  @Put(':id/limit')
+  setLimit(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CreditLimitRequest, @CurrentPrincipal() caller: Principal): Promise<CreditAccountView> {
+    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators change limits');
+    return this.accounts.setLimit(id, request.creditLimit);
+  }
+
+  @Get(':id/ledger')
+  ledger(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+    return this.queries.ledger(id, caller);
+  }
+
   @Get('by-buyer/:buyerId')
   forBuyer(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @CurrentPrincipal() caller: Principal): Promise<CreditAccountView> {
     return this.accounts.forBuyer(buyerId, caller);
+  }
+
+  @Get('by-buyer/:buyerId/loans')
+  loans(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Query() query: LoansQuery, @CurrentPrincipal() caller: Principal) {
+    return this.queries.loans(buyerId, caller, query.orderId);
+  }
+
+  @Get('by-buyer/:buyerId/statements')
+  statements(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @CurrentPrincipal() caller: Principal) {
+    return this.queries.statements(buyerId, caller);
+  }
+
+  @Get('by-buyer/:buyerId/statements/:id')
+  statement(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+    return this.queries.statement(buyerId, id, caller);
+  }
+
+  @Post('by-buyer/:buyerId/repayments')
+  repay(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Body() request: RepaymentRequest, @CurrentPrincipal() caller: Principal) {
+    return this.repayments.repay(buyerId, caller, request.amount, request.loanId);
   }
 }

@@ -1,18 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { availableOf, DEFAULT_BILLING_CYCLE } from '@orderline/credit-billing/domain';
+import { availableOf, DEFAULT_BILLING_CYCLE, nextStatementDayAfter } from '@orderline/credit-billing/domain';
 import { CreditAccountView, OpenCreditAccountRequest } from '@orderline/credit-billing/contract';
-import { DomainError, NotFoundError, Principal } from '@orderline/shared/service-kit';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { CreditBillingConfig } from '../credit-billing-config';
+import { platformDate } from '../infra/billing-calendar';
 import { CreditAccountRecord, CreditHoldRecord } from '../infra/credit.entity';
 
 @Injectable()
 export class CreditAccounts {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
+  ) {}
 
   /** Idempotent per buyer: opening the same line again returns it; different terms conflict. */
   async open(request: OpenCreditAccountRequest): Promise<CreditAccountView> {
     const repository = this.dataSource.getRepository(CreditAccountRecord);
+    const statementDay = request.statementDay ?? DEFAULT_BILLING_CYCLE.statementDay;
     const record = {
       id: randomUUID(),
       buyerId: request.buyerId,
@@ -20,8 +27,11 @@ export class CreditAccounts {
       held: 0,
       outstanding: 0,
       balance: 0,
-      statementDay: request.statementDay ?? DEFAULT_BILLING_CYCLE.statementDay,
+      statementDay,
       dueOffsetDays: request.dueOffsetDays ?? DEFAULT_BILLING_CYCLE.dueOffsetDays,
+      // The first statement day strictly after the account opened (domain.md §4.3).
+      nextStatementDate: nextStatementDayAfter(platformDate(this.clock.now(), this.config.PLATFORM_UTC_OFFSET_MINUTES), statementDay),
+      lastStatementDate: null,
     };
     await repository.createQueryBuilder().insert().values(record).orIgnore().execute();
     const account = await repository.findOneByOrFail({ buyerId: request.buyerId });
@@ -35,6 +45,14 @@ export class CreditAccounts {
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ buyerId });
     if (!account) throw new NotFoundError('credit account');
     return this.view(account);
+  }
+
+  /** Operators change a line's limit; a lower limit never cancels what is held or owed. */
+  async setLimit(accountId: string, creditLimit: number): Promise<CreditAccountView> {
+    const repository = this.dataSource.getRepository(CreditAccountRecord);
+    const result = await repository.update({ id: accountId }, { creditLimit });
+    if (!result.affected) throw new NotFoundError(`credit account ${accountId}`);
+    return this.view(await repository.findOneByOrFail({ id: accountId }));
   }
 
   private async view(account: CreditAccountRecord): Promise<CreditAccountView> {

@@ -12,6 +12,9 @@ export class CreditAccountRecord {
   @Column(fenColumn()) balance: number;
   @Column('int', { name: 'statement_day' }) statementDay: number;
   @Column('int', { name: 'due_offset_days' }) dueOffsetDays: number;
+  /** The next statement day to issue (platform date, YYYY-MM-DD). */
+  @Column('date', { name: 'next_statement_date', nullable: true }) nextStatementDate: string | null;
+  @Column('date', { name: 'last_statement_date', nullable: true }) lastStatementDate: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
@@ -28,6 +31,17 @@ export class CreditHoldRecord {
   @Column('timestamptz', { name: 'placed_at' }) placedAt: Date;
   @Column('timestamptz', { name: 'released_at', nullable: true }) releasedAt: Date | null;
   @Column('text', { name: 'release_reason', nullable: true }) releaseReason: string | null;
+  /** The credit product and period count chosen at order time; the loan is booked on them. */
+  @Column('text', { name: 'product_code', nullable: true }) productCode: string | null;
+  @Column('int', { name: 'period_count', nullable: true }) periodCount: number | null;
+  /** `amount` is what was held; these say what became a loan and what was let go. */
+  @Column(fenColumn({ name: 'captured_amount', default: 0 })) capturedAmount: number;
+  @Column(fenColumn({ name: 'released_amount', default: 0 })) releasedAmount: number;
+}
+
+/** What a hold still holds (domain.md §4.2). */
+export function stillHeldOf(hold: CreditHoldRecord): number {
+  return hold.amount - hold.capturedAmount - hold.releasedAmount;
 }
 
 export const CREDIT_ENTITIES = [CreditAccountRecord, CreditHoldRecord];

@@ -1,10 +1,15 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CreditAccountView } from '@orderline/credit-billing/contract';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { CreditAccountView, CreditLimitRequest, LoansQuery, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
+
+export class LedgerQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsUUID() accountId: string;
+}
 
 @ApiTags('credit')
 @ApiBearerAuth()
@@ -17,5 +22,44 @@ export class CreditController {
   @Get('account')
   account(@Caller() caller: Principal): Promise<CreditAccountView> {
     return this.services.call<CreditAccountView>('credit-billing', 'GET', `/credit-accounts/by-buyer/${caller.buyerId}`, caller);
+  }
+
+  /** Loans with their plans and periods (due date, principal, fee, paid, status), optionally of one order. */
+  @Roles('BUYER')
+  @Get('loans')
+  loans(@Query() query: LoansQuery, @Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'GET', `/credit-accounts/by-buyer/${caller.buyerId}/loans${query.orderId ? `?orderId=${query.orderId}` : ''}`, caller);
+  }
+
+  @Roles('BUYER')
+  @Get('statements')
+  statements(@Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'GET', `/credit-accounts/by-buyer/${caller.buyerId}/statements`, caller);
+  }
+
+  @Roles('BUYER')
+  @Get('statements/:id')
+  statement(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'GET', `/credit-accounts/by-buyer/${caller.buyerId}/statements/${id}`, caller);
+  }
+
+  /** Repays: oldest due first, late fee → fee → principal; any excess becomes balance (domain.md §4.4). */
+  @Roles('BUYER')
+  @Post('repayments')
+  repay(@Body() request: RepaymentRequest, @Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'POST', `/credit-accounts/by-buyer/${caller.buyerId}/repayments`, caller, request);
+  }
+
+  /** Operator: the double-entry postings of a credit account (domain.md §4.6). */
+  @Roles('OPERATOR')
+  @Get('ledger')
+  ledger(@Query() query: LedgerQuery, @Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'GET', `/credit-accounts/${query.accountId}/ledger`, caller);
+  }
+
+  @Roles('OPERATOR')
+  @Put('accounts/:id/limit')
+  setLimit(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CreditLimitRequest, @Caller() caller: Principal): Promise<CreditAccountView> {
+    return this.services.call<CreditAccountView>('credit-billing', 'PUT', `/credit-accounts/${id}/limit`, caller, request);
   }
 }

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 import { IsFen } from './validators';
@@ -12,7 +13,7 @@ export class CreditHoldPlacedPayload {
   @IsFen() availableAfter: number;
 }
 
-export const CREDIT_DECLINE_REASONS = ['INSUFFICIENT_AVAILABLE_LIMIT', 'NO_CREDIT_ACCOUNT'] as const;
+export const CREDIT_DECLINE_REASONS = ['INSUFFICIENT_AVAILABLE_LIMIT', 'NO_CREDIT_ACCOUNT', 'PLAN_NOT_AVAILABLE'] as const;
 export type CreditDeclineReason = (typeof CREDIT_DECLINE_REASONS)[number];
 
 export class CreditHoldDeclinedPayload {
@@ -60,5 +61,115 @@ export const CreditHoldReleased = defineEvent({
   topic: Topics.credit,
   payload: CreditHoldReleasedPayload,
   description: 'A hold was released (order cancelled before shipment); the available limit is restored.',
+  keyOf: (p) => p.creditAccountId,
+});
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** One period of a loan's plan as events carry it (domain.md §4.3). */
+export class LoanPeriodSnapshot {
+  @IsInt() @Min(1) index: number;
+  @Matches(DATE) statementDate: string;
+  @Matches(DATE) dueDate: string;
+  @IsIn(['SCHEDULED', 'BILLED', 'OVERDUE', 'PAID', 'VOIDED']) status: string;
+  @IsFen() principal: number;
+  @IsFen() fee: number;
+  @IsFen() lateFee: number;
+  @IsFen() paid: number;
+  @IsFen() credited: number;
+}
+
+export class LoanBookedPayload {
+  @IsUUID() loanId: string;
+  @IsUUID() orderId: string;
+  @IsUUID() creditAccountId: string;
+  @IsFen() principal: number;
+  @IsIn(['DEFERRED', 'INSTALLMENT']) plan: string;
+  @IsInt() @Min(1) periodCount: number;
+  /** What the hold had left after the capture and was released (partial shipment). */
+  @IsFen() releasedFromHold: number;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => LoanPeriodSnapshot) periods: LoanPeriodSnapshot[];
+}
+
+export class RefundOffsetAppliedPayload {
+  @IsString() refundId: string;
+  @IsUUID() orderId: string;
+  @IsUUID() loanId: string;
+  @IsUUID() creditAccountId: string;
+  @IsFen() amount: number;
+  /** Refund money that reduced unpaid principal. */
+  @IsFen() principalOffset: number;
+  /** Principal already repaid, and fee refunds, credited to the balance (domain.md §4.5 rules 4-5). */
+  @IsFen() balanceCredit: number;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => LoanPeriodSnapshot) periodsBefore: LoanPeriodSnapshot[];
+  @IsArray() @ValidateNested({ each: true }) @Type(() => LoanPeriodSnapshot) periodsAfter: LoanPeriodSnapshot[];
+}
+
+export class StatementIssuedPayload {
+  @IsUUID() statementId: string;
+  @IsUUID() creditAccountId: string;
+  @Matches(DATE) statementDate: string;
+  @Matches(DATE) dueDate: string;
+  @IsFen() amountDue: number;
+  /** A statement with nothing to pay is recorded but not sent (domain.md §4.4). */
+  @IsBoolean() sentToBuyer: boolean;
+}
+
+export class RepaymentReceivedPayload {
+  @IsUUID() repaymentId: string;
+  @IsUUID() creditAccountId: string;
+  @IsFen() amount: number;
+  @IsFen() principalRepaid: number;
+  @IsFen() toBalance: number;
+}
+
+export class LoanSettledPayload {
+  @IsUUID() loanId: string;
+  @IsUUID() orderId: string;
+  @IsUUID() creditAccountId: string;
+}
+
+export const LoanBooked = defineEvent({
+  type: 'LoanBooked',
+  version: 1,
+  topic: Topics.credit,
+  payload: LoanBookedPayload,
+  description: 'A shipped credit order\'s hold became a loan with its repayment plan (domain.md §4.2, §4.3).',
+  keyOf: (p) => p.creditAccountId,
+});
+
+export const RefundOffsetApplied = defineEvent({
+  type: 'RefundOffsetApplied',
+  version: 1,
+  topic: Topics.credit,
+  payload: RefundOffsetAppliedPayload,
+  description: 'A refund reduced the loan (domain.md §4.5); carries the periods before and after.',
+  keyOf: (p) => p.creditAccountId,
+});
+
+export const StatementIssued = defineEvent({
+  type: 'StatementIssued',
+  version: 1,
+  topic: Topics.credit,
+  payload: StatementIssuedPayload,
+  description: 'The statement of a statement day was issued (domain.md §4.4).',
+  keyOf: (p) => p.creditAccountId,
+});
+
+export const RepaymentReceived = defineEvent({
+  type: 'RepaymentReceived',
+  version: 1,
+  topic: Topics.credit,
+  payload: RepaymentReceivedPayload,
+  description: 'The buyer repaid; allocated oldest due first, fee before principal (domain.md §4.4).',
+  keyOf: (p) => p.creditAccountId,
+});
+
+export const LoanSettled = defineEvent({
+  type: 'LoanSettled',
+  version: 1,
+  topic: Topics.credit,
+  payload: LoanSettledPayload,
+  description: 'Nothing is left to pay on a loan (repaid or refunded).',
   keyOf: (p) => p.creditAccountId,
 });

@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { applyRefundToLoan, isLoanSettled, lateFeePostings, Loan, refundOffsetPostings } from '@orderline/credit-billing/domain';
+import { EventEnvelope, LoanSettled, RefundCompleted, RefundCompletedPayload, RefundOffsetApplied } from '@orderline/shared/contracts';
+import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope } from '@orderline/shared/messaging';
+import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { CreditBillingConfig } from '../credit-billing-config';
+import { platformDate } from '../infra/billing-calendar';
+import { CreditBook } from '../infra/credit-book';
+import { CreditAccountRecord, CreditHoldRecord, stillHeldOf } from '../infra/credit.entity';
+import { CreditHolds } from './credit-holds';
+import { periodSnapshot } from './loan-snapshots';
+
+interface RefundRow {
+  refund_id: string;
+  order_id: string;
+  amount: string;
+}
+
+/**
+ * `RefundCompleted` → the bill (domain.md §4.5): before capture the refund releases the hold;
+ * after it the loan's principal is offset by the product's rule, fees follow, repaid
+ * principal goes to the balance. A refund id is applied once; a refund for an order whose
+ * loan does not exist yet is parked and applied at capture.
+ */
+@Injectable()
+export class RefundOffsets {
+  private readonly logger: MessagingLogger;
+
+  constructor(
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
+    @Inject(APP_LOGGER) logger: JsonLogger,
+    private readonly book: CreditBook,
+    private readonly holds: CreditHolds,
+  ) {
+    this.logger = logger.component('refund-offsets');
+  }
+
+  bindings(): EventHandlerBinding[] {
+    return [onEvent(RefundCompleted, (event, scope) => this.onRefundCompleted(event, scope))];
+  }
+
+  async onRefundCompleted(event: EventEnvelope<RefundCompletedPayload>, scope: TransactionScope): Promise<void> {
+    const refund = event.payload;
+    if (refund.paymentMethod !== 'CREDIT') return;
+    const account = await this.book.lockAccountOfBuyer(scope.manager, refund.buyerId);
+    if (!account) return;
+    const now = this.clock.now();
+    const recorded = await scope.manager.query(
+      `INSERT INTO credit_refund (refund_id, order_id, credit_account_id, amount, status, received_at) VALUES ($1, $2, $3, $4, 'PARKED', $5) ON CONFLICT DO NOTHING RETURNING refund_id`,
+      [refund.refundId, refund.orderId, account.id, refund.amount, now],
+    );
+    // domain.md §4.5 rule 7: the same refund id twice changes nothing the second time.
+    if (recorded.length === 0) return;
+    await this.apply(scope, account, { refund_id: refund.refundId, order_id: refund.orderId, amount: String(refund.amount) });
+  }
+
+  /** Applies the refunds parked for an order, in arrival order (called after a capture). */
+  async applyParked(scope: TransactionScope, account: CreditAccountRecord, orderId: string): Promise<void> {
+    const parked: RefundRow[] = await scope.manager.query(`SELECT refund_id, order_id, amount FROM credit_refund WHERE order_id = $1 AND status = 'PARKED' ORDER BY received_at, refund_id`, [orderId]);
+    for (const row of parked) await this.apply(scope, account, row);
+  }
+
+  private async apply(scope: TransactionScope, account: CreditAccountRecord, row: RefundRow): Promise<void> {
+    const now = this.clock.now();
+    const today = platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES);
+    const amount = Number(row.amount);
+    const loan = await this.book.loanOfOrder(scope.manager, row.order_id);
+    if (!loan) {
+      const hold = await scope.manager.getRepository(CreditHoldRecord).findOne({ where: { orderId: row.order_id } });
+      if (hold && hold.status === 'ACTIVE' && hold.capturedAmount === 0) {
+        // domain.md §4.5 rule 1: not captured yet — the refund releases (part of) the hold.
+        const released = Math.min(amount, stillHeldOf(hold));
+        await this.holds.release(scope, account, hold, released, 'REFUND_BEFORE_CAPTURE', `refund:${row.refund_id}`);
+        await this.mark(scope, row.refund_id, 'HOLD_RELEASED', { released }, now);
+      }
+      // No loan and no hold yet: stays parked until the capture (rule 7).
+      return;
+    }
+
+    const result = applyRefundToLoan(loan, { refundId: row.refund_id, amount, on: today });
+    if (result.kind === 'DUPLICATE') return this.mark(scope, row.refund_id, 'DUPLICATE', null, now);
+    if (result.kind === 'REJECTED') {
+      this.logger.warn('refund exceeds the refundable principal; not applied', { refundId: row.refund_id, orderId: row.order_id, refundable: result.refundable });
+      return this.mark(scope, row.refund_id, 'REJECTED', { reason: result.reason, refundable: result.refundable }, now);
+    }
+    const updated: Loan = result.loan;
+    await this.book.saveLoans(scope.manager, [updated], isLoanSettled, now);
+    const outstanding = await this.book.refreshOutstanding(scope.manager, account, [updated]);
+    const balance = account.balance + result.balanceCredit;
+    await scope.manager.getRepository(CreditAccountRecord).update({ id: account.id }, { outstanding, balance });
+    Object.assign(account, { outstanding, balance });
+    await this.book.post(scope.manager, [...lateFeePostings(account.id, result.lateFeesCharged), ...refundOffsetPostings(account.id, result)], now);
+    await this.book.addStatementCredits(scope.manager, account.id, result.statementCredits);
+    await this.mark(scope, row.refund_id, 'APPLIED', { principalOffset: result.principalOffset, balanceCredit: result.balanceCredit, loanId: updated.loanId }, now);
+    await scope.publish(RefundOffsetApplied, {
+      refundId: row.refund_id,
+      orderId: row.order_id,
+      loanId: updated.loanId,
+      creditAccountId: account.id,
+      amount,
+      principalOffset: result.principalOffset,
+      balanceCredit: result.balanceCredit,
+      periodsBefore: result.periodsBefore.map(periodSnapshot),
+      periodsAfter: result.periodsAfter.map(periodSnapshot),
+    });
+    if (result.loanSettled) await scope.publish(LoanSettled, { loanId: updated.loanId, orderId: updated.orderId, creditAccountId: account.id });
+  }
+
+  private async mark(scope: TransactionScope, refundId: string, status: string, document: unknown, at: Date): Promise<void> {
+    await scope.manager.query(`UPDATE credit_refund SET status = $2, document = $3, applied_at = $4 WHERE refund_id = $1`, [refundId, status, document === null ? null : JSON.stringify(document), at]);
+  }
+}

@@ -1,0 +1,12 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { BaseServiceConfig } from '@orderline/shared/service-kit';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+export class CreditBillingConfig extends BaseServiceConfig {
+  /** Platform local time = UTC + this; statement days and due dates count its calendar days. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(-720) @Max(840) PLATFORM_UTC_OFFSET_MINUTES = 480;
+  /** How often the statement run looks for accounts whose statement day has come. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) BILLING_RUN_INTERVAL_MS = 2_000;
+}

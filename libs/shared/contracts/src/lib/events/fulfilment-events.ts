@@ -1,0 +1,58 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { defineEvent } from '../registry';
+import { Topics } from '../topics';
+import { IsFen } from './validators';
+
+export class ShippedLine {
+  @IsUUID() lineId: string;
+  @IsInt() @Min(1) quantity: number;
+  /** What the buyer pays for these units (fen). */
+  @IsFen() amount: number;
+}
+
+export class OrderShippedPayload {
+  @IsUUID() orderId: string;
+  @IsUUID() buyerId: string;
+  @IsString() shipmentId: string;
+  /** The payable amount of what left the warehouse; credit captures it, releases the rest (domain.md §4.2). */
+  @IsFen() shippedAmount: number;
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => ShippedLine) lines?: ShippedLine[];
+}
+
+/** Orders topic, keyed by order id. */
+export const OrderShipped = defineEvent({
+  type: 'OrderShipped',
+  version: 1,
+  topic: Topics.orders,
+  payload: OrderShippedPayload,
+  description: 'The order (or part of it) left the warehouse. A credit order\'s hold becomes a loan for the shipped amount.',
+  keyOf: (p) => p.orderId,
+});
+
+export class RefundedLine {
+  @IsUUID() lineId: string;
+  @IsInt() @Min(1) quantity: number;
+  @IsFen() amount: number;
+}
+
+export class RefundCompletedPayload {
+  /** Unique per refund; credit-billing applies a refund id once (domain.md §4.5 rule 7). */
+  @IsString() refundId: string;
+  @IsUUID() orderId: string;
+  @IsUUID() buyerId: string;
+  @IsString() paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
+  @IsFen() amount: number;
+  @IsOptional() @IsString() afterSalesId?: string;
+  @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => RefundedLine) lines: RefundedLine[];
+}
+
+/** After-sales topic, keyed by order id. */
+export const RefundCompleted = defineEvent({
+  type: 'RefundCompleted',
+  version: 1,
+  topic: Topics.afterSales,
+  payload: RefundCompletedPayload,
+  description: 'A refund was granted and settled. For a CREDIT order credit-billing offsets the loan principal (domain.md §4.5).',
+  keyOf: (p) => p.orderId,
+});

@@ -209,6 +209,33 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     expect((await loanOf(buyer, order.id)).outstandingPrincipal).toBe(34_700);
   });
 
+  it('lets operators manage products: a LAST_FIRST default shortens the plan on a refund', async () => {
+    const products = await operator.expect(200, 'GET', '/credit/products');
+    expect(products.map((p: any) => p.planType).sort()).toEqual(['DEFERRED', 'INSTALLMENT']);
+    expect(await operator.request('PUT', '/credit/products', { code: 'BAD', planType: 'INSTALLMENT', allowedPeriodCounts: [5] })).toMatchObject({ status: 400 });
+    await operator.expect(200, 'PUT', '/credit/products', { code: 'LAST_FIRST_PLAN', planType: 'INSTALLMENT', refundAllocationRule: 'LAST_FIRST', isDefault: true });
+    const merchantId = await createMerchant(operator);
+    const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
+    const order = await buyer.expect(201, 'POST', '/orders', threeItemOrder(merchantId));
+    await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
+    await publisher.publish(OrderShipped, { orderId: order.id, buyerId, shipmentId: 's', shippedAmount: 59_700 });
+    await loanOf(buyer, order.id);
+    await publisher.publish(RefundCompleted, { refundId: `lf-${order.id}`, orderId: order.id, buyerId, paymentMethod: 'CREDIT', amount: 19_900, lines: [] });
+    const loan = await loanOf(buyer, order.id, (l) => l.refundedPrincipal === 19_900);
+    // Taken from the last period backwards: periods 6 and 5 drop to zero and are voided (domain.md §4.5 rule 2).
+    expect(loan.productCode).toBe('LAST_FIRST_PLAN');
+    expect(loan.periods.map((p: any) => [p.principal, p.status])).toEqual([
+      [9_950, 'SCHEDULED'],
+      [9_950, 'SCHEDULED'],
+      [9_950, 'SCHEDULED'],
+      [9_950, 'SCHEDULED'],
+      [0, 'VOIDED'],
+      [0, 'VOIDED'],
+    ]);
+    // Back to the default product for the other tests of this stack.
+    await operator.expect(200, 'PUT', '/credit/products', { code: products.find((p: any) => p.planType === 'INSTALLMENT' && p.isDefault).code, planType: 'INSTALLMENT', isDefault: true });
+  });
+
   it('answers credit requests with problems, not 500s', async () => {
     const { client: buyer } = await createBuyer(gateway, operator, 10_000);
     expect(await buyer.request('POST', '/credit/repayments', { amount: 0.5 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });

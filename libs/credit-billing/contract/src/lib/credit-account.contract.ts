@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { IsFen } from '@orderline/shared/contracts';
 
 /** Opens the credit line of a new buyer (called by the gateway's `POST /buyers`). */
@@ -36,4 +36,20 @@ export class CreditLimitRequest {
 
 export class LoansQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
+}
+
+/** A credit product (domain.md §4.3): plan, period counts and their fee rates, late fee, refund rule. Rates in ppm. */
+export class CreditProductRequest {
+  @ApiProperty({ example: 'INSTALLMENT_PROMO' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'code must be 2-40 upper-case letters, digits or _' }) code: string;
+  @ApiProperty({ enum: ['DEFERRED', 'INSTALLMENT'] }) @IsIn(['DEFERRED', 'INSTALLMENT']) planType: 'DEFERRED' | 'INSTALLMENT';
+  @ApiPropertyOptional({ example: [3, 6, 12, 24] }) @IsOptional() @IsArray() @ArrayMaxSize(4) @IsIn([3, 6, 12, 24], { each: true }) allowedPeriodCounts?: number[];
+  @ApiPropertyOptional({ example: { '3': 5000, '6': 5000 }, description: 'fee per period in ppm of the principal, by period count' })
+  @IsOptional()
+  @IsObject()
+  feeRatePpmByPeriodCount?: Record<string, number>;
+  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) deferralFeeRatePpm?: number;
+  @ApiPropertyOptional({ example: null }) @IsOptional() @IsInt() @Min(1) @Max(366) interestFreeDays?: number;
+  @ApiPropertyOptional({ example: 500 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) lateFeeRatePpmPerDay?: number;
+  @ApiPropertyOptional({ enum: ['REAMORTIZE', 'LAST_FIRST', 'NEXT_FIRST'] }) @IsOptional() @IsIn(['REAMORTIZE', 'LAST_FIRST', 'NEXT_FIRST']) refundAllocationRule?: 'REAMORTIZE' | 'LAST_FIRST' | 'NEXT_FIRST';
+  @ApiPropertyOptional({ description: 'new orders of this plan type use it' }) @IsOptional() @IsBoolean() isDefault?: boolean;
 }

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
-import { CreditAccountsController } from './api/credit-accounts.controller';
+import { CreditAccountsController, CreditProductsController } from './api/credit-accounts.controller';
 import { CreditAccounts } from './app/credit-accounts';
 import { CreditHolds } from './app/credit-holds';
+import { CreditProducts } from './app/credit-products';
 import { CreditQueries } from './app/credit-queries';
 import { LoanCaptures } from './app/loan-captures';
 import { RefundOffsets } from './app/refund-offsets';
@@ -29,11 +30,12 @@ export class CreditBillingServiceModule {
           migrations: [CreateMessagingTables1763900000000, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700],
         }),
       ],
-      controllers: [CreditAccountsController],
+      controllers: [CreditAccountsController, CreditProductsController],
       providers: [
         CreditBook,
         CreditAccounts,
         CreditQueries,
+        CreditProducts,
         CreditHolds,
         LoanCaptures,
         RefundOffsets,

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { CreditAccountView, CreditLimitRequest, LoansQuery, OpenCreditAccountRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
+import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, OpenCreditAccountRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { CurrentPrincipal, DomainError, Principal } from '@orderline/shared/service-kit';
 import { CreditAccounts } from '../app/credit-accounts';
+import { CreditProducts } from '../app/credit-products';
 import { CreditQueries } from '../app/credit-queries';
 import { Repayments } from '../app/repayments';
 
@@ -54,5 +55,23 @@ export class CreditAccountsController {
   @Post('by-buyer/:buyerId/repayments')
   repay(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Body() request: RepaymentRequest, @CurrentPrincipal() caller: Principal) {
     return this.repayments.repay(buyerId, caller, request.amount, request.loanId);
+  }
+}
+
+/** Operators manage credit products (configuration of plans, fees, refund rules). */
+@Controller('credit-products')
+export class CreditProductsController {
+  constructor(private readonly products: CreditProducts) {}
+
+  @Get()
+  list(@CurrentPrincipal() caller: Principal) {
+    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators manage credit products');
+    return this.products.list();
+  }
+
+  @Put()
+  save(@Body() request: CreditProductRequest, @CurrentPrincipal() caller: Principal) {
+    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators manage credit products');
+    return this.products.save(request);
   }
 }

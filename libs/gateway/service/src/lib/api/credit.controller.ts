@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { CreditAccountView, CreditLimitRequest, LoansQuery, RepaymentRequest } from '@orderline/credit-billing/contract';
+import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
@@ -61,5 +61,19 @@ export class CreditController {
   @Put('accounts/:id/limit')
   setLimit(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CreditLimitRequest, @Caller() caller: Principal): Promise<CreditAccountView> {
     return this.services.call<CreditAccountView>('credit-billing', 'PUT', `/credit-accounts/${id}/limit`, caller, request);
+  }
+
+  /** Operator: the credit products (plans, fee rates, late fee, refund allocation rule). */
+  @Roles('OPERATOR')
+  @Get('products')
+  products(@Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'GET', '/credit-products', caller);
+  }
+
+  /** Operator: creates or changes a product; existing loans keep the terms they were booked on. */
+  @Roles('OPERATOR')
+  @Put('products')
+  saveProduct(@Body() request: CreditProductRequest, @Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'PUT', '/credit-products', caller, request);
   }
 }

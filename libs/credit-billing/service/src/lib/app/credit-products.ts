@@ -18,7 +18,9 @@ export class CreditProducts {
   }
 
   async save(request: CreditProductRequest): Promise<CreditProduct & { isDefault: boolean }> {
-    const { code, planType, isDefault, feeRatePpmByPeriodCount, ...overrides } = request;
+    const { code, planType, isDefault, feeRatePpmByPeriodCount, ...given } = request;
+    // DTO instances carry every declared field, undefined when not sent: keep only what was sent.
+    const overrides = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
     const product = creditProduct(planType, {
       ...overrides,
       ...(feeRatePpmByPeriodCount ? { feeRatePpmByPeriodCount: Object.fromEntries(Object.entries(feeRatePpmByPeriodCount).map(([n, rate]) => [Number(n), rate])) } : {}),

@@ -209,6 +209,27 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     expect((await loanOf(buyer, order.id)).outstandingPrincipal).toBe(34_700);
   });
 
+  it('turns an unpaid period overdue with a daily late fee, and a repayment pays the late fee first', async () => {
+    const merchantId = await createMerchant(operator);
+    const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
+    const order = await buyer.expect(201, 'POST', '/orders', threeItemOrder(merchantId));
+    await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
+    await publisher.publish(OrderShipped, { orderId: order.id, buyerId, shipmentId: 's', shippedAmount: 59_700 });
+    const loan = await loanOf(buyer, order.id);
+    const { now } = await operator.expect(200, 'GET', '/admin/clock');
+    // The platform clock is past the statement day of period 1 (earlier tests moved it); jump to
+    // the start of the 3rd day after period 1's due date.
+    const due = loan.periods[0].dueDate as string;
+    const target = new Date(Date.parse(`${due}T00:01:00Z`) + 3 * 86_400_000 - PLATFORM_OFFSET_MS);
+    if (target.getTime() > Date.parse(now)) await operator.expect(200, 'POST', '/admin/clock', { now: target.toISOString() });
+    const overdue = await loanOf(buyer, order.id, (l) => l.periods[0].status === 'OVERDUE');
+    // domain.md §4.4: round(9 950 × 0.05 %) = 5 fen for each completed overdue day (days due+1 and due+2).
+    expect(overdue.periods[0]).toMatchObject({ status: 'OVERDUE', principal: 9_950, fee: 299, lateFee: 10 });
+    const repayment = await buyer.expect(201, 'POST', '/credit/repayments', { amount: 10_259 });
+    expect(repayment).toMatchObject({ lateFeePaid: 10, feePaid: 299, principalRepaid: 9_950, toBalance: 0 });
+    expect((await loanOf(buyer, order.id)).periods[0].status).toBe('PAID');
+  });
+
   it('lets operators manage products: a LAST_FIRST default shortens the plan on a refund', async () => {
     const products = await operator.expect(200, 'GET', '/credit/products');
     expect(products.map((p: any) => p.planType).sort()).toEqual(['DEFERRED', 'INSTALLMENT']);

@@ -4,6 +4,7 @@ import { Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { MerchantAccounts } from '../app/merchant-accounts';
 import { AccountStatusRequest, CreateBuyerRequest, PageLimitQuery, CreateMerchantRequest, CreateSubAccountRequest, SetPermissionsRequest, TokenRequest } from './account.requests';
+import { ApiExample, EXAMPLES } from './response-examples';
 import { Public, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 
@@ -16,6 +17,7 @@ export class AccountsController {
   ) {}
 
   @Public()
+  @ApiExample(200, 'an access token', EXAMPLES.token)
   @Post('auth/token')
   @HttpCode(200)
   token(@Body() request: TokenRequest, @Ip() clientAddress: string) {
@@ -24,6 +26,7 @@ export class AccountsController {
 
   @ApiBearerAuth()
   @Roles('OPERATOR')
+  @ApiExample(201, 'the merchant and its main account', EXAMPLES.merchant)
   @Post('merchants')
   createMerchant(@Body() request: CreateMerchantRequest) {
     return this.accounts.createMerchant(request);
@@ -31,6 +34,7 @@ export class AccountsController {
 
   @ApiBearerAuth()
   @Roles('OPERATOR')
+  @ApiExample(201, 'the buyer and its credit line', EXAMPLES.buyer)
   @Post('buyers')
   createBuyer(@Body() request: CreateBuyerRequest, @Caller() caller: Principal) {
     return this.accounts.createBuyer(request, caller.accountId);

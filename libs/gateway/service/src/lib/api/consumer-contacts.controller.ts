@@ -5,6 +5,7 @@ import { ConsumerContacts } from '../app/consumer-contacts';
 import { GatewayConfig } from '../gateway-config';
 import { RecordingSmsSender, SmsSender } from '../infra/sms-sender';
 import { RequirePermission, Roles } from './auth.guard';
+import { ApiExample, EXAMPLES } from './response-examples';
 import { Caller } from './caller.decorator';
 import { SmsQuery, SmsVerificationConfirmRequest, SmsVerificationRequest, VirtualNumberRequest } from './contacts.requests';
 
@@ -41,6 +42,7 @@ export class ConsumerContactsController {
   /** A virtual number (main number + extension) to reach the consignee, valid per domain.md §6.2. */
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'a main number and extension', EXAMPLES.virtualNumber)
   @Post('orders/:id/virtual-number')
   @HttpCode(200)
   virtualNumber(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: VirtualNumberRequest, @Caller() caller: Principal) {

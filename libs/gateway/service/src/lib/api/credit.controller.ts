@@ -4,6 +4,7 @@ import { IsUUID } from 'class-validator';
 import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
+import { ApiExample, EXAMPLES } from './response-examples';
 import { Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 
@@ -19,6 +20,7 @@ export class CreditController {
 
   /** The buyer's own line: limit, held, outstanding, available, balance (fen). */
   @Roles('BUYER')
+  @ApiExample(200, 'the credit line in fen', EXAMPLES.creditAccount)
   @Get('account')
   account(@Caller() caller: Principal): Promise<CreditAccountView> {
     return this.services.call<CreditAccountView>('credit-billing', 'GET', `/credit-accounts/by-buyer/${caller.buyerId}`, caller);
@@ -26,6 +28,7 @@ export class CreditController {
 
   /** Loans with their plans and periods (due date, principal, fee, paid, status), optionally of one order. */
   @Roles('BUYER')
+  @ApiExample(200, 'loans with their periods', EXAMPLES.loans)
   @Get('loans')
   loans(@Query() query: LoansQuery, @Caller() caller: Principal) {
     return this.services.call('credit-billing', 'GET', `/credit-accounts/by-buyer/${caller.buyerId}/loans${query.orderId ? `?orderId=${query.orderId}` : ''}`, caller);
@@ -45,6 +48,7 @@ export class CreditController {
 
   /** Repays: oldest due first, late fee → fee → principal; any excess becomes balance (domain.md §4.4). */
   @Roles('BUYER')
+  @ApiExample(201, 'how the repayment was allocated', EXAMPLES.repayment)
   @Post('repayments')
   repay(@Body() request: RepaymentRequest, @Caller() caller: Principal) {
     return this.services.call('credit-billing', 'POST', `/credit-accounts/by-buyer/${caller.buyerId}/repayments`, caller, request);

@@ -4,6 +4,7 @@ import { CancelOrderRequest, OrderView, PlaceOrderRequest } from '@orderline/ord
 import { DomainError, Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { ServiceClient } from '../infra/service-client';
+import { ApiExample, EXAMPLES } from './response-examples';
 import { Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 
@@ -18,12 +19,14 @@ export class OrdersController {
 
   /** Places an order; a CREDIT order then waits for credit-billing's hold (status UNPAID → WAITING_OUTBOUND or CANCELLED). */
   @Roles('BUYER')
+  @ApiExample(201, 'the order, UNPAID until credit-billing answers', EXAMPLES.order)
   @Post()
   async place(@Body() request: PlaceOrderRequest, @Caller() caller: Principal): Promise<OrderView> {
     if (!(await this.accounts.merchantExists(request.merchantId))) throw new DomainError('UNKNOWN_MERCHANT', 422, `merchant ${request.merchantId} does not exist`, { errors: [{ field: 'merchantId', message: 'no such merchant' }] });
     return this.services.call<OrderView>('order', 'POST', '/orders', caller, request);
   }
 
+  @ApiExample(200, 'the order with lines and history', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
     return this.services.call<OrderView>('order', 'GET', `/orders/${id}`, caller);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { allocateRepayment, isLoanSettled, lateFeePostings, repaymentPostings } from '@orderline/credit-billing/domain';
+import { allocateRepayment, isLoanSettled, lateFeePostings, outstandingPrincipalOf, repaymentPostings } from '@orderline/credit-billing/domain';
 import { LoanSettled, RepaymentReceived } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
@@ -45,7 +45,8 @@ export class Repayments {
       const allocation = allocateRepayment({ loans, amount, on: platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES), preferredLoanId: loanId });
       const repaymentId = randomUUID();
       await this.book.saveLoans(scope.manager, allocation.loans, isLoanSettled, now);
-      const outstanding = await this.book.refreshOutstanding(scope.manager, account, allocation.loans);
+      // The allocation carries every open loan of the account.
+      const outstanding = allocation.loans.reduce((sum, loan) => sum + outstandingPrincipalOf(loan), 0);
       await scope.manager.getRepository(CreditAccountRecord).update({ id: account.id }, { outstanding, balance: account.balance + allocation.toBalance });
       await this.book.post(scope.manager, [...lateFeePostings(account.id, allocation.lateFeesCharged), ...repaymentPostings({ accountId: account.id, repaymentId, allocation, source: 'CASH' })], now);
       const view: RepaymentView = {

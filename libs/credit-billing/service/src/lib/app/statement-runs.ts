@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { isLoanSettled, issueStatement, nextStatementDayAfter, statementPostings } from '@orderline/credit-billing/domain';
+import { isLoanSettled, issueStatement, nextStatementDayAfter, outstandingPrincipalOf, statementPostings } from '@orderline/credit-billing/domain';
 import { StatementIssued } from '@orderline/shared/contracts';
 import { MessagingLogger, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
@@ -70,7 +70,7 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
       const result = issueStatement({ accountId: account.id, statementDate, dueOffsetDays: account.dueOffsetDays, balance: account.balance, loans, creditsSinceLastStatement: credits.map((c) => c.credit) });
       const statementId = randomUUID();
       await this.book.saveLoans(scope.manager, result.loans, isLoanSettled, now);
-      const outstanding = await this.book.refreshOutstanding(scope.manager, account, result.loans);
+      const outstanding = result.loans.reduce((sum, loan) => sum + outstandingPrincipalOf(loan), 0);
       await scope.manager.getRepository(CreditAccountRecord).update(
         { id: account.id },
         { balance: result.statement.balanceAfter, outstanding, lastStatementDate: statementDate, nextStatementDate: nextStatementDayAfter(statementDate, account.statementDay) },

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
 
 export class OrderItemRequest {
@@ -29,6 +29,14 @@ export class CreditTermsRequest {
   @ApiPropertyOptional({ enum: [3, 6, 12, 24] }) @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
+/** Special kinds of domain.md §1.1 that change rules (more arrive with the order issue). */
+export class OrderAttributesRequest {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() crossBorder?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() customsAuction?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() reservation?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() presale?: boolean;
+}
+
 /** `POST /orders` (architecture.md payload sketch). */
 export class PlaceOrderRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() merchantId: string;
@@ -44,7 +52,11 @@ export class PlaceOrderRequest {
   @ApiPropertyOptional({ description: 'freight in fen', default: 0 }) @IsOptional() @IsFen() freight?: number;
   @ApiPropertyOptional({ enum: ['JD_LOGISTICS', 'THIRD_PARTY'] }) @IsOptional() @IsIn(['JD_LOGISTICS', 'THIRD_PARTY']) fulfilment?: 'JD_LOGISTICS' | 'THIRD_PARTY';
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) buyerNote?: string;
+  @ApiPropertyOptional({ description: 'the buyer chose platform delivery (指定京配)' }) @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
+  @ApiPropertyOptional({ type: OrderAttributesRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => OrderAttributesRequest) attributes?: OrderAttributesRequest;
 }
+
+
 
 export const BUYER_CANCEL_REASONS = ['NO_LONGER_WANTED', 'ORDERED_BY_MISTAKE', 'WRONG_ADDRESS', 'FOUND_CHEAPER', 'DELIVERY_TOO_SLOW', 'OTHER'] as const;
 
@@ -81,9 +93,48 @@ export interface OrderView {
   freight: number;
   payable: number;
   cancellation: { reason: string; by: string } | null;
+  pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
+  fulfilment: string | null;
   consignee: { name: string; phone: string; address: AddressRequest };
   lines: OrderLineView[];
   history: OrderStatusChangeView[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** `POST /merchant/orders/{id}/pause` (domain.md §1.5). */
+export class PauseOrderRequest {
+  @ApiProperty({ example: 'OUT_OF_STOCK', description: 'a pause reason code of domain.md §1.5' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'reason must be a pause reason code' }) reason: string;
+  @ApiPropertyOptional({ example: '2026-12-01T02:00:00Z', description: 'for timed reasons (reserved time, subscription date, fair date)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  releaseAt?: string;
+}
+
+export class ReleaseEvidenceRequest {
+  @ApiProperty({ enum: ['BUYER_AGREEMENT'] }) @IsIn(['BUYER_AGREEMENT']) kind: 'BUYER_AGREEMENT';
+  @ApiProperty({ example: 'chat-2026-11-23-0042' }) @IsString() @Length(1, 200) reference: string;
+}
+
+/** `POST /merchant/orders/{id}/resume`: what released the pause (an event or operation of §1.5). */
+export class ResumeOrderRequest {
+  @ApiProperty({ example: 'STOCK_ARRIVED' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'trigger must be a release trigger code' }) trigger: string;
+  @ApiPropertyOptional({ type: ReleaseEvidenceRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ReleaseEvidenceRequest) evidence?: ReleaseEvidenceRequest;
+}
+
+/** `PATCH /merchant/orders/{id}/consignee` (domain.md §1.6); omitted parts stay. */
+export class ChangeConsigneeRequest {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) name?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone?: string;
+  @ApiPropertyOptional({ type: AddressRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressRequest) address?: AddressRequest;
+}
+
+export const ORDER_LIST_STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
+
+/** `GET /merchant/orders` filters (domain.md §1.10). */
+export class MerchantOrdersQuery {
+  @ApiPropertyOptional({ enum: ORDER_LIST_STATUSES }) @IsOptional() @IsIn(ORDER_LIST_STATUSES) status?: string;
+  @ApiPropertyOptional({ enum: ['ONLINE', 'COD', 'CREDIT'] }) @IsOptional() @IsIn(['ONLINE', 'COD', 'CREDIT']) paymentMethod?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;
+  @ApiPropertyOptional({ description: 'from the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' }) cursor?: string;
 }

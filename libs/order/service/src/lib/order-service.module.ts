@@ -2,13 +2,17 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { assertProcessIsDeterministic } from '@orderline/order/domain';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { MerchantOrdersController } from './api/merchant-orders.controller';
 import { OrdersController } from './api/orders.controller';
 import { ApplyCreditDecision } from './app/apply-credit-decision';
 import { CancelOrder } from './app/cancel-order';
 import { GetOrder } from './app/get-order';
+import { MerchantOperations } from './app/merchant-operations';
+import { MerchantOrderList } from './app/merchant-order-list';
 import { PlaceOrder } from './app/place-order';
 import { ORDER_ENTITIES } from './infra/order.entity';
 import { CreateOrderSchema1763900000100 } from './infra/order-schema.migration';
+import { OrderOperations1763900000800 } from './infra/order-operations.migration';
 
 export const ORDER_SERVICE_NAME = 'order-service';
 
@@ -24,14 +28,16 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800],
         }),
       ],
-      controllers: [OrdersController],
+      controllers: [OrdersController, MerchantOrdersController],
       providers: [
         PlaceOrder,
         CancelOrder,
         GetOrder,
+        MerchantOperations,
+        MerchantOrderList,
         ApplyCreditDecision,
         { provide: EVENT_HANDLERS, useFactory: (credit: ApplyCreditDecision) => credit.bindings(), inject: [ApplyCreditDecision] },
       ],

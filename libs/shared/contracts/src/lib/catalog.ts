@@ -1,6 +1,6 @@
 import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RepaymentReceived, StatementIssued } from './events/credit-events';
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
-import { OrderCancelled, OrderPaid, OrderPlaced } from './events/order-events';
+import { ConsigneeChanged, OrderCancelled, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -8,6 +8,9 @@ export const ALL_EVENTS = [
   OrderPlaced,
   OrderPaid,
   OrderCancelled,
+  OrderPaused,
+  OrderResumed,
+  ConsigneeChanged,
   OrderShipped,
   RefundCompleted,
   CreditHoldPlaced,

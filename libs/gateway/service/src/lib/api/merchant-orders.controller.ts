@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ChangeConsigneeRequest, MerchantOrdersQuery, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@orderline/shared/service-kit';
 import { MerchantOrders } from '../app/merchant-orders';
@@ -11,6 +12,40 @@ import { Caller } from './caller.decorator';
 @Controller('merchant/orders')
 export class MerchantOrdersController {
   constructor(private readonly orders: MerchantOrders) {}
+
+  /** The merchant's orders, newest first, with counts per status; consignees masked. */
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @Get()
+  list(@Query() query: MerchantOrdersQuery, @Caller() caller: Principal) {
+    return this.orders.list(query, caller);
+  }
+
+  /** Pauses an order waiting for outbound with a reason of domain.md §1.5. */
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @Post(':id/pause')
+  @HttpCode(200)
+  pause(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: PauseOrderRequest, @Caller() caller: Principal) {
+    return this.orders.pause(id, request, caller);
+  }
+
+  /** Releases a pause by the event or operation its reason waits for (or early, with evidence). */
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @Post(':id/resume')
+  @HttpCode(200)
+  resume(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ResumeOrderRequest, @Caller() caller: Principal) {
+    return this.orders.resume(id, request, caller);
+  }
+
+  /** Changes the consignee within the rules of domain.md §1.6; a refusal says what may change. */
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @Patch(':id/consignee')
+  consignee(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeConsigneeRequest, @Caller() caller: Principal) {
+    return this.orders.changeConsignee(id, request, caller);
+  }
 
   /** One of the merchant's orders; consignee masked unless `reveal=true` (logged; needs REVEAL_CONSUMER_INFO). */
   @Roles('MERCHANT')

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { OrderView } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { hasPermission, maskConsignee } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
@@ -32,5 +32,28 @@ export class MerchantOrders {
       this.clock.now(),
     ]);
     return { ...order, consigneeRevealed: true };
+  }
+
+  /** The list with every consignee masked (domain.md §1.10, §6.1). */
+  async list(query: MerchantOrdersQuery, caller: Principal) {
+    const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined) as Array<[string, string]>).toString();
+    const page = await this.services.call<{ items: Array<{ consignee: OrderView['consignee'] }> }>('order', 'GET', `/merchant-orders${search ? `?${search}` : ''}`, caller);
+    return { ...page, items: page.items.map((item) => ({ ...item, consignee: maskConsignee(item.consignee) })) };
+  }
+
+  async pause(orderId: string, request: PauseOrderRequest, caller: Principal) {
+    return this.masked(await this.services.call<OrderView>('order', 'POST', `/merchant-orders/${orderId}/pause`, caller, request));
+  }
+
+  async resume(orderId: string, request: ResumeOrderRequest, caller: Principal) {
+    return this.masked(await this.services.call<OrderView>('order', 'POST', `/merchant-orders/${orderId}/resume`, caller, request));
+  }
+
+  async changeConsignee(orderId: string, request: ChangeConsigneeRequest, caller: Principal) {
+    return this.masked(await this.services.call<OrderView>('order', 'PATCH', `/merchant-orders/${orderId}/consignee`, caller, request));
+  }
+
+  private masked(order: OrderView) {
+    return { ...order, consignee: maskConsignee(order.consignee), consigneeRevealed: false };
   }
 }

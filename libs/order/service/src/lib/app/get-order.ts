@@ -32,6 +32,8 @@ export class GetOrder {
       freight: order.freight,
       payable: order.payable,
       cancellation: order.cancelReason ? { reason: order.cancelReason, by: order.cancelledBy ?? 'UNKNOWN' } : null,
+      pause: order.pause,
+      fulfilment: order.fulfilment,
       consignee: { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress },
       lines: lines.map((line) => ({ id: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
       history: history.map((change) => ({ from: change.fromStatus, to: change.toStatus, reason: change.reason, actor: change.actor, at: change.at.toISOString() })),

@@ -7,6 +7,17 @@ import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
 
+/** The special kinds the rules look at (domain.md §1.1), in the domain's shape. */
+function specialAttributesOf(request: PlaceOrderRequest): Record<string, unknown> {
+  const attributes = request.attributes;
+  return {
+    ...(attributes?.crossBorder ? { crossBorder: { bonded: false } } : {}),
+    ...(attributes?.customsAuction ? { customsAuction: { auctionId: 'unknown' } } : {}),
+    ...(attributes?.reservation ? { reservation: {} } : {}),
+    ...(attributes?.presale ? { presale: {} } : {}),
+  };
+}
+
 /**
  * A buyer places an order. It starts UNPAID (domain.md §1.2): a CREDIT order leaves UNPAID
  * when credit-billing grants the hold; `OrderPlaced` is written in the same transaction.
@@ -48,6 +59,9 @@ export class PlaceOrder {
         consigneeAddress: { ...request.consignee.address },
         cancelReason: null,
         cancelledBy: null,
+        pause: null,
+        specifiedPlatformDelivery: request.specifiedPlatformDelivery ?? false,
+        specialAttributes: specialAttributesOf(request) as never,
         createdAt: now,
         updatedAt: now,
       });

@@ -30,6 +30,10 @@ export class OrderRecord {
   @Column('jsonb', { name: 'consignee_address' }) consigneeAddress: AddressRecord;
   @Column('text', { name: 'cancel_reason', nullable: true }) cancelReason: string | null;
   @Column('text', { name: 'cancelled_by', nullable: true }) cancelledBy: string | null;
+  /** The active pause of a PAUSED order (domain.md §1.5). */
+  @Column('jsonb', { nullable: true }) pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
+  @Column('boolean', { name: 'specified_platform_delivery', default: false }) specifiedPlatformDelivery: boolean;
+  @Column('jsonb', { name: 'special_attributes', default: () => "'{}'" }) specialAttributes: Record<string, unknown>;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @OneToMany(() => OrderLineRecord, (line) => line.order) lines: OrderLineRecord[];

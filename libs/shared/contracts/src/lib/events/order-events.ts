@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 import { IsFen } from './validators';
@@ -80,5 +80,57 @@ export const OrderCancelled = defineEvent({
   topic: Topics.orders,
   payload: OrderCancelledPayload,
   description: 'The order was cancelled before shipment (domain.md §1.3). Any credit hold is released.',
+  keyOf: (p) => p.orderId,
+});
+
+export class OrderPausedPayload {
+  @IsUUID() orderId: string;
+  @IsUUID() merchantId: string;
+  /** A pause reason code of domain.md §1.5, e.g. OUT_OF_STOCK. */
+  @IsString() reason: string;
+  @IsOptional() @IsString() releaseAt?: string;
+}
+
+export class OrderResumedPayload {
+  @IsUUID() orderId: string;
+  @IsUUID() merchantId: string;
+  @IsString() pauseReason: string;
+  /** What released it, e.g. STOCK_ARRIVED or EARLY_RELEASE_REQUESTED. */
+  @IsString() trigger: string;
+}
+
+export class ConsigneeChangedPayload {
+  @IsUUID() orderId: string;
+  @IsUUID() merchantId: string;
+  /** Which parts changed; the new values are read through the order service (personal data stays out of events). */
+  @IsArray() @IsString({ each: true }) changed: string[];
+  /** The phone changed: virtual numbers bound to the old one are re-bound (domain.md §6.2). */
+  @IsBoolean() phoneChanged: boolean;
+}
+
+export const OrderPaused = defineEvent({
+  type: 'OrderPaused',
+  version: 1,
+  topic: Topics.orders,
+  payload: OrderPausedPayload,
+  description: 'The order waits with a pause reason and is not released for shipping (domain.md §1.5).',
+  keyOf: (p) => p.orderId,
+});
+
+export const OrderResumed = defineEvent({
+  type: 'OrderResumed',
+  version: 1,
+  topic: Topics.orders,
+  payload: OrderResumedPayload,
+  description: 'The pause was released; the order waits for outbound again (domain.md §1.5).',
+  keyOf: (p) => p.orderId,
+});
+
+export const ConsigneeChanged = defineEvent({
+  type: 'ConsigneeChanged',
+  version: 1,
+  topic: Topics.orders,
+  payload: ConsigneeChangedPayload,
+  description: 'The consignee (name, phone, address) changed within the rules of domain.md §1.6.',
   keyOf: (p) => p.orderId,
 });

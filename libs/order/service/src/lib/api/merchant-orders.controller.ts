@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ChangeConsigneeRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
+import { GetOrder } from '../app/get-order';
+import { MerchantOperations } from '../app/merchant-operations';
+import { MerchantOrderList } from '../app/merchant-order-list';
+
+/** Merchant operations of the order service's internal API (the gateway masks and checks permissions). */
+@Controller('merchant-orders')
+export class MerchantOrdersController {
+  constructor(
+    private readonly list: MerchantOrderList,
+    private readonly operations: MerchantOperations,
+    private readonly getOrder: GetOrder,
+  ) {}
+
+  @Get()
+  orders(@Query() query: MerchantOrdersQuery, @CurrentPrincipal() caller: Principal) {
+    return this.list.list(query, caller);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  async pause(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: PauseOrderRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.operations.pause(id, request, caller);
+    return this.getOrder.execute(id, caller);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  async resume(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ResumeOrderRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.operations.resume(id, request, caller);
+    return this.getOrder.execute(id, caller);
+  }
+
+  @Patch(':id/consignee')
+  async consignee(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeConsigneeRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.operations.changeConsignee(id, request, caller);
+    return this.getOrder.execute(id, caller);
+  }
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Address, decideConsigneeChange, decidePause, decidePauseRelease, PauseReason, PauseReleaseTrigger, SpecialAttributes } from '@orderline/order/domain';
+import { ChangeConsigneeRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ConsigneeChanged, OrderPaused, OrderResumed } from '@orderline/shared/contracts';
+import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+import { lockOrder } from './order-transitions';
+
+/**
+ * Merchant operations on one order (domain.md §1.5, §1.6): each loads the order locked,
+ * asks the domain rule, and saves the change with its event in one transaction.
+ */
+@Injectable()
+export class MerchantOperations {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  private async ownOrder(scope: TransactionScope, orderId: string, caller: Principal): Promise<OrderRecord> {
+    const order = await lockOrder(scope, orderId);
+    // Another merchant's order answers exactly like a missing one.
+    if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
+    return order;
+  }
+
+  private async recordTransition(scope: TransactionScope, order: OrderRecord, from: string, to: string, reason: string, caller: Principal, at: Date): Promise<void> {
+    await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: from, toStatus: to, reason, actor: `merchant:${caller.accountId}`, at });
+  }
+
+  async pause(orderId: string, request: PauseOrderRequest, caller: Principal): Promise<void> {
+    await this.unitOfWork.run(async (scope) => {
+      const order = await this.ownOrder(scope, orderId, caller);
+      const now = this.clock.now();
+      const decision = decidePause({ status: order.status, paymentMethod: order.paymentMethod }, { reason: request.reason as PauseReason, releaseAt: request.releaseAt ? new Date(request.releaseAt) : undefined }, now);
+      if (!decision.allowed) throw new DomainError(decision.veto.code, decision.veto.code === 'UNKNOWN_PAUSE_REASON' ? 422 : 409, decision.veto.reason);
+      order.status = decision.to;
+      order.pause = { reason: decision.pause.reason, pausedAt: now.toISOString(), ...(decision.pause.releaseAt ? { releaseAt: decision.pause.releaseAt.toISOString() } : {}) };
+      await scope.manager.save(order);
+      await this.recordTransition(scope, order, decision.from, decision.to, `PAUSED: ${decision.pause.reason}`, caller, now);
+      await scope.publish(OrderPaused, { orderId, merchantId: order.merchantId, reason: decision.pause.reason, releaseAt: order.pause.releaseAt });
+    });
+  }
+
+  async resume(orderId: string, request: ResumeOrderRequest, caller: Principal): Promise<void> {
+    await this.unitOfWork.run(async (scope) => {
+      const order = await this.ownOrder(scope, orderId, caller);
+      if (order.status !== 'PAUSED' || !order.pause) throw new DomainError('ORDER_NOT_PAUSED', 409, `order ${orderId} is ${order.status}, not paused`);
+      const now = this.clock.now();
+      const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), ...(order.pause.releaseAt ? { releaseAt: new Date(order.pause.releaseAt) } : {}) };
+      const decision = decidePauseRelease({ status: order.status, paymentMethod: order.paymentMethod, pause }, pause, { trigger: request.trigger as PauseReleaseTrigger, evidence: request.evidence }, now);
+      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
+      order.status = decision.to;
+      order.pause = null;
+      await scope.manager.save(order);
+      await this.recordTransition(scope, order, decision.from, decision.to, `RELEASED: ${request.trigger}`, caller, now);
+      await scope.publish(OrderResumed, { orderId, merchantId: order.merchantId, pauseReason: pause.reason, trigger: request.trigger });
+    });
+  }
+
+  async changeConsignee(orderId: string, request: ChangeConsigneeRequest, caller: Principal): Promise<void> {
+    await this.unitOfWork.run(async (scope) => {
+      const order = await this.ownOrder(scope, orderId, caller);
+      const decision = decideConsigneeChange(
+        {
+          status: order.status,
+          paymentMethod: order.paymentMethod,
+          fulfilment: { carrier: order.fulfilment === 'THIRD_PARTY' ? 'THIRD_PARTY' : 'JD_LOGISTICS', buyerSpecifiedPlatformDelivery: order.specifiedPlatformDelivery },
+          attributes: order.specialAttributes as SpecialAttributes,
+        },
+        { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress as Address },
+        { name: request.name, phone: request.phone, address: request.address },
+      );
+      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason, { mayChange: decision.mayChange });
+      if (!decision.changed) return;
+      order.consigneeName = decision.consignee.name;
+      order.consigneePhone = decision.consignee.phone;
+      order.consigneeAddress = { ...decision.consignee.address };
+      await scope.manager.save(order);
+      const changed = [
+        ...(decision.changes.name ? ['name'] : []),
+        ...(decision.changes.phone ? ['phone'] : []),
+        ...decision.changes.addressLevels.map((level) => `address.level${level}`),
+        ...(decision.changes.detail ? ['address.detail'] : []),
+      ];
+      await scope.publish(ConsigneeChanged, { orderId, merchantId: order.merchantId, changed, phoneChanged: decision.changes.phone });
+    });
+  }
+}

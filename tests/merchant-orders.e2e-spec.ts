@@ -1,0 +1,104 @@
+import { queryDatabase } from './support/databases';
+import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { infrastructure, isolation } from './support/infrastructure';
+const { startStack } = require('../tools/stack/stack.js');
+
+jest.setTimeout(180_000);
+
+describe('merchant order operations: list, pauses, consignee changes (real Kafka + PostgreSQL)', () => {
+  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stop(): Promise<void> };
+  let gateway: GatewayClient;
+  let operator: GatewayClient;
+  let merchantId: string;
+  let main: GatewayClient;
+  let buyer: GatewayClient;
+
+  beforeAll(async () => {
+    stack = await startStack({ ...infrastructure(), ...isolation('morders'), basePort: 4800, logDir: 'tmp/test-logs/merchant-orders', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn' } });
+    gateway = new GatewayClient(stack.gatewayUrl);
+    operator = await operatorOf(gateway);
+    const username = `mo-${Date.now().toString(36)}`;
+    merchantId = (await operator.expect(201, 'POST', '/merchants', { name: 'Ops Shop', mainAccount: { username, password: 'merchant-password', phone: '13900000000' } })).id;
+    main = await gateway.login(username, 'merchant-password');
+    buyer = (await createBuyer(gateway, operator, 1_000_000)).client;
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function waitingOrder(extra: Record<string, unknown> = {}) {
+    const order = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), ...extra });
+    return waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
+  }
+
+  it('lists the merchant\'s orders newest first, masked, with counts per status and a cursor', async () => {
+    const orders = [await waitingOrder(), await waitingOrder(), await waitingOrder()];
+    const first = await main.expect(200, 'GET', '/merchant/orders?limit=2');
+    expect(first.items.map((o: any) => o.id)).toEqual([orders[2].id, orders[1].id]);
+    expect(first.items[0].consignee).toEqual({ name: '王**', phone: '138****8000', address: { province: '广东省', city: '深圳市', county: '***', detail: '***' } });
+    expect(first.counts.WAITING_OUTBOUND).toBeGreaterThanOrEqual(3);
+    const second = await main.expect(200, 'GET', `/merchant/orders?limit=2&cursor=${first.nextCursor}`);
+    expect(second.items.map((o: any) => o.id)).toContain(orders[0].id);
+    expect(await main.request('GET', '/merchant/orders?status=LOST')).toMatchObject({ status: 400 });
+  });
+
+  it('pauses with a reason, refuses the wrong release, resumes on the right one, and records the history', async () => {
+    const order = await waitingOrder();
+    const paused = await main.expect(200, 'POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' });
+    expect(paused).toMatchObject({ status: 'PAUSED', pause: { reason: 'OUT_OF_STOCK' } });
+    const tab = await main.expect(200, 'GET', '/merchant/orders?status=PAUSED');
+    expect(tab.items.find((o: any) => o.id === order.id).pause.reason).toBe('OUT_OF_STOCK');
+    expect(await main.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' })).toMatchObject({ status: 409 });
+    expect(await main.request('POST', `/merchant/orders/${order.id}/resume`, { trigger: 'GROUP_FORMED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
+    const resumed = await main.expect(200, 'POST', `/merchant/orders/${order.id}/resume`, { trigger: 'STOCK_ARRIVED' });
+    expect(resumed.status).toBe('WAITING_OUTBOUND');
+    expect(resumed.history.map((h: any) => h.to)).toEqual(['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'WAITING_OUTBOUND']);
+    expect(await main.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'NO_SUCH_REASON' })).toMatchObject({ status: 422, body: { code: 'UNKNOWN_PAUSE_REASON' } });
+
+    // A reserved-time pause needs its release time; early release needs the buyer's agreement.
+    expect(await main.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'BEFORE_RESERVED_DELIVERY_TIME' })).toMatchObject({ status: 409, body: { code: 'PAUSE_RELEASE_TIME_REQUIRED' } });
+    await main.expect(200, 'POST', `/merchant/orders/${order.id}/pause`, { reason: 'BEFORE_RESERVED_DELIVERY_TIME', releaseAt: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(await main.request('POST', `/merchant/orders/${order.id}/resume`, { trigger: 'RESERVED_TIME_REACHED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_RELEASE_TIME_NOT_REACHED' } });
+    expect(await main.request('POST', `/merchant/orders/${order.id}/resume`, { trigger: 'EARLY_RELEASE_REQUESTED' })).toMatchObject({ status: 409, body: { code: 'EARLY_RELEASE_EVIDENCE_REQUIRED' } });
+    await main.expect(200, 'POST', `/merchant/orders/${order.id}/resume`, { trigger: 'EARLY_RELEASE_REQUESTED', evidence: { kind: 'BUYER_AGREEMENT', reference: 'chat-42' } });
+
+    const events = await queryDatabase(stack.databaseUrl('order'), `SELECT event_type FROM outbox_event WHERE message_key = $1 ORDER BY id`, [order.id]);
+    expect(events.map((e) => e.event_type)).toEqual(['OrderPlaced', 'OrderPaid', 'OrderPaused', 'OrderResumed', 'OrderPaused', 'OrderResumed']);
+  });
+
+  it('changes the consignee by the rule table and says what may change when refused', async () => {
+    const free = await waitingOrder();
+    const changed = await main.expect(200, 'PATCH', `/merchant/orders/${free.id}/consignee`, { phone: '13700001111', address: { province: '浙江省', city: '杭州市', county: '西湖区', detail: '文三路 1 号' } });
+    expect(changed.consignee).toMatchObject({ phone: '137****1111', address: { province: '浙江省', city: '杭州市' } });
+    const [event] = await queryDatabase(stack.databaseUrl('order'), `SELECT envelope FROM outbox_event WHERE message_key = $1 AND event_type = 'ConsigneeChanged'`, [free.id]);
+    expect(JSON.parse(event.envelope).payload).toMatchObject({ phoneChanged: true, changed: expect.arrayContaining(['phone', 'address.level1']) });
+    expect(event.envelope).not.toContain('13700001111');
+
+    // The buyer chose platform delivery: only the last level and the detail may change (domain.md §1.6).
+    const specified = await waitingOrder({ specifiedPlatformDelivery: true });
+    const refused = await main.request('PATCH', `/merchant/orders/${specified.id}/consignee`, { address: { province: '浙江省', city: '杭州市', county: '西湖区', detail: 'x' } });
+    expect(refused).toMatchObject({ status: 409, body: { code: 'ADDRESS_LEVEL_NOT_CHANGEABLE', mayChange: { addressFromLevel: 3 } } });
+    await main.expect(200, 'PATCH', `/merchant/orders/${specified.id}/consignee`, { address: { province: '广东省', city: '深圳市', county: '福田区', detail: '新地址 8 号' } });
+
+    const crossBorder = await waitingOrder({ attributes: { crossBorder: true } });
+    expect(await main.request('PATCH', `/merchant/orders/${crossBorder.id}/consignee`, { address: { province: '广东省', city: '深圳市', county: '福田区', detail: 'y' } })).toMatchObject({
+      status: 409,
+      body: { code: 'ADDRESS_LOCKED_FOR_ORDER_KIND' },
+    });
+  });
+
+  it('needs OPERATE_ORDERS for operations and keeps other merchants out', async () => {
+    const order = await waitingOrder();
+    const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `view-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000001', permissions: ['VIEW_ORDERS'] });
+    const viewer = await gateway.login(sub.username, 'sub-password');
+    expect((await viewer.request('GET', '/merchant/orders')).status).toBe(200);
+    expect(await viewer.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' })).toMatchObject({ status: 403, body: { code: 'PERMISSION_REQUIRED' } });
+    const otherName = `other-${order.id.slice(0, 8)}`;
+    await operator.expect(201, 'POST', '/merchants', { name: 'Other', mainAccount: { username: otherName, password: 'merchant-password', phone: '13900000002' } });
+    const other = await gateway.login(otherName, 'merchant-password');
+    expect(await other.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' })).toMatchObject({ status: 404 });
+    expect(await other.request('PATCH', `/merchant/orders/${order.id}/consignee`, { name: '赵六' })).toMatchObject({ status: 404 });
+    expect((await other.expect(200, 'GET', '/merchant/orders')).items).toEqual([]);
+  });
+});

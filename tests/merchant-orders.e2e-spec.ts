@@ -14,7 +14,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
   let buyer: GatewayClient;
 
   beforeAll(async () => {
-    stack = await startStack({ ...infrastructure(), ...isolation('morders'), basePort: 4800, logDir: 'tmp/test-logs/merchant-orders', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn' } });
+    stack = await startStack({ ...infrastructure(), ...isolation('morders'), basePort: 4800, logDir: 'tmp/test-logs/merchant-orders', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', ORDER_TIMER_INTERVAL_MS: '200' } });
     gateway = new GatewayClient(stack.gatewayUrl);
     operator = await operatorOf(gateway);
     const username = `mo-${Date.now().toString(36)}`;
@@ -86,6 +86,29 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
       status: 409,
       body: { code: 'ADDRESS_LOCKED_FOR_ORDER_KIND' },
     });
+  });
+
+  it('pays online orders, changes freight only while unpaid, sends COD orders straight to outbound, and expires unpaid orders after 24 h', async () => {
+    const online = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 5_000), paymentMethod: 'ONLINE', credit: undefined, freight: 800 });
+    expect(online).toMatchObject({ status: 'UNPAID', payable: 5_800 });
+    const free = await main.expect(200, 'PATCH', `/merchant/orders/${online.id}/fees`, { freight: 0 });
+    expect(free).toMatchObject({ freight: 0, payable: 5_000 });
+    const paid = await buyer.expect(200, 'POST', `/orders/${online.id}/pay`);
+    expect(paid.status).toBe('WAITING_OUTBOUND');
+    expect(await buyer.request('POST', `/orders/${online.id}/pay`)).toMatchObject({ status: 409, body: { code: 'ORDER_NOT_UNPAID' } });
+    expect(await main.request('PATCH', `/merchant/orders/${online.id}/fees`, { freight: 100 })).toMatchObject({ status: 409, body: { code: 'FEE_CHANGE_ONLY_WHEN_UNPAID' } });
+    const [payment] = await queryDatabase(stack.databaseUrl('order'), `SELECT amount, provider FROM order_payment WHERE order_id = $1`, [online.id]);
+    expect(payment).toEqual({ amount: '5000', provider: 'SIMULATED' });
+
+    const cod = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 2_000), paymentMethod: 'COD', credit: undefined });
+    expect(cod.status).toBe('WAITING_OUTBOUND');
+    expect(await main.request('PATCH', `/merchant/orders/${cod.id}/fees`, { freight: 0 })).toMatchObject({ status: 409 });
+
+    const forgotten = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 3_000), paymentMethod: 'ONLINE', credit: undefined });
+    await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 24 * 3600 + 60 });
+    const expired = await waitForStatus(buyer, forgotten.id, 'CANCELLED');
+    expect(expired.cancellation).toEqual({ reason: 'PAYMENT_TIMEOUT', by: 'SYSTEM' });
+    expect((await buyer.expect(200, 'GET', `/orders/${online.id}`)).status).toBe('WAITING_OUTBOUND');
   });
 
   it('needs OPERATE_ORDERS for operations and keeps other merchants out', async () => {

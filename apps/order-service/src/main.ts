@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { OrderServiceModule, ORDER_SERVICE_NAME } from '@orderline/order/service';
-import { BaseServiceConfig, runService } from '@orderline/shared/service-kit';
+import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
+import { runService } from '@orderline/shared/service-kit';
 
 void runService({
   serviceName: ORDER_SERVICE_NAME,
-  configClass: BaseServiceConfig,
+  configClass: OrderServiceConfig,
   module: (config, logger) => OrderServiceModule.register({ config, logger }),
 });

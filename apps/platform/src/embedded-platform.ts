@@ -9,7 +9,7 @@ import { CREDIT_BILLING_SERVICE_NAME, CreditBillingConfig, CreditBillingServiceM
 import { EXPORT_SERVICE_NAME, ExportServiceModule } from '@orderline/export/service';
 import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceModule } from '@orderline/logistics/service';
-import { ORDER_SERVICE_NAME, OrderServiceModule } from '@orderline/order/service';
+import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
 import { InProcessTransport } from '@orderline/shared/messaging';
 import { BaseServiceConfig, createHttpApp, JsonLogger, loadConfig, ServiceModuleOptions } from '@orderline/shared/service-kit';
 
@@ -58,7 +58,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   const apps: INestApplication[] = [];
 
   const services: Array<{ name: string; register: (options: ServiceModuleOptions) => DynamicModule; urlVariable: string; configClass?: new () => BaseServiceConfig }> = [
-    { name: ORDER_SERVICE_NAME, register: (o) => OrderServiceModule.register(o), urlVariable: 'ORDER_SERVICE_URL' },
+    { name: ORDER_SERVICE_NAME, register: (o) => OrderServiceModule.register(o), urlVariable: 'ORDER_SERVICE_URL', configClass: OrderServiceConfig },
     { name: LOGISTICS_SERVICE_NAME, register: (o) => LogisticsServiceModule.register(o), urlVariable: 'LOGISTICS_SERVICE_URL' },
     { name: AFTER_SALES_SERVICE_NAME, register: (o) => AfterSalesServiceModule.register(o), urlVariable: 'AFTER_SALES_SERVICE_URL' },
     { name: CREDIT_BILLING_SERVICE_NAME, register: (o) => CreditBillingServiceModule.register(o), urlVariable: 'CREDIT_BILLING_SERVICE_URL', configClass: CreditBillingConfig },

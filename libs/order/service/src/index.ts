@@ -1,1 +1,2 @@
 export * from './lib/order-service.module';
+export * from './lib/order-service-config';

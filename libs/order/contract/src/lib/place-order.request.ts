@@ -138,3 +138,8 @@ export class MerchantOrdersQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;
   @ApiPropertyOptional({ description: 'from the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' }) cursor?: string;
 }
+
+/** `PATCH /merchant/orders/{id}/fees` (domain.md §1.7): the freight the buyer will pay (0 = free shipping). */
+export class ChangeFeesRequest {
+  @ApiProperty({ description: 'new freight in fen', example: 0 }) @IsFen() freight: number;
+}

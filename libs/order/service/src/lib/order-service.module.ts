@@ -7,6 +7,10 @@ import { OrdersController } from './api/orders.controller';
 import { ApplyCreditDecision } from './app/apply-credit-decision';
 import { CancelOrder } from './app/cancel-order';
 import { GetOrder } from './app/get-order';
+import { OrderPayments } from './app/order-payments';
+import { OrderTimers } from './app/order-timers';
+import { PaymentProvider, SimulatedPaymentProvider } from './infra/payment-provider';
+import { OrderPayments1763900000900 } from './infra/order-payments.migration';
 import { MerchantOperations } from './app/merchant-operations';
 import { MerchantOrderList } from './app/merchant-order-list';
 import { PlaceOrder } from './app/place-order';
@@ -28,7 +32,7 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900],
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController],
@@ -36,6 +40,9 @@ export class OrderServiceModule {
         PlaceOrder,
         CancelOrder,
         GetOrder,
+        OrderPayments,
+        OrderTimers,
+        { provide: PaymentProvider, useClass: SimulatedPaymentProvider },
         MerchantOperations,
         MerchantOrderList,
         ApplyCreditDecision,

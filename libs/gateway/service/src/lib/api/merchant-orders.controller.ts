@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, MerchantOrdersQuery, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@orderline/shared/service-kit';
 import { MerchantOrders } from '../app/merchant-orders';
@@ -37,6 +37,14 @@ export class MerchantOrdersController {
   @HttpCode(200)
   resume(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ResumeOrderRequest, @Caller() caller: Principal) {
     return this.orders.resume(id, request, caller);
+  }
+
+  /** Changes the freight of an UNPAID online order (domain.md §1.7); payable never below zero. */
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @Patch(':id/fees')
+  fees(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeFeesRequest, @Caller() caller: Principal) {
+    return this.orders.changeFees(id, request, caller);
   }
 
   /** Changes the consignee within the rules of domain.md §1.6; a refusal says what may change. */

@@ -32,6 +32,14 @@ export class OrdersController {
     return this.services.call<OrderView>('order', 'GET', `/orders/${id}`, caller);
   }
 
+  /** Pays an UNPAID online order through the payment port; it then waits for outbound. */
+  @Roles('BUYER')
+  @Post(':id/pay')
+  @HttpCode(200)
+  pay(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
+    return this.services.call<OrderView>('order', 'POST', `/orders/${id}/pay`, caller);
+  }
+
   @Roles('BUYER')
   @Post(':id/cancel')
   @HttpCode(200)

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ChangeConsigneeRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { hasPermission, maskConsignee } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
@@ -51,6 +51,10 @@ export class MerchantOrders {
 
   async changeConsignee(orderId: string, request: ChangeConsigneeRequest, caller: Principal) {
     return this.masked(await this.services.call<OrderView>('order', 'PATCH', `/merchant-orders/${orderId}/consignee`, caller, request));
+  }
+
+  async changeFees(orderId: string, request: ChangeFeesRequest, caller: Principal) {
+    return this.masked(await this.services.call<OrderView>('order', 'PATCH', `/merchant-orders/${orderId}/fees`, caller, request));
   }
 
   private masked(order: OrderView) {

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { GetOrder } from '../app/get-order';
 import { MerchantOperations } from '../app/merchant-operations';
 import { MerchantOrderList } from '../app/merchant-order-list';
+import { OrderPayments } from '../app/order-payments';
 
 /** Merchant operations of the order service's internal API (the gateway masks and checks permissions). */
 @Controller('merchant-orders')
@@ -12,7 +13,14 @@ export class MerchantOrdersController {
     private readonly list: MerchantOrderList,
     private readonly operations: MerchantOperations,
     private readonly getOrder: GetOrder,
+    private readonly payments: OrderPayments,
   ) {}
+
+  @Patch(':id/fees')
+  async fees(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeFeesRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.payments.changeFreight(id, request.freight, caller);
+    return this.getOrder.execute(id, caller);
+  }
 
   @Get()
   orders(@Query() query: MerchantOrdersQuery, @CurrentPrincipal() caller: Principal) {

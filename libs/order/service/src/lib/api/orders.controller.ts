@@ -3,6 +3,7 @@ import { CancelOrderRequest, OrderView, PlaceOrderRequest } from '@orderline/ord
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { CancelOrder } from '../app/cancel-order';
 import { GetOrder } from '../app/get-order';
+import { OrderPayments } from '../app/order-payments';
 import { PlaceOrder } from '../app/place-order';
 
 /** The order service's internal API; the gateway authenticates and forwards here. */
@@ -12,7 +13,15 @@ export class OrdersController {
     private readonly placeOrder: PlaceOrder,
     private readonly cancelOrder: CancelOrder,
     private readonly getOrder: GetOrder,
+    private readonly payments: OrderPayments,
   ) {}
+
+  @Post(':id/pay')
+  @HttpCode(200)
+  async pay(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.payments.pay(id, caller);
+    return this.getOrder.execute(id, caller);
+  }
 
   @Post()
   async place(@Body() request: PlaceOrderRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {

@@ -44,7 +44,8 @@ export class PlaceOrder {
         id: orderId,
         merchantId: request.merchantId,
         buyerId: buyer.buyerId!,
-        status: 'UNPAID',
+        // domain.md §1.2: cash on delivery needs no payment step; it waits for outbound at once.
+        status: request.paymentMethod === 'COD' ? 'WAITING_OUTBOUND' : 'UNPAID',
         paymentMethod: request.paymentMethod,
         creditPlan: request.credit?.plan ?? null,
         creditPeriods: request.credit?.periods ?? null,
@@ -67,6 +68,9 @@ export class PlaceOrder {
       });
       await scope.manager.insert(OrderLineRecord, lines);
       await scope.manager.insert(OrderStatusChangeRecord, { orderId, fromStatus: null, toStatus: 'UNPAID', reason: 'PLACED', actor: `buyer:${buyer.buyerId}`, at: now });
+      if (request.paymentMethod === 'COD') {
+        await scope.manager.insert(OrderStatusChangeRecord, { orderId, fromStatus: 'UNPAID', toStatus: 'WAITING_OUTBOUND', reason: 'CASH_ON_DELIVERY', actor: 'system', at: now });
+      }
       await scope.publish(OrderPlaced, {
         orderId,
         merchantId: request.merchantId,

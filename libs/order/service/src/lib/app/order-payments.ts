@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { decideFeeChange } from '@orderline/order/domain';
+import { OrderCancelled, OrderPaid } from '@orderline/shared/contracts';
+import { UnitOfWork } from '@orderline/shared/messaging';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { OrderLineRecord } from '../infra/order.entity';
+import { PaymentProvider } from '../infra/payment-provider';
+import { lockOrder, transitionOrder } from './order-transitions';
+
+/**
+ * Online payment (domain.md §1.2): the payment port charges the payable, the order moves to
+ * WAITING_OUTBOUND and `OrderPaid` is published; freight changes while UNPAID (§1.7).
+ */
+@Injectable()
+export class OrderPayments {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly payments: PaymentProvider,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async pay(orderId: string, buyer: Principal): Promise<void> {
+    await this.unitOfWork.run(async (scope) => {
+      const order = await lockOrder(scope, orderId);
+      if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
+      if (order.paymentMethod !== 'ONLINE') throw new DomainError('NOT_AN_ONLINE_ORDER', 409, `this order is paid by ${order.paymentMethod}; only ONLINE orders are paid here`);
+      if (order.status !== 'UNPAID') throw new DomainError('ORDER_NOT_UNPAID', 409, `order ${orderId} is ${order.status}; only an UNPAID order can be paid`);
+      const payment = await this.payments.charge(order.id, order.payable);
+      const now = this.clock.now();
+      await scope.manager.query(`INSERT INTO order_payment (id, order_id, amount, provider, provider_reference, paid_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        randomUUID(),
+        order.id,
+        order.payable,
+        payment.provider,
+        payment.reference,
+        now,
+      ]);
+      await transitionOrder(scope, order, 'PAYMENT_CONFIRMED', `buyer:${buyer.buyerId}`, 'PAID_ONLINE', now);
+      await scope.publish(OrderPaid, { orderId: order.id, buyerId: order.buyerId, paymentMethod: 'ONLINE', amount: order.payable });
+    });
+  }
+
+  /** domain.md §1.7: the new freight is what the buyer pays; payable never below zero. */
+  async changeFreight(orderId: string, freight: number, caller: Principal): Promise<void> {
+    await this.unitOfWork.run(async (scope) => {
+      const order = await lockOrder(scope, orderId);
+      if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
+      // Decision: a credit order's hold was sized on the payable at placement, so its fees are fixed.
+      if (order.paymentMethod === 'CREDIT') throw new DomainError('FEE_CHANGE_NOT_FOR_CREDIT', 409, 'the credit hold of this order was placed for its payable; fees of credit orders cannot change');
+      const lines = await scope.manager.getRepository(OrderLineRecord).find({ where: { orderId }, order: { position: 'ASC' } });
+      const decision = decideFeeChange(
+        {
+          status: order.status,
+          paymentMethod: order.paymentMethod,
+          crossBorder: Boolean((order.specialAttributes as { crossBorder?: unknown }).crossBorder),
+          containsOtherMerchantsGoods: false,
+          merchantOffersDeliveryAndInstall: false,
+          lines: lines.map((line) => ({ skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity })),
+          freight: order.freight,
+          serviceFees: [],
+          deductions: { promotions: 0, coupons: 0, points: 0, balance: 0 },
+        },
+        { freight },
+      );
+      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
+      order.freight = decision.charges.freight;
+      order.payable = decision.charges.payable;
+      await scope.manager.save(order);
+    });
+  }
+
+  /** Unpaid online orders past their time are cancelled (domain.md §1.2; default 24 h). */
+  async expireUnpaid(olderThan: Date, batch = 100): Promise<number> {
+    return this.unitOfWork.run(async (scope) => {
+      const due: Array<{ id: string }> = await scope.manager.query(
+        `SELECT id FROM customer_order WHERE status = 'UNPAID' AND payment_method = 'ONLINE' AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [olderThan, batch],
+      );
+      const now = this.clock.now();
+      for (const { id } of due) {
+        const order = (await lockOrder(scope, id))!;
+        order.cancelReason = 'PAYMENT_TIMEOUT';
+        order.cancelledBy = 'SYSTEM';
+        await transitionOrder(scope, order, 'CANCEL', 'system', 'PAYMENT_TIMEOUT', now);
+        await scope.publish(OrderCancelled, { orderId: id, buyerId: order.buyerId, paymentMethod: order.paymentMethod, reason: 'PAYMENT_TIMEOUT', cancelledBy: 'SYSTEM', previousStatus: 'UNPAID' });
+      }
+      return due.length;
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { MessagingLogger } from '@orderline/shared/messaging';
+import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { OrderServiceConfig } from '../order-service-config';
+import { OrderPayments } from './order-payments';
+
+/**
+ * Time rules of orders on the platform clock (so the test clock drives them): unpaid online
+ * orders expire. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
+ * SKIP LOCKED lets several instances share the work.
+ */
+@Injectable()
+export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private readonly logger: MessagingLogger;
+
+  constructor(
+    private readonly payments: OrderPayments,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
+    @Inject(APP_LOGGER) logger: JsonLogger,
+  ) {
+    this.logger = logger.component('order-timers');
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((error) => this.logger.error('order timers failed', { error: String(error) }))
+        .finally(() => (this.running = undefined));
+    }, this.config.ORDER_TIMER_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    const cutoff = new Date(this.clock.now().getTime() - this.config.UNPAID_ORDER_TTL_SECONDS * 1000);
+    while ((await this.payments.expireUnpaid(cutoff)) > 0);
+  }
+}

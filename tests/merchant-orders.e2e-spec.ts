@@ -111,6 +111,47 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect((await buyer.expect(200, 'GET', `/orders/${online.id}`)).status).toBe('WAITING_OUTBOUND');
   });
 
+  it('runs negotiated cancellation of COD orders: SMS, objection, withdrawal, automatic cancellation after 48 h', async () => {
+    const codOrder = async () => buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_500), paymentMethod: 'COD', credit: undefined });
+    const credit = await waitingOrder();
+    expect(await main.request('POST', '/merchant/cancellation-requests', { orderId: credit.id, reason: 'BUYER_ASKED_TO_CANCEL' })).toMatchObject({ status: 409, body: { code: 'NEGOTIATED_CANCELLATION_COD_ONLY' } });
+
+    const objected = await codOrder();
+    expect(await main.request('POST', '/merchant/cancellation-requests', { orderId: objected.id, reason: 'BUYER_UNREACHABLE', callAttempts: [new Date(Date.now() - 60_000).toISOString()] })).toMatchObject({ status: 409 });
+    const request = await main.expect(201, 'POST', '/merchant/cancellation-requests', { orderId: objected.id, reason: 'OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE' });
+    expect(request).toMatchObject({ status: 'PENDING' });
+    expect(Date.parse(request.objectionDeadline) - Date.parse(request.submittedAt)).toBe(48 * 3_600_000);
+    const sms = await queryDatabase(stack.databaseUrl('order'), `SELECT phone, body FROM sms_message WHERE body LIKE $1`, [`%${objected.id.slice(0, 8)}%`]);
+    expect(sms).toEqual([expect.objectContaining({ phone: '13800138000' })]);
+    expect(await main.request('POST', '/merchant/cancellation-requests', { orderId: objected.id, reason: 'BUYER_ASKED_TO_CANCEL' })).toMatchObject({ status: 409 });
+    expect((await buyer.expect(200, 'POST', `/cancellation-requests/${request.id}/object`)).status).toBe('REJECTED');
+
+    const withdrawn = await codOrder();
+    const second = await main.expect(201, 'POST', '/merchant/cancellation-requests', { orderId: withdrawn.id, reason: 'BUYER_ASKED_TO_CANCEL' });
+    expect((await main.expect(200, 'POST', `/merchant/cancellation-requests/${second.id}/withdraw`)).status).toBe('WITHDRAWN');
+
+    const silent = await codOrder();
+    const third = await main.expect(201, 'POST', '/merchant/cancellation-requests', { orderId: silent.id, reason: 'BUYER_REFUSED_COD_DELIVERY' });
+    await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 48 * 3600 + 1 });
+    const cancelled = await waitForStatus(buyer, silent.id, 'CANCELLED');
+    expect(cancelled.cancellation).toEqual({ reason: 'NEGOTIATED_BUYER_REFUSED_COD_DELIVERY', by: 'MERCHANT' });
+    expect(await buyer.request('POST', `/cancellation-requests/${third.id}/object`)).toMatchObject({ status: 409 });
+    for (const kept of [objected, withdrawn]) expect((await buyer.expect(200, 'GET', `/orders/${kept.id}`)).status).toBe('WAITING_OUTBOUND');
+  });
+
+  it('shows shipping deadlines and merged-shipment candidates in the list', async () => {
+    const same = { consignee: { name: '周七', phone: '13600000007', address: { province: '北京市', city: '北京市', county: '朝阳区', detail: '建国路 7 号' } } };
+    const a = await waitingOrder(same);
+    const b = await waitingOrder({ consignee: { ...same.consignee, detail: undefined, address: { ...same.consignee.address, detail: ' 建国路  7 号 ' } } });
+    const c = await waitingOrder();
+    const list = await main.expect(200, 'GET', '/merchant/orders?status=WAITING_OUTBOUND&limit=100');
+    const item = (id: string) => list.items.find((o: any) => o.id === id);
+    expect(item(a.id).mergeGroup).toEqual(expect.any(String));
+    expect(item(b.id).mergeGroup).toBe(item(a.id).mergeGroup);
+    expect(item(c.id).mergeGroup).not.toBe(item(a.id).mergeGroup);
+    expect(item(a.id).shippingDeadline).toMatchObject({ state: expect.stringMatching(/NONE|WARNING|TIMED_OUT/) });
+  });
+
   it('needs OPERATE_ORDERS for operations and keeps other merchants out', async () => {
     const order = await waitingOrder();
     const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `view-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000001', permissions: ['VIEW_ORDERS'] });

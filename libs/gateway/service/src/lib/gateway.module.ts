@@ -5,6 +5,7 @@ import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging'
 import { ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AccountsController } from './api/accounts.controller';
 import { AdminClockController } from './api/admin.controller';
+import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { CarriersController } from './api/carriers.controller';
 import { AdminSmsController, ConsumerContactsController } from './api/consumer-contacts.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
@@ -45,7 +46,7 @@ export class GatewayModule {
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -143,3 +143,17 @@ export class MerchantOrdersQuery {
 export class ChangeFeesRequest {
   @ApiProperty({ description: 'new freight in fen', example: 0 }) @IsFen() freight: number;
 }
+
+/** `POST /merchant/cancellation-requests` (domain.md §1.4): COD orders only. */
+export class CancellationRequestRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() orderId: string;
+  @ApiProperty({ example: 'BUYER_UNREACHABLE', description: 'OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE, BUYER_REFUSED_COD_DELIVERY, BUYER_UNREACHABLE, BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE, BUYER_ASKED_TO_CANCEL' })
+  @Matches(/^[A-Z_]{2,60}$/, { message: 'reason must be a reason code' })
+  reason: string;
+  @ApiPropertyOptional({ description: 'when the merchant called the buyer (at least 3 for BUYER_UNREACHABLE)', example: ['2026-11-23T02:00:00Z'] })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsISO8601({ strict: true }, { each: true })
+  callAttempts?: string[];
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) note?: string;
+}

@@ -2,11 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { assertProcessIsDeterministic } from '@orderline/order/domain';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
 import { OrdersController } from './api/orders.controller';
 import { ApplyCreditDecision } from './app/apply-credit-decision';
 import { CancelOrder } from './app/cancel-order';
 import { GetOrder } from './app/get-order';
+import { NegotiatedCancellations } from './app/negotiated-cancellations';
+import { OrderCancellationRequests1763900001000 } from './infra/order-cancellation-requests.migration';
 import { OrderPayments } from './app/order-payments';
 import { OrderTimers } from './app/order-timers';
 import { PaymentProvider, SimulatedPaymentProvider } from './infra/payment-provider';
@@ -32,14 +35,15 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000],
         }),
       ],
-      controllers: [OrdersController, MerchantOrdersController],
+      controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController],
       providers: [
         PlaceOrder,
         CancelOrder,
         GetOrder,
+        NegotiatedCancellations,
         OrderPayments,
         OrderTimers,
         { provide: PaymentProvider, useClass: SimulatedPaymentProvider },

@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MerchantOrdersQuery, ORDER_LIST_STATUSES } from '@orderline/order/contract';
-import { DomainError, NotFoundError, Principal } from '@orderline/shared/service-kit';
+import { Address, mergedShipmentCandidates, shippingDeadlineState } from '@orderline/order/domain';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+
+/** domain.md §1.8: the promised shipping time, counted from when the order could first ship. */
+const SHIPPING_PROMISE_MS = 48 * 3_600_000;
 
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
@@ -20,14 +25,18 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
  */
 @Injectable()
 export class MerchantOrderList {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {}
 
   async list(query: MerchantOrdersQuery, caller: Principal) {
     if (caller.role !== 'MERCHANT' || !caller.merchantId) throw new NotFoundError('orders');
     const limit = Number(query.limit ?? 20);
     const after = query.cursor ? decodeCursor(query.cursor) : null;
     const rows = await this.dataSource.query(
-      `SELECT id, status, payment_method, payable, freight, goods_total, buyer_id, consignee_name, consignee_phone, consignee_address, pause, buyer_note, created_at
+      `SELECT id, status, payment_method, payable, freight, goods_total, buyer_id, consignee_name, consignee_phone, consignee_address, pause, buyer_note, created_at,
+              (SELECT min(h.at) FROM order_status_history h WHERE h.order_id = customer_order.id AND h.to_status = 'WAITING_OUTBOUND') AS ready_at
        FROM customer_order
        WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR payment_method = $3)
          AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
@@ -37,6 +46,8 @@ export class MerchantOrderList {
     const counts = Object.fromEntries(ORDER_LIST_STATUSES.map((status) => [status, 0]));
     for (const row of await this.dataSource.query(`SELECT status, count(*)::int AS n FROM customer_order WHERE merchant_id = $1 GROUP BY status`, [caller.merchantId])) counts[row.status] = row.n;
     const page = rows.slice(0, limit);
+    const mergeGroups = await this.mergeGroups(caller.merchantId);
+    const now = this.clock.now();
     return {
       items: page.map((row: Record<string, any>) => ({
         id: row.id,
@@ -49,10 +60,40 @@ export class MerchantOrderList {
         buyerNote: row.buyer_note,
         pause: row.pause,
         consignee: { name: row.consignee_name, phone: row.consignee_phone, address: row.consignee_address },
+        // domain.md §1.8 shipping warnings and time-outs, for orders still to ship.
+        shippingDeadline:
+          row.ready_at && ['WAITING_OUTBOUND', 'PAUSED'].includes(row.status)
+            ? ((view) => ({ state: view.state, deadline: view.deadline.toISOString() }))(shippingDeadlineState({ promisedShipBy: new Date(row.ready_at.getTime() + SHIPPING_PROMISE_MS) }, now))
+            : null,
+        // domain.md §1.9: orders that can ship together share a group id.
+        mergeGroup: mergeGroups.get(row.id) ?? null,
         createdAt: row.created_at.toISOString(),
       })),
       counts,
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].created_at, page[page.length - 1].id) : null,
     };
+  }
+
+  /** Merged-shipment candidates (domain.md §1.9) among the merchant's orders waiting for outbound. */
+  private async mergeGroups(merchantId: string): Promise<Map<string, string>> {
+    const waiting = await this.dataSource.query(
+      `SELECT id, fulfilment, consignee_name, consignee_phone, consignee_address FROM customer_order WHERE merchant_id = $1 AND status = 'WAITING_OUTBOUND' ORDER BY created_at LIMIT 5000`,
+      [merchantId],
+    );
+    const groups = mergedShipmentCandidates(
+      waiting.map((row: Record<string, any>) => ({
+        orderId: row.id,
+        merchantId,
+        status: 'WAITING_OUTBOUND' as const,
+        carrier: row.fulfilment === 'THIRD_PARTY' ? ('THIRD_PARTY' as const) : ('JD_LOGISTICS' as const),
+        consignee: { name: row.consignee_name, phone: row.consignee_phone, address: row.consignee_address as Address },
+      })),
+    );
+    const byOrder = new Map<string, string>();
+    for (const group of groups) {
+      const id = createHash('sha256').update(group.key).digest('hex').slice(0, 12);
+      for (const orderId of group.orderIds) byOrder.set(orderId, id);
+    }
+    return byOrder;
   }
 }

@@ -2,11 +2,12 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { MessagingLogger } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
+import { NegotiatedCancellations } from './negotiated-cancellations';
 import { OrderPayments } from './order-payments';
 
 /**
  * Time rules of orders on the platform clock (so the test clock drives them): unpaid online
- * orders expire. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
+ * orders expire, negotiated cancellations nobody objected to within 48 h cancel the order. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
  * SKIP LOCKED lets several instances share the work.
  */
 @Injectable()
@@ -17,6 +18,7 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     private readonly payments: OrderPayments,
+    private readonly cancellations: NegotiatedCancellations,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
@@ -42,5 +44,6 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
   private async tick(): Promise<void> {
     const cutoff = new Date(this.clock.now().getTime() - this.config.UNPAID_ORDER_TTL_SECONDS * 1000);
     while ((await this.payments.expireUnpaid(cutoff)) > 0);
+    while ((await this.cancellations.autoCancelDue()) > 0);
   }
 }

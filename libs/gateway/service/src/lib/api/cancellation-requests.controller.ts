@@ -1,0 +1,39 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CancellationRequestRequest } from '@orderline/order/contract';
+import { Principal } from '@orderline/shared/service-kit';
+import { ServiceClient } from '../infra/service-client';
+import { RequirePermission, Roles } from './auth.guard';
+import { Caller } from './caller.decorator';
+
+/** Negotiated cancellation of COD orders (domain.md §1.4). */
+@ApiTags('merchant orders')
+@ApiBearerAuth()
+@Controller()
+export class CancellationRequestsController {
+  constructor(private readonly services: ServiceClient) {}
+
+  /** The buyer gets an SMS and 48 h to object; otherwise the order is cancelled automatically. */
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @Post('merchant/cancellation-requests')
+  submit(@Body() request: CancellationRequestRequest, @Caller() caller: Principal) {
+    return this.services.call('order', 'POST', '/cancellation-requests', caller, request);
+  }
+
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @Post('merchant/cancellation-requests/:id/withdraw')
+  @HttpCode(200)
+  withdraw(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('order', 'POST', `/cancellation-requests/${id}/withdraw`, caller);
+  }
+
+  /** The buyer objects: the request is rejected and the order stays. */
+  @Roles('BUYER')
+  @Post('cancellation-requests/:id/object')
+  @HttpCode(200)
+  object(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('order', 'POST', `/cancellation-requests/${id}/object`, caller);
+  }
+}

@@ -1,0 +1,26 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CancellationRequestRequest } from '@orderline/order/contract';
+import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
+import { NegotiatedCancellations } from '../app/negotiated-cancellations';
+
+@Controller('cancellation-requests')
+export class CancellationRequestsController {
+  constructor(private readonly cancellations: NegotiatedCancellations) {}
+
+  @Post()
+  submit(@Body() request: CancellationRequestRequest, @CurrentPrincipal() caller: Principal) {
+    return this.cancellations.submit(request, caller);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  withdraw(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+    return this.cancellations.withdraw(id, caller);
+  }
+
+  @Post(':id/object')
+  @HttpCode(200)
+  object(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+    return this.cancellations.object(id, caller);
+  }
+}

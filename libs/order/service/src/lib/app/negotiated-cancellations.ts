@@ -1,0 +1,144 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  decideAutoCancellation,
+  decideBuyerObjection,
+  decideMerchantWithdrawal,
+  decideNegotiatedCancellationSubmission,
+  NEGOTIATED_CANCELLATION_REASONS,
+  NegotiatedCancellationReason,
+  NegotiatedCancellationRequest,
+} from '@orderline/order/domain';
+import { OrderCancelled } from '@orderline/shared/contracts';
+import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { lockOrder, transitionOrder } from './order-transitions';
+
+export interface CancellationRequestView {
+  id: string;
+  orderId: string;
+  status: string;
+  reason: string;
+  objectionDeadline: string;
+  submittedAt: string;
+  closedAt: string | null;
+}
+
+interface StoredRequest {
+  id: string;
+  order_id: string;
+  merchant_id: string;
+  buyer_id: string;
+  document: NegotiatedCancellationRequest & { submittedAt: string; objectionDeadline: string; callAttempts: string[]; closedAt?: string };
+}
+
+function revive(row: StoredRequest): NegotiatedCancellationRequest {
+  const d = row.document;
+  return { ...d, submittedAt: new Date(d.submittedAt), objectionDeadline: new Date(d.objectionDeadline), callAttempts: d.callAttempts.map((c) => new Date(c)), closedAt: d.closedAt ? new Date(d.closedAt) : undefined };
+}
+
+function view(id: string, orderId: string, request: NegotiatedCancellationRequest): CancellationRequestView {
+  return {
+    id,
+    orderId,
+    status: request.status,
+    reason: request.reason,
+    objectionDeadline: request.objectionDeadline.toISOString(),
+    submittedAt: request.submittedAt.toISOString(),
+    closedAt: request.closedAt ? request.closedAt.toISOString() : null,
+  };
+}
+
+/**
+ * Negotiated cancellation of a COD order (domain.md §1.4): the merchant submits with a reason
+ * (declared calls for "unreachable"), the buyer gets an SMS and may object within 48 h, the
+ * merchant may withdraw within 48 h; afterwards the order is cancelled automatically.
+ */
+@Injectable()
+export class NegotiatedCancellations {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async submit(input: { orderId: string; reason: string; callAttempts?: string[]; note?: string }, caller: Principal): Promise<CancellationRequestView> {
+    return this.unitOfWork.run(async (scope) => {
+      const order = await lockOrder(scope, input.orderId);
+      if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${input.orderId}`);
+      if (!(input.reason in NEGOTIATED_CANCELLATION_REASONS)) {
+        throw new DomainError('UNKNOWN_CANCELLATION_REASON', 422, `use one of ${Object.keys(NEGOTIATED_CANCELLATION_REASONS).join(', ')}`);
+      }
+      const [{ pending }] = await scope.manager.query(`SELECT count(*)::int AS pending FROM cancellation_request WHERE order_id = $1 AND status = 'PENDING'`, [order.id]);
+      const now = this.clock.now();
+      const decision = decideNegotiatedCancellationSubmission(
+        { status: order.status, paymentMethod: order.paymentMethod, hasPendingRequest: pending > 0 },
+        { reason: input.reason as NegotiatedCancellationReason, callAttempts: input.callAttempts?.map((at) => new Date(at)), note: input.note },
+        now,
+      );
+      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
+      const id = randomUUID();
+      await scope.manager.query(
+        `INSERT INTO cancellation_request (id, order_id, merchant_id, buyer_id, status, reason, document, objection_deadline, submitted_at) VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8)`,
+        [id, order.id, order.merchantId, order.buyerId, input.reason, JSON.stringify(decision.request), decision.request.objectionDeadline, now],
+      );
+      // domain.md §1.4: the buyer is told by SMS that the order is about to be cancelled.
+      await scope.manager.query(`INSERT INTO sms_message (phone, body, sent_at) VALUES ($1, $2, $3)`, [
+        order.consigneePhone,
+        `The merchant asks to cancel your order ${order.id.slice(0, 8)} (${NEGOTIATED_CANCELLATION_REASONS[input.reason as NegotiatedCancellationReason]}). Object before ${decision.request.objectionDeadline.toISOString()} or it will be cancelled.`,
+        now,
+      ]);
+      return view(id, order.id, decision.request);
+    });
+  }
+
+  async object(requestId: string, buyer: Principal): Promise<CancellationRequestView> {
+    return this.close(requestId, (row) => row.buyer_id === buyer.buyerId, (request, now) => decideBuyerObjection(request, now));
+  }
+
+  async withdraw(requestId: string, merchant: Principal): Promise<CancellationRequestView> {
+    return this.close(requestId, (row) => merchant.role === 'MERCHANT' && row.merchant_id === merchant.merchantId, (request, now) => decideMerchantWithdrawal(request, now));
+  }
+
+  private async close(
+    requestId: string,
+    owns: (row: StoredRequest) => boolean,
+    decide: (request: NegotiatedCancellationRequest, now: Date) => ReturnType<typeof decideBuyerObjection>,
+  ): Promise<CancellationRequestView> {
+    return this.unitOfWork.run(async (scope) => {
+      const [row]: StoredRequest[] = await scope.manager.query(`SELECT id, order_id, merchant_id, buyer_id, document FROM cancellation_request WHERE id = $1 FOR UPDATE`, [requestId]);
+      if (!row || !owns(row)) throw new NotFoundError(`cancellation request ${requestId}`);
+      const decision = decide(revive(row), this.clock.now());
+      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
+      await this.save(scope, row.id, decision.request);
+      return view(row.id, row.order_id, decision.request);
+    });
+  }
+
+  private async save(scope: TransactionScope, id: string, request: NegotiatedCancellationRequest): Promise<void> {
+    await scope.manager.query(`UPDATE cancellation_request SET status = $2, document = $3, closed_at = $4 WHERE id = $1`, [id, request.status, JSON.stringify(request), request.closedAt ?? null]);
+  }
+
+  /** The 48 h timer: cancels orders whose request was neither objected to nor withdrawn. */
+  async autoCancelDue(batch = 50): Promise<number> {
+    return this.unitOfWork.run(async (scope) => {
+      const now = this.clock.now();
+      const due: StoredRequest[] = await scope.manager.query(
+        `SELECT id, order_id, merchant_id, buyer_id, document FROM cancellation_request WHERE status = 'PENDING' AND objection_deadline <= $1 ORDER BY objection_deadline LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now, batch],
+      );
+      for (const row of due) {
+        const decision = decideAutoCancellation(revive(row), now);
+        if (!decision.allowed) continue;
+        await this.save(scope, row.id, decision.request);
+        const order = await lockOrder(scope, row.order_id);
+        if (!order || !['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'].includes(order.status)) continue;
+        const previousStatus = order.status;
+        order.cancelReason = `NEGOTIATED_${decision.request.reason}`;
+        order.cancelledBy = 'MERCHANT';
+        await transitionOrder(scope, order, 'CANCEL', 'system', `NEGOTIATED_CANCELLATION: ${decision.request.reason}`, now);
+        await scope.publish(OrderCancelled, { orderId: order.id, buyerId: order.buyerId, paymentMethod: order.paymentMethod, reason: order.cancelReason, cancelledBy: 'MERCHANT', previousStatus });
+      }
+      return due.length;
+    });
+  }
+}

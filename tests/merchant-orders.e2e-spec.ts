@@ -149,7 +149,16 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect(item(a.id).mergeGroup).toEqual(expect.any(String));
     expect(item(b.id).mergeGroup).toBe(item(a.id).mergeGroup);
     expect(item(c.id).mergeGroup).not.toBe(item(a.id).mergeGroup);
-    expect(item(a.id).shippingDeadline).toMatchObject({ state: expect.stringMatching(/NONE|WARNING|TIMED_OUT/) });
+    // Promised 48 h after the order could ship: fresh orders are on time, with the deadline ahead.
+    const { now } = await operator.expect(200, 'GET', '/admin/clock');
+    expect(item(a.id).shippingDeadline.state).toBe('NONE');
+    expect(Date.parse(item(a.id).shippingDeadline.deadline) - Date.parse(now)).toBeGreaterThan(47 * 3_600_000);
+    await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 30 * 3600 });
+    const later = await main.expect(200, 'GET', '/merchant/orders?status=WAITING_OUTBOUND&limit=100');
+    expect(later.items.find((o: any) => o.id === a.id).shippingDeadline.state).toBe('WARNING');
+    await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 20 * 3600 });
+    const late = await main.expect(200, 'GET', '/merchant/orders?status=WAITING_OUTBOUND&limit=100');
+    expect(late.items.find((o: any) => o.id === a.id).shippingDeadline.state).toBe('TIMED_OUT');
   });
 
   it('needs OPERATE_ORDERS for operations and keeps other merchants out', async () => {

@@ -161,6 +161,24 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect(late.items.find((o: any) => o.id === a.id).shippingDeadline.state).toBe('TIMED_OUT');
   });
 
+  it('appends a remark to many orders at once and keeps line snapshots', async () => {
+    const first = await waitingOrder();
+    const second = await waitingOrder();
+    const foreign = '00000000-0000-4000-8000-000000000123';
+    const results = await main.expect(200, 'POST', '/merchant/orders/remarks', { orderIds: [first.id, second.id, foreign], remark: '请电话联系后送货' });
+    expect(results).toEqual([
+      { orderId: first.id, result: 'ADDED' },
+      { orderId: second.id, result: 'ADDED' },
+      { orderId: foreign, result: 'NOT_FOUND' },
+    ]);
+    expect((await main.expect(200, 'GET', `/merchant/orders/${first.id}`)).remarks).toEqual([expect.objectContaining({ text: '请电话联系后送货' })]);
+    expect((await buyer.expect(200, 'GET', `/orders/${first.id}`)).remarks).toEqual([]);
+    expect(await main.request('POST', '/merchant/orders/remarks', { orderIds: [], remark: 'x' })).toMatchObject({ status: 400 });
+
+    const snapshot = await buyer.expect(200, 'GET', `/orders/${first.id}/lines/${first.lines[0].id}/snapshot`);
+    expect(snapshot).toMatchObject({ skuId: 'sku-kettle', title: 'Kettle', unitPrice: 1_000, quantity: 1, capturedAt: first.createdAt });
+  });
+
   it('needs OPERATE_ORDERS for operations and keeps other merchants out', async () => {
     const order = await waitingOrder();
     const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `view-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000001', permissions: ['VIEW_ORDERS'] });

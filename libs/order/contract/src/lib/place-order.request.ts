@@ -95,6 +95,9 @@ export interface OrderView {
   cancellation: { reason: string; by: string } | null;
   pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
   fulfilment: string | null;
+  /** Merchant remarks (empty for the buyer). */
+  remarks: Array<{ text: string; at: string }>;
+  buyerNote: string | null;
   consignee: { name: string; phone: string; address: AddressRequest };
   lines: OrderLineView[];
   history: OrderStatusChangeView[];
@@ -156,4 +159,10 @@ export class CancellationRequestRequest {
   @IsISO8601({ strict: true }, { each: true })
   callAttempts?: string[];
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) note?: string;
+}
+
+/** `POST /merchant/orders/remarks`: one remark appended to many orders (domain.md §1.1). */
+export class OrderRemarksRequest {
+  @ApiProperty({ type: [String], format: 'uuid' }) @ArrayMinSize(1) @ArrayMaxSize(200) @IsUUID('all', { each: true }) orderIds: string[];
+  @ApiProperty({ example: 'call before delivery' }) @IsString() @Length(1, 500) remark: string;
 }

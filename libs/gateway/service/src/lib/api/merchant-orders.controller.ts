@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ServiceClient } from '../infra/service-client';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@orderline/shared/service-kit';
 import { MerchantOrders } from '../app/merchant-orders';
@@ -11,7 +12,19 @@ import { Caller } from './caller.decorator';
 @ApiBearerAuth()
 @Controller('merchant/orders')
 export class MerchantOrdersController {
-  constructor(private readonly orders: MerchantOrders) {}
+  constructor(
+    private readonly orders: MerchantOrders,
+    private readonly services: ServiceClient,
+  ) {}
+
+  /** Appends one remark to many orders; each order answers ADDED or NOT_FOUND. */
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @Post('remarks')
+  @HttpCode(200)
+  remarks(@Body() request: OrderRemarksRequest, @Caller() caller: Principal) {
+    return this.services.call('order', 'POST', '/merchant-orders/remarks', caller, request);
+  }
 
   /** The merchant's orders, newest first, with counts per status; consignees masked. */
   @Roles('MERCHANT')

@@ -32,6 +32,12 @@ export class OrdersController {
     return this.services.call<OrderView>('order', 'GET', `/orders/${id}`, caller);
   }
 
+  /** A line as it was when the order was placed (product snapshot). */
+  @Get(':id/lines/:lineId/snapshot')
+  snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @Caller() caller: Principal) {
+    return this.services.call('order', 'GET', `/orders/${id}/lines/${lineId}/snapshot`, caller);
+  }
+
   /** Pays an UNPAID online order through the payment port; it then waits for outbound. */
   @Roles('BUYER')
   @Post(':id/pay')

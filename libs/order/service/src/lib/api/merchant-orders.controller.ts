@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderRemarksRequest, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { GetOrder } from '../app/get-order';
 import { MerchantOperations } from '../app/merchant-operations';
 import { MerchantOrderList } from '../app/merchant-order-list';
 import { OrderPayments } from '../app/order-payments';
+import { OrderRemarks } from '../app/order-remarks';
 
 /** Merchant operations of the order service's internal API (the gateway masks and checks permissions). */
 @Controller('merchant-orders')
@@ -14,7 +15,14 @@ export class MerchantOrdersController {
     private readonly operations: MerchantOperations,
     private readonly getOrder: GetOrder,
     private readonly payments: OrderPayments,
+    private readonly remarks: OrderRemarks,
   ) {}
+
+  @Post('remarks')
+  @HttpCode(200)
+  addRemarks(@Body() request: OrderRemarksRequest, @CurrentPrincipal() caller: Principal) {
+    return this.remarks.append(request.orderIds, request.remark, caller);
+  }
 
   @Patch(':id/fees')
   async fees(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeFeesRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {

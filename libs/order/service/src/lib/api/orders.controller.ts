@@ -16,6 +16,11 @@ export class OrdersController {
     private readonly payments: OrderPayments,
   ) {}
 
+  @Get(':id/lines/:lineId/snapshot')
+  snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @CurrentPrincipal() caller: Principal) {
+    return this.getOrder.lineSnapshot(id, lineId, caller);
+  }
+
   @Post(':id/pay')
   @HttpCode(200)
   async pay(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<OrderView> {

@@ -14,12 +14,23 @@ function canSee(order: OrderRecord, caller: Principal): boolean {
 export class GetOrder {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The product snapshot of one line, as it was when the order was placed (domain.md §1.1). */
+  async lineSnapshot(orderId: string, lineId: string, caller: Principal) {
+    const order = await this.dataSource.getRepository(OrderRecord).findOne({ where: { id: orderId } });
+    if (!order || !canSee(order, caller)) throw new NotFoundError(`order ${orderId}`);
+    const line = await this.dataSource.getRepository(OrderLineRecord).findOne({ where: { id: lineId, orderId } });
+    if (!line) throw new NotFoundError(`line ${lineId}`);
+    return { orderId, lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal, capturedAt: order.createdAt.toISOString() };
+  }
+
   async execute(orderId: string, caller: Principal): Promise<OrderView> {
     const order = await this.dataSource.getRepository(OrderRecord).findOne({ where: { id: orderId } });
     if (!order || !canSee(order, caller)) throw new NotFoundError(`order ${orderId}`);
-    const [lines, history] = await Promise.all([
+    const [lines, history, remarks] = await Promise.all([
       this.dataSource.getRepository(OrderLineRecord).find({ where: { orderId }, order: { position: 'ASC' } }),
       this.dataSource.getRepository(OrderStatusChangeRecord).find({ where: { orderId }, order: { id: 'ASC' } }),
+      // Remarks are the merchant's notes: never shown to the buyer.
+      caller.role === 'BUYER' ? Promise.resolve([]) : this.dataSource.query(`SELECT text, added_at FROM order_remark WHERE order_id = $1 ORDER BY id`, [orderId]),
     ]);
     return {
       id: order.id,
@@ -37,6 +48,8 @@ export class GetOrder {
       consignee: { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress },
       lines: lines.map((line) => ({ id: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
       history: history.map((change) => ({ from: change.fromStatus, to: change.toStatus, reason: change.reason, actor: change.actor, at: change.at.toISOString() })),
+      remarks: remarks.map((row: { text: string; added_at: Date }) => ({ text: row.text, at: row.added_at.toISOString() })),
+      buyerNote: order.buyerNote,
       createdAt: order.createdAt.toISOString(),
       updatedAt: order.updatedAt.toISOString(),
     };

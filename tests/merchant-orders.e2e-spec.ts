@@ -63,8 +63,16 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect(await main.request('POST', `/merchant/orders/${order.id}/resume`, { trigger: 'EARLY_RELEASE_REQUESTED' })).toMatchObject({ status: 409, body: { code: 'EARLY_RELEASE_EVIDENCE_REQUIRED' } });
     await main.expect(200, 'POST', `/merchant/orders/${order.id}/resume`, { trigger: 'EARLY_RELEASE_REQUESTED', evidence: { kind: 'BUYER_AGREEMENT', reference: 'chat-42' } });
 
+    // A reserved-time pause nobody releases early ends by itself at its time (platform clock).
+    const { now } = await operator.expect(200, 'GET', '/admin/clock');
+    await main.expect(200, 'POST', `/merchant/orders/${order.id}/pause`, { reason: 'BEFORE_RESERVED_DELIVERY_TIME', releaseAt: new Date(Date.parse(now) + 3_600_000).toISOString() });
+    await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 3_601 });
+    const released = await waitForStatus(main, order.id, 'WAITING_OUTBOUND');
+    expect(released.status).toBe('WAITING_OUTBOUND');
+    expect(released.history[released.history.length - 1]).toMatchObject({ reason: 'RELEASED: RESERVED_TIME_REACHED', actor: 'system' });
+
     const events = await queryDatabase(stack.databaseUrl('order'), `SELECT event_type FROM outbox_event WHERE message_key = $1 ORDER BY id`, [order.id]);
-    expect(events.map((e) => e.event_type)).toEqual(['OrderPlaced', 'OrderPaid', 'OrderPaused', 'OrderResumed', 'OrderPaused', 'OrderResumed']);
+    expect(events.map((e) => e.event_type)).toEqual(['OrderPlaced', 'OrderPaid', 'OrderPaused', 'OrderResumed', 'OrderPaused', 'OrderResumed', 'OrderPaused', 'OrderResumed']);
   });
 
   it('changes the consignee by the rule table and says what may change when refused', async () => {

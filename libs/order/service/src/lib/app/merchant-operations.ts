@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Address, decideConsigneeChange, decidePause, decidePauseRelease, PauseReason, PauseReleaseTrigger, SpecialAttributes } from '@orderline/order/domain';
+import { Address, decideConsigneeChange, decidePause, decidePauseRelease, PauseReason, PauseReleaseTrigger, SpecialAttributes, timedReleaseDue } from '@orderline/order/domain';
 import { ChangeConsigneeRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { ConsigneeChanged, OrderPaused, OrderResumed } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
@@ -85,6 +85,32 @@ export class MerchantOperations {
         ...(decision.changes.detail ? ['address.detail'] : []),
       ];
       await scope.publish(ConsigneeChanged, { orderId, merchantId: order.merchantId, changed, phoneChanged: decision.changes.phone });
+    });
+  }
+
+  /** Timed pauses (reserved time, subscription date, fair date) release themselves when due (domain.md §1.5). */
+  async releaseDuePauses(batch = 50): Promise<number> {
+    return this.unitOfWork.run(async (scope) => {
+      const now = this.clock.now();
+      const due: Array<{ id: string }> = await scope.manager.query(
+        `SELECT id FROM customer_order WHERE status = 'PAUSED' AND (pause ->> 'releaseAt')::timestamptz <= $1 ORDER BY (pause ->> 'releaseAt') LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now, batch],
+      );
+      for (const { id } of due) {
+        const order = (await lockOrder(scope, id))!;
+        if (!order.pause?.releaseAt) continue;
+        const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), releaseAt: new Date(order.pause.releaseAt) };
+        const trigger = timedReleaseDue(pause, now);
+        if (!trigger) continue;
+        const decision = decidePauseRelease({ status: order.status, paymentMethod: order.paymentMethod, pause }, pause, { trigger }, now);
+        if (!decision.allowed) continue;
+        order.status = decision.to;
+        order.pause = null;
+        await scope.manager.save(order);
+        await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason: `RELEASED: ${trigger}`, actor: 'system', at: now });
+        await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: pause.reason, trigger });
+      }
+      return due.length;
     });
   }
 }

@@ -2,12 +2,13 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { MessagingLogger } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
+import { MerchantOperations } from './merchant-operations';
 import { NegotiatedCancellations } from './negotiated-cancellations';
 import { OrderPayments } from './order-payments';
 
 /**
  * Time rules of orders on the platform clock (so the test clock drives them): unpaid online
- * orders expire, negotiated cancellations nobody objected to within 48 h cancel the order. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
+ * orders expire, negotiated cancellations nobody objected to within 48 h cancel the order, timed pauses release themselves. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
  * SKIP LOCKED lets several instances share the work.
  */
 @Injectable()
@@ -19,6 +20,7 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly payments: OrderPayments,
     private readonly cancellations: NegotiatedCancellations,
+    private readonly operations: MerchantOperations,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
@@ -45,5 +47,6 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
     const cutoff = new Date(this.clock.now().getTime() - this.config.UNPAID_ORDER_TTL_SECONDS * 1000);
     while ((await this.payments.expireUnpaid(cutoff)) > 0);
     while ((await this.cancellations.autoCancelDue()) > 0);
+    while ((await this.operations.releaseDuePauses()) > 0);
   }
 }

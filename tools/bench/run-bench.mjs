@@ -12,6 +12,9 @@
 //   pgbench TPC-B-like (-i -s 10; -c 8 -j 2 -T 20) on the same PostgreSQL, as a yardstick.
 //   (c) credit orders through the gateway on the multi-process stack: saturation (closed
 //       loop) then half of that rate (open loop), orders/s and place → WAITING_OUTBOUND.
+//   (d) refund offsets on the same stack: RefundCompleted events for booked loans, one burst
+//       (offsets/s) then a fixed arrival rate at half of it, RefundCompleted → offset committed
+//       p50/p99 in credit-billing (see credit-refunds.mjs).
 //
 // Every run uses its own databases (bench_<id>_*) and topics (bench-<id>-*), and removes them
 // at the end. Settings: see README in this folder or the `config` object below.
@@ -55,8 +58,17 @@ const config = {
     basePort: envNumber('BENCH_BASE_PORT', 4600),
     halfLoadFraction: envNumber('BENCH_HALF_LOAD', 0.5),
   },
+  refunds: {
+    buyers: envNumber('BENCH_REFUND_BUYERS', 16),
+    orders: envNumber('BENCH_REFUND_ORDERS', 64),
+    burst: envNumber('BENCH_REFUND_BURST', 3000),
+    pacedFraction: envNumber('BENCH_REFUND_PACED', 0.5),
+    seconds: envNumber('BENCH_REFUND_SECONDS', 15),
+    pollMs: envNumber('BENCH_POLL_MS', 5),
+    drainTimeoutMs: 90_000,
+  },
 };
-const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150 };
+const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100 };
 
 // ------------------------------------------------------------------ infrastructure & build
 
@@ -371,12 +383,12 @@ async function freeBasePort(start) {
   throw new Error(`no six free ports from ${start}`);
 }
 
-async function benchGatewayOrders() {
+/** Starts the six-process stack once for (c) and (d); each part reports its own error. */
+async function benchStack(step) {
   const { startStack } = require(path.join(ROOT, 'tools/stack/stack.js'));
-  const { runGatewayOrders } = await import('./gateway-orders.mjs');
   const basePort = await freeBasePort(config.orders.basePort);
   const operator = process.env.BOOTSTRAP_OPERATOR || 'operator:operator-password';
-  log(`(c) starting the stack (6 processes) on ports ${basePort}-${basePort + 5}, logs in ${LOG_DIR}`);
+  log(`(c/d) starting the stack (6 processes) on ports ${basePort}-${basePort + 5}, logs in ${LOG_DIR}`);
   const t0 = Date.now();
   const stack = await startStack({
     kafkaBrokers: KAFKA_BROKERS,
@@ -394,9 +406,28 @@ async function benchGatewayOrders() {
     await stack.stop();
   };
   cleanups.push(stop);
-  log(`(c) stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`(c/d) stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   try {
-    return await runGatewayOrders({ ...config.orders, gatewayUrl: stack.gatewayUrl, orderDatabaseUrl: stack.databaseUrl('order'), runId: DB_PREFIX, operator, log });
+    await step('orders', '(c) gateway orders', async () => {
+      const { runGatewayOrders } = await import('./gateway-orders.mjs');
+      return runGatewayOrders({ ...config.orders, gatewayUrl: stack.gatewayUrl, orderDatabaseUrl: stack.databaseUrl('order'), runId: DB_PREFIX, operator, log });
+    });
+    await step('refunds', '(d) refund offsets', async () => {
+      const { runCreditRefunds } = await import('./credit-refunds.mjs');
+      return runCreditRefunds({
+        ...config.refunds,
+        root: ROOT,
+        gatewayUrl: stack.gatewayUrl,
+        orderDatabaseUrl: stack.databaseUrl('order'),
+        creditDatabaseUrl: stack.databaseUrl('credit_billing'),
+        serverUrl: POSTGRES_URL,
+        kafkaBrokers: KAFKA_BROKERS,
+        topicPrefix: `${TOPIC_PREFIX}-stack.`,
+        runId: DB_PREFIX,
+        operator,
+        log,
+      });
+    });
   } finally {
     await stop();
   }
@@ -414,7 +445,7 @@ function ms(n) {
 }
 const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
 
-function buildReport({ raw, outbox, pg, orders, errors }) {
+function buildReport({ raw, outbox, pg, orders, refunds, errors }) {
   const rows = [];
   const add = (measure, value, target, status) => rows.push([measure, value, target ?? '', status ?? '']);
   if (raw) add('(a) raw KafkaJS producer (idempotent, acks=-1, batch ' + raw.batchSize + ')', `${fmt(raw.msgsPerSecond)} msgs/s · ${raw.mbPerSecond.toFixed(1)} MB/s (~${Math.round(raw.avgMessageBytes)} B/msg)`);
@@ -443,6 +474,18 @@ function buildReport({ raw, outbox, pg, orders, errors }) {
     add('(c) ratio to pgbench TPS', ratio === null ? '—' : `${ratio.toFixed(2)} ×`, `≥ ${TARGETS.ordersVsPgbench} ×`, verdict(ratio === null ? null : ratio >= TARGETS.ordersVsPgbench));
     add('(c) place → WAITING_OUTBOUND, saturated', `p50 ${ms(s.placeToHeldMs.p50)} · p99 ${ms(s.placeToHeldMs.p99)} (POST p50 ${ms(s.postMs.p50)})`);
     add(`(c) place → WAITING_OUTBOUND at ${fmt(h.targetRate)} orders/s (half load)`, `p50 ${ms(h.placeToHeldMs.p50)} · p99 ${ms(h.placeToHeldMs.p99)} (POST p99 ${ms(h.postMs.p99)})`, `p99 ≤ ${TARGETS.halfLoadP99Ms} ms`, verdict(h.placeToHeldMs.p99 === null ? null : h.placeToHeldMs.p99 <= TARGETS.halfLoadP99Ms));
+  }
+  if (refunds) {
+    const s = refunds.saturation;
+    const p = refunds.paced;
+    add(`(d) refund offsets applied, saturated (burst of ${s.refunds}, ${refunds.orders} loans, ${refunds.buyers} buyers)`, `${fmt(s.offsetsPerSecond)} offsets/s`);
+    add('(d) RefundCompleted → offset committed, saturated', `p50 ${ms(s.committedMs.p50)} · p99 ${ms(s.committedMs.p99)} (queueing behind the burst)`);
+    add(
+      `(d) RefundCompleted → offset committed at ${fmt(p.targetRate)} refunds/s (${Math.round(config.refunds.pacedFraction * 100)} %)`,
+      `p50 ${ms(p.committedMs.p50)} · p99 ${ms(p.committedMs.p99)} (applied_at p50 ${ms(p.appliedAtMs.p50)} · p99 ${ms(p.appliedAtMs.p99)})`,
+      `p99 ≤ ${TARGETS.refundP99Ms} ms`,
+      verdict(p.committedMs.p99 === null ? null : p.committedMs.p99 <= TARGETS.refundP99Ms),
+    );
   }
   const header = ['Measure', 'Result', 'Target', 'Status'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -478,7 +521,14 @@ async function main() {
     await step('raw', '(a) raw producer', benchRawProducer);
     await step('outbox', '(b) outbox → inbox', benchOutbox);
     await step('pg', 'pgbench', benchPgbench);
-    await step('orders', '(c) gateway orders', benchGatewayOrders);
+    if (!skip.has('orders') || !skip.has('refunds')) {
+      try {
+        await benchStack(step);
+      } catch (error) {
+        results.errors.push(`(c/d) stack: ${error.message}`);
+        log(`ERROR in (c/d) stack: ${error.stack || error}`);
+      }
+    } else log('(c) and (d): skipped (BENCH_SKIP)');
   } finally {
     await cleanupAll();
   }
@@ -494,6 +544,25 @@ async function main() {
     const c = results.orders;
     notes.push(
       `(c) ${c.buyers} buyers, ${config.orders.seconds} s per phase after ${config.orders.warmupSeconds} s warm-up; held observed by polling the order database every ${c.pollMs} ms; saturated: ${c.saturation.placed} placed, ${c.saturation.notHeld} not held; half load: ${c.halfLoad.placed} placed, ${c.halfLoad.notHeld} not held${Object.keys({ ...c.saturation.errors, ...c.halfLoad.errors }).length ? `; errors ${JSON.stringify({ ...c.saturation.errors, ...c.halfLoad.errors })}` : ''}.`,
+    );
+  }
+  if (results.refunds) {
+    const d = results.refunds;
+    const pct = (x) => `${Math.round(x * 100)} %`;
+    const seg = (m) => `${ms(m.p50)}/${ms(m.p99)}`;
+    const diag = (name, x) => {
+      const backends = Object.entries(x.db.backends).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.005).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+      const cpu = Object.entries(x.cpu).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${pct(v)}`).join(', ');
+      return (
+        `(d) ${name}: ${x.applied}/${x.refunds} applied${Object.keys(x.statuses).some((k) => k !== 'APPLIED') ? ` ${JSON.stringify(x.statuses)}` : ''} in ${x.consumerTx.count} consumer transactions (avg ${x.consumerTx.avgRefunds.toFixed(1)}, max ${x.consumerTx.maxRefunds} refunds; ${x.consumerTx.single} of one); ` +
+        `${x.db.rollbacks} rollbacks, ${x.db.deadlocks} deadlocks; latency split p50/p99: publish → tx start ${seg(x.segments.toTxStartMs)}, tx start → applied_at ${seg(x.segments.inTxMs)}, applied_at → seen committed ${seg(x.segments.tailMs)}; ` +
+        `credit-billing DB backends on average: ${backends || 'none busy'}; CPU: machine ${x.machineBusy === null ? '—' : pct(x.machineBusy)} of ${os.cpus().length} cores busy, ${cpu || '—'} of one core.`
+      );
+    };
+    notes.push(
+      `(d) ${d.buyers} buyers, ${d.orders} loans (6 installments); refunds of 100–160 fen round-robin over the loans; committed = seen APPLIED by a probe reading credit_refund every ${d.pollMs} ms (20 ms during the burst); applied_at = handler time inside the transaction (before commit); publish → Kafka ack p50 ${ms(d.paced.publishAckMs.p50)}; average loan document ${d.loanDocumentBytes} B at the end.`,
+      diag('burst', d.saturation),
+      diag('paced', d.paced),
     );
   }
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');

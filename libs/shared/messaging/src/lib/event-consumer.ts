@@ -10,11 +10,17 @@ export type EventHandler<P> = (event: EventEnvelope<P>, scope: TransactionScope)
 export interface EventHandlerBinding {
   definition: EventDefinition;
   handle: EventHandler<any>;
+  /**
+   * What the handler will lock (e.g. a credit account). When a batch is applied in one
+   * transaction these keys are locked first, in sorted order, so that concurrent batches
+   * touching the same rows queue instead of deadlocking.
+   */
+  lockKey?: (event: EventEnvelope<any>) => string;
 }
 
 /** Declares which handler applies an event type inside a consumer group. */
-export function onEvent<P extends object>(definition: EventDefinition<P>, handle: EventHandler<P>): EventHandlerBinding {
-  return { definition: definition as unknown as EventDefinition, handle };
+export function onEvent<P extends object>(definition: EventDefinition<P>, handle: EventHandler<P>, options: { lockKey?: (event: EventEnvelope<P>) => string } = {}): EventHandlerBinding {
+  return { definition: definition as unknown as EventDefinition, handle, lockKey: options.lockKey as EventHandlerBinding['lockKey'] };
 }
 
 export interface EventConsumerOptions {
@@ -148,6 +154,8 @@ export class EventConsumer {
         ],
       );
       const fresh = new Set(recorded.map((row) => row.event_id));
+      const lockKeys = [...new Set(unique.filter(({ event }) => fresh.has(event.eventId)).flatMap(({ event }) => this.handlers.get(event.type)?.lockKey?.(event) ?? []))].sort();
+      for (const key of lockKeys) await scope.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [key]);
       for (const { event } of unique) {
         if (!fresh.has(event.eventId)) continue;
         await runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () => this.handlers.get(event.type)!.handle(event, scope));

@@ -13,7 +13,7 @@ import {
 } from '@orderline/shared/contracts';
 import { EventHandlerBinding, onEvent, TransactionScope } from '@orderline/shared/messaging';
 import { Clock, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
-import { CreditBook } from '../infra/credit-book';
+import { accountLockKey, CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord, CreditHoldRecord, stillHeldOf } from '../infra/credit.entity';
 
 /**
@@ -29,7 +29,10 @@ export class CreditHolds {
   ) {}
 
   bindings(): EventHandlerBinding[] {
-    return [onEvent(OrderPlaced, (event, scope) => this.placeHold(event, scope)), onEvent(OrderCancelled, (event, scope) => this.releaseHold(event, scope))];
+    return [
+      onEvent(OrderPlaced, (event, scope) => this.placeHold(event, scope), { lockKey: (event) => accountLockKey(event.payload.buyerId) }),
+      onEvent(OrderCancelled, (event, scope) => this.releaseHold(event, scope), { lockKey: (event) => accountLockKey(event.payload.buyerId) }),
+    ];
   }
 
   async placeHold(event: EventEnvelope<OrderPlacedPayload>, scope: TransactionScope): Promise<void> {

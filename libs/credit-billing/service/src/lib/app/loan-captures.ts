@@ -6,7 +6,7 @@ import { EventHandlerBinding, onEvent, TransactionScope } from '@orderline/share
 import { Clock, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
-import { CreditBook } from '../infra/credit-book';
+import { accountLockKey, CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord, CreditHoldRecord, stillHeldOf } from '../infra/credit.entity';
 import { CreditHolds } from './credit-holds';
 import { periodSnapshot } from './loan-snapshots';
@@ -28,7 +28,7 @@ export class LoanCaptures {
   ) {}
 
   bindings(): EventHandlerBinding[] {
-    return [onEvent(OrderShipped, (event, scope) => this.capture(event, scope))];
+    return [onEvent(OrderShipped, (event, scope) => this.capture(event, scope), { lockKey: (event) => accountLockKey(event.payload.buyerId) })];
   }
 
   async capture(event: EventEnvelope<OrderShippedPayload>, scope: TransactionScope): Promise<void> {

@@ -5,7 +5,7 @@ import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope } from 
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
-import { CreditBook } from '../infra/credit-book';
+import { accountLockKey, CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord, CreditHoldRecord, stillHeldOf } from '../infra/credit.entity';
 import { CreditHolds } from './credit-holds';
 import { periodSnapshot } from './loan-snapshots';
@@ -37,7 +37,7 @@ export class RefundOffsets {
   }
 
   bindings(): EventHandlerBinding[] {
-    return [onEvent(RefundCompleted, (event, scope) => this.onRefundCompleted(event, scope))];
+    return [onEvent(RefundCompleted, (event, scope) => this.onRefundCompleted(event, scope), { lockKey: (event) => accountLockKey(event.payload.buyerId) })];
   }
 
   async onRefundCompleted(event: EventEnvelope<RefundCompletedPayload>, scope: TransactionScope): Promise<void> {

@@ -4,6 +4,11 @@ import { CreditProduct, Loan, outstandingPrincipalOf, Posting, StatementCredit }
 import { DomainError } from '@orderline/shared/service-kit';
 import { CreditAccountRecord } from './credit.entity';
 
+/** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
+export function accountLockKey(buyerId: string): string {
+  return `credit-account:${buyerId}`;
+}
+
 /**
  * Reads and writes the credit book inside a use case's transaction: the account row (locked
  * first, so one account's movements are serialised), its loans as domain documents, ledger

@@ -124,7 +124,12 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     const postings = await operator.expect(200, 'GET', `/credit/ledger?accountId=${creditAccountId}`);
     let debits = 0;
     let credits = 0;
-    for (const posting of postings) for (const entry of posting.entries) entry.side === 'DEBIT' ? (debits += entry.amount) : (credits += entry.amount);
+    for (const posting of postings) {
+      for (const entry of posting.entries) {
+        if (entry.side === 'DEBIT') debits += entry.amount;
+        else credits += entry.amount;
+      }
+    }
     expect(debits).toBe(credits);
     expect(postings.map((p: any) => p.kind)).toEqual(expect.arrayContaining(['HOLD_PLACED', 'HOLD_CAPTURED', 'LOAN_BOOKED', 'FEE_CHARGED', 'REPAYMENT', 'REFUND_OFFSET']));
     const events = await queryDatabase(stack.databaseUrl('credit_billing'), `SELECT event_type FROM outbox_event WHERE envelope::jsonb -> 'payload' ->> 'orderId' = $1 ORDER BY id`, [order.id]);

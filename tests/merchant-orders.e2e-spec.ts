@@ -41,6 +41,14 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     const second = await main.expect(200, 'GET', `/merchant/orders?limit=2&cursor=${first.nextCursor}`);
     expect(second.items.map((o: any) => o.id)).toContain(orders[0].id);
     expect(await main.request('GET', '/merchant/orders?status=LOST')).toMatchObject({ status: 400 });
+
+    // Filters: one order by id, by buyer, by sku, by time range.
+    expect((await main.expect(200, 'GET', `/merchant/orders?orderId=${orders[1].id}`)).items.map((o: any) => o.id)).toEqual([orders[1].id]);
+    expect((await main.expect(200, 'GET', `/merchant/orders?buyerId=${orders[0].buyerId}&limit=100`)).items.length).toBeGreaterThanOrEqual(3);
+    expect((await main.expect(200, 'GET', '/merchant/orders?skuId=no-such-sku')).items).toEqual([]);
+    expect((await main.expect(200, 'GET', '/merchant/orders?skuId=sku-kettle&limit=100')).items.length).toBeGreaterThanOrEqual(3);
+    const window = await main.expect(200, 'GET', `/merchant/orders?from=${encodeURIComponent(orders[1].createdAt)}&to=${encodeURIComponent(orders[2].createdAt)}`);
+    expect(window.items.map((o: any) => o.id)).toEqual([orders[1].id]);
   });
 
   it('pauses with a reason, refuses the wrong release, resumes on the right one, and records the history', async () => {

@@ -138,6 +138,11 @@ export const ORDER_LIST_STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHI
 export class MerchantOrdersQuery {
   @ApiPropertyOptional({ enum: ORDER_LIST_STATUSES }) @IsOptional() @IsIn(ORDER_LIST_STATUSES) status?: string;
   @ApiPropertyOptional({ enum: ['ONLINE', 'COD', 'CREDIT'] }) @IsOptional() @IsIn(['ONLINE', 'COD', 'CREDIT']) paymentMethod?: string;
+  @ApiPropertyOptional({ description: 'placed at or after (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ description: 'placed before (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() buyerId?: string;
+  @ApiPropertyOptional({ example: 'sku-kettle' }) @IsOptional() @IsString() @Length(1, 64) skuId?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;
   @ApiPropertyOptional({ description: 'from the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' }) cursor?: string;
 }

@@ -10,6 +10,7 @@ import { CancelOrder } from './app/cancel-order';
 import { GetOrder } from './app/get-order';
 import { OrderRemarks } from './app/order-remarks';
 import { OrderRemarks1763900001100 } from './infra/order-remarks.migration';
+import { OrderListIndexes1763900001200 } from './infra/order-list-indexes.migration';
 import { NegotiatedCancellations } from './app/negotiated-cancellations';
 import { OrderCancellationRequests1763900001000 } from './infra/order-cancellation-requests.migration';
 import { OrderPayments } from './app/order-payments';
@@ -37,7 +38,7 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200],
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController],

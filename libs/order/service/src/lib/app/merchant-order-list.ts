@@ -40,8 +40,23 @@ export class MerchantOrderList {
        FROM customer_order
        WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR payment_method = $3)
          AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
+         AND ($7::timestamptz IS NULL OR created_at >= $7) AND ($8::timestamptz IS NULL OR created_at < $8)
+         AND ($9::uuid IS NULL OR id = $9) AND ($10::uuid IS NULL OR buyer_id = $10)
+         AND ($11::text IS NULL OR EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = customer_order.id AND l.sku_id = $11))
        ORDER BY created_at DESC, id DESC LIMIT $6`,
-      [caller.merchantId, query.status ?? null, query.paymentMethod ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+      [
+        caller.merchantId,
+        query.status ?? null,
+        query.paymentMethod ?? null,
+        after?.createdAt ?? null,
+        after?.id ?? null,
+        limit + 1,
+        query.from ?? null,
+        query.to ?? null,
+        query.orderId ?? null,
+        query.buyerId ?? null,
+        query.skuId ?? null,
+      ],
     );
     const counts = Object.fromEntries(ORDER_LIST_STATUSES.map((status) => [status, 0]));
     for (const row of await this.dataSource.query(`SELECT status, count(*)::int AS n FROM customer_order WHERE merchant_id = $1 GROUP BY status`, [caller.merchantId])) counts[row.status] = row.n;

@@ -1,6 +1,8 @@
+import { ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
+import { EventPublisher } from './support/event-publisher';
 import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
-import { infrastructure, isolation } from './support/infrastructure';
+import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
 jest.setTimeout(180_000);
@@ -12,9 +14,12 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
   let merchantId: string;
   let main: GatewayClient;
   let buyer: GatewayClient;
+  let publisher: EventPublisher;
+  const names = isolation('morders');
 
   beforeAll(async () => {
-    stack = await startStack({ ...infrastructure(), ...isolation('morders'), basePort: 4800, logDir: 'tmp/test-logs/merchant-orders', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', ORDER_TIMER_INTERVAL_MS: '200' } });
+    publisher = new EventPublisher(infrastructure().kafkaBrokers, names.topicPrefix);
+    stack = await startStack({ ...infrastructure(), ...names, basePort: 4800, logDir: 'tmp/test-logs/merchant-orders', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', ORDER_TIMER_INTERVAL_MS: '200' } });
     gateway = new GatewayClient(stack.gatewayUrl);
     operator = await operatorOf(gateway);
     const username = `mo-${Date.now().toString(36)}`;
@@ -24,6 +29,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
   });
 
   afterAll(async () => {
+    await publisher?.close();
     await stack?.stop();
   });
 
@@ -193,6 +199,34 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
 
     const snapshot = await buyer.expect(200, 'GET', `/orders/${first.id}/lines/${first.lines[0].id}/snapshot`);
     expect(snapshot).toMatchObject({ skuId: 'sku-kettle', title: 'Kettle', unitPrice: 1_000, quantity: 1, capturedAt: first.createdAt });
+  });
+
+  it('ships on ShipmentDispatched (credit captures it), completes on platform delivery or receipt confirmation', async () => {
+    const whole = await waitingOrder();
+    await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-1', orderId: whole.id, carrier: 'JD_LOGISTICS', waybillNo: 'JD0001' });
+    const shipped = await waitForStatus(buyer, whole.id, 'SHIPPED');
+    expect(shipped.history[shipped.history.length - 1]).toMatchObject({ to: 'SHIPPED', reason: 'SHIPPED: JD_LOGISTICS JD0001' });
+    const cancel = await buyer.request('POST', `/orders/${whole.id}/cancel`, { reason: 'NO_LONGER_WANTED' });
+    expect(cancel).toMatchObject({ status: 409, body: { code: 'ORDER_ALREADY_SHIPPED' } });
+    expect(cancel.body.detail).toMatch(/after-sales/);
+    // The credit hold became a loan through the real services: order-service published OrderShipped.
+    const loan = await waitUntil(async () => (await buyer.expect(200, 'GET', `/credit/loans?orderId=${whole.id}`))[0], 'the loan');
+    expect(loan.principal).toBe(1_000);
+    await publisher.publish(ShipmentDelivered, { shipmentId: 'ship-1', orderId: whole.id, carrierKind: 'PLATFORM' });
+    const completed = await waitForStatus(buyer, whole.id, 'COMPLETED');
+    expect(completed.history.slice(-2).map((h: any) => h.to)).toEqual(['DELIVERED', 'COMPLETED']);
+
+    // A parcel with one of three units captures that part; the rest of the hold is released.
+    const partial = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 2_000, 3) });
+    await waitForStatus(buyer, partial.id, 'WAITING_OUTBOUND');
+    const heldBefore = (await buyer.expect(200, 'GET', '/credit/account')).held;
+    await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-2', orderId: partial.id, carrier: 'SF', waybillNo: 'SF123', lines: [{ lineId: partial.lines[0].id, quantity: 1 }] });
+    const partLoan = await waitUntil(async () => (await buyer.expect(200, 'GET', `/credit/loans?orderId=${partial.id}`))[0], 'the partial loan');
+    expect(partLoan.principal).toBe(2_000);
+    await waitUntil(async () => (await buyer.expect(200, 'GET', '/credit/account')).held === heldBefore - 6_000, 'the rest of the hold to be released');
+    await publisher.publish(ShipmentDelivered, { shipmentId: 'ship-2', orderId: partial.id, carrierKind: 'THIRD_PARTY' });
+    await waitForStatus(buyer, partial.id, 'DELIVERED');
+    expect((await buyer.expect(200, 'POST', `/orders/${partial.id}/confirm-receipt`)).status).toBe('COMPLETED');
   });
 
   it('needs OPERATE_ORDERS for operations and keeps other merchants out', async () => {

@@ -7,3 +7,4 @@ export * from './lib/events/validators';
 export * from './lib/events/order-events';
 export * from './lib/events/credit-events';
 export * from './lib/events/fulfilment-events';
+export * from './lib/events/logistics-events';

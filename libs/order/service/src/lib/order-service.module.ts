@@ -6,6 +6,7 @@ import { CancellationRequestsController } from './api/cancellation-requests.cont
 import { MerchantOrdersController } from './api/merchant-orders.controller';
 import { OrdersController } from './api/orders.controller';
 import { ApplyCreditDecision } from './app/apply-credit-decision';
+import { ApplyShipmentEvents } from './app/apply-shipment-events';
 import { CancelOrder } from './app/cancel-order';
 import { GetOrder } from './app/get-order';
 import { OrderRemarks } from './app/order-remarks';
@@ -54,7 +55,8 @@ export class OrderServiceModule {
         MerchantOperations,
         MerchantOrderList,
         ApplyCreditDecision,
-        { provide: EVENT_HANDLERS, useFactory: (credit: ApplyCreditDecision) => credit.bindings(), inject: [ApplyCreditDecision] },
+        ApplyShipmentEvents,
+        { provide: EVENT_HANDLERS, useFactory: (credit: ApplyCreditDecision, shipments: ApplyShipmentEvents) => [...credit.bindings(), ...shipments.bindings()], inject: [ApplyCreditDecision, ApplyShipmentEvents] },
       ],
     };
   }

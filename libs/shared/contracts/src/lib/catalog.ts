@@ -1,6 +1,7 @@
 import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RepaymentReceived, StatementIssued } from './events/credit-events';
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
-import { ConsigneeChanged, OrderCancelled, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
+import { ShipmentDelivered, ShipmentDispatched } from './events/logistics-events';
+import { ConsigneeChanged, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -12,6 +13,10 @@ export const ALL_EVENTS = [
   OrderResumed,
   ConsigneeChanged,
   OrderShipped,
+  OrderDelivered,
+  OrderCompleted,
+  ShipmentDispatched,
+  ShipmentDelivered,
   RefundCompleted,
   CreditHoldPlaced,
   CreditHoldDeclined,

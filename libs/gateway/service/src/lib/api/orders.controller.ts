@@ -38,6 +38,14 @@ export class OrdersController {
     return this.services.call('order', 'GET', `/orders/${id}/lines/${lineId}/snapshot`, caller);
   }
 
+  /** The buyer confirms receipt after shipment; the order completes (domain.md §2.4). */
+  @Roles('BUYER')
+  @Post(':id/confirm-receipt')
+  @HttpCode(200)
+  confirmReceipt(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
+    return this.services.call<OrderView>('order', 'POST', `/orders/${id}/confirm-receipt`, caller);
+  }
+
   /** Pays an UNPAID online order through the payment port; it then waits for outbound. */
   @Roles('BUYER')
   @Post(':id/pay')

@@ -21,6 +21,13 @@ export class OrdersController {
     return this.getOrder.lineSnapshot(id, lineId, caller);
   }
 
+  @Post(':id/confirm-receipt')
+  @HttpCode(200)
+  async confirmReceipt(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.payments.confirmReceipt(id, caller);
+    return this.getOrder.execute(id, caller);
+  }
+
   @Post(':id/pay')
   @HttpCode(200)
   async pay(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<OrderView> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { decideFeeChange } from '@orderline/order/domain';
-import { OrderCancelled, OrderPaid } from '@orderline/shared/contracts';
+import { OrderCancelled, OrderCompleted, OrderPaid } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { OrderLineRecord } from '../infra/order.entity';
@@ -38,6 +38,16 @@ export class OrderPayments {
       ]);
       await transitionOrder(scope, order, 'PAYMENT_CONFIRMED', `buyer:${buyer.buyerId}`, 'PAID_ONLINE', now);
       await scope.publish(OrderPaid, { orderId: order.id, buyerId: order.buyerId, paymentMethod: 'ONLINE', amount: order.payable });
+    });
+  }
+
+  /** The buyer confirms receipt any time after shipment (domain.md §2.4): the order completes. */
+  async confirmReceipt(orderId: string, buyer: Principal): Promise<void> {
+    await this.unitOfWork.run(async (scope) => {
+      const order = await lockOrder(scope, orderId);
+      if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
+      await transitionOrder(scope, order, 'COMPLETE', `buyer:${buyer.buyerId}`, 'RECEIPT_CONFIRMED', this.clock.now());
+      await scope.publish(OrderCompleted, { orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId });
     });
   }
 

@@ -134,3 +134,27 @@ export const ConsigneeChanged = defineEvent({
   description: 'The consignee (name, phone, address) changed within the rules of domain.md §1.6.',
   keyOf: (p) => p.orderId,
 });
+
+export class OrderStatusEventPayload {
+  @IsUUID() orderId: string;
+  @IsUUID() merchantId: string;
+  @IsUUID() buyerId: string;
+}
+
+export const OrderDelivered = defineEvent({
+  type: 'OrderDelivered',
+  version: 1,
+  topic: Topics.orders,
+  payload: OrderStatusEventPayload,
+  description: 'The order was delivered (妥投).',
+  keyOf: (p) => p.orderId,
+});
+
+export const OrderCompleted = defineEvent({
+  type: 'OrderCompleted',
+  version: 1,
+  topic: Topics.orders,
+  payload: OrderStatusEventPayload,
+  description: 'The order is complete: delivered by the platform carrier, or receipt confirmed (domain.md §2.4).',
+  keyOf: (p) => p.orderId,
+});

@@ -229,6 +229,18 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect((await buyer.expect(200, 'POST', `/orders/${partial.id}/confirm-receipt`)).status).toBe('COMPLETED');
   });
 
+  it('refuses to cancel a group-buy order before its group forms (domain.md §1.3)', async () => {
+    const grouped = await waitingOrder({ attributes: { groupBuyId: 'group-1' } });
+    expect(await buyer.request('POST', `/orders/${grouped.id}/cancel`, { reason: 'NO_LONGER_WANTED' })).toMatchObject({ status: 409, body: { code: 'GROUP_BUY_NOT_FORMED' } });
+    expect(await buyer.request('POST', '/orders', { ...creditOrder(merchantId, 1_000), attributes: { groupBuyId: 'bad id!' } })).toMatchObject({ status: 400 });
+    // A paused order refuses shipping with the pause's reason (the process table's guard).
+    const paused = await waitingOrder();
+    await main.expect(200, 'POST', `/merchant/orders/${paused.id}/pause`, { reason: 'AWAITING_BATCH_NUMBER' });
+    await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-p', orderId: paused.id, carrier: 'JD_LOGISTICS', waybillNo: 'JD0009' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await buyer.expect(200, 'GET', `/orders/${paused.id}`)).status).toBe('PAUSED');
+  });
+
   it('needs OPERATE_ORDERS for operations and keeps other merchants out', async () => {
     const order = await waitingOrder();
     const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `view-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000001', permissions: ['VIEW_ORDERS'] });

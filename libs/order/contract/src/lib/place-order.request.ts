@@ -35,6 +35,8 @@ export class OrderAttributesRequest {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() customsAuction?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() reservation?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() presale?: boolean;
+  /** 拼团: the group the buyer joined; the order cannot be cancelled or shipped until it forms. */
+  @ApiPropertyOptional({ example: 'group-42' }) @IsOptional() @Matches(/^[\w-]{1,64}$/, { message: 'groupBuyId must be 1-64 letters, digits, _ or -' }) groupBuyId?: string;
 }
 
 /** `POST /orders` (architecture.md payload sketch). */

@@ -1,7 +1,18 @@
-import { decideTransition, OrderTrigger } from '@orderline/order/domain';
+import { decideTransition, OrderFacts, OrderTrigger, PauseReason } from '@orderline/order/domain';
 import { DomainError } from '@orderline/shared/service-kit';
 import { TransactionScope } from '@orderline/shared/messaging';
 import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+
+/** What the process table's guards look at (domain.md §1.3 group-buy, §1.5 pauses). */
+export function orderFacts(order: OrderRecord): OrderFacts {
+  const groupBuy = (order.specialAttributes as { groupBuy?: { formed: boolean } }).groupBuy;
+  return {
+    status: order.status,
+    paymentMethod: order.paymentMethod,
+    ...(groupBuy ? { groupBuy: { formed: Boolean(groupBuy.formed) } } : {}),
+    ...(order.pause ? { pause: { reason: order.pause.reason as PauseReason } } : {}),
+  };
+}
 
 /** Who moved an order, as written to its history. */
 export type Actor = `buyer:${string}` | `merchant:${string}` | `operator:${string}` | 'system';
@@ -11,7 +22,7 @@ export type Actor = `buyer:${string}` | `merchant:${string}` | `operator:${strin
  * caller's transaction. A veto becomes a 409 with the guard's code and reason.
  */
 export async function transitionOrder(scope: TransactionScope, order: OrderRecord, trigger: OrderTrigger, actor: Actor, reason: string | null, at: Date): Promise<void> {
-  const decision = decideTransition({ status: order.status, paymentMethod: order.paymentMethod }, trigger);
+  const decision = decideTransition(orderFacts(order), trigger);
   if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason, { orderId: order.id, orderStatus: order.status });
   order.status = decision.to;
   await scope.manager.save(order);

@@ -15,6 +15,7 @@ function specialAttributesOf(request: PlaceOrderRequest): Record<string, unknown
     ...(attributes?.customsAuction ? { customsAuction: { auctionId: 'unknown' } } : {}),
     ...(attributes?.reservation ? { reservation: {} } : {}),
     ...(attributes?.presale ? { presale: {} } : {}),
+    ...(attributes?.groupBuyId ? { groupBuy: { groupId: attributes.groupBuyId, formed: false } } : {}),
   };
 }
 

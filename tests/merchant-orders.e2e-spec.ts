@@ -236,8 +236,10 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     // A paused order refuses shipping with the pause's reason (the process table's guard).
     const paused = await waitingOrder();
     await main.expect(200, 'POST', `/merchant/orders/${paused.id}/pause`, { reason: 'AWAITING_BATCH_NUMBER' });
+    const handled = async () => (await queryDatabase(stack.databaseUrl('order'), `SELECT count(*)::int AS n FROM inbox_message WHERE event_type = 'ShipmentDispatched'`))[0].n;
+    const before = await handled();
     await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-p', orderId: paused.id, carrier: 'JD_LOGISTICS', waybillNo: 'JD0009' });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitUntil(async () => (await handled()) === before + 1, 'the shipment event to be handled');
     expect((await buyer.expect(200, 'GET', `/orders/${paused.id}`)).status).toBe('PAUSED');
   });
 

@@ -22,14 +22,13 @@
 // between statements), and pg_stat_database gives commits, rollbacks and deadlocks.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { summarize, sleep } = require('./lib/common.cjs');
+const { createGatewayRequester, summarize, sleep } = require('./lib/common.cjs');
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -70,43 +69,13 @@ function machineCpu() {
 }
 
 function makeRequester() {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const request = (baseUrl, method, urlPath, body, token) => {
-    const url = new URL('/api/v1' + urlPath, baseUrl);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers = { accept: 'application/json' };
-    if (payload) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(payload.length);
-    }
-    if (token) headers.authorization = `Bearer ${token}`;
-    return new Promise((resolve, reject) => {
-      const req = http.request(url, { method, headers, agent, timeout: 30_000 }, (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode, body: json, text });
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${urlPath}`)));
-      req.on('error', reject);
-      if (payload) req.write(payload);
-      req.end();
-    });
-  };
+  const { request, close } = createGatewayRequester({ maxSockets: 64 });
   const expect = async (status, what, ...args) => {
     const response = await request(...args);
     if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 500)}`);
     return response.body;
   };
-  return { expect, close: () => agent.destroy() };
+  return { expect, close };
 }
 
 async function waitFor(what, timeoutMs, check, intervalMs = 50) {

@@ -8,45 +8,13 @@
 // BENCH_POLL_MS for the orders still pending (one indexed query per tick for all of them),
 // so observing costs the gateway nothing; the figure therefore includes up to one poll
 // interval of observation delay.
-import http from 'node:http';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
-const { summarize, sleep } = require('./lib/common.cjs');
+const { createGatewayRequester, summarize, sleep } = require('./lib/common.cjs');
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-
-function request(baseUrl, method, path, body, token) {
-  const url = new URL('/api/v1' + path, baseUrl);
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  const headers = { accept: 'application/json' };
-  if (payload) {
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(payload.length);
-  }
-  if (token) headers.authorization = `Bearer ${token}`;
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent, timeout: 30_000 }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode, body: json, text });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${path}`)));
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
+const { request, close: closeRequester } = createGatewayRequester({ maxSockets: 512 });
 
 async function expectStatus(promise, status, what) {
   const response = await promise;
@@ -253,6 +221,6 @@ export async function runGatewayOrders(options) {
     probing = false;
     await probe.catch(() => undefined);
     await pool.end().catch(() => undefined);
-    agent.destroy();
+    closeRequester();
   }
 }

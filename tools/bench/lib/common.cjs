@@ -68,4 +68,44 @@ function emitResult(result) {
   else process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
 }
 
-module.exports = { envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult };
+/**
+ * A keep-alive JSON client of the gateway's REST API for the load parts (c) and (d):
+ * request(baseUrl, method, path, body?, token?) → { status, body, text }.
+ */
+function createGatewayRequester({ maxSockets = 64 } = {}) {
+  const http = require('node:http');
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const request = (baseUrl, method, urlPath, body, token) => {
+    const url = new URL('/api/v1' + urlPath, baseUrl);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers = { accept: 'application/json' };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(payload.length);
+    }
+    if (token) headers.authorization = `Bearer ${token}`;
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method, headers, agent, timeout: 30_000 }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode, body: json, text });
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${urlPath}`)));
+      req.on('error', reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+  };
+  return { request, close: () => agent.destroy() };
+}
+
+module.exports = { envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult, createGatewayRequester };

@@ -229,9 +229,20 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect((await buyer.expect(200, 'POST', `/orders/${partial.id}/confirm-receipt`)).status).toBe('COMPLETED');
   });
 
-  it('refuses to cancel a group-buy order before its group forms (domain.md §1.3)', async () => {
-    const grouped = await waitingOrder({ attributes: { groupBuyId: 'group-1' } });
+  it('holds group-buy orders until the group forms: paused, not cancellable, then released (domain.md §1.3, §1.5)', async () => {
+    const groupId = `group-${Date.now().toString(36)}`;
+    const placed = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), attributes: { groupBuyId: groupId } });
+    const grouped = await waitForStatus(buyer, placed.id, 'PAUSED');
+    expect(grouped.pause).toMatchObject({ reason: 'WAITING_FOR_GROUP' });
+    const cod = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), paymentMethod: 'COD', credit: undefined, attributes: { groupBuyId: groupId } });
+    expect(cod.status).toBe('PAUSED');
     expect(await buyer.request('POST', `/orders/${grouped.id}/cancel`, { reason: 'NO_LONGER_WANTED' })).toMatchObject({ status: 409, body: { code: 'GROUP_BUY_NOT_FORMED' } });
+    expect(await main.request('POST', `/merchant/orders/${grouped.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409 });
+    expect(await main.request('POST', `/group-buys/${groupId}/formed`)).toMatchObject({ status: 403 });
+    expect(await operator.expect(200, 'POST', `/group-buys/${groupId}/formed`)).toEqual({ groupId, orders: 2, released: 2 });
+    expect((await buyer.expect(200, 'GET', `/orders/${cod.id}`)).status).toBe('WAITING_OUTBOUND');
+    expect((await buyer.expect(200, 'POST', `/orders/${grouped.id}/cancel`, { reason: 'NO_LONGER_WANTED' })).status).toBe('CANCELLED');
+    expect(await operator.request('POST', '/group-buys/bad%20id/formed')).toMatchObject({ status: 400 });
     expect(await buyer.request('POST', '/orders', { ...creditOrder(merchantId, 1_000), attributes: { groupBuyId: 'bad id!' } })).toMatchObject({ status: 400 });
     // A paused order refuses shipping with the pause's reason (the process table's guard).
     const paused = await waitingOrder();

@@ -8,7 +8,7 @@ import { AdminClockController } from './api/admin.controller';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { CarriersController } from './api/carriers.controller';
 import { AdminSmsController, ConsumerContactsController } from './api/consumer-contacts.controller';
-import { MerchantOrdersController } from './api/merchant-orders.controller';
+import { GroupBuysController, MerchantOrdersController } from './api/merchant-orders.controller';
 import { AuthGuard } from './api/auth.guard';
 import { CreditController } from './api/credit.controller';
 import { GatewayHealthController } from './api/gateway-health.controller';
@@ -46,7 +46,7 @@ export class GatewayModule {
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

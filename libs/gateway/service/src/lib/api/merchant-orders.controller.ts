@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { DomainError } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@orderline/shared/service-kit';
@@ -74,5 +75,21 @@ export class MerchantOrdersController {
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: RevealQuery, @Caller() caller: Principal) {
     return this.orders.get(id, caller, query.reveal === 'true');
+  }
+}
+
+/** Operator: a group-buy's group formed; its orders may now be cancelled and shipped (domain.md §1.3, §1.5). */
+@ApiTags('merchant orders')
+@ApiBearerAuth()
+@Controller('group-buys')
+export class GroupBuysController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Roles('OPERATOR')
+  @Post(':groupId/formed')
+  @HttpCode(200)
+  formed(@Param('groupId') groupId: string, @Caller() caller: Principal) {
+    if (!/^[\w-]{1,64}$/.test(groupId)) throw new DomainError('VALIDATION_FAILED', 400, 'groupId must be 1-64 letters, digits, _ or -', { errors: [{ field: 'groupId', message: 'invalid group id' }] });
+    return this.services.call('order', 'POST', `/merchant-orders/group-buys/${groupId}/formed`, caller);
   }
 }

@@ -18,6 +18,12 @@ export class MerchantOrdersController {
     private readonly remarks: OrderRemarks,
   ) {}
 
+  @Post('/group-buys/:groupId/formed')
+  @HttpCode(200)
+  groupFormed(@Param('groupId') groupId: string, @CurrentPrincipal() caller: Principal) {
+    return this.operations.groupFormed(groupId, caller);
+  }
+
   @Post('remarks')
   @HttpCode(200)
   addRemarks(@Body() request: OrderRemarksRequest, @CurrentPrincipal() caller: Principal) {

@@ -113,4 +113,35 @@ export class MerchantOperations {
       return due.length;
     });
   }
+
+  /** The group of a group-buy formed: its orders may be cancelled and shipped (domain.md §1.3, §1.5). */
+  async groupFormed(groupId: string, caller: Principal): Promise<{ groupId: string; orders: number; released: number }> {
+    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators record that a group formed');
+    return this.unitOfWork.run(async (scope) => {
+      const now = this.clock.now();
+      const rows: Array<{ id: string }> = await scope.manager.query(
+        `SELECT id FROM customer_order WHERE special_attributes -> 'groupBuy' ->> 'groupId' = $1 AND (special_attributes -> 'groupBuy' ->> 'formed')::boolean IS NOT TRUE ORDER BY created_at FOR UPDATE`,
+        [groupId],
+      );
+      let released = 0;
+      for (const { id } of rows) {
+        const order = (await lockOrder(scope, id))!;
+        const attributes = order.specialAttributes as { groupBuy: { groupId: string; formed: boolean } };
+        order.specialAttributes = { ...attributes, groupBuy: { ...attributes.groupBuy, formed: true } };
+        if (order.status === 'PAUSED' && order.pause?.reason === 'WAITING_FOR_GROUP') {
+          const pause = { reason: 'WAITING_FOR_GROUP' as PauseReason, pausedAt: new Date(order.pause.pausedAt) };
+          const decision = decidePauseRelease({ status: order.status, paymentMethod: order.paymentMethod, pause, groupBuy: { formed: true } }, pause, { trigger: 'GROUP_FORMED' }, now);
+          if (decision.allowed) {
+            order.status = decision.to;
+            order.pause = null;
+            await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason: 'RELEASED: GROUP_FORMED', actor: `operator:${caller.accountId}`, at: now });
+            await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: 'WAITING_FOR_GROUP', trigger: 'GROUP_FORMED' });
+            released += 1;
+          }
+        }
+        await scope.manager.save(order);
+      }
+      return { groupId, orders: rows.length, released };
+    });
+  }
 }

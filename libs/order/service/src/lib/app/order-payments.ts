@@ -6,7 +6,7 @@ import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { OrderLineRecord } from '../infra/order.entity';
 import { PaymentProvider } from '../infra/payment-provider';
-import { lockOrder, transitionOrder } from './order-transitions';
+import { lockOrder, pauseUntilGroupForms, transitionOrder } from './order-transitions';
 
 /**
  * Online payment (domain.md §1.2): the payment port charges the payable, the order moves to
@@ -38,6 +38,7 @@ export class OrderPayments {
       ]);
       await transitionOrder(scope, order, 'PAYMENT_CONFIRMED', `buyer:${buyer.buyerId}`, 'PAID_ONLINE', now);
       await scope.publish(OrderPaid, { orderId: order.id, buyerId: order.buyerId, paymentMethod: 'ONLINE', amount: order.payable });
+      await pauseUntilGroupForms(scope, order, now);
     });
   }
 

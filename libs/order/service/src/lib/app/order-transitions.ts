@@ -1,4 +1,5 @@
-import { decideTransition, OrderFacts, OrderTrigger, PauseReason } from '@orderline/order/domain';
+import { decidePause, decideTransition, OrderFacts, OrderTrigger, PauseReason } from '@orderline/order/domain';
+import { OrderPaused } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
 import { TransactionScope } from '@orderline/shared/messaging';
 import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
@@ -32,4 +33,20 @@ export async function transitionOrder(scope: TransactionScope, order: OrderRecor
 /** Loads an order with a row lock, so concurrent commands on one order take turns. */
 export async function lockOrder(scope: TransactionScope, orderId: string): Promise<OrderRecord | null> {
   return scope.manager.getRepository(OrderRecord).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+}
+
+/**
+ * After an order became payable-for (paid, held or COD): a group-buy order whose group has
+ * not formed waits in PAUSED with WAITING_FOR_GROUP until it does (domain.md §1.5).
+ */
+export async function pauseUntilGroupForms(scope: TransactionScope, order: OrderRecord, at: Date): Promise<void> {
+  const groupBuy = (order.specialAttributes as { groupBuy?: { formed: boolean } }).groupBuy;
+  if (!groupBuy || groupBuy.formed || order.status !== 'WAITING_OUTBOUND') return;
+  const decision = decidePause({ status: order.status, paymentMethod: order.paymentMethod }, { reason: 'WAITING_FOR_GROUP' }, at);
+  if (!decision.allowed) return;
+  order.status = decision.to;
+  order.pause = { reason: 'WAITING_FOR_GROUP', pausedAt: at.toISOString() };
+  await scope.manager.save(order);
+  await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason: 'PAUSED: WAITING_FOR_GROUP', actor: 'system', at });
+  await scope.publish(OrderPaused, { orderId: order.id, merchantId: order.merchantId, reason: 'WAITING_FOR_GROUP' });
 }

@@ -6,6 +6,7 @@ import { OrderPlaced } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+import { lockOrder, pauseUntilGroupForms } from './order-transitions';
 
 /** The special kinds the rules look at (domain.md §1.1), in the domain's shape. */
 function specialAttributesOf(request: PlaceOrderRequest): Record<string, unknown> {
@@ -72,6 +73,7 @@ export class PlaceOrder {
       if (request.paymentMethod === 'COD') {
         await scope.manager.insert(OrderStatusChangeRecord, { orderId, fromStatus: 'UNPAID', toStatus: 'WAITING_OUTBOUND', reason: 'CASH_ON_DELIVERY', actor: 'system', at: now });
       }
+      if (request.paymentMethod === 'COD') await pauseUntilGroupForms(scope, (await lockOrder(scope, orderId))!, now);
       await scope.publish(OrderPlaced, {
         orderId,
         merchantId: request.merchantId,

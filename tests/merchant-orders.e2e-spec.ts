@@ -254,6 +254,31 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect((await buyer.expect(200, 'GET', `/orders/${paused.id}`)).status).toBe('PAUSED');
   });
 
+  it('flags risky orders (operator) and takes late-shipping reports in advance, per order', async () => {
+    const risky = await waitingOrder();
+    expect(await main.request('PUT', `/orders/${risky.id}/risk-flag`, { flagged: true })).toMatchObject({ status: 403 });
+    expect(await operator.expect(200, 'PUT', `/orders/${risky.id}/risk-flag`, { flagged: true, reason: 'address linked to fraud' })).toMatchObject({ riskFlag: true });
+    const flagged = await main.expect(200, 'GET', '/merchant/orders?riskFlag=true&limit=100');
+    expect(flagged.items.map((o: any) => o.id)).toContain(risky.id);
+    expect(flagged.items.every((o: any) => o.riskFlag)).toBe(true);
+
+    const late = await waitingOrder();
+    const { now } = await operator.expect(200, 'GET', '/admin/clock');
+    const newShipBy = new Date(Date.parse(now) + 5 * 86_400_000).toISOString();
+    const unpaid = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), paymentMethod: 'ONLINE', credit: undefined });
+    const results = await main.expect(200, 'POST', '/merchant/orders/late-shipping-reports', { orderIds: [late.id, late.id, unpaid.id, '00000000-0000-4000-8000-000000000999'], newShipBy, reason: 'stock arrives Friday' });
+    expect(results).toEqual([
+      { orderId: late.id, result: 'REPORTED' },
+      expect.objectContaining({ orderId: late.id, result: 'REFUSED', code: 'LATE_SHIPPING_ALREADY_REPORTED' }),
+      expect.objectContaining({ orderId: unpaid.id, result: 'REFUSED' }),
+      { orderId: '00000000-0000-4000-8000-000000000999', result: 'NOT_FOUND' },
+    ]);
+    const listed = (await main.expect(200, 'GET', `/merchant/orders?orderId=${late.id}`)).items[0];
+    expect(listed.lateShippingReportedShipBy).toBe(newShipBy.replace(/\.\d{3}Z$/, (ms) => ms));
+    const tooEarly = await main.expect(200, 'POST', '/merchant/orders/late-shipping-reports', { orderIds: [risky.id], newShipBy: now, reason: 'x' });
+    expect(tooEarly[0]).toMatchObject({ result: 'REFUSED', code: 'LATE_SHIPPING_NEW_DATE_NOT_LATER' });
+  });
+
   it('needs OPERATE_ORDERS for operations and keeps other merchants out', async () => {
     const order = await waitingOrder();
     const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `view-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000001', permissions: ['VIEW_ORDERS'] });

@@ -145,6 +145,7 @@ export class MerchantOrdersQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() buyerId?: string;
   @ApiPropertyOptional({ example: 'sku-kettle' }) @IsOptional() @IsString() @Length(1, 64) skuId?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) riskFlag?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;
   @ApiPropertyOptional({ description: 'from the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' }) cursor?: string;
 }
@@ -172,4 +173,17 @@ export class CancellationRequestRequest {
 export class OrderRemarksRequest {
   @ApiProperty({ type: [String], format: 'uuid' }) @ArrayMinSize(1) @ArrayMaxSize(200) @IsUUID('all', { each: true }) orderIds: string[];
   @ApiProperty({ example: 'call before delivery' }) @IsString() @Length(1, 500) remark: string;
+}
+
+/** `PUT /orders/{id}/risk-flag` (operator): a risk-control flag shown in the merchant list. */
+export class RiskFlagRequest {
+  @ApiProperty() @IsBoolean() flagged: boolean;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @Length(1, 200) reason?: string;
+}
+
+/** `POST /merchant/orders/late-shipping-reports` (domain.md §1.8): reported in advance, per order. */
+export class LateShippingReportRequest {
+  @ApiProperty({ type: [String], format: 'uuid' }) @ArrayMinSize(1) @ArrayMaxSize(200) @IsUUID('all', { each: true }) orderIds: string[];
+  @ApiProperty({ example: '2026-12-03T10:00:00Z' }) @IsISO8601({ strict: true }) newShipBy: string;
+  @ApiProperty({ example: 'stock arrives on Thursday' }) @IsString() @Length(1, 200) reason: string;
 }

@@ -9,6 +9,8 @@ import { ApplyCreditDecision } from './app/apply-credit-decision';
 import { ApplyShipmentEvents } from './app/apply-shipment-events';
 import { CancelOrder } from './app/cancel-order';
 import { GetOrder } from './app/get-order';
+import { OrderFlags } from './app/order-flags';
+import { OrderFlags1763900001300 } from './infra/order-flags.migration';
 import { OrderRemarks } from './app/order-remarks';
 import { OrderRemarks1763900001100 } from './infra/order-remarks.migration';
 import { OrderListIndexes1763900001200 } from './infra/order-list-indexes.migration';
@@ -39,7 +41,7 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300],
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController],
@@ -47,6 +49,7 @@ export class OrderServiceModule {
         PlaceOrder,
         CancelOrder,
         GetOrder,
+        OrderFlags,
         OrderRemarks,
         NegotiatedCancellations,
         OrderPayments,

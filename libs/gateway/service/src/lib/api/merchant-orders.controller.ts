@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { DomainError } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -17,6 +17,15 @@ export class MerchantOrdersController {
     private readonly orders: MerchantOrders,
     private readonly services: ServiceClient,
   ) {}
+
+  /** Reports late shipping in advance for many orders; each is REPORTED, REFUSED (with its code) or NOT_FOUND. */
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @Post('late-shipping-reports')
+  @HttpCode(200)
+  lateShipping(@Body() request: LateShippingReportRequest, @Caller() caller: Principal) {
+    return this.services.call('order', 'POST', '/merchant-orders/late-shipping-reports', caller, request);
+  }
 
   /** Appends one remark to many orders; each order answers ADDED or NOT_FOUND. */
   @Roles('MERCHANT')

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CancelOrderRequest, OrderView, PlaceOrderRequest } from '@orderline/order/contract';
+import { CancelOrderRequest, OrderView, PlaceOrderRequest, RiskFlagRequest } from '@orderline/order/contract';
 import { DomainError, Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { ServiceClient } from '../infra/service-client';
@@ -30,6 +30,13 @@ export class OrdersController {
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
     return this.services.call<OrderView>('order', 'GET', `/orders/${id}`, caller);
+  }
+
+  /** Operator: flags an order as risky (shown and filterable in the merchant list). */
+  @Roles('OPERATOR')
+  @Put(':id/risk-flag')
+  riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @Caller() caller: Principal) {
+    return this.services.call('order', 'PUT', `/orders/${id}/risk-flag`, caller, request);
   }
 
   /** A line as it was when the order was placed (product snapshot). */

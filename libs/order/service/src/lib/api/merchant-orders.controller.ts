@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderRemarksRequest, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, MerchantOrdersQuery, OrderRemarksRequest, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { GetOrder } from '../app/get-order';
 import { MerchantOperations } from '../app/merchant-operations';
 import { MerchantOrderList } from '../app/merchant-order-list';
+import { OrderFlags } from '../app/order-flags';
 import { OrderPayments } from '../app/order-payments';
 import { OrderRemarks } from '../app/order-remarks';
 
@@ -16,7 +17,14 @@ export class MerchantOrdersController {
     private readonly getOrder: GetOrder,
     private readonly payments: OrderPayments,
     private readonly remarks: OrderRemarks,
+    private readonly flags: OrderFlags,
   ) {}
+
+  @Post('late-shipping-reports')
+  @HttpCode(200)
+  lateShipping(@Body() request: LateShippingReportRequest, @CurrentPrincipal() caller: Principal) {
+    return this.flags.reportLateShipping(request.orderIds, request.newShipBy, request.reason, caller);
+  }
 
   @Post('/group-buys/:groupId/formed')
   @HttpCode(200)

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { CancelOrderRequest, OrderView, PlaceOrderRequest } from '@orderline/order/contract';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { CancelOrderRequest, OrderView, PlaceOrderRequest, RiskFlagRequest } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { CancelOrder } from '../app/cancel-order';
 import { GetOrder } from '../app/get-order';
+import { OrderFlags } from '../app/order-flags';
 import { OrderPayments } from '../app/order-payments';
 import { PlaceOrder } from '../app/place-order';
 
@@ -14,7 +15,13 @@ export class OrdersController {
     private readonly cancelOrder: CancelOrder,
     private readonly getOrder: GetOrder,
     private readonly payments: OrderPayments,
+    private readonly flags: OrderFlags,
   ) {}
+
+  @Put(':id/risk-flag')
+  riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @CurrentPrincipal() caller: Principal) {
+    return this.flags.setRiskFlag(id, request.flagged, request.reason, caller);
+  }
 
   @Get(':id/lines/:lineId/snapshot')
   snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @CurrentPrincipal() caller: Principal) {

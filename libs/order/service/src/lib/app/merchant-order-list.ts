@@ -4,9 +4,7 @@ import { DataSource } from 'typeorm';
 import { MerchantOrdersQuery, ORDER_LIST_STATUSES } from '@orderline/order/contract';
 import { Address, mergedShipmentCandidates, shippingDeadlineState } from '@orderline/order/domain';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-
-/** domain.md §1.8: the promised shipping time, counted from when the order could first ship. */
-const SHIPPING_PROMISE_MS = 48 * 3_600_000;
+import { SHIPPING_PROMISE_MS } from './order-flags';
 
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
@@ -35,13 +33,15 @@ export class MerchantOrderList {
     const limit = Number(query.limit ?? 20);
     const after = query.cursor ? decodeCursor(query.cursor) : null;
     const rows = await this.dataSource.query(
-      `SELECT id, status, payment_method, payable, freight, goods_total, buyer_id, consignee_name, consignee_phone, consignee_address, pause, buyer_note, created_at,
+      `SELECT id, status, payment_method, payable, freight, goods_total, buyer_id, consignee_name, consignee_phone, consignee_address, pause, buyer_note, created_at, risk_flag,
+              (SELECT new_ship_by FROM late_shipping_report r WHERE r.order_id = customer_order.id) AS reported_ship_by,
               (SELECT min(h.at) FROM order_status_history h WHERE h.order_id = customer_order.id AND h.to_status = 'WAITING_OUTBOUND') AS ready_at
        FROM customer_order
        WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR payment_method = $3)
          AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
          AND ($7::timestamptz IS NULL OR created_at >= $7) AND ($8::timestamptz IS NULL OR created_at < $8)
          AND ($9::uuid IS NULL OR id = $9) AND ($10::uuid IS NULL OR buyer_id = $10)
+         AND ($12::boolean IS NULL OR risk_flag = $12)
          AND ($11::text IS NULL OR EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = customer_order.id AND l.sku_id = $11))
        ORDER BY created_at DESC, id DESC LIMIT $6`,
       [
@@ -56,6 +56,7 @@ export class MerchantOrderList {
         query.orderId ?? null,
         query.buyerId ?? null,
         query.skuId ?? null,
+        query.riskFlag === undefined ? null : query.riskFlag === 'true',
       ],
     );
     const counts = Object.fromEntries(ORDER_LIST_STATUSES.map((status) => [status, 0]));
@@ -74,6 +75,8 @@ export class MerchantOrderList {
         buyerId: row.buyer_id,
         buyerNote: row.buyer_note,
         pause: row.pause,
+        riskFlag: row.risk_flag,
+        lateShippingReportedShipBy: row.reported_ship_by ? row.reported_ship_by.toISOString() : null,
         consignee: { name: row.consignee_name, phone: row.consignee_phone, address: row.consignee_address },
         // domain.md §1.8 shipping warnings and time-outs, for orders still to ship.
         shippingDeadline:

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { decideLateShippingReports } from '@orderline/order/domain';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+
+/** domain.md §1.8: the promised shipping time, counted from when the order could first ship. */
+export const SHIPPING_PROMISE_MS = 48 * 3_600_000;
+
+/** Risk flags (operators) and late-shipping reports (merchants, per order, in batches). */
+@Injectable()
+export class OrderFlags {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async setRiskFlag(orderId: string, flagged: boolean, reason: string | undefined, caller: Principal): Promise<{ orderId: string; riskFlag: boolean; riskReason: string | null }> {
+    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators flag orders as risky');
+    const result = await this.dataSource.query(`UPDATE customer_order SET risk_flag = $2, risk_reason = $3 WHERE id = $1 RETURNING id`, [orderId, flagged, flagged ? (reason ?? null) : null]);
+    const rows = Array.isArray(result[0]) ? result[0] : result;
+    if (rows.length === 0) throw new NotFoundError(`order ${orderId}`);
+    return { orderId, riskFlag: flagged, riskReason: flagged ? (reason ?? null) : null };
+  }
+
+  async reportLateShipping(orderIds: string[], newShipBy: string, reason: string, caller: Principal) {
+    if (caller.role !== 'MERCHANT') throw new NotFoundError('orders');
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<{ id: string; status: string; ready_at: Date | null; reported: boolean }> = await manager.query(
+        `SELECT o.id, o.status,
+                (SELECT min(h.at) FROM order_status_history h WHERE h.order_id = o.id AND h.to_status = 'WAITING_OUTBOUND') AS ready_at,
+                EXISTS (SELECT 1 FROM late_shipping_report r WHERE r.order_id = o.id) AS reported
+         FROM customer_order o WHERE o.merchant_id = $1 AND o.id = ANY($2::uuid[]) FOR UPDATE`,
+        [caller.merchantId, orderIds],
+      );
+      const known = new Map(rows.map((row) => [row.id, row]));
+      const candidates = orderIds.filter((id) => known.get(id)?.ready_at).map((id) => {
+        const row = known.get(id)!;
+        return { orderId: id, status: row.status as never, promisedShipBy: new Date(row.ready_at!.getTime() + SHIPPING_PROMISE_MS), alreadyReported: row.reported };
+      });
+      const decision = decideLateShippingReports(candidates, { reason, newShipBy: new Date(newShipBy) }, now);
+      for (const report of decision.accepted) {
+        await manager.query(`INSERT INTO late_shipping_report (order_id, merchant_id, reason, new_ship_by, reported_at) VALUES ($1, $2, $3, $4, $5)`, [report.orderId, caller.merchantId, report.reason, report.newShipBy, report.reportedAt]);
+      }
+      const refused = new Map(decision.refused.map((r) => [r.orderId, r.veto]));
+      return orderIds.map((orderId) => {
+        if (!known.has(orderId)) return { orderId, result: 'NOT_FOUND' };
+        if (!known.get(orderId)!.ready_at) return { orderId, result: 'REFUSED', code: 'LATE_SHIPPING_REPORT_NOT_WAITING', reason: 'the order has not become shippable yet' };
+        const veto = refused.get(orderId);
+        return veto ? { orderId, result: 'REFUSED', code: veto.code, reason: veto.reason } : { orderId, result: 'REPORTED' };
+      });
+    });
+  }
+}

@@ -274,7 +274,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
       { orderId: '00000000-0000-4000-8000-000000000999', result: 'NOT_FOUND' },
     ]);
     const listed = (await main.expect(200, 'GET', `/merchant/orders?orderId=${late.id}`)).items[0];
-    expect(listed.lateShippingReportedShipBy).toBe(newShipBy.replace(/\.\d{3}Z$/, (ms) => ms));
+    expect(listed.lateShippingReportedShipBy).toBe(newShipBy);
     const tooEarly = await main.expect(200, 'POST', '/merchant/orders/late-shipping-reports', { orderIds: [risky.id], newShipBy: now, reason: 'x' });
     expect(tooEarly[0]).toMatchObject({ result: 'REFUSED', code: 'LATE_SHIPPING_NEW_DATE_NOT_LATER' });
   });

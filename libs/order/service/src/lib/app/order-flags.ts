@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decideLateShippingReports } from '@orderline/order/domain';
+import { decideLateShippingReport } from '@orderline/order/domain';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 
 /** domain.md §1.8: the promised shipping time, counted from when the order could first ship. */
@@ -34,21 +34,36 @@ export class OrderFlags {
         [caller.merchantId, orderIds],
       );
       const known = new Map(rows.map((row) => [row.id, row]));
-      const candidates = orderIds.filter((id) => known.get(id)?.ready_at).map((id) => {
-        const row = known.get(id)!;
-        return { orderId: id, status: row.status as never, promisedShipBy: new Date(row.ready_at!.getTime() + SHIPPING_PROMISE_MS), alreadyReported: row.reported };
-      });
-      const decision = decideLateShippingReports(candidates, { reason, newShipBy: new Date(newShipBy) }, now);
-      for (const report of decision.accepted) {
-        await manager.query(`INSERT INTO late_shipping_report (order_id, merchant_id, reason, new_ship_by, reported_at) VALUES ($1, $2, $3, $4, $5)`, [report.orderId, caller.merchantId, report.reason, report.newShipBy, report.reportedAt]);
+      const request = { reason, newShipBy: new Date(newShipBy) };
+      const seen = new Set<string>();
+      const results = [];
+      // Each order answers on its own, in the order given (a batch report, domain.md §1.8).
+      for (const orderId of orderIds) {
+        const row = known.get(orderId);
+        if (!row) {
+          results.push({ orderId, result: 'NOT_FOUND' });
+          continue;
+        }
+        const decision = seen.has(orderId)
+          ? { allowed: false as const, veto: { code: 'LATE_SHIPPING_ALREADY_REPORTED', reason: 'this order appears twice in the batch; each order can be reported once' } }
+          : !row.ready_at
+            ? { allowed: false as const, veto: { code: 'LATE_SHIPPING_REPORT_NOT_WAITING', reason: 'the order has not become shippable yet' } }
+            : decideLateShippingReport({ orderId, status: row.status as never, promisedShipBy: new Date(row.ready_at.getTime() + SHIPPING_PROMISE_MS), alreadyReported: row.reported }, request, now);
+        seen.add(orderId);
+        if (!decision.allowed) {
+          results.push({ orderId, result: 'REFUSED', code: decision.veto.code, reason: decision.veto.reason });
+          continue;
+        }
+        await manager.query(`INSERT INTO late_shipping_report (order_id, merchant_id, reason, new_ship_by, reported_at) VALUES ($1, $2, $3, $4, $5)`, [
+          orderId,
+          caller.merchantId,
+          decision.report.reason,
+          decision.report.newShipBy,
+          decision.report.reportedAt,
+        ]);
+        results.push({ orderId, result: 'REPORTED' });
       }
-      const refused = new Map(decision.refused.map((r) => [r.orderId, r.veto]));
-      return orderIds.map((orderId) => {
-        if (!known.has(orderId)) return { orderId, result: 'NOT_FOUND' };
-        if (!known.get(orderId)!.ready_at) return { orderId, result: 'REFUSED', code: 'LATE_SHIPPING_REPORT_NOT_WAITING', reason: 'the order has not become shippable yet' };
-        const veto = refused.get(orderId);
-        return veto ? { orderId, result: 'REFUSED', code: veto.code, reason: veto.reason } : { orderId, result: 'REPORTED' };
-      });
+      return results;
     });
   }
 }

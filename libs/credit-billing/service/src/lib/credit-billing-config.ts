@@ -1,8 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { BaseServiceConfig } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, toInt } from '@orderline/shared/service-kit';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 export class CreditBillingConfig extends BaseServiceConfig {
   /** Platform local time = UTC + this; statement days and due dates count its calendar days. */

@@ -1,9 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Min, MinLength } from 'class-validator';
-import { BaseServiceConfig } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, toInt } from '@orderline/shared/service-kit';
 
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 export class GatewayConfig extends BaseServiceConfig {
   /** HMAC secret of the access tokens (HS256). */

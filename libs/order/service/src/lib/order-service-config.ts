@@ -1,8 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
-import { BaseServiceConfig } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, toInt } from '@orderline/shared/service-kit';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 export class OrderServiceConfig extends BaseServiceConfig {
   /** An unpaid online order is cancelled this long after it was placed (default 24 h). */

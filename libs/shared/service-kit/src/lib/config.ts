@@ -3,7 +3,8 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } fr
 
 export class ConfigError extends Error {}
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** class-transformer hook for integer variables: an empty or missing value stays absent (the default applies). */
+export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /**
  * Environment every service reads at start. A missing or bad variable stops the process

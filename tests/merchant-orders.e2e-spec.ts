@@ -85,8 +85,12 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect(released.status).toBe('WAITING_OUTBOUND');
     expect(released.history[released.history.length - 1]).toMatchObject({ reason: 'RELEASED: RESERVED_TIME_REACHED', actor: 'system' });
 
-    const events = await queryDatabase(stack.databaseUrl('order'), `SELECT event_type FROM outbox_event WHERE message_key = $1 ORDER BY id`, [order.id]);
-    expect(events.map((e) => e.event_type)).toEqual(['OrderPlaced', 'OrderPaid', 'OrderPaused', 'OrderResumed', 'OrderPaused', 'OrderResumed', 'OrderPaused', 'OrderResumed']);
+    const events = await queryDatabase(stack.databaseUrl('order'), `SELECT event_type, envelope FROM outbox_event WHERE message_key = $1 ORDER BY id`, [order.id]);
+    expect(events.filter((e) => e.event_type !== 'OrderStatusChanged').map((e) => e.event_type)).toEqual(['OrderPlaced', 'OrderPaid', 'OrderPaused', 'OrderResumed', 'OrderPaused', 'OrderResumed', 'OrderPaused', 'OrderResumed']);
+    // Every transition of the history is also published (domain.md §1.2), in the same order.
+    const published = events.filter((e) => e.event_type === 'OrderStatusChanged').map((e) => JSON.parse(e.envelope).payload);
+    const history = (await main.expect(200, 'GET', `/merchant/orders/${order.id}`)).history;
+    expect(published.map((p: any) => [p.from, p.to, p.reason, p.actor])).toEqual(history.map((h: any) => [h.from, h.to, h.reason, h.actor]));
   });
 
   it('changes the consignee by the rule table and says what may change when refused', async () => {

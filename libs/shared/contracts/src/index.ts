@@ -5,6 +5,7 @@ export * from './lib/registry';
 export * from './lib/catalog';
 export * from './lib/events/validators';
 export * from './lib/events/order-events';
+export * from './lib/events/order-lifecycle-events';
 export * from './lib/events/credit-events';
 export * from './lib/events/fulfilment-events';
 export * from './lib/events/logistics-events';

@@ -29,11 +29,32 @@ export class CreditTermsRequest {
   @ApiPropertyOptional({ enum: [3, 6, 12, 24] }) @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
-/** Special kinds of domain.md §1.1 that change rules (more arrive with the order issue). */
+/** 定期购: the items are per period; the order is paid once and split into one child order per period. */
+export class SubscriptionRequest {
+  @ApiProperty({ minimum: 2, maximum: 24, example: 3 }) @IsInt() @Min(2) @Max(24) periods: number;
+  @ApiProperty({ minimum: 1, maximum: 90, example: 30, description: 'days between production dates' }) @IsInt() @Min(1) @Max(90) intervalDays: number;
+  @ApiProperty({ example: '2026-12-01T00:00:00Z', description: 'production date of the first period' }) @IsISO8601({ strict: true }) firstProductionDate: string;
+}
+
+/** A delivery-and-install service fee (服务费, domain.md §1.1/§1.7) as priced at checkout. */
+export class ServiceFeeRequest {
+  @ApiProperty({ example: 'INSTALLATION' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'feeType must be an upper-case fee type code' }) feeType: string;
+  @ApiProperty({ description: 'fen', example: 5000 }) @IsFen() amount: number;
+  @ApiProperty({ type: [String], example: ['sku-washer-01'] }) @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) @Length(1, 64, { each: true }) skuIds: string[];
+}
+
+/** Special kinds of domain.md §1.1 that change rules. */
 export class OrderAttributesRequest {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() crossBorder?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() customsAuction?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() reservation?: boolean;
+  /** 预定: the delivery time the buyer reserved; the order pauses until then (§1.5). */
+  @ApiPropertyOptional({ example: '2026-12-05T02:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }) reservedDeliveryAt?: string;
+  /** LOC: a local-service voucher, redeemed in the shop with a verification code; nothing ships. */
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() localServiceVoucher?: boolean;
+  /** 赠品后发: this order holds the gift of another order of the same buyer and merchant; it ships after that one is delivered. */
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() giftForOrderId?: string;
+  @ApiPropertyOptional({ type: SubscriptionRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => SubscriptionRequest) subscription?: SubscriptionRequest;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() presale?: boolean;
   /** 拼团: the group the buyer joined; the order cannot be cancelled or shipped until it forms. */
   @ApiPropertyOptional({ example: 'group-42' }) @IsOptional() @Matches(/^[\w-]{1,64}$/, { message: 'groupBuyId must be 1-64 letters, digits, _ or -' }) groupBuyId?: string;
@@ -56,6 +77,12 @@ export class PlaceOrderRequest {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) buyerNote?: string;
   @ApiPropertyOptional({ description: 'the buyer chose platform delivery (指定京配)' }) @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
   @ApiPropertyOptional({ type: OrderAttributesRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => OrderAttributesRequest) attributes?: OrderAttributesRequest;
+  @ApiPropertyOptional({ type: [ServiceFeeRequest], description: 'delivery-and-install merchants only' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ServiceFeeRequest)
+  serviceFees?: ServiceFeeRequest[];
 }
 
 
@@ -100,6 +127,17 @@ export interface OrderView {
   /** Merchant remarks (empty for the buyer). */
   remarks: Array<{ text: string; at: string }>;
   buyerNote: string | null;
+  /** Special kinds of domain.md §1.1 (CROSS_BORDER, SUBSCRIPTION, LOCAL_SERVICE_VOUCHER, …). */
+  kinds: string[];
+  serviceFees: Array<{ feeType: string; amount: number; skuIds: string[]; appliesTo: Array<{ skuId: string; title: string; unitPrice: number; quantity: number }> }>;
+  /** The promised shipping deadline (domain.md §1.8), once the order could ship. */
+  promisedShipBy: string | null;
+  refundedAmount: number;
+  refunds: Array<{ refundId: string; afterSalesId: string | null; amount: number; lines: unknown; refundedAt: string; link: string | null }>;
+  codReconciliation: { collectedAmount: number; settlementReference: string; reconciledAt: string } | null;
+  voucher: { verificationCode?: string; redeemedAt: string | null } | null;
+  subscription: Record<string, unknown> | null;
+  giftForOrderId: string | null;
   consignee: { name: string; phone: string; address: AddressRequest };
   lines: OrderLineView[];
   history: OrderStatusChangeView[];
@@ -134,6 +172,8 @@ export class ChangeConsigneeRequest {
   @ApiPropertyOptional({ type: AddressRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressRequest) address?: AddressRequest;
 }
 
+export const ORDER_KINDS = ['CROSS_BORDER', 'CUSTOMS_AUCTION', 'RESERVATION', 'PRESALE', 'GROUP_BUY', 'SUBSCRIPTION', 'LOCAL_SERVICE_VOUCHER', 'GIFT_SHIPPED_LATER'] as const;
+
 export const ORDER_LIST_STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
 
 /** `GET /merchant/orders` filters (domain.md §1.10). */
@@ -146,13 +186,25 @@ export class MerchantOrdersQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() buyerId?: string;
   @ApiPropertyOptional({ example: 'sku-kettle' }) @IsOptional() @IsString() @Length(1, 64) skuId?: string;
   @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) riskFlag?: string;
+  @ApiPropertyOptional({ enum: ORDER_KINDS, description: 'special kind (domain.md §1.1)' }) @IsOptional() @IsIn(ORDER_KINDS) kind?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) hasBuyerNote?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'after-sales refunded part of the order' }) @IsOptional() @IsIn(['true', 'false']) hasRefund?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) lateShippingReported?: string;
+  @ApiPropertyOptional({ enum: ['WARNING', 'TIMED_OUT'], description: 'orders still to ship in their warning window or past their deadline (§1.8)' }) @IsOptional() @IsIn(['WARNING', 'TIMED_OUT']) shippingDeadline?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;
   @ApiPropertyOptional({ description: 'from the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' }) cursor?: string;
 }
 
-/** `PATCH /merchant/orders/{id}/fees` (domain.md §1.7): the freight the buyer will pay (0 = free shipping). */
+export class ServiceFeeChangeRequest {
+  @ApiProperty({ example: 'INSTALLATION' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'feeType must be an upper-case fee type code' }) feeType: string;
+  @ApiProperty({ description: 'new amount in fen; 0 removes the fee type', example: 3000 }) @IsFen() amount: number;
+  @ApiPropertyOptional({ type: [String], description: 'required for a fee type the order does not have yet' }) @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) @Length(1, 64, { each: true }) skuIds?: string[];
+}
+
+/** `PATCH /merchant/orders/{id}/fees` (domain.md §1.7): the freight the buyer will pay (0 = free shipping) and/or service fees. */
 export class ChangeFeesRequest {
-  @ApiProperty({ description: 'new freight in fen', example: 0 }) @IsFen() freight: number;
+  @ApiPropertyOptional({ description: 'new freight in fen', example: 0 }) @IsOptional() @IsFen() freight?: number;
+  @ApiPropertyOptional({ type: [ServiceFeeChangeRequest] }) @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ServiceFeeChangeRequest) serviceFees?: ServiceFeeChangeRequest[];
 }
 
 /** `POST /merchant/cancellation-requests` (domain.md §1.4): COD orders only. */
@@ -186,4 +238,15 @@ export class LateShippingReportRequest {
   @ApiProperty({ type: [String], format: 'uuid' }) @ArrayMinSize(1) @ArrayMaxSize(200) @IsUUID('all', { each: true }) orderIds: string[];
   @ApiProperty({ example: '2026-12-03T10:00:00Z' }) @IsISO8601({ strict: true }) newShipBy: string;
   @ApiProperty({ example: 'stock arrives on Thursday' }) @IsString() @Length(1, 200) reason: string;
+}
+
+/** `POST /orders/{id}/cod-reconciliation` (finance operator, domain.md §1.2): the cash the courier collected. */
+export class CodReconciliationRequest {
+  @ApiProperty({ description: 'fen; must equal the order payable', example: 19900 }) @IsFen() collectedAmount: number;
+  @ApiProperty({ example: 'COD-SETTLE-2026-11-23-0007', description: "the courier's settlement batch reference" }) @Matches(/^[\w.:-]{1,64}$/, { message: 'settlementReference must be 1-64 letters, digits or . : _ -' }) settlementReference: string;
+}
+
+/** `POST /merchant/orders/{id}/redeem` (domain.md §1.1 LOC): the code the buyer shows in the shop. */
+export class RedeemVoucherRequest {
+  @ApiProperty({ example: '04711235' }) @Matches(/^\d{8}$/, { message: 'verificationCode must be 8 digits' }) verificationCode: string;
 }

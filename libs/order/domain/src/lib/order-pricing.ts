@@ -19,10 +19,11 @@ export interface OrderPrice {
 }
 
 /** Payable = Σ unit price × quantity + freight (domain.md §1.1); discounts arrive later. */
-export function priceOrder(lines: readonly LineInput[], freight: Fen): OrderPrice {
+export function priceOrder(lines: readonly LineInput[], freight: Fen, serviceFees: readonly Fen[] = []): OrderPrice {
   const priced = lines.map((line) => ({ ...line, lineTotal: multiplyFen(line.unitPrice, line.quantity) }));
   const goodsTotal = sumFen(priced.map((line) => line.lineTotal));
-  return { lines: priced, goodsTotal, freight, payable: sumFen([goodsTotal, freight]) };
+  // domain.md §1.1/§1.7: delivery-and-install service fees are part of what the buyer pays.
+  return { lines: priced, goodsTotal, freight, payable: sumFen([goodsTotal, freight, ...serviceFees]) };
 }
 
 export type CreditTermsInput = { plan: 'DEFERRED' | 'INSTALLMENT'; periods?: number };

@@ -53,6 +53,29 @@ describe('order process', () => {
     expect(decideTransition({ status: 'PAUSED', paymentMethod: 'ONLINE' }, 'RESUME')).toMatchObject({ allowed: true, to: 'WAITING_OUTBOUND' });
   });
 
+  it('completes a COD order only through reconciliation of the collected cash', () => {
+    expect(decideTransition({ status: 'DELIVERED', paymentMethod: 'COD' }, 'COMPLETE')).toMatchObject({ allowed: false, veto: { code: 'COD_NOT_RECONCILED' } });
+    expect(decideTransition({ status: 'DELIVERED', paymentMethod: 'COD' }, 'RECONCILE_COD')).toEqual({ allowed: true, from: 'DELIVERED', to: 'COMPLETED' });
+    expect(decideTransition({ status: 'SHIPPED', paymentMethod: 'COD' }, 'RECONCILE_COD')).toMatchObject({ allowed: false, veto: { code: 'INVALID_ORDER_TRANSITION' } });
+    expect(decideTransition({ status: 'DELIVERED', paymentMethod: 'ONLINE' }, 'RECONCILE_COD')).toMatchObject({ allowed: false, veto: { code: 'NOT_A_COD_ORDER' } });
+    expect(decideTransition({ status: 'DELIVERED', paymentMethod: 'ONLINE' }, 'COMPLETE')).toMatchObject({ allowed: true, to: 'COMPLETED' });
+  });
+
+  it('redeems a voucher order instead of shipping it', () => {
+    const voucher = { status: 'WAITING_OUTBOUND' as const, paymentMethod: 'ONLINE' as const, localServiceVoucher: true };
+    expect(decideTransition(voucher, 'SHIP')).toMatchObject({ allowed: false, veto: { code: 'NOTHING_TO_SHIP' } });
+    expect(decideTransition(voucher, 'REDEEM_VOUCHER')).toEqual({ allowed: true, from: 'WAITING_OUTBOUND', to: 'COMPLETED' });
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE' }, 'REDEEM_VOUCHER')).toMatchObject({ allowed: false, veto: { code: 'NOT_A_VOUCHER_ORDER' } });
+    expect(decideTransition({ ...voucher, status: 'UNPAID' }, 'REDEEM_VOUCHER')).toMatchObject({ allowed: false, veto: { code: 'INVALID_ORDER_TRANSITION' } });
+  });
+
+  it('ships a subscription through its child orders; the parent completes with them', () => {
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', subscriptionRole: 'PARENT' }, 'SHIP')).toMatchObject({ allowed: false, veto: { code: 'SHIPS_AS_CHILD_ORDERS' } });
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', subscriptionRole: 'CHILD' }, 'SHIP')).toMatchObject({ allowed: true, to: 'SHIPPED' });
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', subscriptionRole: 'PARENT' }, 'CHILDREN_COMPLETED')).toMatchObject({ allowed: true, to: 'COMPLETED' });
+    expect(decideTransition({ status: 'WAITING_OUTBOUND', paymentMethod: 'ONLINE', subscriptionRole: 'CHILD' }, 'CHILDREN_COMPLETED')).toMatchObject({ allowed: false, veto: { code: 'NOT_A_SUBSCRIPTION_PARENT' } });
+  });
+
   it('is deterministic, and the check catches a duplicate', () => {
     expect(() => assertProcessIsDeterministic()).not.toThrow();
     const broken: Transition[] = [...ORDER_PROCESS, { trigger: 'SHIP', from: ['WAITING_OUTBOUND'], to: 'COMPLETED' }];

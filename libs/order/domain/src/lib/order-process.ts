@@ -4,7 +4,7 @@ import { describeRelease, PauseReason, pauseReleaseRule } from './pause-reasons'
 import { Veto } from './veto';
 
 /** What moves an order; each transition of the table names the trigger it answers. */
-export type OrderTrigger = 'PAYMENT_CONFIRMED' | 'CANCEL' | 'PAUSE' | 'RESUME' | 'SHIP' | 'DELIVER' | 'COMPLETE';
+export type OrderTrigger = 'PAYMENT_CONFIRMED' | 'CANCEL' | 'PAUSE' | 'RESUME' | 'SHIP' | 'DELIVER' | 'COMPLETE' | 'RECONCILE_COD' | 'REDEEM_VOUCHER' | 'CHILDREN_COMPLETED';
 
 /** The facts a guard may look at; pure data, no repositories. */
 export interface OrderFacts {
@@ -13,6 +13,10 @@ export interface OrderFacts {
   groupBuy?: { formed: boolean };
   /** The active pause of a PAUSED order (domain.md §1.5); lets a refusal say what releases it. */
   pause?: { reason: PauseReason };
+  /** LOC order (domain.md §1.1): redeemed in a shop with a verification code, never shipped. */
+  localServiceVoucher?: boolean;
+  /** 定期购: the parent is paid once and ships through one child order per period. */
+  subscriptionRole?: 'PARENT' | 'CHILD';
 }
 
 /** A guard returns a veto to stop the move, or nothing to allow it. */
@@ -46,6 +50,30 @@ const groupFormedBeforeShipping: Guard = (order) =>
     ? { code: 'GROUP_BUY_NOT_FORMED', reason: 'a group-buy order can be shipped once its group has formed' }
     : undefined;
 
+// domain.md §1.1: a local-service voucher is redeemed in the shop; a subscription parent
+// ships period by period through its child orders. Neither ships itself.
+const somethingToShip: Guard = (order) => {
+  if (order.localServiceVoucher) return { code: 'NOTHING_TO_SHIP', reason: 'a local-service voucher order is redeemed in the shop with its verification code, not shipped' };
+  if (order.subscriptionRole === 'PARENT') return { code: 'SHIPS_AS_CHILD_ORDERS', reason: 'a subscription order ships through its child order of each period; ship those' };
+  return undefined;
+};
+
+// domain.md §1.2: "a COD order becomes COMPLETED when the courier has collected the money
+// and finance has reconciled it" — delivery or the buyer's confirmation is not enough.
+const notCashOnDelivery: Guard = (order) =>
+  order.paymentMethod === 'COD'
+    ? { code: 'COD_NOT_RECONCILED', reason: 'a cash-on-delivery order completes when finance has reconciled the cash the courier collected (POST /api/v1/orders/{id}/cod-reconciliation)' }
+    : undefined;
+
+const cashOnDelivery: Guard = (order) =>
+  order.paymentMethod === 'COD' ? undefined : { code: 'NOT_A_COD_ORDER', reason: `only cash-on-delivery orders are reconciled; this order was paid by ${order.paymentMethod}` };
+
+const voucherOrder: Guard = (order) =>
+  order.localServiceVoucher ? undefined : { code: 'NOT_A_VOUCHER_ORDER', reason: 'only local-service voucher (LOC) orders are redeemed with a verification code' };
+
+const subscriptionParent: Guard = (order) =>
+  order.subscriptionRole === 'PARENT' ? undefined : { code: 'NOT_A_SUBSCRIPTION_PARENT', reason: 'only a subscription parent completes with its child orders' };
+
 /**
  * The order process (domain.md §1.2) as data: every allowed move, and the guards that can
  * veto it. Anything not listed is refused.
@@ -55,9 +83,12 @@ export const ORDER_PROCESS: readonly Transition[] = [
   { trigger: 'CANCEL', from: PRE_SHIPMENT_STATUSES, to: 'CANCELLED', guards: [groupNotFormingYet] },
   { trigger: 'PAUSE', from: ['WAITING_OUTBOUND'], to: 'PAUSED' },
   { trigger: 'RESUME', from: ['PAUSED'], to: 'WAITING_OUTBOUND' },
-  { trigger: 'SHIP', from: ['WAITING_OUTBOUND', 'PAUSED'], to: 'SHIPPED', guards: [notPaused, groupFormedBeforeShipping] },
+  { trigger: 'SHIP', from: ['WAITING_OUTBOUND', 'PAUSED'], to: 'SHIPPED', guards: [notPaused, groupFormedBeforeShipping, somethingToShip] },
   { trigger: 'DELIVER', from: ['SHIPPED'], to: 'DELIVERED' },
-  { trigger: 'COMPLETE', from: ['SHIPPED', 'DELIVERED'], to: 'COMPLETED' },
+  { trigger: 'COMPLETE', from: ['SHIPPED', 'DELIVERED'], to: 'COMPLETED', guards: [notCashOnDelivery] },
+  { trigger: 'RECONCILE_COD', from: ['DELIVERED'], to: 'COMPLETED', guards: [cashOnDelivery] },
+  { trigger: 'REDEEM_VOUCHER', from: ['WAITING_OUTBOUND'], to: 'COMPLETED', guards: [voucherOrder] },
+  { trigger: 'CHILDREN_COMPLETED', from: ['WAITING_OUTBOUND'], to: 'COMPLETED', guards: [subscriptionParent] },
 ];
 
 export type TransitionDecision = { allowed: true; from: OrderStatus; to: OrderStatus } | { allowed: false; veto: Veto };

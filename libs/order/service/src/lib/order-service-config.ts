@@ -8,4 +8,6 @@ export class OrderServiceConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) UNPAID_ORDER_TTL_SECONDS = 86_400;
   /** How often the order timers (unpaid expiry, timed pause releases) run. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) ORDER_TIMER_INTERVAL_MS = 2_000;
+  /** domain.md §1.8: how long before the promised shipping deadline the warning starts (default 24 h). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) SHIPPING_WARNING_WINDOW_SECONDS = 86_400;
 }

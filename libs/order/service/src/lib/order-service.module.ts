@@ -26,6 +26,10 @@ import { PlaceOrder } from './app/place-order';
 import { ORDER_ENTITIES } from './infra/order.entity';
 import { CreateOrderSchema1763900000100 } from './infra/order-schema.migration';
 import { OrderOperations1763900000800 } from './infra/order-operations.migration';
+import { OrderLifecycle1763900001400 } from './infra/order-lifecycle.migration';
+import { ApplyRefunds } from './app/apply-refunds';
+import { OrderSettlements } from './app/order-settlements';
+import { ShippingDeadlines } from './app/shipping-deadlines';
 
 export const ORDER_SERVICE_NAME = 'order-service';
 
@@ -41,7 +45,7 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400],
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController],
@@ -59,7 +63,14 @@ export class OrderServiceModule {
         MerchantOrderList,
         ApplyCreditDecision,
         ApplyShipmentEvents,
-        { provide: EVENT_HANDLERS, useFactory: (credit: ApplyCreditDecision, shipments: ApplyShipmentEvents) => [...credit.bindings(), ...shipments.bindings()], inject: [ApplyCreditDecision, ApplyShipmentEvents] },
+        ApplyRefunds,
+        OrderSettlements,
+        ShippingDeadlines,
+        {
+          provide: EVENT_HANDLERS,
+          useFactory: (credit: ApplyCreditDecision, shipments: ApplyShipmentEvents, refunds: ApplyRefunds) => [...credit.bindings(), ...shipments.bindings(), ...refunds.bindings()],
+          inject: [ApplyCreditDecision, ApplyShipmentEvents, ApplyRefunds],
+        },
       ],
     };
   }

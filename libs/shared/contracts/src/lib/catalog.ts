@@ -2,6 +2,7 @@ import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, L
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
 import { ShipmentDelivered, ShipmentDispatched } from './events/logistics-events';
 import { ConsigneeChanged, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
+import { CodReconciled, OrderFeesChanged, OrderStatusChanged, ShippingTimedOut, ShippingWarningRaised, VoucherRedeemed } from './events/order-lifecycle-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -15,6 +16,12 @@ export const ALL_EVENTS = [
   OrderShipped,
   OrderDelivered,
   OrderCompleted,
+  OrderStatusChanged,
+  ShippingWarningRaised,
+  ShippingTimedOut,
+  OrderFeesChanged,
+  CodReconciled,
+  VoucherRedeemed,
   ShipmentDispatched,
   ShipmentDelivered,
   RefundCompleted,

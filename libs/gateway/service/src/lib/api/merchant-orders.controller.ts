@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { DomainError } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -8,6 +8,7 @@ import { MerchantOrders } from '../app/merchant-orders';
 import { RevealQuery } from './account.requests';
 import { RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
+import { ApiExample, EXAMPLES } from './response-examples';
 
 @ApiTags('merchant orders')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ export class MerchantOrdersController {
   /** Reports late shipping in advance for many orders; each is REPORTED, REFUSED (with its code) or NOT_FOUND. */
   @Roles('MERCHANT')
   @RequirePermission('OPERATE_ORDERS')
+  @ApiExample(200, 'each order REPORTED, REFUSED with its code, or NOT_FOUND', EXAMPLES.lateShippingReports)
   @Post('late-shipping-reports')
   @HttpCode(200)
   lateShipping(@Body() request: LateShippingReportRequest, @Caller() caller: Principal) {
@@ -30,6 +32,7 @@ export class MerchantOrdersController {
   /** Appends one remark to many orders; each order answers ADDED or NOT_FOUND. */
   @Roles('MERCHANT')
   @RequirePermission('OPERATE_ORDERS')
+  @ApiExample(200, 'each order ADDED or NOT_FOUND', EXAMPLES.batchResults)
   @Post('remarks')
   @HttpCode(200)
   remarks(@Body() request: OrderRemarksRequest, @Caller() caller: Principal) {
@@ -39,6 +42,7 @@ export class MerchantOrdersController {
   /** The merchant's orders, newest first, with counts per status; consignees masked. */
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'a page of orders with counts per status; consignees masked', EXAMPLES.merchantOrderList)
   @Get()
   list(@Query() query: MerchantOrdersQuery, @Caller() caller: Principal) {
     return this.orders.list(query, caller);
@@ -47,6 +51,7 @@ export class MerchantOrdersController {
   /** Pauses an order waiting for outbound with a reason of domain.md §1.5. */
   @Roles('MERCHANT')
   @RequirePermission('OPERATE_ORDERS')
+  @ApiExample(200, 'the paused order', { ...EXAMPLES.order, status: 'PAUSED', pause: { reason: 'OUT_OF_STOCK', pausedAt: '2026-11-23T09:00:00.000Z' } })
   @Post(':id/pause')
   @HttpCode(200)
   pause(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: PauseOrderRequest, @Caller() caller: Principal) {
@@ -56,6 +61,7 @@ export class MerchantOrdersController {
   /** Releases a pause by the event or operation its reason waits for (or early, with evidence). */
   @Roles('MERCHANT')
   @RequirePermission('OPERATE_ORDERS')
+  @ApiExample(200, 'the order waiting for outbound again', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
   @Post(':id/resume')
   @HttpCode(200)
   resume(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ResumeOrderRequest, @Caller() caller: Principal) {
@@ -65,6 +71,7 @@ export class MerchantOrdersController {
   /** Changes the freight of an UNPAID online order (domain.md §1.7); payable never below zero. */
   @Roles('MERCHANT')
   @RequirePermission('OPERATE_ORDERS')
+  @ApiExample(200, 'the order with the new freight and payable', { ...EXAMPLES.order, paymentMethod: 'ONLINE', credit: null, freight: 0, payable: 59700 })
   @Patch(':id/fees')
   fees(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeFeesRequest, @Caller() caller: Principal) {
     return this.orders.changeFees(id, request, caller);
@@ -73,14 +80,26 @@ export class MerchantOrdersController {
   /** Changes the consignee within the rules of domain.md §1.6; a refusal says what may change. */
   @Roles('MERCHANT')
   @RequirePermission('OPERATE_ORDERS')
+  @ApiExample(200, 'the order with the new consignee (masked)', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
   @Patch(':id/consignee')
   consignee(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeConsigneeRequest, @Caller() caller: Principal) {
     return this.orders.changeConsignee(id, request, caller);
   }
 
+  /** Redeems a local-service voucher (LOC) with the code the buyer shows in the shop; the order completes. */
+  @Roles('MERCHANT')
+  @RequirePermission('OPERATE_ORDERS')
+  @ApiExample(200, 'the redeemed voucher order', { ...EXAMPLES.order, status: 'COMPLETED', kinds: ['LOCAL_SERVICE_VOUCHER'], voucher: { redeemedAt: '2026-11-24T10:00:00.000Z' } })
+  @Post(':id/redeem')
+  @HttpCode(200)
+  redeem(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RedeemVoucherRequest, @Caller() caller: Principal) {
+    return this.orders.redeem(id, request, caller);
+  }
+
   /** One of the merchant's orders; consignee masked unless `reveal=true` (logged; needs REVEAL_CONSUMER_INFO). */
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'the order; consignee masked unless revealed', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: RevealQuery, @Caller() caller: Principal) {
     return this.orders.get(id, caller, query.reveal === 'true');
@@ -95,6 +114,7 @@ export class GroupBuysController {
   constructor(private readonly services: ServiceClient) {}
 
   @Roles('OPERATOR')
+  @ApiExample(200, 'how many orders of the group were released', EXAMPLES.groupFormed)
   @Post(':groupId/formed')
   @HttpCode(200)
   formed(@Param('groupId') groupId: string, @Caller() caller: Principal) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CancelOrderRequest, OrderView, PlaceOrderRequest, RiskFlagRequest } from '@orderline/order/contract';
+import { CancelOrderRequest, CodReconciliationRequest, OrderView, PlaceOrderRequest, RiskFlagRequest } from '@orderline/order/contract';
 import { DomainError, Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { ServiceClient } from '../infra/service-client';
@@ -34,12 +34,14 @@ export class OrdersController {
 
   /** Operator: flags an order as risky (shown and filterable in the merchant list). */
   @Roles('OPERATOR')
+  @ApiExample(200, 'the flag as stored', EXAMPLES.riskFlag)
   @Put(':id/risk-flag')
   riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @Caller() caller: Principal) {
     return this.services.call('order', 'PUT', `/orders/${id}/risk-flag`, caller, request);
   }
 
   /** A line as it was when the order was placed (product snapshot). */
+  @ApiExample(200, 'the line as it was at order time', EXAMPLES.lineSnapshot)
   @Get(':id/lines/:lineId/snapshot')
   snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @Caller() caller: Principal) {
     return this.services.call('order', 'GET', `/orders/${id}/lines/${lineId}/snapshot`, caller);
@@ -47,6 +49,7 @@ export class OrdersController {
 
   /** The buyer confirms receipt after shipment; the order completes (domain.md §2.4). */
   @Roles('BUYER')
+  @ApiExample(200, 'the completed order', { ...EXAMPLES.order, status: 'COMPLETED' })
   @Post(':id/confirm-receipt')
   @HttpCode(200)
   confirmReceipt(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
@@ -55,6 +58,7 @@ export class OrdersController {
 
   /** Pays an UNPAID online order through the payment port; it then waits for outbound. */
   @Roles('BUYER')
+  @ApiExample(200, 'the paid order, waiting for outbound', { ...EXAMPLES.order, paymentMethod: 'ONLINE', credit: null, status: 'WAITING_OUTBOUND' })
   @Post(':id/pay')
   @HttpCode(200)
   pay(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
@@ -62,9 +66,19 @@ export class OrdersController {
   }
 
   @Roles('BUYER')
+  @ApiExample(200, 'the cancelled order', { ...EXAMPLES.order, status: 'CANCELLED', cancellation: { reason: 'NO_LONGER_WANTED', by: 'BUYER' } })
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CancelOrderRequest, @Caller() caller: Principal): Promise<OrderView> {
     return this.services.call<OrderView>('order', 'POST', `/orders/${id}/cancel`, caller, request);
+  }
+
+  /** Finance (operator) reconciles the cash a courier collected for a delivered COD order; the order completes (domain.md §1.2). */
+  @Roles('OPERATOR')
+  @ApiExample(200, 'the completed COD order with its reconciliation', { ...EXAMPLES.order, paymentMethod: 'COD', credit: null, status: 'COMPLETED', codReconciliation: { collectedAmount: 59700, settlementReference: 'COD-SETTLE-2026-11-23-0007', reconciledAt: '2026-11-26T02:00:00.000Z' } })
+  @Post(':id/cod-reconciliation')
+  @HttpCode(200)
+  reconcileCod(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CodReconciliationRequest, @Caller() caller: Principal): Promise<OrderView> {
+    return this.services.call<OrderView>('order', 'POST', `/orders/${id}/cod-reconciliation`, caller, request);
   }
 }

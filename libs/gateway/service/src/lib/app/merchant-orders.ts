@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { hasPermission, maskConsignee } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
@@ -55,6 +55,10 @@ export class MerchantOrders {
 
   async changeFees(orderId: string, request: ChangeFeesRequest, caller: Principal) {
     return this.masked(await this.services.call<OrderView>('order', 'PATCH', `/merchant-orders/${orderId}/fees`, caller, request));
+  }
+
+  async redeem(orderId: string, request: RedeemVoucherRequest, caller: Principal) {
+    return this.masked(await this.services.call<OrderView>('order', 'POST', `/merchant-orders/${orderId}/redeem`, caller, request));
   }
 
   private masked(order: OrderView) {

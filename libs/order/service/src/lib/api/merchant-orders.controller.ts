@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, MerchantOrdersQuery, OrderRemarksRequest, OrderView, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, MerchantOrdersQuery, OrderRemarksRequest, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { GetOrder } from '../app/get-order';
 import { MerchantOperations } from '../app/merchant-operations';
@@ -7,6 +7,7 @@ import { MerchantOrderList } from '../app/merchant-order-list';
 import { OrderFlags } from '../app/order-flags';
 import { OrderPayments } from '../app/order-payments';
 import { OrderRemarks } from '../app/order-remarks';
+import { OrderSettlements } from '../app/order-settlements';
 
 /** Merchant operations of the order service's internal API (the gateway masks and checks permissions). */
 @Controller('merchant-orders')
@@ -18,7 +19,15 @@ export class MerchantOrdersController {
     private readonly payments: OrderPayments,
     private readonly remarks: OrderRemarks,
     private readonly flags: OrderFlags,
+    private readonly settlements: OrderSettlements,
   ) {}
+
+  @Post(':id/redeem')
+  @HttpCode(200)
+  async redeem(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RedeemVoucherRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.settlements.redeemVoucher(id, request.verificationCode, caller);
+    return this.getOrder.execute(id, caller);
+  }
 
   @Post('late-shipping-reports')
   @HttpCode(200)
@@ -40,7 +49,7 @@ export class MerchantOrdersController {
 
   @Patch(':id/fees')
   async fees(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeFeesRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
-    await this.payments.changeFreight(id, request.freight, caller);
+    await this.payments.changeFees(id, request, caller);
     return this.getOrder.execute(id, caller);
   }
 

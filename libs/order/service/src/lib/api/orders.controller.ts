@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { CancelOrderRequest, OrderView, PlaceOrderRequest, RiskFlagRequest } from '@orderline/order/contract';
+import { CancelOrderRequest, CodReconciliationRequest, OrderView, PlaceOrderRequest, RiskFlagRequest } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { CancelOrder } from '../app/cancel-order';
 import { GetOrder } from '../app/get-order';
 import { OrderFlags } from '../app/order-flags';
 import { OrderPayments } from '../app/order-payments';
 import { PlaceOrder } from '../app/place-order';
+import { OrderSettlements } from '../app/order-settlements';
 
 /** The order service's internal API; the gateway authenticates and forwards here. */
 @Controller('orders')
@@ -16,7 +17,15 @@ export class OrdersController {
     private readonly getOrder: GetOrder,
     private readonly payments: OrderPayments,
     private readonly flags: OrderFlags,
+    private readonly settlements: OrderSettlements,
   ) {}
+
+  @Post(':id/cod-reconciliation')
+  @HttpCode(200)
+  async reconcileCod(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CodReconciliationRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
+    await this.settlements.reconcileCod(id, request, caller);
+    return this.getOrder.execute(id, caller);
+  }
 
   @Put(':id/risk-flag')
   riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @CurrentPrincipal() caller: Principal) {

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CreditHoldDeclined, CreditHoldDeclinedPayload, CreditHoldPlaced, CreditHoldPlacedPayload, EventEnvelope, OrderCancelled, OrderPaid } from '@orderline/shared/contracts';
 import { EventHandlerBinding, onEvent, TransactionScope } from '@orderline/shared/messaging';
 import { Clock, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
-import { lockOrder, pauseUntilGroupForms, transitionOrder } from './order-transitions';
+import { onReadyForOutbound } from './order-kind-rules';
+import { lockOrder, transitionOrder } from './order-transitions';
 
 /**
  * Credit-billing's answer to `OrderPlaced` moves a CREDIT order on (domain.md §1.2, §4.2):
@@ -24,7 +25,7 @@ export class ApplyCreditDecision {
     order.creditHoldId = event.payload.holdId;
     await transitionOrder(scope, order, 'PAYMENT_CONFIRMED', 'system', 'CREDIT_HOLD_PLACED', this.clock.now());
     await scope.publish(OrderPaid, { orderId: order.id, buyerId: order.buyerId, paymentMethod: 'CREDIT', amount: event.payload.amount, creditHoldId: event.payload.holdId });
-    await pauseUntilGroupForms(scope, order, this.clock.now());
+    await onReadyForOutbound(scope, order, this.clock.now());
   }
 
   async holdDeclined(event: EventEnvelope<CreditHoldDeclinedPayload>, scope: TransactionScope): Promise<void> {

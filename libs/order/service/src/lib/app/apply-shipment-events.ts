@@ -14,7 +14,7 @@ import { decideTransition } from '@orderline/order/domain';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
 import { OrderLineRecord } from '../infra/order.entity';
-import { lockOrder, transitionOrder } from './order-transitions';
+import { lockOrder, orderFacts, transitionOrder } from './order-transitions';
 
 /**
  * Logistics facts move the order (domain.md §1.2, §2.4): a dispatched parcel ships it (and
@@ -38,9 +38,11 @@ export class ApplyShipmentEvents {
 
   async dispatched(event: EventEnvelope<ShipmentDispatchedPayload>, scope: TransactionScope): Promise<void> {
     const order = await lockOrder(scope, event.payload.orderId);
-    if (!order || order.status !== 'WAITING_OUTBOUND') {
-      // Paused, cancelled or already shipped: logistics must not ship it; keep the fact visible.
-      if (order && order.status !== 'SHIPPED') this.logger.warn('shipment for an order that cannot ship', { orderId: order.id, status: order.status, shipmentId: event.payload.shipmentId });
+    const decision = order ? decideTransition(orderFacts(order), 'SHIP') : undefined;
+    if (!order || !decision?.allowed) {
+      // Paused, cancelled, already shipped or nothing to ship (voucher, subscription parent):
+      // logistics must not ship it; keep the fact visible.
+      if (order && order.status !== 'SHIPPED') this.logger.warn('shipment for an order that cannot ship', { orderId: order.id, status: order.status, shipmentId: event.payload.shipmentId, veto: decision && !decision.allowed ? decision.veto.code : undefined });
       return;
     }
     const lines = await scope.manager.getRepository(OrderLineRecord).find({ where: { orderId: order.id } });

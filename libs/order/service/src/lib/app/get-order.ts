@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { OrderView } from '@orderline/order/contract';
 import { NotFoundError, Principal } from '@orderline/shared/service-kit';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+import { StoredKinds } from './order-kind-rules';
 
 function canSee(order: OrderRecord, caller: Principal): boolean {
   if (caller.role === 'OPERATOR') return true;
@@ -26,12 +27,17 @@ export class GetOrder {
   async execute(orderId: string, caller: Principal): Promise<OrderView> {
     const order = await this.dataSource.getRepository(OrderRecord).findOne({ where: { id: orderId } });
     if (!order || !canSee(order, caller)) throw new NotFoundError(`order ${orderId}`);
-    const [lines, history, remarks] = await Promise.all([
+    const [lines, history, remarks, refunds, reconciliation] = await Promise.all([
       this.dataSource.getRepository(OrderLineRecord).find({ where: { orderId }, order: { position: 'ASC' } }),
       this.dataSource.getRepository(OrderStatusChangeRecord).find({ where: { orderId }, order: { id: 'ASC' } }),
       // Remarks are the merchant's notes: never shown to the buyer.
       caller.role === 'BUYER' ? Promise.resolve([]) : this.dataSource.query(`SELECT text, added_at FROM order_remark WHERE order_id = $1 ORDER BY id`, [orderId]),
+      this.dataSource.query(`SELECT refund_id, after_sales_id, amount, lines, refunded_at FROM order_refund WHERE order_id = $1 ORDER BY refunded_at, refund_id`, [orderId]),
+      this.dataSource.query(`SELECT collected_amount, settlement_reference, reconciled_at FROM cod_reconciliation WHERE order_id = $1`, [orderId]),
     ]);
+    const kinds = order.specialAttributes as StoredKinds;
+    const voucher = kinds.localServiceVoucher;
+    const subscription = kinds.subscription;
     return {
       id: order.id,
       merchantId: order.merchantId,
@@ -50,6 +56,21 @@ export class GetOrder {
       history: history.map((change) => ({ from: change.fromStatus, to: change.toStatus, reason: change.reason, actor: change.actor, at: change.at.toISOString() })),
       remarks: remarks.map((row: { text: string; added_at: Date }) => ({ text: row.text, at: row.added_at.toISOString() })),
       buyerNote: order.buyerNote,
+      kinds: order.kinds,
+      serviceFees: order.serviceFees.map((fee) => ({ ...fee, appliesTo: lines.filter((line) => fee.skuIds.includes(line.skuId)).map((line) => ({ skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity })) })),
+      promisedShipBy: order.promisedShipBy ? order.promisedShipBy.toISOString() : null,
+      // After-sales links (domain.md §1.10): what was refunded, by which request.
+      refundedAmount: order.refundedAmount,
+      refunds: refunds.map((row: Record<string, any>) => ({ refundId: row.refund_id, afterSalesId: row.after_sales_id, amount: Number(row.amount), lines: row.lines, refundedAt: row.refunded_at.toISOString(), link: row.after_sales_id ? `/api/v1/after-sales/${row.after_sales_id}` : null })),
+      codReconciliation: reconciliation[0] ? { collectedAmount: Number(reconciliation[0].collected_amount), settlementReference: reconciliation[0].settlement_reference, reconciledAt: reconciliation[0].reconciled_at.toISOString() } : null,
+      // The verification code is the buyer's to show in the shop; the merchant only learns whether it was redeemed.
+      voucher: voucher ? { ...(caller.role === 'BUYER' && voucher.verificationCode ? { verificationCode: voucher.verificationCode } : {}), redeemedAt: voucher.redeemedAt ?? null } : null,
+      subscription: subscription
+        ? subscription.role === 'PARENT'
+          ? { role: 'PARENT', periods: subscription.periods, intervalDays: subscription.intervalDays, childOrderIds: subscription.childOrderIds }
+          : { role: 'CHILD', parentOrderId: subscription.parentOrderId, period: subscription.period, productionDate: subscription.productionDate }
+        : null,
+      giftForOrderId: kinds.giftShippedLater?.mainOrderId ?? null,
       createdAt: order.createdAt.toISOString(),
       updatedAt: order.updatedAt.toISOString(),
     };

@@ -4,8 +4,8 @@ import { ChangeConsigneeRequest, PauseOrderRequest, ResumeOrderRequest } from '@
 import { ConsigneeChanged, OrderPaused, OrderResumed } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
-import { lockOrder } from './order-transitions';
+import { OrderRecord } from '../infra/order.entity';
+import { lockOrder, recordTransition } from './order-transitions';
 
 /**
  * Merchant operations on one order (domain.md §1.5, §1.6): each loads the order locked,
@@ -26,7 +26,7 @@ export class MerchantOperations {
   }
 
   private async recordTransition(scope: TransactionScope, order: OrderRecord, from: string, to: string, reason: string, caller: Principal, at: Date): Promise<void> {
-    await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: from, toStatus: to, reason, actor: `merchant:${caller.accountId}`, at });
+    await recordTransition(scope, order, from, to, reason, `merchant:${caller.accountId}`, at);
   }
 
   async pause(orderId: string, request: PauseOrderRequest, caller: Principal): Promise<void> {
@@ -107,7 +107,7 @@ export class MerchantOperations {
         order.status = decision.to;
         order.pause = null;
         await scope.manager.save(order);
-        await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason: `RELEASED: ${trigger}`, actor: 'system', at: now });
+        await recordTransition(scope, order, decision.from, decision.to, `RELEASED: ${trigger}`, 'system', now);
         await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: pause.reason, trigger });
       }
       return due.length;
@@ -134,7 +134,7 @@ export class MerchantOperations {
           if (decision.allowed) {
             order.status = decision.to;
             order.pause = null;
-            await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason: 'RELEASED: GROUP_FORMED', actor: `operator:${caller.accountId}`, at: now });
+            await recordTransition(scope, order, decision.from, decision.to, 'RELEASED: GROUP_FORMED', `operator:${caller.accountId}`, now);
             await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: 'WAITING_FOR_GROUP', trigger: 'GROUP_FORMED' });
             released += 1;
           }

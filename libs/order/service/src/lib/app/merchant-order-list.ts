@@ -3,8 +3,12 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MerchantOrdersQuery, ORDER_LIST_STATUSES } from '@orderline/order/contract';
 import { Address, mergedShipmentCandidates, shippingDeadlineState } from '@orderline/order/domain';
-import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-import { SHIPPING_PROMISE_MS } from './order-flags';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { OrderServiceConfig } from '../order-service-config';
+
+function flag(value: string | undefined): boolean | null {
+  return value === undefined ? null : value === 'true';
+}
 
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
@@ -26,16 +30,21 @@ export class MerchantOrderList {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
   ) {}
 
   async list(query: MerchantOrdersQuery, caller: Principal) {
     if (caller.role !== 'MERCHANT' || !caller.merchantId) throw new NotFoundError('orders');
     const limit = Number(query.limit ?? 20);
     const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const now = this.clock.now();
     const rows = await this.dataSource.query(
       `SELECT id, status, payment_method, payable, freight, goods_total, buyer_id, consignee_name, consignee_phone, consignee_address, pause, buyer_note, created_at, risk_flag,
+              kinds, promised_ship_by, shipping_timed_out_at, refunded_amount, cancel_reason, cancelled_by, special_attributes -> 'crossBorder' AS cross_border,
               (SELECT new_ship_by FROM late_shipping_report r WHERE r.order_id = customer_order.id) AS reported_ship_by,
-              (SELECT min(h.at) FROM order_status_history h WHERE h.order_id = customer_order.id AND h.to_status = 'WAITING_OUTBOUND') AS ready_at
+              (SELECT json_agg(json_build_object('skuId', l.sku_id, 'title', l.title, 'unitPrice', l.unit_price, 'quantity', l.quantity) ORDER BY l.position) FROM order_line l WHERE l.order_id = customer_order.id) AS lines,
+              (SELECT json_agg(DISTINCT r.after_sales_id) FROM order_refund r WHERE r.order_id = customer_order.id AND r.after_sales_id IS NOT NULL) AS after_sales_ids,
+              (SELECT c.id FROM cancellation_request c WHERE c.order_id = customer_order.id ORDER BY c.submitted_at DESC LIMIT 1) AS cancellation_request_id
        FROM customer_order
        WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR payment_method = $3)
          AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
@@ -43,6 +52,12 @@ export class MerchantOrderList {
          AND ($9::uuid IS NULL OR id = $9) AND ($10::uuid IS NULL OR buyer_id = $10)
          AND ($12::boolean IS NULL OR risk_flag = $12)
          AND ($11::text IS NULL OR EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = customer_order.id AND l.sku_id = $11))
+         AND ($13::text IS NULL OR kinds @> ARRAY[$13::text])
+         AND ($14::boolean IS NULL OR (buyer_note IS NOT NULL AND buyer_note <> '') = $14)
+         AND ($15::boolean IS NULL OR (refunded_amount > 0) = $15)
+         AND ($16::boolean IS NULL OR EXISTS (SELECT 1 FROM late_shipping_report r WHERE r.order_id = customer_order.id) = $16)
+         AND ($17::text IS NULL OR ($17 = 'TIMED_OUT' AND status IN ('WAITING_OUTBOUND', 'PAUSED') AND promised_ship_by < $18)
+                                 OR ($17 = 'WARNING' AND status IN ('WAITING_OUTBOUND', 'PAUSED') AND promised_ship_by >= $18 AND promised_ship_by <= $19))
        ORDER BY created_at DESC, id DESC LIMIT $6`,
       [
         caller.merchantId,
@@ -57,13 +72,20 @@ export class MerchantOrderList {
         query.buyerId ?? null,
         query.skuId ?? null,
         query.riskFlag === undefined ? null : query.riskFlag === 'true',
+        query.kind ?? null,
+        flag(query.hasBuyerNote),
+        flag(query.hasRefund),
+        flag(query.lateShippingReported),
+        query.shippingDeadline ?? null,
+        now,
+        new Date(now.getTime() + this.config.SHIPPING_WARNING_WINDOW_SECONDS * 1000),
       ],
     );
     const counts = Object.fromEntries(ORDER_LIST_STATUSES.map((status) => [status, 0]));
     for (const row of await this.dataSource.query(`SELECT status, count(*)::int AS n FROM customer_order WHERE merchant_id = $1 GROUP BY status`, [caller.merchantId])) counts[row.status] = row.n;
     const page = rows.slice(0, limit);
     const mergeGroups = await this.mergeGroups(caller.merchantId);
-    const now = this.clock.now();
+    const policy = { warningWindowMs: this.config.SHIPPING_WARNING_WINDOW_SECONDS * 1000 };
     return {
       items: page.map((row: Record<string, any>) => ({
         id: row.id,
@@ -80,9 +102,19 @@ export class MerchantOrderList {
         consignee: { name: row.consignee_name, phone: row.consignee_phone, address: row.consignee_address },
         // domain.md §1.8 shipping warnings and time-outs, for orders still to ship.
         shippingDeadline:
-          row.ready_at && ['WAITING_OUTBOUND', 'PAUSED'].includes(row.status)
-            ? ((view) => ({ state: view.state, deadline: view.deadline.toISOString() }))(shippingDeadlineState({ promisedShipBy: new Date(row.ready_at.getTime() + SHIPPING_PROMISE_MS) }, now))
+          row.promised_ship_by && ['WAITING_OUTBOUND', 'PAUSED'].includes(row.status)
+            ? ((view) => ({ state: view.state, deadline: view.deadline.toISOString() }))(shippingDeadlineState({ promisedShipBy: row.promised_ship_by }, now, policy))
             : null,
+        kinds: row.kinds,
+        // Bonded info of cross-border orders (§1.10).
+        bonded: row.cross_border ? Boolean(row.cross_border.bonded) : null,
+        // Unit prices per line (§1.10).
+        lines: row.lines ?? [],
+        refundedAmount: Number(row.refunded_amount),
+        // After-sales and cancellation links (§1.10).
+        afterSalesLinks: (row.after_sales_ids ?? []).map((id: string) => `/api/v1/after-sales/${id}`),
+        cancellation: row.cancel_reason ? { reason: row.cancel_reason, by: row.cancelled_by } : null,
+        cancellationRequestLink: row.cancellation_request_id ? `/api/v1/cancellation-requests/${row.cancellation_request_id}` : null,
         // domain.md §1.9: orders that can ship together share a group id.
         mergeGroup: mergeGroups.get(row.id) ?? null,
         createdAt: row.created_at.toISOString(),

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { decideFeeChange } from '@orderline/order/domain';
-import { OrderCancelled, OrderCompleted, OrderPaid } from '@orderline/shared/contracts';
+import { ChangeFeesRequest } from '@orderline/order/contract';
+import { OrderCancelled, OrderCompleted, OrderFeesChanged, OrderPaid } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { OrderLineRecord } from '../infra/order.entity';
 import { PaymentProvider } from '../infra/payment-provider';
-import { lockOrder, pauseUntilGroupForms, transitionOrder } from './order-transitions';
+import { onReadyForOutbound } from './order-kind-rules';
+import { lockOrder, transitionOrder } from './order-transitions';
 
 /**
  * Online payment (domain.md §1.2): the payment port charges the payable, the order moves to
@@ -38,7 +40,7 @@ export class OrderPayments {
       ]);
       await transitionOrder(scope, order, 'PAYMENT_CONFIRMED', `buyer:${buyer.buyerId}`, 'PAID_ONLINE', now);
       await scope.publish(OrderPaid, { orderId: order.id, buyerId: order.buyerId, paymentMethod: 'ONLINE', amount: order.payable });
-      await pauseUntilGroupForms(scope, order, now);
+      await onReadyForOutbound(scope, order, now);
     });
   }
 
@@ -52,8 +54,13 @@ export class OrderPayments {
     });
   }
 
-  /** domain.md §1.7: the new freight is what the buyer pays; payable never below zero. */
-  async changeFreight(orderId: string, freight: number, caller: Principal): Promise<void> {
+  /**
+   * domain.md §1.7: the new freight is what the buyer pays, service fees per fee type; the
+   * payable is recomputed and never below zero. Decision: a merchant offers delivery-and-install
+   * when the checkout priced a service fee into its order (the order service does not hold
+   * merchant contracts), so only such orders take service-fee changes.
+   */
+  async changeFees(orderId: string, request: ChangeFeesRequest, caller: Principal): Promise<void> {
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
@@ -66,18 +73,20 @@ export class OrderPayments {
           paymentMethod: order.paymentMethod,
           crossBorder: Boolean((order.specialAttributes as { crossBorder?: unknown }).crossBorder),
           containsOtherMerchantsGoods: false,
-          merchantOffersDeliveryAndInstall: false,
+          merchantOffersDeliveryAndInstall: order.serviceFees.length > 0,
           lines: lines.map((line) => ({ skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity })),
           freight: order.freight,
-          serviceFees: [],
+          serviceFees: order.serviceFees,
           deductions: { promotions: 0, coupons: 0, points: 0, balance: 0 },
         },
-        { freight },
+        { freight: request.freight, serviceFees: request.serviceFees },
       );
       if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
       order.freight = decision.charges.freight;
       order.payable = decision.charges.payable;
+      order.serviceFees = decision.serviceFees.map((fee) => ({ feeType: fee.feeType, amount: fee.amount, skuIds: [...fee.skuIds] }));
       await scope.manager.save(order);
+      await scope.publish(OrderFeesChanged, { orderId, merchantId: order.merchantId, freight: order.freight, serviceFees: order.serviceFees, payable: order.payable });
     });
   }
 

@@ -1,16 +1,22 @@
 import { decidePause, decideTransition, OrderFacts, OrderTrigger, PauseReason } from '@orderline/order/domain';
-import { OrderPaused } from '@orderline/shared/contracts';
+import { OrderPaused, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
 import { TransactionScope } from '@orderline/shared/messaging';
 import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+import { SHIPPING_PROMISE_MS } from './order-flags';
+// A cycle on purpose: transitions trigger kind rules, which move related orders by transitions.
+import { afterTransition } from './order-kind-rules';
 
 /** What the process table's guards look at (domain.md §1.3 group-buy, §1.5 pauses). */
 export function orderFacts(order: OrderRecord): OrderFacts {
   const groupBuy = (order.specialAttributes as { groupBuy?: { formed: boolean } }).groupBuy;
+  const attributes = order.specialAttributes as { localServiceVoucher?: unknown; subscription?: { role: 'PARENT' | 'CHILD' } };
   return {
     status: order.status,
     paymentMethod: order.paymentMethod,
     ...(groupBuy ? { groupBuy: { formed: Boolean(groupBuy.formed) } } : {}),
+    ...(attributes.localServiceVoucher ? { localServiceVoucher: true } : {}),
+    ...(attributes.subscription ? { subscriptionRole: attributes.subscription.role } : {}),
     ...(order.pause ? { pause: { reason: order.pause.reason as PauseReason } } : {}),
   };
 }
@@ -26,8 +32,20 @@ export async function transitionOrder(scope: TransactionScope, order: OrderRecor
   const decision = decideTransition(orderFacts(order), trigger);
   if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason, { orderId: order.id, orderStatus: order.status });
   order.status = decision.to;
+  // domain.md §1.8: the shipping promise runs from the moment the order could first ship.
+  if (decision.to === 'WAITING_OUTBOUND' && !order.promisedShipBy) order.promisedShipBy = new Date(at.getTime() + SHIPPING_PROMISE_MS);
   await scope.manager.save(order);
-  await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason, actor, at });
+  await recordTransition(scope, order, decision.from, decision.to, reason, actor, at);
+  await afterTransition(scope, order, at);
+}
+
+/**
+ * Writes one history row and publishes it (domain.md §1.2: every transition is recorded —
+ * who, when, why — and published), in the caller's transaction.
+ */
+export async function recordTransition(scope: TransactionScope, order: Pick<OrderRecord, 'id' | 'merchantId'>, from: string | null, to: string, reason: string | null, actor: Actor, at: Date): Promise<void> {
+  await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: from, toStatus: to, reason, actor, at });
+  await scope.publish(OrderStatusChanged, { orderId: order.id, merchantId: order.merchantId, from, to, reason, actor, at: at.toISOString() });
 }
 
 /** Loads an order with a row lock, so concurrent commands on one order take turns. */
@@ -36,17 +54,18 @@ export async function lockOrder(scope: TransactionScope, orderId: string): Promi
 }
 
 /**
- * After an order became payable-for (paid, held or COD): a group-buy order whose group has
- * not formed waits in PAUSED with WAITING_FOR_GROUP until it does (domain.md §1.5).
+ * An automatic pause of an order that just became ready for outbound (domain.md §1.5): the
+ * system pauses it for `reason` (and `releaseAt` for timed reasons), recorded and published
+ * like a merchant's pause.
  */
-export async function pauseUntilGroupForms(scope: TransactionScope, order: OrderRecord, at: Date): Promise<void> {
-  const groupBuy = (order.specialAttributes as { groupBuy?: { formed: boolean } }).groupBuy;
-  if (!groupBuy || groupBuy.formed || order.status !== 'WAITING_OUTBOUND') return;
-  const decision = decidePause({ status: order.status, paymentMethod: order.paymentMethod }, { reason: 'WAITING_FOR_GROUP' }, at);
-  if (!decision.allowed) return;
+export async function pauseAutomatically(scope: TransactionScope, order: OrderRecord, reason: PauseReason, releaseAt: Date | undefined, at: Date): Promise<boolean> {
+  if (order.status !== 'WAITING_OUTBOUND') return false;
+  const decision = decidePause({ status: order.status, paymentMethod: order.paymentMethod }, { reason, ...(releaseAt ? { releaseAt } : {}) }, at);
+  if (!decision.allowed) return false;
   order.status = decision.to;
-  order.pause = { reason: 'WAITING_FOR_GROUP', pausedAt: at.toISOString() };
+  order.pause = { reason, pausedAt: at.toISOString(), ...(releaseAt ? { releaseAt: releaseAt.toISOString() } : {}) };
   await scope.manager.save(order);
-  await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: decision.from, toStatus: decision.to, reason: 'PAUSED: WAITING_FOR_GROUP', actor: 'system', at });
-  await scope.publish(OrderPaused, { orderId: order.id, merchantId: order.merchantId, reason: 'WAITING_FOR_GROUP' });
+  await recordTransition(scope, order, decision.from, decision.to, `PAUSED: ${reason}`, 'system', at);
+  await scope.publish(OrderPaused, { orderId: order.id, merchantId: order.merchantId, reason, ...(releaseAt ? { releaseAt: releaseAt.toISOString() } : {}) });
+  return true;
 }

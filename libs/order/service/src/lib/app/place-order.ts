@@ -1,23 +1,47 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { paymentTermsProblem, priceOrder } from '@orderline/order/domain';
+import { orderKinds, paymentTermsProblem, priceOrder, SpecialAttributes } from '@orderline/order/domain';
 import { PlaceOrderRequest } from '@orderline/order/contract';
 import { OrderPlaced } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
-import { lockOrder, pauseUntilGroupForms } from './order-transitions';
+import { SHIPPING_PROMISE_MS } from './order-flags';
+import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
+import { onReadyForOutbound } from './order-kind-rules';
+import { lockOrder, recordTransition } from './order-transitions';
 
-/** The special kinds the rules look at (domain.md §1.1), in the domain's shape. */
+/** The special kinds the rules look at (domain.md §1.1), as stored on the order. */
 function specialAttributesOf(request: PlaceOrderRequest): Record<string, unknown> {
   const attributes = request.attributes;
+  const subscription = attributes?.subscription;
   return {
     ...(attributes?.crossBorder ? { crossBorder: { bonded: false } } : {}),
     ...(attributes?.customsAuction ? { customsAuction: { auctionId: 'unknown' } } : {}),
-    ...(attributes?.reservation ? { reservation: {} } : {}),
+    ...(attributes?.reservation || attributes?.reservedDeliveryAt ? { reservation: attributes.reservedDeliveryAt ? { reservedDeliveryAt: attributes.reservedDeliveryAt } : {} } : {}),
     ...(attributes?.presale ? { presale: {} } : {}),
     ...(attributes?.groupBuyId ? { groupBuy: { groupId: attributes.groupBuyId, formed: false } } : {}),
+    ...(attributes?.localServiceVoucher ? { localServiceVoucher: {} } : {}),
+    ...(attributes?.giftForOrderId ? { giftShippedLater: { mainOrderId: attributes.giftForOrderId } } : {}),
+    ...(subscription ? { subscription: { role: 'PARENT', periods: subscription.periods, intervalDays: subscription.intervalDays, firstProductionDate: subscription.firstProductionDate, childOrderIds: [] } } : {}),
   };
+}
+
+/** Kind combinations and inputs the rules cannot honour; refused before anything is stored. */
+function kindProblem(request: PlaceOrderRequest): { code: string; detail: string } | undefined {
+  const attributes = request.attributes;
+  if (attributes?.subscription) {
+    // Decision: 定期购 is paid up front online; COD collects per parcel and a credit hold is sized for one shipment.
+    if (request.paymentMethod !== 'ONLINE') return { code: 'SUBSCRIPTION_NEEDS_ONLINE_PAYMENT', detail: 'a subscription order is paid up front online (paymentMethod ONLINE)' };
+    const uneven = request.items.find((item) => item.quantity % attributes.subscription!.periods !== 0);
+    if (uneven) return { code: 'SUBSCRIPTION_QUANTITY_UNEVEN', detail: `item ${uneven.skuId}: the quantity (${uneven.quantity}) is the total over all ${attributes.subscription.periods} periods and must divide evenly by them` };
+  }
+  if (attributes?.localServiceVoucher && request.paymentMethod === 'COD') return { code: 'VOUCHER_NEEDS_PREPAYMENT', detail: 'a local-service voucher is paid before it is redeemed; cash on delivery is not possible' };
+  const special = [attributes?.subscription, attributes?.localServiceVoucher, attributes?.giftForOrderId, attributes?.groupBuyId].filter(Boolean).length;
+  if (special > 1) return { code: 'ORDER_KINDS_CONFLICT', detail: 'subscription, local-service voucher, gift and group-buy orders cannot be combined in one order' };
+  const skus = new Set(request.items.map((item) => item.skuId));
+  const foreign = request.serviceFees?.flatMap((fee) => fee.skuIds).find((sku) => !skus.has(sku));
+  if (foreign) return { code: 'SERVICE_FEE_SKU_NOT_IN_ORDER', detail: `a service fee names ${foreign}, which is not an item of this order` };
+  return undefined;
 }
 
 /**
@@ -35,13 +59,24 @@ export class PlaceOrder {
     if (buyer.role !== 'BUYER' || !buyer.buyerId) throw new DomainError('FORBIDDEN', 403, 'only buyers place orders');
     const termsProblem = paymentTermsProblem(request.paymentMethod, request.credit);
     if (termsProblem) throw new DomainError('INVALID_PAYMENT_TERMS', 422, termsProblem);
-    const price = priceOrder(request.items, request.freight ?? 0);
+    const kindRefusal = kindProblem(request);
+    if (kindRefusal) throw new DomainError(kindRefusal.code, 422, kindRefusal.detail);
+    const serviceFees = (request.serviceFees ?? []).map((fee) => ({ feeType: fee.feeType, amount: fee.amount, skuIds: [...fee.skuIds] }));
+    const price = priceOrder(request.items, request.freight ?? 0, serviceFees.map((fee) => fee.amount));
     if (request.paymentMethod === 'CREDIT' && price.payable === 0) throw new DomainError('INVALID_PAYMENT_TERMS', 422, 'a credit order must have something to pay');
+    const specialAttributes = specialAttributesOf(request);
 
     const orderId = randomUUID();
     const now = this.clock.now();
     const lines = price.lines.map((line, position) => ({ id: randomUUID(), orderId, position, ...line }));
     await this.unitOfWork.run(async (scope) => {
+      if (request.attributes?.giftForOrderId) {
+        // 赠品后发: the gift belongs to an order of the same buyer and merchant.
+        const main = await scope.manager.getRepository(OrderRecord).findOne({ where: { id: request.attributes.giftForOrderId } });
+        if (!main || main.buyerId !== buyer.buyerId || main.merchantId !== request.merchantId || main.status === 'CANCELLED') {
+          throw new DomainError('GIFT_MAIN_ORDER_NOT_FOUND', 422, 'giftForOrderId must be a live order of the same buyer at the same merchant');
+        }
+      }
       await scope.manager.insert(OrderRecord, {
         id: orderId,
         merchantId: request.merchantId,
@@ -64,16 +99,19 @@ export class PlaceOrder {
         cancelledBy: null,
         pause: null,
         specifiedPlatformDelivery: request.specifiedPlatformDelivery ?? false,
-        specialAttributes: specialAttributesOf(request) as never,
+        specialAttributes: specialAttributes as never,
+        kinds: orderKinds(specialAttributes as SpecialAttributes),
+        serviceFees,
+        // domain.md §1.8: a COD order can ship at once, so its shipping promise starts now.
+        promisedShipBy: request.paymentMethod === 'COD' ? new Date(now.getTime() + SHIPPING_PROMISE_MS) : null,
+        parentOrderId: null,
         createdAt: now,
         updatedAt: now,
       });
       await scope.manager.insert(OrderLineRecord, lines);
-      await scope.manager.insert(OrderStatusChangeRecord, { orderId, fromStatus: null, toStatus: 'UNPAID', reason: 'PLACED', actor: `buyer:${buyer.buyerId}`, at: now });
-      if (request.paymentMethod === 'COD') {
-        await scope.manager.insert(OrderStatusChangeRecord, { orderId, fromStatus: 'UNPAID', toStatus: 'WAITING_OUTBOUND', reason: 'CASH_ON_DELIVERY', actor: 'system', at: now });
-      }
-      if (request.paymentMethod === 'COD') await pauseUntilGroupForms(scope, (await lockOrder(scope, orderId))!, now);
+      const placed = { id: orderId, merchantId: request.merchantId };
+      await recordTransition(scope, placed, null, 'UNPAID', 'PLACED', `buyer:${buyer.buyerId}`, now);
+      if (request.paymentMethod === 'COD') await recordTransition(scope, placed, 'UNPAID', 'WAITING_OUTBOUND', 'CASH_ON_DELIVERY', 'system', now);
       await scope.publish(OrderPlaced, {
         orderId,
         merchantId: request.merchantId,
@@ -84,6 +122,7 @@ export class PlaceOrder {
         credit: request.credit ? { plan: request.credit.plan, periods: request.credit.periods } : undefined,
         lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
       });
+      if (request.paymentMethod === 'COD') await onReadyForOutbound(scope, (await lockOrder(scope, orderId))!, now);
     });
     return orderId;
   }

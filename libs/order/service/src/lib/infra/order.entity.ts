@@ -2,6 +2,12 @@ import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateC
 import type { OrderStatus } from '@orderline/order/domain';
 import { fenColumn } from '@orderline/shared/persistence';
 
+export interface ServiceFeeRecord {
+  feeType: string;
+  amount: number;
+  skuIds: string[];
+}
+
 export interface AddressRecord {
   province: string;
   city: string;
@@ -34,6 +40,16 @@ export class OrderRecord {
   @Column('jsonb', { nullable: true }) pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
   @Column('boolean', { name: 'specified_platform_delivery', default: false }) specifiedPlatformDelivery: boolean;
   @Column('jsonb', { name: 'special_attributes', default: () => "'{}'" }) specialAttributes: Record<string, unknown>;
+  /** domain.md §1.8: set when the order first waits for outbound; warnings and time-outs run against it. */
+  @Column('timestamptz', { name: 'promised_ship_by', nullable: true }) promisedShipBy: Date | null;
+  /** domain.md §1.7: delivery-and-install fees per fee type, with the SKUs each applies to. */
+  @Column('jsonb', { name: 'service_fees', default: () => "'[]'" }) serviceFees: ServiceFeeRecord[];
+  /** What after-sales refunded so far (fen), summed from `RefundCompleted`. */
+  @Column(fenColumn({ name: 'refunded_amount', default: 0 })) refundedAmount: number;
+  /** The special kinds (domain.md §1.1) as a filterable column. */
+  @Column('text', { array: true, default: () => "'{}'" }) kinds: string[];
+  /** A subscription child order's parent (定期购). */
+  @Column('uuid', { name: 'parent_order_id', nullable: true }) parentOrderId: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @OneToMany(() => OrderLineRecord, (line) => line.order) lines: OrderLineRecord[];

@@ -33,6 +33,8 @@ export class OrderPlacedPayload {
   @IsFen() freight: number;
   @IsOptional() @ValidateNested() @Type(() => CreditTerms) credit?: CreditTerms;
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => OrderLineSnapshot) lines: OrderLineSnapshot[];
+  /** A subscription child order (定期购): its parent, whose payment covers it. */
+  @IsOptional() @IsUUID() parentOrderId?: string;
 }
 
 export class OrderPaidPayload {
@@ -42,6 +44,8 @@ export class OrderPaidPayload {
   @IsFen() amount: number;
   /** The credit hold that pays the order when the method is CREDIT. */
   @IsOptional() @IsUUID() creditHoldId?: string;
+  /** Set for a subscription child: no new money moved, its share of the parent's payment. */
+  @IsOptional() @IsUUID() parentOrderId?: string;
 }
 
 export class OrderCancelledPayload {

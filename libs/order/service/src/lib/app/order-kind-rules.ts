@@ -1,0 +1,150 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { decidePauseRelease, PauseReason } from '@orderline/order/domain';
+import { OrderPaid, OrderPlaced, OrderResumed } from '@orderline/shared/contracts';
+import { multiplyFen, sumFen } from '@orderline/shared/money';
+import { TransactionScope } from '@orderline/shared/messaging';
+import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
+import { SHIPPING_PROMISE_MS } from './order-flags';
+import { lockOrder, pauseAutomatically, recordTransition, transitionOrder } from './order-transitions';
+
+/** The special kinds of domain.md §1.1 as stored in `special_attributes`. */
+export interface StoredKinds {
+  groupBuy?: { groupId: string; formed: boolean };
+  reservation?: { reservedDeliveryAt?: string };
+  localServiceVoucher?: { verificationCode?: string; redeemedAt?: string };
+  giftShippedLater?: { mainOrderId: string };
+  subscription?:
+    | { role: 'PARENT'; periods: number; intervalDays: number; firstProductionDate: string; childOrderIds: string[] }
+    | { role: 'CHILD'; parentOrderId: string; period: number; productionDate: string };
+}
+
+const DAY_MS = 86_400_000;
+
+/** A verification code for a local-service voucher: 8 digits, shown to the buyer only. */
+function newVerificationCode(): string {
+  return String(randomInt(0, 100_000_000)).padStart(8, '0');
+}
+
+/**
+ * What happens when an order can first ship (paid, credit held, or COD placed), by kind
+ * (domain.md §1.1, §1.5): a group-buy waits for its group, a gift waits for its main item, a
+ * reservation for its reserved time; a voucher gets its verification code; a subscription
+ * parent splits into one child order per period.
+ */
+export async function onReadyForOutbound(scope: TransactionScope, order: OrderRecord, at: Date): Promise<void> {
+  const kinds = order.specialAttributes as StoredKinds;
+  if (kinds.localServiceVoucher && !kinds.localServiceVoucher.verificationCode) {
+    order.specialAttributes = { ...kinds, localServiceVoucher: { verificationCode: newVerificationCode() } };
+    await scope.manager.save(order);
+    return;
+  }
+  if (kinds.subscription?.role === 'PARENT' && kinds.subscription.childOrderIds.length === 0) {
+    await splitSubscription(scope, order, kinds.subscription, at);
+    return;
+  }
+  if (kinds.groupBuy && !kinds.groupBuy.formed) {
+    await pauseAutomatically(scope, order, 'WAITING_FOR_GROUP', undefined, at);
+    return;
+  }
+  if (kinds.giftShippedLater) {
+    const main = await scope.manager.getRepository(OrderRecord).findOne({ where: { id: kinds.giftShippedLater.mainOrderId } });
+    // domain.md §1.5 赠品后发: released once the main item is delivered.
+    if (!main || !['DELIVERED', 'COMPLETED'].includes(main.status)) await pauseAutomatically(scope, order, 'GIFT_SHIPPED_LATER', undefined, at);
+    return;
+  }
+  const reservedAt = kinds.reservation?.reservedDeliveryAt ? new Date(kinds.reservation.reservedDeliveryAt) : undefined;
+  if (reservedAt && reservedAt.getTime() > at.getTime()) await pauseAutomatically(scope, order, 'BEFORE_RESERVED_DELIVERY_TIME', reservedAt, at);
+}
+
+/**
+ * 定期购: the paid parent becomes one child order per period, each with the per-period
+ * quantities, paused until its production date (SUBSCRIPTION_PERIOD_NOT_DUE, released on the
+ * platform clock). Decision: the parent's payment covers the children; each child carries
+ * its share of it (goods of its period, the freight on the first) so the children's payables
+ * add up to the parent's to the fen, and after-sales can refund a child by what it cost.
+ */
+async function splitSubscription(scope: TransactionScope, parent: OrderRecord, plan: Extract<StoredKinds['subscription'], { role: 'PARENT' }>, at: Date): Promise<void> {
+  const parentLines = await scope.manager.getRepository(OrderLineRecord).find({ where: { orderId: parent.id }, order: { position: 'ASC' } });
+  const childIds: string[] = [];
+  for (let period = 1; period <= plan.periods; period++) {
+    const childId = randomUUID();
+    childIds.push(childId);
+    const productionDate = new Date(new Date(plan.firstProductionDate).getTime() + (period - 1) * plan.intervalDays * DAY_MS);
+    const lines = parentLines.map((line, position) => {
+      const quantity = line.quantity / plan.periods;
+      return { id: randomUUID(), orderId: childId, position, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity, lineTotal: multiplyFen(line.unitPrice, quantity) };
+    });
+    const goodsTotal = sumFen(lines.map((line) => line.lineTotal));
+    const freight = period === 1 ? parent.freight : 0;
+    const payable = goodsTotal + freight;
+    const startsAt = productionDate.getTime() > at.getTime() ? productionDate : at;
+    const child = scope.manager.create(OrderRecord, {
+      ...parent,
+      id: childId,
+      status: 'WAITING_OUTBOUND',
+      goodsTotal,
+      freight,
+      payable,
+      parentOrderId: parent.id,
+      kinds: ['SUBSCRIPTION'],
+      pause: null,
+      promisedShipBy: new Date(startsAt.getTime() + SHIPPING_PROMISE_MS),
+      specialAttributes: { subscription: { role: 'CHILD', parentOrderId: parent.id, period, productionDate: productionDate.toISOString() } },
+      createdAt: at,
+      updatedAt: at,
+    });
+    delete (child as Partial<OrderRecord>).lines;
+    await scope.manager.insert(OrderRecord, child as never);
+    await scope.manager.insert(OrderLineRecord, lines);
+    await recordTransition(scope, child, null, 'WAITING_OUTBOUND', `SUBSCRIPTION_PERIOD ${period}/${plan.periods} of ${parent.id}`, 'system', at);
+    await scope.publish(OrderPlaced, {
+      orderId: childId,
+      merchantId: parent.merchantId,
+      buyerId: parent.buyerId,
+      paymentMethod: parent.paymentMethod,
+      payable,
+      freight,
+      parentOrderId: parent.id,
+      lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
+    });
+    await scope.publish(OrderPaid, { orderId: childId, buyerId: parent.buyerId, paymentMethod: parent.paymentMethod, amount: payable, parentOrderId: parent.id });
+    if (productionDate.getTime() > at.getTime()) await pauseAutomatically(scope, child, 'SUBSCRIPTION_PERIOD_NOT_DUE', productionDate, at);
+  }
+  parent.specialAttributes = { ...parent.specialAttributes, subscription: { ...plan, childOrderIds: childIds } };
+  await scope.manager.save(parent);
+}
+
+/**
+ * Consequences of a transition for related orders, in the same transaction: a delivered main
+ * order releases its gift orders (§1.5 MAIN_ITEM_DELIVERED); the last completed child of a
+ * subscription completes its parent.
+ */
+export async function afterTransition(scope: TransactionScope, order: OrderRecord, at: Date): Promise<void> {
+  if (order.status === 'DELIVERED') {
+    const gifts: Array<{ id: string }> = await scope.manager.query(
+      `SELECT id FROM customer_order WHERE special_attributes -> 'giftShippedLater' ->> 'mainOrderId' = $1 AND special_attributes ? 'giftShippedLater' AND status = 'PAUSED'`,
+      [order.id],
+    );
+    for (const { id } of gifts) await releasePause(scope, id, 'MAIN_ITEM_DELIVERED', at);
+  }
+  if (order.status === 'COMPLETED' && order.parentOrderId) {
+    const open: Array<{ n: number }> = await scope.manager.query(`SELECT count(*)::int AS n FROM customer_order WHERE parent_order_id = $1 AND status NOT IN ('COMPLETED', 'CANCELLED')`, [order.parentOrderId]);
+    if (open[0].n === 0) {
+      const parent = await lockOrder(scope, order.parentOrderId);
+      if (parent && parent.status === 'WAITING_OUTBOUND') await transitionOrder(scope, parent, 'CHILDREN_COMPLETED', 'system', 'ALL_SUBSCRIPTION_PERIODS_COMPLETED', at);
+    }
+  }
+}
+
+async function releasePause(scope: TransactionScope, orderId: string, trigger: 'MAIN_ITEM_DELIVERED', at: Date): Promise<void> {
+  const order = await lockOrder(scope, orderId);
+  if (!order?.pause) return;
+  const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt) };
+  const decision = decidePauseRelease({ status: order.status, paymentMethod: order.paymentMethod, pause }, pause, { trigger }, at);
+  if (!decision.allowed) return;
+  order.status = decision.to;
+  order.pause = null;
+  await scope.manager.save(order);
+  await recordTransition(scope, order, decision.from, decision.to, `RELEASED: ${trigger}`, 'system', at);
+  await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: pause.reason, trigger });
+}

@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { CodReconciled, OrderCompleted, VoucherRedeemed } from '@orderline/shared/contracts';
+import { UnitOfWork } from '@orderline/shared/messaging';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { StoredKinds } from './order-kind-rules';
+import { lockOrder, transitionOrder } from './order-transitions';
+
+/**
+ * The two ways an order completes without a buyer's receipt: finance reconciles the cash a
+ * courier collected for a COD order (domain.md §1.2), and a shop redeems a local-service
+ * voucher with its verification code (§1.1 LOC).
+ */
+@Injectable()
+export class OrderSettlements {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Decision: reconciliation is an operator (finance) action on a delivered COD order; the
+   * collected amount must equal the payable to the fen — a short or excess collection is a
+   * finance dispute, refused with both amounts, and the order stays DELIVERED.
+   */
+  async reconcileCod(orderId: string, request: { collectedAmount: number; settlementReference: string }, caller: Principal): Promise<void> {
+    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only finance operators reconcile cash-on-delivery collections');
+    await this.unitOfWork.run(async (scope) => {
+      const order = await lockOrder(scope, orderId);
+      if (!order) throw new NotFoundError(`order ${orderId}`);
+      if (order.paymentMethod === 'COD' && order.status === 'COMPLETED') throw new DomainError('COD_ALREADY_RECONCILED', 409, `order ${orderId} was reconciled already`);
+      if (order.paymentMethod === 'COD' && request.collectedAmount !== order.payable) {
+        throw new DomainError('COD_AMOUNT_MISMATCH', 409, `the courier collected ${request.collectedAmount} fen but the order's payable is ${order.payable} fen; settle the difference before reconciling`, {
+          payable: order.payable,
+          collectedAmount: request.collectedAmount,
+        });
+      }
+      const now = this.clock.now();
+      await transitionOrder(scope, order, 'RECONCILE_COD', `operator:${caller.accountId}`, `COD_RECONCILED: ${request.settlementReference}`, now);
+      await scope.manager.query(`INSERT INTO cod_reconciliation (order_id, collected_amount, settlement_reference, reconciled_by, reconciled_at) VALUES ($1, $2, $3, $4, $5)`, [
+        orderId,
+        request.collectedAmount,
+        request.settlementReference,
+        `operator:${caller.accountId}`,
+        now,
+      ]);
+      await scope.publish(CodReconciled, { orderId, merchantId: order.merchantId, collectedAmount: request.collectedAmount, settlementReference: request.settlementReference });
+      await scope.publish(OrderCompleted, { orderId, merchantId: order.merchantId, buyerId: order.buyerId });
+    });
+  }
+
+  /** The shop checks the buyer's code; a wrong code changes nothing. */
+  async redeemVoucher(orderId: string, verificationCode: string, caller: Principal): Promise<void> {
+    await this.unitOfWork.run(async (scope) => {
+      const order = await lockOrder(scope, orderId);
+      if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
+      const kinds = order.specialAttributes as StoredKinds;
+      const expected = kinds.localServiceVoucher?.verificationCode;
+      if (kinds.localServiceVoucher && !expected) throw new DomainError('VOUCHER_NOT_PAID', 409, 'the voucher has no verification code yet: the order is not paid');
+      if (expected && !sameCode(expected, verificationCode)) throw new DomainError('VERIFICATION_CODE_MISMATCH', 422, 'the verification code does not match this voucher; ask the buyer for the code shown on the order');
+      const now = this.clock.now();
+      await transitionOrder(scope, order, 'REDEEM_VOUCHER', `merchant:${caller.accountId}`, 'VOUCHER_REDEEMED', now);
+      order.specialAttributes = { ...kinds, localServiceVoucher: { ...kinds.localServiceVoucher, redeemedAt: now.toISOString() } };
+      await scope.manager.save(order);
+      await scope.publish(VoucherRedeemed, { orderId, merchantId: order.merchantId, redeemedAt: now.toISOString() });
+      await scope.publish(OrderCompleted, { orderId, merchantId: order.merchantId, buyerId: order.buyerId });
+    });
+  }
+}
+
+function sameCode(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

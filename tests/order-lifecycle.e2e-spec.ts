@@ -1,0 +1,265 @@
+import { RefundCompleted, ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
+import { queryDatabase } from './support/databases';
+import { EventPublisher } from './support/event-publisher';
+import { createBuyer, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { infrastructure, isolation, waitUntil } from './support/infrastructure';
+const { startStack } = require('../tools/stack/stack.js');
+
+jest.setTimeout(180_000);
+
+/**
+ * The order kinds and completions of domain.md §1.1/§1.2/§1.7/§1.8 through the gateway on real
+ * Kafka + PostgreSQL: COD reconciliation, local-service vouchers, gifts shipped later,
+ * subscriptions with child orders, service fees, shipping warnings/time-outs on the test clock,
+ * and refunds learned from after-sales. Shipments are published as the logistics service would.
+ */
+describe('order life cycle: kinds, completions, fees, deadlines, refunds (real Kafka + PostgreSQL)', () => {
+  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stop(): Promise<void> };
+  let operator: GatewayClient;
+  let merchantId: string;
+  let main: GatewayClient;
+  let buyer: GatewayClient;
+  let publisher: EventPublisher;
+  const names = isolation('lifecycle');
+  let shipments = 0;
+
+  beforeAll(async () => {
+    publisher = new EventPublisher(infrastructure().kafkaBrokers, names.topicPrefix);
+    stack = await startStack({ ...infrastructure(), ...names, basePort: 5200, logDir: 'tmp/test-logs/order-lifecycle', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', ORDER_TIMER_INTERVAL_MS: '200' } });
+    const gateway = new GatewayClient(stack.gatewayUrl);
+    operator = await operatorOf(gateway);
+    const username = `lc-${Date.now().toString(36)}`;
+    merchantId = (await operator.expect(201, 'POST', '/merchants', { name: 'Lifecycle Shop', mainAccount: { username, password: 'merchant-password', phone: '13900000000' } })).id;
+    main = await gateway.login(username, 'merchant-password');
+    buyer = (await createBuyer(gateway, operator, 1_000_000)).client;
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await stack?.stop();
+  });
+
+  function order(paymentMethod: 'ONLINE' | 'COD', extra: Record<string, unknown> = {}, items = [{ skuId: 'sku-kettle', title: 'Kettle', unitPrice: 10_000, quantity: 1 }]) {
+    return {
+      merchantId,
+      items,
+      consignee: { name: '王小明', phone: '13800138000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } },
+      paymentMethod,
+      freight: 500,
+      ...extra,
+    };
+  }
+
+  async function paidOnline(extra: Record<string, unknown> = {}, items?: Array<Record<string, unknown>>) {
+    const placed = await buyer.expect(201, 'POST', '/orders', order('ONLINE', extra, items as never));
+    return buyer.expect(200, 'POST', `/orders/${placed.id}/pay`);
+  }
+
+  async function shipAndDeliver(orderId: string, carrierKind: 'PLATFORM' | 'THIRD_PARTY') {
+    const shipmentId = `ship-lc-${++shipments}`;
+    await publisher.publish(ShipmentDispatched, { shipmentId, orderId, carrier: carrierKind === 'PLATFORM' ? 'JD_LOGISTICS' : 'SF', waybillNo: `WB${shipments}` });
+    await waitForStatus(buyer, orderId, 'SHIPPED');
+    await publisher.publish(ShipmentDelivered, { shipmentId, orderId, carrierKind });
+  }
+
+  async function consumed(eventIds: string[]): Promise<number> {
+    return (await queryDatabase(stack.databaseUrl('order'), `SELECT count(*)::int AS n FROM inbox_message WHERE event_id = ANY($1::uuid[])`, [eventIds]))[0].n;
+  }
+
+  async function advanceClock(seconds: number) {
+    await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: seconds });
+  }
+
+  async function outboxEvents(orderId: string, type: string) {
+    return queryDatabase(stack.databaseUrl('order'), `SELECT envelope FROM outbox_event WHERE message_key = $1 AND event_type = $2 ORDER BY id`, [orderId, type]);
+  }
+
+  it('completes a COD order only when finance reconciles the collected cash, to the fen', async () => {
+    const cod = await buyer.expect(201, 'POST', '/orders', order('COD'));
+    expect(cod.status).toBe('WAITING_OUTBOUND');
+    expect(cod.promisedShipBy).not.toBeNull();
+    await shipAndDeliver(cod.id, 'PLATFORM');
+    // Platform delivery completes online and credit orders, not COD ones (domain.md §1.2).
+    await waitForStatus(buyer, cod.id, 'DELIVERED');
+    expect(await buyer.request('POST', `/orders/${cod.id}/confirm-receipt`)).toMatchObject({ status: 409, body: { code: 'COD_NOT_RECONCILED' } });
+    expect(await main.request('POST', `/orders/${cod.id}/cod-reconciliation`, { collectedAmount: 10_500, settlementReference: 'S-1' })).toMatchObject({ status: 403 });
+    const short = await operator.request('POST', `/orders/${cod.id}/cod-reconciliation`, { collectedAmount: 10_000, settlementReference: 'S-1' });
+    expect(short).toMatchObject({ status: 409, body: { code: 'COD_AMOUNT_MISMATCH', payable: 10_500, collectedAmount: 10_000 } });
+    expect(await operator.request('POST', `/orders/${cod.id}/cod-reconciliation`, { collectedAmount: 10.5, settlementReference: 'S-1' })).toMatchObject({ status: 400 });
+    expect((await buyer.expect(200, 'GET', `/orders/${cod.id}`)).status).toBe('DELIVERED');
+    const done = await operator.expect(200, 'POST', `/orders/${cod.id}/cod-reconciliation`, { collectedAmount: 10_500, settlementReference: 'COD-SETTLE-7' });
+    expect(done).toMatchObject({ status: 'COMPLETED', codReconciliation: { collectedAmount: 10_500, settlementReference: 'COD-SETTLE-7' } });
+    expect(await operator.request('POST', `/orders/${cod.id}/cod-reconciliation`, { collectedAmount: 10_500, settlementReference: 'COD-SETTLE-7' })).toMatchObject({ status: 409, body: { code: 'COD_ALREADY_RECONCILED' } });
+    expect(await outboxEvents(cod.id, 'CodReconciled')).toHaveLength(1);
+    expect(await outboxEvents(cod.id, 'OrderCompleted')).toHaveLength(1);
+
+    const online = await paidOnline();
+    await shipAndDeliver(online.id, 'THIRD_PARTY');
+    await waitForStatus(buyer, online.id, 'DELIVERED');
+    expect(await operator.request('POST', `/orders/${online.id}/cod-reconciliation`, { collectedAmount: 10_500, settlementReference: 'S-2' })).toMatchObject({ status: 409, body: { code: 'NOT_A_COD_ORDER' } });
+  });
+
+  it('redeems a local-service voucher with the buyer\'s code instead of shipping it', async () => {
+    expect(await buyer.request('POST', '/orders', order('COD', { attributes: { localServiceVoucher: true } }))).toMatchObject({ status: 422, body: { code: 'VOUCHER_NEEDS_PREPAYMENT' } });
+    const placed = await buyer.expect(201, 'POST', '/orders', order('ONLINE', { attributes: { localServiceVoucher: true } }));
+    expect(placed.kinds).toEqual(['LOCAL_SERVICE_VOUCHER']);
+    expect(placed.voucher).toEqual({ redeemedAt: null });
+    expect(await main.request('POST', `/merchant/orders/${placed.id}/redeem`, { verificationCode: '00000000' })).toMatchObject({ status: 409, body: { code: 'VOUCHER_NOT_PAID' } });
+    const paid = await buyer.expect(200, 'POST', `/orders/${placed.id}/pay`);
+    const code: string = paid.voucher.verificationCode;
+    expect(code).toMatch(/^\d{8}$/);
+    // The merchant never sees the code: the buyer shows it in the shop.
+    expect((await main.expect(200, 'GET', `/merchant/orders/${placed.id}`)).voucher).toEqual({ redeemedAt: null });
+    const wrong = code === '12345678' ? '87654321' : '12345678';
+    expect(await main.request('POST', `/merchant/orders/${placed.id}/redeem`, { verificationCode: wrong })).toMatchObject({ status: 422, body: { code: 'VERIFICATION_CODE_MISMATCH' } });
+    expect(await main.request('POST', `/merchant/orders/${placed.id}/redeem`, { verificationCode: '12ab' })).toMatchObject({ status: 400 });
+    expect((await buyer.expect(200, 'GET', `/orders/${placed.id}`)).status).toBe('WAITING_OUTBOUND');
+    const redeemed = await main.expect(200, 'POST', `/merchant/orders/${placed.id}/redeem`, { verificationCode: code });
+    expect(redeemed.status).toBe('COMPLETED');
+    expect(redeemed.voucher.redeemedAt).toEqual(expect.any(String));
+    expect(await main.request('POST', `/merchant/orders/${placed.id}/redeem`, { verificationCode: code })).toMatchObject({ status: 409 });
+    expect(await outboxEvents(placed.id, 'VoucherRedeemed')).toHaveLength(1);
+
+    // Nothing ships: a parcel for a voucher is refused by the process table and changes nothing.
+    const other = await paidOnline({ attributes: { localServiceVoucher: true } });
+    const parcel = await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-voucher', orderId: other.id, carrier: 'JD_LOGISTICS', waybillNo: 'JDV1' });
+    await waitUntil(async () => (await consumed([parcel])) === 1, 'the parcel event to be handled');
+    expect((await buyer.expect(200, 'GET', `/orders/${other.id}`)).status).toBe('WAITING_OUTBOUND');
+    const vouchers = await main.expect(200, 'GET', '/merchant/orders?kind=LOCAL_SERVICE_VOUCHER&limit=100');
+    expect(vouchers.items.map((o: any) => o.id)).toEqual(expect.arrayContaining([placed.id, other.id]));
+    expect(vouchers.items.every((o: any) => o.kinds.includes('LOCAL_SERVICE_VOUCHER'))).toBe(true);
+  });
+
+  it('holds a gift order until its main order is delivered (赠品后发)', async () => {
+    const mainOrder = await paidOnline();
+    expect(await buyer.request('POST', '/orders', order('ONLINE', { attributes: { giftForOrderId: '00000000-0000-4000-8000-000000000001' } }))).toMatchObject({ status: 422, body: { code: 'GIFT_MAIN_ORDER_NOT_FOUND' } });
+    const gift = await paidOnline({ attributes: { giftForOrderId: mainOrder.id } }, [{ skuId: 'sku-gift-mug', title: 'Gift mug', unitPrice: 0, quantity: 1 }]);
+    expect(gift).toMatchObject({ status: 'PAUSED', pause: { reason: 'GIFT_SHIPPED_LATER' }, giftForOrderId: mainOrder.id, kinds: ['GIFT_SHIPPED_LATER'] });
+    expect(await main.request('POST', `/merchant/orders/${gift.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
+    await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-main', orderId: mainOrder.id, carrier: 'SF', waybillNo: 'SF1' });
+    await waitForStatus(buyer, mainOrder.id, 'SHIPPED');
+    expect((await buyer.expect(200, 'GET', `/orders/${gift.id}`)).status).toBe('PAUSED');
+    await publisher.publish(ShipmentDelivered, { shipmentId: 'ship-main', orderId: mainOrder.id, carrierKind: 'THIRD_PARTY' });
+    const released = await waitForStatus(buyer, gift.id, 'WAITING_OUTBOUND');
+    expect(released.history.at(-1)).toMatchObject({ from: 'PAUSED', to: 'WAITING_OUTBOUND', reason: 'RELEASED: MAIN_ITEM_DELIVERED', actor: 'system' });
+  });
+
+  it('prices delivery-and-install service fees and changes them while unpaid', async () => {
+    const items = [
+      { skuId: 'sku-washer', title: 'Washer', unitPrice: 200_000, quantity: 1 },
+      { skuId: 'sku-hose', title: 'Hose', unitPrice: 1_000, quantity: 2 },
+    ];
+    expect(await buyer.request('POST', '/orders', order('ONLINE', { serviceFees: [{ feeType: 'INSTALLATION', amount: 5_000, skuIds: ['sku-fridge'] }] }, items))).toMatchObject({ status: 422, body: { code: 'SERVICE_FEE_SKU_NOT_IN_ORDER' } });
+    const placed = await buyer.expect(201, 'POST', '/orders', order('ONLINE', { serviceFees: [{ feeType: 'INSTALLATION', amount: 5_000, skuIds: ['sku-washer'] }] }, items));
+    expect(placed.payable).toBe(200_000 + 2_000 + 500 + 5_000);
+    expect(placed.serviceFees).toEqual([{ feeType: 'INSTALLATION', amount: 5_000, skuIds: ['sku-washer'], appliesTo: [{ skuId: 'sku-washer', title: 'Washer', unitPrice: 200_000, quantity: 1 }] }]);
+    const changed = await main.expect(200, 'PATCH', `/merchant/orders/${placed.id}/fees`, { freight: 0, serviceFees: [{ feeType: 'INSTALLATION', amount: 3_000 }, { feeType: 'HAUL_AWAY', amount: 1_000, skuIds: ['sku-washer'] }] });
+    expect(changed.payable).toBe(200_000 + 2_000 + 0 + 3_000 + 1_000);
+    expect(changed.serviceFees.map((fee: any) => [fee.feeType, fee.amount])).toEqual([['INSTALLATION', 3_000], ['HAUL_AWAY', 1_000]]);
+    expect(await main.request('PATCH', `/merchant/orders/${placed.id}/fees`, { serviceFees: [{ feeType: 'DELIVERY_TO_FLOOR', amount: 800 }] })).toMatchObject({ status: 409, body: { code: 'SERVICE_FEE_SKUS_REQUIRED' } });
+    expect(await main.request('PATCH', `/merchant/orders/${placed.id}/fees`, { serviceFees: [{ feeType: 'installation', amount: 800 }] })).toMatchObject({ status: 400 });
+    const [event] = await outboxEvents(placed.id, 'OrderFeesChanged');
+    expect(JSON.parse(event.envelope).payload).toMatchObject({ freight: 0, payable: 206_000 });
+    const paid = await buyer.expect(200, 'POST', `/orders/${placed.id}/pay`);
+    expect(paid.payable).toBe(206_000);
+
+    const plain = await buyer.expect(201, 'POST', '/orders', order('ONLINE'));
+    expect(await main.request('PATCH', `/merchant/orders/${plain.id}/fees`, { serviceFees: [{ feeType: 'INSTALLATION', amount: 800, skuIds: ['sku-kettle'] }] })).toMatchObject({ status: 409, body: { code: 'SERVICE_FEE_NOT_OFFERED' } });
+    expect(await main.request('PATCH', `/merchant/orders/${paid.id}/fees`, { freight: 0 })).toMatchObject({ status: 409, body: { code: 'FEE_CHANGE_ONLY_WHEN_UNPAID' } });
+  });
+
+  it('shows refunds from after-sales on the order and in the list, each refund once', async () => {
+    const shipped = await paidOnline();
+    await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-refund', orderId: shipped.id, carrier: 'SF', waybillNo: 'SF9' });
+    await waitForStatus(buyer, shipped.id, 'SHIPPED');
+    const line = shipped.lines[0];
+    const refund = { refundId: `rf-${shipped.id.slice(0, 8)}`, orderId: shipped.id, buyerId: shipped.buyerId, paymentMethod: 'ONLINE' as const, amount: 4_000, afterSalesId: 'as-1001', lines: [{ lineId: line.id, quantity: 1, amount: 4_000 }] };
+    const deliveries = [
+      await publisher.publish(RefundCompleted, refund),
+      await publisher.publish(RefundCompleted, refund), // redelivered by after-sales: counted once
+      await publisher.publish(RefundCompleted, { ...refund, refundId: `${refund.refundId}-b`, amount: 1_000, afterSalesId: 'as-1002' }),
+    ];
+    const refunded = await waitUntil(async () => {
+      const view = await buyer.expect(200, 'GET', `/orders/${shipped.id}`);
+      return view.refunds.length === 2 && view;
+    }, 'both refunds to be recorded');
+    await waitUntil(async () => (await consumed(deliveries)) === 3, 'all three deliveries to be consumed');
+    expect((await buyer.expect(200, 'GET', `/orders/${shipped.id}`)).refundedAmount).toBe(5_000);
+    expect(refunded.status).toBe('SHIPPED');
+    expect(refunded.refunds.map((r: any) => [r.amount, r.link])).toEqual([
+      [4_000, '/api/v1/after-sales/as-1001'],
+      [1_000, '/api/v1/after-sales/as-1002'],
+    ]);
+    const listed = await main.expect(200, 'GET', '/merchant/orders?hasRefund=true&limit=100');
+    const row = listed.items.find((o: any) => o.id === shipped.id);
+    expect(row).toMatchObject({ refundedAmount: 5_000, lines: [{ skuId: 'sku-kettle', unitPrice: 10_000, quantity: 1 }] });
+    expect(row.afterSalesLinks.sort()).toEqual(['/api/v1/after-sales/as-1001', '/api/v1/after-sales/as-1002']);
+    expect(listed.items.every((o: any) => o.refundedAmount > 0)).toBe(true);
+  });
+
+  it('raises a shipping warning and then a time-out per order on the platform clock, once each, filterable in the list', async () => {
+    const late = await buyer.expect(201, 'POST', '/orders', order('COD', { buyerNote: 'ring twice' }));
+    const deadline = Date.parse(late.promisedShipBy);
+    expect(deadline - Date.parse(late.createdAt)).toBe(48 * 3_600_000);
+    expect(await outboxEvents(late.id, 'ShippingWarningRaised')).toHaveLength(0);
+    await advanceClock(25 * 3_600 + 60); // inside the 24 h warning window
+    await waitUntil(async () => (await outboxEvents(late.id, 'ShippingWarningRaised')).length === 1, 'the warning to be raised');
+    const warned = await main.expect(200, 'GET', '/merchant/orders?shippingDeadline=WARNING&limit=100');
+    expect(warned.items.find((o: any) => o.id === late.id)).toMatchObject({ shippingDeadline: { state: 'WARNING' } });
+    expect((await main.expect(200, 'GET', '/merchant/orders?shippingDeadline=TIMED_OUT&limit=100')).items.map((o: any) => o.id)).not.toContain(late.id);
+    expect((await main.expect(200, 'GET', '/merchant/orders?hasBuyerNote=true&limit=100')).items.map((o: any) => o.id)).toContain(late.id);
+
+    await advanceClock(24 * 3_600); // past the deadline
+    await waitUntil(async () => (await outboxEvents(late.id, 'ShippingTimedOut')).length === 1, 'the time-out to be raised');
+    const [timedOut] = await outboxEvents(late.id, 'ShippingTimedOut');
+    expect(JSON.parse(timedOut.envelope).payload).toMatchObject({ orderId: late.id, merchantId, promisedShipBy: late.promisedShipBy });
+    const overdue = await main.expect(200, 'GET', '/merchant/orders?shippingDeadline=TIMED_OUT&limit=100');
+    expect(overdue.items.find((o: any) => o.id === late.id)).toMatchObject({ shippingDeadline: { state: 'TIMED_OUT' } });
+    await advanceClock(3_600);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await outboxEvents(late.id, 'ShippingWarningRaised')).toHaveLength(1);
+    expect(await outboxEvents(late.id, 'ShippingTimedOut')).toHaveLength(1);
+    expect(await main.request('GET', '/merchant/orders?shippingDeadline=LATE')).toMatchObject({ status: 400 });
+    expect(await main.request('GET', '/merchant/orders?kind=SPACESHIP')).toMatchObject({ status: 400 });
+  });
+
+  it('splits a paid subscription into child orders per period, released on their production dates; the parent completes with them', async () => {
+    const { now } = await operator.expect(200, 'GET', '/admin/clock');
+    const firstProductionDate = new Date(Date.parse(now) + 86_400_000).toISOString();
+    const subscription = { periods: 3, intervalDays: 30, firstProductionDate };
+    const items = [{ skuId: 'sku-milk', title: 'Milk powder', unitPrice: 12_000, quantity: 6 }];
+    expect(await buyer.request('POST', '/orders', order('COD', { attributes: { subscription } }, items))).toMatchObject({ status: 422, body: { code: 'SUBSCRIPTION_NEEDS_ONLINE_PAYMENT' } });
+    expect(await buyer.request('POST', '/orders', order('ONLINE', { attributes: { subscription } }, [{ ...items[0], quantity: 7 }]))).toMatchObject({ status: 422, body: { code: 'SUBSCRIPTION_QUANTITY_UNEVEN' } });
+    expect(await buyer.request('POST', '/orders', order('ONLINE', { attributes: { subscription: { ...subscription, periods: 1 } } }, items))).toMatchObject({ status: 400 });
+
+    const parent = await paidOnline({ attributes: { subscription } }, items);
+    expect(parent.payable).toBe(72_000 + 500);
+    expect(parent.subscription).toMatchObject({ role: 'PARENT', periods: 3 });
+    const childIds: string[] = parent.subscription.childOrderIds;
+    expect(childIds).toHaveLength(3);
+    const children = await Promise.all(childIds.map((id) => buyer.expect(200, 'GET', `/orders/${id}`)));
+    expect(children.map((c) => [c.subscription.period, c.status, c.pause?.reason, c.lines[0].quantity])).toEqual([
+      [1, 'PAUSED', 'SUBSCRIPTION_PERIOD_NOT_DUE', 2],
+      [2, 'PAUSED', 'SUBSCRIPTION_PERIOD_NOT_DUE', 2],
+      [3, 'PAUSED', 'SUBSCRIPTION_PERIOD_NOT_DUE', 2],
+    ]);
+    // The children's shares add up to what the parent paid, to the fen.
+    expect(children.reduce((sum, c) => sum + c.payable, 0)).toBe(parent.payable);
+    expect(children.map((c) => c.pause.releaseAt)).toEqual([0, 30, 60].map((days) => new Date(Date.parse(firstProductionDate) + days * 86_400_000).toISOString()));
+    // The parent never ships itself.
+    await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-parent', orderId: parent.id, carrier: 'JD_LOGISTICS', waybillNo: 'JDP' });
+    const subscriptions = await main.expect(200, 'GET', '/merchant/orders?kind=SUBSCRIPTION&limit=100');
+    expect(subscriptions.items.map((o: any) => o.id)).toEqual(expect.arrayContaining([parent.id, ...childIds]));
+
+    for (const [index, childId] of childIds.entries()) {
+      await advanceClock(index === 0 ? 86_400 + 60 : 30 * 86_400);
+      await waitForStatus(buyer, childId, 'WAITING_OUTBOUND');
+      if (index < 2) expect((await buyer.expect(200, 'GET', `/orders/${childIds[index + 1]}`)).status).toBe('PAUSED');
+      await shipAndDeliver(childId, 'PLATFORM');
+      await waitForStatus(buyer, childId, 'COMPLETED');
+      if (index < 2) expect((await buyer.expect(200, 'GET', `/orders/${parent.id}`)).status).toBe('WAITING_OUTBOUND');
+    }
+    const completed = await waitForStatus(buyer, parent.id, 'COMPLETED');
+    expect(completed.history.at(-1)).toMatchObject({ to: 'COMPLETED', reason: 'ALL_SUBSCRIPTION_PERIODS_COMPLETED' });
+  });
+});

@@ -262,4 +262,14 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     const completed = await waitForStatus(buyer, parent.id, 'COMPLETED');
     expect(completed.history.at(-1)).toMatchObject({ to: 'COMPLETED', reason: 'ALL_SUBSCRIPTION_PERIODS_COMPLETED' });
   });
+
+  it('keeps the tab counts equal to the orders themselves after every transition of this suite', async () => {
+    const actual = await queryDatabase(stack.databaseUrl('order'), `SELECT status, count(*)::int AS n FROM customer_order WHERE merchant_id = $1 GROUP BY status`, [merchantId]);
+    const expected = Object.fromEntries(['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'].map((status) => [status, actual.find((row) => row.status === status)?.n ?? 0]));
+    expect(expected.COMPLETED).toBeGreaterThan(5);
+    expect((await main.expect(200, 'GET', '/merchant/orders?limit=1')).counts).toEqual(expected);
+    // Folded by the order timers into one row per status, still the same counts.
+    await waitUntil(async () => (await queryDatabase(stack.databaseUrl('order'), `SELECT count(*)::int AS n FROM order_status_delta WHERE merchant_id = $1 AND NOT folded`, [merchantId]))[0].n === 0, 'the deltas to be folded');
+    expect((await main.expect(200, 'GET', '/merchant/orders?limit=1')).counts).toEqual(expected);
+  });
 });

@@ -15,6 +15,8 @@
 //   (d) refund offsets on the same stack: RefundCompleted events for booked loans, one burst
 //       (offsets/s) then a fixed arrival rate at half of it, RefundCompleted → offset committed
 //       p50/p99 in credit-billing (see credit-refunds.mjs).
+//   (list) the merchant order list through the gateway over BENCH_LIST_ORDERS (1M) orders of one
+//       merchant, p50/p99 per filter combination (see order-list.mjs).
 //
 // Every run uses its own databases (bench_<id>_*) and topics (bench-<id>-*), and removes them
 // at the end. Settings: see README in this folder or the `config` object below.
@@ -68,7 +70,8 @@ const config = {
     drainTimeoutMs: 90_000,
   },
 };
-const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100 };
+config.list = { orders: envNumber('BENCH_LIST_ORDERS', 1_000_000), repeats: envNumber('BENCH_LIST_REPEATS', 20) };
+const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100, listP99Ms: 300 };
 
 // ------------------------------------------------------------------ infrastructure & build
 
@@ -428,6 +431,10 @@ async function benchStack(step) {
         log,
       });
     });
+    await step('list', '(list) merchant order list', async () => {
+      const { runOrderList } = await import('./order-list.mjs');
+      return runOrderList({ ...config.list, gatewayUrl: stack.gatewayUrl, orderDatabaseUrl: stack.databaseUrl('order'), operator, log });
+    });
   } finally {
     await stop();
   }
@@ -445,7 +452,7 @@ function ms(n) {
 }
 const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
 
-function buildReport({ raw, outbox, pg, orders, refunds, errors }) {
+function buildReport({ raw, outbox, pg, orders, refunds, list, errors }) {
   const rows = [];
   const add = (measure, value, target, status) => rows.push([measure, value, target ?? '', status ?? '']);
   if (raw) add('(a) raw KafkaJS producer (idempotent, acks=-1, batch ' + raw.batchSize + ')', `${fmt(raw.msgsPerSecond)} msgs/s · ${raw.mbPerSecond.toFixed(1)} MB/s (~${Math.round(raw.avgMessageBytes)} B/msg)`);
@@ -487,6 +494,11 @@ function buildReport({ raw, outbox, pg, orders, refunds, errors }) {
       verdict(p.committedMs.p99 === null ? null : p.committedMs.p99 <= TARGETS.refundP99Ms),
     );
   }
+  if (list) {
+    for (const q of list.queries) {
+      add(`(list) ${list.orders.toLocaleString('en-US')} orders: ${q.label}`, `p50 ${ms(q.p50)} · p99 ${ms(q.p99)}`, `p99 ≤ ${TARGETS.listP99Ms} ms`, verdict(q.p99 <= TARGETS.listP99Ms));
+    }
+  }
   const header = ['Measure', 'Result', 'Target', 'Status'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' │ ');
@@ -521,7 +533,7 @@ async function main() {
     await step('raw', '(a) raw producer', benchRawProducer);
     await step('outbox', '(b) outbox → inbox', benchOutbox);
     await step('pg', 'pgbench', benchPgbench);
-    if (!skip.has('orders') || !skip.has('refunds')) {
+    if (!skip.has('orders') || !skip.has('refunds') || !skip.has('list')) {
       try {
         await benchStack(step);
       } catch (error) {

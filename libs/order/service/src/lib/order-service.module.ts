@@ -27,6 +27,7 @@ import { ORDER_ENTITIES } from './infra/order.entity';
 import { CreateOrderSchema1763900000100 } from './infra/order-schema.migration';
 import { OrderOperations1763900000800 } from './infra/order-operations.migration';
 import { OrderLifecycle1763900001400 } from './infra/order-lifecycle.migration';
+import { OrderStatusCounts1763900001500 } from './infra/order-status-counts.migration';
 import { ApplyRefunds } from './app/apply-refunds';
 import { OrderSettlements } from './app/order-settlements';
 import { ShippingDeadlines } from './app/shipping-deadlines';
@@ -45,7 +46,7 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500],
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController],

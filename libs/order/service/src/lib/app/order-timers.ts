@@ -4,12 +4,13 @@ import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@
 import { OrderServiceConfig } from '../order-service-config';
 import { MerchantOperations } from './merchant-operations';
 import { NegotiatedCancellations } from './negotiated-cancellations';
+import { MerchantOrderList } from './merchant-order-list';
 import { OrderPayments } from './order-payments';
 import { ShippingDeadlines } from './shipping-deadlines';
 
 /**
  * Time rules of orders on the platform clock (so the test clock drives them): unpaid online
- * orders expire, negotiated cancellations nobody objected to within 48 h cancel the order, timed pauses release themselves, shipping warnings and time-outs are raised. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
+ * orders expire, negotiated cancellations nobody objected to within 48 h cancel the order, timed pauses release themselves, shipping warnings and time-outs are raised, the list's status counts are folded. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
  * SKIP LOCKED lets several instances share the work.
  */
 @Injectable()
@@ -23,6 +24,7 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly cancellations: NegotiatedCancellations,
     private readonly operations: MerchantOperations,
     private readonly deadlines: ShippingDeadlines,
+    private readonly list: MerchantOrderList,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
@@ -51,5 +53,6 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
     while ((await this.cancellations.autoCancelDue()) > 0);
     while ((await this.operations.releaseDuePauses()) > 0);
     while ((await this.deadlines.raiseDue()) > 0);
+    await this.list.foldStatusCounts();
   }
 }

@@ -263,6 +263,19 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     expect(completed.history.at(-1)).toMatchObject({ to: 'COMPLETED', reason: 'ALL_SUBSCRIPTION_PERIODS_COMPLETED' });
   });
 
+  it('documents every order endpoint in /docs with an example answer', async () => {
+    type Operation = { responses: Record<string, { content?: Record<string, { example?: unknown }> }> };
+    const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    const orderPaths = Object.keys(document.paths).filter((path) => /^\/api\/v1\/(orders|merchant\/orders|merchant\/cancellation-requests|cancellation-requests|group-buys)(\/|$)/.test(path));
+    expect(orderPaths.length).toBeGreaterThanOrEqual(20);
+    const withoutExample = orderPaths.flatMap((path) =>
+      Object.entries(document.paths[path])
+        .filter(([, operation]) => !Object.entries(operation.responses).some(([status, response]) => status.startsWith('2') && response.content?.['application/json']?.example !== undefined))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(withoutExample).toEqual([]);
+  });
+
   it('keeps the tab counts equal to the orders themselves after every transition of this suite', async () => {
     const actual = await queryDatabase(stack.databaseUrl('order'), `SELECT status, count(*)::int AS n FROM customer_order WHERE merchant_id = $1 GROUP BY status`, [merchantId]);
     const expected = Object.fromEntries(['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'].map((status) => [status, actual.find((row) => row.status === status)?.n ?? 0]));

@@ -33,6 +33,7 @@ export class ConsumerContactsController {
   /** The buyer's other numbers when the consignee does not answer: SMS-verified, 50 orders a day per merchant. */
   @Roles('MERCHANT')
   @RequirePermission('LOOKUP_OTHER_CONTACTS')
+  @ApiExample(200, "the buyer's other numbers and today's look-ups", { orderId: '3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11', contacts: [{ kind: 'BUYER_REGISTERED_PHONE', phone: '13911112222' }], lookupsToday: 3, dailyLimit: 50 })
   @Post('orders/:id/other-contacts')
   @HttpCode(200)
   otherContacts(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {

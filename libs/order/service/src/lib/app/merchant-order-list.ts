@@ -85,7 +85,7 @@ export class MerchantOrderList {
     // Tab counts from the folded status deltas (see order-status-counts.migration.ts).
     for (const row of await this.dataSource.query(`SELECT status, sum(delta)::int AS n FROM order_status_delta WHERE merchant_id = $1 GROUP BY status`, [caller.merchantId])) counts[row.status] = row.n;
     const page = rows.slice(0, limit);
-    const mergeGroups = await this.mergeGroups(caller.merchantId);
+    const mergeGroups = await this.mergeGroups(caller.merchantId, page.filter((row: Record<string, any>) => row.status === 'WAITING_OUTBOUND').map((row: Record<string, any>) => row.consignee_phone));
     const policy = { warningWindowMs: this.config.SHIPPING_WARNING_WINDOW_SECONDS * 1000 };
     return {
       items: page.map((row: Record<string, any>) => ({
@@ -141,11 +141,17 @@ export class MerchantOrderList {
     return result[0].n;
   }
 
-  /** Merged-shipment candidates (domain.md §1.9) among the merchant's orders waiting for outbound. */
-  private async mergeGroups(merchantId: string): Promise<Map<string, string>> {
+  /**
+   * Merged-shipment candidates (domain.md §1.9) for the page's orders waiting for outbound. A
+   * group shares one phone, so only the waiting orders with the page's phones are looked at
+   * (an index lookup), not every waiting order of the merchant.
+   */
+  private async mergeGroups(merchantId: string, phones: string[]): Promise<Map<string, string>> {
+    if (phones.length === 0) return new Map();
     const waiting = await this.dataSource.query(
-      `SELECT id, fulfilment, consignee_name, consignee_phone, consignee_address FROM customer_order WHERE merchant_id = $1 AND status = 'WAITING_OUTBOUND' ORDER BY created_at LIMIT 5000`,
-      [merchantId],
+      `SELECT id, fulfilment, consignee_name, consignee_phone, consignee_address FROM customer_order
+       WHERE merchant_id = $1 AND status = 'WAITING_OUTBOUND' AND consignee_phone = ANY($2::text[]) ORDER BY created_at LIMIT 5000`,
+      [merchantId, [...new Set(phones)]],
     );
     const groups = mergedShipmentCandidates(
       waiting.map((row: Record<string, any>) => ({

@@ -1,6 +1,6 @@
 import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RepaymentReceived, StatementIssued } from './events/credit-events';
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
-import { ShipmentDelivered, ShipmentDispatched } from './events/logistics-events';
+import { ReceiptAutoConfirmed, ShipmentDelivered, ShipmentDispatched, ShipmentInterceptionUpdated, TrackingUpdated, WaybillCorrected } from './events/logistics-events';
 import { ConsigneeChanged, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { EventRegistry } from './registry';
 
@@ -17,6 +17,10 @@ export const ALL_EVENTS = [
   OrderCompleted,
   ShipmentDispatched,
   ShipmentDelivered,
+  TrackingUpdated,
+  ReceiptAutoConfirmed,
+  ShipmentInterceptionUpdated,
+  WaybillCorrected,
   RefundCompleted,
   CreditHoldPlaced,
   CreditHoldDeclined,

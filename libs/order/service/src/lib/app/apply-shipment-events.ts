@@ -5,6 +5,8 @@ import {
   OrderCompleted,
   OrderDelivered,
   OrderShipped,
+  ReceiptAutoConfirmed,
+  ReceiptAutoConfirmedPayload,
   ShipmentDelivered,
   ShipmentDeliveredPayload,
   ShipmentDispatched,
@@ -33,7 +35,11 @@ export class ApplyShipmentEvents {
   }
 
   bindings(): EventHandlerBinding[] {
-    return [onEvent(ShipmentDispatched, (event, scope) => this.dispatched(event, scope)), onEvent(ShipmentDelivered, (event, scope) => this.delivered(event, scope))];
+    return [
+      onEvent(ShipmentDispatched, (event, scope) => this.dispatched(event, scope)),
+      onEvent(ShipmentDelivered, (event, scope) => this.delivered(event, scope)),
+      onEvent(ReceiptAutoConfirmed, (event, scope) => this.receiptAutoConfirmed(event, scope)),
+    ];
   }
 
   async dispatched(event: EventEnvelope<ShipmentDispatchedPayload>, scope: TransactionScope): Promise<void> {
@@ -68,5 +74,13 @@ export class ApplyShipmentEvents {
       await transitionOrder(scope, order, 'COMPLETE', 'system', 'DELIVERED_BY_PLATFORM_CARRIER', now);
       await scope.publish(OrderCompleted, { orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId });
     }
+  }
+
+  /** domain.md §2.4: logistics' auto-confirm timer fired; an order not yet completed completes (once). */
+  async receiptAutoConfirmed(event: EventEnvelope<ReceiptAutoConfirmedPayload>, scope: TransactionScope): Promise<void> {
+    const order = await lockOrder(scope, event.payload.orderId);
+    if (!order || !decideTransition({ status: order.status, paymentMethod: order.paymentMethod }, 'COMPLETE').allowed) return;
+    await transitionOrder(scope, order, 'COMPLETE', 'system', `RECEIPT_AUTO_CONFIRMED: ${event.payload.case}`, this.clock.now());
+    await scope.publish(OrderCompleted, { orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId });
   }
 }

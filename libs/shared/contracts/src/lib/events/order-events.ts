@@ -23,6 +23,25 @@ export class CreditTerms {
   @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
+export class ConsigneeAddressSnapshot {
+  @IsString() province: string;
+  @IsString() city: string;
+  @IsString() county: string;
+  @IsOptional() @IsString() town?: string;
+  @IsString() detail: string;
+}
+
+/**
+ * The consignee as the logistics service needs it: the electronic waybill prints the real
+ * phone (domain.md §2.1) and merged shipments compare name, phone and address (§1.9).
+ * Only logistics reads it; it never goes to a log.
+ */
+export class ConsigneeSnapshot {
+  @IsString() name: string;
+  @IsString() phone: string;
+  @ValidateNested() @Type(() => ConsigneeAddressSnapshot) address: ConsigneeAddressSnapshot;
+}
+
 export class OrderPlacedPayload {
   @IsUUID() orderId: string;
   @IsUUID() merchantId: string;
@@ -33,6 +52,12 @@ export class OrderPlacedPayload {
   @IsFen() freight: number;
   @IsOptional() @ValidateNested() @Type(() => CreditTerms) credit?: CreditTerms;
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => OrderLineSnapshot) lines: OrderLineSnapshot[];
+  /** Where the parcel goes (logistics: waybill, merged-shipment check). Optional for events published before it existed. */
+  @IsOptional() @ValidateNested() @Type(() => ConsigneeSnapshot) consignee?: ConsigneeSnapshot;
+  /** Cross-border order (海囤全球): the §2.4 timers use the cross-border figures. */
+  @IsOptional() @IsBoolean() crossBorder?: boolean;
+  /** The buyer specified platform delivery (指定京配): only the platform carrier may ship it. */
+  @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
 }
 
 export class OrderPaidPayload {
@@ -102,10 +127,12 @@ export class OrderResumedPayload {
 export class ConsigneeChangedPayload {
   @IsUUID() orderId: string;
   @IsUUID() merchantId: string;
-  /** Which parts changed; the new values are read through the order service (personal data stays out of events). */
+  /** Which parts changed. */
   @IsArray() @IsString({ each: true }) changed: string[];
   /** The phone changed: virtual numbers bound to the old one are re-bound (domain.md §6.2). */
   @IsBoolean() phoneChanged: boolean;
+  /** The consignee after the change, for the logistics service's waybill (as in OrderPlaced). */
+  @IsOptional() @ValidateNested() @Type(() => ConsigneeSnapshot) consignee?: ConsigneeSnapshot;
 }
 
 export const OrderPaused = defineEvent({

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CarrierEventRequest, CorrectWaybillRequest, CreateShipmentsRequest, ExpressServiceRequest, ShipmentsWithoutTrackingQuery } from '@orderline/logistics/contract';
 import { DomainError, Principal, RawBodyRequest } from '@orderline/shared/service-kit';
@@ -153,6 +153,8 @@ export class CarrierEventsController {
   @ApiHeader({ name: 'x-carrier-signature', required: true, example: 'sha256=9f2c…' })
   @ApiBody({ type: CarrierEventRequest })
   @ApiExample(200, 'recorded (or a replay, ignored)', { accepted: true, duplicate: false, shipmentId: SHIPMENT_ID })
+  @ApiResponse({ status: 401, description: 'INVALID_SIGNATURE (unknown or disabled carrier, missing or wrong signature)' })
+  @ApiResponse({ status: 404, description: 'UNKNOWN_WAYBILL (no shipment of this carrier has the number; after a correction the old one is unknown)' })
   @Post()
   @HttpCode(200)
   async receive(@Req() request: RawBodyRequest) {

@@ -162,6 +162,30 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: [d.id, e.id], carrier: 'SF', generateWaybillNos: true })).toMatchObject({ status: 422, body: { code: 'WAYBILL_GENERATION_PLATFORM_ONLY' } });
   });
 
+  it('never ships a paused order: a pause that wins the race with a dispatch voids it, and the order ships once released', async () => {
+    const order = await placed();
+    await logisticsKnows(order.id);
+    // Ship right after the pause, before logistics has (probably) heard of it.
+    await merchant.expect(200, 'POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' });
+    const raced = await merchant.request('POST', '/merchant/shipments', { orderIds: [order.id], carrier: 'JD_LOGISTICS' });
+    if (raced.status === 201) {
+      const shipmentId = raced.body.results[0].shipmentId;
+      const voided = await waitUntil(async () => {
+        const view = await merchant.expect(200, 'GET', `/merchant/shipments/${shipmentId}`);
+        return view.orders[0].voided ?? undefined;
+      }, 'the raced shipment to be voided');
+      expect(voided.reason).toMatch(/^ORDER_PAUSED/);
+    } else {
+      expect(raced).toMatchObject({ status: 409, body: { code: 'ORDER_PAUSED' } });
+    }
+    expect((await buyer.expect(200, 'GET', `/orders/${order.id}`)).status).toBe('PAUSED');
+    expect((await buyer.expect(200, 'GET', `/orders/${order.id}/tracking`)).shipped).toBe(false);
+    await merchant.expect(200, 'POST', `/merchant/orders/${order.id}/resume`, { trigger: 'STOCK_ARRIVED' });
+    await logisticsKnows(order.id, 'paused_reason IS NULL');
+    expect((await ship({ orderIds: [order.id], carrier: 'JD_LOGISTICS' })).results[0]).toMatchObject({ status: 'SHIPPED' });
+    await waitForStatus(buyer, order.id, 'SHIPPED');
+  });
+
   it('ships merged-shipment candidates as one package with one waybill; each order keeps its own lines', async () => {
     const first = await placed({ items: [{ skuId: 'sku-cup', title: 'Cup', unitPrice: 500, quantity: 2 }] });
     const second = await placed({ items: [{ skuId: 'sku-pot', title: 'Pot', unitPrice: 3_000, quantity: 1 }] });

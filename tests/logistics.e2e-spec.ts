@@ -174,7 +174,7 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
         const view = await merchant.expect(200, 'GET', `/merchant/shipments/${shipmentId}`);
         return view.orders[0].voided ?? undefined;
       }, 'the raced shipment to be voided');
-      expect(voided.reason).toMatch(/^ORDER_PAUSED/);
+      expect(voided.reason).toBe('DISPATCH_REJECTED: the order was PAUSED');
     } else {
       expect(raced).toMatchObject({ status: 409, body: { code: 'ORDER_PAUSED' } });
     }

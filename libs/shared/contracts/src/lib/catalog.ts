@@ -1,7 +1,7 @@
 import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RepaymentReceived, StatementIssued } from './events/credit-events';
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
 import { ReceiptAutoConfirmed, ShipmentDelivered, ShipmentDispatched, ShipmentInterceptionUpdated, TrackingUpdated, WaybillCorrected } from './events/logistics-events';
-import { ConsigneeChanged, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
+import { ConsigneeChanged, DispatchRejected, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -15,6 +15,7 @@ export const ALL_EVENTS = [
   OrderShipped,
   OrderDelivered,
   OrderCompleted,
+  DispatchRejected,
   ShipmentDispatched,
   ShipmentDelivered,
   TrackingUpdated,

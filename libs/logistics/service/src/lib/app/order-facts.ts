@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   ConsigneeChanged,
   ConsigneeChangedPayload,
+  DispatchRejected,
+  DispatchRejectedPayload,
   EventEnvelope,
   OrderCancelled,
   OrderCancelledPayload,
@@ -24,10 +26,9 @@ import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK } from '@orderline/shared
  * upserts only its own columns, so an early OrderPaused (group-buy at placement) is kept.
  *
  * The race with a pause or a cancel (domain.md §1.5): logistics may ship an order whose pause
- * it has not heard of yet. The order service ignores that ShipmentDispatched (it only ships
- * WAITING_OUTBOUND orders), so when OrderPaused / OrderCancelled arrives for an order that
- * logistics shipped, the pause won: the shipment's claim on the order is voided (reason kept,
- * timer closed) and the order can ship again once released.
+ * it has not heard of yet. The order service ships only WAITING_OUTBOUND orders; for any other
+ * it answers `DispatchRejected`, and logistics voids that shipment's claim on the order
+ * (reason kept, timer closed): the order can ship again once released.
  */
 @Injectable()
 export class OrderFacts {
@@ -49,6 +50,7 @@ export class OrderFacts {
       onEvent(OrderCancelled, (event, scope) => this.cancelled(event, scope)),
       onEvent(ConsigneeChanged, (event, scope) => this.consigneeChanged(event, scope)),
       onEvent(OrderCompleted, (event, scope) => this.completed(event, scope)),
+      onEvent(DispatchRejected, (event, scope) => this.dispatchRejected(event, scope)),
     ];
   }
 
@@ -79,12 +81,10 @@ export class OrderFacts {
 
   async paused(event: EventEnvelope<OrderPausedPayload>, scope: TransactionScope): Promise<void> {
     await this.set(scope, event.payload.orderId, 'paused_reason', event.payload.reason);
-    await this.voidLiveShipment(scope, event.payload.orderId, `ORDER_PAUSED: ${event.payload.reason}`);
   }
 
   async cancelled(event: EventEnvelope<OrderCancelledPayload>, scope: TransactionScope): Promise<void> {
     await this.set(scope, event.payload.orderId, 'cancelled', true);
-    await this.voidLiveShipment(scope, event.payload.orderId, `ORDER_CANCELLED: ${event.payload.reason}`);
   }
 
   async consigneeChanged(event: EventEnvelope<ConsigneeChangedPayload>, scope: TransactionScope): Promise<void> {
@@ -106,13 +106,15 @@ export class OrderFacts {
     );
   }
 
-  private async voidLiveShipment(scope: TransactionScope, orderId: string, reason: string): Promise<void> {
+  async dispatchRejected(event: EventEnvelope<DispatchRejectedPayload>, scope: TransactionScope): Promise<void> {
+    const { orderId, shipmentId, orderStatus } = event.payload;
     const now = this.clock.now();
     const result = await scope.manager.query(
-      `UPDATE shipment_order SET voided_at = $2, void_reason = $3, closed_at = COALESCE(closed_at, $2), closed_reason = COALESCE(closed_reason, 'VOIDED') WHERE order_id = $1 AND voided_at IS NULL RETURNING shipment_id`,
-      [orderId, now, reason],
+      `UPDATE shipment_order SET voided_at = $3, void_reason = $4, closed_at = COALESCE(closed_at, $3), closed_reason = COALESCE(closed_reason, 'VOIDED')
+        WHERE shipment_id::text = $1 AND order_id = $2 AND voided_at IS NULL RETURNING order_id`,
+      [shipmentId, orderId, now, `DISPATCH_REJECTED: the order was ${orderStatus}`],
     );
     const rows = Array.isArray(result[0]) ? result[0] : result;
-    if (rows.length > 0) this.logger.warn('shipment voided: the order stopped before the dispatch reached it', { orderId, shipmentId: rows[0].shipment_id, reason });
+    if (rows.length > 0) this.logger.warn('shipment voided: the order stopped before the dispatch reached it', { orderId, shipmentId, orderStatus });
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { multiplyFen, sumFen } from '@orderline/shared/money';
 import {
+  DispatchRejected,
   EventEnvelope,
   OrderCompleted,
   OrderDelivered,
@@ -47,6 +48,8 @@ export class ApplyShipmentEvents {
     if (!order || order.status !== 'WAITING_OUTBOUND') {
       // Paused, cancelled or already shipped: logistics must not ship it; keep the fact visible.
       if (order && order.status !== 'SHIPPED') this.logger.warn('shipment for an order that cannot ship', { orderId: order.id, status: order.status, shipmentId: event.payload.shipmentId });
+      // Logistics shipped on facts older than ours (a pause or cancel won the race): tell it.
+      if (order) await scope.publish(DispatchRejected, { orderId: order.id, shipmentId: event.payload.shipmentId, orderStatus: order.status });
       return;
     }
     const lines = await scope.manager.getRepository(OrderLineRecord).find({ where: { orderId: order.id } });

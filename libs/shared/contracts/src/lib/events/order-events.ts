@@ -185,3 +185,19 @@ export const OrderCompleted = defineEvent({
   description: 'The order is complete: delivered by the platform carrier, or receipt confirmed (domain.md §2.4).',
   keyOf: (p) => p.orderId,
 });
+
+export class DispatchRejectedPayload {
+  @IsUUID() orderId: string;
+  @IsString() shipmentId: string;
+  /** The order's status when the dispatch arrived (PAUSED, CANCELLED, …). */
+  @IsString() orderStatus: string;
+}
+
+export const DispatchRejected = defineEvent({
+  type: 'DispatchRejected',
+  version: 1,
+  topic: Topics.orders,
+  payload: DispatchRejectedPayload,
+  description: 'The order did not ship on a ShipmentDispatched: it was no longer waiting for outbound (paused or cancelled first). Logistics voids that shipment for the order.',
+  keyOf: (p) => p.orderId,
+});

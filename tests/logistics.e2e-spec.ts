@@ -163,27 +163,38 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
   });
 
   it('never ships a paused order: a pause that wins the race with a dispatch voids it, and the order ships once released', async () => {
-    const order = await placed();
-    await logisticsKnows(order.id);
-    // Ship right after the pause, before logistics has (probably) heard of it.
-    await merchant.expect(200, 'POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' });
-    const raced = await merchant.request('POST', '/merchant/shipments', { orderIds: [order.id], carrier: 'JD_LOGISTICS' });
-    if (raced.status === 201) {
+    // Pause and ship at the same moment, until logistics ships before it has heard of the pause
+    // (usually the first try). Every outcome must leave the order and the shipment consistent.
+    let voidedOrder: string | undefined;
+    for (let attempt = 0; attempt < 5 && !voidedOrder; attempt++) {
+      const order = await placed();
+      await logisticsKnows(order.id);
+      const [pause, raced] = await Promise.all([
+        merchant.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' }),
+        merchant.request('POST', '/merchant/shipments', { orderIds: [order.id], carrier: 'JD_LOGISTICS' }),
+      ]);
+      if (pause.status !== 200) {
+        // The dispatch reached the order first: it shipped, and the pause was refused.
+        expect(raced.status).toBe(201);
+        await waitForStatus(buyer, order.id, 'SHIPPED');
+        continue;
+      }
+      if (raced.status !== 201) {
+        expect(raced).toMatchObject({ status: 409, body: { code: 'ORDER_PAUSED' } });
+        continue;
+      }
       const shipmentId = raced.body.results[0].shipmentId;
-      const voided = await waitUntil(async () => {
-        const view = await merchant.expect(200, 'GET', `/merchant/shipments/${shipmentId}`);
-        return view.orders[0].voided ?? undefined;
-      }, 'the raced shipment to be voided');
+      const voided = await waitUntil(async () => (await merchant.expect(200, 'GET', `/merchant/shipments/${shipmentId}`)).orders[0].voided ?? undefined, 'the raced shipment to be voided');
       expect(voided.reason).toBe('DISPATCH_REJECTED: the order was PAUSED');
-    } else {
-      expect(raced).toMatchObject({ status: 409, body: { code: 'ORDER_PAUSED' } });
+      expect((await buyer.expect(200, 'GET', `/orders/${order.id}`)).status).toBe('PAUSED');
+      expect((await buyer.expect(200, 'GET', `/orders/${order.id}/tracking`)).shipped).toBe(false);
+      voidedOrder = order.id;
     }
-    expect((await buyer.expect(200, 'GET', `/orders/${order.id}`)).status).toBe('PAUSED');
-    expect((await buyer.expect(200, 'GET', `/orders/${order.id}/tracking`)).shipped).toBe(false);
-    await merchant.expect(200, 'POST', `/merchant/orders/${order.id}/resume`, { trigger: 'STOCK_ARRIVED' });
-    await logisticsKnows(order.id, 'paused_reason IS NULL');
-    expect((await ship({ orderIds: [order.id], carrier: 'JD_LOGISTICS' })).results[0]).toMatchObject({ status: 'SHIPPED' });
-    await waitForStatus(buyer, order.id, 'SHIPPED');
+    expect(voidedOrder).toBeDefined();
+    await merchant.expect(200, 'POST', `/merchant/orders/${voidedOrder}/resume`, { trigger: 'STOCK_ARRIVED' });
+    await logisticsKnows(voidedOrder!, 'paused_reason IS NULL');
+    expect((await ship({ orderIds: [voidedOrder], carrier: 'JD_LOGISTICS' })).results[0]).toMatchObject({ status: 'SHIPPED' });
+    await waitForStatus(buyer, voidedOrder!, 'SHIPPED');
   });
 
   it('ships merged-shipment candidates as one package with one waybill; each order keeps its own lines', async () => {

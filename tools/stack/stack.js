@@ -121,6 +121,27 @@ async function startStack(options) {
     databaseUrl: (database) => databaseUrl(options.postgresUrl, `${prefix}_${database}`),
     startService,
     stopService,
+    /**
+     * Another instance of a service (same database, same consumer group) on basePort +
+     * portOffset, e.g. to prove timers fire once across instances. Its key for stopService is
+     * returned; it gets the same environment, log file suffix `-<portOffset>`.
+     */
+    async startReplica(app, portOffset) {
+      const service = SERVICES.find((s) => s.app === app);
+      const key = `${app}#${portOffset}`;
+      const env = { ...common, PORT: String(basePort + portOffset), DATABASE_URL: databaseUrl(options.postgresUrl, `${prefix}_${service.database}`) };
+      const logFile = options.logDir ? path.join(options.logDir, `${app}-${portOffset}.log`) : undefined;
+      const stdio = logFile ? ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] : 'inherit';
+      const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, `dist/apps/${app}/src/main.js`)], { env, stdio, cwd: ROOT });
+      const handle = { service, child, exited: false };
+      child.on('exit', (code, signal) => {
+        handle.exited = true;
+        if (!handle.stopping) process.stderr.write(`[stack] ${key} exited unexpectedly (code ${code}, signal ${signal})\n`);
+      });
+      processes.set(key, handle);
+      await waitForHttp(`http://127.0.0.1:${basePort + portOffset}/health`, 60_000, () => !handle.exited);
+      return { key, url: `http://127.0.0.1:${basePort + portOffset}`, internalToken: common.INTERNAL_API_TOKEN };
+    },
     async stop() {
       await stopService('gateway');
       await Promise.all(SERVICES.map((service) => stopService(service.app)));

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { LogisticsServiceModule, LOGISTICS_SERVICE_NAME } from '@orderline/logistics/service';
-import { BaseServiceConfig, runService } from '@orderline/shared/service-kit';
+import { LogisticsServiceConfig, LogisticsServiceModule, LOGISTICS_SERVICE_NAME } from '@orderline/logistics/service';
+import { runService } from '@orderline/shared/service-kit';
 
 void runService({
   serviceName: LOGISTICS_SERVICE_NAME,
-  configClass: BaseServiceConfig,
+  configClass: LogisticsServiceConfig,
   module: (config, logger) => LogisticsServiceModule.register({ config, logger }),
 });

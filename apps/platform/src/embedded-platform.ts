@@ -8,7 +8,7 @@ import { AFTER_SALES_SERVICE_NAME, AfterSalesServiceModule } from '@orderline/af
 import { CREDIT_BILLING_SERVICE_NAME, CreditBillingConfig, CreditBillingServiceModule } from '@orderline/credit-billing/service';
 import { EXPORT_SERVICE_NAME, ExportServiceModule } from '@orderline/export/service';
 import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
-import { LOGISTICS_SERVICE_NAME, LogisticsServiceModule } from '@orderline/logistics/service';
+import { LOGISTICS_SERVICE_NAME, LogisticsServiceConfig, LogisticsServiceModule } from '@orderline/logistics/service';
 import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
 import { InProcessTransport } from '@orderline/shared/messaging';
 import { BaseServiceConfig, createHttpApp, JsonLogger, loadConfig, ServiceModuleOptions } from '@orderline/shared/service-kit';
@@ -59,7 +59,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
 
   const services: Array<{ name: string; register: (options: ServiceModuleOptions) => DynamicModule; urlVariable: string; configClass?: new () => BaseServiceConfig }> = [
     { name: ORDER_SERVICE_NAME, register: (o) => OrderServiceModule.register(o), urlVariable: 'ORDER_SERVICE_URL', configClass: OrderServiceConfig },
-    { name: LOGISTICS_SERVICE_NAME, register: (o) => LogisticsServiceModule.register(o), urlVariable: 'LOGISTICS_SERVICE_URL' },
+    { name: LOGISTICS_SERVICE_NAME, register: (o) => LogisticsServiceModule.register(o), urlVariable: 'LOGISTICS_SERVICE_URL', configClass: LogisticsServiceConfig },
     { name: AFTER_SALES_SERVICE_NAME, register: (o) => AfterSalesServiceModule.register(o), urlVariable: 'AFTER_SALES_SERVICE_URL' },
     { name: CREDIT_BILLING_SERVICE_NAME, register: (o) => CreditBillingServiceModule.register(o), urlVariable: 'CREDIT_BILLING_SERVICE_URL', configClass: CreditBillingConfig },
     { name: EXPORT_SERVICE_NAME, register: (o) => ExportServiceModule.register(o), urlVariable: 'EXPORT_SERVICE_URL' },

@@ -5,3 +5,7 @@ export * from './lib/auto-confirm-table';
 export * from './lib/auto-confirm-timer';
 export * from './lib/receipt-extension';
 export * from './lib/manual-receipt-confirmation';
+export * from './lib/carriers';
+export * from './lib/outbound';
+export * from './lib/interception';
+export * from './lib/masking';

@@ -1,1 +1,2 @@
 export * from './lib/logistics-service.module';
+export * from './lib/logistics-config';

@@ -27,6 +27,7 @@ import { ServiceClient } from './infra/service-client';
 import { RecordingSmsSender, SmsSender } from './infra/sms-sender';
 import { GatewayContacts1763900000500 } from './infra/gateway-contacts.migration';
 import { GatewayCarriers1763900000600 } from './infra/gateway-carriers.migration';
+import { CarrierEventsController, ExpressServiceController, MerchantShipmentsController, OrderLogisticsController } from './api/logistics.controller';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 export const GATEWAY_PREFIX = 'api/v1';
@@ -46,7 +47,7 @@ export class GatewayModule {
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -1,19 +1,40 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { assertAutoConfirmTableIsConsistent } from '@orderline/logistics/domain';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
-import { ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { CarrierEventsController, ExpressContractsController, MerchantShipmentsController, OrderTrackingController } from './api/shipments.controller';
+import { ExpressContracts } from './app/express-contracts';
+import { OrderFacts } from './app/order-facts';
+import { ReceiptTimers } from './app/receipt-timers';
+import { ShipOrders } from './app/ship-orders';
+import { ShipmentChanges } from './app/shipment-changes';
+import { ShipmentQueries } from './app/shipment-queries';
+import { LogisticsSchema1763900002000 } from './infra/logistics-schema.migration';
 
 export const LOGISTICS_SERVICE_NAME = 'logistics-service';
 
 /**
- * The logistics service: its own database (outbox and inbox so far), the event backbone and
- * /health. Its business rules arrive with their own issue.
+ * The logistics service (domain.md §2): outbound (single, batch, merged), waybills and their
+ * corrections, carrier tracking, interception, and the auto-confirm-of-receipt timers.
  */
 @Module({})
 export class LogisticsServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
+    // The §2.4 table is checked at start-up, not when the first timer fires.
+    assertAutoConfirmTableIsConsistent();
     return {
       module: LogisticsServiceModule,
-      imports: [ServiceRuntimeModule.forRoot({ ...options, serviceName: LOGISTICS_SERVICE_NAME, entities: [], migrations: [CreateMessagingTables1763900000000] })],
+      imports: [ServiceRuntimeModule.forRoot({ ...options, serviceName: LOGISTICS_SERVICE_NAME, entities: [], migrations: [CreateMessagingTables1763900000000, LogisticsSchema1763900002000] })],
+      controllers: [MerchantShipmentsController, OrderTrackingController, CarrierEventsController, ExpressContractsController],
+      providers: [
+        ShipOrders,
+        ShipmentChanges,
+        ShipmentQueries,
+        ReceiptTimers,
+        ExpressContracts,
+        OrderFacts,
+        { provide: EVENT_HANDLERS, useFactory: (orders: OrderFacts) => orders.bindings(), inject: [OrderFacts] },
+      ],
     };
   }
 }

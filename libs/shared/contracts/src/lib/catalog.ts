@@ -1,8 +1,8 @@
 import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RepaymentReceived, StatementIssued } from './events/credit-events';
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
-import { ShipmentDelivered, ShipmentDispatched } from './events/logistics-events';
-import { ConsigneeChanged, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { CodReconciled, OrderFeesChanged, OrderStatusChanged, ShippingTimedOut, ShippingWarningRaised, VoucherRedeemed } from './events/order-lifecycle-events';
+import { ReceiptAutoConfirmed, ShipmentDelivered, ShipmentDispatched, ShipmentInterceptionUpdated, TrackingUpdated, WaybillCorrected } from './events/logistics-events';
+import { ConsigneeChanged, DispatchRejected, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -22,8 +22,13 @@ export const ALL_EVENTS = [
   OrderFeesChanged,
   CodReconciled,
   VoucherRedeemed,
+  DispatchRejected,
   ShipmentDispatched,
   ShipmentDelivered,
+  TrackingUpdated,
+  ReceiptAutoConfirmed,
+  ShipmentInterceptionUpdated,
+  WaybillCorrected,
   RefundCompleted,
   CreditHoldPlaced,
   CreditHoldDeclined,

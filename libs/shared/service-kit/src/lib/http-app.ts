@@ -11,6 +11,9 @@ import { createValidationPipe, problem, problemErrorMiddleware, ProblemFilter, s
 export const CORRELATION_HEADER = 'x-correlation-id';
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 
+/** A request whose JSON body arrived: `rawBody` holds the bytes as sent. */
+export type RawBodyRequest = Request & { rawBody?: Buffer };
+
 export interface HttpAppOptions {
   logger: JsonLogger;
   globalPrefix?: string;
@@ -53,7 +56,8 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     });
   }
   app.use(requireJsonBodies);
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true }));
+  // The raw bytes are kept for signature checks (the gateway verifies carriers' HMAC over them).
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true, verify: (request, _response, raw) => ((request as RawBodyRequest).rawBody = raw) }));
   app.use(problemErrorMiddleware(options.logger));
   if (options.globalPrefix) app.setGlobalPrefix(options.globalPrefix, { exclude: options.prefixExclude ?? [] });
   app.useGlobalFilters(new ProblemFilter(options.logger));

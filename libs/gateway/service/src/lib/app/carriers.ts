@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
 
@@ -40,6 +40,20 @@ export class Carriers {
     const [row] = Array.isArray(rows[0]) ? rows[0] : rows;
     if (!row) throw new NotFoundError(`carrier ${id}`);
     return { ...this.view(row), webhookSecret };
+  }
+
+  /**
+   * Checks a webhook call (`POST /carrier-events`): `signature` is `sha256=<hex>` of the
+   * HMAC-SHA256 of the raw body with the carrier's current secret. Unknown or disabled
+   * carriers fail like a wrong signature.
+   */
+  async verifySignature(code: string | undefined, rawBody: Buffer | undefined, signature: string | undefined): Promise<boolean> {
+    if (!code || !rawBody || !signature) return false;
+    const [row] = await this.dataSource.query(`SELECT webhook_secret FROM carrier WHERE code = $1 AND NOT disabled`, [code]);
+    if (!row) return false;
+    const expected = Buffer.from(`sha256=${createHmac('sha256', row.webhook_secret as string).update(rawBody).digest('hex')}`);
+    const given = Buffer.from(signature.trim().toLowerCase());
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   async list(): Promise<CarrierView[]> {

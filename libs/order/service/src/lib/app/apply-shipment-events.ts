@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { multiplyFen, sumFen } from '@orderline/shared/money';
 import {
+  DispatchRejected,
   EventEnvelope,
   OrderCompleted,
   OrderDelivered,
   OrderShipped,
+  ReceiptAutoConfirmed,
+  ReceiptAutoConfirmedPayload,
   ShipmentDelivered,
   ShipmentDeliveredPayload,
   ShipmentDispatched,
@@ -33,7 +36,11 @@ export class ApplyShipmentEvents {
   }
 
   bindings(): EventHandlerBinding[] {
-    return [onEvent(ShipmentDispatched, (event, scope) => this.dispatched(event, scope)), onEvent(ShipmentDelivered, (event, scope) => this.delivered(event, scope))];
+    return [
+      onEvent(ShipmentDispatched, (event, scope) => this.dispatched(event, scope)),
+      onEvent(ShipmentDelivered, (event, scope) => this.delivered(event, scope)),
+      onEvent(ReceiptAutoConfirmed, (event, scope) => this.receiptAutoConfirmed(event, scope)),
+    ];
   }
 
   async dispatched(event: EventEnvelope<ShipmentDispatchedPayload>, scope: TransactionScope): Promise<void> {
@@ -42,7 +49,11 @@ export class ApplyShipmentEvents {
     if (!order || !decision?.allowed) {
       // Paused, cancelled, already shipped or nothing to ship (voucher, subscription parent):
       // logistics must not ship it; keep the fact visible.
-      if (order && order.status !== 'SHIPPED') this.logger.warn('shipment for an order that cannot ship', { orderId: order.id, status: order.status, shipmentId: event.payload.shipmentId, veto: decision && !decision.allowed ? decision.veto.code : undefined });
+      if (order && order.status !== 'SHIPPED') {
+        this.logger.warn('shipment for an order that cannot ship', { orderId: order.id, status: order.status, shipmentId: event.payload.shipmentId, veto: decision && !decision.allowed ? decision.veto.code : undefined });
+        // Logistics shipped on facts older than ours (a pause or cancel won the race): tell it.
+        await scope.publish(DispatchRejected, { orderId: order.id, shipmentId: event.payload.shipmentId, orderStatus: order.status });
+      }
       return;
     }
     const lines = await scope.manager.getRepository(OrderLineRecord).find({ where: { orderId: order.id } });
@@ -70,5 +81,13 @@ export class ApplyShipmentEvents {
       await transitionOrder(scope, order, 'COMPLETE', 'system', 'DELIVERED_BY_PLATFORM_CARRIER', now);
       await scope.publish(OrderCompleted, { orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId });
     }
+  }
+
+  /** domain.md §2.4: logistics' auto-confirm timer fired; an order not yet completed completes (once). */
+  async receiptAutoConfirmed(event: EventEnvelope<ReceiptAutoConfirmedPayload>, scope: TransactionScope): Promise<void> {
+    const order = await lockOrder(scope, event.payload.orderId);
+    if (!order || !decideTransition({ status: order.status, paymentMethod: order.paymentMethod }, 'COMPLETE').allowed) return;
+    await transitionOrder(scope, order, 'COMPLETE', 'system', `RECEIPT_AUTO_CONFIRMED: ${event.payload.case}`, this.clock.now());
+    await scope.publish(OrderCompleted, { orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId });
   }
 }

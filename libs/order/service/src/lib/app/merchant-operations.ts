@@ -84,7 +84,13 @@ export class MerchantOperations {
         ...decision.changes.addressLevels.map((level) => `address.level${level}`),
         ...(decision.changes.detail ? ['address.detail'] : []),
       ];
-      await scope.publish(ConsigneeChanged, { orderId, merchantId: order.merchantId, changed, phoneChanged: decision.changes.phone });
+      await scope.publish(ConsigneeChanged, {
+        orderId,
+        merchantId: order.merchantId,
+        changed,
+        phoneChanged: decision.changes.phone,
+        consignee: { name: decision.consignee.name, phone: decision.consignee.phone, address: { ...(decision.consignee.address as Address) } },
+      });
     });
   }
 

@@ -121,6 +121,10 @@ export class PlaceOrder {
         freight: price.freight,
         credit: request.credit ? { plan: request.credit.plan, periods: request.credit.periods } : undefined,
         lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
+        // For logistics (waybill, merged shipments, §2.4 figures): it never reads this database.
+        consignee: { name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } },
+        crossBorder: Boolean(request.attributes?.crossBorder),
+        specifiedPlatformDelivery: request.specifiedPlatformDelivery ?? false,
       });
       if (request.paymentMethod === 'COD') await onReadyForOutbound(scope, (await lockOrder(scope, orderId))!, now);
     });

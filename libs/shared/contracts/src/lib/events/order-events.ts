@@ -23,6 +23,25 @@ export class CreditTerms {
   @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
+export class ConsigneeAddressSnapshot {
+  @IsString() province: string;
+  @IsString() city: string;
+  @IsString() county: string;
+  @IsOptional() @IsString() town?: string;
+  @IsString() detail: string;
+}
+
+/**
+ * The consignee as the logistics service needs it: the electronic waybill prints the real
+ * phone (domain.md §2.1) and merged shipments compare name, phone and address (§1.9).
+ * Only logistics reads it; it never goes to a log.
+ */
+export class ConsigneeSnapshot {
+  @IsString() name: string;
+  @IsString() phone: string;
+  @ValidateNested() @Type(() => ConsigneeAddressSnapshot) address: ConsigneeAddressSnapshot;
+}
+
 export class OrderPlacedPayload {
   @IsUUID() orderId: string;
   @IsUUID() merchantId: string;
@@ -35,6 +54,12 @@ export class OrderPlacedPayload {
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => OrderLineSnapshot) lines: OrderLineSnapshot[];
   /** A subscription child order (定期购): its parent, whose payment covers it. */
   @IsOptional() @IsUUID() parentOrderId?: string;
+  /** Where the parcel goes (logistics: waybill, merged-shipment check). Optional for events published before it existed. */
+  @IsOptional() @ValidateNested() @Type(() => ConsigneeSnapshot) consignee?: ConsigneeSnapshot;
+  /** Cross-border order (海囤全球): the §2.4 timers use the cross-border figures. */
+  @IsOptional() @IsBoolean() crossBorder?: boolean;
+  /** The buyer specified platform delivery (指定京配): only the platform carrier may ship it. */
+  @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
 }
 
 export class OrderPaidPayload {
@@ -106,10 +131,12 @@ export class OrderResumedPayload {
 export class ConsigneeChangedPayload {
   @IsUUID() orderId: string;
   @IsUUID() merchantId: string;
-  /** Which parts changed; the new values are read through the order service (personal data stays out of events). */
+  /** Which parts changed. */
   @IsArray() @IsString({ each: true }) changed: string[];
   /** The phone changed: virtual numbers bound to the old one are re-bound (domain.md §6.2). */
   @IsBoolean() phoneChanged: boolean;
+  /** The consignee after the change, for the logistics service's waybill (as in OrderPlaced). */
+  @IsOptional() @ValidateNested() @Type(() => ConsigneeSnapshot) consignee?: ConsigneeSnapshot;
 }
 
 export const OrderPaused = defineEvent({
@@ -160,5 +187,21 @@ export const OrderCompleted = defineEvent({
   topic: Topics.orders,
   payload: OrderStatusEventPayload,
   description: 'The order is complete: delivered by the platform carrier, or receipt confirmed (domain.md §2.4).',
+  keyOf: (p) => p.orderId,
+});
+
+export class DispatchRejectedPayload {
+  @IsUUID() orderId: string;
+  @IsString() shipmentId: string;
+  /** The order's status when the dispatch arrived (PAUSED, CANCELLED, …). */
+  @IsString() orderStatus: string;
+}
+
+export const DispatchRejected = defineEvent({
+  type: 'DispatchRejected',
+  version: 1,
+  topic: Topics.orders,
+  payload: DispatchRejectedPayload,
+  description: 'The order did not ship on a ShipmentDispatched: it was no longer waiting for outbound (paused or cancelled first). Logistics voids that shipment for the order.',
   keyOf: (p) => p.orderId,
 });

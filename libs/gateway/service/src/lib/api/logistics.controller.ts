@@ -1,0 +1,184 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CarrierEventRequest, CorrectWaybillRequest, CreateShipmentsRequest, ExpressServiceRequest, ShipmentsWithoutTrackingQuery } from '@orderline/logistics/contract';
+import { DomainError, Principal, RawBodyRequest } from '@orderline/shared/service-kit';
+import { Carriers } from '../app/carriers';
+import { ServiceClient } from '../infra/service-client';
+import { Public, RequirePermission, Roles } from './auth.guard';
+import { Caller } from './caller.decorator';
+import { ApiExample } from './response-examples';
+
+const SHIPMENT_ID = '5a1e0b7c-0000-4000-8000-00000000000a';
+const ORDER_ID = '3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11';
+const SHIPMENT = { id: SHIPMENT_ID, carrier: 'JD_LOGISTICS', serviceProduct: 'STANDARD', waybillNo: 'JDV000000000001', merged: false, packageCount: 1, declaredValue: null, outboundAt: '2026-11-23T08:00:00.000Z', deliveredAt: null };
+const RECEIPT = { case: 'THIRD_PARTY_TRACKING_WITHOUT_DELIVERY', region: 'DOMESTIC', autoConfirmAt: '2026-12-15T08:00:00.000Z', closed: false, closedReason: null, closedAt: null, extension: { window: { opensAt: '2026-12-11T08:00:00.000Z', closesAt: '2026-12-14T08:00:00.000Z' }, offeredNow: false, used: false } };
+const TRACKING = {
+  orderId: ORDER_ID,
+  shipped: true,
+  shipment: SHIPMENT,
+  lines: [{ lineId: 'c0ffee00-0000-4000-8000-000000000003', skuId: 'kettle', title: 'Kettle', quantity: 3 }],
+  events: [{ eventId: 'evt-1', status: 'IN_TRANSIT', occurredAt: '2026-11-24T08:00:00.000Z', location: '深圳转运中心', description: null }],
+  receipt: RECEIPT,
+  interception: null,
+};
+const DOCUMENT_NOTE = 'application/pdf (text only, written by a small built-in PDF writer)';
+
+/** Outbound and after-outbound operations of domain.md §2, owned by the logistics service. */
+@ApiTags('logistics')
+@ApiBearerAuth()
+@Controller('merchant/shipments')
+export class MerchantShipmentsController {
+  constructor(private readonly services: ServiceClient) {}
+
+  /**
+   * Ships one or many orders (domain.md §2.1): the platform carrier JD_LOGISTICS generates the
+   * waybill numbers (STANDARD, or EXPRESS when signed and the route flies); a third-party
+   * number is entered and checked against the carrier's format. A batch answers per order
+   * (SHIPPED, REFUSED with its code, NOT_FOUND); one order answers 409/422 with the code.
+   * `merge: true` ships merged-shipment candidates (§1.9, §2.2) as one package.
+   */
+  @Roles('MERCHANT')
+  @RequirePermission('SHIP')
+  @ApiExample(201, 'per-order results', { results: [{ orderId: ORDER_ID, status: 'SHIPPED', shipmentId: SHIPMENT_ID, waybillNo: 'JDV000000000001' }, { orderId: '0d0e0f00-0000-4000-8000-00000000000b', status: 'REFUSED', code: 'ORDER_PAUSED', reason: 'the order is paused (OUT_OF_STOCK); it ships once the pause is released' }] })
+  @Post()
+  create(@Body() request: CreateShipmentsRequest, @Caller() caller: Principal) {
+    return this.services.call('logistics', 'POST', '/merchant-shipments', caller, request);
+  }
+
+  /** "Shipped N days ago and no tracking" (domain.md §2.3); N defaults to NO_TRACKING_ALERT_DAYS. */
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'shipments without a tracking event', { days: 3, items: [{ ...SHIPMENT, orderIds: [ORDER_ID], daysSinceOutbound: 4 }] })
+  @Get('without-tracking')
+  withoutTracking(@Query() query: ShipmentsWithoutTrackingQuery, @Caller() caller: Principal) {
+    return this.services.call('logistics', 'GET', `/merchant-shipments/without-tracking${query.days ? `?days=${query.days}` : ''}`, caller);
+  }
+
+  /** A shipment with its orders (each with its own lines, consignee masked), tracking, interception and waybill corrections. */
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'the shipment', { ...SHIPMENT, orders: [{ orderId: ORDER_ID, lines: TRACKING.lines, consignee: { name: '李*', phone: '138****0000', address: { province: '广东省', city: '深圳市', county: '***', detail: '***' } }, receipt: RECEIPT, voided: null }], events: TRACKING.events, interception: null, waybillCorrections: [] })
+  @Get(':id')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('logistics', 'GET', `/merchant-shipments/${id}`, caller);
+  }
+
+  /** Corrects a wrong third-party waybill number (修改快递单号); the old one stays in `waybillCorrections`. */
+  @Roles('MERCHANT')
+  @RequirePermission('SHIP')
+  @ApiExample(200, 'the shipment with its correction history', { ...SHIPMENT, carrier: 'SF', waybillNo: 'SF1234567890124', waybillCorrections: [{ previousWaybillNo: 'SF1234567890123', waybillNo: 'SF1234567890124', reason: 'typo', correctedBy: 'a1b2c3d4-0000-4000-8000-000000000001', correctedAt: '2026-11-23T09:00:00.000Z' }] })
+  @Patch(':id/waybill')
+  correct(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CorrectWaybillRequest, @Caller() caller: Principal) {
+    return this.services.call('logistics', 'PATCH', `/merchant-shipments/${id}/waybill`, caller, request);
+  }
+
+  /** Asks the platform carrier to intercept the parcel (拦截); its answer arrives as a carrier event. */
+  @Roles('MERCHANT')
+  @RequirePermission('SHIP')
+  @ApiExample(200, 'the shipment, interception REQUESTED', { ...SHIPMENT, interception: { status: 'REQUESTED', updatedAt: '2026-11-23T09:00:00.000Z', buyerAskedToRefuseDelivery: false } })
+  @Post(':id/intercept')
+  @HttpCode(200)
+  intercept(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('logistics', 'POST', `/merchant-shipments/${id}/intercept`, caller);
+  }
+
+  /** The packing slip as PDF (consignee masked). */
+  @Roles('MERCHANT')
+  @RequirePermission('SHIP')
+  @ApiProduces('application/pdf')
+  @ApiExample(200, DOCUMENT_NOTE, '%PDF-1.4 …')
+  @Get(':id/packing-slip')
+  async packingSlip(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal, @Res() response: Response) {
+    await this.sendPdf(response, await this.services.call('logistics', 'GET', `/merchant-shipments/${id}/packing-slip`, caller));
+  }
+
+  /** The electronic waybill (电子面单) as PDF: it prints the consignee's real phone (domain.md §2.1). */
+  @Roles('MERCHANT')
+  @RequirePermission('SHIP')
+  @ApiProduces('application/pdf')
+  @ApiExample(200, DOCUMENT_NOTE, '%PDF-1.4 …')
+  @Get(':id/waybill-label')
+  async waybill(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal, @Res() response: Response) {
+    await this.sendPdf(response, await this.services.call('logistics', 'GET', `/merchant-shipments/${id}/waybill`, caller));
+  }
+
+  private async sendPdf(response: Response, document: { filename: string; contentBase64: string }) {
+    response.status(200).setHeader('content-type', 'application/pdf');
+    response.setHeader('content-disposition', `attachment; filename="${document.filename.replace(/[^\w.-]/g, '_')}"`);
+    response.send(Buffer.from(document.contentBase64, 'base64'));
+  }
+}
+
+@ApiTags('logistics')
+@ApiBearerAuth()
+@Controller('orders')
+export class OrderLogisticsController {
+  constructor(private readonly services: ServiceClient) {}
+
+  /** The order's parcel: carrier, waybill, tracking events in time order, interception, and its receipt timer (domain.md §2.4). */
+  @Roles('BUYER', 'MERCHANT', 'OPERATOR')
+  @ApiExample(200, 'tracking and the auto-confirm deadline', TRACKING)
+  @Get(':id/tracking')
+  tracking(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('logistics', 'GET', `/orders/${id}/tracking`, caller);
+  }
+
+  /** The buyer's one-time extension of the receipt deadline (延迟收货), only while it is offered (domain.md §2.4). */
+  @Roles('BUYER')
+  @ApiExample(200, 'tracking with the extended deadline', { ...TRACKING, receipt: { ...RECEIPT, autoConfirmAt: '2026-12-20T08:00:00.000Z', extension: { ...RECEIPT.extension, used: true } } })
+  @Post(':id/extend-receipt')
+  @HttpCode(200)
+  extend(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('logistics', 'POST', `/orders/${id}/extend-receipt`, caller);
+  }
+}
+
+@ApiTags('logistics')
+@Controller('carrier-events')
+export class CarrierEventsController {
+  constructor(
+    private readonly carriers: Carriers,
+    private readonly services: ServiceClient,
+  ) {}
+
+  /**
+   * Carrier webhook (domain.md §2.3). Sign the raw body: `X-Carrier-Signature: sha256=<hex
+   * HMAC-SHA256(body, webhook secret)>` with `X-Carrier-Code`. A bad signature is 401; an
+   * event id seen before is acknowledged with `duplicate: true` and changes nothing. Events
+   * may arrive in any order.
+   */
+  @Public()
+  @ApiHeader({ name: 'x-carrier-code', required: true, example: 'SF' })
+  @ApiHeader({ name: 'x-carrier-signature', required: true, example: 'sha256=9f2c…' })
+  @ApiBody({ type: CarrierEventRequest })
+  @ApiExample(200, 'recorded (or a replay, ignored)', { accepted: true, duplicate: false, shipmentId: SHIPMENT_ID })
+  @ApiResponse({ status: 401, description: 'INVALID_SIGNATURE (unknown or disabled carrier, missing or wrong signature)' })
+  @ApiResponse({ status: 404, description: 'UNKNOWN_WAYBILL (no shipment of this carrier has the number; after a correction the old one is unknown)' })
+  @Post()
+  @HttpCode(200)
+  async receive(@Req() request: RawBodyRequest) {
+    const code = request.header('x-carrier-code');
+    if (!(await this.carriers.verifySignature(code, request.rawBody, request.header('x-carrier-signature')))) {
+      throw new DomainError('INVALID_SIGNATURE', 401, 'the carrier signature is missing or wrong (X-Carrier-Code, X-Carrier-Signature: sha256=<hex HMAC of the raw body>)');
+    }
+    const body = request.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DomainError('VALIDATION_FAILED', 400, 'the body must be one carrier event object');
+    return this.services.call('logistics', 'POST', '/carrier-events', null, { ...body, carrier: code });
+  }
+}
+
+@ApiTags('logistics')
+@ApiBearerAuth()
+@Controller('merchants')
+export class ExpressServiceController {
+  constructor(private readonly services: ServiceClient) {}
+
+  /** Operator: records whether the merchant signed for the platform carrier's express product (特快送). */
+  @Roles('OPERATOR')
+  @ApiExample(200, 'the contract', { merchantId: 'b5d6a1de-1e0a-4f7e-a0a5-97c9e2f3d4a1', expressSigned: true })
+  @Put(':id/express-service')
+  express(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ExpressServiceRequest, @Caller() caller: Principal) {
+    return this.services.call('logistics', 'PUT', `/express-contracts/${id}`, caller, request);
+  }
+}

@@ -1,0 +1,137 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { autoConfirmCase, autoConfirmView, decideReceiptExtension, isPlatformCarrier, ShipmentReceiptFacts } from '@orderline/logistics/domain';
+import { ReceiptAutoConfirmed } from '@orderline/shared/contracts';
+import { MessagingLogger, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { LogisticsServiceConfig } from '../logistics-config';
+import { liveShipmentOrder, loadOrders, loadShipment, loadTrackingEvents, ShipmentOrderRow, ShipmentRow, TrackingEventRow } from '../infra/shipment-store';
+
+/** What the §2.4 table looks at for one order of a shipment (domain auto-confirm-timer.ts). */
+export function receiptFacts(shipment: ShipmentRow, events: TrackingEventRow[], shipmentOrder: ShipmentOrderRow): ShipmentReceiptFacts {
+  return {
+    carrier: isPlatformCarrier(shipment.carrier) ? 'JD_LOGISTICS' : 'THIRD_PARTY',
+    crossBorder: shipment.crossBorder,
+    outboundAt: shipment.outboundAt,
+    trackingEvents: events.map((event) => ({ at: event.occurredAt })),
+    ...(shipment.deliveredAt ? { deliveredAt: shipment.deliveredAt } : {}),
+    ...(shipmentOrder.receiptExtendedAt ? { extendedAt: shipmentOrder.receiptExtendedAt } : {}),
+    ...(shipmentOrder.closedAt && shipmentOrder.closedReason === 'ORDER_COMPLETED' ? { receiptConfirmedAt: shipmentOrder.closedAt } : {}),
+  };
+}
+
+/**
+ * Recomputes the stored auto-confirm deadline of every open order of a shipment after its
+ * facts changed (outbound, a tracking event, delivery, interception), in the caller's
+ * transaction. The deadline is data, so a restart or another instance picks it up.
+ */
+export async function refreshReceiptTimers(manager: EntityManager, shipmentId: string, now: Date): Promise<void> {
+  const shipment = (await loadShipment(manager, shipmentId))!;
+  const events = await loadTrackingEvents(manager, shipmentId);
+  const open: ShipmentOrderRow[] = await manager.query(
+    `SELECT shipment_id AS "shipmentId", order_id AS "orderId", lines, receipt_extended_at AS "receiptExtendedAt", auto_confirm_at AS "autoConfirmAt", closed_at AS "closedAt", closed_reason AS "closedReason", voided_at AS "voidedAt", void_reason AS "voidReason"
+       FROM shipment_order WHERE shipment_id = $1 AND closed_at IS NULL AND voided_at IS NULL FOR UPDATE`,
+    [shipmentId],
+  );
+  for (const row of open) {
+    // An intercepted parcel goes back to the merchant: the buyer will not receive it, so no
+    // receipt is ever confirmed automatically (after-sales settles the order).
+    if (shipment.interception === 'INTERCEPTED' || shipment.interception === 'RETURNED') {
+      await manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'INTERCEPTED', auto_confirm_at = NULL WHERE shipment_id = $1 AND order_id = $2`, [shipmentId, row.orderId, now]);
+      continue;
+    }
+    const facts = receiptFacts(shipment, events, row);
+    const view = autoConfirmView(facts, now);
+    if (view.case === 'PLATFORM_CARRIER' && facts.deliveredAt) {
+      // domain.md §2.4: the order service completes it on ShipmentDelivered itself.
+      await manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'DELIVERED_BY_PLATFORM_CARRIER', auto_confirm_at = $4 WHERE shipment_id = $1 AND order_id = $2`, [shipmentId, row.orderId, now, facts.deliveredAt]);
+      continue;
+    }
+    await manager.query(`UPDATE shipment_order SET auto_confirm_at = $3 WHERE shipment_id = $1 AND order_id = $2`, [shipmentId, row.orderId, view.autoConfirmAt]);
+  }
+}
+
+/**
+ * The auto-confirm-of-receipt timers (domain.md §2.4) on the platform clock: due deadlines are
+ * claimed with FOR UPDATE SKIP LOCKED and closed together with their `ReceiptAutoConfirmed`
+ * in one transaction, so each fires exactly once however many instances poll. The buyer's
+ * one-time extension moves the stored deadline.
+ */
+@Injectable()
+export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private readonly logger: MessagingLogger;
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
+    @Inject(APP_LOGGER) logger: JsonLogger,
+  ) {
+    this.logger = logger.component('receipt-timers');
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((error) => this.logger.error('receipt timers failed', { error: String(error) }))
+        .finally(() => (this.running = undefined));
+    }, this.config.LOGISTICS_TIMER_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    while ((await this.fireDue()) > 0);
+  }
+
+  /** Fires the deadlines reached on the platform clock; returns how many it claimed. */
+  async fireDue(batch = 50): Promise<number> {
+    return this.unitOfWork.run(async (scope) => {
+      const now = this.clock.now();
+      const due: Array<{ shipmentId: string; orderId: string; autoConfirmAt: Date }> = await scope.manager.query(
+        `SELECT shipment_id AS "shipmentId", order_id AS "orderId", auto_confirm_at AS "autoConfirmAt" FROM shipment_order
+          WHERE closed_at IS NULL AND voided_at IS NULL AND auto_confirm_at <= $1 ORDER BY auto_confirm_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now, batch],
+      );
+      for (const row of due) {
+        const shipment = (await loadShipment(scope.manager, row.shipmentId))!;
+        const events = await loadTrackingEvents(scope.manager, row.shipmentId);
+        const kase = autoConfirmCase(receiptFacts(shipment, events, { receiptExtendedAt: null, closedAt: null, closedReason: null } as ShipmentOrderRow));
+        await scope.manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'AUTO_CONFIRMED' WHERE shipment_id = $1 AND order_id = $2`, [row.shipmentId, row.orderId, now]);
+        await scope.publish(ReceiptAutoConfirmed, { shipmentId: row.shipmentId, orderId: row.orderId, case: kase, autoConfirmAt: row.autoConfirmAt.toISOString() });
+      }
+      return due.length;
+    });
+  }
+
+  /** `POST /orders/{id}/extend-receipt`: the buyer's one-time extension, only inside its window. */
+  async extend(orderId: string, buyer: Principal): Promise<void> {
+    await this.unitOfWork.run(async (scope: TransactionScope) => {
+      const [order] = await loadOrders(scope.manager, [orderId]);
+      if (!order || buyer.role !== 'BUYER' || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
+      const shipmentOrder = await liveShipmentOrder(scope.manager, orderId, true);
+      if (!shipmentOrder) throw new DomainError('NOT_SHIPPED_YET', 409, 'receipt can be extended only after the order has shipped');
+      if (shipmentOrder.closedAt) {
+        const why = shipmentOrder.closedReason === 'INTERCEPTED' ? 'the parcel was intercepted and returns to the merchant' : `receipt is already confirmed (${shipmentOrder.closedReason})`;
+        throw new DomainError(shipmentOrder.closedReason === 'INTERCEPTED' ? 'SHIPMENT_INTERCEPTED' : 'RECEIPT_ALREADY_CONFIRMED', 409, why);
+      }
+      const shipment = (await loadShipment(scope.manager, shipmentOrder.shipmentId))!;
+      const events = await loadTrackingEvents(scope.manager, shipment.id);
+      const decision = decideReceiptExtension(receiptFacts(shipment, events, shipmentOrder), this.clock.now());
+      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
+      await scope.manager.query(`UPDATE shipment_order SET receipt_extended_at = $3, auto_confirm_at = $4 WHERE shipment_id = $1 AND order_id = $2`, [
+        shipment.id,
+        orderId,
+        decision.extendedAt,
+        decision.autoConfirmAt,
+      ]);
+    });
+  }
+}

@@ -1,0 +1,191 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { decideMerge, decideOutbound, isPlatformCarrier, platformWaybillNo, ServiceProduct } from '@orderline/logistics/domain';
+import { CreateShipmentsRequest } from '@orderline/logistics/contract';
+import { ShipmentDispatched } from '@orderline/shared/contracts';
+import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { LogisticsServiceConfig } from '../logistics-config';
+import { liveShipmentOrder, loadOrders, LogisticsOrderRow, shippableFacts } from '../infra/shipment-store';
+import { refreshReceiptTimers } from './receipt-timers';
+
+export interface OrderShipmentResult {
+  orderId: string;
+  status: 'SHIPPED' | 'REFUSED' | 'NOT_FOUND';
+  shipmentId?: string;
+  waybillNo?: string;
+  code?: string;
+  reason?: string;
+}
+
+/** Refusals that are about what the merchant typed (422) rather than the order's state (409). */
+const INPUT_CODES = new Set(['WAYBILL_NO_REQUIRED', 'WAYBILL_NO_INVALID', 'SERVICE_PRODUCT_PLATFORM_ONLY', 'EXPRESS_NOT_SIGNED', 'EXPRESS_ROUTE_NOT_SUPPORTED', 'PLATFORM_DELIVERY_SPECIFIED']);
+
+class Refusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+    readonly notFound = false,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * Outbound (出库, domain.md §2.1, §2.2): one order, a batch where each order succeeds or fails
+ * on its own (one transaction per order), or a merged package of merged-shipment candidates
+ * (one transaction, all or nothing). Each shipped order gets `ShipmentDispatched` in the
+ * transaction that records its shipment; the order service moves it to SHIPPED and credit
+ * captures the loan.
+ */
+@Injectable()
+export class ShipOrders {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
+  ) {}
+
+  async execute(request: CreateShipmentsRequest, caller: Principal): Promise<{ results: OrderShipmentResult[]; shipmentId?: string }> {
+    const merchantId = caller.merchantId;
+    if (caller.role !== 'MERCHANT' || !merchantId) throw new DomainError('FORBIDDEN', 403, 'only merchants ship orders');
+    this.checkRequest(request);
+    const serviceProduct: ServiceProduct = request.serviceProduct ?? 'STANDARD';
+    const signedExpress = await this.signedExpress(merchantId);
+
+    if (request.merge) return this.shipMerged(request, merchantId, serviceProduct, signedExpress, caller);
+
+    const results: OrderShipmentResult[] = [];
+    for (const orderId of request.orderIds) {
+      const waybillNo = request.waybills?.find((w) => w.orderId === orderId)?.waybillNo ?? request.waybillNo;
+      try {
+        const shipped = await this.unitOfWork.run(async (scope) => {
+          const [order] = await this.lockOwnOrders(scope, [orderId], merchantId);
+          await this.check(scope, order, request.carrier, serviceProduct, waybillNo, signedExpress);
+          return this.record(scope, [order], request, serviceProduct, waybillNo, caller, false);
+        });
+        results.push({ orderId, status: 'SHIPPED', shipmentId: shipped.shipmentId, waybillNo: shipped.waybillNo });
+      } catch (error) {
+        results.push(this.refused(orderId, error));
+      }
+    }
+    // One order: the answer is the order's (a refusal is the request's error, with its code).
+    if (request.orderIds.length === 1 && results[0].status !== 'SHIPPED') {
+      const only = results[0];
+      if (only.status === 'NOT_FOUND') throw new DomainError('NOT_FOUND', 404, `order ${only.orderId} was not found`);
+      throw new DomainError(only.code!, INPUT_CODES.has(only.code!) ? 422 : 409, only.reason!, { orderId: only.orderId });
+    }
+    return { results };
+  }
+
+  private async shipMerged(request: CreateShipmentsRequest, merchantId: string, serviceProduct: ServiceProduct, signedExpress: boolean, caller: Principal) {
+    try {
+      return await this.unitOfWork.run(async (scope) => {
+        const orders = await this.lockOwnOrders(scope, request.orderIds, merchantId);
+        const problems: OrderShipmentResult[] = [];
+        for (const order of orders) {
+          try {
+            await this.check(scope, order, request.carrier, serviceProduct, request.waybillNo, signedExpress);
+          } catch (error) {
+            problems.push(this.refused(order.orderId, error));
+          }
+        }
+        if (problems.length > 0) {
+          throw new DomainError('MERGE_NOT_ALLOWED', 409, 'every order of a merged package must be ready to ship; nothing was shipped', { results: problems });
+        }
+        const merge = decideMerge(
+          orders.map((order) => shippableFacts(order, false)),
+          request.carrier,
+        );
+        if (!merge.allowed) throw new DomainError(merge.veto.code, 409, merge.veto.reason);
+        const shipped = await this.record(scope, orders, request, serviceProduct, request.waybillNo, caller, true);
+        return { shipmentId: shipped.shipmentId, results: orders.map((order) => ({ orderId: order.orderId, status: 'SHIPPED' as const, shipmentId: shipped.shipmentId, waybillNo: shipped.waybillNo })) };
+      });
+    } catch (error) {
+      if (error instanceof Refusal) throw new DomainError(error.notFound ? 'NOT_FOUND' : error.code, error.notFound ? 404 : 409, error.reason);
+      throw error;
+    }
+  }
+
+  /** Request-level rules: wrong for every order alike, so the whole request is refused (422). */
+  private checkRequest(request: CreateShipmentsRequest): void {
+    const platform = isPlatformCarrier(request.carrier);
+    const refuse = (code: string, detail: string, field: string) => {
+      throw new DomainError(code, 422, detail, { errors: [{ field, message: detail }] });
+    };
+    if (platform && (request.waybillNo || request.waybills)) refuse('WAYBILL_NO_GENERATED_BY_PLATFORM', 'the platform carrier generates its waybill numbers; send none', 'waybillNo');
+    if (!platform && request.generateWaybillNos) refuse('WAYBILL_GENERATION_PLATFORM_ONLY', 'only the platform carrier JD_LOGISTICS generates waybill numbers; enter the third-party numbers', 'generateWaybillNos');
+    if (!platform && request.serviceProduct === 'EXPRESS') refuse('SERVICE_PRODUCT_PLATFORM_ONLY', 'service products are chosen only with the platform carrier JD_LOGISTICS', 'serviceProduct');
+    if (request.merge && request.orderIds.length < 2) refuse('MERGE_NEEDS_TWO_ORDERS', 'a merged shipment carries at least two orders', 'orderIds');
+    if (!request.merge && (request.packageCount !== undefined || request.declaredValue !== undefined)) refuse('MERGE_FIELDS_WITHOUT_MERGE', 'packageCount and declaredValue describe a merged package (merge: true)', 'merge');
+    if (!platform && !request.merge && request.orderIds.length > 1 && request.waybillNo) refuse('WAYBILL_NO_PER_ORDER', 'a batch needs one waybill number per order: use waybills', 'waybills');
+    const stray = request.waybills?.find((w) => !request.orderIds.includes(w.orderId));
+    if (stray) refuse('WAYBILL_FOR_UNKNOWN_ORDER', `waybills names order ${stray.orderId}, which is not in orderIds`, 'waybills');
+  }
+
+  private async lockOwnOrders(scope: TransactionScope, orderIds: string[], merchantId: string): Promise<LogisticsOrderRow[]> {
+    const orders = await loadOrders(scope.manager, orderIds, true);
+    for (const orderId of orderIds) {
+      const order = orders.find((o) => o.orderId === orderId);
+      // Another merchant's order answers exactly like a missing one.
+      if (!order || !order.placed || order.merchantId !== merchantId) throw new Refusal('NOT_FOUND', `order ${orderId} was not found`, true);
+    }
+    return orders;
+  }
+
+  private async check(scope: TransactionScope, order: LogisticsOrderRow, carrier: string, serviceProduct: ServiceProduct, waybillNo: string | undefined, signedExpress: boolean): Promise<void> {
+    const shipped = (await liveShipmentOrder(scope.manager, order.orderId)) !== undefined;
+    const decision = decideOutbound(shippableFacts(order, shipped), { carrier, serviceProduct, waybillNo, merchantSignedExpress: signedExpress, airCities: this.config.airCities });
+    if (!decision.allowed) throw new Refusal(decision.veto.code, decision.veto.reason);
+    if (waybillNo && !isPlatformCarrier(carrier)) {
+      const [used] = await scope.manager.query(`SELECT 1 FROM shipment WHERE carrier = $1 AND waybill_no = $2`, [carrier, waybillNo]);
+      if (used) throw new Refusal('WAYBILL_NO_IN_USE', `${carrier} waybill ${waybillNo} is already on another shipment`);
+    }
+  }
+
+  private async record(
+    scope: TransactionScope,
+    orders: LogisticsOrderRow[],
+    request: CreateShipmentsRequest,
+    serviceProduct: ServiceProduct,
+    enteredWaybillNo: string | undefined,
+    caller: Principal,
+    merged: boolean,
+  ): Promise<{ shipmentId: string; waybillNo: string }> {
+    const now = this.clock.now();
+    const shipmentId = randomUUID();
+    let waybillNo = enteredWaybillNo;
+    if (isPlatformCarrier(request.carrier)) {
+      // The platform carrier adapter numbers the waybill (a database sequence: unique across instances).
+      const [{ seq }] = await scope.manager.query(`SELECT nextval('platform_waybill_seq')::int8 AS seq`);
+      waybillNo = platformWaybillNo(Number(seq));
+    }
+    const declaredValue = merged ? (request.declaredValue ?? orders.reduce((sum, order) => sum + Number(order.payable ?? 0), 0)) : null;
+    await scope.manager.query(
+      `INSERT INTO shipment (id, merchant_id, carrier, service_product, waybill_no, merged, package_count, declared_value, cross_border, outbound_at, shipped_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [shipmentId, orders[0].merchantId, request.carrier, serviceProduct, waybillNo, merged, merged ? (request.packageCount ?? 1) : 1, declaredValue, orders.some((o) => o.crossBorder), now, caller.accountId],
+    );
+    for (const order of orders) {
+      const lines = (order.lines ?? []).map((line) => ({ lineId: line.lineId, skuId: line.skuId, title: line.title, quantity: line.quantity }));
+      await scope.manager.query(`INSERT INTO shipment_order (shipment_id, order_id, lines) VALUES ($1, $2, $3)`, [shipmentId, order.orderId, JSON.stringify(lines)]);
+      // The whole order is in the parcel, so no line list: the order service ships it all.
+      await scope.publish(ShipmentDispatched, { shipmentId, orderId: order.orderId, carrier: request.carrier, waybillNo: waybillNo! });
+    }
+    await refreshReceiptTimers(scope.manager, shipmentId, now);
+    return { shipmentId, waybillNo: waybillNo! };
+  }
+
+  private refused(orderId: string, error: unknown): OrderShipmentResult {
+    if (error instanceof Refusal) return error.notFound ? { orderId, status: 'NOT_FOUND' } : { orderId, status: 'REFUSED', code: error.code, reason: error.reason };
+    if ((error as { code?: string; driverError?: { code?: string } })?.code === '23505' || (error as { driverError?: { code?: string } })?.driverError?.code === '23505') return { orderId, status: 'REFUSED', code: 'WAYBILL_NO_IN_USE', reason: 'the waybill number is already on another shipment' };
+    throw error;
+  }
+
+  private async signedExpress(merchantId: string): Promise<boolean> {
+    return this.unitOfWork.run(async (scope) => {
+      const [row] = await scope.manager.query(`SELECT signed FROM merchant_express_contract WHERE merchant_id = $1`, [merchantId]);
+      return Boolean(row?.signed);
+    });
+  }
+}

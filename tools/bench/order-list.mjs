@@ -20,20 +20,24 @@ const { createGatewayRequester, summarize } = require('./lib/common.cjs');
 const GENERATE = `
 INSERT INTO customer_order (id, merchant_id, buyer_id, status, payment_method, credit_plan, credit_periods, goods_total, freight, payable, fulfilment, buyer_note,
                             consignee_name, consignee_phone, consignee_address, pause, specified_platform_delivery, special_attributes, kinds, promised_ship_by,
-                            risk_flag, created_at, updated_at)
+                            shipping_warned_at, shipping_timed_out_at, risk_flag, created_at, updated_at)
 SELECT pg_temp.uuid4(md5('bench-order-' || g)), $1::uuid, pg_temp.uuid4(md5('bench-buyer-' || (g % 5000))),
-       (ARRAY['COMPLETED','COMPLETED','COMPLETED','COMPLETED','COMPLETED','SHIPPED','DELIVERED','CANCELLED','WAITING_OUTBOUND','PAUSED','UNPAID'])[1 + g % 11],
+       -- Only the newest orders are still unpaid (older ones would have expired).
+       CASE WHEN g > $4::int - 500 THEN 'UNPAID' ELSE (ARRAY['COMPLETED','COMPLETED','COMPLETED','COMPLETED','COMPLETED','SHIPPED','DELIVERED','CANCELLED','WAITING_OUTBOUND','PAUSED'])[1 + g % 10] END,
        (ARRAY['ONLINE','ONLINE','CREDIT','COD'])[1 + g % 4],
        CASE WHEN g % 4 = 2 THEN 'INSTALLMENT' END, CASE WHEN g % 4 = 2 THEN 6 END,
        10000 + g % 90000, 500, 10500 + g % 90000, 'JD_LOGISTICS',
        CASE WHEN g % 7 = 0 THEN 'please call before delivery' END,
        '王小明', '1380013' || lpad((g % 10000)::text, 4, '0'),
        jsonb_build_object('province', '广东省', 'city', '深圳市', 'county', '南山区', 'detail', '科技园 ' || (g % 2000) || ' 号'),
-       CASE WHEN 1 + g % 11 = 10 THEN jsonb_build_object('reason', 'OUT_OF_STOCK', 'pausedAt', now()) END,
+       CASE WHEN g <= $4::int - 500 AND 1 + g % 10 = 10 THEN jsonb_build_object('reason', 'OUT_OF_STOCK', 'pausedAt', now()) END,
        false,
        CASE WHEN g % 97 = 0 THEN '{"subscription":{"role":"CHILD"}}'::jsonb WHEN g % 89 = 0 THEN '{"crossBorder":{"bonded":true}}'::jsonb ELSE '{}'::jsonb END,
        CASE WHEN g % 97 = 0 THEN ARRAY['SUBSCRIPTION'] WHEN g % 89 = 0 THEN ARRAY['CROSS_BORDER'] ELSE '{}'::text[] END,
        now() - ((g % 365) || ' days')::interval + interval '48 hours',
+       -- A year's warnings and time-outs were raised when they happened.
+       CASE WHEN g % 365 >= 1 THEN now() - ((g % 365) || ' days')::interval + interval '24 hours' END,
+       CASE WHEN g % 365 >= 2 THEN now() - ((g % 365) || ' days')::interval + interval '48 hours' END,
        g % 1000 = 0,
        now() - ((1000000 - g) * interval '31 seconds'), now()
 FROM generate_series($2::int, $3::int) g`;
@@ -67,7 +71,7 @@ export async function runOrderList({ gatewayUrl, orderDatabaseUrl, operator, ord
     const chunk = 250_000;
     for (let from = 1; from <= orders; from += chunk) {
       const to = Math.min(orders, from + chunk - 1);
-      await db.query(GENERATE, [merchant.id, from, to]);
+      await db.query(GENERATE, [merchant.id, from, to, orders]);
       await db.query(LINES, [from, to]);
       log(`(list) ${to.toLocaleString('en-US')} / ${orders.toLocaleString('en-US')} orders written`);
     }

@@ -12,3 +12,4 @@ export * from './lib/fee-change';
 export * from './lib/shipping-deadline';
 export * from './lib/late-shipping-report';
 export * from './lib/merged-shipment';
+export * from './lib/subscription-plan';

@@ -1,7 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { decidePauseRelease, PauseReason } from '@orderline/order/domain';
+import { decidePauseRelease, PauseReason, splitSubscription } from '@orderline/order/domain';
 import { OrderPaid, OrderPlaced, OrderResumed } from '@orderline/shared/contracts';
-import { multiplyFen, sumFen } from '@orderline/shared/money';
 import { TransactionScope } from '@orderline/shared/messaging';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { SHIPPING_PROMISE_MS } from './order-flags';
@@ -17,8 +16,6 @@ export interface StoredKinds {
     | { role: 'PARENT'; periods: number; intervalDays: number; firstProductionDate: string; childOrderIds: string[] }
     | { role: 'CHILD'; parentOrderId: string; period: number; productionDate: string };
 }
-
-const DAY_MS = 86_400_000;
 
 /** A verification code for a local-service voucher: 8 digits, shown to the buyer only. */
 function newVerificationCode(): string {
@@ -39,7 +36,7 @@ export async function onReadyForOutbound(scope: TransactionScope, order: OrderRe
     return;
   }
   if (kinds.subscription?.role === 'PARENT' && kinds.subscription.childOrderIds.length === 0) {
-    await splitSubscription(scope, order, kinds.subscription, at);
+    await createSubscriptionChildren(scope, order, kinds.subscription, at);
     return;
   }
   if (kinds.groupBuy && !kinds.groupBuy.formed) {
@@ -63,20 +60,14 @@ export async function onReadyForOutbound(scope: TransactionScope, order: OrderRe
  * its share of it (goods of its period, the freight on the first) so the children's payables
  * add up to the parent's to the fen, and after-sales can refund a child by what it cost.
  */
-async function splitSubscription(scope: TransactionScope, parent: OrderRecord, plan: Extract<StoredKinds['subscription'], { role: 'PARENT' }>, at: Date): Promise<void> {
+async function createSubscriptionChildren(scope: TransactionScope, parent: OrderRecord, plan: Extract<StoredKinds['subscription'], { role: 'PARENT' }>, at: Date): Promise<void> {
   const parentLines = await scope.manager.getRepository(OrderLineRecord).find({ where: { orderId: parent.id }, order: { position: 'ASC' } });
+  const periods = splitSubscription({ periods: plan.periods, intervalDays: plan.intervalDays, firstProductionDate: new Date(plan.firstProductionDate) }, parentLines, parent.freight);
   const childIds: string[] = [];
-  for (let period = 1; period <= plan.periods; period++) {
+  for (const { period, productionDate, lines: periodLines, goodsTotal, freight, payable } of periods) {
     const childId = randomUUID();
     childIds.push(childId);
-    const productionDate = new Date(new Date(plan.firstProductionDate).getTime() + (period - 1) * plan.intervalDays * DAY_MS);
-    const lines = parentLines.map((line, position) => {
-      const quantity = line.quantity / plan.periods;
-      return { id: randomUUID(), orderId: childId, position, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity, lineTotal: multiplyFen(line.unitPrice, quantity) };
-    });
-    const goodsTotal = sumFen(lines.map((line) => line.lineTotal));
-    const freight = period === 1 ? parent.freight : 0;
-    const payable = goodsTotal + freight;
+    const lines = periodLines.map((line, position) => ({ id: randomUUID(), orderId: childId, position, ...line }));
     const startsAt = productionDate.getTime() > at.getTime() ? productionDate : at;
     const child = scope.manager.create(OrderRecord, {
       ...parent,
@@ -96,7 +87,7 @@ async function splitSubscription(scope: TransactionScope, parent: OrderRecord, p
     delete (child as Partial<OrderRecord>).lines;
     await scope.manager.insert(OrderRecord, child as never);
     await scope.manager.insert(OrderLineRecord, lines);
-    await recordTransition(scope, child, null, 'WAITING_OUTBOUND', `SUBSCRIPTION_PERIOD ${period}/${plan.periods} of ${parent.id}`, 'system', at);
+    await recordTransition(scope, child, null, 'WAITING_OUTBOUND', `SUBSCRIPTION_PERIOD ${period}/${periods.length} of ${parent.id}`, 'system', at);
     await scope.publish(OrderPlaced, {
       orderId: childId,
       merchantId: parent.merchantId,

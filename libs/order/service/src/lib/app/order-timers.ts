@@ -48,11 +48,11 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async tick(): Promise<void> {
+    await this.list.foldStatusCounts();
     const cutoff = new Date(this.clock.now().getTime() - this.config.UNPAID_ORDER_TTL_SECONDS * 1000);
     while ((await this.payments.expireUnpaid(cutoff)) > 0);
     while ((await this.cancellations.autoCancelDue()) > 0);
     while ((await this.operations.releaseDuePauses()) > 0);
     while ((await this.deadlines.raiseDue()) > 0);
-    await this.list.foldStatusCounts();
   }
 }

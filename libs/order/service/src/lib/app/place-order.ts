@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { orderKinds, paymentTermsProblem, priceOrder, SpecialAttributes } from '@orderline/order/domain';
+import { orderKinds, paymentTermsProblem, priceOrder, SpecialAttributes, subscriptionPlanProblem } from '@orderline/order/domain';
 import { PlaceOrderRequest } from '@orderline/order/contract';
 import { OrderPlaced } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
@@ -32,8 +32,8 @@ function kindProblem(request: PlaceOrderRequest): { code: string; detail: string
   if (attributes?.subscription) {
     // Decision: 定期购 is paid up front online; COD collects per parcel and a credit hold is sized for one shipment.
     if (request.paymentMethod !== 'ONLINE') return { code: 'SUBSCRIPTION_NEEDS_ONLINE_PAYMENT', detail: 'a subscription order is paid up front online (paymentMethod ONLINE)' };
-    const uneven = request.items.find((item) => item.quantity % attributes.subscription!.periods !== 0);
-    if (uneven) return { code: 'SUBSCRIPTION_QUANTITY_UNEVEN', detail: `item ${uneven.skuId}: the quantity (${uneven.quantity}) is the total over all ${attributes.subscription.periods} periods and must divide evenly by them` };
+    const veto = subscriptionPlanProblem({ ...attributes.subscription, firstProductionDate: new Date(attributes.subscription.firstProductionDate) }, request.items);
+    if (veto) return { code: veto.code, detail: veto.reason };
   }
   if (attributes?.localServiceVoucher && request.paymentMethod === 'COD') return { code: 'VOUCHER_NEEDS_PREPAYMENT', detail: 'a local-service voucher is paid before it is redeemed; cash on delivery is not possible' };
   const special = [attributes?.subscription, attributes?.localServiceVoucher, attributes?.giftForOrderId, attributes?.groupBuyId].filter(Boolean).length;

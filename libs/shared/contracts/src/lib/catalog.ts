@@ -1,3 +1,4 @@
+import { AfterSalesApproved, AfterSalesRejected, AfterSalesRequested, ReplacementRequested, ReturnReceived, ReturnShipmentRegistered } from './events/after-sales-events';
 import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RepaymentReceived, StatementIssued } from './events/credit-events';
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
 import { ShipmentDelivered, ShipmentDispatched } from './events/logistics-events';
@@ -18,6 +19,12 @@ export const ALL_EVENTS = [
   ShipmentDispatched,
   ShipmentDelivered,
   RefundCompleted,
+  AfterSalesRequested,
+  AfterSalesApproved,
+  AfterSalesRejected,
+  ReturnShipmentRegistered,
+  ReturnReceived,
+  ReplacementRequested,
   CreditHoldPlaced,
   CreditHoldDeclined,
   CreditHoldReleased,

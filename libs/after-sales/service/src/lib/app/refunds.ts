@@ -140,8 +140,9 @@ export class Refunds {
     );
     if (settlements.some((s) => s.status !== 'SETTLED')) return;
     const now = this.clock.now();
-    const [refund] = await scope.manager.query(`UPDATE refund SET status = 'COMPLETED', completed_at = $2 WHERE id = $1 AND status = 'GRANTED' RETURNING after_sales_id, amount, lines`, [refundId, now]);
+    const [refund] = await scope.manager.query(`SELECT after_sales_id, amount, lines FROM refund WHERE id = $1 AND status = 'GRANTED' FOR UPDATE`, [refundId]);
     if (!refund) return;
+    await scope.manager.query(`UPDATE refund SET status = 'COMPLETED', completed_at = $2 WHERE id = $1`, [refundId, now]);
     const request = (await findRequest(scope.manager, refund.after_sales_id, true))!;
     await transitionRequest(scope.manager, request, 'COMPLETE_REFUND', 'system', now);
     const [{ total }] = await scope.manager.query(`SELECT coalesce(sum(amount), 0)::bigint AS total FROM refund WHERE order_id = $1 AND status = 'COMPLETED'`, [order.orderId]);

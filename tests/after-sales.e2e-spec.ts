@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { deliverOrder, loanOf, merchantAccount, refunded, returnAndRefund, shipOrder } from './support/after-sales-steps';
 import { EventPublisher } from './support/event-publisher';
@@ -341,5 +344,23 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
 
     const docs = (await (await fetch(`${stack.gatewayUrl}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/v1/after-sales', '/api/v1/after-sales/{id}', '/api/v1/merchant/after-sales/{id}/approve', '/api/v1/merchant/after-sales/{id}/reject', '/api/v1/after-sales/{id}/return-shipment', '/api/v1/merchant/after-sales/{id}/confirm-receipt']));
+  });
+
+  it('`npm run demo` prints the story against this gateway (shipping done here until logistics lands)', async () => {
+    const demo = spawn(process.execPath, ['tools/demo/run-demo.mjs'], { env: { ...process.env, GATEWAY_URL: `${stack.gatewayUrl}/api/v1`, DEMO_SHIP_WAIT_SECONDS: '60' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    demo.stdout.on('data', (chunk) => (output += chunk));
+    demo.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => demo.on('exit', resolve));
+    const orderId = await waitUntil(async () => /order ([0-9a-f-]{36}):/.exec(output)?.[1], 'the demo to place its order');
+    await waitUntil(async () => output.includes('POST /merchant/shipments'), 'the demo to ask for shipping');
+    await publisher.publish(ShipmentDispatched, { shipmentId: `demo-${orderId.slice(0, 8)}`, orderId, carrier: 'SF', waybillNo: `SF${Date.now()}` }, 'logistics-service');
+    const code = await exited;
+    writeFileSync('tmp/test-logs/after-sales/demo-output.txt', output);
+    if (code !== 0) throw new Error(`the demo exited with ${code}:\n${output}`);
+    // The partial refund re-spreads 199.00 over the 4 remaining periods; the full refund voids them and credits 199.00.
+    expect(output).toMatch(/partial refund[\s\S]*3 {2}\S+ {2}\S+ +49\.75 +1\.99 +0\.00 +0\.00 {2}SCHEDULED/);
+    expect(output).toMatch(/full refund[\s\S]*6 {2}\S+ {2}\S+ +0\.00 +0\.00 +0\.00 +0\.00 {2}VOIDED[\s\S]*balance 199\.00/);
+    expect(output).toContain('Done.');
   });
 });

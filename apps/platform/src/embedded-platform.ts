@@ -69,7 +69,9 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     KAFKA_BROKERS: 'in-process:0', // unused: the in-process bus replaces Kafka
     LOG_LEVEL: logLevel,
     OUTBOX_POLL_INTERVAL_MS: '500',
-    TEST_CLOCK: process.env.TEST_CLOCK === '1' ? '1' : '0',
+    // Embedded mode is the try-it mode: the test clock is on unless TEST_CLOCK=0 (or NODE_ENV=production),
+    // so `npm run demo` can reach statement days (architecture.md "npm run demo").
+    TEST_CLOCK: process.env.TEST_CLOCK === '1' || (process.env.TEST_CLOCK === undefined && process.env.NODE_ENV !== 'production') ? '1' : '0',
     INTERNAL_API_TOKEN: randomBytes(24).toString('hex'),
   };
   const serviceUrls: Record<string, string> = {};

@@ -67,7 +67,7 @@ function printPlan(title, loan, account) {
   const rows = loan.periods.map((p) => [String(p.index), p.statementDate, p.dueDate, yuan(p.principal), yuan(p.fee), yuan(p.paid), yuan(p.credited ?? 0), p.status]);
   const header = ['#', 'statement', 'due', 'principal', 'fee', 'paid', 'credited', 'status'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => '   ' + cells.map((c, i) => (i >= 3 && i <= 6 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (cells) => ('   ' + cells.map((c, i) => (i >= 3 && i <= 6 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')).trimEnd();
   say(line(header));
   say('   ' + widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) say(line(row));

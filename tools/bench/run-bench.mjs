@@ -15,6 +15,9 @@
 //   (d) refund offsets on the same stack: RefundCompleted events for booked loans, one burst
 //       (offsets/s) then a fixed arrival rate at half of it, RefundCompleted → offset committed
 //       p50/p99 in credit-billing (see credit-refunds.mjs).
+//   (e) after-sales refunds on the same stack: returns confirmed by the merchant at a fixed
+//       rate, confirm-receipt → the offset visible in GET /credit/loans, p50/p99
+//       (see after-sales-refunds.mjs).
 //
 // Every run uses its own databases (bench_<id>_*) and topics (bench-<id>-*), and removes them
 // at the end. Settings: see README in this folder or the `config` object below.
@@ -67,8 +70,15 @@ const config = {
     pollMs: envNumber('BENCH_POLL_MS', 5),
     drainTimeoutMs: 90_000,
   },
+  afterSales: {
+    buyers: envNumber('BENCH_AS_BUYERS', 8),
+    lines: envNumber('BENCH_AS_LINES', 10),
+    rate: envNumber('BENCH_AS_RATE', 20),
+    seconds: envNumber('BENCH_AS_SECONDS', 15),
+    pollMs: envNumber('BENCH_AS_POLL_MS', 10),
+  },
 };
-const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100 };
+const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100, afterSalesP99Ms: 100 };
 
 // ------------------------------------------------------------------ infrastructure & build
 
@@ -428,6 +438,22 @@ async function benchStack(step) {
         log,
       });
     });
+    await step('aftersales', '(e) after-sales refunds', async () => {
+      const { runAfterSalesRefunds } = await import('./after-sales-refunds.mjs');
+      return runAfterSalesRefunds({
+        ...config.afterSales,
+        root: ROOT,
+        gatewayUrl: stack.gatewayUrl,
+        orderDatabaseUrl: stack.databaseUrl('order'),
+        afterSalesDatabaseUrl: stack.databaseUrl('after_sales'),
+        creditDatabaseUrl: stack.databaseUrl('credit_billing'),
+        kafkaBrokers: KAFKA_BROKERS,
+        topicPrefix: `${TOPIC_PREFIX}-stack.`,
+        runId: DB_PREFIX,
+        operator,
+        log,
+      });
+    });
   } finally {
     await stop();
   }
@@ -445,7 +471,7 @@ function ms(n) {
 }
 const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
 
-function buildReport({ raw, outbox, pg, orders, refunds, errors }) {
+function buildReport({ raw, outbox, pg, orders, refunds, aftersales, errors }) {
   const rows = [];
   const add = (measure, value, target, status) => rows.push([measure, value, target ?? '', status ?? '']);
   if (raw) add('(a) raw KafkaJS producer (idempotent, acks=-1, batch ' + raw.batchSize + ')', `${fmt(raw.msgsPerSecond)} msgs/s · ${raw.mbPerSecond.toFixed(1)} MB/s (~${Math.round(raw.avgMessageBytes)} B/msg)`);
@@ -487,6 +513,15 @@ function buildReport({ raw, outbox, pg, orders, refunds, errors }) {
       verdict(p.committedMs.p99 === null ? null : p.committedMs.p99 <= TARGETS.refundP99Ms),
     );
   }
+  if (aftersales) {
+    const e = aftersales;
+    add(
+      `(e) after-sales confirm-receipt → offset visible in GET /credit/loans at ${fmt(e.targetRate)} returns/s (${e.returns} returns)`,
+      `p50 ${ms(e.visibleMs.p50)} · p99 ${ms(e.visibleMs.p99)} (from the call's start: p50 ${ms(e.endToEndMs.p50)} · p99 ${ms(e.endToEndMs.p99)}; confirm-receipt p50 ${ms(e.confirmMs.p50)})`,
+      `p99 ≤ ${TARGETS.afterSalesP99Ms} ms`,
+      verdict(e.visibleMs.p99 === null ? null : e.visibleMs.p99 <= TARGETS.afterSalesP99Ms),
+    );
+  }
   const header = ['Measure', 'Result', 'Target', 'Status'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' │ ');
@@ -521,7 +556,7 @@ async function main() {
     await step('raw', '(a) raw producer', benchRawProducer);
     await step('outbox', '(b) outbox → inbox', benchOutbox);
     await step('pg', 'pgbench', benchPgbench);
-    if (!skip.has('orders') || !skip.has('refunds')) {
+    if (!skip.has('orders') || !skip.has('refunds') || !skip.has('aftersales')) {
       try {
         await benchStack(step);
       } catch (error) {
@@ -563,6 +598,12 @@ async function main() {
       `(d) ${d.buyers} buyers, ${d.orders} loans (6 installments); refunds of 100–160 fen round-robin over the loans; committed = seen APPLIED by a probe reading credit_refund every ${d.pollMs} ms (20 ms during the burst); applied_at = handler time inside the transaction (before commit); publish → Kafka ack p50 ${ms(d.paced.publishAckMs.p50)}; average loan document ${d.loanDocumentBytes} B at the end.`,
       diag('burst', d.saturation),
       diag('paced', d.paced),
+    );
+  }
+  if (results.aftersales) {
+    const e = results.aftersales;
+    notes.push(
+      `(e) ${e.returns} return-and-refund requests prepared to RETURN_IN_TRANSIT (${config.afterSales.buyers} buyers, ${config.afterSales.lines} lines per CREDIT order), then confirmed at ${fmt(e.targetRate)}/s (achieved ${fmt(e.achievedRate)}/s); visible = GET /credit/loans (polled every ${e.pollMs} ms per pending refund) shows the loan's refundedPrincipal including the refund; measured from confirm-receipt's answer (its transaction committed the refund and RefundCompleted) and from its start${Object.keys(e.errors).length ? `; errors ${JSON.stringify(e.errors)}` : ''}.`,
     );
   }
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');

@@ -48,6 +48,10 @@ async function runReturn(buyer: GatewayClient, merchant: GatewayClient, orderId:
       status = answer.body.status;
       continue;
     }
+    if (answer.status === 429) {
+      await sleep(1_000 * (answer.body.retryAfterSeconds ?? 1));
+      continue;
+    }
     if (answer.status < 500 && !(answer.status === 409 || answer.status === 404)) throw new Error(`return of ${orderId}/${lineId}: ${answer.status} ${JSON.stringify(answer.body)}`);
     await sleep(150);
     // The step may have committed before the service died: read where the request stands.
@@ -69,7 +73,7 @@ describe('refund saga while after-sales and credit-billing are SIGKILLed and res
   const plan: PlannedOrder[] = Array.from({ length: ORDERS }, (_, index) => ({ index, buyer: index % BUYERS, prices: [1_000 + (index % 50), 2_000 + (index % 30)] }));
 
   beforeAll(async () => {
-    stack = await startStack({ ...infrastructure(), ...names, basePort: 5010, logDir: 'tmp/test-logs/refund-chaos', env: { DATABASE_POOL_SIZE: '8', LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '500', AFTER_SALES_TIMER_INTERVAL_MS: '500' } });
+    stack = await startStack({ ...infrastructure(), ...names, basePort: 5010, logDir: 'tmp/test-logs/refund-chaos', env: { DATABASE_POOL_SIZE: '8', LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '500', AFTER_SALES_TIMER_INTERVAL_MS: '500', RATE_LIMIT_ACCOUNT_PER_MINUTE: '1000000', RATE_LIMIT_IP_PER_MINUTE: '1000000' } });
     publisher = new EventPublisher(infrastructure().kafkaBrokers, names.topicPrefix);
   });
 

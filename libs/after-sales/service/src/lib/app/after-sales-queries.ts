@@ -72,11 +72,11 @@ export class AfterSalesQueries {
       paid: shipped ? paidOrder.paid : null,
       refunded: refunded.total,
       lines: payments.map((p) => {
-        const line = order.lines.find((l) => l.lineId === p.lineId)!;
+        const line = order.lines.find((l) => l.lineId === p.lineId);
         return {
           lineId: p.lineId,
-          skuId: line.skuId,
-          title: line.title,
+          skuId: line?.skuId ?? null,
+          title: line?.title ?? null,
           quantity: p.quantity,
           paid: p.paid,
           gross: p.gross,

@@ -67,7 +67,10 @@ export class AfterSalesRequests {
         `SELECT id FROM after_sales_request WHERE status = 'REQUESTED' AND review_deadline <= $1 ORDER BY review_deadline LIMIT 50 FOR UPDATE SKIP LOCKED`,
         [this.clock.now()],
       );
-      for (const row of rows) await this.approveIn(scope, (await findRequest(scope.manager, row.id))!, 'SYSTEM', 'system:review-deadline');
+      for (const row of rows) {
+        const request = await findRequest(scope.manager, row.id);
+        if (request) await this.approveIn(scope, request, 'SYSTEM', 'system:review-deadline');
+      }
       return rows.length;
     });
     if (approved > 0) this.refunds.kick();
@@ -84,7 +87,8 @@ export class AfterSalesRequests {
 
   async registerReturnShipment(id: string, shipment: ReturnShipmentRequest, buyer: Principal): Promise<void> {
     const pickup = shipment.pickup === true;
-    if (pickup === Boolean(shipment.carrier || shipment.waybillNo) || (!pickup && !(shipment.carrier && shipment.waybillNo))) {
+    const entered = shipment.carrier && shipment.waybillNo ? { carrier: shipment.carrier, waybillNo: shipment.waybillNo } : undefined;
+    if (pickup === Boolean(shipment.carrier || shipment.waybillNo) || (!pickup && !entered)) {
       throw new DomainError('VALIDATION_FAILED', 400, 'give either carrier and waybillNo, or pickup: true', { errors: [{ field: 'waybillNo', message: 'carrier + waybillNo, or pickup: true' }] });
     }
     await this.unitOfWork.run(async (scope) => {
@@ -92,8 +96,8 @@ export class AfterSalesRequests {
       if (!request || request.buyerId !== buyer.buyerId) throw new NotFoundError(`after-sales request ${id}`);
       const now = this.clock.now();
       // Decision: a pickup is booked with the platform carrier; its waybill number is generated here and logistics sends the courier.
-      const carrier = pickup ? 'JD_LOGISTICS' : shipment.carrier!;
-      const waybillNo = pickup ? `JDR${now.getTime().toString().slice(-8)}${randomInt(1_000, 10_000)}` : shipment.waybillNo!;
+      const carrier = entered?.carrier ?? 'JD_LOGISTICS';
+      const waybillNo = entered?.waybillNo ?? `JDR${now.getTime().toString().slice(-8)}${randomInt(1_000, 10_000)}`;
       await transitionRequest(scope.manager, request, 'SHIP_RETURN', `buyer:${buyer.buyerId}`, now, { return_shipment: { carrier, waybillNo, pickup, at: now.toISOString() } }, `${carrier} ${waybillNo}`);
       await scope.publish(ReturnShipmentRegistered, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, carrier, waybillNo, pickup });
     });

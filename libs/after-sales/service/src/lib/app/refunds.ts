@@ -112,7 +112,7 @@ export class Refunds {
           if (current?.status !== 'PENDING') return;
           await this.markSettled(scope, row.id, answer.provider, answer.reference, this.clock.now());
           const order = await findOrder(scope.manager, row.order_id);
-          await this.completeIfSettled(scope, row.refund_id, order!);
+          if (order) await this.completeIfSettled(scope, row.refund_id, order);
         });
         settled += 1;
       } catch (error) {
@@ -143,7 +143,8 @@ export class Refunds {
     const [refund] = await scope.manager.query(`SELECT after_sales_id, amount, lines FROM refund WHERE id = $1 AND status = 'GRANTED' FOR UPDATE`, [refundId]);
     if (!refund) return;
     await scope.manager.query(`UPDATE refund SET status = 'COMPLETED', completed_at = $2 WHERE id = $1`, [refundId, now]);
-    const request = (await findRequest(scope.manager, refund.after_sales_id, true))!;
+    const request = await findRequest(scope.manager, refund.after_sales_id, true);
+    if (!request) throw new Error(`refund ${refundId} has no after-sales request`);
     await transitionRequest(scope.manager, request, 'COMPLETE_REFUND', 'system', now);
     const [{ total }] = await scope.manager.query(`SELECT coalesce(sum(amount), 0)::bigint AS total FROM refund WHERE order_id = $1 AND status = 'COMPLETED'`, [order.orderId]);
     const [loan] = await scope.manager.query(`SELECT loan_id FROM as_credit_loan WHERE order_id = $1`, [order.orderId]);

@@ -407,7 +407,9 @@ async function benchStack(step) {
     topicPrefix: `${TOPIC_PREFIX}-stack.`,
     basePort,
     logDir: LOG_DIR,
-    env: { BOOTSTRAP_OPERATOR: operator, NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET || 'bench-secret-not-for-production' },
+    // (e) polls GET /credit/loans per pending refund and one merchant confirms every return: the
+    // gateway's per-account and per-address limits are lifted so they are not what is measured.
+    env: { BOOTSTRAP_OPERATOR: operator, NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET || 'bench-secret-not-for-production', RATE_LIMIT_ACCOUNT_PER_MINUTE: '10000000', RATE_LIMIT_IP_PER_MINUTE: '10000000' },
   });
   let stopped = false;
   const stop = async () => {

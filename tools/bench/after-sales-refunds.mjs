@@ -10,7 +10,7 @@
 // merchant's `POST /merchant/after-sales/{id}/confirm-receipt` (after-sales grants the refund
 // and writes `RefundCompleted` to its outbox in that transaction) → the moment the buyer's
 // `GET /credit/loans?orderId=` first shows the loan's refundedPrincipal including it (polled
-// every BENCH_AS_POLL_MS per pending refund). Reported from the call's start ("end to end",
+// every BENCH_AS_POLL_MS, one request per order with refunds pending). Reported from the call's start ("end to end",
 // including the after-sales transaction) and from its answer ("RefundCompleted → visible").
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -119,7 +119,8 @@ export async function runAfterSalesRefunds(options) {
     });
     await waitFor('after-sales to see the shipments', 120_000, async () => (await afterSalesDb.query(`SELECT count(*)::int AS n FROM as_order WHERE order_id = ANY($1::uuid[]) AND status = 'SHIPPED'`, [ids])).rows[0].n === ids.length);
     await waitFor('the loans', 120_000, async () => (await creditDb.query(`SELECT count(*)::int AS n FROM loan WHERE order_id = ANY($1::uuid[])`, [ids])).rows[0].n === ids.length);
-    const returns = orders.flatMap((o) => o.lineIds.map((lineId, l) => ({ order: o, lineId, amount: 10_000 + l }))).slice(0, total);
+    // Round-robin over the orders (line 1 of every order, then line 2, …): consecutive returns hit different orders and loans.
+    const returns = Array.from({ length: options.lines }, (_, l) => orders.map((o) => ({ order: o, lineId: o.lineIds[l] }))).flat().slice(0, total);
     await pooled(returns, 8, async (r) => {
       const applied = await call(201, 'apply', 'POST', '/after-sales', { orderId: r.order.id, type: 'RETURN_AND_REFUND', lines: [{ lineId: r.lineId, quantity: 1 }], reason: 'DEFECTIVE' }, r.order.token);
       await call(200, 'approve', 'POST', `/merchant/after-sales/${applied.id}/approve`, {}, shop);
@@ -130,11 +131,48 @@ export async function runAfterSalesRefunds(options) {
 
     // Refunds of one order are offset in order; the expected refundedPrincipal of each return is
     // the sum of that order's refunds up to and including it, in the order they were confirmed.
+    // The probe reads credit_refund (cheap, indexed) every BENCH_AS_POLL_MS for the refunds still
+    // pending; once a refund is APPLIED there it asks GET /credit/loans, and the refund counts as
+    // visible when that answer shows it. Polling the gateway for every pending refund instead
+    // would make the probe the load being measured.
     const refundedSoFar = new Map();
+    const pending = new Map(); // refund id → { orderId, token, expected, t0, t1, applied }
     const endToEnd = [];
     const fromAnswer = [];
     const confirmMs = [];
     const errors = {};
+    const visibleAt = new Map();
+    let probing = true;
+    const probe = (async () => {
+      while (probing || pending.size > 0) {
+        const waiting = [...pending.entries()].filter(([, w]) => !w.applied).map(([id]) => id);
+        if (waiting.length) {
+          const { rows } = await creditDb.query(`SELECT refund_id FROM credit_refund WHERE refund_id = ANY($1::text[]) AND status = 'APPLIED'`, [waiting]);
+          for (const row of rows) pending.get(row.refund_id).applied = true;
+        }
+        await Promise.all(
+          [...pending.entries()]
+            .filter(([, w]) => w.applied)
+            .map(async ([id, w]) => {
+              const loans = await request(options.gatewayUrl, 'GET', `/credit/loans?orderId=${w.orderId}`, undefined, w.token);
+              const seen = now();
+              if (loans.status === 200 && (loans.body[0]?.refundedPrincipal ?? 0) >= w.expected) {
+                visibleAt.set(id, seen);
+                endToEnd.push(seen - w.t0);
+                fromAnswer.push(seen - w.t1);
+                pending.delete(id);
+              }
+            }),
+        );
+        for (const [id, w] of pending) {
+          if (now() - w.t0 > 60_000) {
+            errors.timeout = (errors.timeout ?? 0) + 1;
+            pending.delete(id);
+          }
+        }
+        await sleep(options.pollMs);
+      }
+    })();
     const intervalMs = 1000 / options.rate;
     const started = now();
     await Promise.all(
@@ -152,22 +190,33 @@ export async function runAfterSalesRefunds(options) {
         confirmMs.push(t1 - t0);
         const expected = (refundedSoFar.get(r.order.id) ?? 0) + answer.body.refund.amount;
         refundedSoFar.set(r.order.id, expected);
-        for (;;) {
-          const loans = await request(options.gatewayUrl, 'GET', `/credit/loans?orderId=${r.order.id}`, undefined, r.order.token);
-          if (loans.status === 200 && loans.body[0]?.refundedPrincipal >= expected) break;
-          if (now() - t0 > 60_000) {
-            errors.timeout = (errors.timeout ?? 0) + 1;
-            return;
-          }
-          await sleep(options.pollMs);
-        }
-        const seen = now();
-        endToEnd.push(seen - t0);
-        fromAnswer.push(seen - t1);
+        pending.set(answer.body.refund.id, { orderId: r.order.id, token: r.order.token, expected, t0, t1, applied: false });
       }),
     );
+    probing = false;
+    await probe;
     const wallSeconds = (now() - started) / 1000;
+    // Where the time went, from the databases' own timestamps (one machine, one clock).
+    const seenIds = [...visibleAt.keys()];
+    const outbox = (await afterSalesDb.query(
+      `SELECT envelope::jsonb -> 'payload' ->> 'refundId' AS refund_id, event_id, extract(epoch FROM created_at) * 1000 AS written, extract(epoch FROM published_at) * 1000 AS published
+         FROM outbox_event WHERE event_type = 'RefundCompleted' AND envelope::jsonb -> 'payload' ->> 'refundId' = ANY($1::text[])`,
+      [seenIds],
+    )).rows;
+    const inbox = new Map((await creditDb.query(`SELECT event_id, extract(epoch FROM processed_at) * 1000 AS started FROM inbox_message WHERE event_id = ANY($1::uuid[])`, [outbox.map((o) => o.event_id)])).rows.map((r) => [r.event_id, Number(r.started)]));
+    const applied = new Map((await creditDb.query(`SELECT refund_id, extract(epoch FROM applied_at) * 1000 AS applied FROM credit_refund WHERE refund_id = ANY($1::text[])`, [seenIds])).rows.map((r) => [r.refund_id, Number(r.applied)]));
+    const segments = { relayMs: [], deliveryMs: [], handlerMs: [], readMs: [] };
+    for (const o of outbox) {
+      const started = inbox.get(o.event_id);
+      const done = applied.get(o.refund_id);
+      if (started === undefined || done === undefined || o.published === null) continue;
+      segments.relayMs.push(Number(o.published) - Number(o.written));
+      segments.deliveryMs.push(started - Number(o.published));
+      segments.handlerMs.push(done - started);
+      segments.readMs.push(visibleAt.get(o.refund_id) - done);
+    }
     return {
+      segments: Object.fromEntries(Object.entries(segments).map(([k, v]) => [k, summarize(v)])),
       returns: returns.length,
       targetRate: options.rate,
       achievedRate: returns.length / wallSeconds,

@@ -605,7 +605,8 @@ async function main() {
   if (results.aftersales) {
     const e = results.aftersales;
     notes.push(
-      `(e) ${e.returns} return-and-refund requests prepared to RETURN_IN_TRANSIT (${config.afterSales.buyers} buyers, ${config.afterSales.lines} lines per CREDIT order), then confirmed at ${fmt(e.targetRate)}/s (achieved ${fmt(e.achievedRate)}/s); visible = GET /credit/loans (polled every ${e.pollMs} ms per pending refund) shows the loan's refundedPrincipal including the refund; measured from confirm-receipt's answer (its transaction committed the refund and RefundCompleted) and from its start${Object.keys(e.errors).length ? `; errors ${JSON.stringify(e.errors)}` : ''}.`,
+      `(e) ${e.returns} return-and-refund requests prepared to RETURN_IN_TRANSIT (${config.afterSales.buyers} buyers, ${config.afterSales.lines} lines per CREDIT order), then confirmed at ${fmt(e.targetRate)}/s (achieved ${fmt(e.achievedRate)}/s); visible = the answer of GET /credit/loans, called once credit_refund (read every ${e.pollMs} ms) shows the refund applied, shows the loan's refundedPrincipal including the refund; measured from confirm-receipt's answer (its transaction committed the refund and RefundCompleted) and from its start${Object.keys(e.errors).length ? `; errors ${JSON.stringify(e.errors)}` : ''}.`,
+      `(e) latency split p50/p99: after-sales tx start (outbox row) → relayed to Kafka ${ms(e.segments.relayMs.p50)}/${ms(e.segments.relayMs.p99)}, → credit-billing consumer tx start ${ms(e.segments.deliveryMs.p50)}/${ms(e.segments.deliveryMs.p99)}, → offset applied (handler) ${ms(e.segments.handlerMs.p50)}/${ms(e.segments.handlerMs.p99)}, → seen by GET /credit/loans (commit + probe + one GET) ${ms(e.segments.readMs.p50)}/${ms(e.segments.readMs.p99)}; load average at the end ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
     );
   }
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');

@@ -327,15 +327,22 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const problem = await merchant.client.expect(200, 'POST', `/merchant/after-sales/${disputed.id}/confirm-receipt`, { condition: 'PROBLEM', note: 'two plates broken by the buyer' });
     expect(problem).toMatchObject({ status: 'RETURN_DISPUTED', receipt: { condition: 'PROBLEM', note: 'two plates broken by the buyer' }, refund: null });
 
+    // Idempotency-Key: the same application sent twice is one request (architecture.md "REST").
+    const body = { orderId: placed.id, type: 'RETURN_AND_REFUND', lines: [{ lineId, quantity: 1 }], reason: 'WRONG_ITEM' };
+    const once = await buyer.request('POST', '/after-sales', body, { 'idempotency-key': `apply-${placed.id}` });
+    const twice = await buyer.request('POST', '/after-sales', body, { 'idempotency-key': `apply-${placed.id}` });
+    expect([once.status, twice.status, twice.body.id]).toEqual([201, 201, once.body.id]);
+    await merchant.client.expect(200, 'POST', `/merchant/after-sales/${once.body.id}/reject`, { reason: 'wrong item claim not shown' });
+
     const refundedOne = await returnAndRefund(buyer, merchant.client, placed.id, [{ lineId, quantity: 1 }]);
     expect(refundedOne.refund.amount).toBe(2_000);
     expect(await buyer.expect(200, 'GET', `/after-sales/refundable?orderId=${placed.id}`)).toMatchObject({ refunded: 2_000, lines: [{ lineId, refundedQuantity: 1, returnableQuantity: 1 }] });
 
     // Lists: the buyer's and the merchant's, newest first, paginated, filtered.
     const page1 = await buyer.expect(200, 'GET', `/after-sales?orderId=${placed.id}&limit=2`);
-    expect(page1.items.map((r: any) => r.id)).toEqual([refundedOne.id, disputed.id]);
+    expect(page1.items.map((r: any) => r.id)).toEqual([refundedOne.id, once.body.id]);
     const page2 = await buyer.expect(200, 'GET', `/after-sales?orderId=${placed.id}&limit=2&cursor=${page1.nextCursor}`);
-    expect(page2).toMatchObject({ items: [{ id: rejected.id, status: 'REJECTED' }], nextCursor: null });
+    expect(page2).toMatchObject({ items: [{ id: disputed.id }, { id: rejected.id, status: 'REJECTED' }], nextCursor: null });
     const merchantView = await merchant.client.expect(200, 'GET', `/merchant/after-sales?status=RETURN_DISPUTED&orderId=${placed.id}`);
     expect(merchantView.items.map((r: any) => r.id)).toEqual([disputed.id]);
     expect((await other.client.expect(200, 'GET', '/merchant/after-sales')).items).toEqual([]);

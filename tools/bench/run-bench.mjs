@@ -17,6 +17,9 @@
 //       p50/p99 in credit-billing (see credit-refunds.mjs).
 //   (list) the merchant order list through the gateway over BENCH_LIST_ORDERS (1M) orders of one
 //       merchant, p50/p99 per filter combination (see order-list.mjs).
+//   (e) after-sales refunds on the same stack: returns confirmed by the merchant at a fixed
+//       rate, confirm-receipt → the offset visible in GET /credit/loans, p50/p99
+//       (see after-sales-refunds.mjs).
 //
 // Every run uses its own databases (bench_<id>_*) and topics (bench-<id>-*), and removes them
 // at the end. Settings: see README in this folder or the `config` object below.
@@ -69,9 +72,16 @@ const config = {
     pollMs: envNumber('BENCH_POLL_MS', 5),
     drainTimeoutMs: 90_000,
   },
+  afterSales: {
+    buyers: envNumber('BENCH_AS_BUYERS', 8),
+    lines: envNumber('BENCH_AS_LINES', 10),
+    rate: envNumber('BENCH_AS_RATE', 20),
+    seconds: envNumber('BENCH_AS_SECONDS', 15),
+    pollMs: envNumber('BENCH_AS_POLL_MS', 10),
+  },
 };
 config.list = { orders: envNumber('BENCH_LIST_ORDERS', 1_000_000), repeats: envNumber('BENCH_LIST_REPEATS', 20) };
-const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100, listP99Ms: 300 };
+const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100, afterSalesP99Ms: 100, listP99Ms: 300 };
 
 // ------------------------------------------------------------------ infrastructure & build
 
@@ -400,7 +410,9 @@ async function benchStack(step) {
     topicPrefix: `${TOPIC_PREFIX}-stack.`,
     basePort,
     logDir: LOG_DIR,
-    env: { BOOTSTRAP_OPERATOR: operator, NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET || 'bench-secret-not-for-production' },
+    // (e) polls GET /credit/loans per pending refund and one merchant confirms every return: the
+    // gateway's per-account and per-address limits are lifted so they are not what is measured.
+    env: { BOOTSTRAP_OPERATOR: operator, NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET || 'bench-secret-not-for-production', RATE_LIMIT_ACCOUNT_PER_MINUTE: '10000000', RATE_LIMIT_IP_PER_MINUTE: '10000000' },
   });
   let stopped = false;
   const stop = async () => {
@@ -435,6 +447,22 @@ async function benchStack(step) {
       const { runOrderList } = await import('./order-list.mjs');
       return runOrderList({ ...config.list, gatewayUrl: stack.gatewayUrl, orderDatabaseUrl: stack.databaseUrl('order'), operator, log });
     });
+    await step('aftersales', '(e) after-sales refunds', async () => {
+      const { runAfterSalesRefunds } = await import('./after-sales-refunds.mjs');
+      return runAfterSalesRefunds({
+        ...config.afterSales,
+        root: ROOT,
+        gatewayUrl: stack.gatewayUrl,
+        orderDatabaseUrl: stack.databaseUrl('order'),
+        afterSalesDatabaseUrl: stack.databaseUrl('after_sales'),
+        creditDatabaseUrl: stack.databaseUrl('credit_billing'),
+        kafkaBrokers: KAFKA_BROKERS,
+        topicPrefix: `${TOPIC_PREFIX}-stack.`,
+        runId: DB_PREFIX,
+        operator,
+        log,
+      });
+    });
   } finally {
     await stop();
   }
@@ -452,7 +480,7 @@ function ms(n) {
 }
 const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
 
-function buildReport({ raw, outbox, pg, orders, refunds, list, errors }) {
+function buildReport({ raw, outbox, pg, orders, refunds, aftersales, list, errors }) {
   const rows = [];
   const add = (measure, value, target, status) => rows.push([measure, value, target ?? '', status ?? '']);
   if (raw) add('(a) raw KafkaJS producer (idempotent, acks=-1, batch ' + raw.batchSize + ')', `${fmt(raw.msgsPerSecond)} msgs/s · ${raw.mbPerSecond.toFixed(1)} MB/s (~${Math.round(raw.avgMessageBytes)} B/msg)`);
@@ -499,6 +527,15 @@ function buildReport({ raw, outbox, pg, orders, refunds, list, errors }) {
       add(`(list) ${list.orders.toLocaleString('en-US')} orders: ${q.label}`, `p50 ${ms(q.p50)} · p99 ${ms(q.p99)}`, `p99 ≤ ${TARGETS.listP99Ms} ms`, verdict(q.p99 <= TARGETS.listP99Ms));
     }
   }
+  if (aftersales) {
+    const e = aftersales;
+    add(
+      `(e) after-sales confirm-receipt → offset visible in GET /credit/loans at ${fmt(e.targetRate)} returns/s (${e.returns} returns)`,
+      `p50 ${ms(e.visibleMs.p50)} · p99 ${ms(e.visibleMs.p99)} (from the call's start: p50 ${ms(e.endToEndMs.p50)} · p99 ${ms(e.endToEndMs.p99)}; confirm-receipt p50 ${ms(e.confirmMs.p50)})`,
+      `p99 ≤ ${TARGETS.afterSalesP99Ms} ms`,
+      verdict(e.visibleMs.p99 === null ? null : e.visibleMs.p99 <= TARGETS.afterSalesP99Ms),
+    );
+  }
   const header = ['Measure', 'Result', 'Target', 'Status'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' │ ');
@@ -533,7 +570,7 @@ async function main() {
     await step('raw', '(a) raw producer', benchRawProducer);
     await step('outbox', '(b) outbox → inbox', benchOutbox);
     await step('pg', 'pgbench', benchPgbench);
-    if (!skip.has('orders') || !skip.has('refunds') || !skip.has('list')) {
+    if (!skip.has('orders') || !skip.has('refunds') || !skip.has('aftersales') || !skip.has('list')) {
       try {
         await benchStack(step);
       } catch (error) {
@@ -575,6 +612,13 @@ async function main() {
       `(d) ${d.buyers} buyers, ${d.orders} loans (6 installments); refunds of 100–160 fen round-robin over the loans; committed = seen APPLIED by a probe reading credit_refund every ${d.pollMs} ms (20 ms during the burst); applied_at = handler time inside the transaction (before commit); publish → Kafka ack p50 ${ms(d.paced.publishAckMs.p50)}; average loan document ${d.loanDocumentBytes} B at the end.`,
       diag('burst', d.saturation),
       diag('paced', d.paced),
+    );
+  }
+  if (results.aftersales) {
+    const e = results.aftersales;
+    notes.push(
+      `(e) ${e.returns} return-and-refund requests prepared to RETURN_IN_TRANSIT (${config.afterSales.buyers} buyers, ${config.afterSales.lines} lines per CREDIT order), then confirmed at ${fmt(e.targetRate)}/s (achieved ${fmt(e.achievedRate)}/s); visible = the answer of GET /credit/loans, called once credit_refund (read every ${e.pollMs} ms) shows the refund applied, shows the loan's refundedPrincipal including the refund; measured from confirm-receipt's answer (its transaction committed the refund and RefundCompleted) and from its start${Object.keys(e.errors).length ? `; errors ${JSON.stringify(e.errors)}` : ''}.`,
+      `(e) latency split p50/p99: after-sales tx start (outbox row) → relayed to Kafka ${ms(e.segments.relayMs.p50)}/${ms(e.segments.relayMs.p99)}, → credit-billing consumer tx start ${ms(e.segments.deliveryMs.p50)}/${ms(e.segments.deliveryMs.p99)}, → offset applied (handler) ${ms(e.segments.handlerMs.p50)}/${ms(e.segments.handlerMs.p99)}, → seen by GET /credit/loans (commit + probe + one GET) ${ms(e.segments.readMs.p50)}/${ms(e.segments.readMs.p99)}; load average at the end ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
     );
   }
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');

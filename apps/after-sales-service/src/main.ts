@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { AfterSalesServiceModule, AFTER_SALES_SERVICE_NAME } from '@orderline/after-sales/service';
-import { BaseServiceConfig, runService } from '@orderline/shared/service-kit';
+import { AfterSalesConfig, AfterSalesServiceModule, AFTER_SALES_SERVICE_NAME } from '@orderline/after-sales/service';
+import { runService } from '@orderline/shared/service-kit';
 
 void runService({
   serviceName: AFTER_SALES_SERVICE_NAME,
-  configClass: BaseServiceConfig,
+  configClass: AfterSalesConfig,
   module: (config, logger) => AfterSalesServiceModule.register({ config, logger }),
 });

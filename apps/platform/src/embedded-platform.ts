@@ -4,7 +4,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AFTER_SALES_SERVICE_NAME, AfterSalesServiceModule } from '@orderline/after-sales/service';
+import { AFTER_SALES_SERVICE_NAME, AfterSalesConfig, AfterSalesServiceModule } from '@orderline/after-sales/service';
 import { CREDIT_BILLING_SERVICE_NAME, CreditBillingConfig, CreditBillingServiceModule } from '@orderline/credit-billing/service';
 import { EXPORT_SERVICE_NAME, ExportServiceModule } from '@orderline/export/service';
 import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
@@ -60,7 +60,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   const services: Array<{ name: string; register: (options: ServiceModuleOptions) => DynamicModule; urlVariable: string; configClass?: new () => BaseServiceConfig }> = [
     { name: ORDER_SERVICE_NAME, register: (o) => OrderServiceModule.register(o), urlVariable: 'ORDER_SERVICE_URL', configClass: OrderServiceConfig },
     { name: LOGISTICS_SERVICE_NAME, register: (o) => LogisticsServiceModule.register(o), urlVariable: 'LOGISTICS_SERVICE_URL', configClass: LogisticsServiceConfig },
-    { name: AFTER_SALES_SERVICE_NAME, register: (o) => AfterSalesServiceModule.register(o), urlVariable: 'AFTER_SALES_SERVICE_URL' },
+    { name: AFTER_SALES_SERVICE_NAME, register: (o) => AfterSalesServiceModule.register(o), urlVariable: 'AFTER_SALES_SERVICE_URL', configClass: AfterSalesConfig },
     { name: CREDIT_BILLING_SERVICE_NAME, register: (o) => CreditBillingServiceModule.register(o), urlVariable: 'CREDIT_BILLING_SERVICE_URL', configClass: CreditBillingConfig },
     { name: EXPORT_SERVICE_NAME, register: (o) => ExportServiceModule.register(o), urlVariable: 'EXPORT_SERVICE_URL' },
   ];
@@ -69,7 +69,9 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     KAFKA_BROKERS: 'in-process:0', // unused: the in-process bus replaces Kafka
     LOG_LEVEL: logLevel,
     OUTBOX_POLL_INTERVAL_MS: '500',
-    TEST_CLOCK: process.env.TEST_CLOCK === '1' ? '1' : '0',
+    // Embedded mode is the try-it mode: the test clock is on unless TEST_CLOCK=0 (or NODE_ENV=production),
+    // so `npm run demo` can reach statement days (architecture.md "npm run demo").
+    TEST_CLOCK: process.env.TEST_CLOCK === '1' || (process.env.TEST_CLOCK === undefined && process.env.NODE_ENV !== 'production') ? '1' : '0',
     INTERNAL_API_TOKEN: randomBytes(24).toString('hex'),
   };
   const serviceUrls: Record<string, string> = {};

@@ -1,1 +1,2 @@
 export * from './lib/after-sales-service.module';
+export * from './lib/after-sales-config';

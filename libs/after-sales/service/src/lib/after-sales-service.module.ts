@@ -1,19 +1,46 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { assertAfterSalesProcessIsDeterministic } from '@orderline/after-sales/domain';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
-import { ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { AfterSalesController } from './api/after-sales.controller';
+import { AfterSalesQueries } from './app/after-sales-queries';
+import { AfterSalesRequests } from './app/after-sales-requests';
+import { AfterSalesTimers } from './app/after-sales-timers';
+import { OrderFactsProjection } from './app/order-facts';
+import { Refunds } from './app/refunds';
+import { AfterSalesSchema1763900002000 } from './infra/after-sales-schema.migration';
+import { RefundPaymentPort, SimulatedRefundProvider } from './infra/refund-payment-port';
 
 export const AFTER_SALES_SERVICE_NAME = 'after-sales-service';
 
 /**
- * The after-sales service: its own database (outbox and inbox so far), the event backbone and
- * /health. Its business rules arrive with their own issue.
+ * The after-sales service (domain.md §3): returns, refund-only and exchanges; the refund
+ * saga from the merchant's receipt to `RefundCompleted`.
  */
 @Module({})
 export class AfterSalesServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
+    assertAfterSalesProcessIsDeterministic();
     return {
       module: AfterSalesServiceModule,
-      imports: [ServiceRuntimeModule.forRoot({ ...options, serviceName: AFTER_SALES_SERVICE_NAME, entities: [], migrations: [CreateMessagingTables1763900000000] })],
+      imports: [
+        ServiceRuntimeModule.forRoot({
+          ...options,
+          serviceName: AFTER_SALES_SERVICE_NAME,
+          entities: [],
+          migrations: [CreateMessagingTables1763900000000, AfterSalesSchema1763900002000],
+        }),
+      ],
+      controllers: [AfterSalesController],
+      providers: [
+        OrderFactsProjection,
+        AfterSalesRequests,
+        AfterSalesQueries,
+        Refunds,
+        AfterSalesTimers,
+        { provide: RefundPaymentPort, useClass: SimulatedRefundProvider },
+        { provide: EVENT_HANDLERS, useFactory: (facts: OrderFactsProjection) => facts.bindings(), inject: [OrderFactsProjection] },
+      ],
     };
   }
 }

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
 import { ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AccountsController } from './api/accounts.controller';
+import { AfterSalesController, MerchantAfterSalesController } from './api/after-sales.controller';
 import { AdminClockController } from './api/admin.controller';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { CarriersController } from './api/carriers.controller';
@@ -47,7 +48,7 @@ export class GatewayModule {
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -1,3 +1,4 @@
+import { AfterSalesApproved, AfterSalesRejected, AfterSalesRequested, ReplacementRequested, ReturnReceived, ReturnShipmentRegistered } from './events/after-sales-events';
 import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RepaymentReceived, StatementIssued } from './events/credit-events';
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
 import { CodReconciled, OrderFeesChanged, OrderStatusChanged, ShippingTimedOut, ShippingWarningRaised, VoucherRedeemed } from './events/order-lifecycle-events';
@@ -30,6 +31,12 @@ export const ALL_EVENTS = [
   ShipmentInterceptionUpdated,
   WaybillCorrected,
   RefundCompleted,
+  AfterSalesRequested,
+  AfterSalesApproved,
+  AfterSalesRejected,
+  ReturnShipmentRegistered,
+  ReturnReceived,
+  ReplacementRequested,
   CreditHoldPlaced,
   CreditHoldDeclined,
   CreditHoldReleased,

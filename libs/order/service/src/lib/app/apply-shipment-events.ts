@@ -67,7 +67,7 @@ export class ApplyShipmentEvents {
     // The whole order ships its payable (freight included); a partial parcel its lines' value.
     const shippedAmount = wholeOrder ? order.payable : Math.min(order.payable, sumFen(shippedLines.map((l) => l.amount)));
     await transitionOrder(scope, order, 'SHIP', 'system', `SHIPPED: ${event.payload.carrier} ${event.payload.waybillNo}`, this.clock.now());
-    await scope.publish(OrderShipped, { orderId: order.id, buyerId: order.buyerId, shipmentId: event.payload.shipmentId, shippedAmount, lines: shippedLines });
+    await scope.publish(OrderShipped, { orderId: order.id, buyerId: order.buyerId, shipmentId: event.payload.shipmentId, shippedAmount, lines: shippedLines, freight: wholeOrder ? order.freight : 0 });
   }
 
   async delivered(event: EventEnvelope<ShipmentDeliveredPayload>, scope: TransactionScope): Promise<void> {

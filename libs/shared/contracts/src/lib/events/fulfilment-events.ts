@@ -18,6 +18,8 @@ export class OrderShippedPayload {
   /** The payable amount of what left the warehouse; credit captures it, releases the rest (domain.md §4.2). */
   @IsFen() shippedAmount: number;
   @IsOptional() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => ShippedLine) lines?: ShippedLine[];
+  /** Freight included in `shippedAmount` (the order's freight when the whole order shipped, else 0). */
+  @IsOptional() @IsFen() freight?: number;
 }
 
 /** Orders topic, keyed by order id. */
@@ -36,6 +38,14 @@ export class RefundedLine {
   @IsFen() amount: number;
 }
 
+export class RefundSettlementFact {
+  @IsString() method: 'ONLINE' | 'COD' | 'CREDIT';
+  @IsFen() amount: number;
+  @IsString() idempotencyKey: string;
+  /** ONLINE: the payment provider's refund reference; COD: the recorded payout; CREDIT: the loan offset. */
+  @IsOptional() @IsString() reference?: string;
+}
+
 export class RefundCompletedPayload {
   /** Unique per refund; credit-billing applies a refund id once (domain.md §4.5 rule 7). */
   @IsString() refundId: string;
@@ -44,6 +54,15 @@ export class RefundCompletedPayload {
   @IsString() paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
   @IsFen() amount: number;
   @IsOptional() @IsString() afterSalesId?: string;
+  /** CREDIT: the loan the refund offsets, when after-sales has seen it booked (credit-billing finds it by order id anyway). */
+  @IsOptional() @IsUUID() loanId?: string;
+  @IsOptional() @IsUUID() merchantId?: string;
+  /** All refunds of the order so far, this one included (what the order shows as refunded). */
+  @IsOptional() @IsFen() orderRefundedTotal?: number;
+  /** What was paid for the order's shipped goods: the ceiling of orderRefundedTotal. */
+  @IsOptional() @IsFen() orderPaid?: number;
+  /** How the money moved, one settlement per payment method with its own idempotency key. */
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => RefundSettlementFact) settlements?: RefundSettlementFact[];
   @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => RefundedLine) lines: RefundedLine[];
 }
 

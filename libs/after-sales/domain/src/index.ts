@@ -1,0 +1,3 @@
+export * from './lib/refund-allocation';
+export * from './lib/after-sales-process';
+export * from './lib/after-sales-application';

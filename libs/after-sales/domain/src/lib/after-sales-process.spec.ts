@@ -1,0 +1,52 @@
+import { applicationProblem } from './after-sales-application';
+import { assertAfterSalesProcessIsDeterministic, decideAfterSalesTransition } from './after-sales-process';
+
+describe('after-sales process (domain.md §3)', () => {
+  it('is deterministic', () => expect(() => assertAfterSalesProcessIsDeterministic()).not.toThrow());
+
+  it('runs a return and refund through review, return shipment, receipt and refund', () => {
+    const steps = ['APPROVE', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'GRANT_REFUND', 'COMPLETE_REFUND'] as const;
+    let status: Parameters<typeof decideAfterSalesTransition>[0]['status'] = 'REQUESTED';
+    for (const step of steps) {
+      const decision = decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status }, step);
+      if (!decision.allowed) throw new Error(decision.reason);
+      status = decision.to;
+    }
+    expect(status).toBe('REFUNDED');
+  });
+
+  it('refunds a refund-only request on approval, without a return', () => {
+    expect(decideAfterSalesTransition({ type: 'REFUND_ONLY', status: 'APPROVED' }, 'GRANT_REFUND')).toEqual({ allowed: true, to: 'REFUND_PENDING' });
+    expect(decideAfterSalesTransition({ type: 'REFUND_ONLY', status: 'APPROVED' }, 'SHIP_RETURN')).toMatchObject({ allowed: false, code: 'NOT_FOR_THIS_TYPE' });
+  });
+
+  it('ends an exchange with a replacement, never a refund', () => {
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'REQUEST_REPLACEMENT')).toEqual({ allowed: true, to: 'REPLACEMENT_REQUESTED' });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'GRANT_REFUND')).toMatchObject({ allowed: false, code: 'NOT_FOR_THIS_TYPE' });
+  });
+
+  it('refuses a second review and a receipt before the return ships', () => {
+    expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'APPROVED' }, 'REJECT')).toMatchObject({ allowed: false, code: 'INVALID_AFTER_SALES_TRANSITION' });
+    expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'APPROVED' }, 'CONFIRM_RECEIPT')).toMatchObject({ allowed: false, code: 'INVALID_AFTER_SALES_TRANSITION' });
+  });
+});
+
+describe('applying for after-sales', () => {
+  const shipped = { status: 'SHIPPED' as const, delivered: false, shippedLines: [{ lineId: 'a', quantity: 2 }, { lineId: 'b', quantity: 1 }] };
+
+  it('allows what shipped and is not held by another request', () => {
+    expect(applicationProblem(shipped, new Map([['a', 1]]), 'RETURN_AND_REFUND', [{ lineId: 'a', quantity: 1 }])).toBeUndefined();
+    expect(applicationProblem(shipped, new Map([['a', 1]]), 'RETURN_AND_REFUND', [{ lineId: 'a', quantity: 2 }])).toMatchObject({ code: 'QUANTITY_NOT_RETURNABLE', returnable: [{ lineId: 'a', quantity: 1 }, { lineId: 'b', quantity: 1 }] });
+  });
+
+  it('refuses unshipped orders, unknown or repeated lines', () => {
+    expect(applicationProblem({ ...shipped, status: 'PAID' }, new Map(), 'RETURN_AND_REFUND', [{ lineId: 'a', quantity: 1 }])).toMatchObject({ code: 'ORDER_NOT_SHIPPED' });
+    expect(applicationProblem(shipped, new Map(), 'RETURN_AND_REFUND', [{ lineId: 'z', quantity: 1 }])).toMatchObject({ code: 'UNKNOWN_ORDER_LINE', status: 422 });
+    expect(applicationProblem(shipped, new Map(), 'EXCHANGE', [{ lineId: 'a', quantity: 1 }, { lineId: 'a', quantity: 1 }])).toMatchObject({ code: 'DUPLICATE_LINE' });
+  });
+
+  it('keeps refund-only for goods never delivered', () => {
+    expect(applicationProblem(shipped, new Map(), 'REFUND_ONLY', [{ lineId: 'b', quantity: 1 }])).toBeUndefined();
+    expect(applicationProblem({ ...shipped, status: 'DELIVERED', delivered: true }, new Map(), 'REFUND_ONLY', [{ lineId: 'b', quantity: 1 }])).toMatchObject({ code: 'REFUND_ONLY_NOT_AFTER_DELIVERY' });
+  });
+});

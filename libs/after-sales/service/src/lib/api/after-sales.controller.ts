@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { AfterSalesListQuery, ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, RefundableQuery, RejectAfterSalesRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
+import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
+import { AfterSalesQueries } from '../app/after-sales-queries';
+import { AfterSalesRequests } from '../app/after-sales-requests';
+
+/** The after-sales service's internal API; the gateway authenticates and forwards here. */
+@Controller('after-sales')
+export class AfterSalesController {
+  constructor(
+    private readonly requests: AfterSalesRequests,
+    private readonly queries: AfterSalesQueries,
+  ) {}
+
+  @Post()
+  async apply(@Body() request: ApplyAfterSalesRequest, @CurrentPrincipal() caller: Principal) {
+    const id = await this.requests.apply(request, caller);
+    return this.queries.get(id, caller);
+  }
+
+  @Get()
+  list(@Query() query: AfterSalesListQuery, @CurrentPrincipal() caller: Principal) {
+    return this.queries.list(query, caller);
+  }
+
+  @Get('refundable')
+  refundable(@Query() query: RefundableQuery, @CurrentPrincipal() caller: Principal) {
+    return this.queries.refundable(query.orderId, caller);
+  }
+
+  @Get(':id')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+    return this.queries.get(id, caller);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  async approve(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+    await this.requests.approve(id, caller);
+    return this.queries.get(id, caller);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  async reject(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RejectAfterSalesRequest, @CurrentPrincipal() caller: Principal) {
+    await this.requests.reject(id, request.reason, caller);
+    return this.queries.get(id, caller);
+  }
+
+  @Post(':id/return-shipment')
+  @HttpCode(200)
+  async returnShipment(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ReturnShipmentRequest, @CurrentPrincipal() caller: Principal) {
+    await this.requests.registerReturnShipment(id, request, caller);
+    return this.queries.get(id, caller);
+  }
+
+  @Post(':id/confirm-receipt')
+  @HttpCode(200)
+  async confirmReceipt(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ConfirmReturnReceiptRequest, @CurrentPrincipal() caller: Principal) {
+    await this.requests.confirmReceipt(id, request, caller);
+    return this.queries.get(id, caller);
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AfterSalesListQuery } from '@orderline/after-sales/contract';
+import { allocatePaymentToLines } from '@orderline/after-sales/domain';
+import { DomainError, NotFoundError, Principal } from '@orderline/shared/service-kit';
+import { AfterSalesRecord, earlierRefunds, findOrder, findRequest, heldUnits, paidOrderOf, recordOf } from '../infra/after-sales-store';
+
+export interface RefundView {
+  id: string;
+  amount: number;
+  status: string;
+  reason: string;
+  lines: Array<{ lineId: string; quantity: number; amount: number }>;
+  grantedAt: string;
+  completedAt: string | null;
+  settlements: Array<{ method: string; amount: number; status: string; idempotencyKey: string; provider: string | null; reference: string | null; attempts: number; settledAt: string | null }>;
+}
+
+/** Reads: one request with its refund, lists for buyers and merchants, what an order can still refund. */
+@Injectable()
+export class AfterSalesQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(id: string, caller: Principal) {
+    const request = await findRequest(this.dataSource.manager, id);
+    if (!request || !visibleTo(request, caller)) throw new NotFoundError(`after-sales request ${id}`);
+    const [view] = await this.views([request]);
+    return view;
+  }
+
+  async list(query: AfterSalesListQuery, caller: Principal) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (caller.role === 'BUYER') add('buyer_id = ?', caller.buyerId);
+    else if (caller.role === 'MERCHANT') add('merchant_id = ?', caller.merchantId);
+    else throw new DomainError('FORBIDDEN', 403, 'after-sales lists are for buyers and merchants');
+    if (query.status) add('status = ?', query.status);
+    if (query.type) add('type = ?', query.type);
+    if (query.orderId) add('order_id = ?', query.orderId);
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor);
+      params.push(at, id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const limit = query.limit ?? 20;
+    const rows = await this.dataSource.query(`SELECT * FROM after_sales_request WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`, params);
+    const page = rows.slice(0, limit).map(recordOf);
+    const last = page[page.length - 1];
+    return { items: await this.views(page), nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  /** What the buyer paid per shipped line, what is refunded and what may still be applied for. */
+  async refundable(orderId: string, caller: Principal) {
+    const manager = this.dataSource.manager;
+    const order = await findOrder(manager, orderId);
+    if (!order || !(caller.role === 'OPERATOR' || (caller.role === 'BUYER' && order.buyerId === caller.buyerId) || (caller.role === 'MERCHANT' && order.merchantId === caller.merchantId))) {
+      throw new NotFoundError(`order ${orderId}`);
+    }
+    const shipped = ['SHIPPED', 'DELIVERED', 'COMPLETED'].includes(order.status);
+    const [held, refunded] = await Promise.all([heldUnits(manager, orderId), earlierRefunds(manager, orderId)]);
+    const paidOrder = paidOrderOf(order);
+    const payments = shipped ? allocatePaymentToLines(paidOrder) : [];
+    return {
+      orderId,
+      status: order.status,
+      delivered: order.delivered,
+      paymentMethod: order.paymentMethod,
+      paid: shipped ? paidOrder.paid : null,
+      refunded: refunded.total,
+      lines: payments.map((p) => {
+        const line = order.lines.find((l) => l.lineId === p.lineId);
+        return {
+          lineId: p.lineId,
+          skuId: line?.skuId ?? null,
+          title: line?.title ?? null,
+          quantity: p.quantity,
+          paid: p.paid,
+          gross: p.gross,
+          freightShare: p.freightShare,
+          discountShare: p.discountShare,
+          refundedQuantity: refunded.unitsByLine.get(p.lineId) ?? 0,
+          returnableQuantity: Math.max(0, p.quantity - (held.get(p.lineId) ?? 0)),
+        };
+      }),
+    };
+  }
+
+  private async views(requests: AfterSalesRecord[]) {
+    if (requests.length === 0) return [];
+    const ids = requests.map((r) => r.id);
+    const refunds = await this.dataSource.query(`SELECT * FROM refund WHERE after_sales_id = ANY($1::uuid[])`, [ids]);
+    const settlements = refunds.length
+      ? await this.dataSource.query(`SELECT * FROM refund_settlement WHERE refund_id = ANY($1::uuid[]) ORDER BY created_at, id`, [refunds.map((r: { id: string }) => r.id)])
+      : [];
+    return requests.map((request) => {
+      const refund = refunds.find((r: { after_sales_id: string }) => r.after_sales_id === request.id);
+      return {
+        id: request.id,
+        orderId: request.orderId,
+        merchantId: request.merchantId,
+        buyerId: request.buyerId,
+        type: request.type,
+        status: request.status,
+        reason: request.reason,
+        description: request.description,
+        evidence: request.evidence,
+        lines: request.lines,
+        reviewDeadline: request.reviewDeadline.toISOString(),
+        review: request.review,
+        returnShipment: request.returnShipment,
+        receipt: request.receipt,
+        refund: refund ? refundView(refund, settlements.filter((s: { refund_id: string }) => s.refund_id === refund.id)) : null,
+        history: request.history,
+        createdAt: request.createdAt.toISOString(),
+        updatedAt: request.updatedAt.toISOString(),
+      };
+    });
+  }
+}
+
+function visibleTo(request: AfterSalesRecord, caller: Principal): boolean {
+  return caller.role === 'OPERATOR' || (caller.role === 'BUYER' && request.buyerId === caller.buyerId) || (caller.role === 'MERCHANT' && request.merchantId === caller.merchantId);
+}
+
+function refundView(row: Record<string, any>, settlements: Array<Record<string, any>>): RefundView {
+  return {
+    id: row.id,
+    amount: Number(row.amount),
+    status: row.status,
+    reason: row.reason,
+    lines: row.lines,
+    grantedAt: new Date(row.granted_at).toISOString(),
+    completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
+    settlements: settlements.map((s) => ({
+      method: s.method,
+      amount: Number(s.amount),
+      status: s.status,
+      idempotencyKey: s.idempotency_key,
+      provider: s.provider ?? null,
+      reference: s.provider_reference ?? null,
+      attempts: s.attempts,
+      settledAt: s.settled_at ? new Date(s.settled_at).toISOString() : null,
+    })),
+  };
+}
+
+function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('VALIDATION_FAILED', 400, 'cursor is not one this list gave out', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
+  return [at, id];
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { MessagingLogger } from '@orderline/shared/messaging';
+import { APP_LOGGER, JsonLogger, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { AfterSalesConfig } from '../after-sales-config';
+import { AfterSalesRequests } from './after-sales-requests';
+import { Refunds } from './refunds';
+
+/**
+ * Time rules of after-sales on the platform clock: a review deadline passed → approved; an
+ * online refund not yet settled (provider down, or the service died between grant and
+ * settlement) → settled. Deadlines and pending settlements are stored rows, so a restart
+ * loses nothing; SKIP LOCKED lets several instances share the work.
+ */
+@Injectable()
+export class AfterSalesTimers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private readonly logger: MessagingLogger;
+
+  constructor(
+    private readonly requests: AfterSalesRequests,
+    private readonly refunds: Refunds,
+    @Inject(SERVICE_CONFIG) private readonly config: AfterSalesConfig,
+    @Inject(APP_LOGGER) logger: JsonLogger,
+  ) {
+    this.logger = logger.component('after-sales-timers');
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((error) => this.logger.error('after-sales timers failed', { error: String(error) }))
+        .finally(() => (this.running = undefined));
+    }, this.config.AFTER_SALES_TIMER_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    while ((await this.requests.autoApproveDue()) > 0);
+    await this.refunds.kick();
+  }
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
+import { EventPublisher } from './event-publisher';
+import { GatewayClient } from './gateway-client';
+import { waitUntil } from './infrastructure';
+
+/** A merchant with a logged-in main account. */
+export async function merchantAccount(gateway: GatewayClient, operator: GatewayClient): Promise<{ id: string; client: GatewayClient }> {
+  const username = `as-${randomUUID().slice(0, 8)}`;
+  const merchant = await operator.expect<{ id: string }>(201, 'POST', '/merchants', { name: `After-sales shop ${username}`, mainAccount: { username, password: 'merchant-password', phone: '13900000000' } });
+  return { id: merchant.id, client: await gateway.login(username, 'merchant-password') };
+}
+
+/**
+ * Ships an order the way the logistics service does: `ShipmentDispatched` on the logistics
+ * topic (the order service then ships the order and publishes `OrderShipped`). The one place
+ * to switch to `POST /merchant/shipments` once logistics is on main. Resolves when
+ * after-sales knows the order shipped.
+ */
+export async function shipOrder(publisher: EventPublisher, buyer: GatewayClient, orderId: string, timeoutMs = 30_000): Promise<any> {
+  await publisher.publish(ShipmentDispatched, { shipmentId: `shp-${orderId.slice(0, 8)}`, orderId, carrier: 'SF', waybillNo: `SF${Date.now()}` }, 'logistics-service');
+  return waitUntil(async () => {
+    const result = await buyer.request('GET', `/after-sales/refundable?orderId=${orderId}`);
+    return result.status === 200 && result.body.status === 'SHIPPED' ? result.body : undefined;
+  }, `after-sales to see ${orderId} shipped`, timeoutMs);
+}
+
+/** The carrier reports delivery (third-party carrier: the order becomes DELIVERED). */
+export async function deliverOrder(publisher: EventPublisher, buyer: GatewayClient, orderId: string): Promise<void> {
+  await publisher.publish(ShipmentDelivered, { shipmentId: `shp-${orderId.slice(0, 8)}`, orderId, carrierKind: 'THIRD_PARTY' }, 'logistics-service');
+  await waitUntil(async () => {
+    const result = await buyer.request('GET', `/after-sales/refundable?orderId=${orderId}`);
+    return result.status === 200 && result.body.delivered ? true : undefined;
+  }, `after-sales to see ${orderId} delivered`);
+}
+
+/** Return and refund through every step: apply → approve → return waybill → receipt. */
+export async function returnAndRefund(buyer: GatewayClient, merchant: GatewayClient, orderId: string, lines: Array<{ lineId: string; quantity: number }>): Promise<any> {
+  const applied = await buyer.expect(201, 'POST', '/after-sales', { orderId, type: 'RETURN_AND_REFUND', lines, reason: 'DEFECTIVE', evidence: ['img://evidence/1.jpg'] });
+  await merchant.expect(200, 'POST', `/merchant/after-sales/${applied.id}/approve`);
+  await buyer.expect(200, 'POST', `/after-sales/${applied.id}/return-shipment`, { carrier: 'SF', waybillNo: `SFR${Date.now()}` });
+  return merchant.expect(200, 'POST', `/merchant/after-sales/${applied.id}/confirm-receipt`, {});
+}
+
+/** Waits until the request is REFUNDED (ONLINE settles asynchronously) and returns it. */
+export async function refunded(buyer: GatewayClient, afterSalesId: string): Promise<any> {
+  return waitUntil(async () => {
+    const request = await buyer.expect(200, 'GET', `/after-sales/${afterSalesId}`);
+    return request.status === 'REFUNDED' ? request : undefined;
+  }, `after-sales ${afterSalesId} to be refunded`);
+}
+
+export async function loanOf(buyer: GatewayClient, orderId: string, ready: (loan: any) => boolean = () => true, timeoutMs = 30_000): Promise<any> {
+  return waitUntil(async () => {
+    const [loan] = await buyer.expect(200, 'GET', `/credit/loans?orderId=${orderId}`);
+    return loan && ready(loan) ? loan : undefined;
+  }, `the loan of ${orderId}`, timeoutMs);
+}

@@ -140,6 +140,36 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: ['00000000-0000-4000-8000-000000000000'], carrier: 'JD_LOGISTICS' })).toMatchObject({ status: 404 });
   });
 
+  it('prints the consignee as changed after placement on the electronic waybill', async () => {
+    const order = await placed();
+    await merchant.expect(200, 'PATCH', `/merchant/orders/${order.id}/consignee`, { phone: '13911112222' });
+    await logisticsKnows(order.id, `paid AND consignee ->> 'phone' = '13911112222'`);
+    const { results } = await ship({ orderIds: [order.id], carrier: 'JD_LOGISTICS' });
+    const label = await fetch(`${stack.gatewayUrl}/api/v1/merchant/shipments/${results[0].shipmentId}/waybill-label`, { headers: { authorization: `Bearer ${(merchant as any).token}` } });
+    expect(label.status).toBe(200);
+    const text = decodePdf(Buffer.from(await label.arrayBuffer()));
+    expect(text).toContain('13911112222');
+    expect(text).not.toContain('13800138000');
+  });
+
+  it('documents every logistics endpoint in the OpenAPI document', async () => {
+    const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const expected: Record<string, string[]> = {
+      '/api/v1/merchant/shipments': ['post'],
+      '/api/v1/merchant/shipments/without-tracking': ['get'],
+      '/api/v1/merchant/shipments/{id}': ['get'],
+      '/api/v1/merchant/shipments/{id}/waybill': ['patch'],
+      '/api/v1/merchant/shipments/{id}/intercept': ['post'],
+      '/api/v1/merchant/shipments/{id}/packing-slip': ['get'],
+      '/api/v1/merchant/shipments/{id}/waybill-label': ['get'],
+      '/api/v1/carrier-events': ['post'],
+      '/api/v1/orders/{id}/tracking': ['get'],
+      '/api/v1/orders/{id}/extend-receipt': ['post'],
+      '/api/v1/merchants/{id}/express-service': ['put'],
+    };
+    for (const [path, methods] of Object.entries(expected)) for (const method of methods) expect({ path, method, documented: Boolean(document.paths[path]?.[method]) }).toEqual({ path, method, documented: true });
+  });
+
   it('ships a batch where each order succeeds or fails on its own', async () => {
     const [a, b, c] = [await placed(), await placed(), await placed()];
     await merchant.expect(200, 'POST', `/merchant/orders/${b.id}/pause`, { reason: 'OUT_OF_STOCK' });

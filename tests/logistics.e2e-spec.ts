@@ -108,11 +108,13 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     const view = await merchant.expect(200, 'GET', `/merchant/shipments/${shipmentId}`);
     expect(view).toMatchObject({ carrier: 'JD_LOGISTICS', serviceProduct: 'STANDARD', waybillNo, merged: false, orders: [{ orderId, consignee: { name: '王**', phone: '138****8000' } }] });
 
-    // Express: only when signed, only where the carrier flies.
+    // Express: only when signed, only where the carrier flies; the form offers it only then.
+    expect((await merchant.expect(200, 'GET', '/merchant/shipments/options')).platformCarrier.serviceProducts).toEqual([{ code: 'STANDARD' }]);
     const express = await placed();
     await logisticsKnows(express.id);
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: [express.id], carrier: 'JD_LOGISTICS', serviceProduct: 'EXPRESS' })).toMatchObject({ status: 422, body: { code: 'EXPRESS_NOT_SIGNED' } });
     await operator.expect(200, 'PUT', `/merchants/${merchantId}/express-service`, { signed: true });
+    expect((await merchant.expect(200, 'GET', '/merchant/shipments/options')).platformCarrier.serviceProducts).toEqual([{ code: 'STANDARD' }, { code: 'EXPRESS', destinationCities: expect.arrayContaining(['深圳市']) }]);
     const remote = await placed({ consignee: consignee('拉萨市') });
     await logisticsKnows(remote.id);
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: [remote.id], carrier: 'JD_LOGISTICS', serviceProduct: 'EXPRESS' })).toMatchObject({ status: 422, body: { code: 'EXPRESS_ROUTE_NOT_SUPPORTED' } });
@@ -157,6 +159,7 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     const expected: Record<string, string[]> = {
       '/api/v1/merchant/shipments': ['post'],
       '/api/v1/merchant/shipments/without-tracking': ['get'],
+      '/api/v1/merchant/shipments/options': ['get'],
       '/api/v1/merchant/shipments/{id}': ['get'],
       '/api/v1/merchant/shipments/{id}/waybill': ['patch'],
       '/api/v1/merchant/shipments/{id}/intercept': ['post'],

@@ -87,8 +87,12 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     return new Date((await operator.expect(200, 'GET', '/admin/clock')).now);
   }
 
-  async function advance(seconds: number) {
-    const { offsetMs } = await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: seconds });
+  let offsetMs = 0;
+  async function advance(seconds: number, primaryDown = false) {
+    const moved = await operator.request('POST', '/admin/clock', { advanceBySeconds: seconds });
+    // With the primary logistics instance stopped the gateway cannot push to it (503), but its own clock moved.
+    if (!primaryDown) expect(moved.status).toBe(200);
+    offsetMs = primaryDown ? offsetMs + seconds * 1000 : moved.body.offsetMs;
     // The gateway pushes its offset to the services it knows; the replica is ours to tell.
     if (replica) {
       const response = await fetch(`${replica.url}/admin/clock/offset`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': replica.internalToken }, body: JSON.stringify({ offsetMs }) });
@@ -108,11 +112,13 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     const view = await merchant.expect(200, 'GET', `/merchant/shipments/${shipmentId}`);
     expect(view).toMatchObject({ carrier: 'JD_LOGISTICS', serviceProduct: 'STANDARD', waybillNo, merged: false, orders: [{ orderId, consignee: { name: '王**', phone: '138****8000' } }] });
 
-    // Express: only when signed, only where the carrier flies.
+    // Express: only when signed, only where the carrier flies; the form offers it only then.
+    expect((await merchant.expect(200, 'GET', '/merchant/shipments/options')).platformCarrier.serviceProducts).toEqual([{ code: 'STANDARD' }]);
     const express = await placed();
     await logisticsKnows(express.id);
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: [express.id], carrier: 'JD_LOGISTICS', serviceProduct: 'EXPRESS' })).toMatchObject({ status: 422, body: { code: 'EXPRESS_NOT_SIGNED' } });
     await operator.expect(200, 'PUT', `/merchants/${merchantId}/express-service`, { signed: true });
+    expect((await merchant.expect(200, 'GET', '/merchant/shipments/options')).platformCarrier.serviceProducts).toEqual([{ code: 'STANDARD' }, { code: 'EXPRESS', destinationCities: expect.arrayContaining(['深圳市']) }]);
     const remote = await placed({ consignee: consignee('拉萨市') });
     await logisticsKnows(remote.id);
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: [remote.id], carrier: 'JD_LOGISTICS', serviceProduct: 'EXPRESS' })).toMatchObject({ status: 422, body: { code: 'EXPRESS_ROUTE_NOT_SUPPORTED' } });
@@ -138,6 +144,37 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: [unpaid.id], carrier: 'JD_LOGISTICS' })).toMatchObject({ status: 409, body: { code: 'ORDER_NOT_PAID' } });
     expect((await buyer.expect(200, 'GET', `/orders/${paused.id}`)).status).toBe('PAUSED');
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: ['00000000-0000-4000-8000-000000000000'], carrier: 'JD_LOGISTICS' })).toMatchObject({ status: 404 });
+  });
+
+  it('prints the consignee as changed after placement on the electronic waybill', async () => {
+    const order = await placed();
+    await merchant.expect(200, 'PATCH', `/merchant/orders/${order.id}/consignee`, { phone: '13911112222' });
+    await logisticsKnows(order.id, `paid AND consignee ->> 'phone' = '13911112222'`);
+    const { results } = await ship({ orderIds: [order.id], carrier: 'JD_LOGISTICS' });
+    const label = await fetch(`${stack.gatewayUrl}/api/v1/merchant/shipments/${results[0].shipmentId}/waybill-label`, { headers: { authorization: `Bearer ${(merchant as any).token}` } });
+    expect(label.status).toBe(200);
+    const text = decodePdf(Buffer.from(await label.arrayBuffer()));
+    expect(text).toContain('13911112222');
+    expect(text).not.toContain('13800138000');
+  });
+
+  it('documents every logistics endpoint in the OpenAPI document', async () => {
+    const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const expected: Record<string, string[]> = {
+      '/api/v1/merchant/shipments': ['post'],
+      '/api/v1/merchant/shipments/without-tracking': ['get'],
+      '/api/v1/merchant/shipments/options': ['get'],
+      '/api/v1/merchant/shipments/{id}': ['get'],
+      '/api/v1/merchant/shipments/{id}/waybill': ['patch'],
+      '/api/v1/merchant/shipments/{id}/intercept': ['post'],
+      '/api/v1/merchant/shipments/{id}/packing-slip': ['get'],
+      '/api/v1/merchant/shipments/{id}/waybill-label': ['get'],
+      '/api/v1/carrier-events': ['post'],
+      '/api/v1/orders/{id}/tracking': ['get'],
+      '/api/v1/orders/{id}/extend-receipt': ['post'],
+      '/api/v1/merchants/{id}/express-service': ['put'],
+    };
+    for (const [path, methods] of Object.entries(expected)) for (const method of methods) expect({ path, method, documented: Boolean(document.paths[path]?.[method]) }).toEqual({ path, method, documented: true });
   });
 
   it('ships a batch where each order succeeds or fails on its own', async () => {
@@ -290,7 +327,7 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     expect(await merchant.request('POST', `/merchant/shipments/${third.shipmentId}/intercept`)).toMatchObject({ status: 409, body: { code: 'INTERCEPTION_PLATFORM_CARRIER_ONLY' } });
   });
 
-  it('auto-confirms receipt by the §2.4 table on the platform clock, once, with two logistics instances polling', async () => {
+  it('auto-confirms receipt by the §2.4 table on the platform clock, once, with two logistics instances polling and one restarting', async () => {
     replica = await stack.startReplica('logistics-service', 6);
     await advance(1); // hands the platform offset to the replica
     const noTracking = await shippedOrder('SF', sfWaybill());
@@ -323,8 +360,16 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     expect(await merchant.request('POST', `/orders/${extended.orderId}/extend-receipt`)).toMatchObject({ status: 403 });
 
     // 3 days after delivery: the delivered parcel confirms; the extended one waits for day 8.
-    await advance(2 * DAY);
+    // The instance that shipped everything is down meanwhile: the replica fires the stored
+    // deadline; then the primary restarts and carries on from the database.
+    await stack.stopService('logistics-service');
+    await advance(2 * DAY, true);
     await waitForStatus(buyer, delivered.orderId, 'COMPLETED');
+    await stack.startService('logistics-service');
+    await waitUntil(async () => {
+      const clock = await operator.request('GET', '/admin/clock');
+      return clock.status === 200 && new Date(clock.body.services.logistics).getTime() >= new Date(clock.body.now).getTime() - 1_000;
+    }, 'the restarted logistics instance to catch up with the platform clock');
     expect((await buyer.expect(200, 'GET', `/orders/${extended.orderId}`)).status).toBe('DELIVERED');
     expect(await buyer.request('POST', `/orders/${delivered.orderId}/extend-receipt`)).toMatchObject({ status: 409, body: { code: 'RECEIPT_ALREADY_CONFIRMED' } });
     const quiet = await merchant.expect(200, 'GET', '/merchant/shipments/without-tracking?days=3');

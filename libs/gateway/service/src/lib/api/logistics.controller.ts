@@ -46,6 +46,18 @@ export class MerchantShipmentsController {
     return this.services.call('logistics', 'POST', '/merchant-shipments', caller, request);
   }
 
+  /** What the outbound form offers: the platform carrier's service products (EXPRESS only when signed, with its air cities) and the third-party carriers with their waybill format. */
+  @Roles('MERCHANT')
+  @RequirePermission('SHIP')
+  @ApiExample(200, 'carriers and service products', {
+    platformCarrier: { code: 'JD_LOGISTICS', waybillNo: 'GENERATED', serviceProducts: [{ code: 'STANDARD' }, { code: 'EXPRESS', destinationCities: ['北京市', '上海市'] }] },
+    thirdPartyCarriers: [{ code: 'SF', waybillNo: 'ENTERED', example: 'SF1234567890123' }],
+  })
+  @Get('options')
+  options(@Caller() caller: Principal) {
+    return this.services.call('logistics', 'GET', '/merchant-shipments/options', caller);
+  }
+
   /** "Shipped N days ago and no tracking" (domain.md §2.3); N defaults to NO_TRACKING_ALERT_DAYS. */
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')

@@ -14,7 +14,13 @@ export class MerchantShipmentsController {
     private readonly ship: ShipOrders,
     private readonly changes: ShipmentChanges,
     private readonly queries: ShipmentQueries,
+    private readonly contracts: ExpressContracts,
   ) {}
+
+  @Get('options')
+  options(@CurrentPrincipal() caller: Principal) {
+    return this.contracts.shippingOptions(caller);
+  }
 
   @Post()
   @HttpCode(201)

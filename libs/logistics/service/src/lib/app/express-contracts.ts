@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
+import { PLATFORM_CARRIER, WAYBILL_FORMATS } from '@orderline/logistics/domain';
+import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { LogisticsServiceConfig } from '../logistics-config';
 
 /** Which merchants signed for the platform carrier's express product (特快送, domain.md §2.1). */
 @Injectable()
@@ -8,7 +10,29 @@ export class ExpressContracts {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
   ) {}
+
+  /**
+   * What the outbound form offers this merchant (domain.md §2.1): the platform carrier with
+   * STANDARD, plus EXPRESS only when signed (and then only to the air cities); the known
+   * third-party carriers with their waybill format.
+   */
+  async shippingOptions(caller: Principal) {
+    if (caller.role !== 'MERCHANT' || !caller.merchantId) throw new DomainError('FORBIDDEN', 403, 'shipping options are for merchants');
+    const [row] = await this.dataSource.query(`SELECT signed FROM merchant_express_contract WHERE merchant_id = $1`, [caller.merchantId]);
+    const expressSigned = Boolean(row?.signed);
+    return {
+      platformCarrier: {
+        code: PLATFORM_CARRIER,
+        waybillNo: 'GENERATED',
+        serviceProducts: [{ code: 'STANDARD' }, ...(expressSigned ? [{ code: 'EXPRESS', destinationCities: this.config.airCities }] : [])],
+      },
+      thirdPartyCarriers: Object.entries(WAYBILL_FORMATS)
+        .filter(([code]) => code !== PLATFORM_CARRIER)
+        .map(([code, format]) => ({ code, waybillNo: 'ENTERED', example: format.example })),
+    };
+  }
 
   async set(merchantId: string, signed: boolean): Promise<{ merchantId: string; expressSigned: boolean }> {
     await this.dataSource.query(

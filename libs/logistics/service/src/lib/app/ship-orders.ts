@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { decideMerge, decideOutbound, isPlatformCarrier, platformWaybillNo, ServiceProduct } from '@orderline/logistics/domain';
+import { decideMerge, decideOutbound, isPlatformCarrier, ServiceProduct } from '@orderline/logistics/domain';
 import { CreateShipmentsRequest } from '@orderline/logistics/contract';
 import { ShipmentDispatched } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
+import { PlatformCarrier } from '../infra/platform-carrier';
 import { liveShipmentOrder, loadOrders, LogisticsOrderRow, shippableFacts } from '../infra/shipment-store';
 import { refreshReceiptTimers } from './receipt-timers';
 
@@ -42,6 +43,7 @@ class Refusal extends Error {
 export class ShipOrders {
   constructor(
     private readonly unitOfWork: UnitOfWork,
+    private readonly platformCarrier: PlatformCarrier,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
   ) {}
@@ -155,11 +157,8 @@ export class ShipOrders {
     const now = this.clock.now();
     const shipmentId = randomUUID();
     let waybillNo = enteredWaybillNo;
-    if (isPlatformCarrier(request.carrier)) {
-      // The platform carrier adapter numbers the waybill (a database sequence: unique across instances).
-      const [{ seq }] = await scope.manager.query(`SELECT nextval('platform_waybill_seq')::int8 AS seq`);
-      waybillNo = platformWaybillNo(Number(seq));
-    }
+    // The platform carrier adapter numbers its waybills; a third-party number was entered.
+    if (isPlatformCarrier(request.carrier)) waybillNo = await this.platformCarrier.nextWaybillNo(scope.manager);
     const declaredValue = merged ? (request.declaredValue ?? orders.reduce((sum, order) => sum + Number(order.payable ?? 0), 0)) : null;
     await scope.manager.query(
       `INSERT INTO shipment (id, merchant_id, carrier, service_product, waybill_no, merged, package_count, declared_value, cross_border, outbound_at, shipped_by)

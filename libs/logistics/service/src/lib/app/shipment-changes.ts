@@ -4,6 +4,7 @@ import { CorrectWaybillRequest, VerifiedCarrierEventRequest } from '@orderline/l
 import { ShipmentDelivered, ShipmentInterceptionUpdated, TrackingStatus, TrackingUpdated, WaybillCorrected } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { PlatformCarrier } from '../infra/platform-carrier';
 import { loadShipment, loadShipmentByWaybill, loadShipmentOrders, ShipmentRow } from '../infra/shipment-store';
 import { refreshReceiptTimers } from './receipt-timers';
 
@@ -23,6 +24,7 @@ const INTERCEPTION_TRIGGERS: Partial<Record<TrackingStatus, InterceptionTrigger>
 export class ShipmentChanges {
   constructor(
     private readonly unitOfWork: UnitOfWork,
+    private readonly platformCarrier: PlatformCarrier,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -62,9 +64,10 @@ export class ShipmentChanges {
   async requestInterception(shipmentId: string, caller: Principal): Promise<void> {
     await this.unitOfWork.run(async (scope) => {
       const shipment = await this.ownShipment(scope, shipmentId, caller);
-      // The simulated platform-carrier adapter takes the request; its answer arrives as a
-      // signed carrier event (INTERCEPTED or INTERCEPT_FAILED, later RETURNED_TO_SENDER).
       await this.moveInterception(scope, shipment, 'REQUEST', this.clock.now(), true);
+      // The carrier's answer arrives as a signed carrier event (INTERCEPTED or INTERCEPT_FAILED,
+      // later RETURNED_TO_SENDER). Asked last, so a refused request never reaches the carrier.
+      await this.platformCarrier.requestInterception(shipment.waybillNo);
     });
   }
 

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { deliverOrder, loanOf, merchantAccount, refunded, returnAndRefund, shipOrder } from './support/after-sales-steps';
 import { EventPublisher } from './support/event-publisher';
@@ -71,7 +70,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const { client: buyer, creditAccountId } = await creditBuyer();
     const placed = await buyer.expect(201, 'POST', '/orders', order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
     await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
-    const refundable = await shipOrder(publisher, buyer, placed.id);
+    const refundable = await shipOrder(merchant.client, buyer, placed.id);
     expect(refundable).toMatchObject({ paid: 59_700, refunded: 0, paymentMethod: 'CREDIT' });
     expect(refundable.lines.map((l: any) => [l.paid, l.returnableQuantity])).toEqual([[19_900, 1], [19_900, 1], [19_900, 1]]);
     expect(shape(await loanOf(buyer, placed.id))).toEqual(Array.from({ length: 6 }, () => [9_950, 299, 'SCHEDULED']));
@@ -147,7 +146,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const early = await before.client.expect(201, 'POST', '/orders', order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
     const late = await after.client.expect(201, 'POST', '/orders', order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
     await Promise.all([waitForStatus(before.client, early.id, 'WAITING_OUTBOUND'), waitForStatus(after.client, late.id, 'WAITING_OUTBOUND')]);
-    await Promise.all([shipOrder(publisher, before.client, early.id), shipOrder(publisher, after.client, late.id)]);
+    await Promise.all([shipOrder(merchant.client, before.client, early.id), shipOrder(merchant.client, after.client, late.id)]);
     await Promise.all([loanOf(before.client, early.id), loanOf(after.client, late.id)]);
 
     // Before the statement: all six periods are scheduled and shrink: 39 800 / 6 → 6 635 + 5 × 6 633.
@@ -182,7 +181,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
       const within = await buyer.expect(201, 'POST', '/orders', order(merchant.id, items, deferred));
       const later = await buyer.expect(201, 'POST', '/orders', order(merchant.id, items, deferred));
       await Promise.all([waitForStatus(buyer, within.id, 'WAITING_OUTBOUND'), waitForStatus(buyer, later.id, 'WAITING_OUTBOUND')]);
-      await Promise.all([shipOrder(publisher, buyer, within.id), shipOrder(publisher, buyer, later.id)]);
+      await Promise.all([shipOrder(merchant.client, buyer, within.id), shipOrder(merchant.client, buyer, later.id)]);
       // round(50 000 × 1 %) = 500 deferral fee, billed with the principal.
       expect(shape(await loanOf(buyer, later.id))).toEqual([[50_000, 500, 'SCHEDULED']]);
 
@@ -211,7 +210,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const online = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['lamp', 10_000, 1], ['bulb', 5_000, 2]], { paymentMethod: 'ONLINE' }, 1_000));
     await buyer.expect(200, 'POST', `/orders/${online.id}/pay`);
     await waitForStatus(buyer, online.id, 'WAITING_OUTBOUND');
-    const shipped = await shipOrder(publisher, buyer, online.id);
+    const shipped = await shipOrder(merchant.client, buyer, online.id);
     expect(shipped.lines.map((l: any) => [l.gross, l.freightShare, l.paid])).toEqual([[10_000, 500, 10_500], [10_000, 500, 10_500]]);
 
     // One of two bulbs: half of the line's 10 500.
@@ -222,7 +221,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
 
     const cod = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['mug', 3_333, 3]], { paymentMethod: 'COD' }, 1));
     await waitForStatus(buyer, cod.id, 'WAITING_OUTBOUND');
-    await shipOrder(publisher, buyer, cod.id);
+    await shipOrder(merchant.client, buyer, cod.id);
     // 3 × 3 333 + 1 = 10 000 paid; units are worth floor(10 000 × n / 3): 3 333, then 3 333, then 3 334.
     const one = await refunded(buyer, (await returnAndRefund(buyer, merchant.client, cod.id, [{ lineId: cod.lines[0].id, quantity: 1 }])).id);
     const two = await refunded(buyer, (await returnAndRefund(buyer, merchant.client, cod.id, [{ lineId: cod.lines[0].id, quantity: 2 }])).id);
@@ -240,7 +239,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const { client: buyer } = await creditBuyer();
     const placed = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['chair', 8_000, 2]], INSTALLMENT_6));
     await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
-    await shipOrder(publisher, buyer, placed.id);
+    await shipOrder(merchant.client, buyer, placed.id);
     const apply = () => buyer.expect(201, 'POST', '/after-sales', { orderId: placed.id, type: 'RETURN_AND_REFUND', lines: [{ lineId: placed.lines[0].id, quantity: 1 }], reason: 'NOT_AS_DESCRIBED' });
     const first = await apply();
     expect(first.status).toBe('REQUESTED');
@@ -267,7 +266,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const { client: buyer } = await creditBuyer();
     const lost = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['vase', 12_000, 1], ['card', 500, 1]], INSTALLMENT_6));
     await waitForStatus(buyer, lost.id, 'WAITING_OUTBOUND');
-    await shipOrder(publisher, buyer, lost.id);
+    await shipOrder(merchant.client, buyer, lost.id);
     await loanOf(buyer, lost.id);
     const applied = await buyer.expect(201, 'POST', '/after-sales', { orderId: lost.id, type: 'REFUND_ONLY', lines: lost.lines.map((l: any) => ({ lineId: l.id, quantity: 1 })), reason: 'NOT_RECEIVED' });
     const approved = await merchant.client.expect(200, 'POST', `/merchant/after-sales/${applied.id}/approve`);
@@ -278,7 +277,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
 
     const arrived = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['vase', 12_000, 1]], INSTALLMENT_6));
     await waitForStatus(buyer, arrived.id, 'WAITING_OUTBOUND');
-    await shipOrder(publisher, buyer, arrived.id);
+    await shipOrder(merchant.client, buyer, arrived.id);
     await deliverOrder(publisher, buyer, arrived.id);
     const refused = await buyer.request('POST', '/after-sales', { orderId: arrived.id, type: 'REFUND_ONLY', lines: [{ lineId: arrived.lines[0].id, quantity: 1 }], reason: 'NOT_RECEIVED' });
     expect(refused).toMatchObject({ status: 409, body: { code: 'REFUND_ONLY_NOT_AFTER_DELIVERY' } });
@@ -288,7 +287,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const { client: buyer } = await creditBuyer();
     const placed = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['shoes', 39_900, 1]], INSTALLMENT_6));
     await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
-    await shipOrder(publisher, buyer, placed.id);
+    await shipOrder(merchant.client, buyer, placed.id);
     const applied = await buyer.expect(201, 'POST', '/after-sales', { orderId: placed.id, type: 'EXCHANGE', lines: [{ lineId: placed.lines[0].id, quantity: 1 }], reason: 'SIZE_OR_FIT', description: 'one size up please' });
     await merchant.client.expect(200, 'POST', `/merchant/after-sales/${applied.id}/approve`);
     const pickup = await buyer.expect(200, 'POST', `/after-sales/${applied.id}/return-shipment`, { pickup: true });
@@ -308,7 +307,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const lineId = placed.lines[0].id;
 
     expect(await buyer.request('POST', '/after-sales', { orderId: placed.id, type: 'RETURN_AND_REFUND', lines: [{ lineId, quantity: 1 }], reason: 'DEFECTIVE' })).toMatchObject({ status: 409, body: { code: 'ORDER_NOT_SHIPPED' } });
-    await shipOrder(publisher, buyer, placed.id);
+    await shipOrder(merchant.client, buyer, placed.id);
     expect(await buyer.request('POST', '/after-sales', { orderId: placed.id, type: 'RETURN_AND_REFUND', lines: [{ lineId, quantity: 5 }], reason: 'DEFECTIVE' })).toMatchObject({ status: 409, body: { code: 'QUANTITY_NOT_RETURNABLE', returnable: [{ lineId, quantity: 4 }] } });
     expect(await buyer.request('POST', '/after-sales', { orderId: placed.id, type: 'SWAP', lines: [], reason: 'BECAUSE' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     expect(await merchant.client.request('POST', '/after-sales', { orderId: placed.id, type: 'RETURN_AND_REFUND', lines: [{ lineId, quantity: 1 }], reason: 'DEFECTIVE' })).toMatchObject({ status: 403 });
@@ -353,15 +352,12 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/v1/after-sales', '/api/v1/after-sales/{id}', '/api/v1/merchant/after-sales/{id}/approve', '/api/v1/merchant/after-sales/{id}/reject', '/api/v1/after-sales/{id}/return-shipment', '/api/v1/merchant/after-sales/{id}/confirm-receipt']));
   });
 
-  it('`npm run demo` prints the story against this gateway (shipping done here until logistics lands)', async () => {
-    const demo = spawn(process.execPath, ['tools/demo/run-demo.mjs'], { env: { ...process.env, GATEWAY_URL: `${stack.gatewayUrl}/api/v1`, DEMO_SHIP_WAIT_SECONDS: '60' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  it('`npm run demo` prints the story against this gateway, shipping through logistics', async () => {
+    const demo = spawn(process.execPath, ['tools/demo/run-demo.mjs'], { env: { ...process.env, GATEWAY_URL: `${stack.gatewayUrl}/api/v1` }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     demo.stdout.on('data', (chunk) => (output += chunk));
     demo.stderr.on('data', (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => demo.on('exit', resolve));
-    const orderId = await waitUntil(async () => /order ([0-9a-f-]{36}):/.exec(output)?.[1], 'the demo to place its order');
-    await waitUntil(async () => output.includes('POST /merchant/shipments'), 'the demo to ask for shipping');
-    await publisher.publish(ShipmentDispatched, { shipmentId: `demo-${orderId.slice(0, 8)}`, orderId, carrier: 'SF', waybillNo: `SF${Date.now()}` }, 'logistics-service');
     const code = await exited;
     writeFileSync('tmp/test-logs/after-sales/demo-output.txt', output);
     if (code !== 0) throw new Error(`the demo exited with ${code}:\n${output}`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
+import { ShipmentDelivered } from '@orderline/shared/contracts';
 import { EventPublisher } from './event-publisher';
 import { GatewayClient } from './gateway-client';
 import { waitUntil } from './infrastructure';
@@ -11,14 +11,15 @@ export async function merchantAccount(gateway: GatewayClient, operator: GatewayC
   return { id: merchant.id, client: await gateway.login(username, 'merchant-password') };
 }
 
+let waybills = 0;
+
 /**
- * Ships an order the way the logistics service does: `ShipmentDispatched` on the logistics
- * topic (the order service then ships the order and publishes `OrderShipped`). The one place
- * to switch to `POST /merchant/shipments` once logistics is on main. Resolves when
- * after-sales knows the order shipped.
+ * The merchant ships the order through the logistics service (`POST /merchant/shipments`,
+ * carrier SF with a checked waybill number); waits until after-sales has seen `OrderShipped`.
  */
-export async function shipOrder(publisher: EventPublisher, buyer: GatewayClient, orderId: string, timeoutMs = 30_000): Promise<any> {
-  await publisher.publish(ShipmentDispatched, { shipmentId: `shp-${orderId.slice(0, 8)}`, orderId, carrier: 'SF', waybillNo: `SF${Date.now()}` }, 'logistics-service');
+export async function shipOrder(merchant: GatewayClient, buyer: GatewayClient, orderId: string, timeoutMs = 30_000): Promise<any> {
+  const waybillNo = `SF${String(Date.now()).slice(-8)}${String(process.pid % 10)}${String(++waybills).padStart(4, '0')}`;
+  await merchant.expect(201, 'POST', '/merchant/shipments', { orderIds: [orderId], carrier: 'SF', waybillNo });
   return waitUntil(async () => {
     const result = await buyer.request('GET', `/after-sales/refundable?orderId=${orderId}`);
     return result.status === 200 && result.body.status === 'SHIPPED' ? result.body : undefined;

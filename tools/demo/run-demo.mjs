@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 const BASE = (process.env.GATEWAY_URL ?? 'http://localhost:3000/api/v1').replace(/\/$/, '');
 const [OPERATOR_USER, OPERATOR_PASSWORD] = (process.env.DEMO_OPERATOR ?? process.env.BOOTSTRAP_OPERATOR ?? 'operator:operator-password').split(/:(.*)/s);
 const OFFSET_MS = Number(process.env.PLATFORM_UTC_OFFSET_MINUTES ?? 480) * 60_000;
-const SHIP_WAIT_S = Number(process.env.DEMO_SHIP_WAIT_SECONDS ?? 0);
 
 const yuan = (fen) => `${fen < 0 ? '-' : ''}${Math.trunc(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 const say = (text = '') => process.stdout.write(`${text}\n`);
@@ -107,13 +106,9 @@ async function main() {
 
   // Shipping (logistics): the merchant ships the order; the hold becomes a loan (domain.md §4.2).
   const shipped = await call(shop, 'POST', '/merchant/shipments', { orderIds: [order.id], carrier: 'SF', waybillNo: `SF${Date.now()}` });
-  if (shipped.status >= 300) {
-    if (shipped.status !== 404 || SHIP_WAIT_S <= 0) {
-      throw new DemoStop(`cannot ship: POST /merchant/shipments answered ${shipped.status}${shipped.status === 404 ? ' — the logistics service (issue 6) is not part of this build yet' : `: ${shipped.body?.detail ?? ''}`}`);
-    }
-    say(`POST /merchant/shipments answered 404 (logistics not in this build): waiting ${SHIP_WAIT_S} s for the order to be shipped by other means`);
-  }
-  await waitFor('the order to ship', async () => (await expectOk(buyer, 'GET', `/orders/${order.id}`)).status === 'SHIPPED', Math.max(30, SHIP_WAIT_S) * 1000);
+  if (shipped.status >= 300) throw new DemoStop(`cannot ship: POST /merchant/shipments answered ${shipped.status}: ${shipped.body?.detail ?? ''}`);
+  say(`shipped with SF, waybill ${shipped.body?.results?.[0]?.waybillNo ?? shipped.body?.waybillNo ?? '—'}`);
+  await waitFor('the order to ship', async () => (await expectOk(buyer, 'GET', `/orders/${order.id}`)).status === 'SHIPPED');
   await waitFor('after-sales to see the shipment', async () => (await call(buyer, 'GET', `/after-sales/refundable?orderId=${order.id}`)).body?.status === 'SHIPPED');
   let loan = await waitFor('the loan', loanOf);
   printPlan('shipped: the hold became a loan of 6 periods (principal floor(597.00 / 6), fee 0.50 % per period)', loan, await account());

@@ -138,6 +138,19 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
       ...['AfterSalesRequested', 'AfterSalesApproved', 'ReturnShipmentRegistered', 'ReturnReceived', 'RefundCompleted'],
       ...['AfterSalesRequested', 'AfterSalesApproved', 'ReturnShipmentRegistered', 'ReturnReceived', 'RefundCompleted'],
     ]);
+
+    // The order shows both requests and what was refunded (domain.md §1.10 after-sales links).
+    const view = await waitUntil(async () => {
+      const current = await buyer.expect(200, 'GET', `/orders/${placed.id}`);
+      return current.refundedAmount === 59_700 && current.afterSales.every((a: any) => a.status === 'REFUNDED') && current;
+    }, 'the order to show the refunds');
+    expect(view.afterSales.map((a: any) => [a.id, a.type, a.status, a.link])).toEqual([
+      [first.id, 'RETURN_AND_REFUND', 'REFUNDED', `/api/v1/after-sales/${first.id}`],
+      [rest.id, 'RETURN_AND_REFUND', 'REFUNDED', `/api/v1/after-sales/${rest.id}`],
+    ]);
+    expect(view.refunds.map((r: any) => r.amount)).toEqual([19_900, 39_800]);
+    const row = (await merchant.client.expect(200, 'GET', `/merchant/orders?hasAfterSales=true&orderId=${placed.id}`)).items[0];
+    expect(row.afterSalesLinks).toEqual([`/api/v1/after-sales/${first.id}`, `/api/v1/after-sales/${rest.id}`]);
   });
 
   it('leaves the same principal owed whether the refund arrives before or after the statement', async () => {

@@ -132,6 +132,8 @@ export interface OrderView {
   serviceFees: Array<{ feeType: string; amount: number; skuIds: string[]; appliesTo: Array<{ skuId: string; title: string; unitPrice: number; quantity: number }> }>;
   /** The promised shipping deadline (domain.md §1.8), once the order could ship. */
   promisedShipBy: string | null;
+  /** After-sales requests of the order with their latest state (domain.md §1.10 link). */
+  afterSales: Array<{ id: string; type: string; status: string; lines: unknown; requestedAt: string; link: string }>;
   refundedAmount: number;
   refunds: Array<{ refundId: string; afterSalesId: string | null; amount: number; lines: unknown; refundedAt: string; link: string | null }>;
   codReconciliation: { collectedAmount: number; settlementReference: string; reconciledAt: string } | null;
@@ -189,6 +191,7 @@ export class MerchantOrdersQuery {
   @ApiPropertyOptional({ enum: ORDER_KINDS, description: 'special kind (domain.md §1.1)' }) @IsOptional() @IsIn(ORDER_KINDS) kind?: string;
   @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) hasBuyerNote?: string;
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'after-sales refunded part of the order' }) @IsOptional() @IsIn(['true', 'false']) hasRefund?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'the order has an after-sales request' }) @IsOptional() @IsIn(['true', 'false']) hasAfterSales?: string;
   @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) lateShippingReported?: string;
   @ApiPropertyOptional({ enum: ['WARNING', 'TIMED_OUT'], description: 'orders still to ship in their warning window or past their deadline (§1.8)' }) @IsOptional() @IsIn(['WARNING', 'TIMED_OUT']) shippingDeadline?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;

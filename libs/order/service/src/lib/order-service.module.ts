@@ -28,7 +28,8 @@ import { CreateOrderSchema1763900000100 } from './infra/order-schema.migration';
 import { OrderOperations1763900000800 } from './infra/order-operations.migration';
 import { OrderLifecycle1763900001400 } from './infra/order-lifecycle.migration';
 import { OrderStatusCounts1763900001500 } from './infra/order-status-counts.migration';
-import { ApplyRefunds } from './app/apply-refunds';
+import { ApplyAfterSalesEvents } from './app/apply-after-sales';
+import { OrderAfterSales1763900001600 } from './infra/order-after-sales.migration';
 import { OrderSettlements } from './app/order-settlements';
 import { ShippingDeadlines } from './app/shipping-deadlines';
 
@@ -46,7 +47,7 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600],
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController],
@@ -64,13 +65,13 @@ export class OrderServiceModule {
         MerchantOrderList,
         ApplyCreditDecision,
         ApplyShipmentEvents,
-        ApplyRefunds,
+        ApplyAfterSalesEvents,
         OrderSettlements,
         ShippingDeadlines,
         {
           provide: EVENT_HANDLERS,
-          useFactory: (credit: ApplyCreditDecision, shipments: ApplyShipmentEvents, refunds: ApplyRefunds) => [...credit.bindings(), ...shipments.bindings(), ...refunds.bindings()],
-          inject: [ApplyCreditDecision, ApplyShipmentEvents, ApplyRefunds],
+          useFactory: (credit: ApplyCreditDecision, shipments: ApplyShipmentEvents, afterSales: ApplyAfterSalesEvents) => [...credit.bindings(), ...shipments.bindings(), ...afterSales.bindings()],
+          inject: [ApplyCreditDecision, ApplyShipmentEvents, ApplyAfterSalesEvents],
         },
       ],
     };

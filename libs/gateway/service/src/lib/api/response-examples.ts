@@ -35,6 +35,7 @@ export const EXAMPLES = {
     kinds: [],
     serviceFees: [],
     promisedShipBy: null,
+    afterSales: [],
     refundedAmount: 0,
     refunds: [],
     codReconciliation: null,

@@ -27,13 +27,14 @@ export class GetOrder {
   async execute(orderId: string, caller: Principal): Promise<OrderView> {
     const order = await this.dataSource.getRepository(OrderRecord).findOne({ where: { id: orderId } });
     if (!order || !canSee(order, caller)) throw new NotFoundError(`order ${orderId}`);
-    const [lines, history, remarks, refunds, reconciliation] = await Promise.all([
+    const [lines, history, remarks, refunds, reconciliation, afterSales] = await Promise.all([
       this.dataSource.getRepository(OrderLineRecord).find({ where: { orderId }, order: { position: 'ASC' } }),
       this.dataSource.getRepository(OrderStatusChangeRecord).find({ where: { orderId }, order: { id: 'ASC' } }),
       // Remarks are the merchant's notes: never shown to the buyer.
       caller.role === 'BUYER' ? Promise.resolve([]) : this.dataSource.query(`SELECT text, added_at FROM order_remark WHERE order_id = $1 ORDER BY id`, [orderId]),
       this.dataSource.query(`SELECT refund_id, after_sales_id, amount, lines, refunded_at FROM order_refund WHERE order_id = $1 ORDER BY refunded_at, refund_id`, [orderId]),
       this.dataSource.query(`SELECT collected_amount, settlement_reference, reconciled_at FROM cod_reconciliation WHERE order_id = $1`, [orderId]),
+      this.dataSource.query(`SELECT after_sales_id, type, status, lines, requested_at FROM order_after_sales WHERE order_id = $1 ORDER BY requested_at, after_sales_id`, [orderId]),
     ]);
     const kinds = order.specialAttributes as StoredKinds;
     const voucher = kinds.localServiceVoucher;
@@ -60,6 +61,7 @@ export class GetOrder {
       serviceFees: order.serviceFees.map((fee) => ({ ...fee, appliesTo: lines.filter((line) => fee.skuIds.includes(line.skuId)).map((line) => ({ skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity })) })),
       promisedShipBy: order.promisedShipBy ? order.promisedShipBy.toISOString() : null,
       // After-sales links (domain.md §1.10): what was refunded, by which request.
+      afterSales: afterSales.map((row: Record<string, any>) => ({ id: row.after_sales_id, type: row.type, status: row.status, lines: row.lines, requestedAt: row.requested_at.toISOString(), link: `/api/v1/after-sales/${row.after_sales_id}` })),
       refundedAmount: order.refundedAmount,
       refunds: refunds.map((row: Record<string, any>) => ({ refundId: row.refund_id, afterSalesId: row.after_sales_id, amount: Number(row.amount), lines: row.lines, refundedAt: row.refunded_at.toISOString(), link: row.after_sales_id ? `/api/v1/after-sales/${row.after_sales_id}` : null })),
       codReconciliation: reconciliation[0] ? { collectedAmount: Number(reconciliation[0].collected_amount), settlementReference: reconciliation[0].settlement_reference, reconciledAt: reconciliation[0].reconciled_at.toISOString() } : null,

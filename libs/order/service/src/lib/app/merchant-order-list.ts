@@ -43,7 +43,8 @@ export class MerchantOrderList {
               kinds, promised_ship_by, shipping_timed_out_at, refunded_amount, cancel_reason, cancelled_by, special_attributes -> 'crossBorder' AS cross_border,
               (SELECT new_ship_by FROM late_shipping_report r WHERE r.order_id = customer_order.id) AS reported_ship_by,
               (SELECT json_agg(json_build_object('skuId', l.sku_id, 'title', l.title, 'unitPrice', l.unit_price, 'quantity', l.quantity) ORDER BY l.position) FROM order_line l WHERE l.order_id = customer_order.id) AS lines,
-              (SELECT json_agg(DISTINCT r.after_sales_id) FROM order_refund r WHERE r.order_id = customer_order.id AND r.after_sales_id IS NOT NULL) AS after_sales_ids,
+              (SELECT json_agg(a.after_sales_id ORDER BY a.requested_at) FROM order_after_sales a WHERE a.order_id = customer_order.id) AS after_sales_ids,
+              (SELECT json_agg(DISTINCT r.after_sales_id) FROM order_refund r WHERE r.order_id = customer_order.id AND r.after_sales_id IS NOT NULL) AS refund_after_sales_ids,
               (SELECT c.id FROM cancellation_request c WHERE c.order_id = customer_order.id ORDER BY c.submitted_at DESC LIMIT 1) AS cancellation_request_id
        FROM customer_order
        WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR payment_method = $3)
@@ -56,6 +57,7 @@ export class MerchantOrderList {
          AND ($14::boolean IS NULL OR (buyer_note IS NOT NULL AND buyer_note <> '') = $14)
          AND ($15::boolean IS NULL OR (refunded_amount > 0) = $15)
          AND ($16::boolean IS NULL OR EXISTS (SELECT 1 FROM late_shipping_report r WHERE r.order_id = customer_order.id) = $16)
+         AND ($20::boolean IS NULL OR EXISTS (SELECT 1 FROM order_after_sales a WHERE a.order_id = customer_order.id) = $20)
          AND ($17::text IS NULL OR ($17 = 'TIMED_OUT' AND status IN ('WAITING_OUTBOUND', 'PAUSED') AND promised_ship_by < $18)
                                  OR ($17 = 'WARNING' AND status IN ('WAITING_OUTBOUND', 'PAUSED') AND promised_ship_by >= $18 AND promised_ship_by <= $19))
        ORDER BY created_at DESC, id DESC LIMIT $6`,
@@ -79,6 +81,7 @@ export class MerchantOrderList {
         query.shippingDeadline ?? null,
         now,
         new Date(now.getTime() + this.config.SHIPPING_WARNING_WINDOW_SECONDS * 1000),
+        flag(query.hasAfterSales),
       ],
     );
     const counts = Object.fromEntries(ORDER_LIST_STATUSES.map((status) => [status, 0]));
@@ -113,7 +116,7 @@ export class MerchantOrderList {
         lines: row.lines ?? [],
         refundedAmount: Number(row.refunded_amount),
         // After-sales and cancellation links (§1.10).
-        afterSalesLinks: (row.after_sales_ids ?? []).map((id: string) => `/api/v1/after-sales/${id}`),
+        afterSalesLinks: [...new Set<string>([...(row.after_sales_ids ?? []), ...(row.refund_after_sales_ids ?? [])])].map((id) => `/api/v1/after-sales/${id}`),
         cancellation: row.cancel_reason ? { reason: row.cancel_reason, by: row.cancelled_by } : null,
         cancellationRequestLink: row.cancellation_request_id ? `/api/v1/cancellation-requests/${row.cancellation_request_id}` : null,
         // domain.md §1.9: orders that can ship together share a group id.

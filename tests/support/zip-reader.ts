@@ -82,8 +82,14 @@ export function readZip(file: Buffer, password?: string): ZipEntry[] {
       const body = extra.subarray(e + 4, e + 4 + length);
       if (id === 0x0001) {
         let f = 0;
-        if (size === 0xffffffff) (size = Number(body.readBigUInt64LE(f)), (f += 8));
-        if (compressedSize === 0xffffffff) (compressedSize = Number(body.readBigUInt64LE(f)), (f += 8));
+        if (size === 0xffffffff) {
+          size = Number(body.readBigUInt64LE(f));
+          f += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = Number(body.readBigUInt64LE(f));
+          f += 8;
+        }
         if (localOffset === 0xffffffff) localOffset = Number(body.readBigUInt64LE(f));
       }
       if (id === 0x9901) aes = { version: body.readUInt16LE(0), strength: body.readUInt8(4), method: body.readUInt16LE(5) };
@@ -144,11 +150,16 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     if (quoted) {
-      if (c === '"' && source[i + 1] === '"') (field += '"', i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && source[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    }
     else if (c === '\r' && source[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
@@ -157,6 +168,9 @@ export function parseCsv(text: string): string[][] {
       i++;
     } else field += c;
   }
-  if (field !== '' || row.length) (row.push(field), rows.push(row));
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }

@@ -1,1 +1,2 @@
 export * from './lib/export-service.module';
+export * from './lib/export-service-config';

@@ -152,7 +152,7 @@ export const EXPORT_TYPE_DEFINITIONS: Readonly<Record<ExportType, ExportTypeDefi
   ORDER_EXPRESS: { type: 'ORDER_EXPRESS', group: 'orders', title: 'order shipping / express info', encrypted: false, maxRangeDays: 31, source: 'SHIPMENTS', selector: {}, columns: [...SHIPMENT, ...CONSIGNEE], filters: ORDER_FILTERS },
   UNPAID_ORDERS: orders('UNPAID_ORDERS', 'unpaid orders', true, 31, { status: 'UNPAID' }),
   PRESALE_ORDERS: orders('PRESALE_ORDERS', 'presale orders', true, 60, { kind: 'PRESALE' }),
-  BONDED_ORDERS: orders('BONDED_ORDERS', 'bonded orders', true, 60, { kind: 'BONDED' }),
+  BONDED_ORDERS: orders('BONDED_ORDERS', 'bonded (cross-border) orders', true, 60, { kind: 'CROSS_BORDER' }),
   SIM_CARD_ORDERS: orders('SIM_CARD_ORDERS', 'SIM-card orders', false, 60, { kind: 'SIM_CARD' }),
   TOP_UP_GIFT_ORDERS: orders('TOP_UP_GIFT_ORDERS', 'top-up-gift orders', true, 60, { kind: 'TOP_UP_GIFT' }),
   CUSTOMISED_ORDERS: orders('CUSTOMISED_ORDERS', 'customised orders', false, 60, { kind: 'CUSTOMISED' }),

@@ -2,6 +2,7 @@ import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, L
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
 import { ShipmentDelivered, ShipmentDispatched } from './events/logistics-events';
 import { ConsigneeChanged, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
+import { ExportCompleted } from './events/export-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -26,6 +27,7 @@ export const ALL_EVENTS = [
   StatementIssued,
   RepaymentReceived,
   LoanSettled,
+  ExportCompleted,
 ] as const;
 
 export function createEventRegistry(): EventRegistry {

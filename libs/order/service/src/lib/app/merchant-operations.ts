@@ -84,7 +84,7 @@ export class MerchantOperations {
         ...decision.changes.addressLevels.map((level) => `address.level${level}`),
         ...(decision.changes.detail ? ['address.detail'] : []),
       ];
-      await scope.publish(ConsigneeChanged, { orderId, merchantId: order.merchantId, changed, phoneChanged: decision.changes.phone });
+      await scope.publish(ConsigneeChanged, { orderId, merchantId: order.merchantId, changed, phoneChanged: decision.changes.phone, consignee: { name: order.consigneeName, phone: order.consigneePhone, address: { ...(order.consigneeAddress as Address) } } });
     });
   }
 

@@ -20,6 +20,18 @@ function specialAttributesOf(request: PlaceOrderRequest): Record<string, unknown
   };
 }
 
+/** The order's special kinds as codes, for other services' read models. */
+function kindsOf(request: PlaceOrderRequest): string[] {
+  const attributes = request.attributes;
+  return [
+    ...(attributes?.crossBorder ? ['CROSS_BORDER'] : []),
+    ...(attributes?.customsAuction ? ['CUSTOMS_AUCTION'] : []),
+    ...(attributes?.reservation ? ['RESERVATION'] : []),
+    ...(attributes?.presale ? ['PRESALE'] : []),
+    ...(attributes?.groupBuyId ? ['GROUP_BUY'] : []),
+  ];
+}
+
 /**
  * A buyer places an order. It starts UNPAID (domain.md §1.2): a CREDIT order leaves UNPAID
  * when credit-billing grants the hold; `OrderPlaced` is written in the same transaction.
@@ -83,6 +95,13 @@ export class PlaceOrder {
         freight: price.freight,
         credit: request.credit ? { plan: request.credit.plan, periods: request.credit.periods } : undefined,
         lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
+        // For the export center's read model (domain.md §5): it never reads this database.
+        goodsTotal: price.goodsTotal,
+        discountTotal: 0,
+        consignee: { name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } },
+        kinds: kindsOf(request),
+        fulfilment: request.fulfilment,
+        buyerNote: request.buyerNote,
       });
     });
     return orderId;

@@ -23,6 +23,24 @@ export class CreditTerms {
   @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
+export class EventAddress {
+  @IsString() province: string;
+  @IsString() city: string;
+  @IsString() county: string;
+  @IsOptional() @IsString() town?: string;
+  @IsString() detail: string;
+}
+
+/**
+ * The consignee as entered. Consumer data: only services that must keep it (the export read
+ * model, domain.md §5) store it, and it is masked wherever a merchant sees it (§6.1).
+ */
+export class EventConsignee {
+  @IsString() name: string;
+  @IsString() phone: string;
+  @ValidateNested() @Type(() => EventAddress) address: EventAddress;
+}
+
 export class OrderPlacedPayload {
   @IsUUID() orderId: string;
   @IsUUID() merchantId: string;
@@ -33,6 +51,15 @@ export class OrderPlacedPayload {
   @IsFen() freight: number;
   @IsOptional() @ValidateNested() @Type(() => CreditTerms) credit?: CreditTerms;
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => OrderLineSnapshot) lines: OrderLineSnapshot[];
+  /** Sum of the lines (fen); optional for events written before it existed. */
+  @IsOptional() @IsFen() goodsTotal?: number;
+  /** Promotions, coupons and points taken off (fen). */
+  @IsOptional() @IsFen() discountTotal?: number;
+  @IsOptional() @ValidateNested() @Type(() => EventConsignee) consignee?: EventConsignee;
+  /** Special kinds of domain.md §1.1 (CROSS_BORDER, PRESALE, RESERVATION, CUSTOMS_AUCTION, GROUP_BUY, SIM_CARD, TOP_UP_GIFT, CUSTOMISED, LOC, …). */
+  @IsOptional() @IsArray() @IsString({ each: true }) kinds?: string[];
+  @IsOptional() @IsString() fulfilment?: string;
+  @IsOptional() @IsString() buyerNote?: string;
 }
 
 export class OrderPaidPayload {
@@ -106,6 +133,8 @@ export class ConsigneeChangedPayload {
   @IsArray() @IsString({ each: true }) changed: string[];
   /** The phone changed: virtual numbers bound to the old one are re-bound (domain.md §6.2). */
   @IsBoolean() phoneChanged: boolean;
+  /** The consignee after the change, for read models that keep it (the export center, domain.md §5). */
+  @IsOptional() @ValidateNested() @Type(() => EventConsignee) consignee?: EventConsignee;
 }
 
 export const OrderPaused = defineEvent({

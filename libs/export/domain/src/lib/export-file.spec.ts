@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { parseCsv, readXlsxRows, readZip } from '../../../../../tests/support/zip-reader';
+import { parseCsv, readXlsxRows, readZip } from '@orderline/export/testing';
 import { openExportFile } from './export-file';
 import { csvField, csvLine, neutraliseFormula } from './csv';
 import { WinZipAesEncryptor } from './winzip-aes';

@@ -1,7 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { finished } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
-import { exportFileKind, openExportFile, rowProjector } from '@orderline/export/domain';
+import { exportFileKind } from '@orderline/export/domain';
 import { ExportCompleted } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
@@ -11,6 +10,7 @@ import { PasswordVault } from '../infra/password-vault';
 import { ExportTaskRow } from './export-tasks';
 import { rowQuery } from './row-queries';
 import { CursorRows, PagedRows } from './read-model-rows';
+import { runExportPipeline } from './export-pipeline';
 import { EXPORT_EMBEDDED } from '../infra/tokens';
 
 class TaskLost extends Error {}
@@ -125,7 +125,6 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async run(task: ExportTaskRow, aborted: () => Error | undefined): Promise<void> {
-    const projector = rowProjector(task.type, task.consignee_mode);
     const query = rowQuery({ type: task.type, merchantId: task.merchant_id, from: task.range_from, to: task.range_to, filters: task.filters as never });
     let rowsDone = 0;
     let lost = false;
@@ -137,29 +136,26 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     const out = this.files.openPart(task.id, task.attempts);
     const source = this.embedded ? new PagedRows(this.dataSource, query.sql, query.parameters, this.config.EXPORT_FETCH_ROWS) : new CursorRows(this.dataSource, query.sql, query.parameters, this.config.EXPORT_FETCH_ROWS);
     try {
-      const total = await source.open();
-      await this.dataSource.query(`UPDATE export_task SET rows_total = $2 WHERE id = $1`, [task.id, total]);
-      const password = task.encrypted && task.password_sealed ? this.vault.open(task.password_sealed) : undefined;
-      const file = await openExportFile(
+      await runExportPipeline({
+        type: task.type,
+        consigneeMode: task.consignee_mode,
+        format: task.format,
+        password: task.encrypted && task.password_sealed ? this.vault.open(task.password_sealed) : undefined,
+        baseName: `${task.type.toLowerCase()}-${task.id.slice(0, 8)}`,
+        deflateLevel: this.config.EXPORT_DEFLATE_LEVEL,
+        modifiedAt: this.clock.now(),
+        rows: source,
         out,
-        projector.columns.map((column) => column.header),
-        { format: task.format, password, baseName: `${task.type.toLowerCase()}-${task.id.slice(0, 8)}`, deflateLevel: this.config.EXPORT_DEFLATE_LEVEL, modifiedAt: this.clock.now() },
-      );
-      for (;;) {
-        const rows = await source.next();
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          const flushed = file.writeRow(projector.project(row));
-          if (flushed) await flushed;
-        }
-        rowsDone += rows.length;
-        const stop = aborted();
-        if (stop) throw stop;
-        if (lost) throw new TaskLost();
-      }
-      await file.finish();
-      out.end();
-      await finished(out);
+        onTotal: async (total) => {
+          await this.dataSource.query(`UPDATE export_task SET rows_total = $2 WHERE id = $1`, [task.id, total]);
+        },
+        onProgress: (done) => {
+          rowsDone = done;
+          const stop = aborted();
+          if (stop) throw stop;
+          if (lost) throw new TaskLost();
+        },
+      });
       await source.close(true);
     } catch (error) {
       out.destroy();

@@ -10,7 +10,7 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { CreateMessagingTables1763900000000 } = require('@orderline/shared/messaging');
 const { createServiceDataSource, openServiceDatabase } = require('@orderline/shared/persistence');
-const { CreateExportSchema1763900002000, CursorRows, rowQuery, runExportPipeline } = require('@orderline/export/service');
+const { CreateExportSchema1763900002000, CopyRows, rowQuery, runExportPipeline } = require('@orderline/export/service');
 
 const url = process.env.BENCH_EXPORT_DATABASE_URL;
 const rows = Number(process.env.BENCH_EXPORT_ROWS || 1_000_000);
@@ -23,6 +23,7 @@ async function main() {
   await openServiceDatabase(dataSource, url);
   const from = new Date('2026-03-01T00:00:00Z');
   const to = new Date('2026-03-31T00:00:00Z');
+  await dataSource.query(`TRUNCATE export_order`);
   const t0 = performance.now();
   // Realistic rows: every column filled, consignee data to mask, some text a spreadsheet would run.
   await dataSource.query(
@@ -42,7 +43,7 @@ async function main() {
 
   async function pass(label, format, password) {
     const file = path.join(dir, `${label}.out`);
-    const source = new CursorRows(dataSource, query.sql, query.parameters, 5_000);
+    const source = new CopyRows(url, query, 5_000);
     const start = performance.now();
     const written = await runExportPipeline({
       type: 'UNPAID_ORDERS',

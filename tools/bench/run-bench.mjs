@@ -15,6 +15,9 @@
 //   (d) refund offsets on the same stack: RefundCompleted events for booked loans, one burst
 //       (offsets/s) then a fixed arrival rate at half of it, RefundCompleted → offset committed
 //       p50/p99 in credit-billing (see credit-refunds.mjs).
+//   (e) export files (issue 8): BENCH_EXPORT_ROWS (1M) read-model order rows inserted into a
+//       bench export database, exported by the export service's pipeline in a child process
+//       with --max-old-space-size=512: CSV, CSV in an AES-256 zip, XLSX; rows/s and peak RSS.
 //
 // Every run uses its own databases (bench_<id>_*) and topics (bench-<id>-*), and removes them
 // at the end. Settings: see README in this folder or the `config` object below.
@@ -68,7 +71,8 @@ const config = {
     drainTimeoutMs: 90_000,
   },
 };
-const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100 };
+const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100, exportCsvRowsPerSecond: 200_000, exportXlsxRowsPerSecond: 60_000, exportZipOverhead: 1.25, exportRssMb: 256 };
+const EXPORT_ROWS = envNumber('BENCH_EXPORT_ROWS', 1_000_000);
 
 // ------------------------------------------------------------------ infrastructure & build
 
@@ -433,6 +437,28 @@ async function benchStack(step) {
   }
 }
 
+// ------------------------------------------------------------------ (e) export files
+
+/**
+ * (e) 1M read-model order rows through the export pipeline (issue 8), in a child process with
+ * --max-old-space-size=512: CSV, CSV in an AES-256 zip, XLSX; rows/s, zip overhead, peak RSS.
+ */
+async function benchExports() {
+  const url = databaseUrl(POSTGRES_URL, `${DB_PREFIX}_export`);
+  log(`(e) exports: generating ${EXPORT_ROWS.toLocaleString('en-US')} read-model rows, then CSV, CSV+AES zip, XLSX`);
+  const child = spawnSync(process.execPath, ['--max-old-space-size=512', '-r', REGISTER, path.join(HERE, 'export-files.cjs')], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_EXPORT_DATABASE_URL: url, BENCH_EXPORT_ROWS: String(EXPORT_ROWS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`export bench exited with ${child.status}`);
+  const result = JSON.parse(child.stdout.trim().split('\n').pop());
+  log(`(e) CSV ${fmt(result.csv.rowsPerSecond)} rows/s · CSV+AES zip ${fmt(result.csvZip.rowsPerSecond)} rows/s · XLSX ${fmt(result.xlsx.rowsPerSecond)} rows/s · peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
+  return result;
+}
+
 // ------------------------------------------------------------------ report
 
 function fmt(n) {
@@ -445,7 +471,7 @@ function ms(n) {
 }
 const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
 
-function buildReport({ raw, outbox, pg, orders, refunds, errors }) {
+function buildReport({ raw, outbox, pg, orders, refunds, exports, errors }) {
   const rows = [];
   const add = (measure, value, target, status) => rows.push([measure, value, target ?? '', status ?? '']);
   if (raw) add('(a) raw KafkaJS producer (idempotent, acks=-1, batch ' + raw.batchSize + ')', `${fmt(raw.msgsPerSecond)} msgs/s · ${raw.mbPerSecond.toFixed(1)} MB/s (~${Math.round(raw.avgMessageBytes)} B/msg)`);
@@ -486,6 +512,13 @@ function buildReport({ raw, outbox, pg, orders, refunds, errors }) {
       `p99 ≤ ${TARGETS.refundP99Ms} ms`,
       verdict(p.committedMs.p99 === null ? null : p.committedMs.p99 <= TARGETS.refundP99Ms),
     );
+  }
+  if (exports) {
+    const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    add(`(e) export ${fmt(exports.rows)} order rows to CSV (masked, cursor → file)`, `${fmt(exports.csv.rowsPerSecond)} rows/s (${exports.csv.seconds.toFixed(1)} s, ${mb(exports.csv.bytes)})`, `≥ ${fmt(TARGETS.exportCsvRowsPerSecond)} rows/s`, verdict(exports.csv.rowsPerSecond >= TARGETS.exportCsvRowsPerSecond));
+    add('(e) export to XLSX', `${fmt(exports.xlsx.rowsPerSecond)} rows/s (${exports.xlsx.seconds.toFixed(1)} s, ${mb(exports.xlsx.bytes)})`, `≥ ${fmt(TARGETS.exportXlsxRowsPerSecond)} rows/s`, verdict(exports.xlsx.rowsPerSecond >= TARGETS.exportXlsxRowsPerSecond));
+    add('(e) CSV in an AES-256 zip vs plain CSV (time)', `${exports.zipOverhead.toFixed(2)} × (${fmt(exports.csvZip.rowsPerSecond)} rows/s, ${mb(exports.csvZip.bytes)})`, `≤ ${TARGETS.exportZipOverhead} ×`, verdict(exports.zipOverhead <= TARGETS.exportZipOverhead));
+    add('(e) peak RSS of the export process (--max-old-space-size=512)', mb(exports.peakRssBytes), `≤ ${TARGETS.exportRssMb} MB`, verdict(exports.peakRssBytes <= TARGETS.exportRssMb * 2 ** 20));
   }
   const header = ['Measure', 'Result', 'Target', 'Status'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -529,6 +562,7 @@ async function main() {
         log(`ERROR in (c/d) stack: ${error.stack || error}`);
       }
     } else log('(c) and (d): skipped (BENCH_SKIP)');
+    await step('exports', '(e) export files', benchExports);
   } finally {
     await cleanupAll();
   }

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ConsigneeMode, ExportFormat, ExportType, openExportFile, rowProjector } from '@orderline/export/domain';
-import { CursorRows, PagedRows } from './read-model-rows';
+import { RowSource } from './read-model-rows';
 
 export interface ExportPipelineInput {
   type: ExportType;
@@ -12,7 +12,7 @@ export interface ExportPipelineInput {
   baseName: string;
   deflateLevel: number;
   modifiedAt: Date;
-  rows: CursorRows | PagedRows;
+  rows: RowSource;
   out: Writable;
   /** Called once the total is known, and after every fetch; throw to stop the export. */
   onTotal?(total: number): Promise<void>;
@@ -25,7 +25,7 @@ export interface ExportPipelineInput {
  * task runner and the bench both use it. Ends `out`; the caller closes `rows`.
  */
 export async function runExportPipeline(input: ExportPipelineInput): Promise<number> {
-  const projector = rowProjector(input.type, input.consigneeMode);
+  const projector = rowProjector(input.type, input.consigneeMode, input.rows.columns);
   const total = await input.rows.open();
   await input.onTotal?.(total);
   const file = await openExportFile(
@@ -38,7 +38,7 @@ export async function runExportPipeline(input: ExportPipelineInput): Promise<num
     const rows = await input.rows.next();
     if (rows.length === 0) break;
     for (const row of rows) {
-      const flushed = file.writeRow(projector.project(row));
+      const flushed = file.writeRow(projector.projectValues(row));
       if (flushed) await flushed;
     }
     rowsDone += rows.length;

@@ -9,7 +9,7 @@ import { ExportFileStore } from '../infra/export-file-store';
 import { PasswordVault } from '../infra/password-vault';
 import { ExportTaskRow } from './export-tasks';
 import { rowQuery } from './row-queries';
-import { CursorRows, PagedRows } from './read-model-rows';
+import { CopyRows, PagedRows } from './read-model-rows';
 import { runExportPipeline } from './export-pipeline';
 import { EXPORT_EMBEDDED } from '../infra/tokens';
 
@@ -134,7 +134,7 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     };
     const heartbeat = setInterval(() => void beat().catch(() => undefined), 1_000);
     const out = this.files.openPart(task.id, task.attempts);
-    const source = this.embedded ? new PagedRows(this.dataSource, query.sql, query.parameters, this.config.EXPORT_FETCH_ROWS) : new CursorRows(this.dataSource, query.sql, query.parameters, this.config.EXPORT_FETCH_ROWS);
+    const source = this.embedded ? new PagedRows(this.dataSource, query, this.config.EXPORT_FETCH_ROWS) : new CopyRows(this.config.DATABASE_URL, query, this.config.EXPORT_FETCH_ROWS);
     try {
       await runExportPipeline({
         type: task.type,

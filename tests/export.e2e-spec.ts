@@ -106,6 +106,8 @@ describe('export center (real Kafka + PostgreSQL)', () => {
       attributes: { presale: true },
     });
     for (const order of [plain, injected, presale]) orders.push(await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND'));
+    // A consignee change reaches the read model too (ConsigneeChanged).
+    await main.expect(200, 'PATCH', `/merchant/orders/${injected.id}/consignee`, { phone: '13711113333' });
     // Logistics and after-sales are not built yet: their events come from the test publisher.
     await publisher.publish(ShipmentDispatched, { shipmentId: `ship-${plain.id.slice(0, 8)}`, orderId: plain.id, carrier: 'JD_LOGISTICS', waybillNo: 'JD0001' });
     await waitForStatus(buyer, plain.id, 'SHIPPED');
@@ -115,6 +117,7 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     await publisher.publish(RefundCompleted, { refundId: `refund-${plain.id.slice(0, 8)}`, orderId: plain.id, buyerId: plain.buyerId, paymentMethod: 'CREDIT', amount: 1_500, lines: [{ lineId: plainLine.id, quantity: 1, amount: 1_500 }] });
     // The read model has caught up when the refund is in.
     const exportDb = stack.databaseUrl('export');
+    await waitUntil(async () => (await queryDatabase(exportDb, `SELECT 1 FROM export_order WHERE order_id = $1 AND consignee_phone = '13711113333'`, [injected.id])).length === 1, 'the consignee change in the read model', 60_000);
     await waitUntil(async () => (await queryDatabase(exportDb, `SELECT 1 FROM export_order WHERE order_id = $1 AND refunded_amount = 1500 AND status = 'COMPLETED'`, [plain.id])).length === 1, 'the export read model to apply the refund', 60_000);
     await waitUntil(async () => (await queryDatabase(exportDb, `SELECT count(*)::int AS n FROM export_order WHERE merchant_id = $1 AND status = 'WAITING_OUTBOUND'`, [merchantId]))[0].n === 2, 'the paid orders in the read model', 60_000);
   });
@@ -155,6 +158,12 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     expect(rows[3]).toMatchObject({ sku: 'sku-b', quantity: '3', 'line total (fen)': '300' });
 
     // Formula injection: every cell a spreadsheet would evaluate starts with a quote.
+    expect(rows[1]['consignee phone']).toBe('13711113333');
+    // The consignee travels sealed: no event in the order service's outbox holds it in clear.
+    const envelopes = await queryDatabase(stack.databaseUrl('order'), `SELECT envelope FROM outbox_event WHERE message_key = ANY($1::text[])`, [orders.map((o) => o.id)]);
+    expect(envelopes.length).toBeGreaterThan(3);
+    for (const { envelope } of envelopes) for (const secret of ['13800138000', '13711113333', '王小明', '科技园']) expect(envelope).not.toContain(secret);
+    expect(envelopes.some(({ envelope }) => JSON.parse(envelope).payload.consigneeSealed)).toBe(true);
     expect(rows[1]).toMatchObject({ 'buyer note': `'=HYPERLINK("http://evil.example","click")`, 'consignee name': "'@SUM(1+1)", town: "'-1+1", 'address detail': "'+cmd|calc" });
     // Negative numbers stay numbers; there is none here, but numbers are never quoted.
     expect(rows[0]['goods total (fen)']).toBe('3000');

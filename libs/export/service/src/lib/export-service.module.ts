@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
-import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, EVENT_HANDLERS, personalDataSecret, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { ExportsController } from './api/exports.controller';
 import { ExportTaskRunner } from './app/export-task-runner';
 import { ExportTasks } from './app/export-tasks';
-import { READ_MODEL_HANDLERS } from './app/read-model';
+import { readModelHandlers } from './app/read-model';
 import { ExportFileStore } from './infra/export-file-store';
 import { CreateExportSchema1763900002000 } from './infra/export-schema.migration';
 import { PasswordVault } from './infra/password-vault';
@@ -32,7 +32,7 @@ export class ExportServiceModule {
         }),
       ],
       controllers: [ExportsController],
-      providers: [{ provide: EXPORT_EMBEDDED, useValue: options.embeddedDatabase === true }, ExportTasks, ExportTaskRunner, ExportFileStore, PasswordVault, ReadModelStatus, { provide: EVENT_HANDLERS, useValue: READ_MODEL_HANDLERS }],
+      providers: [{ provide: EXPORT_EMBEDDED, useValue: options.embeddedDatabase === true }, ExportTasks, ExportTaskRunner, ExportFileStore, PasswordVault, ReadModelStatus, { provide: EVENT_HANDLERS, useFactory: (config: BaseServiceConfig) => readModelHandlers(personalDataSecret(config)), inject: [SERVICE_CONFIG] }],
     };
   }
 }

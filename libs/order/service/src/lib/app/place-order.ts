@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { paymentTermsProblem, priceOrder } from '@orderline/order/domain';
 import { PlaceOrderRequest } from '@orderline/order/contract';
-import { OrderPlaced } from '@orderline/shared/contracts';
+import { OrderPlaced, sealPersonalData } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
-import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, Clock, DomainError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
 import { lockOrder, pauseUntilGroupForms } from './order-transitions';
 
@@ -41,6 +41,7 @@ export class PlaceOrder {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
   ) {}
 
   async execute(request: PlaceOrderRequest, buyer: Principal): Promise<string> {
@@ -98,7 +99,7 @@ export class PlaceOrder {
         // For the export center's read model (domain.md §5): it never reads this database.
         goodsTotal: price.goodsTotal,
         discountTotal: 0,
-        consignee: { name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } },
+        consigneeSealed: sealPersonalData({ name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } }, personalDataSecret(this.config)),
         kinds: kindsOf(request),
         fulfilment: request.fulfilment,
         buyerNote: request.buyerNote,

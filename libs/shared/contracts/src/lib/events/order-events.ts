@@ -32,8 +32,8 @@ export class EventAddress {
 }
 
 /**
- * The consignee as entered. Consumer data: only services that must keep it (the export read
- * model, domain.md §5) store it, and it is masked wherever a merchant sees it (§6.1).
+ * The consignee as entered: what `consigneeSealed` holds once opened (`openPersonalData`).
+ * Only services that must keep it (the export read model, domain.md §5) open it.
  */
 export class EventConsignee {
   @IsString() name: string;
@@ -55,7 +55,8 @@ export class OrderPlacedPayload {
   @IsOptional() @IsFen() goodsTotal?: number;
   /** Promotions, coupons and points taken off (fen). */
   @IsOptional() @IsFen() discountTotal?: number;
-  @IsOptional() @ValidateNested() @Type(() => EventConsignee) consignee?: EventConsignee;
+  /** The consignee (`EventConsignee`) sealed with the personal-data key (`sealPersonalData`); never in clear in an event. */
+  @IsOptional() @IsString() consigneeSealed?: string;
   /** Special kinds of domain.md §1.1 (CROSS_BORDER, PRESALE, RESERVATION, CUSTOMS_AUCTION, GROUP_BUY, SIM_CARD, TOP_UP_GIFT, CUSTOMISED, LOC, …). */
   @IsOptional() @IsArray() @IsString({ each: true }) kinds?: string[];
   @IsOptional() @IsString() fulfilment?: string;
@@ -133,8 +134,8 @@ export class ConsigneeChangedPayload {
   @IsArray() @IsString({ each: true }) changed: string[];
   /** The phone changed: virtual numbers bound to the old one are re-bound (domain.md §6.2). */
   @IsBoolean() phoneChanged: boolean;
-  /** The consignee after the change, for read models that keep it (the export center, domain.md §5). */
-  @IsOptional() @ValidateNested() @Type(() => EventConsignee) consignee?: EventConsignee;
+  /** The consignee after the change, sealed (`sealPersonalData`), for read models that keep it (the export center, domain.md §5). */
+  @IsOptional() @IsString() consigneeSealed?: string;
 }
 
 export const OrderPaused = defineEvent({

@@ -10,8 +10,8 @@ import { shipmentDelivered, shipmentDispatched } from './shipments';
  * do not exist yet (shipping warnings / time-outs, compensation, LOC sign-ups, tracking
  * updates, after-sales states) get a file here when their events are declared.
  */
-export const READ_MODEL_HANDLERS: EventHandlerBinding[] = [
-  orderPlaced,
+export const readModelHandlers = (personalDataSecret: string): EventHandlerBinding[] => [
+  orderPlaced(personalDataSecret),
   orderPaid,
   orderPaused,
   orderResumed,
@@ -19,7 +19,7 @@ export const READ_MODEL_HANDLERS: EventHandlerBinding[] = [
   orderShipped,
   orderDelivered,
   orderCompleted,
-  consigneeChanged,
+  consigneeChanged(personalDataSecret),
   shipmentDispatched,
   shipmentDelivered,
   refundCompleted,

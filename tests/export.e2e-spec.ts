@@ -271,6 +271,12 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     expect((await download(main, none.id)).status).toBe(403);
     await operator.expect(200, 'PUT', `/merchants/${merchantId}/export-lock`, { locked: false });
     await main.expect(202, 'POST', '/merchant/exports', { type: 'LOC_ORDERS', format: 'CSV', consigneeMode: 'NONE', ...(await range()) });
+
+    // Every export endpoint is in the OpenAPI document.
+    const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const [route, method] of [['/api/v1/merchant/exports', 'post'], ['/api/v1/merchant/exports', 'get'], ['/api/v1/merchant/exports/{id}', 'get'], ['/api/v1/merchant/exports/{id}/file', 'get'], ['/api/v1/merchant/exports/{id}/password-sms', 'post'], ['/api/v1/merchant/exports/{id}/retry', 'post'], ['/api/v1/merchants/{id}/export-lock', 'put'], ['/api/v1/exports/read-model', 'get']]) {
+      expect({ route, method, documented: Boolean(document.paths[route]?.[method]) }).toEqual({ route, method, documented: true });
+    }
   });
 
   it('a killed task is FAILED with no file, and completes when retried; files expire', async () => {

@@ -51,7 +51,7 @@ async function main() {
       format,
       password,
       baseName: 'bench',
-      deflateLevel: Number(process.env.BENCH_EXPORT_DEFLATE_LEVEL || 6),
+      deflateLevel: Number(process.env.BENCH_EXPORT_DEFLATE_LEVEL || 1),
       modifiedAt: new Date(),
       rows: source,
       out: fs.createWriteStream(file, { highWaterMark: 1024 * 1024 }),

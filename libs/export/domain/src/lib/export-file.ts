@@ -25,7 +25,7 @@ export function exportFileKind(format: ExportFormat, encrypted: boolean): { exte
  * ends `out` after `finish()`.
  */
 export async function openExportFile(out: Writable, header: readonly string[], options: ExportFileOptions): Promise<{ writeRow(cells: readonly Cell[]): Promise<void> | undefined; finish(): Promise<void> }> {
-  const level = options.deflateLevel ?? 6;
+  const level = options.deflateLevel ?? 1;
   const modifiedAt = options.modifiedAt ?? new Date();
   const makeWriter = (target: Writable): TabularWriter => (options.format === 'CSV' ? new CsvWriter(target) : new XlsxWriter(target, level, modifiedAt));
   if (options.password === undefined) {

@@ -100,7 +100,7 @@ export class XlsxWriter implements TabularWriter {
 
   constructor(
     private readonly out: Writable,
-    deflateLevel = 6,
+    deflateLevel = 1,
     private readonly modifiedAt = new Date(),
   ) {
     this.zip = new ZipWriter(out, deflateLevel);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Writable as WritableStream } from 'node:stream';
-import { constants as zlibConstants, crc32, createDeflateRaw, DeflateRaw } from 'node:zlib';
+import { constants as zlibConstants, crc32, createDeflateRaw, DeflateRaw, ZlibOptions } from 'node:zlib';
 import { AES_256_SALT_BYTES, AES_AUTH_CODE_BYTES, WinZipAesEncryptor } from './winzip-aes';
 
 /**
@@ -79,7 +79,7 @@ export class ZipWriter {
 
   constructor(
     private readonly out: Writable,
-    private readonly deflateLevel = 6,
+    private readonly deflateLevel = 1,
   ) {}
 
   /** Bytes written so far. */
@@ -126,7 +126,8 @@ export class ZipWriter {
     const encryptor = aes ? new WinZipAesEncryptor(options.password!) : undefined;
     if (encryptor) await this.emitAsync(encryptor.header());
     return new ZipEntryStream(
-      compress ? createDeflateRaw({ level: this.deflateLevel, memLevel: 9, chunkSize: 64 * 1024, strategy: zlibConstants.Z_DEFAULT_STRATEGY }) : undefined,
+      // A deep input buffer lets the rows of the next chunks be formatted while zlib's thread compresses.
+      compress ? createDeflateRaw({ level: this.deflateLevel, memLevel: 9, chunkSize: 64 * 1024, strategy: zlibConstants.Z_DEFAULT_STRATEGY, writableHighWaterMark: 1024 * 1024 } as ZlibOptions) : undefined,
       encryptor,
       (chunk) => this.emit(chunk),
       this.out,
@@ -236,7 +237,7 @@ export class ZipEntryStream extends WritableStream {
     private readonly out: Writable,
     private readonly onFinished: (crc: number, uncompressed: number, payload: number) => Promise<void>,
   ) {
-    super({ highWaterMark: 64 * 1024 });
+    super({ highWaterMark: 1024 * 1024 });
     if (deflate) {
       deflate.on('data', (chunk: Buffer) => {
         if (!this.forward(chunk)) {

@@ -21,8 +21,8 @@ export class ExportServiceConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) EXPORT_STALE_AFTER_SECONDS = 30;
   /** Rows fetched from the read-model cursor per round trip. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) EXPORT_FETCH_ROWS = 5_000;
-  /** zlib level of the zip entries (1 fastest … 9 smallest). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(9) EXPORT_DEFLATE_LEVEL = 6;
+  /** zlib level of the zip entries (1 fastest … 9 smallest); 1 costs ~8 % more bytes than 6 and far less time. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(9) EXPORT_DEFLATE_LEVEL = 1;
   /** Key that encrypts the stored file passwords (AES-256-GCM); required in production. */
   @IsOptional() @IsString() @MinLength(16) EXPORT_PASSWORD_KEY?: string;
 }

@@ -255,6 +255,12 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     expect(noneRows.slice(1).map((r) => r[0])).toEqual([orders[2].id]);
     expect(noneEntry.data.toString('utf8')).not.toContain('王小明');
 
+    // Filters per type: status and sku for orders; a filter a type does not have is refused.
+    const filtered = await main.expect(202, 'POST', '/merchant/exports', { type: 'ORDER_DISCOUNTS', format: 'CSV', consigneeMode: 'NONE', ...(await range()), filters: { status: ['COMPLETED', 'WAITING_OUTBOUND'], skuId: 'sku-kettle', paymentMethod: ['CREDIT'] } });
+    await completed(main, filtered.id);
+    expect(parseCsv((await download(main, filtered.id)).body.toString('utf8')).slice(1).map((r) => r[0])).toEqual([orders[0].id, orders[1].id]);
+    expect(await main.request('POST', '/merchant/exports', { type: 'LOC_SIGNUPS', format: 'CSV', consigneeMode: 'NONE', ...(await range()), filters: { paymentMethod: ['COD'] } })).toMatchObject({ status: 422, body: { code: 'EXPORT_FILTER_NOT_SUPPORTED' } });
+
     // Another merchant sees nothing of it.
     const otherName = `exo-${Date.now().toString(36)}`;
     await operator.expect(201, 'POST', '/merchants', { name: 'Other', mainAccount: { username: otherName, password: 'merchant-password', phone: '13900005199' } });

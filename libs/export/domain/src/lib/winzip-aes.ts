@@ -38,7 +38,8 @@ export class WinZipAesEncryptor {
   }
 
   update(plain: Buffer): Buffer {
-    const out = Buffer.allocUnsafe(plain.length);
+    // Its own ArrayBuffer (not the shared pool): 4-byte aligned for the 32-bit XOR below.
+    const out = Buffer.allocUnsafeSlow(plain.length);
     let i = 0;
     const ks = this.keystream;
     while (i < plain.length && this.keystreamPos < ks.length) out[i] = plain[i++] ^ ks[this.keystreamPos++];
@@ -54,6 +55,16 @@ export class WinZipAesEncryptor {
       this.keystreamPos = 0;
       const fresh = this.keystream;
       let k = 0;
+      // Four bytes at a time when the three buffers allow 32-bit views (the usual case).
+      const words = (plain.length - i) >>> 2;
+      if (words > 0 && ((out.byteOffset + i) & 3) === 0 && ((plain.byteOffset + i) & 3) === 0 && (fresh.byteOffset & 3) === 0) {
+        const o32 = new Uint32Array(out.buffer, out.byteOffset + i, words);
+        const p32 = new Uint32Array(plain.buffer, plain.byteOffset + i, words);
+        const k32 = new Uint32Array(fresh.buffer, fresh.byteOffset, words);
+        for (let w = 0; w < words; w++) o32[w] = p32[w] ^ k32[w];
+        i += words * 4;
+        k = words * 4;
+      }
       for (; i < plain.length; i++) out[i] = plain[i] ^ fresh[k++];
       this.keystreamPos = k;
     }

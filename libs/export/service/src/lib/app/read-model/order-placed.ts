@@ -16,7 +16,9 @@ export const orderPlaced = (personalDataSecret: string) =>
       `INSERT INTO export_order (order_id, merchant_id, buyer_id, status, payment_method, credit_plan, goods_total, freight, discount_total, payable, placed_at, kinds,
          fulfilment, buyer_note, consignee_name, consignee_phone, province, city, county, town, address_detail, refunded_amount, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-         (SELECT coalesce(sum(amount), 0) FROM export_refund WHERE order_id = $1), $11)
+         (SELECT coalesce(sum(amount), 0) FROM export_refund WHERE order_id = $1),
+       -- Topics are consumed independently: a refund applied earlier still counts for "last change".
+       GREATEST($11::timestamptz, (SELECT max(completed_at) FROM export_refund WHERE order_id = $1)))
        ON CONFLICT (order_id) DO NOTHING`,
       [
         p.orderId,

@@ -11,7 +11,7 @@ export const refundCompleted = onEvent(RefundCompleted, async (event, scope) => 
     [p.refundId, p.orderId, p.amount, p.afterSalesId ?? null, JSON.stringify(p.lines), event.occurredAt],
   );
   if (inserted.length === 0) return;
-  await scope.manager.query(`UPDATE export_order SET refunded_amount = refunded_amount + $2, updated_at = $3 WHERE order_id = $1`, [p.orderId, p.amount, event.occurredAt]);
+  await scope.manager.query(`UPDATE export_order SET refunded_amount = refunded_amount + $2, updated_at = GREATEST(updated_at, $3::timestamptz) WHERE order_id = $1`, [p.orderId, p.amount, event.occurredAt]);
   for (const line of p.lines) {
     await scope.manager.query(`UPDATE export_order_line SET refunded_quantity = refunded_quantity + $2 WHERE line_id = $1`, [line.lineId, line.quantity]);
   }

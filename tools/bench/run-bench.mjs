@@ -20,6 +20,9 @@
 //   (e) after-sales refunds on the same stack: returns confirmed by the merchant at a fixed
 //       rate, confirm-receipt → the offset visible in GET /credit/loans, p50/p99
 //       (see after-sales-refunds.mjs).
+//   (f) export files (issue 8): BENCH_EXPORT_ROWS (1M) read-model order rows inserted into a
+//       bench export database, exported by the export service's pipeline in a child process
+//       with --max-old-space-size=512: CSV, CSV in an AES-256 zip, XLSX; rows/s and peak RSS.
 //
 // Every run uses its own databases (bench_<id>_*) and topics (bench-<id>-*), and removes them
 // at the end. Settings: see README in this folder or the `config` object below.
@@ -81,7 +84,8 @@ const config = {
   },
 };
 config.list = { orders: envNumber('BENCH_LIST_ORDERS', 1_000_000), repeats: envNumber('BENCH_LIST_REPEATS', 20) };
-const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100, afterSalesP99Ms: 100, listP99Ms: 300 };
+const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100, afterSalesP99Ms: 100, listP99Ms: 300, exportCsvRowsPerSecond: 200_000, exportXlsxRowsPerSecond: 60_000, exportZipOverhead: 1.25, exportRssMb: 256 };
+const EXPORT_ROWS = envNumber('BENCH_EXPORT_ROWS', 1_000_000);
 
 // ------------------------------------------------------------------ infrastructure & build
 
@@ -468,6 +472,28 @@ async function benchStack(step) {
   }
 }
 
+// ------------------------------------------------------------------ (f) export files
+
+/**
+ * (e) 1M read-model order rows through the export pipeline (issue 8), in a child process with
+ * --max-old-space-size=512: CSV, CSV in an AES-256 zip, XLSX; rows/s, zip overhead, peak RSS.
+ */
+async function benchExports() {
+  const url = databaseUrl(POSTGRES_URL, `${DB_PREFIX}_export`);
+  log(`(f) exports: generating ${EXPORT_ROWS.toLocaleString('en-US')} read-model rows, then CSV, CSV+AES zip, XLSX`);
+  const child = spawnSync(process.execPath, ['--max-old-space-size=512', '-r', REGISTER, path.join(HERE, 'export-files.cjs')], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_EXPORT_DATABASE_URL: url, BENCH_EXPORT_ROWS: String(EXPORT_ROWS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`export bench exited with ${child.status}`);
+  const result = JSON.parse(child.stdout.trim().split('\n').pop());
+  log(`(e) CSV ${fmt(result.csv.rowsPerSecond)} rows/s · CSV+AES zip ${fmt(result.csvZip.rowsPerSecond)} rows/s · XLSX ${fmt(result.xlsx.rowsPerSecond)} rows/s · peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
+  return result;
+}
+
 // ------------------------------------------------------------------ report
 
 function fmt(n) {
@@ -480,7 +506,7 @@ function ms(n) {
 }
 const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
 
-function buildReport({ raw, outbox, pg, orders, refunds, aftersales, list, errors }) {
+function buildReport({ raw, outbox, pg, orders, refunds, aftersales, list, exports, errors }) {
   const rows = [];
   const add = (measure, value, target, status) => rows.push([measure, value, target ?? '', status ?? '']);
   if (raw) add('(a) raw KafkaJS producer (idempotent, acks=-1, batch ' + raw.batchSize + ')', `${fmt(raw.msgsPerSecond)} msgs/s · ${raw.mbPerSecond.toFixed(1)} MB/s (~${Math.round(raw.avgMessageBytes)} B/msg)`);
@@ -536,6 +562,13 @@ function buildReport({ raw, outbox, pg, orders, refunds, aftersales, list, error
       verdict(e.visibleMs.p99 === null ? null : e.visibleMs.p99 <= TARGETS.afterSalesP99Ms),
     );
   }
+  if (exports) {
+    const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    add(`(f) export ${fmt(exports.rows)} order rows to CSV (masked, cursor → file)`, `${fmt(exports.csv.rowsPerSecond)} rows/s (${exports.csv.seconds.toFixed(1)} s, ${mb(exports.csv.bytes)})`, `≥ ${fmt(TARGETS.exportCsvRowsPerSecond)} rows/s`, verdict(exports.csv.rowsPerSecond >= TARGETS.exportCsvRowsPerSecond));
+    add('(f) export to XLSX', `${fmt(exports.xlsx.rowsPerSecond)} rows/s (${exports.xlsx.seconds.toFixed(1)} s, ${mb(exports.xlsx.bytes)})`, `≥ ${fmt(TARGETS.exportXlsxRowsPerSecond)} rows/s`, verdict(exports.xlsx.rowsPerSecond >= TARGETS.exportXlsxRowsPerSecond));
+    add('(f) CSV in an AES-256 zip vs plain CSV (time)', `${exports.zipOverhead.toFixed(2)} × (${fmt(exports.csvZip.rowsPerSecond)} rows/s, ${mb(exports.csvZip.bytes)})`, `≤ ${TARGETS.exportZipOverhead} ×`, verdict(exports.zipOverhead <= TARGETS.exportZipOverhead));
+    add('(f) peak RSS of the export process (--max-old-space-size=512)', mb(exports.peakRssBytes), `≤ ${TARGETS.exportRssMb} MB`, verdict(exports.peakRssBytes <= TARGETS.exportRssMb * 2 ** 20));
+  }
   const header = ['Measure', 'Result', 'Target', 'Status'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' │ ');
@@ -578,6 +611,7 @@ async function main() {
         log(`ERROR in (c/d) stack: ${error.stack || error}`);
       }
     } else log('(c) and (d): skipped (BENCH_SKIP)');
+    await step('exports', '(f) export files', benchExports);
   } finally {
     await cleanupAll();
   }

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { ExportServiceModule, EXPORT_SERVICE_NAME } from '@orderline/export/service';
-import { BaseServiceConfig, runService } from '@orderline/shared/service-kit';
+import { ExportServiceConfig, ExportServiceModule, EXPORT_SERVICE_NAME } from '@orderline/export/service';
+import { runService } from '@orderline/shared/service-kit';
 
 void runService({
   serviceName: EXPORT_SERVICE_NAME,
-  configClass: BaseServiceConfig,
+  configClass: ExportServiceConfig,
   module: (config, logger) => ExportServiceModule.register({ config, logger }),
 });

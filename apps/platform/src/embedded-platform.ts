@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AFTER_SALES_SERVICE_NAME, AfterSalesConfig, AfterSalesServiceModule } from '@orderline/after-sales/service';
 import { CREDIT_BILLING_SERVICE_NAME, CreditBillingConfig, CreditBillingServiceModule } from '@orderline/credit-billing/service';
-import { EXPORT_SERVICE_NAME, ExportServiceModule } from '@orderline/export/service';
+import { EXPORT_SERVICE_NAME, ExportServiceConfig, ExportServiceModule } from '@orderline/export/service';
 import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceConfig, LogisticsServiceModule } from '@orderline/logistics/service';
 import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
@@ -62,7 +62,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     { name: LOGISTICS_SERVICE_NAME, register: (o) => LogisticsServiceModule.register(o), urlVariable: 'LOGISTICS_SERVICE_URL', configClass: LogisticsServiceConfig },
     { name: AFTER_SALES_SERVICE_NAME, register: (o) => AfterSalesServiceModule.register(o), urlVariable: 'AFTER_SALES_SERVICE_URL', configClass: AfterSalesConfig },
     { name: CREDIT_BILLING_SERVICE_NAME, register: (o) => CreditBillingServiceModule.register(o), urlVariable: 'CREDIT_BILLING_SERVICE_URL', configClass: CreditBillingConfig },
-    { name: EXPORT_SERVICE_NAME, register: (o) => ExportServiceModule.register(o), urlVariable: 'EXPORT_SERVICE_URL' },
+    { name: EXPORT_SERVICE_NAME, register: (o) => ExportServiceModule.register(o), urlVariable: 'EXPORT_SERVICE_URL', configClass: ExportServiceConfig },
   ];
 
   const common = {

@@ -1,1 +1,7 @@
 export * from './lib/export-service.module';
+export * from './lib/export-service-config';
+// The bench (tools/bench) drives the real export pipeline against a bench database.
+export { runExportPipeline } from './lib/app/export-pipeline';
+export { CopyRows, CursorRows } from './lib/app/read-model-rows';
+export { rowQuery } from './lib/app/row-queries';
+export { CreateExportSchema1763900002000 } from './lib/infra/export-schema.migration';

@@ -10,3 +10,5 @@ export * from './lib/events/credit-events';
 export * from './lib/events/fulfilment-events';
 export * from './lib/events/logistics-events';
 export * from './lib/events/after-sales-events';
+export * from './lib/events/export-events';
+export * from './lib/personal-data';

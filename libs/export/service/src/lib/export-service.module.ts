@@ -1,19 +1,38 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
-import { ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, EVENT_HANDLERS, personalDataSecret, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { ExportsController } from './api/exports.controller';
+import { ExportTaskRunner } from './app/export-task-runner';
+import { ExportTasks } from './app/export-tasks';
+import { readModelHandlers } from './app/read-model';
+import { ExportFileStore } from './infra/export-file-store';
+import { CreateExportSchema1763900002000 } from './infra/export-schema.migration';
+import { PasswordVault } from './infra/password-vault';
+import { EXPORT_EMBEDDED } from './infra/tokens';
+import { EXPORT_SERVICE_NAME, readModelGroupId, ReadModelStatus } from './infra/read-model-status';
 
-export const EXPORT_SERVICE_NAME = 'export-service';
+export { EXPORT_SERVICE_NAME };
 
 /**
- * The export service: its own database (outbox and inbox so far), the event backbone and
- * /health. Its business rules arrive with their own issue.
+ * The export center (domain.md §5): its own read model built only from events, export tasks
+ * run in the background, files streamed to disk.
  */
 @Module({})
 export class ExportServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
     return {
       module: ExportServiceModule,
-      imports: [ServiceRuntimeModule.forRoot({ ...options, serviceName: EXPORT_SERVICE_NAME, entities: [], migrations: [CreateMessagingTables1763900000000] })],
+      imports: [
+        ServiceRuntimeModule.forRoot({
+          ...options,
+          serviceName: EXPORT_SERVICE_NAME,
+          entities: [],
+          migrations: [CreateMessagingTables1763900000000, CreateExportSchema1763900002000],
+          consumerGroupId: readModelGroupId,
+        }),
+      ],
+      controllers: [ExportsController],
+      providers: [{ provide: EXPORT_EMBEDDED, useValue: options.embeddedDatabase === true }, ExportTasks, ExportTaskRunner, ExportFileStore, PasswordVault, ReadModelStatus, { provide: EVENT_HANDLERS, useFactory: (config: BaseServiceConfig) => readModelHandlers(personalDataSecret(config)), inject: [SERVICE_CONFIG] }],
     };
   }
 }

@@ -29,6 +29,9 @@ import { RecordingSmsSender, SmsSender } from './infra/sms-sender';
 import { GatewayContacts1763900000500 } from './infra/gateway-contacts.migration';
 import { GatewayCarriers1763900000600 } from './infra/gateway-carriers.migration';
 import { CarrierEventsController, ExpressServiceController, MerchantShipmentsController, OrderLogisticsController } from './api/logistics.controller';
+import { ExportOperationsController, MerchantExportsController } from './api/merchant-exports.controller';
+import { MerchantExports } from './app/merchant-exports';
+import { GatewayExports1763900002100 } from './infra/gateway-exports.migration';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 export const GATEWAY_PREFIX = 'api/v1';
@@ -44,12 +47,12 @@ export class GatewayModule {
           serviceName: GATEWAY_SERVICE_NAME,
           internalEndpoints: false,
           entities: GATEWAY_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600],
+          migrations: [CreateMessagingTables1763900000000, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100],
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController],
-      providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, MerchantExportsController, ExportOperationsController],
+      providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports],
     };
   }
 }

@@ -4,6 +4,7 @@ import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
 import { CodReconciled, OrderFeesChanged, OrderStatusChanged, ShippingTimedOut, ShippingWarningRaised, VoucherRedeemed } from './events/order-lifecycle-events';
 import { ReceiptAutoConfirmed, ShipmentDelivered, ShipmentDispatched, ShipmentInterceptionUpdated, TrackingUpdated, WaybillCorrected } from './events/logistics-events';
 import { ConsigneeChanged, DispatchRejected, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
+import { ExportCompleted } from './events/export-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -45,6 +46,7 @@ export const ALL_EVENTS = [
   StatementIssued,
   RepaymentReceived,
   LoanSettled,
+  ExportCompleted,
 ] as const;
 
 export function createEventRegistry(): EventRegistry {

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export class ConfigError extends Error {}
 
@@ -31,6 +31,15 @@ export class BaseServiceConfig {
   @IsOptional() @IsIn(['0', '1']) TEST_CLOCK: '0' | '1' = '0';
   /** Shared secret the gateway sends to services; required in production. */
   @IsOptional() @IsString() INTERNAL_API_TOKEN?: string;
+  /** Seals personal data inside events (order → export); the same on every service; required in production. */
+  @IsOptional() @IsString() @MinLength(16) PERSONAL_DATA_KEY?: string;
+}
+
+/** The secret personal data in events is sealed with (development falls back to the internal token). */
+export function personalDataSecret(config: BaseServiceConfig): string {
+  if (config.PERSONAL_DATA_KEY) return config.PERSONAL_DATA_KEY;
+  if (config.NODE_ENV === 'production') throw new ConfigError('invalid configuration:\n  - PERSONAL_DATA_KEY is missing (required in production)');
+  return config.INTERNAL_API_TOKEN ?? 'orderline-development-personal-data';
 }
 
 export function loadConfig<T extends object>(configClass: new () => T, env: Record<string, string | undefined>): T {

@@ -32,6 +32,11 @@ export interface ServiceRuntimeOptions {
    * gateway serves public, aggregated versions of both).
    */
   internalEndpoints?: boolean;
+  /**
+   * The consumer group (default: the service name). A read model that can be rebuilt keys
+   * its group to its database, so a fresh database replays every topic from the beginning.
+   */
+  consumerGroupId?: (dataSource: DataSource) => Promise<string>;
 }
 
 /** What a service module's `register()` takes: the runtime options minus what the service itself knows. */
@@ -57,6 +62,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     @Inject(SERVICE_NAME) private readonly serviceName: string,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     @Inject('OWNS_TRANSPORT') private readonly ownsTransport: boolean,
+    @Inject('CONSUMER_GROUP_ID') private readonly consumerGroupId: string,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,7 +75,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       handlers = [];
     }
     this.consumer = new EventConsumer({
-      groupId: this.serviceName,
+      groupId: this.consumerGroupId,
       transport: this.transport,
       registry: this.registry,
       unitOfWork: this.unitOfWork,
@@ -146,6 +152,11 @@ export class ServiceRuntimeModule {
           useFactory: (dataSource: DataSource, registry: EventRegistry, relay: OutboxRelay, clock: Clock) =>
             new UnitOfWork({ dataSource, registry, producer: options.serviceName, now: () => clock.now(), onEventsCommitted: () => relay.wake() }),
           inject: [DataSource, EventRegistry, OutboxRelay, PLATFORM_CLOCK],
+        },
+        {
+          provide: 'CONSUMER_GROUP_ID',
+          useFactory: (dataSource: DataSource) => (options.consumerGroupId ? options.consumerGroupId(dataSource) : options.serviceName),
+          inject: [DataSource],
         },
         MessagingLifecycle,
       ],

@@ -15,9 +15,11 @@ import {
   OrderPlacedPayload,
   OrderResumed,
   OrderStatusEventPayload,
+  EventConsignee,
+  openPersonalData,
 } from '@orderline/shared/contracts';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
+import { APP_LOGGER, BaseServiceConfig, Clock, JsonLogger, personalDataSecret, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 
 /**
  * What logistics knows of orders comes from the order service's events only (it never reads
@@ -37,8 +39,17 @@ export class OrderFacts {
   constructor(
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(APP_LOGGER) logger: JsonLogger,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
   ) {
     this.logger = logger.component('order-facts');
+  }
+
+  /** The consignee travels sealed (personal data); logistics opens it for the electronic waybill. */
+  private consigneeOf(sealed: string | undefined, orderId: string): string | null {
+    if (!sealed) return null;
+    const consignee = openPersonalData<EventConsignee>(sealed, personalDataSecret(this.config));
+    if (!consignee) this.logger.warn('consignee sealed under another key: PERSONAL_DATA_KEY differs from the order service', { orderId });
+    return consignee ? JSON.stringify(consignee) : null;
   }
 
   bindings(): EventHandlerBinding[] {
@@ -69,7 +80,7 @@ export class OrderFacts {
         p.paymentMethod,
         p.payable,
         JSON.stringify(p.lines),
-        p.consignee ? JSON.stringify(p.consignee) : null,
+        this.consigneeOf(p.consigneeSealed, p.orderId),
         Boolean(p.crossBorder),
         Boolean(p.specifiedPlatformDelivery),
         // domain.md §1.2: cash on delivery waits for outbound at once, without OrderPaid.
@@ -88,8 +99,9 @@ export class OrderFacts {
   }
 
   async consigneeChanged(event: EventEnvelope<ConsigneeChangedPayload>, scope: TransactionScope): Promise<void> {
-    if (!event.payload.consignee) return;
-    await this.set(scope, event.payload.orderId, 'consignee', JSON.stringify(event.payload.consignee));
+    const consignee = this.consigneeOf(event.payload.consigneeSealed, event.payload.orderId);
+    if (!consignee) return;
+    await this.set(scope, event.payload.orderId, 'consignee', consignee);
   }
 
   /** Completed by the buyer's confirmation, the platform carrier's delivery or our own timer: the timer closes. */

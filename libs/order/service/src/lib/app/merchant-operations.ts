@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Address, decideConsigneeChange, decidePause, decidePauseRelease, PauseReason, PauseReleaseTrigger, SpecialAttributes, timedReleaseDue } from '@orderline/order/domain';
 import { ChangeConsigneeRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
-import { ConsigneeChanged, OrderPaused, OrderResumed } from '@orderline/shared/contracts';
+import { ConsigneeChanged, OrderPaused, OrderResumed, sealPersonalData } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
-import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, Clock, DomainError, NotFoundError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderRecord } from '../infra/order.entity';
 import { lockOrder, recordTransition } from './order-transitions';
 
@@ -16,6 +16,7 @@ export class MerchantOperations {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
   ) {}
 
   private async ownOrder(scope: TransactionScope, orderId: string, caller: Principal): Promise<OrderRecord> {
@@ -84,13 +85,9 @@ export class MerchantOperations {
         ...decision.changes.addressLevels.map((level) => `address.level${level}`),
         ...(decision.changes.detail ? ['address.detail'] : []),
       ];
-      await scope.publish(ConsigneeChanged, {
-        orderId,
-        merchantId: order.merchantId,
-        changed,
-        phoneChanged: decision.changes.phone,
-        consignee: { name: decision.consignee.name, phone: decision.consignee.phone, address: { ...(decision.consignee.address as Address) } },
-      });
+      // The new consignee travels sealed: logistics (e-waybill) and export open it; nothing else can.
+      const consignee = { name: decision.consignee.name, phone: decision.consignee.phone, address: { ...(decision.consignee.address as Address) } };
+      await scope.publish(ConsigneeChanged, { orderId, merchantId: order.merchantId, changed, phoneChanged: decision.changes.phone, consigneeSealed: sealPersonalData(consignee, personalDataSecret(this.config)) });
     });
   }
 

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { orderKinds, paymentTermsProblem, priceOrder, SpecialAttributes, subscriptionPlanProblem } from '@orderline/order/domain';
 import { PlaceOrderRequest } from '@orderline/order/contract';
-import { OrderPlaced } from '@orderline/shared/contracts';
+import { OrderPlaced, sealPersonalData } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
-import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, Clock, DomainError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { SHIPPING_PROMISE_MS } from './order-flags';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { onReadyForOutbound } from './order-kind-rules';
@@ -53,6 +53,7 @@ export class PlaceOrder {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
   ) {}
 
   async execute(request: PlaceOrderRequest, buyer: Principal): Promise<string> {
@@ -121,10 +122,16 @@ export class PlaceOrder {
         freight: price.freight,
         credit: request.credit ? { plan: request.credit.plan, periods: request.credit.periods } : undefined,
         lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
-        // For logistics (waybill, merged shipments, §2.4 figures): it never reads this database.
-        consignee: { name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } },
+        // For logistics (waybill, merged shipments, §2.4 figures) and the export read model (§5):
+        // they never read this database. The consignee travels sealed (personal data).
+        consigneeSealed: sealPersonalData({ name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } }, personalDataSecret(this.config)),
         crossBorder: Boolean(request.attributes?.crossBorder),
         specifiedPlatformDelivery: request.specifiedPlatformDelivery ?? false,
+        goodsTotal: price.goodsTotal,
+        discountTotal: 0,
+        kinds: orderKinds(specialAttributes as SpecialAttributes),
+        fulfilment: request.fulfilment,
+        buyerNote: request.buyerNote,
       });
       if (request.paymentMethod === 'COD') await onReadyForOutbound(scope, (await lockOrder(scope, orderId))!, now);
     });

@@ -23,7 +23,7 @@ export class CreditTerms {
   @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
-export class ConsigneeAddressSnapshot {
+export class EventAddress {
   @IsString() province: string;
   @IsString() city: string;
   @IsString() county: string;
@@ -32,14 +32,15 @@ export class ConsigneeAddressSnapshot {
 }
 
 /**
- * The consignee as the logistics service needs it: the electronic waybill prints the real
- * phone (domain.md §2.1) and merged shipments compare name, phone and address (§1.9).
- * Only logistics reads it; it never goes to a log.
+ * The consignee as entered: what `consigneeSealed` holds once opened (`openPersonalData`).
+ * Only services that must keep it open it: logistics (the electronic waybill prints the real
+ * phone, domain.md §2.1; merged shipments compare name, phone and address, §1.9) and the
+ * export read model (§5).
  */
-export class ConsigneeSnapshot {
+export class EventConsignee {
   @IsString() name: string;
   @IsString() phone: string;
-  @ValidateNested() @Type(() => ConsigneeAddressSnapshot) address: ConsigneeAddressSnapshot;
+  @ValidateNested() @Type(() => EventAddress) address: EventAddress;
 }
 
 export class OrderPlacedPayload {
@@ -54,12 +55,20 @@ export class OrderPlacedPayload {
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => OrderLineSnapshot) lines: OrderLineSnapshot[];
   /** A subscription child order (定期购): its parent, whose payment covers it. */
   @IsOptional() @IsUUID() parentOrderId?: string;
-  /** Where the parcel goes (logistics: waybill, merged-shipment check). Optional for events published before it existed. */
-  @IsOptional() @ValidateNested() @Type(() => ConsigneeSnapshot) consignee?: ConsigneeSnapshot;
   /** Cross-border order (海囤全球): the §2.4 timers use the cross-border figures. */
   @IsOptional() @IsBoolean() crossBorder?: boolean;
   /** The buyer specified platform delivery (指定京配): only the platform carrier may ship it. */
   @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
+  /** Sum of the lines (fen); optional for events written before it existed. */
+  @IsOptional() @IsFen() goodsTotal?: number;
+  /** Promotions, coupons and points taken off (fen). */
+  @IsOptional() @IsFen() discountTotal?: number;
+  /** The consignee (`EventConsignee`) sealed with the personal-data key (`sealPersonalData`); never in clear in an event. */
+  @IsOptional() @IsString() consigneeSealed?: string;
+  /** Special kinds of domain.md §1.1 as the order service names them (CROSS_BORDER, PRESALE, RESERVATION, GROUP_BUY, SUBSCRIPTION, LOCAL_SERVICE_VOUCHER, GIFT_SHIPPED_LATER, …). */
+  @IsOptional() @IsArray() @IsString({ each: true }) kinds?: string[];
+  @IsOptional() @IsString() fulfilment?: string;
+  @IsOptional() @IsString() buyerNote?: string;
 }
 
 export class OrderPaidPayload {
@@ -135,8 +144,8 @@ export class ConsigneeChangedPayload {
   @IsArray() @IsString({ each: true }) changed: string[];
   /** The phone changed: virtual numbers bound to the old one are re-bound (domain.md §6.2). */
   @IsBoolean() phoneChanged: boolean;
-  /** The consignee after the change, for the logistics service's waybill (as in OrderPlaced). */
-  @IsOptional() @ValidateNested() @Type(() => ConsigneeSnapshot) consignee?: ConsigneeSnapshot;
+  /** The consignee after the change, sealed (`sealPersonalData`), for logistics' waybill and the export read model. */
+  @IsOptional() @IsString() consigneeSealed?: string;
 }
 
 export const OrderPaused = defineEvent({

@@ -1,0 +1,110 @@
+import { PassThrough } from 'node:stream';
+import { parseCsv, readXlsxRows, readZip } from '@orderline/export/testing';
+import { openExportFile } from './export-file';
+import { csvField, csvLine, neutraliseFormula } from './csv';
+import { WinZipAesEncryptor } from './winzip-aes';
+import { ZipWriter } from './zip-writer';
+import { endStream } from './tabular-writers';
+
+async function collect(run: (out: PassThrough) => Promise<void>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await run(out);
+  out.end();
+  return Buffer.concat(chunks);
+}
+
+const HEADER = ['order id', 'name', 'amount (fen)'];
+const ROWS: Array<Array<string | number | null>> = [
+  ['o-1', '张三', 1999],
+  ['o-2', '=HYPERLINK("http://evil","x")', 0],
+  ['o-3', 'comma, "quote"\nnewline', -5],
+  ['o-4', null, 42],
+];
+
+describe('CSV escaping and formula neutralisation', () => {
+  it('prefixes text that a spreadsheet would evaluate', () => {
+    for (const dangerous of ['=1+1', '+1', '-1', '@SUM(A1)', '\t=x', '\r=x']) expect(neutraliseFormula(dangerous)).toBe(`'${dangerous}`);
+    expect(neutraliseFormula('plain')).toBe('plain');
+    expect(csvField(-5)).toBe('-5');
+    expect(csvField('-5')).toBe("'-5");
+  });
+
+  it('quotes separators, quotes and line breaks (RFC 4180)', () => {
+    expect(csvLine(['a,b', 'say "hi"', 'x\ny', null, 3])).toBe('"a,b","say ""hi""","x\ny",,3\r\n');
+  });
+});
+
+describe('export files', () => {
+  it('writes a plain CSV that parses back to the rows, formulas neutralised', async () => {
+    const file = await collect(async (out) => {
+      const writer = await openExportFile(out, HEADER, { format: 'CSV', baseName: 'x' });
+      for (const row of ROWS) await writer.writeRow(row);
+      await writer.finish();
+    });
+    expect(file.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(parseCsv(file.toString('utf8'))).toEqual([HEADER, ['o-1', '张三', '1999'], ['o-2', `'=HYPERLINK("http://evil","x")`, '0'], ['o-3', 'comma, "quote"\nnewline', '-5'], ['o-4', '', '42']]);
+  });
+
+  it('writes an XLSX whose parts check out (CRC) and whose sheet holds the rows', async () => {
+    const file = await collect(async (out) => {
+      const writer = await openExportFile(out, HEADER, { format: 'XLSX', baseName: 'x' });
+      for (const row of ROWS) await writer.writeRow(row);
+      await writer.finish();
+    });
+    const names = readZip(file).map((entry) => entry.name);
+    expect(names).toEqual(['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/worksheets/sheet1.xml']);
+    expect(readXlsxRows(file)).toEqual([HEADER, ['o-1', '张三', '1999'], ['o-2', `'=HYPERLINK("http://evil","x")`, '0'], ['o-3', 'comma, "quote"\nnewline', '-5'], ['o-4', '', '42']]);
+  });
+
+  it('encrypts with WinZip AES-256: opens with the password, refuses a wrong one, detects tampering', async () => {
+    const rows = Array.from({ length: 5_000 }, (_, i) => [`o-${i}`, `name ${i}`, i]);
+    const file = await collect(async (out) => {
+      const writer = await openExportFile(out, HEADER, { format: 'CSV', baseName: 'orders', password: 'S3cret-pass' });
+      for (const row of rows) await writer.writeRow(row);
+      await writer.finish();
+    });
+    const [entry] = readZip(file, 'S3cret-pass');
+    expect(entry).toMatchObject({ name: 'orders.csv', encrypted: true, method: 8 });
+    const parsed = parseCsv(entry.data.toString('utf8'));
+    expect(parsed).toHaveLength(5_001);
+    expect(parsed[4_321]).toEqual(['o-4320', 'name 4320', '4320']);
+    expect(() => readZip(file, 'wrong')).toThrow(/wrong password/);
+    expect(() => readZip(file)).toThrow(/password is needed/);
+    const tampered = Buffer.from(file);
+    tampered[200] ^= 0xff;
+    expect(() => readZip(tampered, 'S3cret-pass')).toThrow(/authentication code|wrong password|CRC/);
+  });
+
+  it('encrypts an XLSX stored inside the AES zip', async () => {
+    const file = await collect(async (out) => {
+      const writer = await openExportFile(out, HEADER, { format: 'XLSX', baseName: 'orders', password: 'pw' });
+      for (const row of ROWS) await writer.writeRow(row);
+      await writer.finish();
+    });
+    const [entry] = readZip(file, 'pw');
+    expect(entry).toMatchObject({ name: 'orders.xlsx', method: 0 });
+    expect(readXlsxRows(entry.data)[1]).toEqual(['o-1', '张三', '1999']);
+  });
+
+  it('keeps the CTR keystream right across odd chunk boundaries', async () => {
+    const plain = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    const salt = Buffer.alloc(16, 7);
+    const whole = new WinZipAesEncryptor('pw', salt).update(plain);
+    const pieces = new WinZipAesEncryptor('pw', salt);
+    const split = Buffer.concat([pieces.update(plain.subarray(0, 3)), pieces.update(plain.subarray(3, 40)), pieces.update(plain.subarray(40))]);
+    expect(split).toEqual(whole);
+  });
+
+  it('writes zip64 end records when entries outnumber 65535', async () => {
+    const file = await collect(async (out) => {
+      const zip = new ZipWriter(out, 1);
+      for (let i = 0; i < 65_540; i++) await endStream(await zip.openEntry(`f${i}`, { compress: false }), Buffer.from(String(i)));
+      await zip.finish();
+    });
+    const entries = readZip(file);
+    expect(entries).toHaveLength(65_540);
+    expect(entries[65_539].data.toString()).toBe('65539');
+  }, 60_000);
+});

@@ -1,0 +1,14 @@
+/**
+ * Calendar days in platform time (local time = UTC + PLATFORM_UTC_OFFSET_MINUTES; 480 = China
+ * Standard Time). "Per day" limits of domain.md §5 reset at the platform's 00:00.
+ */
+export function platformDayOf(instant: Date, utcOffsetMinutes: number): string {
+  return new Date(instant.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
+}
+
+/** The next 00:00 of platform time strictly after `instant`. */
+export function nextPlatformMidnight(instant: Date, utcOffsetMinutes: number): Date {
+  const local = instant.getTime() + utcOffsetMinutes * 60_000;
+  const dayMs = 86_400_000;
+  return new Date((Math.floor(local / dayMs) + 1) * dayMs - utcOffsetMinutes * 60_000);
+}

@@ -1,0 +1,146 @@
+import type { Writable } from 'node:stream';
+import { csvLine, CSV_BOM, neutraliseFormula } from './csv';
+import type { Cell } from './row-projection';
+import { writeTo, ZipWriter } from './zip-writer';
+
+const FLUSH_AT = 64 * 1024;
+
+/** Rows in, file bytes out, in constant memory: rows are gathered into ~64 KiB chunks. */
+export interface TabularWriter {
+  start(header: readonly string[]): Promise<void>;
+  /** Returns a promise only when the chunk was flushed (await it to respect back-pressure). */
+  writeRow(cells: readonly Cell[]): Promise<void> | undefined;
+  finish(): Promise<void>;
+}
+
+export class CsvWriter implements TabularWriter {
+  private pending = '';
+
+  constructor(private readonly out: Writable) {}
+
+  async start(header: readonly string[]): Promise<void> {
+    this.pending = CSV_BOM + csvLine(header);
+  }
+
+  writeRow(cells: readonly Cell[]): Promise<void> | undefined {
+    this.pending += csvLine(cells);
+    return this.pending.length >= FLUSH_AT ? this.flush() : undefined;
+  }
+
+  private async flush(): Promise<void> {
+    const chunk = Buffer.from(this.pending, 'utf8');
+    this.pending = '';
+    await writeTo(this.out, chunk);
+  }
+
+  async finish(): Promise<void> {
+    if (this.pending) await this.flush();
+  }
+}
+
+// XML 1.0 forbids most control characters; they are dropped rather than producing a file Excel rejects.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const XML_SPECIAL = /[&<>"]/g;
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+export function xmlText(text: string): string {
+  return text.replace(INVALID_XML, '').replace(XML_SPECIAL, (c) => XML_ESCAPES[c]);
+}
+
+function xlsxRow(cells: readonly Cell[]): string {
+  let row = '<row>';
+  for (const cell of cells) {
+    if (cell === null) row += '<c/>';
+    else if (typeof cell === 'number') row += `<c><v>${cell}</v></c>`;
+    else {
+      // Inline strings are never evaluated, but a copy saved as CSV would be: neutralise too.
+      const text = xmlText(neutraliseFormula(cell));
+      row += /^\s|\s$/.test(text) ? `<c t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `<c t="inlineStr"><is><t>${text}</t></is></c>`;
+    }
+  }
+  return row + '</row>';
+}
+
+const XML_HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const PKG_REL_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
+
+/** The fixed parts of a one-sheet workbook. */
+export const XLSX_STATIC_PARTS: ReadonlyArray<[string, string]> = [
+  [
+    '[Content_Types].xml',
+    `${XML_HEADER}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
+  ],
+  ['_rels/.rels', `${XML_HEADER}<Relationships xmlns="${PKG_REL_NS}"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`],
+  ['xl/workbook.xml', `${XML_HEADER}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets><sheet name="export" sheetId="1" r:id="rId1"/></sheets></workbook>`],
+  [
+    'xl/_rels/workbook.xml.rels',
+    `${XML_HEADER}<Relationships xmlns="${PKG_REL_NS}"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`,
+  ],
+  [
+    'xl/styles.xml',
+    `${XML_HEADER}<styleSheet xmlns="${MAIN_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/></cellXfs></styleSheet>`,
+  ],
+];
+
+/** Excel's row limit per sheet (header included). */
+export const XLSX_MAX_ROWS = 1_048_576;
+
+/**
+ * A minimal streaming .xlsx: a zip of the static parts and one worksheet of inline strings
+ * and numbers, written row by row.
+ */
+export class XlsxWriter implements TabularWriter {
+  private readonly zip: ZipWriter;
+  private sheet?: Writable;
+  private pending = '';
+  private rows = 0;
+
+  constructor(
+    private readonly out: Writable,
+    deflateLevel = 1,
+    private readonly modifiedAt = new Date(),
+  ) {
+    this.zip = new ZipWriter(out, deflateLevel);
+  }
+
+  async start(header: readonly string[]): Promise<void> {
+    for (const [name, xml] of XLSX_STATIC_PARTS) {
+      const entry = await this.zip.openEntry(name, { modifiedAt: this.modifiedAt });
+      await endStream(entry, Buffer.from(xml, 'utf8'));
+    }
+    this.sheet = await this.zip.openEntry('xl/worksheets/sheet1.xml', { modifiedAt: this.modifiedAt });
+    this.pending = `${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(header);
+    this.rows = 1;
+  }
+
+  writeRow(cells: readonly Cell[]): Promise<void> | undefined {
+    if (++this.rows > XLSX_MAX_ROWS) throw new Error(`an xlsx sheet holds at most ${XLSX_MAX_ROWS - 1} rows; choose CSV or a shorter time range`);
+    this.pending += xlsxRow(cells);
+    return this.pending.length >= FLUSH_AT ? this.flush() : undefined;
+  }
+
+  private async flush(): Promise<void> {
+    const chunk = Buffer.from(this.pending, 'utf8');
+    this.pending = '';
+    await writeTo(this.sheet!, chunk);
+  }
+
+  async finish(): Promise<void> {
+    this.pending += '</sheetData></worksheet>';
+    await this.flush();
+    await endStream(this.sheet!);
+    await this.zip.finish();
+  }
+}
+
+/** Ends a writable (optionally with a last chunk) and resolves when everything was written. */
+export function endStream(stream: Writable, last?: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('error', reject);
+    if (last) stream.end(last, () => resolve());
+    else stream.end(() => resolve());
+  });
+}

@@ -1,0 +1,51 @@
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { ConsigneeMode, ExportFormat, ExportType, openExportFile, rowProjector } from '@orderline/export/domain';
+import { RowSource } from './read-model-rows';
+
+export interface ExportPipelineInput {
+  type: ExportType;
+  consigneeMode: ConsigneeMode;
+  format: ExportFormat;
+  /** Encrypted types: the AES-256 zip password. */
+  password?: string;
+  baseName: string;
+  deflateLevel: number;
+  modifiedAt: Date;
+  rows: RowSource;
+  out: Writable;
+  /** Called once the total is known, and after every fetch; throw to stop the export. */
+  onTotal?(total: number): Promise<void>;
+  onProgress?(rowsDone: number): void;
+}
+
+/**
+ * read model cursor → row projection (masking) → CSV/XLSX writer → (AES zip) → file, with
+ * back-pressure all the way: memory holds one fetch of rows and a few 64 KiB chunks. The
+ * task runner and the bench both use it. Ends `out`; the caller closes `rows`.
+ */
+export async function runExportPipeline(input: ExportPipelineInput): Promise<number> {
+  const projector = rowProjector(input.type, input.consigneeMode, input.rows.columns);
+  const total = await input.rows.open();
+  await input.onTotal?.(total);
+  const file = await openExportFile(
+    input.out,
+    projector.columns.map((column) => column.header),
+    { format: input.format, password: input.password, baseName: input.baseName, deflateLevel: input.deflateLevel, modifiedAt: input.modifiedAt },
+  );
+  let rowsDone = 0;
+  for (;;) {
+    const rows = await input.rows.next();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const flushed = file.writeRow(projector.projectValues(row));
+      if (flushed) await flushed;
+    }
+    rowsDone += rows.length;
+    input.onProgress?.(rowsDone);
+  }
+  await file.finish();
+  input.out.end();
+  await finished(input.out);
+  return rowsDone;
+}

@@ -1,0 +1,213 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CreateExportRequest, ExportTaskView, PasswordReleaseView } from '@orderline/export/contract';
+import { ExportType, exportFileKind, exportTaskVeto, exportTypeDefinition, passwordSmsVeto, platformDayOf } from '@orderline/export/domain';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { ExportServiceConfig } from '../export-service-config';
+import { PasswordVault } from '../infra/password-vault';
+
+export interface ExportTaskRow {
+  id: string;
+  merchant_id: string;
+  account_id: string;
+  type: ExportType;
+  format: 'CSV' | 'XLSX';
+  consignee_mode: 'NONE' | 'MASKED' | 'FULL';
+  range_from: Date;
+  range_to: Date;
+  filters: Record<string, unknown>;
+  status: 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+  encrypted: boolean;
+  password_sealed: string | null;
+  rows_done: string;
+  rows_total: string | null;
+  attempts: number;
+  failure: string | null;
+  file_name: string | null;
+  file_size: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  failed_at: Date | null;
+  expires_at: Date | null;
+  file_deleted_at: Date | null;
+}
+
+const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
+/** May this caller see consumer data in clear (domain.md §5, §6.4)? */
+export function holdsSensitiveExport(caller: Principal): boolean {
+  return caller.accountKind !== 'SUB' || (caller.permissions ?? []).includes('EXPORT_SENSITIVE');
+}
+
+/**
+ * Export tasks of the export center (domain.md §5): creation under the limits, history,
+ * progress, retry, the file and the password hand-over to the gateway.
+ */
+@Injectable()
+export class ExportTasks {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly vault: PasswordVault,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: ExportServiceConfig,
+  ) {}
+
+  private merchantOf(caller: Principal): string {
+    if (caller.role !== 'MERCHANT' || !caller.merchantId) throw new DomainError('FORBIDDEN', 403, 'exports are for merchant accounts');
+    if (caller.accountKind === 'SUB' && !(caller.permissions ?? []).includes('EXPORT')) {
+      throw new DomainError('PERMISSION_REQUIRED', 403, 'this sub-account needs the EXPORT permission from its main account', { permission: 'EXPORT' });
+    }
+    return caller.merchantId;
+  }
+
+  view(row: ExportTaskRow, now = this.clock.now()): ExportTaskView {
+    const kind = exportFileKind(row.format, row.encrypted);
+    return {
+      id: row.id,
+      type: row.type,
+      format: row.format,
+      consigneeMode: row.consignee_mode,
+      from: row.range_from.toISOString(),
+      to: row.range_to.toISOString(),
+      filters: row.filters,
+      status: row.status,
+      encrypted: row.encrypted,
+      progress: { rowsDone: Number(row.rows_done), rowsTotal: row.rows_total === null ? null : Number(row.rows_total) },
+      createdBy: row.account_id,
+      createdAt: row.created_at.toISOString(),
+      startedAt: iso(row.started_at),
+      completedAt: iso(row.completed_at),
+      failedAt: iso(row.failed_at),
+      failure: row.failure,
+      attempts: row.attempts,
+      file:
+        row.status === 'COMPLETED' && row.file_name && row.expires_at
+          ? { name: row.file_name, size: Number(row.file_size), contentType: kind.contentType, expiresAt: row.expires_at.toISOString(), expired: row.expires_at <= now || row.file_deleted_at !== null }
+          : null,
+    };
+  }
+
+  async create(request: CreateExportRequest, caller: Principal): Promise<ExportTaskView> {
+    const merchantId = this.merchantOf(caller);
+    const type = request.type as ExportType;
+    const definition = exportTypeDefinition(type);
+    // domain.md §5: "full" needs the sensitive-export permission; without it nothing is shown in clear.
+    if (request.consigneeMode === 'FULL' && !holdsSensitiveExport(caller)) {
+      throw new DomainError('PERMISSION_REQUIRED', 403, 'consignee mode FULL needs the EXPORT_SENSITIVE permission; choose MASKED or NONE, or ask the main account for it', { permission: 'EXPORT_SENSITIVE' });
+    }
+    const unknownFilters = Object.entries(request.filters ?? {}).filter(([name, value]) => value !== undefined && !definition.filters.includes(name as never));
+    if (unknownFilters.length) {
+      throw new DomainError('EXPORT_FILTER_NOT_SUPPORTED', 422, `${type} accepts the filters ${definition.filters.join(', ') || '(none)'}; not ${unknownFilters.map(([name]) => name).join(', ')}`);
+    }
+    const from = new Date(request.from);
+    const to = new Date(request.to);
+    const now = this.clock.now();
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      // Two tasks of one account and type at once must not both pass the limits.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`export-limits:${caller.accountId}:${type}`]);
+      const previous: Array<{ created_at: Date }> = await manager.query(`SELECT created_at FROM export_task WHERE account_id = $1 AND type = $2 AND created_at > $3`, [
+        caller.accountId,
+        type,
+        new Date(now.getTime() - 2 * 86_400_000),
+      ]);
+      const veto = exportTaskVeto(
+        { type, from, to, now, previous: previous.map((row) => row.created_at) },
+        { minIntervalSeconds: this.config.EXPORT_MIN_INTERVAL_SECONDS, tasksPerDay: this.config.EXPORT_TASKS_PER_DAY, utcOffsetMinutes: this.config.PLATFORM_UTC_OFFSET_MINUTES },
+      );
+      if (veto) {
+        const status = veto.code === 'EXPORT_TOO_SOON' || veto.code === 'EXPORT_DAILY_LIMIT' ? 429 : 422;
+        throw new DomainError(veto.code, status, veto.detail, {
+          limit: veto.limit,
+          ...(veto.nextAllowedAt ? { nextAllowedAt: veto.nextAllowedAt.toISOString(), retryAfterSeconds: Math.max(1, Math.ceil((veto.nextAllowedAt.getTime() - now.getTime()) / 1000)) } : {}),
+        });
+      }
+      const sealed = definition.encrypted ? this.vault.seal(this.vault.generate()) : null;
+      await manager.query(
+        `INSERT INTO export_task (id, merchant_id, account_id, type, format, consignee_mode, range_from, range_to, filters, status, encrypted, password_sealed, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'QUEUED', $10, $11, $12)`,
+        [id, merchantId, caller.accountId, type, request.format, request.consigneeMode, from, to, JSON.stringify(request.filters ?? {}), definition.encrypted, sealed, now],
+      );
+    });
+    return this.get(id, caller);
+  }
+
+  private async row(id: string, caller: Principal): Promise<ExportTaskRow> {
+    const merchantId = this.merchantOf(caller);
+    const [row] = await this.dataSource.query(`SELECT * FROM export_task WHERE id = $1 AND merchant_id = $2`, [id, merchantId]);
+    // Another merchant's task answers exactly like a missing one.
+    if (!row) throw new NotFoundError(`export task ${id}`);
+    return row;
+  }
+
+  async get(id: string, caller: Principal): Promise<ExportTaskView> {
+    return this.view(await this.row(id, caller));
+  }
+
+  async list(caller: Principal, limit: number, cursor?: string): Promise<{ items: ExportTaskView[]; nextCursor: string | null }> {
+    const merchantId = this.merchantOf(caller);
+    const [cursorAt, cursorId] = cursor ? Buffer.from(cursor, 'base64url').toString('utf8').split('|') : [];
+    if (cursor && (!cursorAt || !cursorId || Number.isNaN(Date.parse(cursorAt)))) throw new DomainError('VALIDATION_FAILED', 400, 'the cursor is not one this API returned');
+    const rows: ExportTaskRow[] = await this.dataSource.query(
+      `SELECT * FROM export_task WHERE merchant_id = $1 ${cursor ? 'AND (created_at, id) < ($3, $4)' : ''} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      cursor ? [merchantId, limit + 1, new Date(cursorAt), cursorId] : [merchantId, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const now = this.clock.now();
+    return {
+      items: page.map((row) => this.view(row, now)),
+      nextCursor: rows.length > limit && last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`, 'utf8').toString('base64url') : null,
+    };
+  }
+
+  /** domain.md §5 / issue: a failed task can be run again (same task, same password, no new task counted). */
+  async retry(id: string, caller: Principal): Promise<ExportTaskView> {
+    const task = await this.row(id, caller);
+    const [, changed] = await this.dataSource.query(
+      `UPDATE export_task SET status = 'QUEUED', rows_done = 0, rows_total = NULL, failure = NULL, failed_at = NULL, started_at = NULL WHERE id = $1 AND status = 'FAILED' RETURNING id`,
+      [task.id],
+    );
+    if (!changed) throw new DomainError('EXPORT_NOT_RETRYABLE', 409, `only a FAILED task can be retried; this one is ${task.status}`);
+    return this.get(id, caller);
+  }
+
+  /** The downloadable file of a completed, unexpired task of the caller's merchant. */
+  async file(id: string, caller: Principal): Promise<{ fileName: string; contentType: string; size: number }> {
+    const task = await this.row(id, caller);
+    if (task.status !== 'COMPLETED' || !task.file_name) throw new DomainError('EXPORT_NOT_READY', 409, `the task is ${task.status}; its file can be downloaded once it is COMPLETED`, { status: task.status });
+    if ((task.expires_at && task.expires_at <= this.clock.now()) || task.file_deleted_at) {
+      throw new DomainError('EXPORT_FILE_EXPIRED', 410, `the file expired at ${task.expires_at?.toISOString()}; create a new task`, { expiredAt: task.expires_at?.toISOString() });
+    }
+    return { fileName: task.file_name, contentType: exportFileKind(task.format, task.encrypted).contentType, size: Number(task.file_size) };
+  }
+
+  /**
+   * For the gateway only (internal route): checks the SMS limits, records the send and hands
+   * over the password, which the gateway sends to the creating account's phone and never returns.
+   */
+  async releasePassword(id: string, caller: Principal): Promise<PasswordReleaseView> {
+    const task = await this.row(id, caller);
+    if (!task.encrypted || !task.password_sealed) throw new DomainError('EXPORT_NOT_ENCRYPTED', 409, `${task.type} files are not encrypted; there is no password to send`);
+    const now = this.clock.now();
+    const settings = { perTaskPerDay: this.config.EXPORT_PASSWORD_SMS_PER_DAY, minIntervalSeconds: this.config.EXPORT_PASSWORD_SMS_INTERVAL_SECONDS, utcOffsetMinutes: this.config.PLATFORM_UTC_OFFSET_MINUTES };
+    const sendsToday = await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT id FROM export_task WHERE id = $1 FOR UPDATE`, [task.id]);
+      const sent: Array<{ sent_at: Date }> = await manager.query(`SELECT sent_at FROM export_password_sms WHERE task_id = $1 AND sent_at > $2`, [task.id, new Date(now.getTime() - 2 * 86_400_000)]);
+      const veto = passwordSmsVeto(
+        sent.map((row) => row.sent_at),
+        now,
+        settings,
+      );
+      if (veto) {
+        throw new DomainError(veto.code, 429, veto.detail, { limit: veto.limit, nextAllowedAt: veto.nextAllowedAt.toISOString(), retryAfterSeconds: Math.max(1, Math.ceil((veto.nextAllowedAt.getTime() - now.getTime()) / 1000)) });
+      }
+      await manager.query(`INSERT INTO export_password_sms (task_id, sent_at) VALUES ($1, $2)`, [task.id, now]);
+      const today = platformDayOf(now, settings.utcOffsetMinutes);
+      return sent.filter((row) => platformDayOf(row.sent_at, settings.utcOffsetMinutes) === today).length + 1;
+    });
+    return { taskId: task.id, accountId: task.account_id, password: this.vault.open(task.password_sealed), sendsToday, dailyLimit: settings.perTaskPerDay };
+  }
+}

@@ -1,4 +1,4 @@
-import { ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
+import { openPersonalData, ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
 import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
@@ -8,7 +8,7 @@ const { startStack } = require('../tools/stack/stack.js');
 jest.setTimeout(180_000);
 
 describe('merchant order operations: list, pauses, consignee changes (real Kafka + PostgreSQL)', () => {
-  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stop(): Promise<void> };
+  let stack: { gatewayUrl: string; personalDataKey: string; databaseUrl(db: string): string; stop(): Promise<void> };
   let gateway: GatewayClient;
   let operator: GatewayClient;
   let merchantId: string;
@@ -99,8 +99,9 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect(changed.consignee).toMatchObject({ phone: '137****1111', address: { province: '浙江省', city: '杭州市' } });
     const [event] = await queryDatabase(stack.databaseUrl('order'), `SELECT envelope FROM outbox_event WHERE message_key = $1 AND event_type = 'ConsigneeChanged'`, [free.id]);
     expect(JSON.parse(event.envelope).payload).toMatchObject({ phoneChanged: true, changed: expect.arrayContaining(['phone', 'address.level1']) });
-    // The new consignee travels to logistics (the e-waybill prints the real phone) and export.
-    expect(JSON.parse(event.envelope).payload.consignee).toMatchObject({ phone: '13700001111', address: { province: '浙江省' } });
+    // The new consignee travels sealed (logistics prints it on the e-waybill, export keeps it): never in clear.
+    expect(event.envelope).not.toContain('13700001111');
+    expect(openPersonalData(JSON.parse(event.envelope).payload.consigneeSealed, stack.personalDataKey)).toMatchObject({ phone: '13700001111', address: { province: '浙江省' } });
 
     // The buyer chose platform delivery: only the last level and the detail may change (domain.md §1.6).
     const specified = await waitingOrder({ specifiedPlatformDelivery: true });

@@ -61,6 +61,8 @@ async function startStack(options) {
     NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
     // Services only accept calls carrying this token (the gateway sends it).
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN || randomBytes(24).toString('hex'),
+    // The same key on every service: personal data in events is sealed with it (order → logistics, export).
+    PERSONAL_DATA_KEY: process.env.PERSONAL_DATA_KEY || randomBytes(24).toString('hex'),
     ...options.env,
   };
   const gatewayEnv = {
@@ -117,6 +119,8 @@ async function startStack(options) {
 
   return {
     gatewayUrl: `http://127.0.0.1:${basePort}`,
+    /** The key personal data in this stack's events is sealed with (tests open events with it). */
+    personalDataKey: common.PERSONAL_DATA_KEY,
     serviceUrl: (app) => `http://127.0.0.1:${basePort + (app === 'gateway' ? 0 : SERVICES.find((s) => s.app === app).offset)}`,
     databaseUrl: (database) => databaseUrl(options.postgresUrl, `${prefix}_${database}`),
     startService,

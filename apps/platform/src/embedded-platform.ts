@@ -40,13 +40,18 @@ async function openEmbeddedDatabase(name: string, options: EmbeddedPlatformOptio
   return { db, server, url: `postgres://postgres@${address}/postgres` };
 }
 
-function jwtSecret(options: EmbeddedPlatformOptions): string {
-  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
+/** A secret from the environment, else generated once and kept beside the data so it survives a restart. */
+function keptSecret(variable: string, file: string, options: EmbeddedPlatformOptions): string {
+  if (process.env[variable]) return process.env[variable] as string;
   if (options.ephemeral) return randomBytes(32).toString('hex');
-  // Kept beside the data so tokens survive a restart of the same data folder.
-  const file = join(resolve(options.dataDir), 'jwt-secret');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+  const path = join(resolve(options.dataDir), file);
+  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
+}
+
+function jwtSecret(options: EmbeddedPlatformOptions): string {
+  // Tokens survive a restart of the same data folder.
+  return keptSecret('JWT_SECRET', 'jwt-secret', options);
 }
 
 export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Promise<() => Promise<void>> {
@@ -73,6 +78,8 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     // so `npm run demo` can reach statement days (architecture.md "npm run demo").
     TEST_CLOCK: process.env.TEST_CLOCK === '1' || (process.env.TEST_CLOCK === undefined && process.env.NODE_ENV !== 'production') ? '1' : '0',
     INTERNAL_API_TOKEN: randomBytes(24).toString('hex'),
+    // Personal data sealed in events stays readable after a restart (the export read model rebuilds from them).
+    PERSONAL_DATA_KEY: keptSecret('PERSONAL_DATA_KEY', 'personal-data-key', options),
   };
   const serviceUrls: Record<string, string> = {};
   for (const service of services) {

@@ -23,7 +23,7 @@ const DAY = 86_400;
  * rebuild of the read model by replay into a fresh database.
  */
 describe('export center (real Kafka + PostgreSQL)', () => {
-  let stack: { gatewayUrl: string; databaseUrl(db: string): string; startService(app: string): Promise<void>; stopService(app: string, signal?: string): Promise<void>; stop(): Promise<void> };
+  let stack: { gatewayUrl: string; personalDataKey: string; databaseUrl(db: string): string; startService(app: string): Promise<void>; stopService(app: string, signal?: string): Promise<void>; stop(): Promise<void> };
   let gateway: GatewayClient;
   let operator: GatewayClient;
   let merchantId: string;
@@ -108,7 +108,7 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     for (const order of [plain, injected, presale]) orders.push(await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND'));
     // A consignee change reaches the read model too (ConsigneeChanged).
     await main.expect(200, 'PATCH', `/merchant/orders/${injected.id}/consignee`, { phone: '13711113333' });
-    // Logistics and after-sales are not built yet: their events come from the test publisher.
+    // Shipping facts published as logistics would (this suite is about exports, not outbound).
     await publisher.publish(ShipmentDispatched, { shipmentId: `ship-${plain.id.slice(0, 8)}`, orderId: plain.id, carrier: 'JD_LOGISTICS', waybillNo: 'JD0001' });
     await waitForStatus(buyer, plain.id, 'SHIPPED');
     await publisher.publish(ShipmentDelivered, { shipmentId: `ship-${plain.id.slice(0, 8)}`, orderId: plain.id, carrierKind: 'PLATFORM' });
@@ -219,10 +219,12 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     expect(nextAllowedAt.getUTCHours()).toBe(16); // 00:00 platform time
     await advance(Math.ceil((nextAllowedAt.getTime() - (await platformNow()).getTime()) / 1000) + 1);
     const nextDay = await main.expect(202, 'POST', '/merchant/exports', { type: 'SHIPPING_WARNINGS', format: 'CSV', consigneeMode: 'NONE', ...(await range()) });
-    // A type without source events yet: accepted, a file with the header and no rows.
-    const empty = await completed(main, nextDay.id);
-    expect(empty.progress).toEqual({ rowsDone: 0, rowsTotal: 0 });
-    expect(parseCsv((await download(main, nextDay.id)).body.toString('utf8'))).toEqual([['order id', 'placed at', 'order status', 'promised ship-by', 'raised at', 'detail']]);
+    // The warnings raised so far (by the order service, on the platform clock) are the file's rows.
+    const warnings = await completed(main, nextDay.id);
+    const rows = parseCsv((await download(main, nextDay.id)).body.toString('utf8'));
+    expect(rows[0]).toEqual(['order id', 'placed at', 'order status', 'promised ship-by', 'raised at', 'detail']);
+    expect(warnings.progress).toEqual({ rowsDone: rows.length - 1, rowsTotal: rows.length - 1 });
+    for (const row of rows.slice(1)) expect(orders.map((o) => o.id)).toContain(row[0]);
   });
 
   it('enforces export permissions: masked without the sensitive grant (even encrypted), locked merchants told to contact operations', async () => {
@@ -328,11 +330,27 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     await queryDatabase(stack.databaseUrl('export'), `DELETE FROM export_order WHERE merchant_id = $1`, [bulkMerchant]);
   });
 
+  it('exports the shipping time-outs the order service raised (domain.md §1.8), one row per order', async () => {
+    const waiting = orders.filter((o) => o.id !== orders[0].id).map((o) => o.id); // the first one shipped
+    await advance(49 * 3_600);
+    const exportDb = stack.databaseUrl('export');
+    await waitUntil(async () => (await queryDatabase(exportDb, `SELECT count(*)::int AS n FROM export_shipping_alert WHERE merchant_id = $1 AND kind = 'TIMEOUT'`, [merchantId]))[0].n === waiting.length, 'the time-outs in the read model', 60_000);
+    const task = await main.expect(202, 'POST', '/merchant/exports', { type: 'SHIPPING_TIMEOUTS', format: 'CSV', consigneeMode: 'NONE', ...(await range(6)) });
+    await completed(main, task.id);
+    const rows = asObjects(parseCsv((await download(main, task.id)).body.toString('utf8')));
+    expect(rows.map((row) => row['order id']).sort()).toEqual([...waiting].sort());
+    for (const row of rows) {
+      const order = orders.find((o) => o.id === row['order id']);
+      expect(Date.parse(row['promised ship-by'])).toBe(Date.parse(order.promisedShipBy));
+      expect(row['order status']).toBe('WAITING_OUTBOUND');
+    }
+  });
+
   it('rebuilds the read model by replaying the topics into a fresh database, equal to the live one', async () => {
     const live = stack.databaseUrl('export');
     const fresh = `${names.databasePrefix}_export_rebuild`;
     rebuild = spawn(process.execPath, ['-r', path.resolve('tools/runtime/register-paths.js'), path.resolve('dist/apps/export-service/src/main.js')], {
-      env: { ...process.env, PORT: String(BASE_PORT + 8), DATABASE_URL: databaseUrl(infrastructure().postgresUrl, fresh), KAFKA_BROKERS: infrastructure().kafkaBrokers, KAFKA_TOPIC_PREFIX: names.topicPrefix, INTERNAL_API_TOKEN: INTERNAL_TOKEN, LOG_LEVEL: 'warn', TEST_CLOCK: '1', EXPORT_FILES_DIR: path.join(FILES_DIR, fresh) },
+      env: { ...process.env, PORT: String(BASE_PORT + 8), DATABASE_URL: databaseUrl(infrastructure().postgresUrl, fresh), KAFKA_BROKERS: infrastructure().kafkaBrokers, KAFKA_TOPIC_PREFIX: names.topicPrefix, INTERNAL_API_TOKEN: INTERNAL_TOKEN, PERSONAL_DATA_KEY: stack.personalDataKey, LOG_LEVEL: 'warn', TEST_CLOCK: '1', EXPORT_FILES_DIR: path.join(FILES_DIR, fresh) },
       stdio: 'ignore',
     });
     await waitForHttp(`http://127.0.0.1:${BASE_PORT + 8}/health`, 60_000);

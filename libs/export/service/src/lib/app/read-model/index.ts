@@ -4,11 +4,11 @@ import { orderPlaced } from './order-placed';
 import { orderCancelled, orderCompleted, orderDelivered, orderPaid, orderPaused, orderResumed, orderShipped } from './order-status';
 import { refundCompleted } from './refund-completed';
 import { shipmentDelivered, shipmentDispatched } from './shipments';
+import { shippingTimedOut, shippingWarningRaised } from './shipping-alerts';
 
 /**
  * Every event the export read model applies: one small file per source. Types whose events
- * do not exist yet (shipping warnings / time-outs, compensation, LOC sign-ups, tracking
- * updates, after-sales states) get a file here when their events are declared.
+ * do not exist yet (compensation, LOC sign-ups, tracking updates, after-sales states) get a file here when their events are declared.
  */
 export const readModelHandlers = (personalDataSecret: string): EventHandlerBinding[] => [
   orderPlaced(personalDataSecret),
@@ -23,4 +23,6 @@ export const readModelHandlers = (personalDataSecret: string): EventHandlerBindi
   shipmentDispatched,
   shipmentDelivered,
   refundCompleted,
+  shippingWarningRaised,
+  shippingTimedOut,
 ];

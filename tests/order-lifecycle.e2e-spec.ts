@@ -144,6 +144,17 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     expect(released.history.at(-1)).toMatchObject({ from: 'PAUSED', to: 'WAITING_OUTBOUND', reason: 'RELEASED: MAIN_ITEM_DELIVERED', actor: 'system' });
   });
 
+  it('holds a SIM-card order until the buyer\'s real-name check is approved, and lists it by kind', async () => {
+    const sim = await paidOnline({ attributes: { simCard: true } });
+    expect(sim).toMatchObject({ status: 'PAUSED', pause: { reason: 'AWAITING_REAL_NAME_CHECK' }, kinds: ['SIM_CARD'] });
+    expect(await main.request('POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
+    expect((await main.expect(200, 'POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'REAL_NAME_APPROVED' })).status).toBe('WAITING_OUTBOUND');
+    const gift = await paidOnline({ attributes: { topUpGift: true, customised: true } });
+    expect(gift.kinds).toEqual(['TOP_UP_GIFT', 'CUSTOMISED']);
+    expect((await main.expect(200, 'GET', '/merchant/orders?kind=SIM_CARD&limit=100')).items.map((o: any) => o.id)).toEqual([sim.id]);
+    expect((await main.expect(200, 'GET', '/merchant/orders?kind=CUSTOMISED&limit=100')).items.map((o: any) => o.id)).toEqual([gift.id]);
+  });
+
   it('prices delivery-and-install service fees and changes them while unpaid', async () => {
     const items = [
       { skuId: 'sku-washer', title: 'Washer', unitPrice: 200_000, quantity: 1 },

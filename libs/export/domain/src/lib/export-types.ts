@@ -35,7 +35,7 @@ export type RowSource = 'ORDER_LINES' | 'ORDERS' | 'SHIPMENTS' | 'SHIPPING_ALERT
 /** Which orders (or alerts, compensations) a type selects, on top of the caller's filters. */
 export interface RowSelector {
   status?: string;
-  /** An order kind as the order service names it (PRESALE, CROSS_BORDER, LOCAL_SERVICE_VOUCHER, …; SIM_CARD, TOP_UP_GIFT, CUSTOMISED are set by no order yet). */
+  /** An order kind as the order service names it (PRESALE, CROSS_BORDER, LOCAL_SERVICE_VOUCHER, …; SIM_CARD, TOP_UP_GIFT, CUSTOMISED). */
   kind?: string;
   /** SHIPPING_ALERTS: WARNING or TIMEOUT; COMPENSATIONS: ADVANCE, DIRECT or LATE_SHIPPING. */
   alertKind?: string;

@@ -55,6 +55,10 @@ export class OrderAttributesRequest {
   /** 赠品后发: this order holds the gift of another order of the same buyer and merchant; it ships after that one is delivered. */
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() giftForOrderId?: string;
   @ApiPropertyOptional({ type: SubscriptionRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => SubscriptionRequest) subscription?: SubscriptionRequest;
+  /** A telecom SIM card: paused until the buyer's real-name check is approved (§1.5 AWAITING_REAL_NAME_CHECK). */
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() simCard?: boolean;
+  @ApiPropertyOptional({ description: 'a top-up gift order (充值赠品)' }) @IsOptional() @IsBoolean() topUpGift?: boolean;
+  @ApiPropertyOptional({ description: 'a customised product (定制)' }) @IsOptional() @IsBoolean() customised?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() presale?: boolean;
   /** 拼团: the group the buyer joined; the order cannot be cancelled or shipped until it forms. */
   @ApiPropertyOptional({ example: 'group-42' }) @IsOptional() @Matches(/^[\w-]{1,64}$/, { message: 'groupBuyId must be 1-64 letters, digits, _ or -' }) groupBuyId?: string;
@@ -174,7 +178,7 @@ export class ChangeConsigneeRequest {
   @ApiPropertyOptional({ type: AddressRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressRequest) address?: AddressRequest;
 }
 
-export const ORDER_KINDS = ['CROSS_BORDER', 'CUSTOMS_AUCTION', 'RESERVATION', 'PRESALE', 'GROUP_BUY', 'SUBSCRIPTION', 'LOCAL_SERVICE_VOUCHER', 'GIFT_SHIPPED_LATER'] as const;
+export const ORDER_KINDS = ['CROSS_BORDER', 'CUSTOMS_AUCTION', 'RESERVATION', 'PRESALE', 'GROUP_BUY', 'SUBSCRIPTION', 'LOCAL_SERVICE_VOUCHER', 'GIFT_SHIPPED_LATER', 'SIM_CARD', 'TOP_UP_GIFT', 'CUSTOMISED'] as const;
 
 export const ORDER_LIST_STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
 

@@ -15,9 +15,12 @@ describe('order attributes', () => {
       groupBuy: { groupId: 'g', formed: false },
       subscription: { role: 'CHILD', parentOrderId: 'p', period: 2, productionDate: new Date('2025-02-01T00:00:00Z') },
       localServiceVoucher: { verificationCode: '123456' },
+      simCard: { realNameApproved: false },
+      topUpGift: {},
+      customised: {},
     });
     expect(kinds).toEqual([...ORDER_KINDS]);
-    expect(new Set(kinds).size).toBe(8);
+    expect(new Set(kinds).size).toBe(11);
   });
 
   it('combines kinds (a cross-border presale is both)', () => {

@@ -71,6 +71,12 @@ export interface SpecialAttributes {
   localServiceVoucher?: { verificationCode: string; redeemedAt?: Date };
   /** 赠品后发: a gift order released once the main item is delivered (§1.5). */
   giftShippedLater?: { mainOrderId: string };
+  /** A telecom SIM card: waits for the buyer's real-name check before shipping (§1.5); its own export (§5). */
+  simCard?: { realNameApproved: boolean };
+  /** A top-up gift (充值赠品) order; its own export (§5). */
+  topUpGift?: Record<string, never>;
+  /** A customised (定制) product order; its own export (§5). */
+  customised?: Record<string, never>;
 }
 
 export type SubscriptionAttributes =
@@ -86,6 +92,9 @@ export const ORDER_KINDS = [
   'SUBSCRIPTION',
   'LOCAL_SERVICE_VOUCHER',
   'GIFT_SHIPPED_LATER',
+  'SIM_CARD',
+  'TOP_UP_GIFT',
+  'CUSTOMISED',
 ] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
@@ -98,6 +107,9 @@ const KIND_OF_ATTRIBUTE: Record<keyof SpecialAttributes, OrderKind> = {
   subscription: 'SUBSCRIPTION',
   localServiceVoucher: 'LOCAL_SERVICE_VOUCHER',
   giftShippedLater: 'GIFT_SHIPPED_LATER',
+  simCard: 'SIM_CARD',
+  topUpGift: 'TOP_UP_GIFT',
+  customised: 'CUSTOMISED',
 };
 
 /** The kinds an order has, in the declared order of ORDER_KINDS (for lists and filters). */

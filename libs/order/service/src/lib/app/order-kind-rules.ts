@@ -12,6 +12,7 @@ export interface StoredKinds {
   reservation?: { reservedDeliveryAt?: string };
   localServiceVoucher?: { verificationCode?: string; redeemedAt?: string };
   giftShippedLater?: { mainOrderId: string };
+  simCard?: { realNameApproved: boolean };
   subscription?:
     | { role: 'PARENT'; periods: number; intervalDays: number; firstProductionDate: string; childOrderIds: string[] }
     | { role: 'CHILD'; parentOrderId: string; period: number; productionDate: string };
@@ -47,6 +48,11 @@ export async function onReadyForOutbound(scope: TransactionScope, order: OrderRe
     const main = await scope.manager.getRepository(OrderRecord).findOne({ where: { id: kinds.giftShippedLater.mainOrderId } });
     // domain.md §1.5 赠品后发: released once the main item is delivered.
     if (!main || !['DELIVERED', 'COMPLETED'].includes(main.status)) await pauseAutomatically(scope, order, 'GIFT_SHIPPED_LATER', undefined, at);
+    return;
+  }
+  if (kinds.simCard && !kinds.simCard.realNameApproved) {
+    // domain.md §1.5: a telecom SIM card ships once the buyer's real-name check is approved.
+    await pauseAutomatically(scope, order, 'AWAITING_REAL_NAME_CHECK', undefined, at);
     return;
   }
   const reservedAt = kinds.reservation?.reservedDeliveryAt ? new Date(kinds.reservation.reservedDeliveryAt) : undefined;

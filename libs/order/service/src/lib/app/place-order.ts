@@ -22,6 +22,9 @@ function specialAttributesOf(request: PlaceOrderRequest): Record<string, unknown
     ...(attributes?.groupBuyId ? { groupBuy: { groupId: attributes.groupBuyId, formed: false } } : {}),
     ...(attributes?.localServiceVoucher ? { localServiceVoucher: {} } : {}),
     ...(attributes?.giftForOrderId ? { giftShippedLater: { mainOrderId: attributes.giftForOrderId } } : {}),
+    ...(attributes?.simCard ? { simCard: { realNameApproved: false } } : {}),
+    ...(attributes?.topUpGift ? { topUpGift: {} } : {}),
+    ...(attributes?.customised ? { customised: {} } : {}),
     ...(subscription ? { subscription: { role: 'PARENT', periods: subscription.periods, intervalDays: subscription.intervalDays, firstProductionDate: subscription.firstProductionDate, childOrderIds: [] } } : {}),
   };
 }

@@ -24,8 +24,8 @@ INSERT INTO customer_order (id, merchant_id, buyer_id, status, payment_method, c
 SELECT pg_temp.uuid4(md5('bench-order-' || g)), $1::uuid, pg_temp.uuid4(md5('bench-buyer-' || (g % 5000))),
        -- Only the newest orders are still unpaid (older ones would have expired).
        CASE WHEN g > $4::int - 500 THEN 'UNPAID' ELSE (ARRAY['COMPLETED','COMPLETED','COMPLETED','COMPLETED','COMPLETED','SHIPPED','DELIVERED','CANCELLED','WAITING_OUTBOUND','PAUSED'])[1 + g % 10] END,
-       (ARRAY['ONLINE','ONLINE','CREDIT','COD'])[1 + g % 4],
-       CASE WHEN g % 4 = 2 THEN 'INSTALLMENT' END, CASE WHEN g % 4 = 2 THEN 6 END,
+       (ARRAY['ONLINE','ONLINE','CREDIT','COD'])[1 + (g / 3) % 4],
+       CASE WHEN (g / 3) % 4 = 2 THEN 'INSTALLMENT' END, CASE WHEN (g / 3) % 4 = 2 THEN 6 END,
        10000 + g % 90000, 500, 10500 + g % 90000, 'JD_LOGISTICS',
        CASE WHEN g % 7 = 0 THEN 'please call before delivery' END,
        '王小明', '1380013' || lpad((g % 10000)::text, 4, '0'),

@@ -63,6 +63,8 @@ async function startStack(options) {
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN || randomBytes(24).toString('hex'),
     // The same key on every service: personal data in events is sealed with it (order → logistics, export).
     PERSONAL_DATA_KEY: process.env.PERSONAL_DATA_KEY || randomBytes(24).toString('hex'),
+    // Seals the stored passwords of encrypted export files (required in production).
+    EXPORT_PASSWORD_KEY: process.env.EXPORT_PASSWORD_KEY || randomBytes(24).toString('hex'),
     ...options.env,
   };
   const gatewayEnv = {

@@ -20,6 +20,8 @@ export class OrderStatusCounts1763900001500 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX order_status_delta_merchant ON order_status_delta (merchant_id)`);
     // Merged-shipment candidates of a page (domain.md §1.9) share a phone: an index lookup.
+    // A status tab narrowed by payment method walks only its own slice, newest first.
+    await queryRunner.query(`CREATE INDEX customer_order_merchant_payment ON customer_order (merchant_id, payment_method, status, created_at DESC, id DESC)`);
     await queryRunner.query(`CREATE INDEX customer_order_waiting_phone ON customer_order (merchant_id, consignee_phone) WHERE status = 'WAITING_OUTBOUND'`);
     await queryRunner.query(`CREATE INDEX order_status_delta_unfolded ON order_status_delta (merchant_id) WHERE NOT folded`);
     await queryRunner.query(`
@@ -56,5 +58,6 @@ export class OrderStatusCounts1763900001500 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION order_status_delta_on_insert()`);
     await queryRunner.query(`DROP TABLE order_status_delta`);
     await queryRunner.query(`DROP INDEX customer_order_waiting_phone`);
+    await queryRunner.query(`DROP INDEX customer_order_merchant_payment`);
   }
 }

@@ -6,5 +6,5 @@ export * from './lib/csv';
 export * from './lib/winzip-aes';
 export * from './lib/zip-writer';
 export * from './lib/tabular-writers';
-export * from './lib/platform-day';
+export { nextPlatformMidnight, platformDayOf } from '@orderline/shared/platform-rules';
 export * from './lib/export-file';

@@ -1,7 +1,7 @@
 export * from './lib/accounts';
 export * from './lib/rate-limit';
-export * from './lib/masking';
 export * from './lib/permissions';
 export * from './lib/veto';
-export * from './lib/platform-day';
 export * from './lib/contact-rules';
+// Shared with the other services (masking §6.1, the platform day).
+export * from '@orderline/shared/platform-rules';

@@ -1,6 +1,6 @@
 import type { ExportType } from './export-types';
 import { EXPORT_TYPE_DEFINITIONS } from './export-types';
-import { nextPlatformMidnight, platformDayOf } from './platform-day';
+import { nextPlatformMidnight, platformDayOf } from '@orderline/shared/platform-rules';
 
 /** domain.md §5 defaults; each is configuration. */
 export interface ExportLimitSettings {

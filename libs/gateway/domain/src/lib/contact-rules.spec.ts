@@ -1,5 +1,5 @@
 import { addMonths, isVeto, otherContactLookupVeto, virtualNumberQuotaVeto, virtualNumberValidity } from './contact-rules';
-import { nextPlatformMidnight, platformDayOf } from './platform-day';
+import { nextPlatformMidnight, platformDayOf } from '@orderline/shared/platform-rules';
 
 const CST = 480;
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { autoConfirmView, maskedConsignee } from '@orderline/logistics/domain';
+import { formatFen } from '@orderline/shared/money';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { DataSource } from 'typeorm';
 import { LogisticsServiceConfig } from '../logistics-config';
@@ -123,7 +124,7 @@ export class ShipmentQueries {
     const lines = [
       { text: `电子面单 ${shipment.carrier}`, size: 16 },
       { text: `Waybill ${shipment.waybillNo}`, size: 14 },
-      { text: `Service ${shipment.serviceProduct}  packages ${shipment.packageCount}${shipment.declaredValue !== null ? `  declared ${(shipment.declaredValue / 100).toFixed(2)} CNY` : ''}` },
+      { text: `Service ${shipment.serviceProduct}  packages ${shipment.packageCount}${shipment.declaredValue !== null ? `  declared ${formatFen(shipment.declaredValue)} CNY` : ''}` },
       { text: `收件人 ${consignee.name}  ${consignee.phone}` },
       { text: `${a.province}${a.city}${a.county}${a.town ?? ''}${a.detail}` },
       { text: `Orders: ${orders.map((o) => o.orderId).join(', ')}` },

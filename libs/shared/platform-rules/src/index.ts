@@ -1,0 +1,4 @@
+// Rules every service applies the same way: masking of consumer data (domain.md §6.1) and the
+// platform's calendar day (limits that reset at 00:00 platform time).
+export * from './lib/masking';
+export * from './lib/platform-day';

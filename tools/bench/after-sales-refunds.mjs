@@ -19,33 +19,13 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { createGatewayRequester, summarize, sleep } = require('./lib/common.cjs');
+const { createGatewayRequester, pooled, summarize, sleep, waitFor: waitForPart } = require('./lib/common.cjs');
+
+const waitFor = (what, timeoutMs, check, intervalMs = 100) => waitForPart('(e)', what, timeoutMs, check, intervalMs);
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function pooled(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return results;
-}
 
-async function waitFor(what, timeoutMs, check, intervalMs = 100) {
-  const deadline = now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (now() > deadline) throw new Error(`(e) timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 /**
  * @param {object} options

@@ -28,7 +28,9 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { createGatewayRequester, summarize, sleep } = require('./lib/common.cjs');
+const { createGatewayRequester, pooled, summarize, sleep, waitFor: waitForPart } = require('./lib/common.cjs');
+
+const waitFor = (what, timeoutMs, check, intervalMs = 50) => waitForPart('(d)', what, timeoutMs, check, intervalMs);
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -78,30 +80,7 @@ function makeRequester() {
   return { expect, close };
 }
 
-async function waitFor(what, timeoutMs, check, intervalMs = 50) {
-  const deadline = now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (now() > deadline) throw new Error(`(d) timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pooled(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return results;
-}
 
 /**
  * @param {object} options

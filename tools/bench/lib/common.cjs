@@ -108,4 +108,30 @@ function createGatewayRequester({ maxSockets = 64 } = {}) {
   return { request, close: () => agent.destroy() };
 }
 
-module.exports = { envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult, createGatewayRequester };
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pooled(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Polls `check` until it returns something truthy; `part` names the bench part in the error. */
+async function waitFor(part, what, timeoutMs, check, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${part} timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+module.exports = { envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult, createGatewayRequester, pooled, waitFor };

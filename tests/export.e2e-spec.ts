@@ -11,7 +11,7 @@ const { startStack, waitForHttp } = require('../tools/stack/stack.js');
 
 jest.setTimeout(300_000);
 
-const BASE_PORT = 5100;
+const BASE_PORT = 5100 + Number(process.env.TEST_PORT_SHIFT ?? 0);
 const INTERNAL_TOKEN = 'export-e2e-internal-token-0123456789';
 const FILES_DIR = path.resolve('tmp/test-exports');
 const DAY = 86_400;
@@ -77,7 +77,7 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     stack = await startStack({
       ...infrastructure(),
       ...names,
-      basePort: BASE_PORT,
+      basePort: 5100,
       logDir: 'tmp/test-logs/export',
       env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', INTERNAL_API_TOKEN: INTERNAL_TOKEN, EXPORT_FILES_DIR: path.join(FILES_DIR, names.databasePrefix), EXPORT_STALE_AFTER_SECONDS: '3', EXPORT_POLL_INTERVAL_MS: '200' },
     });

@@ -7,7 +7,7 @@ import { waitUntil } from './support/infrastructure';
 
 jest.setTimeout(120_000);
 
-const PORT = 4200;
+const PORT = 4200 + Number(process.env.TEST_PORT_SHIFT ?? 0);
 
 /** `npm start` as a user runs it: one process, PGlite and the in-process bus, nothing else. */
 function startPlatform(dataDir: string): ChildProcess {

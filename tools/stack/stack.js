@@ -52,7 +52,8 @@ async function waitForHttp(url, timeoutMs, isAlive) {
  * @param {object} [options.env]             extra variables for every service
  */
 async function startStack(options) {
-  const basePort = options.basePort ?? 3000;
+  // TEST_PORT_SHIFT moves a whole run's ports, so two checkouts can run the same suite at once.
+  const basePort = (options.basePort ?? 3000) + Number(process.env.TEST_PORT_SHIFT ?? 0);
   const prefix = options.databasePrefix ?? 'orderline';
   const common = {
     ...process.env,

@@ -130,7 +130,8 @@ describe('export center (real Kafka + PostgreSQL)', () => {
 
   it('exports encrypted order details: 202, progress, history; the password comes only by SMS and opens the file', async () => {
     const task = await main.expect(202, 'POST', '/merchant/exports', { type: 'ORDER_DETAILS', format: 'CSV', consigneeMode: 'FULL', ...(await range()) });
-    expect(task).toMatchObject({ status: 'QUEUED', encrypted: true, type: 'ORDER_DETAILS', progress: { rowsDone: 0 } });
+    // The runner may claim the task before the 202 is written (a busy machine reorders them).
+    expect(task).toMatchObject({ status: expect.stringMatching(/^(QUEUED|RUNNING)$/), encrypted: true, type: 'ORDER_DETAILS', progress: { rowsDone: expect.any(Number) } });
     const done = await completed(main, task.id);
     expect(done.progress).toEqual({ rowsDone: 4, rowsTotal: 4 });
     expect(done.file).toMatchObject({ contentType: 'application/zip', expired: false });

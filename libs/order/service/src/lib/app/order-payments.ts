@@ -28,7 +28,9 @@ export class OrderPayments {
       if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
       if (order.paymentMethod !== 'ONLINE') throw new DomainError('NOT_AN_ONLINE_ORDER', 409, `this order is paid by ${order.paymentMethod}; only ONLINE orders are paid here`);
       if (order.status !== 'UNPAID') throw new DomainError('ORDER_NOT_UNPAID', 409, `order ${orderId} is ${order.status}; only an UNPAID order can be paid`);
-      const payment = await this.payments.charge(order.id, order.payable);
+      const payment = await this.payments.collect({ idempotencyKey: `order:${order.id}`, subject: `order:${order.id}`, amount: order.payable });
+      // Orders are paid in one call: a provider that has not confirmed has not taken the money.
+      if (payment.status !== 'CONFIRMED') throw new DomainError('PAYMENT_NOT_CONFIRMED', 402, `the payment provider answered ${payment.status} for order ${orderId}; nothing was paid`);
       const now = this.clock.now();
       await scope.manager.query(`INSERT INTO order_payment (id, order_id, amount, provider, provider_reference, paid_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
         randomUUID(),

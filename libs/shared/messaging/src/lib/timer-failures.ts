@@ -72,3 +72,39 @@ export class TimerFailures {
     await manager.query(`DELETE FROM timer_failure WHERE job = $1 AND subject_id = $2`, [job, subjectId]);
   }
 }
+
+export interface IsolatedRunOptions {
+  /** The job's name in `timer_failure`. */
+  job: string;
+  dataSource: DataSource;
+  /** The platform clock (the backoff counts platform time, so the test clock drives it). */
+  now: () => Date;
+  logger: { error(message: string, fields?: Record<string, unknown>): void };
+  /** At most this many subjects per call (a tick calls again while work is left). */
+  limit?: number;
+}
+
+/**
+ * Works through due subjects one transaction each: `next` claims one subject (excluding those
+ * in backoff with `TimerFailures.notBackingOff`), names it through `claimed`, does its work and
+ * answers false when nothing is due. A subject whose work throws is recorded and skipped until
+ * its backoff ends; the run goes on with the others. Returns how many subjects succeeded.
+ */
+export async function runIsolated(options: IsolatedRunOptions, next: (claimed: (subjectId: string) => void) => Promise<boolean>): Promise<number> {
+  let done = 0;
+  let attempts = 0;
+  while (attempts < (options.limit ?? Number.POSITIVE_INFINITY)) {
+    attempts += 1;
+    let subjectId: string | undefined;
+    try {
+      if (!(await next((id) => (subjectId = id)))) break;
+      done += 1;
+    } catch (error) {
+      // Without a claimed subject the run itself is failing (e.g. the database is away): stop and retry next tick.
+      if (subjectId === undefined) throw error;
+      const failure = await TimerFailures.record(options.dataSource, options.job, subjectId, error, options.now());
+      options.logger.error(`${options.job} failed on one subject; the run goes on`, { subjectId, attempts: failure.attempts, nextAttemptAt: failure.nextAttemptAt.toISOString(), error: failure.lastError });
+    }
+  }
+  return done;
+}

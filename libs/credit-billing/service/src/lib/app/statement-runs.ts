@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isLoanSettled, issueStatement, nextStatementDayAfter, outstandingPrincipalOf, statementPostings } from '@orderline/credit-billing/domain';
 import { StatementIssued } from '@orderline/shared/contracts';
-import { MessagingLogger, TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
+import { MessagingLogger, runIsolated, TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
@@ -58,22 +58,10 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
    * accounts: one poisoned account never stops other buyers' statements.
    */
   async runDue(): Promise<number> {
-    let issued = 0;
-    for (;;) {
-      const subject: { accountId?: string } = {};
-      try {
-        if (!(await this.issueNext(subject))) return issued;
-        issued += 1;
-      } catch (error) {
-        // Without a candidate the run itself is failing (e.g. the database is away): stop and retry next tick.
-        if (!subject.accountId) throw error;
-        const failure = await TimerFailures.record(this.dataSource, STATEMENT_RUN_JOB, subject.accountId, error, this.clock.now());
-        this.logger.error('statement of one account failed; the run goes on', { creditAccountId: subject.accountId, attempts: failure.attempts, nextAttemptAt: failure.nextAttemptAt.toISOString(), error: failure.lastError });
-      }
-    }
+    return runIsolated({ job: STATEMENT_RUN_JOB, dataSource: this.dataSource, now: () => this.clock.now(), logger: this.logger }, (claimed) => this.issueNext(claimed));
   }
 
-  private async issueNext(subject: { accountId?: string }): Promise<boolean> {
+  private async issueNext(claimed: (accountId: string) => void): Promise<boolean> {
     const now = this.clock.now();
     const today = platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES);
     return this.unitOfWork.run(async (scope) => {
@@ -84,7 +72,7 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
         [today, now],
       );
       if (!candidate) return false;
-      subject.accountId = candidate.id;
+      claimed(candidate.id);
       const account = (await this.book.lockAccount(scope.manager, candidate.id)) as CreditAccountRecord;
       const statementDate = account.nextStatementDate!;
       const loans = await this.book.openLoans(scope.manager, account.id);

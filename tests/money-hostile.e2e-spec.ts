@@ -191,6 +191,9 @@ describe('money at the edges: bounds, repayments through the payment port, failu
     expect(await operator.request('PUT', `/credit/accounts/${creditAccountId}/limit`, { creditLimit: MAX_FEN + 1 })).toMatchObject({ status: 400 });
     expect(await operator.request('PUT', `/credit/accounts/${creditAccountId}/limit`, { creditLimit: CREDIT_LIMIT_MAX + 1 })).toMatchObject({ status: 422, body: { code: 'CREDIT_LIMIT_TOO_HIGH', maximum: CREDIT_LIMIT_MAX } });
     expect(await operator.request('POST', '/buyers', { username: `b-${randomUUID().slice(0, 8)}`, password: 'buyer-password', name: '王小明', phone: '13800138000', creditLimit: 9_007_199_254_740_991 })).toMatchObject({ status: 400 });
+    const tooRich = `b-${randomUUID().slice(0, 8)}`;
+    expect(await operator.request('POST', '/buyers', { username: tooRich, password: 'buyer-password', name: '王小明', phone: '13800138000', creditLimit: CREDIT_LIMIT_MAX + 1 })).toMatchObject({ status: 422, body: { code: 'CREDIT_LIMIT_TOO_HIGH' } });
+    expect(await gateway.request('POST', '/auth/token', { username: tooRich, password: 'buyer-password' })).toMatchObject({ status: 401 });
     expect(await buyer.expect(200, 'GET', '/credit/account')).toMatchObject({ limit: 1_000_000 });
     expect(await operator.expect(200, 'PUT', `/credit/accounts/${creditAccountId}/limit`, { creditLimit: CREDIT_LIMIT_MAX })).toMatchObject({ limit: CREDIT_LIMIT_MAX });
   });

@@ -8,3 +8,4 @@ export * from './lib/event-consumer';
 export * from './lib/kafka-transport';
 export * from './lib/in-process-transport';
 export * from './lib/messaging-tables.migration';
+export * from './lib/timer-failures';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
-import { IsFen } from '@orderline/shared/contracts';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsFen, MAX_FEN } from '@orderline/shared/contracts';
 
 /** Opens the credit line of a new buyer (called by the gateway's `POST /buyers`). */
 export class OpenCreditAccountRequest {
@@ -24,14 +24,27 @@ export interface CreditAccountView {
   activeHolds: number;
 }
 
-/** `POST /credit/repayments`: an amount in fen, optionally paying one loan first. */
+/**
+ * `POST /credit/repayments`: an amount in fen, optionally paying one loan first. At most what
+ * is billed or overdue plus the overpayment allowance (422 REPAYMENT_ABOVE_AMOUNT_OWED with
+ * `maximum` otherwise). `repaymentId` makes a retry safe: the same id never pays twice.
+ */
 export class RepaymentRequest {
-  @ApiProperty({ description: 'amount in fen', example: 9_950 }) @IsFen() amount: number;
+  @ApiProperty({ description: 'amount in fen (1 … MAX_FEN)', example: 9_950, minimum: 1, maximum: MAX_FEN }) @IsFen() amount: number;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() loanId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'chosen by the client so a retry is recognised; generated when absent' }) @IsOptional() @IsUUID() repaymentId?: string;
 }
 
+/** The payment provider's answer to a pending repayment (relayed by an operator for the simulated provider). */
+export class RepaymentConfirmationRequest {
+  @ApiProperty({ enum: ['CONFIRMED', 'DECLINED'] }) @IsIn(['CONFIRMED', 'DECLINED']) outcome: 'CONFIRMED' | 'DECLINED';
+  @ApiProperty({ description: 'the reference the provider gave when the repayment was initiated' }) @IsString() @Length(1, 100) providerReference: string;
+  @ApiPropertyOptional({ example: 'SIMULATED' }) @IsOptional() @IsString() @Length(1, 40) provider?: string;
+}
+
+/** A new limit in fen; at most CREDIT_LIMIT_MAX (configuration, default MAX_FEN): 422 CREDIT_LIMIT_TOO_HIGH beyond. */
 export class CreditLimitRequest {
-  @ApiProperty({ description: 'new limit in fen', example: 800_000 }) @IsFen() creditLimit: number;
+  @ApiProperty({ description: 'new limit in fen', example: 800_000, maximum: MAX_FEN }) @IsFen() creditLimit: number;
 }
 
 export class LoansQuery {

@@ -1,7 +1,7 @@
 import { DEFAULT_INSTALLMENT_PRODUCT } from './credit-product';
 import { Loan, loanProblems } from './loan';
 import { bookLoan } from './plan-schedule';
-import { allocateRepayment, currentlyDueOf } from './repayment-allocation';
+import { allocateRepayment, currentlyDueOf, maximumRepaymentOf } from './repayment-allocation';
 import { issueStatement } from './statement';
 
 const cycle = { statementDay: 5, dueOffsetDays: 10 };
@@ -98,5 +98,26 @@ describe('repayment allocation (domain.md §4.4)', () => {
     const before = JSON.stringify(billed);
     allocateRepayment({ loans: billed, amount: 5_000, on: '2024-03-06' });
     expect(JSON.stringify(billed)).toBe(before);
+  });
+
+  describe('the most a repayment may be', () => {
+    it('is what is billed, plus the room left under the overpayment cap', () => {
+      // Period 1 of L1 billed: 10 000 principal + 150 fee; nothing else can be paid early.
+      expect(maximumRepaymentOf({ loans: billed, on: '2024-02-10', balance: 0, pending: 0, overpaymentCap: 0 })).toBe(10_150);
+      expect(maximumRepaymentOf({ loans: billed, on: '2024-02-10', balance: 0, pending: 0, overpaymentCap: 5_000 })).toBe(15_150);
+    });
+
+    it('counts late fees accrued up to the day of the repayment', () => {
+      // Overdue from 02-16; on 02-20 four days of 5 fen are owed as well.
+      expect(maximumRepaymentOf({ loans: billed, on: '2024-02-20', balance: 0, pending: 0, overpaymentCap: 0 })).toBe(10_170);
+    });
+
+    it('leaves no room once the balance has reached the cap, and counts repayments still pending', () => {
+      const scheduledOnly = [loan3('L9', 30_000, '2024-01-20')];
+      expect(maximumRepaymentOf({ loans: scheduledOnly, on: '2024-01-25', balance: 5_000, pending: 0, overpaymentCap: 5_000 })).toBe(0);
+      expect(maximumRepaymentOf({ loans: scheduledOnly, on: '2024-01-25', balance: 9_000, pending: 0, overpaymentCap: 5_000 })).toBe(0);
+      expect(maximumRepaymentOf({ loans: billed, on: '2024-02-10', balance: 0, pending: 10_000, overpaymentCap: 1_000 })).toBe(1_150);
+      expect(maximumRepaymentOf({ loans: billed, on: '2024-02-10', balance: 0, pending: 99_000, overpaymentCap: 1_000 })).toBe(0);
+    });
   });
 });

@@ -111,3 +111,26 @@ export function allocateRepayment(input: RepaymentInput): RepaymentAllocation {
 export function currentlyDueOf(loans: readonly Loan[]): Fen {
   return loans.reduce((sum, loan) => sum + loan.periods.filter((p) => STATUS_RANK[p.status] !== undefined).reduce((s, p) => s + owedOf(p).total, 0), 0);
 }
+
+export interface RepaymentBoundInput {
+  loans: readonly Loan[];
+  /** The platform day of the repayment: overdue periods and late fees are brought to it first. */
+  on: CalendarDate;
+  balance: Fen;
+  /** Repayments initiated but not yet confirmed: money already on its way. */
+  pending: Fen;
+  /** How much a buyer may hold as balance through over-repayment (configuration). */
+  overpaymentCap: Fen;
+}
+
+/**
+ * The most a repayment may be (decision, docs/money-bounds-and-repayments.md): what can be
+ * paid now under domain.md §4.4 (billed and overdue periods with their fees and late fees, as
+ * of `on`; scheduled periods are not paid early) plus room for the balance to grow up to the
+ * overpayment cap, less what pending repayments already bring. Never below zero.
+ */
+export function maximumRepaymentOf(input: RepaymentBoundInput): Fen {
+  const due = currentlyDueOf(input.loans.map((loan) => accrueDailyCharges(loan, input.on).loan));
+  const balanceRoom = Math.max(0, input.overpaymentCap - input.balance);
+  return Math.max(0, due + balanceRoom - input.pending);
+}

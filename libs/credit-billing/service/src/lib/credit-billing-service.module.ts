@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
-import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
+import { EVENT_HANDLERS, PaymentPort, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule, SimulatedPaymentPort } from '@orderline/shared/service-kit';
+import { CreditBillingConfig } from './credit-billing-config';
 import { CreditAccountsController, CreditProductsController } from './api/credit-accounts.controller';
 import { CreditAccounts } from './app/credit-accounts';
 import { CreditHolds } from './app/credit-holds';
@@ -13,6 +14,8 @@ import { StatementRuns } from './app/statement-runs';
 import { CreditBook } from './infra/credit-book';
 import { CreateCreditLedger1763900000700 } from './infra/credit-ledger.migration';
 import { CREDIT_ENTITIES } from './infra/credit.entity';
+import { CreditRepaymentPayments1764590000200 } from './infra/repayment-payments.migration';
+import { RepaymentStore } from './infra/repayment-store';
 import { CreateCreditSchema1763900000200 } from './infra/credit-schema.migration';
 
 export const CREDIT_BILLING_SERVICE_NAME = 'credit-billing-service';
@@ -27,12 +30,13 @@ export class CreditBillingServiceModule {
           ...options,
           serviceName: CREDIT_BILLING_SERVICE_NAME,
           entities: CREDIT_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700],
+          migrations: [CreateMessagingTables1763900000000, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200],
         }),
       ],
       controllers: [CreditAccountsController, CreditProductsController],
       providers: [
         CreditBook,
+        RepaymentStore,
         CreditAccounts,
         CreditQueries,
         CreditProducts,
@@ -41,6 +45,8 @@ export class CreditBillingServiceModule {
         RefundOffsets,
         Repayments,
         StatementRuns,
+        // The simulated provider is the default adapter; a real one replaces this binding.
+        { provide: PaymentPort, useFactory: (config: CreditBillingConfig) => new SimulatedPaymentPort(config.SIMULATED_REPAYMENT_CONFIRMATION), inject: [SERVICE_CONFIG] },
         {
           provide: EVENT_HANDLERS,
           useFactory: (holds: CreditHolds, captures: LoanCaptures, refunds: RefundOffsets) => [...holds.bindings(), ...captures.bindings(), ...refunds.bindings()],

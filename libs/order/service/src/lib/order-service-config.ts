@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { MAX_FEN } from '@orderline/shared/money';
 import { BaseServiceConfig, toInt } from '@orderline/shared/service-kit';
 
 
@@ -10,4 +11,8 @@ export class OrderServiceConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) ORDER_TIMER_INTERVAL_MS = 2_000;
   /** domain.md §1.8: how long before the promised shipping deadline the warning starts (default 24 h). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) SHIPPING_WARNING_WINDOW_SECONDS = 86_400;
+  /** The most freight a merchant may set on an order (fen; default 1 000.00 yuan; docs/money-bounds-and-repayments.md). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) FEE_CHANGE_MAX_FREIGHT = 100_000;
+  /** The most one service fee type may be on an order (fen; default 5 000.00 yuan). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) FEE_CHANGE_MAX_SERVICE_FEE = 500_000;
 }

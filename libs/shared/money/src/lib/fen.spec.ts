@@ -1,4 +1,4 @@
-import { allocateLargestRemainder, applyRateHalfUp, assertFen, formatFen, multiplyFen, sumFen } from './fen';
+import { allocateLargestRemainder, applyRateHalfUp, assertFen, formatFen, MAX_FEN, multiplyFen, sumFen } from './fen';
 
 describe('fen helpers', () => {
   it('refuses fractional or unsafe amounts', () => {
@@ -6,6 +6,17 @@ describe('fen helpers', () => {
     expect(() => assertFen(Number.MAX_SAFE_INTEGER + 1)).toThrow();
     expect(() => assertFen('100')).toThrow();
     expect(() => assertFen(100)).not.toThrow();
+  });
+
+  it('holds every amount, sum and product to MAX_FEN, far inside 2^53', () => {
+    expect(MAX_FEN * 9_000).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    expect(() => assertFen(MAX_FEN)).not.toThrow();
+    expect(() => assertFen(-MAX_FEN)).not.toThrow();
+    expect(() => assertFen(MAX_FEN + 1)).toThrow(/beyond the platform's bound/);
+    expect(() => assertFen(Number.MAX_SAFE_INTEGER)).toThrow(/beyond/);
+    expect(() => sumFen([MAX_FEN, 1])).toThrow(/sum/);
+    expect(() => multiplyFen(MAX_FEN, 2)).toThrow(/line total/);
+    expect(() => multiplyFen(1_000_000, 9_999_999)).toThrow(/line total/);
   });
 
   it('sums and multiplies exactly', () => {

@@ -1,9 +1,19 @@
 /**
  * Money is an integer number of fen (1/100 CNY) everywhere: computed, stored and sent
- * (domain.md, preamble). These helpers refuse anything that is not a safe integer so a
- * fractional amount fails loudly instead of drifting.
+ * (domain.md, preamble). These helpers refuse anything that is not an integer within
+ * ±MAX_FEN, so a fractional or absurd amount fails loudly instead of drifting.
  */
 export type Fen = number;
+
+/**
+ * The largest amount of money the platform handles in one field, sum or balance:
+ * 10 billion yuan (10^12 fen). It sits 9 000 times inside 2^53, so adding up thousands of
+ * amounts that each passed this bound stays exact in a JavaScript number, and PostgreSQL
+ * bigint holds it with room to spare. Every request field (`IsFen()`), every computed
+ * total (`sumFen`, `multiplyFen`) and every stored balance is held to it; passing it is a
+ * refusal (`MoneyError` → 422 AMOUNT_OUT_OF_RANGE), never an overflow.
+ */
+export const MAX_FEN: Fen = 1_000_000_000_000;
 
 export class MoneyError extends Error {}
 
@@ -11,6 +21,7 @@ export function assertFen(value: unknown, what = 'amount'): asserts value is Fen
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new MoneyError(`${what} must be an integer number of fen, got ${String(value)}`);
   }
+  if (Math.abs(value) > MAX_FEN) throw new MoneyError(`${what} of ${value} fen is beyond the platform's bound of ${MAX_FEN} fen`);
 }
 
 export function sumFen(amounts: readonly Fen[]): Fen {
@@ -27,6 +38,7 @@ export function sumFen(amounts: readonly Fen[]): Fen {
 export function multiplyFen(unitPrice: Fen, quantity: number): Fen {
   assertFen(unitPrice, 'unit price');
   if (!Number.isSafeInteger(quantity)) throw new MoneyError(`quantity must be an integer, got ${quantity}`);
+  // Both factors are bounded, so the product is exact whenever it is within MAX_FEN.
   const product = unitPrice * quantity;
   assertFen(product, 'line total');
   return product;

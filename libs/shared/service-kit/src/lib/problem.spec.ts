@@ -1,8 +1,19 @@
 import { NotFoundException } from '@nestjs/common';
+import { sumFen, MAX_FEN } from '@orderline/shared/money';
 import { DomainError, toProblem } from './problem';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 
 describe('problem+json mapping', () => {
+  it('answers a total past the money bound with 422 AMOUNT_OUT_OF_RANGE, not 500', () => {
+    let thrown: unknown;
+    try {
+      sumFen([MAX_FEN, MAX_FEN]);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(toProblem(thrown)).toMatchObject({ status: 422, code: 'AMOUNT_OUT_OF_RANGE' });
+  });
+
   it('keeps the domain code and never lets an extension override the status', () => {
     const body = toProblem(new DomainError('ORDER_ALREADY_SHIPPED', 409, 'apply for after-sales', { status: 'SHIPPED', orderId: 'o1' }));
     expect(body).toMatchObject({ status: 409, code: 'ORDER_ALREADY_SHIPPED', detail: 'apply for after-sales', orderId: 'o1', title: 'Conflict' });

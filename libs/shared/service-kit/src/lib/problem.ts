@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { MoneyError } from '@orderline/shared/money';
 import { JsonLogger } from './json-logger';
 
 /** RFC 9457 problem details with our stable machine `code` (architecture.md "REST"). */
@@ -109,6 +110,9 @@ export function createValidationPipe(): ValidationPipe {
 export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof ForwardedProblem) return error.problem;
   if (error instanceof DomainError) return problem(error.status, error.code, error.detail, error.extensions);
+  // A computed total or balance would pass MAX_FEN: the request asks for more money than the
+  // platform handles, which is the caller's to fix (the state change it asked for is rolled back).
+  if (error instanceof MoneyError) return problem(422, 'AMOUNT_OUT_OF_RANGE', error.message);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();

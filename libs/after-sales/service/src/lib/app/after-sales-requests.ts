@@ -3,7 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
 import { applicationProblem } from '@orderline/after-sales/domain';
 import { AfterSalesApproved, AfterSalesRejected, AfterSalesRequested, ReplacementRequested, ReturnReceived, ReturnShipmentRegistered } from '@orderline/shared/contracts';
-import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AfterSalesConfig } from '../after-sales-config';
 import { AfterSalesRecord, findOrder, findRequest, heldUnits, HistoryEntry, transitionRequest } from '../infra/after-sales-store';
@@ -14,6 +14,9 @@ import { Refunds } from './refunds';
  * (approve / reject, or approved automatically at the deadline) → return shipment →
  * receipt → refund (or replacement). Each step is one transaction with its event.
  */
+/** The job name of review-deadline approvals in `timer_failure`. */
+export const REVIEW_DEADLINE_JOB = 'review-deadline';
+
 @Injectable()
 export class AfterSalesRequests {
   constructor(
@@ -60,20 +63,22 @@ export class AfterSalesRequests {
     });
   }
 
-  /** domain.md §3: no answer by the deadline → approved, on the platform clock. Returns how many. */
-  async autoApproveDue(): Promise<number> {
+  /** domain.md §3: no answer by the deadline → approved, on the platform clock; one request per call (false: none due). */
+  async approveNextDue(claimed: (afterSalesId: string) => void): Promise<boolean> {
     const approved = await this.unitOfWork.run(async (scope) => {
-      const rows: Array<{ id: string }> = await scope.manager.query(
-        `SELECT id FROM after_sales_request WHERE status = 'REQUESTED' AND review_deadline <= $1 ORDER BY review_deadline LIMIT 50 FOR UPDATE SKIP LOCKED`,
+      const [row]: Array<{ id: string }> = await scope.manager.query(
+        `SELECT id FROM after_sales_request WHERE status = 'REQUESTED' AND review_deadline <= $1 AND ${TimerFailures.notBackingOff(REVIEW_DEADLINE_JOB, 'after_sales_request.id', '$1')}
+          ORDER BY review_deadline LIMIT 1 FOR UPDATE SKIP LOCKED`,
         [this.clock.now()],
       );
-      for (const row of rows) {
-        const request = await findRequest(scope.manager, row.id);
-        if (request) await this.approveIn(scope, request, 'SYSTEM', 'system:review-deadline');
-      }
-      return rows.length;
+      if (!row) return false;
+      claimed(row.id);
+      const request = await findRequest(scope.manager, row.id);
+      if (request) await this.approveIn(scope, request, 'SYSTEM', 'system:review-deadline');
+      await TimerFailures.clear(scope.manager, REVIEW_DEADLINE_JOB, row.id);
+      return true;
     });
-    if (approved > 0) this.refunds.kick();
+    if (approved) this.refunds.kick();
     return approved;
   }
 

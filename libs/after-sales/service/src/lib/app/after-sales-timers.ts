@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { MessagingLogger } from '@orderline/shared/messaging';
-import { APP_LOGGER, JsonLogger, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { DataSource } from 'typeorm';
+import { MessagingLogger, runIsolated } from '@orderline/shared/messaging';
+import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AfterSalesConfig } from '../after-sales-config';
-import { AfterSalesRequests } from './after-sales-requests';
+import { AfterSalesRequests, REVIEW_DEADLINE_JOB } from './after-sales-requests';
 import { Refunds } from './refunds';
 
 /**
@@ -20,6 +21,8 @@ export class AfterSalesTimers implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly requests: AfterSalesRequests,
     private readonly refunds: Refunds,
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: AfterSalesConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
   ) {
@@ -42,7 +45,8 @@ export class AfterSalesTimers implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async tick(): Promise<void> {
-    while ((await this.requests.autoApproveDue()) > 0);
+    // One request per transaction: a request that fails is recorded and the others are still approved.
+    await runIsolated({ job: REVIEW_DEADLINE_JOB, dataSource: this.dataSource, now: () => this.clock.now(), logger: this.logger }, (claimed) => this.requests.approveNextDue(claimed));
     await this.refunds.kick();
   }
 }

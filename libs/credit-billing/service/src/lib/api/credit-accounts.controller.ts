@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, OpenCreditAccountRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
+import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, OpenCreditAccountRequest, RepaymentConfirmationRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { CurrentPrincipal, DomainError, Principal } from '@orderline/shared/service-kit';
 import { CreditAccounts } from '../app/credit-accounts';
 import { CreditProducts } from '../app/credit-products';
@@ -54,7 +54,12 @@ export class CreditAccountsController {
 
   @Post('by-buyer/:buyerId/repayments')
   repay(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Body() request: RepaymentRequest, @CurrentPrincipal() caller: Principal) {
-    return this.repayments.repay(buyerId, caller, request.amount, request.loanId);
+    return this.repayments.repay(buyerId, caller, request);
+  }
+
+  @Post('repayments/:id/confirmation')
+  confirmRepayment(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RepaymentConfirmationRequest, @CurrentPrincipal() caller: Principal) {
+    return this.repayments.confirm(id, caller, request);
   }
 }
 

@@ -18,6 +18,7 @@ export class CreditAccounts {
 
   /** Idempotent per buyer: opening the same line again returns it; different terms conflict. */
   async open(request: OpenCreditAccountRequest): Promise<CreditAccountView> {
+    this.assertLimitAllowed(request.creditLimit);
     const repository = this.dataSource.getRepository(CreditAccountRecord);
     const statementDay = request.statementDay ?? DEFAULT_BILLING_CYCLE.statementDay;
     const record = {
@@ -49,10 +50,17 @@ export class CreditAccounts {
 
   /** Operators change a line's limit; a lower limit never cancels what is held or owed. */
   async setLimit(accountId: string, creditLimit: number): Promise<CreditAccountView> {
+    this.assertLimitAllowed(creditLimit);
     const repository = this.dataSource.getRepository(CreditAccountRecord);
     const result = await repository.update({ id: accountId }, { creditLimit });
     if (!result.affected) throw new NotFoundError(`credit account ${accountId}`);
     return this.view(await repository.findOneByOrFail({ id: accountId }));
+  }
+
+  /** Operators grant at most CREDIT_LIMIT_MAX (docs/money-bounds-and-repayments.md). */
+  private assertLimitAllowed(creditLimit: number): void {
+    const maximum = this.config.CREDIT_LIMIT_MAX;
+    if (creditLimit > maximum) throw new DomainError('CREDIT_LIMIT_TOO_HIGH', 422, `a credit limit is at most ${maximum} fen`, { maximum });
   }
 
   private async view(account: CreditAccountRecord): Promise<CreditAccountView> {

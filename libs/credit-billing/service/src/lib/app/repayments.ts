@@ -1,79 +1,165 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { allocateRepayment, isLoanSettled, lateFeePostings, outstandingPrincipalOf, repaymentPostings } from '@orderline/credit-billing/domain';
+import { allocateRepayment, isLoanSettled, lateFeePostings, maximumRepaymentOf, outstandingPrincipalOf, repaymentPostings } from '@orderline/credit-billing/domain';
+import { RepaymentConfirmationRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { LoanSettled, RepaymentReceived } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
-import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { sumFen } from '@orderline/shared/money';
+import { Clock, DomainError, NotFoundError, PaymentPort, PaymentResult, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
 import { CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord } from '../infra/credit.entity';
+import { RepaymentAllocationDocument, RepaymentRow, RepaymentStatus, RepaymentStore } from '../infra/repayment-store';
 
-export interface RepaymentView {
+export interface RepaymentView extends Partial<RepaymentAllocationDocument> {
   id: string;
+  /** INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved. */
+  status: RepaymentStatus;
   amount: number;
-  principalRepaid: number;
-  feePaid: number;
-  lateFeePaid: number;
-  toBalance: number;
-  portions: Array<{ loanId: string; periodIndex: number; principal: number; fee: number; lateFee: number }>;
-  receivedAt: string;
+  provider: string | null;
+  providerReference: string | null;
+  initiatedAt: string;
+  receivedAt: string | null;
+}
+
+function viewOf(row: RepaymentRow): RepaymentView {
+  const allocation = row.status === 'CREDITED' && row.allocation
+    ? { principalRepaid: row.allocation.principalRepaid, feePaid: row.allocation.feePaid, lateFeePaid: row.allocation.lateFeePaid, toBalance: row.allocation.toBalance, portions: row.allocation.portions }
+    : {};
+  return {
+    id: row.id,
+    status: row.status,
+    amount: row.amount,
+    ...allocation,
+    provider: row.provider,
+    providerReference: row.providerReference,
+    initiatedAt: row.initiatedAt.toISOString(),
+    receivedAt: row.receivedAt ? row.receivedAt.toISOString() : null,
+  };
 }
 
 /**
- * The buyer repays (domain.md §4.4): oldest due first, late fee → fee → principal; repaid
- * principal restores the available limit; what is beyond the current bill becomes balance.
+ * The buyer repays (domain.md §4.4) through the payment port, like an online order payment:
+ * the repayment is INITIATED (bounded by what is owed plus the overpayment cap), the provider
+ * is asked for the money, and only a CONFIRMED payment is CREDITED: oldest due first, late
+ * fee → fee → principal; repaid principal restores the available limit; the rest is balance.
+ * Idempotent per repayment id: the same id never collects or credits twice.
  */
 @Injectable()
 export class Repayments {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly book: CreditBook,
+    private readonly store: RepaymentStore,
+    private readonly payments: PaymentPort,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
 
-  async repay(buyerId: string, caller: Principal, amount: number, loanId?: string): Promise<RepaymentView> {
+  async repay(buyerId: string, caller: Principal, request: RepaymentRequest): Promise<RepaymentView> {
     if (caller.role !== 'BUYER' || caller.buyerId !== buyerId) throw new NotFoundError('credit account');
+    const { amount, loanId } = request;
     if (amount <= 0) throw new DomainError('VALIDATION_FAILED', 400, 'a repayment must be positive', { errors: [{ field: 'amount', message: 'amount must be at least 1 fen' }] });
-    return this.unitOfWork.run(async (scope) => {
+    const repaymentId = request.repaymentId ?? randomUUID();
+    const initiated = await this.unitOfWork.run(async (scope) => {
       const account = await this.book.lockAccountOfBuyer(scope.manager, buyerId);
       if (!account) throw new NotFoundError('credit account');
+      const existing = await this.store.find(scope.manager, repaymentId);
+      if (existing) {
+        if (existing.creditAccountId !== account.id) throw new NotFoundError(`repayment ${repaymentId}`);
+        if (existing.amount !== amount || (existing.preferredLoanId ?? undefined) !== loanId) {
+          throw new DomainError('REPAYMENT_ID_REUSED', 409, `repayment ${repaymentId} was initiated with another amount or loan`);
+        }
+        return existing;
+      }
       const loans = await this.book.openLoans(scope.manager, account.id);
       if (loanId && !loans.some((loan) => loan.loanId === loanId)) throw new NotFoundError(`open loan ${loanId}`);
       const now = this.clock.now();
-      const allocation = allocateRepayment({ loans, amount, on: platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES), preferredLoanId: loanId });
-      const repaymentId = randomUUID();
+      const maximum = maximumRepaymentOf({
+        loans,
+        on: platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES),
+        balance: account.balance,
+        pending: await this.store.pendingAmountOf(scope.manager, account.id),
+        overpaymentCap: this.config.REPAYMENT_OVERPAYMENT_CAP,
+      });
+      if (amount > maximum) {
+        throw new DomainError('REPAYMENT_ABOVE_AMOUNT_OWED', 422, `at most ${maximum} fen can be repaid now: what is billed or overdue plus the overpayment allowance, less repayments still pending`, {
+          maximum,
+        });
+      }
+      await this.store.insertInitiated(scope.manager, { id: repaymentId, creditAccountId: account.id, amount, preferredLoanId: loanId, at: now });
+      return (await this.store.find(scope.manager, repaymentId))!;
+    });
+    if (initiated.status !== 'INITIATED') return viewOf(initiated);
+    // Asked outside the transaction (a provider call never holds the account's lock); the
+    // provider is idempotent by key, so a retry of the same repayment id asks again safely.
+    const payment = await this.payments.collect({ idempotencyKey: `repayment:${repaymentId}`, subject: `repayment:${repaymentId}`, amount });
+    return this.settle(repaymentId, payment);
+  }
+
+  /**
+   * The provider's confirmation (or refusal) of a pending repayment. Operators relay it for
+   * the simulated or a manual provider; a real provider's signed webhook calls the same.
+   */
+  async confirm(repaymentId: string, caller: Principal, request: RepaymentConfirmationRequest): Promise<RepaymentView> {
+    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only the payment provider (relayed by an operator) confirms a repayment');
+    return this.settle(repaymentId, { provider: request.provider ?? 'SIMULATED', reference: request.providerReference, status: request.outcome }, true);
+  }
+
+  private async settle(repaymentId: string, payment: PaymentResult, fromCallback = false): Promise<RepaymentView> {
+    return this.unitOfWork.run(async (scope) => {
+      const unlocked = await this.store.find(scope.manager, repaymentId);
+      if (!unlocked) throw new NotFoundError(`repayment ${repaymentId}`);
+      // The account first, then the repayment: the order every movement of the account locks in.
+      const account = (await this.book.lockAccount(scope.manager, unlocked.creditAccountId)) as CreditAccountRecord;
+      const repayment = (await this.store.find(scope.manager, repaymentId, true))!;
+      if (fromCallback && repayment.providerReference && repayment.providerReference !== payment.reference) {
+        throw new DomainError('PROVIDER_REFERENCE_MISMATCH', 409, `repayment ${repaymentId} was sent to the provider as ${repayment.providerReference}`);
+      }
+      if (repayment.status !== 'INITIATED') {
+        if (fromCallback && repayment.status !== (payment.status === 'CONFIRMED' ? 'CREDITED' : payment.status)) {
+          throw new DomainError('REPAYMENT_ALREADY_SETTLED', 409, `repayment ${repaymentId} is already ${repayment.status}`);
+        }
+        return viewOf(repayment);
+      }
+      if (!repayment.providerReference) await this.store.recordProvider(scope.manager, repaymentId, payment.provider, payment.reference);
+      if (payment.status === 'PENDING') return viewOf((await this.store.find(scope.manager, repaymentId))!);
+      if (payment.status === 'DECLINED') {
+        await this.store.markDeclined(scope.manager, repaymentId);
+        return viewOf((await this.store.find(scope.manager, repaymentId))!);
+      }
+      const now = this.clock.now();
+      const loans = await this.book.openLoans(scope.manager, account.id);
+      const allocation = allocateRepayment({
+        loans,
+        amount: repayment.amount,
+        on: platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES),
+        preferredLoanId: repayment.preferredLoanId ?? undefined,
+      });
       await this.book.saveLoans(scope.manager, allocation.loans, isLoanSettled, now);
       // The allocation carries every open loan of the account.
       const outstanding = allocation.loans.reduce((sum, loan) => sum + outstandingPrincipalOf(loan), 0);
-      await scope.manager.getRepository(CreditAccountRecord).update({ id: account.id }, { outstanding, balance: account.balance + allocation.toBalance });
+      await scope.manager.getRepository(CreditAccountRecord).update({ id: account.id }, { outstanding, balance: sumFen([account.balance, allocation.toBalance]) });
       await this.book.post(scope.manager, [...lateFeePostings(account.id, allocation.lateFeesCharged), ...repaymentPostings({ accountId: account.id, repaymentId, allocation, source: 'CASH' })], now);
-      const view: RepaymentView = {
-        id: repaymentId,
-        amount,
-        principalRepaid: allocation.principalRepaid,
-        feePaid: allocation.feePaid,
-        lateFeePaid: allocation.lateFeePaid,
-        toBalance: allocation.toBalance,
-        portions: allocation.portions.map((p) => ({ loanId: p.loanId, periodIndex: p.periodIndex, principal: p.principal, fee: p.fee, lateFee: p.lateFee })),
-        receivedAt: now.toISOString(),
-      };
-      await scope.manager.query(`INSERT INTO repayment (id, credit_account_id, amount, principal_repaid, to_balance, document, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      await this.store.markCredited(
+        scope.manager,
         repaymentId,
-        account.id,
-        amount,
-        allocation.principalRepaid,
-        allocation.toBalance,
-        JSON.stringify(view),
+        {
+          principalRepaid: allocation.principalRepaid,
+          feePaid: allocation.feePaid,
+          lateFeePaid: allocation.lateFeePaid,
+          toBalance: allocation.toBalance,
+          portions: allocation.portions.map((p) => ({ loanId: p.loanId, periodIndex: p.periodIndex, principal: p.principal, fee: p.fee, lateFee: p.lateFee })),
+        },
         now,
-      ]);
-      await scope.publish(RepaymentReceived, { repaymentId, creditAccountId: account.id, amount, principalRepaid: allocation.principalRepaid, toBalance: allocation.toBalance });
+      );
+      await scope.publish(RepaymentReceived, { repaymentId, creditAccountId: account.id, amount: repayment.amount, principalRepaid: allocation.principalRepaid, toBalance: allocation.toBalance });
       for (const settledId of allocation.settledLoanIds) {
         const loan = allocation.loans.find((l) => l.loanId === settledId)!;
         await scope.publish(LoanSettled, { loanId: settledId, orderId: loan.orderId, creditAccountId: account.id });
       }
-      return view;
+      return viewOf((await this.store.find(scope.manager, repaymentId))!);
     });
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { isLoanSettled, issueStatement, nextStatementDayAfter, outstandingPrincipalOf, statementPostings } from '@orderline/credit-billing/domain';
 import { StatementIssued } from '@orderline/shared/contracts';
-import { MessagingLogger, UnitOfWork } from '@orderline/shared/messaging';
+import { MessagingLogger, runIsolated, TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
@@ -15,6 +16,9 @@ import { CreditAccountRecord } from '../infra/credit.entity';
  * a time with SKIP LOCKED: several instances share the work and never issue one twice (the
  * statement date is unique per account as well).
  */
+/** The job name of statement runs in `timer_failure`. */
+export const STATEMENT_RUN_JOB = 'statement-run';
+
 @Injectable()
 export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -23,6 +27,7 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
+    private readonly dataSource: DataSource,
     private readonly book: CreditBook,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
@@ -47,22 +52,27 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
     await this.running;
   }
 
-  /** Issues every statement whose day has come; returns how many. */
+  /**
+   * Issues every statement whose day has come; returns how many. An account whose statement
+   * fails is recorded in `timer_failure` (with a backoff) and the run goes on with the other
+   * accounts: one poisoned account never stops other buyers' statements.
+   */
   async runDue(): Promise<number> {
-    let issued = 0;
-    while (await this.issueNext()) issued += 1;
-    return issued;
+    return runIsolated({ job: STATEMENT_RUN_JOB, dataSource: this.dataSource, now: () => this.clock.now(), logger: this.logger }, (claimed) => this.issueNext(claimed));
   }
 
-  private async issueNext(): Promise<boolean> {
+  private async issueNext(claimed: (accountId: string) => void): Promise<boolean> {
     const now = this.clock.now();
     const today = platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES);
     return this.unitOfWork.run(async (scope) => {
       const [candidate] = await scope.manager.query(
-        `SELECT id FROM credit_account WHERE next_statement_date IS NOT NULL AND next_statement_date <= $1 ORDER BY next_statement_date LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [today],
+        `SELECT id FROM credit_account
+          WHERE next_statement_date IS NOT NULL AND next_statement_date <= $1 AND ${TimerFailures.notBackingOff(STATEMENT_RUN_JOB, 'credit_account.id', '$2')}
+          ORDER BY next_statement_date LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        [today, now],
       );
       if (!candidate) return false;
+      claimed(candidate.id);
       const account = (await this.book.lockAccount(scope.manager, candidate.id)) as CreditAccountRecord;
       const statementDate = account.nextStatementDate!;
       const loans = await this.book.openLoans(scope.manager, account.id);
@@ -89,6 +99,7 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
         amountDue: result.statement.amountDue,
         sentToBuyer: result.statement.sentToBuyer,
       });
+      await TimerFailures.clear(scope.manager, STATEMENT_RUN_JOB, account.id);
       return true;
     });
   }

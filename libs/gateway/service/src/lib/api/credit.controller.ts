@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, RepaymentRequest } from '@orderline/credit-billing/contract';
+import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, RepaymentConfirmationRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { ApiExample, EXAMPLES } from './response-examples';
@@ -46,12 +46,28 @@ export class CreditController {
     return this.services.call('credit-billing', 'GET', `/credit-accounts/by-buyer/${caller.buyerId}/statements/${id}`, caller);
   }
 
-  /** Repays: oldest due first, late fee → fee → principal; any excess becomes balance (domain.md §4.4). */
+  /**
+   * Repays through the payment port: INITIATED, then CREDITED once the provider confirms (the
+   * default simulated provider confirms at once); oldest due first, late fee → fee → principal,
+   * any excess becomes balance (domain.md §4.4). At most what is owed plus the overpayment cap.
+   */
   @Roles('BUYER')
   @ApiExample(201, 'how the repayment was allocated', EXAMPLES.repayment)
   @Post('repayments')
   repay(@Body() request: RepaymentRequest, @Caller() caller: Principal) {
     return this.services.call('credit-billing', 'POST', `/credit-accounts/by-buyer/${caller.buyerId}/repayments`, caller, request);
+  }
+
+  /**
+   * The payment provider's answer to a pending repayment: the repayment is credited only
+   * once confirmed. Operators relay it for the simulated (SIMULATED_REPAYMENT_CONFIRMATION=
+   * ON_CALLBACK) or a manual provider; a real provider's signed webhook reaches the same use case.
+   */
+  @Roles('OPERATOR')
+  @ApiExample(201, 'the repayment after the provider answered', EXAMPLES.repayment)
+  @Post('repayments/:id/confirmation')
+  confirmRepayment(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RepaymentConfirmationRequest, @Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'POST', `/credit-accounts/repayments/${id}/confirmation`, caller, request);
   }
 
   /** Operator: the double-entry postings of a credit account (domain.md §4.6). */

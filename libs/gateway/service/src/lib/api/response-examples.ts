@@ -61,7 +61,7 @@ export const EXAMPLES = {
       periods: [{ index: 1, statementDate: '2026-12-01', dueDate: '2026-12-11', status: 'SCHEDULED', principal: 9950, fee: 299, lateFee: 0, paid: 0, credited: 0, owed: 10249 }],
     },
   ],
-  repayment: { id: 'feed0000-0000-4000-8000-000000000005', amount: 10249, principalRepaid: 9950, feePaid: 299, lateFeePaid: 0, toBalance: 0, portions: [{ loanId: 'd15ea5e0-0000-4000-8000-000000000004', periodIndex: 1, principal: 9950, fee: 299, lateFee: 0 }], receivedAt: '2026-12-02T02:00:00.000Z' },
+  repayment: { id: 'feed0000-0000-4000-8000-000000000005', status: 'CREDITED', amount: 10249, principalRepaid: 9950, feePaid: 299, lateFeePaid: 0, toBalance: 0, portions: [{ loanId: 'd15ea5e0-0000-4000-8000-000000000004', periodIndex: 1, principal: 9950, fee: 299, lateFee: 0 }], provider: 'SIMULATED', providerReference: 'sim-3f2a9c41d07b5e6a8c12', initiatedAt: '2026-12-02T02:00:00.000Z', receivedAt: '2026-12-02T02:00:00.000Z' },
   virtualNumber: { orderId: ORDER_ID, kind: 'ORDER', mainNumber: '17150000001', extension: '0427', validUntil: 'ORDER_COMPLETION', howToCall: 'dial 17150000001, then 0427#', howToText: 'send "#0427#your message" to 17150000001', reused: false },
   merchantOrderList: {
     items: [

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { autoConfirmCase, autoConfirmView, decideReceiptExtension, isPlatformCarrier, ShipmentReceiptFacts } from '@orderline/logistics/domain';
 import { ReceiptAutoConfirmed } from '@orderline/shared/contracts';
-import { MessagingLogger, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { MessagingLogger, runIsolated, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
 import { liveShipmentOrder, loadOrders, loadShipment, loadTrackingEvents, ShipmentOrderRow, ShipmentRow, TrackingEventRow } from '../infra/shipment-store';
@@ -57,6 +57,9 @@ export async function refreshReceiptTimers(manager: EntityManager, shipmentId: s
  * in one transaction, so each fires exactly once however many instances poll. The buyer's
  * one-time extension moves the stored deadline.
  */
+/** The job name of auto-confirm timers in `timer_failure`. */
+export const RECEIPT_TIMER_JOB = 'receipt-auto-confirm';
+
 @Injectable()
 export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -65,6 +68,7 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
+    private readonly dataSource: DataSource,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
@@ -91,23 +95,34 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
     while ((await this.fireDue()) > 0);
   }
 
-  /** Fires the deadlines reached on the platform clock; returns how many it claimed. */
+  /**
+   * Fires the deadlines reached on the platform clock, one order per transaction; returns how
+   * many fired. An order whose firing fails is recorded in `timer_failure` (with a backoff)
+   * and the others still fire: one poisoned shipment never stops other buyers' receipts.
+   */
   async fireDue(batch = 50): Promise<number> {
+    return runIsolated({ job: RECEIPT_TIMER_JOB, dataSource: this.dataSource, now: () => this.clock.now(), logger: this.logger, limit: batch }, (claimed) => this.fireNext(claimed));
+  }
+
+  private async fireNext(claimed: (orderId: string) => void): Promise<boolean> {
     return this.unitOfWork.run(async (scope) => {
       const now = this.clock.now();
-      const due: Array<{ shipmentId: string; orderId: string; autoConfirmAt: Date }> = await scope.manager.query(
+      const [row]: Array<{ shipmentId: string; orderId: string; autoConfirmAt: Date }> = await scope.manager.query(
         `SELECT shipment_id AS "shipmentId", order_id AS "orderId", auto_confirm_at AS "autoConfirmAt" FROM shipment_order
-          WHERE closed_at IS NULL AND voided_at IS NULL AND auto_confirm_at <= $1 ORDER BY auto_confirm_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [now, batch],
+          WHERE closed_at IS NULL AND voided_at IS NULL AND auto_confirm_at <= $1 AND ${TimerFailures.notBackingOff(RECEIPT_TIMER_JOB, 'shipment_order.order_id', '$1')}
+          ORDER BY auto_confirm_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        [now],
       );
-      for (const row of due) {
-        const shipment = (await loadShipment(scope.manager, row.shipmentId))!;
-        const events = await loadTrackingEvents(scope.manager, row.shipmentId);
-        const kase = autoConfirmCase(receiptFacts(shipment, events, { receiptExtendedAt: null, closedAt: null, closedReason: null } as ShipmentOrderRow));
-        await scope.manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'AUTO_CONFIRMED' WHERE shipment_id = $1 AND order_id = $2`, [row.shipmentId, row.orderId, now]);
-        await scope.publish(ReceiptAutoConfirmed, { shipmentId: row.shipmentId, orderId: row.orderId, case: kase, autoConfirmAt: row.autoConfirmAt.toISOString() });
-      }
-      return due.length;
+      if (!row) return false;
+      claimed(row.orderId);
+      const shipment = await loadShipment(scope.manager, row.shipmentId);
+      if (!shipment) throw new Error(`shipment ${row.shipmentId} of order ${row.orderId} is missing`);
+      const events = await loadTrackingEvents(scope.manager, row.shipmentId);
+      const kase = autoConfirmCase(receiptFacts(shipment, events, { receiptExtendedAt: null, closedAt: null, closedReason: null } as ShipmentOrderRow));
+      await scope.manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'AUTO_CONFIRMED' WHERE shipment_id = $1 AND order_id = $2`, [row.shipmentId, row.orderId, now]);
+      await scope.publish(ReceiptAutoConfirmed, { shipmentId: row.shipmentId, orderId: row.orderId, case: kase, autoConfirmAt: row.autoConfirmAt.toISOString() });
+      await TimerFailures.clear(scope.manager, RECEIPT_TIMER_JOB, row.orderId);
+      return true;
     });
   }
 

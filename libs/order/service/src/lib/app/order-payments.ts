@@ -4,7 +4,8 @@ import { decideFeeChange } from '@orderline/order/domain';
 import { ChangeFeesRequest } from '@orderline/order/contract';
 import { OrderCancelled, OrderCompleted, OrderFeesChanged, OrderPaid } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
-import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { OrderServiceConfig } from '../order-service-config';
 import { OrderLineRecord } from '../infra/order.entity';
 import { PaymentProvider } from '../infra/payment-provider';
 import { onReadyForOutbound } from './order-kind-rules';
@@ -20,6 +21,7 @@ export class OrderPayments {
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentProvider,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
   ) {}
 
   async pay(orderId: string, buyer: Principal): Promise<void> {
@@ -28,7 +30,9 @@ export class OrderPayments {
       if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
       if (order.paymentMethod !== 'ONLINE') throw new DomainError('NOT_AN_ONLINE_ORDER', 409, `this order is paid by ${order.paymentMethod}; only ONLINE orders are paid here`);
       if (order.status !== 'UNPAID') throw new DomainError('ORDER_NOT_UNPAID', 409, `order ${orderId} is ${order.status}; only an UNPAID order can be paid`);
-      const payment = await this.payments.charge(order.id, order.payable);
+      const payment = await this.payments.collect({ idempotencyKey: `order:${order.id}`, subject: `order:${order.id}`, amount: order.payable });
+      // Orders are paid in one call: a provider that has not confirmed has not taken the money.
+      if (payment.status !== 'CONFIRMED') throw new DomainError('PAYMENT_NOT_CONFIRMED', 402, `the payment provider answered ${payment.status} for order ${orderId}; nothing was paid`);
       const now = this.clock.now();
       await scope.manager.query(`INSERT INTO order_payment (id, order_id, amount, provider, provider_reference, paid_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
         randomUUID(),
@@ -61,6 +65,7 @@ export class OrderPayments {
    * merchant contracts), so only such orders take service-fee changes.
    */
   async changeFees(orderId: string, request: ChangeFeesRequest, caller: Principal): Promise<void> {
+    this.assertFeesWithinCaps(request);
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
@@ -88,6 +93,19 @@ export class OrderPayments {
       await scope.manager.save(order);
       await scope.publish(OrderFeesChanged, { orderId, merchantId: order.merchantId, freight: order.freight, serviceFees: order.serviceFees, payable: order.payable });
     });
+  }
+
+  /** Decision (docs/money-bounds-and-repayments.md): a merchant's freight and fees are capped by configuration. */
+  private assertFeesWithinCaps(request: ChangeFeesRequest): void {
+    const freightCap = this.config.FEE_CHANGE_MAX_FREIGHT;
+    if (request.freight !== undefined && request.freight > freightCap) {
+      throw new DomainError('FREIGHT_ABOVE_CAP', 422, `freight is at most ${freightCap} fen`, { maximum: freightCap, errors: [{ field: 'freight', message: `at most ${freightCap} fen` }] });
+    }
+    const feeCap = this.config.FEE_CHANGE_MAX_SERVICE_FEE;
+    const tooHigh = (request.serviceFees ?? []).findIndex((fee) => fee.amount > feeCap);
+    if (tooHigh >= 0) {
+      throw new DomainError('SERVICE_FEE_ABOVE_CAP', 422, `a service fee is at most ${feeCap} fen`, { maximum: feeCap, errors: [{ field: `serviceFees.${tooHigh}.amount`, message: `at most ${feeCap} fen` }] });
+    }
   }
 
   /** Unpaid online orders past their time are cancelled (domain.md §1.2; default 24 h). */

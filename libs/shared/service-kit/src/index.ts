@@ -8,3 +8,4 @@ export * from './lib/service-runtime.module';
 export * from './lib/http-app';
 export * from './lib/principal';
 export * from './lib/test-clock';
+export * from './lib/request-guard';

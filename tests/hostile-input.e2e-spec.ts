@@ -88,7 +88,7 @@ describe('hostile input: bad text, deep and huge bodies, disabled main accounts 
     stack = await startStack({
       ...infrastructure(),
       ...isolation('hostile'),
-      basePort: 5400,
+      basePort: 5600,
       logDir: 'tmp/test-logs/hostile-input',
       env: { DATABASE_POOL_SIZE: '5', LOG_LEVEL: 'info', TEST_CLOCK: '1', RATE_LIMIT_ACCOUNT_PER_MINUTE: '1000000', RATE_LIMIT_IP_PER_MINUTE: '1000000', LOGIN_ATTEMPTS_PER_MINUTE: '1000' },
     });

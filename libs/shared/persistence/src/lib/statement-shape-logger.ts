@@ -37,9 +37,13 @@ export class StatementShapeLogger implements TypeOrmLogger {
     this.sink.warn('slow query', { ms: time, statement: statementShape(query) });
   }
 
-  logSchemaBuild(): void {}
+  logSchemaBuild(): void {
+    // The schema comes from migrations; nothing to log.
+  }
 
-  logMigration(): void {}
+  logMigration(): void {
+    // Migrations report through the service's start-up log.
+  }
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
     if (level === 'warn') this.sink.warn(typeof message === 'string' ? statementShape(message) : 'typeorm warning');

@@ -13,7 +13,7 @@ export interface ScryptCost {
 export const OWASP_SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 
 /** The cost for `PASSWORD_SCRYPT_LOG2N` (production: 17 or more, see GatewayConfig); r and p stay OWASP's. */
-export function scryptCost(log2N: number = 17): ScryptCost {
+export function scryptCost(log2N = 17): ScryptCost {
   return { ...OWASP_SCRYPT_COST, N: 2 ** log2N };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { queryDatabase } from './support/databases';
 import { createBuyer, creditOrder, GatewayClient, operatorOf } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
@@ -90,7 +91,7 @@ describe('hostile input: bad text, deep and huge bodies, disabled main accounts 
       ...isolation('hostile'),
       basePort: 5600,
       logDir: 'tmp/test-logs/hostile-input',
-      env: { DATABASE_POOL_SIZE: '5', LOG_LEVEL: 'info', TEST_CLOCK: '1', RATE_LIMIT_ACCOUNT_PER_MINUTE: '1000000', RATE_LIMIT_IP_PER_MINUTE: '1000000', LOGIN_ATTEMPTS_PER_MINUTE: '1000' },
+      env: { DATABASE_POOL_SIZE: '5', LOG_LEVEL: 'info', TEST_CLOCK: '1', RATE_LIMIT_ACCOUNT_PER_MINUTE: '1000000', RATE_LIMIT_IP_PER_MINUTE: '1000000', LOGIN_ATTEMPTS_PER_MINUTE: '1000', PASSWORD_SCRYPT_LOG2N: '15' },
     });
     gateway = new GatewayClient(stack.gatewayUrl);
     operator = await operatorOf(gateway);
@@ -238,5 +239,27 @@ describe('hostile input: bad text, deep and huge bodies, disabled main accounts 
 
     await operator.expect(200, 'PUT', `/accounts/${merchantRecord.mainAccount.id}/status`, { disabled: false });
     await waitUntil(async () => (await subClient.request('GET', '/merchant/orders')).status === 200, 'the sub-account token to work again');
+  });
+
+  it('upgrades a password hash made with weaker scrypt parameters at the next successful sign-in', async () => {
+    // The suite's gateway hashes at N=2^15 (test knob; production refuses less than OWASP's 2^17).
+    const username = `upgrade-${Math.random().toString(36).slice(2, 10)}`;
+    await operator.expect(201, 'POST', '/merchants', { name: 'Upgrade Shop', mainAccount: { username, password: 'merchant-password', phone: '13900000000' } });
+    const gatewayDb = stack.databaseUrl('gateway');
+    const [created] = await queryDatabase(gatewayDb, `SELECT password_hash FROM account WHERE username = $1`, [username]);
+    expect(created.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+
+    // An older release's hash (N=2^14), in the same format.
+    const salt = randomBytes(16);
+    const old = ['scrypt', 16384, 8, 1, salt.toString('base64url'), scryptSync('merchant-password', salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64url')].join('$');
+    await queryDatabase(gatewayDb, `UPDATE account SET password_hash = $2 WHERE username = $1`, [username, old]);
+
+    expect((await gateway.request('POST', '/auth/token', { username, password: 'wrong-password' })).status).toBe(401);
+    expect((await queryDatabase(gatewayDb, `SELECT password_hash FROM account WHERE username = $1`, [username]))[0].password_hash).toBe(old);
+    await gateway.login(username, 'merchant-password');
+    const [upgraded] = await queryDatabase(gatewayDb, `SELECT password_hash FROM account WHERE username = $1`, [username]);
+    expect(upgraded.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(upgraded.password_hash).not.toBe(old);
+    await gateway.login(username, 'merchant-password');
   });
 });

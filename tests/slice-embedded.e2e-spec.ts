@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { creditOrderSliceTests } from './support/credit-order-slice';
@@ -11,9 +11,12 @@ const PORT = 4200 + Number(process.env.TEST_PORT_SHIFT ?? 0);
 
 /** `npm start` as a user runs it: one process, PGlite and the in-process bus, nothing else. */
 function startPlatform(dataDir: string): ChildProcess {
+  // Logged to a file like the stack suites, so the log-hygiene step reads it too.
+  mkdirSync('tmp/test-logs/slice-embedded', { recursive: true });
+  const log = openSync('tmp/test-logs/slice-embedded/platform.log', 'a');
   return spawn(process.execPath, ['-r', './tools/runtime/register-paths.js', 'dist/apps/platform/src/main.js'], {
-    env: { ...process.env, PORT: String(PORT), ORDERLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', KAFKA_BROKERS: '', POSTGRES_URL: '' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, PORT: String(PORT), ORDERLINE_DATA_DIR: dataDir, LOG_LEVEL: 'info', KAFKA_BROKERS: '', POSTGRES_URL: '' },
+    stdio: ['ignore', log, log],
   });
 }
 

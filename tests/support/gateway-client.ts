@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { waitUntil } from './infrastructure';
+
+/**
+ * Secrets the gateway hands out (access tokens, carrier webhook secrets) are noted for the
+ * log-hygiene step that runs after every suite (tools/test/log-hygiene.mjs): none may be logged.
+ */
+function noteSecretsSeen(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const secrets = ['accessToken', 'webhookSecret'].map((key) => (body as Record<string, unknown>)[key]).filter((value): value is string => typeof value === 'string');
+  if (secrets.length === 0) return;
+  mkdirSync('tmp/test-logs', { recursive: true });
+  appendFileSync('tmp/test-logs/.secrets-seen', secrets.map((secret) => secret + '\n').join(''));
+}
 
 export interface HttpResult<T = any> {
   status: number;
@@ -35,6 +48,7 @@ export class GatewayClient {
     } catch {
       // not JSON: keep the text
     }
+    noteSecretsSeen(parsed);
     return { status: response.status, body: parsed as T, contentType: response.headers.get('content-type') };
   }
 

@@ -404,7 +404,8 @@ async function freeBasePort(start) {
 async function benchStack(step) {
   const { startStack } = require(path.join(ROOT, 'tools/stack/stack.js'));
   const basePort = await freeBasePort(config.orders.basePort);
-  const operator = process.env.BOOTSTRAP_OPERATOR || 'operator:operator-password';
+  // A production start refuses the default operator password (GatewayConfig), so the bench has its own.
+  const operator = process.env.BOOTSTRAP_OPERATOR || 'operator:bench-operator-password';
   log(`(c/d) starting the stack (6 processes) on ports ${basePort}-${basePort + 5}, logs in ${LOG_DIR}`);
   const t0 = Date.now();
   const stack = await startStack({

@@ -15,6 +15,8 @@ import { BaseServiceConfig, createHttpApp, JsonLogger, loadConfig, ServiceModule
 
 export interface EmbeddedPlatformOptions {
   port: number;
+  /** Interface the gateway listens on: 127.0.0.1 unless told (HOST=0.0.0.0) — issue 12 item 9. */
+  host?: string;
   dataDir: string;
   /** Keep nothing: databases in memory. */
   ephemeral: boolean;
@@ -102,12 +104,16 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     DATABASE_URL: gatewayDatabase.url,
     JWT_SECRET: jwtSecret(options),
     BOOTSTRAP_OPERATOR: process.env.BOOTSTRAP_OPERATOR ?? 'operator:operator-password',
+    // The default operator password is allowed here (a local, loopback-bound try-it mode).
+    EMBEDDED_MODE: '1',
+    PASSWORD_SCRYPT_LOG2N: process.env.PASSWORD_SCRYPT_LOG2N,
   });
   const gatewayLogger = new JsonLogger(GATEWAY_SERVICE_NAME, logLevel);
   const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, embeddedDatabase: true }), { logger: gatewayLogger, globalPrefix: GATEWAY_PREFIX });
   configureGatewayHttp(gateway);
-  await gateway.listen(options.port, '0.0.0.0');
-  platformLogger.emit('info', `Orderline (embedded) on http://localhost:${options.port}/api/v1 — OpenAPI at http://localhost:${options.port}/docs`, 'platform', {
+  const host = options.host ?? '127.0.0.1';
+  await gateway.listen(options.port, host);
+  platformLogger.emit('info', `Orderline (embedded) on http://${host === '0.0.0.0' ? 'localhost' : host}:${options.port}/api/v1 — OpenAPI at http://localhost:${options.port}/docs`, 'platform', {
     data: options.ephemeral ? 'in memory (ephemeral)' : resolve(options.dataDir),
   });
 

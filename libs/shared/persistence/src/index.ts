@@ -1,2 +1,3 @@
 export * from './lib/database';
 export * from './lib/fen-column';
+export * from './lib/statement-shape-logger';

@@ -2,3 +2,4 @@
 // platform's calendar day (limits that reset at 00:00 platform time).
 export * from './lib/masking';
 export * from './lib/platform-day';
+export * from './lib/safe-text';

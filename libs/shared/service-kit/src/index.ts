@@ -9,3 +9,4 @@ export * from './lib/http-app';
 export * from './lib/principal';
 export * from './lib/test-clock';
 export * from './lib/payment-port';
+export * from './lib/request-guard';

@@ -3,9 +3,12 @@ import type { Cell } from './row-projection';
 /**
  * Spreadsheet-formula injection (CSV injection): a cell starting with = + - @ or a tab /
  * carriage return would be evaluated by Excel, LibreOffice or Sheets. Such text is prefixed
- * with a single quote, the OWASP recommendation, so it shows as typed.
+ * with a single quote, the OWASP recommendation, so it shows as typed. Spreadsheets also trim
+ * leading white space (spaces, LF, the ideographic space) before looking for a formula, and
+ * some treat the full-width ＝ ＋ － ＠ as their ASCII forms (issue 12: 15 cells of one export
+ * passed the old check), so those count too; the one check for CSV and XLSX cells.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^(?:[\t\r\n]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
 
 export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;

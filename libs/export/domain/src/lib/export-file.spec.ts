@@ -27,6 +27,10 @@ describe('CSV escaping and formula neutralisation', () => {
   it('prefixes text that a spreadsheet would evaluate', () => {
     for (const dangerous of ['=1+1', '+1', '-1', '@SUM(A1)', '\t=x', '\r=x']) expect(neutraliseFormula(dangerous)).toBe(`'${dangerous}`);
     expect(neutraliseFormula('plain')).toBe('plain');
+    // Leading white space before a trigger, a leading LF, and the full-width triggers.
+    for (const dangerous of ['\n=1+1', '\nplain', ' =1+1', '   @SUM(A1)', '\u3000=x', '\u00A0+1', '＝1+1', '＋1', '－1', '＠SUM(A1)', ' ＝x', '\r\n-1'])
+      expect(neutraliseFormula(dangerous)).toBe(`'${dangerous}`);
+    for (const harmless of ['a=b', 'x-1', 'mail@example.com', ' plain', '１２３', '科技园 1 号']) expect(neutraliseFormula(harmless)).toBe(harmless);
     expect(csvField(-5)).toBe('-5');
     expect(csvField('-5')).toBe("'-5");
   });

@@ -18,6 +18,12 @@ export function parseBootstrapOperator(value: string): OperatorCredentials {
   return { username, password };
 }
 
+/**
+ * The operator password of embedded mode and test runs (architecture.md); a production
+ * gateway refuses to start with it (issue 12 item 9, GatewayConfig).
+ */
+export const DEFAULT_OPERATOR_PASSWORD = 'operator-password';
+
 export const USERNAME = /^[a-zA-Z0-9._-]{3,64}$/;
 
 export function passwordProblem(password: string): string | undefined {

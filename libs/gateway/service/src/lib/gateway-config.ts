@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { DEFAULT_OPERATOR_PASSWORD } from '@orderline/gateway/domain';
 import { BaseServiceConfig, toInt } from '@orderline/shared/service-kit';
 
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -27,8 +28,44 @@ export class GatewayConfig extends BaseServiceConfig {
   VIRTUAL_NUMBER_MAIN_NUMBERS = '17150000000,17150000001,17150000002';
   /** Hours an Idempotency-Key's first response is kept and replayed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(24) IDEMPOTENCY_TTL_HOURS = 24;
-  /** `username:password` of the operator created at start-up. */
-  @IsString() @Matches(/^[^:]+:.+$/, { message: 'BOOTSTRAP_OPERATOR must be username:password' }) BOOTSTRAP_OPERATOR: string;
+  /**
+   * `username:password` of the operator created at start-up. The documented default password
+   * works only in embedded mode and test runs: a production start refuses it (issue 12 item 9).
+   */
+  @IsString()
+  @Matches(/^[^:]+:.+$/, { message: 'BOOTSTRAP_OPERATOR must be username:password' })
+  @ValidateBy({
+    name: 'notTheDefaultOperatorPassword',
+    validator: {
+      validate: (value: unknown, args) => {
+        const config = args?.object as GatewayConfig;
+        const production = config.NODE_ENV === 'production' && config.EMBEDDED_MODE !== '1';
+        return !(production && typeof value === 'string' && value.slice(value.indexOf(':') + 1) === DEFAULT_OPERATOR_PASSWORD);
+      },
+      defaultMessage: () => 'BOOTSTRAP_OPERATOR uses the default password; a production gateway needs its own',
+    },
+  })
+  BOOTSTRAP_OPERATOR: string;
+  /** Set by the embedded platform (`npm start`), which binds to 127.0.0.1 unless HOST says otherwise. */
+  @IsOptional() @IsIn(['0', '1']) EMBEDDED_MODE: '0' | '1' = '0';
+  /**
+   * scrypt cost log2(N) for new password hashes; r=8, p=1. Default 17 (OWASP). Lower values only
+   * outside production: the test runner sets 14 so suites that create many accounts stay fast
+   * (same hash format; such hashes are upgraded at sign-in once the cost is raised).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(20)
+  @ValidateBy({
+    name: 'owaspStrengthInProduction',
+    validator: {
+      validate: (value: unknown, args) => (args?.object as GatewayConfig).NODE_ENV !== 'production' || Number(value) >= 17,
+      defaultMessage: () => 'PASSWORD_SCRYPT_LOG2N must be at least 17 in production (OWASP: N=2^17)',
+    },
+  })
+  PASSWORD_SCRYPT_LOG2N = 17;
   @IsUrl(url) ORDER_SERVICE_URL: string;
   @IsUrl(url) CREDIT_BILLING_SERVICE_URL: string;
   @IsUrl(url) LOGISTICS_SERVICE_URL: string;

@@ -45,6 +45,14 @@ describe('envelope', () => {
 });
 
 describe('event registry', () => {
+  it('refuses a payload with invalid text (NUL, lone surrogate) naming the field, never the value', () => {
+    const withNul = () => registry.validatePayload(OrderPlaced, orderPlacedPayload({ lines: [{ lineId: randomUUID(), skuId: 'sku-1', title: 'Ket\u0000tle', unitPrice: 1500, quantity: 1, lineTotal: 1500 }] }));
+    expect(withNul).toThrow(/lines\.0\.title: must not contain NUL/);
+    expect(withNul).not.toThrow(/Ket/);
+    const withSurrogate = () => registry.validatePayload(OrderPlaced, orderPlacedPayload({ lines: [{ lineId: randomUUID(), skuId: '\uD800', title: 'Kettle', unitPrice: 1500, quantity: 1, lineTotal: 1500 }] }));
+    expect(withSurrogate).toThrow(/lines\.0\.skuId: must be valid Unicode/);
+  });
+
   it('decodes a valid event into its payload class', () => {
     const decoded = registry.decode(wire('OrderPlaced', orderPlacedPayload()));
     expect(decoded.type).toBe('OrderPlaced');

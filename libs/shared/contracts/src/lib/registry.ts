@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { inspectDocument, TEXT_PROBLEM_MESSAGES } from '@orderline/shared/platform-rules';
 import { EventEnvelope, envelopeProblems } from './envelope';
 import { TopicName } from './topics';
 
@@ -61,6 +62,14 @@ export class EventRegistry {
   /** Validates a payload against its class; returns the class instance. */
   validatePayload<P extends object>(definition: EventDefinition<P>, payload: unknown): P {
     if (typeof payload !== 'object' || payload === null) throw new EventContractError(`${definition.type} payload must be an object`);
+    // The free-text rule of the edge holds for events too (docs/security.md): a payload with a
+    // NUL or a lone surrogate is refused before it reaches the outbox, so it is never published.
+    // Messages name the field, never its value (they end up in logs and DLQ headers).
+    // Lengths are the payload classes' own @Length caps (sealed blobs may exceed the edge's cap).
+    const textProblems = inspectDocument(payload, { maxDepth: 16, maxArrayLength: 10_000, maxValues: 1_000_000 })
+      .text.filter((violation) => violation.problem !== 'TOO_LONG')
+      .map((violation) => `${violation.field}: ${TEXT_PROBLEM_MESSAGES[violation.problem]}`);
+    if (textProblems.length) throw new EventContractError(`invalid ${definition.type} payload`, textProblems);
     const instance = plainToInstance(definition.payload, payload) as P;
     const problems = flattenErrors(validateSync(instance as object, { forbidUnknownValues: true }));
     if (problems.length) throw new EventContractError(`invalid ${definition.type} payload`, problems);

@@ -56,6 +56,23 @@ export function isInfrastructureError(error: unknown): boolean {
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(String((error as Error)?.message ?? ''));
 }
 
+/**
+ * What a retry or dead-letter log line says about an event: its id, type and key, never its
+ * payload (it may hold a consignee or other personal data; issue 12 item 7).
+ */
+function describeMessage(message: IncomingMessage): Record<string, unknown> {
+  let eventId: unknown;
+  let type: unknown;
+  try {
+    const parsed = JSON.parse(message.value?.toString('utf8') ?? 'null') as { eventId?: unknown; type?: unknown } | null;
+    eventId = typeof parsed?.eventId === 'string' ? parsed.eventId.slice(0, 64) : undefined;
+    type = typeof parsed?.type === 'string' ? parsed.type.slice(0, 64) : undefined;
+  } catch {
+    // Not JSON: the coordinates below still find it in the DLQ.
+  }
+  return { eventId, type, key: message.key, topic: message.topic, partition: message.partition, offset: message.offset };
+}
+
 async function sleepWithHeartbeat(ms: number, context: DeliveryContext): Promise<void> {
   let left = ms;
   while (left > 0) {
@@ -188,9 +205,7 @@ export class EventConsumer {
         const delay = retryDelayMs(attempts + 1, this.retryPolicy);
         this.logger.warn('consumer: event failed, retrying', {
           group: this.options.groupId,
-          topic: message.topic,
-          partition: message.partition,
-          offset: message.offset,
+          ...describeMessage(message),
           attempt: attempts,
           retryInMs: delay,
           error: String((error as Error)?.message ?? error),
@@ -226,9 +241,7 @@ export class EventConsumer {
     const reason = String((error as Error)?.message ?? error).slice(0, 2_000);
     this.logger.error('consumer: event sent to the dead-letter topic', {
       group: this.options.groupId,
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
+      ...describeMessage(message),
       attempts,
       error: reason,
     });

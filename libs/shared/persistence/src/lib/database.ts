@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, MixedList } from 'typeorm';
+import { DatabaseLogSink, StatementShapeLogger } from './statement-shape-logger';
 
 /** Database name from a postgres URL (`postgres://u@h:5432/orderline_order` → `orderline_order`). */
 export function databaseNameOf(url: string): string {
@@ -40,6 +41,8 @@ export interface ServiceDataSourceOptions {
   migrations: MixedList<Function>;
   poolSize?: number;
   applicationName?: string;
+  /** Failed statements are logged here by shape only, never with their parameters. */
+  log?: DatabaseLogSink;
 }
 
 export function createServiceDataSource(options: ServiceDataSourceOptions): DataSource {
@@ -52,7 +55,8 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     migrationsTransactionMode: 'each',
     // Never: the schema is what the migrations say it is.
     synchronize: false,
-    logging: ['error'],
+    logging: ['error', 'warn'],
+    logger: new StatementShapeLogger(options.log ?? { warn: () => undefined, error: () => undefined }),
     applicationName: options.applicationName,
     extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
   });

@@ -7,6 +7,7 @@ import { runWithEventContext } from '@orderline/shared/messaging';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 import { JsonLogger } from './json-logger';
 import { createValidationPipe, problem, problemErrorMiddleware, ProblemFilter, sendProblem } from './problem';
+import { requestGuard } from './request-guard';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
@@ -59,6 +60,8 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   // The raw bytes are kept for signature checks (the gateway verifies carriers' HMAC over them).
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true, verify: (request, _response, raw) => ((request as RawBodyRequest).rawBody = raw) }));
   app.use(problemErrorMiddleware(options.logger));
+  // Depth, size and free-text rules before any route, pipe or class-transformer runs.
+  app.use(requestGuard());
   if (options.globalPrefix) app.setGlobalPrefix(options.globalPrefix, { exclude: options.prefixExclude ?? [] });
   app.useGlobalFilters(new ProblemFilter(options.logger));
   app.useGlobalPipes(createValidationPipe());

@@ -5,8 +5,45 @@ const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevelName = keyof typeof LEVELS;
 
 /**
+ * Fields whose values never reach a log line, whatever component logs them (issue 12 item 7,
+ * docs/security.md): secrets and the personal data of domain.md §6. Matched on the field name,
+ * at any depth of the logged fields.
+ */
+const REDACTED_FIELD = /^(password|passwordHash|hash|secret|webhookSecret|token|accessToken|refreshToken|authorization|cookie|apiKey|personalDataKey|consignee|name|fullName|phone|mobile|address|addresses|detail|idCard|idNumber|otherContacts|verificationCode|envelope|payload|parameters|params)$/i;
+const REDACTED = '[redacted]';
+
+/**
+ * Secrets recognisable by their form, wherever they appear in a line (an error message can quote
+ * them): scrypt hashes, JWTs, bearer tokens; and the values PostgreSQL quotes in a message
+ * (`Key (phone)=(13800138000)`, `invalid input syntax for type uuid: "…"`).
+ */
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/scrypt\$[^\s"',]+/g, 'scrypt$' + REDACTED],
+  [/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, REDACTED],
+  [/(Bearer\s+)[\w.~+/=-]+/gi, `$1${REDACTED}`],
+  [/(\)=\()[^)]*(\))/g, `$1${REDACTED}$2`],
+  [/(for type \w+: )\\?"[^"\\]*\\?"/g, `$1${REDACTED}`],
+];
+
+export function redactFields(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactFields(item, depth + 1));
+  if (value instanceof Error) return String(value.message);
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) result[key] = REDACTED_FIELD.test(key) ? REDACTED : redactFields(item, depth + 1);
+  return result;
+}
+
+export function redactSecrets(line: string): string {
+  let result = line;
+  for (const [pattern, replacement] of SECRET_PATTERNS) result = result.replace(pattern, replacement);
+  return result;
+}
+
+/**
  * One JSON object per line on stdout, with the service, the component and the current
- * correlation id. Personal data (names, phones, addresses) is never passed to the logger.
+ * correlation id. Personal data and secrets are not passed to the logger, and if a field of
+ * that name is passed anyway it is redacted here (REDACTED_FIELD, SECRET_PATTERNS).
  */
 export class JsonLogger implements LoggerService {
   constructor(
@@ -25,9 +62,9 @@ export class JsonLogger implements LoggerService {
       ...(context ? { context } : {}),
       ...(correlationId ? { correlationId } : {}),
       msg: message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message),
-      ...fields,
+      ...(fields ? (redactFields(fields) as Record<string, unknown>) : {}),
     };
-    this.write(JSON.stringify(record));
+    this.write(redactSecrets(JSON.stringify(record)));
   }
 
   log(message: unknown, context?: string): void {

@@ -136,6 +136,7 @@ export class ServiceRuntimeModule {
               migrations: options.migrations,
               poolSize: options.embeddedDatabase ? 1 : config.DATABASE_POOL_SIZE,
               applicationName: options.serviceName,
+              log: logger.component('database'),
             });
             const server = !options.embeddedDatabase;
             return openServiceDatabase(dataSource, config.DATABASE_URL, { createIfMissing: server, lockMigrations: server });

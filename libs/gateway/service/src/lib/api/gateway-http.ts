@@ -47,12 +47,12 @@ export function configureGatewayHttp(app: INestApplication): void {
 }
 
 const PROBLEMS: Record<string, string> = {
-  '400': 'VALIDATION_FAILED (with errors[] per field), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY',
+  '400': 'VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY',
   '401': 'UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS',
   '403': 'FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED',
   '404': 'NOT_FOUND (also for another merchant\'s or buyer\'s ids)',
   '409': 'a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, …',
-  '413': 'PAYLOAD_TOO_LARGE (body over 1 MB)',
+  '413': 'PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values)',
   '415': 'UNSUPPORTED_MEDIA_TYPE (send application/json)',
   '422': 'IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, VERIFICATION_CODE_WRONG, …',
   '429': 'RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header)',

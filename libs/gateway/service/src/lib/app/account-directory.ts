@@ -22,8 +22,15 @@ export class AccountDirectory {
   async standing(accountId: string): Promise<AccountStanding | null> {
     const cached = this.cache.get(accountId);
     if (cached && cached.until > Date.now()) return cached.standing;
-    const account = await this.dataSource.getRepository(AccountRecord).findOne({ where: { id: accountId }, select: { id: true, disabled: true, kind: true, permissions: true } });
-    const standing = account ? { disabled: account.disabled, kind: account.kind, permissions: account.permissions } : null;
+    const accounts = this.dataSource.getRepository(AccountRecord);
+    const account = await accounts.findOne({ where: { id: accountId }, select: { id: true, disabled: true, kind: true, permissions: true, role: true, merchantId: true } });
+    // Disabling a merchant's main account disables the merchant: its sub-accounts' sessions
+    // and sign-ins are refused with it (issue 12 item 8).
+    const mainDisabled =
+      account?.role === 'MERCHANT' && account.kind === 'SUB' && account.merchantId
+        ? ((await accounts.findOne({ where: { merchantId: account.merchantId, kind: 'MAIN' }, select: { id: true, disabled: true } }))?.disabled ?? false)
+        : false;
+    const standing = account ? { disabled: account.disabled || mainDisabled, kind: account.kind, permissions: account.permissions } : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(accountId, { standing, until: Date.now() + AccountDirectory.TTL_MS });
     return standing;
@@ -31,5 +38,9 @@ export class AccountDirectory {
 
   forget(accountId: string): void {
     this.cache.delete(accountId);
+  }
+
+  forgetAll(): void {
+    this.cache.clear();
   }
 }

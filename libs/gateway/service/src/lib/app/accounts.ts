@@ -8,7 +8,7 @@ import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, SERVICE_CONFIG } fro
 import { CreateBuyerRequest, CreateMerchantRequest } from '../api/account.requests';
 import { GatewayConfig } from '../gateway-config';
 import { AccountRecord, BuyerRecord, MerchantRecord } from '../infra/gateway.entity';
-import { hashPassword, verifyPassword } from '../infra/password-hasher';
+import { hashPassword, needsRehash, scryptCost, ScryptCost, verifyPassword } from '../infra/password-hasher';
 import { ServiceClient } from '../infra/service-client';
 import { AccountDirectory } from './account-directory';
 import type { AccessTokenClaims } from '../api/auth.guard';
@@ -21,8 +21,9 @@ function isUniqueViolation(error: unknown): boolean {
 @Injectable()
 export class Accounts implements OnApplicationBootstrap {
   // A hash to compare against when the user does not exist, so both paths cost the same.
-  private readonly dummyHash = hashPassword(randomUUID());
+  private dummyHash?: Promise<string>;
   private readonly loginAttempts: FixedWindowCounter;
+  private readonly hashCost: ScryptCost;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -33,6 +34,7 @@ export class Accounts implements OnApplicationBootstrap {
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
   ) {
     this.loginAttempts = new FixedWindowCounter({ limit: config.LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
+    this.hashCost = scryptCost(config.PASSWORD_SCRYPT_LOG2N);
   }
 
   /** The operator of BOOTSTRAP_OPERATOR exists from start-up; its password follows the variable. */
@@ -40,8 +42,8 @@ export class Accounts implements OnApplicationBootstrap {
     const { username, password } = parseBootstrapOperator(this.config.BOOTSTRAP_OPERATOR);
     const accounts = this.dataSource.getRepository(AccountRecord);
     const existing = await accounts.findOneBy({ username });
-    if (existing && (await verifyPassword(password, existing.passwordHash))) return;
-    const passwordHash = await hashPassword(password);
+    if (existing && (await verifyPassword(password, existing.passwordHash)) && !needsRehash(existing.passwordHash, this.hashCost)) return;
+    const passwordHash = await hashPassword(password, this.hashCost);
     if (existing) await accounts.update({ id: existing.id }, { passwordHash, role: 'OPERATOR', disabled: false });
     else await accounts.createQueryBuilder().insert().values({ id: randomUUID(), username, passwordHash, role: 'OPERATOR', merchantId: null, buyerId: null, phone: null, disabled: false }).orIgnore().execute();
   }
@@ -53,9 +55,16 @@ export class Accounts implements OnApplicationBootstrap {
       throw new DomainError('TOO_MANY_LOGIN_ATTEMPTS', 429, `too many sign-in attempts; retry in ${attempt.retryAfterSeconds} s`, { retryAfterSeconds: attempt.retryAfterSeconds });
     }
     const account = await this.dataSource.getRepository(AccountRecord).findOneBy({ username });
-    const valid = account ? await verifyPassword(password, account.passwordHash) : (await verifyPassword(password, await this.dummyHash), false);
+    const valid = account ? await verifyPassword(password, account.passwordHash) : (await verifyPassword(password, await (this.dummyHash ??= hashPassword(randomUUID(), this.hashCost))), false);
     if (!account || !valid) throw new DomainError('INVALID_CREDENTIALS', 401, 'unknown username or wrong password');
-    if (account.disabled) throw new DomainError('ACCOUNT_DISABLED', 403, 'this account is disabled; contact operations');
+    // Disabled itself, or a sub-account of a disabled main account (AccountDirectory.standing).
+    if (account.disabled || (await this.directory.standing(account.id))?.disabled) throw new DomainError('ACCOUNT_DISABLED', 403, 'this account is disabled; contact operations');
+    // A hash from weaker parameters (an older release, a lower cost) is replaced now that the
+    // password is known; the row changes only if it still holds the hash just checked.
+    if (needsRehash(account.passwordHash, this.hashCost)) {
+      const upgraded = await hashPassword(password, this.hashCost);
+      await this.dataSource.getRepository(AccountRecord).update({ id: account.id, passwordHash: account.passwordHash }, { passwordHash: upgraded });
+    }
     const claims: AccessTokenClaims = { sub: account.id, role: account.role, merchantId: account.merchantId ?? undefined, buyerId: account.buyerId ?? undefined };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.config.JWT_TTL_SECONDS });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.JWT_TTL_SECONDS };
@@ -64,7 +73,7 @@ export class Accounts implements OnApplicationBootstrap {
   async createMerchant(request: CreateMerchantRequest): Promise<{ id: string; name: string; mainAccount: { id: string; username: string } }> {
     const merchantId = randomUUID();
     const accountId = randomUUID();
-    const passwordHash = await hashPassword(request.mainAccount.password);
+    const passwordHash = await hashPassword(request.mainAccount.password, this.hashCost);
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.insert(MerchantRecord, { id: merchantId, name: request.name });
@@ -85,7 +94,7 @@ export class Accounts implements OnApplicationBootstrap {
     const accounts = this.dataSource.getRepository(AccountRecord);
     if (await accounts.existsBy({ username: request.username })) throw new DomainError('USERNAME_TAKEN', 409, `the username ${request.username} is taken`);
     const buyerId = randomUUID();
-    const passwordHash = await hashPassword(request.password);
+    const passwordHash = await hashPassword(request.password, this.hashCost);
     const line = await this.services.call<CreditAccountView>('credit-billing', 'POST', '/credit-accounts', { accountId: operatorAccountId, role: 'OPERATOR' }, {
       buyerId,
       creditLimit: request.creditLimit,
@@ -107,7 +116,8 @@ export class Accounts implements OnApplicationBootstrap {
   async setDisabled(accountId: string, disabled: boolean): Promise<{ id: string; disabled: boolean }> {
     const result = await this.dataSource.getRepository(AccountRecord).update({ id: accountId }, { disabled });
     if (!result.affected) throw new NotFoundError(`account ${accountId}`);
-    this.directory.forget(accountId);
+    // A main account's standing is also its sub-accounts' (AccountDirectory.standing): forget all.
+    this.directory.forgetAll();
     return { id: accountId, disabled };
   }
 

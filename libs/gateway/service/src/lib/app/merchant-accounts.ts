@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MerchantPermission, sensitiveExportGrantProblem } from '@orderline/gateway/domain';
-import { DomainError, NotFoundError, Principal } from '@orderline/shared/service-kit';
+import { DomainError, NotFoundError, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { GatewayConfig } from '../gateway-config';
 import { CreateSubAccountRequest } from '../api/account.requests';
 import { AccountRecord, MerchantRecord } from '../infra/gateway.entity';
-import { hashPassword } from '../infra/password-hasher';
+import { hashPassword, scryptCost } from '../infra/password-hasher';
 import { AccountDirectory } from './account-directory';
 
 export interface SubAccountView {
@@ -21,6 +22,7 @@ export class MerchantAccounts {
   constructor(
     private readonly dataSource: DataSource,
     private readonly directory: AccountDirectory,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /** Another merchant's id answers 404 like a missing one; a sub-account gets 403. */
@@ -32,7 +34,7 @@ export class MerchantAccounts {
   async createSubAccount(merchantId: string, request: CreateSubAccountRequest, caller: Principal): Promise<SubAccountView> {
     this.assertMainAccountOf(merchantId, caller);
     const permissions = request.permissions ?? [];
-    const passwordHash = await hashPassword(request.password);
+    const passwordHash = await hashPassword(request.password, scryptCost(this.config.PASSWORD_SCRYPT_LOG2N));
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {
       await this.lockMerchant(manager, merchantId);

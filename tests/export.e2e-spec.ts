@@ -4,7 +4,7 @@ import path from 'node:path';
 import { RefundCompleted, ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
-import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { databaseUrl, infrastructure, isolation, waitUntil } from './support/infrastructure';
 import { parseCsv, readXlsxRows, readZip } from './support/zip-reader';
 const { startStack, waitForHttp } = require('../tools/stack/stack.js');
@@ -94,16 +94,19 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     main = await gateway.login(username, 'merchant-password');
     buyer = (await createBuyer(gateway, operator, 10_000_000)).client;
     // Three orders: one plain, one with text a spreadsheet would run, one presale with two lines.
-    const plain = await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 1_500, 2, 300));
+    const plain = await buyer.expect(201, 'POST', '/orders', await creditOrder(merchantId, 1_500, 2, 300));
     const injected = await buyer.expect(201, 'POST', '/orders', {
-      ...creditOrder(merchantId, 2_000),
+      ...await creditOrder(merchantId, 2_000),
       buyerNote: '=HYPERLINK("http://evil.example","click")',
       consignee: { name: '@SUM(1+1)', phone: '13711112222', address: { province: '浙江省', city: '杭州市', county: '西湖区', town: '-1+1', detail: '+cmd|calc' } },
     });
     const presale = await buyer.expect(201, 'POST', '/orders', {
-      ...creditOrder(merchantId, 900),
-      items: [{ skuId: 'sku-a', title: 'Cup, "large"', unitPrice: 900, quantity: 1 }, { skuId: 'sku-b', title: 'Lid', unitPrice: 100, quantity: 3 }],
-      attributes: { presale: true },
+      ...await creditOrder(merchantId, 900),
+      // 预售 is a fact of the goods: the merchant's SKUs say so (domain.md §1.1a).
+      items: await catalogItems(merchantId, [
+        { skuId: 'sku-a', title: 'Cup, "large"', unitPrice: 900, quantity: 1, kinds: { presale: true } },
+        { skuId: 'sku-b', title: 'Lid', unitPrice: 100, quantity: 3, kinds: { presale: true } },
+      ]),
     });
     for (const order of [plain, injected, presale]) orders.push(await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND'));
     // A consignee change reaches the read model too (ConsigneeChanged).

@@ -148,7 +148,8 @@ export class PlaceOrder {
         payable: price.payable,
         freight: price.freight,
         credit: request.credit ? { plan: request.credit.plan, periods: request.credit.periods } : undefined,
-        lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal, discount: line.discount })),
+        // From the priced lines: TypeORM's insert writes the stored defaults back onto `lines` as raw text.
+        lines: lines.map((line, i) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: price.lines[i].unitPrice, quantity: line.quantity, lineTotal: price.lines[i].lineTotal, discount: price.lines[i].discount })),
         // For logistics (waybill, merged shipments, §2.4 figures) and the export read model (§5):
         // they never read this database. The consignee travels sealed (personal data).
         consigneeSealed: sealPersonalData({ name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } }, personalDataSecret(this.config)),

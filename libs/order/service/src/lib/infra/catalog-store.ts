@@ -8,6 +8,12 @@ import type { CatalogSku, FreightRule, SkuKinds } from '@orderline/order/domain'
  * given back once per order (the `returned_at` mark makes a second give-back a no-op).
  */
 
+/** TypeORM answers an UPDATE … RETURNING with [rows, affected count], an INSERT or SELECT with the rows. */
+function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}
+
 interface SkuRow {
   merchant_id: string;
   sku_id: string;
@@ -42,14 +48,14 @@ function skuOf(row: SkuRow): StoredSku {
 }
 
 export async function putSku(manager: EntityManager, merchantId: string, sku: CatalogSku, at: Date): Promise<StoredSku> {
-  const rows: SkuRow[] = await manager.query(
+  const rows = returnedRows<SkuRow>(await manager.query(
     `INSERT INTO catalog_sku (merchant_id, sku_id, title, unit_price, attributes, listed, stock, service_fee, kinds, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (merchant_id, sku_id) DO UPDATE SET title = EXCLUDED.title, unit_price = EXCLUDED.unit_price, attributes = EXCLUDED.attributes,
        listed = EXCLUDED.listed, stock = EXCLUDED.stock, service_fee = EXCLUDED.service_fee, kinds = EXCLUDED.kinds, updated_at = EXCLUDED.updated_at
      RETURNING *`,
     [merchantId, sku.skuId, sku.title, sku.unitPrice, JSON.stringify(sku.attributes), sku.listed, sku.stock, sku.serviceFee ? JSON.stringify(sku.serviceFee) : null, JSON.stringify(sku.kinds), at],
-  );
+  ));
   return skuOf(rows[0]);
 }
 
@@ -71,9 +77,8 @@ export async function findSkus(manager: EntityManager, merchantId: string, skuId
 export async function takeStock(manager: EntityManager, merchantId: string, orderId: string, items: ReadonlyArray<{ skuId: string; quantity: number }>, at: Date): Promise<string | undefined> {
   // A fixed order of SKUs so two orders taking the same SKUs never wait for each other in a cycle.
   for (const item of [...items].sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0))) {
-    const taken: Array<{ stock: number | null }> = await manager.query(
-      `UPDATE catalog_sku SET stock = stock - $3 WHERE merchant_id = $1 AND sku_id = $2 AND stock IS NOT NULL AND stock >= $3 RETURNING stock`,
-      [merchantId, item.skuId, item.quantity],
+    const taken = returnedRows<{ stock: number }>(
+      await manager.query(`UPDATE catalog_sku SET stock = stock - $3 WHERE merchant_id = $1 AND sku_id = $2 AND stock IS NOT NULL AND stock >= $3 RETURNING stock`, [merchantId, item.skuId, item.quantity]),
     );
     if (taken.length === 1) {
       await manager.query(`INSERT INTO order_stock_taken (order_id, merchant_id, sku_id, quantity, taken_at) VALUES ($1, $2, $3, $4, $5)`, [orderId, merchantId, item.skuId, item.quantity, at]);
@@ -87,9 +92,8 @@ export async function takeStock(manager: EntityManager, merchantId: string, orde
 
 /** Puts back what an order took (domain.md §1.1a: a cancellation before shipment); once. */
 export async function returnStock(manager: EntityManager, orderId: string, at: Date): Promise<void> {
-  const returned: Array<{ merchant_id: string; sku_id: string; quantity: number }> = await manager.query(
-    `UPDATE order_stock_taken SET returned_at = $2 WHERE order_id = $1 AND returned_at IS NULL RETURNING merchant_id, sku_id, quantity`,
-    [orderId, at],
+  const returned = returnedRows<{ merchant_id: string; sku_id: string; quantity: number }>(
+    await manager.query(`UPDATE order_stock_taken SET returned_at = $2 WHERE order_id = $1 AND returned_at IS NULL RETURNING merchant_id, sku_id, quantity`, [orderId, at]),
   );
   // A SKU whose tracking the merchant switched off meanwhile stays untracked.
   for (const row of returned) await manager.query(`UPDATE catalog_sku SET stock = stock + $3 WHERE merchant_id = $1 AND sku_id = $2 AND stock IS NOT NULL`, [row.merchant_id, row.sku_id, row.quantity]);
@@ -148,11 +152,11 @@ function couponOf(row: CouponRow): StoredCoupon {
 
 /** A new coupon; undefined when the merchant already has one with this code. */
 export async function insertCoupon(manager: EntityManager, coupon: Omit<StoredCoupon, 'id' | 'remaining'>, at: Date): Promise<StoredCoupon | undefined> {
-  const rows: CouponRow[] = await manager.query(
+  const rows = returnedRows<CouponRow>(await manager.query(
     `INSERT INTO coupon (id, merchant_id, code, amount_off, minimum_spend, valid_from, valid_to, quantity, remaining, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (merchant_id, code) DO NOTHING RETURNING *`,
     [randomUUID(), coupon.merchantId, coupon.code, coupon.amountOff, coupon.minimumSpend, coupon.validFrom, coupon.validTo, coupon.quantity, at],
-  );
+  ));
   return rows[0] ? couponOf(rows[0]) : undefined;
 }
 
@@ -173,18 +177,17 @@ export async function findCoupon(manager: EntityManager, merchantId: string, cod
 export async function redeemCoupon(manager: EntityManager, coupon: StoredCoupon, buyerId: string, orderId: string, at: Date): Promise<'COUPON_ALREADY_USED' | 'COUPON_EXHAUSTED' | undefined> {
   const used: Array<{ n: number }> = await manager.query(`SELECT count(*)::int AS n FROM coupon_redemption WHERE coupon_id = $1 AND buyer_id = $2 AND returned_at IS NULL`, [coupon.id, buyerId]);
   if (used[0].n > 0) return 'COUPON_ALREADY_USED';
-  const taken: unknown[] = await manager.query(`UPDATE coupon SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0 RETURNING id`, [coupon.id]);
+  const taken = returnedRows<{ id: string }>(await manager.query(`UPDATE coupon SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0 RETURNING id`, [coupon.id]));
   if (taken.length === 0) return 'COUPON_EXHAUSTED';
   // Two concurrent orders of one buyer: the unique index lets one insert win; the other waits and then fails.
-  const inserted: unknown[] = await manager.query(
-    `INSERT INTO coupon_redemption (order_id, coupon_id, buyer_id, redeemed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING order_id`,
-    [orderId, coupon.id, buyerId, at],
+  const inserted = returnedRows<{ order_id: string }>(
+    await manager.query(`INSERT INTO coupon_redemption (order_id, coupon_id, buyer_id, redeemed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING order_id`, [orderId, coupon.id, buyerId, at]),
   );
   return inserted.length === 1 ? undefined : 'COUPON_ALREADY_USED';
 }
 
 /** A cancelled order gives its coupon back (domain.md §1.1a); once. */
 export async function returnCoupon(manager: EntityManager, orderId: string, at: Date): Promise<void> {
-  const returned: Array<{ coupon_id: string }> = await manager.query(`UPDATE coupon_redemption SET returned_at = $2 WHERE order_id = $1 AND returned_at IS NULL RETURNING coupon_id`, [orderId, at]);
+  const returned = returnedRows<{ coupon_id: string }>(await manager.query(`UPDATE coupon_redemption SET returned_at = $2 WHERE order_id = $1 AND returned_at IS NULL RETURNING coupon_id`, [orderId, at]));
   for (const row of returned) await manager.query(`UPDATE coupon SET remaining = remaining + 1 WHERE id = $1`, [row.coupon_id]);
 }

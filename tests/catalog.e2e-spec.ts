@@ -1,3 +1,4 @@
+import { shipOrder } from './support/after-sales-steps';
 import { queryDatabase } from './support/databases';
 import { createBuyer, GatewayClient, operatorOf, TEST_CONSIGNEE, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
@@ -164,6 +165,16 @@ describe('merchant catalog, freight rule and coupons (real Kafka + PostgreSQL)',
     const payload = (typeof event.envelope === 'string' ? JSON.parse(event.envelope) : event.envelope).payload;
     expect(payload).toMatchObject({ payable: 4_999, discountTotal: 1_001 });
     expect(payload.lines.map((l: any) => l.discount)).toEqual([167, 334, 500]);
+
+    // After shipment, after-sales refunds each line by what was paid for it: its total less its discount share.
+    await first.client.expect(200, 'POST', `/orders/${again.id}/pay`);
+    const refundable = await shipOrder(owner, first.client, again.id);
+    expect(refundable).toMatchObject({ paid: 4_999 });
+    expect(refundable.lines.map((l: any) => [l.skuId, l.paid, l.discountShare])).toEqual([
+      ['a', 833, 167],
+      ['b', 1_666, 334],
+      ['c', 2_500, 500],
+    ]);
   });
 
   it('lets only the merchant change its catalog: a sub-account needs MANAGE_CATALOG, buyers and other merchants cannot', async () => {

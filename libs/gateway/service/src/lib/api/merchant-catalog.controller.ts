@@ -5,6 +5,7 @@ import { Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
+import { ApiExample, EXAMPLES } from './response-examples';
 
 /**
  * The merchant's catalog, freight rule and coupons (domain.md §1.1a): the platform prices
@@ -21,6 +22,7 @@ export class MerchantCatalogController {
   /** Creates or replaces one SKU: title, unit price (fen), snapshot attributes, listed, stock, service fee, kinds. */
   @Roles('MERCHANT')
   @RequirePermission('MANAGE_CATALOG')
+  @ApiExample(200, 'the SKU as stored', EXAMPLES.sku)
   @Put('catalog/skus/:skuId')
   @HttpCode(200)
   putSku(@Param('skuId') skuId: string, @Body() request: PutSkuRequest, @Caller() caller: Principal): Promise<SkuView> {
@@ -29,6 +31,7 @@ export class MerchantCatalogController {
 
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, "a page of the merchant's SKUs in id order", { items: [EXAMPLES.sku], nextCursor: null })
   @Get('catalog/skus')
   listSkus(@Query() query: CatalogPageQuery, @Caller() caller: Principal): Promise<{ items: SkuView[]; nextCursor: string | null }> {
     const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined) as Array<[string, string]>).toString();
@@ -38,6 +41,7 @@ export class MerchantCatalogController {
   /** The freight of every order: a flat amount, free from `freeAbove` (goods total) on. */
   @Roles('MERCHANT')
   @RequirePermission('MANAGE_CATALOG')
+  @ApiExample(200, 'the rule as stored', EXAMPLES.freightRule)
   @Put('freight-rule')
   @HttpCode(200)
   putFreightRule(@Body() request: FreightRuleRequest, @Caller() caller: Principal) {
@@ -46,6 +50,7 @@ export class MerchantCatalogController {
 
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'the rule (amount 0 when the merchant has none)', EXAMPLES.freightRule)
   @Get('freight-rule')
   freightRule(@Caller() caller: Principal) {
     return this.services.call('order', 'GET', '/merchant-catalog/freight-rule', caller);
@@ -54,6 +59,7 @@ export class MerchantCatalogController {
   /** A coupon: amount off above a minimum spend, a validity window, a number available, once per buyer. */
   @Roles('MERCHANT')
   @RequirePermission('MANAGE_CATALOG')
+  @ApiExample(201, 'the coupon', EXAMPLES.coupon)
   @Post('coupons')
   createCoupon(@Body() request: CreateCouponRequest, @Caller() caller: Principal): Promise<CouponView> {
     return this.services.call<CouponView>('order', 'POST', '/merchant-catalog/coupons', caller, request);
@@ -61,6 +67,7 @@ export class MerchantCatalogController {
 
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, "the merchant's coupons with what remains", [EXAMPLES.coupon])
   @Get('coupons')
   listCoupons(@Caller() caller: Principal): Promise<CouponView[]> {
     return this.services.call<CouponView[]>('order', 'GET', '/merchant-catalog/coupons', caller);

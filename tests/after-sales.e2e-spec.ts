@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { queryDatabase } from './support/databases';
 import { deliverOrder, loanOf, merchantAccount, refunded, returnAndRefund, shipOrder } from './support/after-sales-steps';
 import { EventPublisher } from './support/event-publisher';
-import { createBuyer, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, createBuyer, GatewayClient, operatorOf, setFreightRule, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -12,8 +12,10 @@ jest.setTimeout(240_000);
 const PLATFORM_OFFSET_MS = 8 * 3_600_000;
 const CONSIGNEE = { name: '李四', phone: '13800000000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } };
 
-function order(merchantId: string, items: Array<[string, number, number]>, payment: Record<string, unknown>, freight = 0) {
-  return { merchantId, items: items.map(([skuId, unitPrice, quantity]) => ({ skuId, title: skuId, unitPrice, quantity })), consignee: CONSIGNEE, freight, ...payment };
+/** An order of SKUs the merchant lists at these prices, with its flat freight (domain.md §1.1a). */
+async function order(merchantId: string, items: Array<[string, number, number]>, payment: Record<string, unknown>, freight = 0) {
+  await setFreightRule(merchantId, freight);
+  return { merchantId, items: await catalogItems(merchantId, items.map(([skuId, unitPrice, quantity]) => ({ skuId, title: skuId, unitPrice, quantity }))), consignee: CONSIGNEE, ...payment };
 }
 const INSTALLMENT_6 = { paymentMethod: 'CREDIT', credit: { plan: 'INSTALLMENT', periods: 6 } };
 const THREE_ITEMS: Array<[string, number, number]> = [
@@ -68,7 +70,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
 
   it('runs the demo story to the fen: 6 periods, 2 repaid, one item returned (periods shrink), the rest returned (periods voided, repaid principal to the balance)', async () => {
     const { client: buyer, creditAccountId } = await creditBuyer();
-    const placed = await buyer.expect(201, 'POST', '/orders', order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
+    const placed = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
     await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
     const refundable = await shipOrder(merchant.client, buyer, placed.id);
     expect(refundable).toMatchObject({ paid: 59_700, refunded: 0, paymentMethod: 'CREDIT' });
@@ -156,8 +158,8 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
   it('leaves the same principal owed whether the refund arrives before or after the statement', async () => {
     const before = await creditBuyer();
     const after = await creditBuyer();
-    const early = await before.client.expect(201, 'POST', '/orders', order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
-    const late = await after.client.expect(201, 'POST', '/orders', order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
+    const early = await before.client.expect(201, 'POST', '/orders', await order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
+    const late = await after.client.expect(201, 'POST', '/orders', await order(merchant.id, THREE_ITEMS, INSTALLMENT_6));
     await Promise.all([waitForStatus(before.client, early.id, 'WAITING_OUTBOUND'), waitForStatus(after.client, late.id, 'WAITING_OUTBOUND')]);
     await Promise.all([shipOrder(merchant.client, before.client, early.id), shipOrder(merchant.client, after.client, late.id)]);
     await Promise.all([loanOf(before.client, early.id), loanOf(after.client, late.id)]);
@@ -191,8 +193,8 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
         ['coat', 30_000, 1],
         ['scarf', 20_000, 1],
       ];
-      const within = await buyer.expect(201, 'POST', '/orders', order(merchant.id, items, deferred));
-      const later = await buyer.expect(201, 'POST', '/orders', order(merchant.id, items, deferred));
+      const within = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, items, deferred));
+      const later = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, items, deferred));
       await Promise.all([waitForStatus(buyer, within.id, 'WAITING_OUTBOUND'), waitForStatus(buyer, later.id, 'WAITING_OUTBOUND')]);
       await Promise.all([shipOrder(merchant.client, buyer, within.id), shipOrder(merchant.client, buyer, later.id)]);
       // round(50 000 × 1 %) = 500 deferral fee, billed with the principal.
@@ -220,7 +222,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
   it('refunds an online-paid order through the payment port, freight allocated, and a COD order as a recorded payout', async () => {
     const { client: buyer } = await creditBuyer();
     // goods 10 000 + 2 × 5 000 = 20 000, freight 1 000 → paid 21 000; each line carries 500 of freight.
-    const online = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['lamp', 10_000, 1], ['bulb', 5_000, 2]], { paymentMethod: 'ONLINE' }, 1_000));
+    const online = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, [['lamp', 10_000, 1], ['bulb', 5_000, 2]], { paymentMethod: 'ONLINE' }, 1_000));
     await buyer.expect(200, 'POST', `/orders/${online.id}/pay`);
     await waitForStatus(buyer, online.id, 'WAITING_OUTBOUND');
     const shipped = await shipOrder(merchant.client, buyer, online.id);
@@ -232,7 +234,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     expect(done.refund).toMatchObject({ amount: 5_250, status: 'COMPLETED' });
     expect(done.refund.settlements).toEqual([expect.objectContaining({ method: 'ONLINE', amount: 5_250, status: 'SETTLED', provider: 'SIMULATED', reference: expect.stringMatching(/^sim-refund-/), idempotencyKey: `refund:${done.refund.id}:ONLINE` })]);
 
-    const cod = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['mug', 3_333, 3]], { paymentMethod: 'COD' }, 1));
+    const cod = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, [['mug', 3_333, 3]], { paymentMethod: 'COD' }, 1));
     await waitForStatus(buyer, cod.id, 'WAITING_OUTBOUND');
     await shipOrder(merchant.client, buyer, cod.id);
     // 3 × 3 333 + 1 = 10 000 paid; units are worth floor(10 000 × n / 3): 3 333, then 3 333, then 3 334.
@@ -250,7 +252,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
 
   it('approves automatically when the merchant lets the review deadline pass (test clock)', async () => {
     const { client: buyer } = await creditBuyer();
-    const placed = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['chair', 8_000, 2]], INSTALLMENT_6));
+    const placed = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, [['chair', 8_000, 2]], INSTALLMENT_6));
     await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
     await shipOrder(merchant.client, buyer, placed.id);
     const apply = () => buyer.expect(201, 'POST', '/after-sales', { orderId: placed.id, type: 'RETURN_AND_REFUND', lines: [{ lineId: placed.lines[0].id, quantity: 1 }], reason: 'NOT_AS_DESCRIBED' });
@@ -277,7 +279,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
 
   it('refunds goods never delivered without a return (refund-only), and refuses refund-only after delivery', async () => {
     const { client: buyer } = await creditBuyer();
-    const lost = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['vase', 12_000, 1], ['card', 500, 1]], INSTALLMENT_6));
+    const lost = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, [['vase', 12_000, 1], ['card', 500, 1]], INSTALLMENT_6));
     await waitForStatus(buyer, lost.id, 'WAITING_OUTBOUND');
     await shipOrder(merchant.client, buyer, lost.id);
     await loanOf(buyer, lost.id);
@@ -288,7 +290,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     const loan = await loanOf(buyer, lost.id, (l) => l.settled);
     expect(loan.refundedPrincipal).toBe(12_500);
 
-    const arrived = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['vase', 12_000, 1]], INSTALLMENT_6));
+    const arrived = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, [['vase', 12_000, 1]], INSTALLMENT_6));
     await waitForStatus(buyer, arrived.id, 'WAITING_OUTBOUND');
     await shipOrder(merchant.client, buyer, arrived.id);
     await deliverOrder(publisher, buyer, arrived.id);
@@ -298,7 +300,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
 
   it('exchanges: the goods come back by platform pickup and a replacement is handed to logistics, no refund', async () => {
     const { client: buyer } = await creditBuyer();
-    const placed = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['shoes', 39_900, 1]], INSTALLMENT_6));
+    const placed = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, [['shoes', 39_900, 1]], INSTALLMENT_6));
     await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
     await shipOrder(merchant.client, buyer, placed.id);
     const applied = await buyer.expect(201, 'POST', '/after-sales', { orderId: placed.id, type: 'EXCHANGE', lines: [{ lineId: placed.lines[0].id, quantity: 1 }], reason: 'SIZE_OR_FIT', description: 'one size up please' });
@@ -315,7 +317,7 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
   it('rejects with a reason (the lines are free again), reports problems with returned goods, lists and refuses bad requests', async () => {
     const { client: buyer } = await creditBuyer();
     const other = await merchantAccount(gateway, operator);
-    const placed = await buyer.expect(201, 'POST', '/orders', order(merchant.id, [['plate', 2_000, 4]], INSTALLMENT_6));
+    const placed = await buyer.expect(201, 'POST', '/orders', await order(merchant.id, [['plate', 2_000, 4]], INSTALLMENT_6));
     await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
     const lineId = placed.lines[0].id;
 

@@ -71,7 +71,7 @@ describe('broker killed and restarted while credit orders flow (real Kafka + Pos
       while (next < plan.length) {
         const order = plan[next++];
         const client = buyers[order.buyer].client;
-        const created = await client.expect(201, 'POST', '/orders', creditOrder(merchantId, order.unitPrice));
+        const created = await client.expect(201, 'POST', '/orders', await creditOrder(merchantId, order.unitPrice));
         order.id = created.id;
         placed += 1;
         if (placed === Math.floor(ORDERS / 4) && !chaos) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OrderPlaced, OrderShipped, RefundCompleted } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
-import { createBuyer, createMerchant, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, createBuyer, createMerchant, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -10,14 +10,15 @@ jest.setTimeout(240_000);
 
 const PLATFORM_OFFSET_MS = 8 * 3_600_000;
 
-function threeItemOrder(merchantId: string) {
+/** Three SKUs the merchant lists at 199.00 each (domain.md §1.1a: the platform prices the order). */
+async function threeItemOrder(merchantId: string) {
   return {
     merchantId,
-    items: [
+    items: await catalogItems(merchantId, [
       { skuId: 'kettle', title: 'Kettle', unitPrice: 19_900, quantity: 1 },
       { skuId: 'toaster', title: 'Toaster', unitPrice: 19_900, quantity: 1 },
       { skuId: 'blender', title: 'Blender', unitPrice: 19_900, quantity: 1 },
-    ],
+    ]),
     consignee: { name: '李四', phone: '13800000000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } },
     paymentMethod: 'CREDIT',
     credit: { plan: 'INSTALLMENT', periods: 6 },
@@ -59,7 +60,7 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
   it('runs the headline story to the fen: 6 periods, 2 repaid, partial refund reamortises, full refund voids and credits the balance', async () => {
     const merchantId = await createMerchant(operator);
     const { client: buyer, buyerId, creditAccountId } = await createBuyer(gateway, operator, 1_000_000);
-    const order = await buyer.expect(201, 'POST', '/orders', threeItemOrder(merchantId));
+    const order = await buyer.expect(201, 'POST', '/orders', await threeItemOrder(merchantId));
     await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
     expect(await buyer.expect(200, 'GET', '/credit/account')).toMatchObject({ held: 59_700, outstanding: 0, available: 940_300 });
 
@@ -139,8 +140,8 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
   it('captures a partial shipment and releases the rest; a refund before capture releases the hold; a refund before the loan is parked', async () => {
     const merchantId = await createMerchant(operator);
     const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
-    const partly = await buyer.expect(201, 'POST', '/orders', threeItemOrder(merchantId));
-    const refunded = await buyer.expect(201, 'POST', '/orders', threeItemOrder(merchantId));
+    const partly = await buyer.expect(201, 'POST', '/orders', await threeItemOrder(merchantId));
+    const refunded = await buyer.expect(201, 'POST', '/orders', await threeItemOrder(merchantId));
     await Promise.all([waitForStatus(buyer, partly.id, 'WAITING_OUTBOUND'), waitForStatus(buyer, refunded.id, 'WAITING_OUTBOUND')]);
 
     await publisher.publish(OrderShipped, { orderId: partly.id, buyerId, shipmentId: 's-part', shippedAmount: 39_800 });
@@ -182,8 +183,8 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
   it('never grants more than the line across 100 concurrent orders', async () => {
     const merchantId = await createMerchant(operator);
     const { client: buyer } = await createBuyer(gateway, operator, 100_000);
-    const order = (amount: number) => ({ ...threeItemOrder(merchantId), items: [{ skuId: 'x', title: 'X', unitPrice: amount, quantity: 1 }], credit: { plan: 'DEFERRED' } });
-    const placed = await Promise.all(Array.from({ length: 100 }, () => buyer.expect(201, 'POST', '/orders', order(1_500))));
+    const body = { ...(await threeItemOrder(merchantId)), items: await catalogItems(merchantId, [{ skuId: 'x', title: 'X', unitPrice: 1_500, quantity: 1 }]), credit: { plan: 'DEFERRED' } };
+    const placed = await Promise.all(Array.from({ length: 100 }, () => buyer.expect(201, 'POST', '/orders', body)));
     const settled = await Promise.all(placed.map((o) => waitUntil(async () => {
       const current = await buyer.expect(200, 'GET', `/orders/${o.id}`);
       return current.status === 'UNPAID' ? undefined : current;
@@ -195,7 +196,7 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
   it('serialises 50 concurrent refunds and repayments on one loan without losing a fen, and refuses an over-refund', async () => {
     const merchantId = await createMerchant(operator);
     const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
-    const order = await buyer.expect(201, 'POST', '/orders', threeItemOrder(merchantId));
+    const order = await buyer.expect(201, 'POST', '/orders', await threeItemOrder(merchantId));
     await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
     await publisher.publish(OrderShipped, { orderId: order.id, buyerId, shipmentId: 's', shippedAmount: 59_700 });
     await loanOf(buyer, order.id);
@@ -217,7 +218,7 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
   it('turns an unpaid period overdue with a daily late fee, and a repayment pays the late fee first', async () => {
     const merchantId = await createMerchant(operator);
     const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
-    const order = await buyer.expect(201, 'POST', '/orders', threeItemOrder(merchantId));
+    const order = await buyer.expect(201, 'POST', '/orders', await threeItemOrder(merchantId));
     await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
     await publisher.publish(OrderShipped, { orderId: order.id, buyerId, shipmentId: 's', shippedAmount: 59_700 });
     const loan = await loanOf(buyer, order.id);
@@ -242,7 +243,7 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     await operator.expect(200, 'PUT', '/credit/products', { code: 'LAST_FIRST_PLAN', planType: 'INSTALLMENT', refundAllocationRule: 'LAST_FIRST', isDefault: true });
     const merchantId = await createMerchant(operator);
     const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
-    const order = await buyer.expect(201, 'POST', '/orders', threeItemOrder(merchantId));
+    const order = await buyer.expect(201, 'POST', '/orders', await threeItemOrder(merchantId));
     await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
     await publisher.publish(OrderShipped, { orderId: order.id, buyerId, shipmentId: 's', shippedAmount: 59_700 });
     await loanOf(buyer, order.id);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { RefundCompleted, ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
-import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { databaseUrl, infrastructure, isolation, waitUntil } from './support/infrastructure';
 import { parseCsv, readXlsxRows, readZip } from './support/zip-reader';
 const { startStack, waitForHttp } = require('../tools/stack/stack.js');
@@ -94,16 +94,19 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     main = await gateway.login(username, 'merchant-password');
     buyer = (await createBuyer(gateway, operator, 10_000_000)).client;
     // Three orders: one plain, one with text a spreadsheet would run, one presale with two lines.
-    const plain = await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 1_500, 2, 300));
+    const plain = await buyer.expect(201, 'POST', '/orders', await creditOrder(merchantId, 1_500, 2, 300));
     const injected = await buyer.expect(201, 'POST', '/orders', {
-      ...creditOrder(merchantId, 2_000),
+      ...await creditOrder(merchantId, 1_500), // the same SKU as the plain order (sku-kettle-1500)
       buyerNote: '=HYPERLINK("http://evil.example","click")',
       consignee: { name: '@SUM(1+1)', phone: '13711112222', address: { province: '浙江省', city: '杭州市', county: '西湖区', town: '-1+1', detail: '+cmd|calc' } },
     });
     const presale = await buyer.expect(201, 'POST', '/orders', {
-      ...creditOrder(merchantId, 900),
-      items: [{ skuId: 'sku-a', title: 'Cup, "large"', unitPrice: 900, quantity: 1 }, { skuId: 'sku-b', title: 'Lid', unitPrice: 100, quantity: 3 }],
-      attributes: { presale: true },
+      ...await creditOrder(merchantId, 900),
+      // 预售 is a fact of the goods: the merchant's SKUs say so (domain.md §1.1a).
+      items: await catalogItems(merchantId, [
+        { skuId: 'sku-a', title: 'Cup, "large"', unitPrice: 900, quantity: 1, kinds: { presale: true } },
+        { skuId: 'sku-b', title: 'Lid', unitPrice: 100, quantity: 3, kinds: { presale: true } },
+      ]),
     });
     for (const order of [plain, injected, presale]) orders.push(await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND'));
     // A consignee change reaches the read model too (ConsigneeChanged).
@@ -154,7 +157,7 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     expect(rows).toHaveLength(4);
     const [plain, injected, presale] = orders;
     expect(rows.map((r) => r['order id'])).toEqual([plain.id, injected.id, presale.id, presale.id]);
-    expect(rows[0]).toMatchObject({ status: 'COMPLETED', 'payment method': 'CREDIT', 'sku': 'sku-kettle', 'unit price (fen)': '1500', quantity: '2', 'line total (fen)': '3000', 'freight (fen)': '300', 'payable (fen)': '3300', 'refunded (fen)': '1500', 'refunded quantity': '1', 'consignee name': '王小明', 'consignee phone': '13800138000', county: '南山区', 'address detail': '科技园 1 号' });
+    expect(rows[0]).toMatchObject({ status: 'COMPLETED', 'payment method': 'CREDIT', 'sku': 'sku-kettle-1500', 'unit price (fen)': '1500', quantity: '2', 'line total (fen)': '3000', 'freight (fen)': '300', 'payable (fen)': '3300', 'refunded (fen)': '1500', 'refunded quantity': '1', 'consignee name': '王小明', 'consignee phone': '13800138000', county: '南山区', 'address detail': '科技园 1 号' });
     expect(rows[2]).toMatchObject({ title: 'Cup, "large"', 'special kinds': 'PRESALE', status: 'WAITING_OUTBOUND' });
     expect(rows[3]).toMatchObject({ sku: 'sku-b', quantity: '3', 'line total (fen)': '300' });
 
@@ -259,7 +262,7 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     expect(noneEntry.data.toString('utf8')).not.toContain('王小明');
 
     // Filters per type: status and sku for orders; a filter a type does not have is refused.
-    const filtered = await main.expect(202, 'POST', '/merchant/exports', { type: 'ORDER_DISCOUNTS', format: 'CSV', consigneeMode: 'NONE', ...(await range()), filters: { status: ['COMPLETED', 'WAITING_OUTBOUND'], skuId: 'sku-kettle', paymentMethod: ['CREDIT'] } });
+    const filtered = await main.expect(202, 'POST', '/merchant/exports', { type: 'ORDER_DISCOUNTS', format: 'CSV', consigneeMode: 'NONE', ...(await range()), filters: { status: ['COMPLETED', 'WAITING_OUTBOUND'], skuId: 'sku-kettle-1500', paymentMethod: ['CREDIT'] } });
     await completed(main, filtered.id);
     expect(parseCsv((await download(main, filtered.id)).body.toString('utf8')).slice(1).map((r) => r[0])).toEqual([orders[0].id, orders[1].id]);
     expect(await main.request('POST', '/merchant/exports', { type: 'LOC_SIGNUPS', format: 'CSV', consigneeMode: 'NONE', ...(await range()), filters: { paymentMethod: ['COD'] } })).toMatchObject({ status: 422, body: { code: 'EXPORT_FILTER_NOT_SUPPORTED' } });

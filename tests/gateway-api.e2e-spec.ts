@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryDatabase } from './support/databases';
-import { createBuyer, createMerchant, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { createBuyer, createMerchant, creditOrder, GatewayClient, operatorOf, TEST_CONSIGNEE, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -42,7 +42,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
   it('grants sub-accounts only what the main account gave them, and masks consumer data unless revealed (logged)', async () => {
     const { merchantId, main } = await createMainAccount(operator, gateway);
     const { client: buyer } = await createBuyer(gateway, operator, 100_000);
-    const order = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 2_000), consignee: { ...creditOrder(merchantId, 1).consignee, ...CONSIGNEE } });
+    const order = await buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 2_000), consignee: { ...TEST_CONSIGNEE, ...CONSIGNEE } });
 
     const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `sub-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000001' });
     const subClient = await gateway.login(sub.username, 'sub-password');
@@ -79,7 +79,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const first = await createMainAccount(operator, gateway);
     const second = await createMainAccount(operator, gateway);
     const { client: buyer } = await createBuyer(gateway, operator, 100_000);
-    const order = await buyer.expect(201, 'POST', '/orders', creditOrder(first.merchantId, 500));
+    const order = await buyer.expect(201, 'POST', '/orders', await creditOrder(first.merchantId, 500));
     const sub = await first.main.expect(201, 'POST', `/merchants/${first.merchantId}/sub-accounts`, { username: `iso-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000003' });
     const attempts = [
       second.main.request('GET', `/merchant/orders/${order.id}`),
@@ -96,16 +96,17 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
   it('replays an Idempotency-Key, refuses it for another body, and runs 20 concurrent requests once', async () => {
     const merchantId = await createMerchant(operator);
     const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
-    const body = creditOrder(merchantId, 1_234);
+    const body = await creditOrder(merchantId, 1_234);
     const first = await buyer.request('POST', '/orders', body, { 'idempotency-key': 'order-key-1' });
     const again = await buyer.request('POST', '/orders', body, { 'idempotency-key': 'order-key-1' });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
-    const other = await buyer.request('POST', '/orders', creditOrder(merchantId, 999), { 'idempotency-key': 'order-key-1' });
+    const other = await buyer.request('POST', '/orders', await creditOrder(merchantId, 999), { 'idempotency-key': 'order-key-1' });
     expect(other).toMatchObject({ status: 422, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
 
-    const burst = await Promise.all(Array.from({ length: 20 }, () => buyer.request('POST', '/orders', creditOrder(merchantId, 777), { 'idempotency-key': 'burst-key' })));
+    const burstBody = await creditOrder(merchantId, 777);
+    const burst = await Promise.all(Array.from({ length: 20 }, () => buyer.request('POST', '/orders', burstBody, { 'idempotency-key': 'burst-key' })));
     expect(new Set(burst.map((result) => result.status))).toEqual(new Set([201]));
     expect(new Set(burst.map((result) => result.body.id)).size).toBe(1);
     const orders = await queryDatabase(stack.databaseUrl('order'), `SELECT payable FROM customer_order WHERE buyer_id = $1 ORDER BY created_at`, [buyerId]);
@@ -217,7 +218,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const { merchantId, main } = await createMainAccount(operator, gateway, mainPhone);
     const { client: buyer } = await createBuyer(gateway, operator, 1_000_000);
     const orders: Array<{ id: string }> = [];
-    for (let i = 0; i < 4; i++) orders.push(await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 100 + i), consignee: { ...creditOrder(merchantId, 1).consignee, phone: '13700000000' } }));
+    for (let i = 0; i < 4; i++) orders.push(await buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 100 + i), consignee: { ...TEST_CONSIGNEE, phone: '13700000000' } }));
 
     expect(await main.request('POST', `/merchant/orders/${orders[0].id}/other-contacts`)).toMatchObject({ status: 403, body: { code: 'SMS_VERIFICATION_REQUIRED' } });
     expect(await main.request('POST', '/merchant/sms-verifications/confirm', { purpose: 'OTHER_CONTACTS', code: '000000' })).toMatchObject({ status: 422 });
@@ -258,7 +259,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const { merchantId, main } = await createMainAccount(operator, gateway, mainPhone);
     const { client: buyer } = await createBuyer(gateway, operator, 1_000_000);
     const orders: Array<{ id: string }> = [];
-    for (let i = 0; i < 4; i++) orders.push(await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 200 + i)));
+    for (let i = 0; i < 4; i++) orders.push(await buyer.expect(201, 'POST', '/orders', await creditOrder(merchantId, 200 + i)));
 
     const first = await main.expect(200, 'POST', `/merchant/orders/${orders[0].id}/virtual-number`, {});
     expect(first).toMatchObject({ kind: 'ORDER', validUntil: 'ORDER_COMPLETION', reused: false });
@@ -290,7 +291,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
   it('answers a corpus of bad requests with 4xx problem+json and changes nothing', async () => {
     const { merchantId, main } = await createMainAccount(operator, gateway);
     const { client: buyer } = await createBuyer(gateway, operator, 50_000);
-    const order = await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 100));
+    const order = await buyer.expect(201, 'POST', '/orders', await creditOrder(merchantId, 100));
     await waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
     const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `corpus-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000005' });
 
@@ -304,7 +305,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const pathSegment = (text: string) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '\ufffd')) || '%20';
     const injections = ["' OR 1=1 --", "'; DROP TABLE customer_order; --", '=HYPERLINK("http://x","y")', '+SUM(1,1)', '@cmd', '‮gnp.exe', 'a\u0000b', '😀'.repeat(30), '\ud800', 'Ａ'.repeat(3), ' ', ''];
     const moneyValues: unknown[] = [-1, 1.5, 0.1, 1e20, Number.MAX_SAFE_INTEGER + 2, '100', null, true, [], {}, 'NaN'];
-    const good = creditOrder(merchantId, 100);
+    const good = await creditOrder(merchantId, 100);
     const requests: Array<{ client: GatewayClient; method: string; path: string; body?: unknown; raw?: string; headers?: Record<string, string> }> = [];
     const add = (client: GatewayClient, method: string, path: string, body?: unknown, headers?: Record<string, string>) => requests.push({ client, method, path, body, headers });
 
@@ -340,6 +341,8 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
       if (value !== null) add(buyer, 'POST', '/orders', { ...good, freight: value });
       add(buyer, 'POST', '/orders', { ...good, items: [{ ...good.items[0], quantity: value }] });
       add(operator, 'POST', '/buyers', { username: `b-${Math.random().toString(36).slice(2, 8)}`, password: 'buyer-password', name: 'n', phone: '13800000000', creditLimit: value });
+      add(main, 'PUT', '/merchant/catalog/skus/sku-hostile', { title: 'Kettle', unitPrice: value, listed: true });
+      add(main, 'PUT', '/merchant/freight-rule', { amount: value });
     }
     for (const text of injections) {
       add(buyer, 'POST', '/orders', { ...good, merchantId: text });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { queryDatabase } from './support/databases';
-import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, createBuyer, creditOrder, GatewayClient, operatorOf, SkuKinds, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -51,8 +51,8 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
 
   const consignee = (city = '深圳市', name = '王小明') => ({ name, phone: '13800138000', address: { province: '广东省', city, county: '南山区', detail: '科技园 1 号' } });
 
-  async function placed(extra: Record<string, unknown> = {}, status = 'WAITING_OUTBOUND') {
-    const order = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000, 2), ...extra });
+  async function placed(extra: Record<string, unknown> = {}, status = 'WAITING_OUTBOUND', kinds: SkuKinds = {}) {
+    const order = await buyer.expect(201, 'POST', '/orders', { ...(await creditOrder(merchantId, 1_000, 2, 0, kinds)), ...extra });
     return waitForStatus(buyer, order.id, status);
   }
 
@@ -69,8 +69,8 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     });
   }
 
-  async function shippedOrder(carrier = 'JD_LOGISTICS', waybillNo?: string, extra: Record<string, unknown> = {}) {
-    const order = await placed(extra);
+  async function shippedOrder(carrier = 'JD_LOGISTICS', waybillNo?: string, kinds: SkuKinds = {}) {
+    const order = await placed({}, 'WAITING_OUTBOUND', kinds);
     await logisticsKnows(order.id);
     const body = await ship({ orderIds: [order.id], carrier, ...(waybillNo ? { waybillNo } : {}) });
     await waitForStatus(buyer, order.id, 'SHIPPED');
@@ -235,8 +235,8 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
   });
 
   it('ships merged-shipment candidates as one package with one waybill; each order keeps its own lines', async () => {
-    const first = await placed({ items: [{ skuId: 'sku-cup', title: 'Cup', unitPrice: 500, quantity: 2 }] });
-    const second = await placed({ items: [{ skuId: 'sku-pot', title: 'Pot', unitPrice: 3_000, quantity: 1 }] });
+    const first = await placed({ items: await catalogItems(merchantId, [{ skuId: 'sku-cup', title: 'Cup', unitPrice: 500, quantity: 2 }]) });
+    const second = await placed({ items: await catalogItems(merchantId, [{ skuId: 'sku-pot', title: 'Pot', unitPrice: 3_000, quantity: 1 }]) });
     const stranger = await placed({ consignee: consignee('深圳市', '李四') });
     for (const o of [first, second, stranger]) await logisticsKnows(o.id);
     expect(await merchant.request('POST', '/merchant/shipments', { orderIds: [first.id, stranger.id], carrier: 'JD_LOGISTICS', merge: true })).toMatchObject({ status: 409, body: { code: 'MERGE_CONSIGNEE_DIFFERS' } });
@@ -331,7 +331,7 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     replica = await stack.startReplica('logistics-service', 6);
     await advance(1); // hands the platform offset to the replica
     const noTracking = await shippedOrder('SF', sfWaybill());
-    const crossBorder = await shippedOrder('SF', sfWaybill(), { attributes: { crossBorder: true } });
+    const crossBorder = await shippedOrder('SF', sfWaybill(), { crossBorder: true });
     const extended = await shippedOrder('SF', sfWaybill());
     const delivered = await shippedOrder('SF', sfWaybill());
     const inTransit = await shippedOrder('SF', sfWaybill());

@@ -1,7 +1,7 @@
 import { openPersonalData, ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
-import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { createBuyer, creditOrder, GatewayClient, operatorOf, SkuKinds, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -33,8 +33,8 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     await stack?.stop();
   });
 
-  async function waitingOrder(extra: Record<string, unknown> = {}) {
-    const order = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), ...extra });
+  async function waitingOrder(extra: Record<string, unknown> = {}, kinds: SkuKinds = {}) {
+    const order = await buyer.expect(201, 'POST', '/orders', { ...(await creditOrder(merchantId, 1_000, 1, 0, kinds)), ...extra });
     return waitForStatus(buyer, order.id, 'WAITING_OUTBOUND');
   }
 
@@ -52,7 +52,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect((await main.expect(200, 'GET', `/merchant/orders?orderId=${orders[1].id}`)).items.map((o: any) => o.id)).toEqual([orders[1].id]);
     expect((await main.expect(200, 'GET', `/merchant/orders?buyerId=${orders[0].buyerId}&limit=100`)).items.length).toBeGreaterThanOrEqual(3);
     expect((await main.expect(200, 'GET', '/merchant/orders?skuId=no-such-sku')).items).toEqual([]);
-    expect((await main.expect(200, 'GET', '/merchant/orders?skuId=sku-kettle&limit=100')).items.length).toBeGreaterThanOrEqual(3);
+    expect((await main.expect(200, 'GET', '/merchant/orders?skuId=sku-kettle-1000&limit=100')).items.length).toBeGreaterThanOrEqual(3);
     const window = await main.expect(200, 'GET', `/merchant/orders?from=${encodeURIComponent(orders[1].createdAt)}&to=${encodeURIComponent(orders[2].createdAt)}`);
     expect(window.items.map((o: any) => o.id)).toEqual([orders[1].id]);
   });
@@ -109,7 +109,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect(refused).toMatchObject({ status: 409, body: { code: 'ADDRESS_LEVEL_NOT_CHANGEABLE', mayChange: { addressFromLevel: 3 } } });
     await main.expect(200, 'PATCH', `/merchant/orders/${specified.id}/consignee`, { address: { province: '广东省', city: '深圳市', county: '福田区', detail: '新地址 8 号' } });
 
-    const crossBorder = await waitingOrder({ attributes: { crossBorder: true } });
+    const crossBorder = await waitingOrder({}, { crossBorder: true });
     expect(await main.request('PATCH', `/merchant/orders/${crossBorder.id}/consignee`, { address: { province: '广东省', city: '深圳市', county: '福田区', detail: 'y' } })).toMatchObject({
       status: 409,
       body: { code: 'ADDRESS_LOCKED_FOR_ORDER_KIND' },
@@ -117,7 +117,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
   });
 
   it('pays online orders, changes freight only while unpaid, sends COD orders straight to outbound, and expires unpaid orders after 24 h', async () => {
-    const online = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 5_000), paymentMethod: 'ONLINE', credit: undefined, freight: 800 });
+    const online = await buyer.expect(201, 'POST', '/orders', { ...(await creditOrder(merchantId, 5_000, 1, 800)), paymentMethod: 'ONLINE', credit: undefined });
     expect(online).toMatchObject({ status: 'UNPAID', payable: 5_800 });
     const free = await main.expect(200, 'PATCH', `/merchant/orders/${online.id}/fees`, { freight: 0 });
     expect(free).toMatchObject({ freight: 0, payable: 5_000 });
@@ -128,11 +128,11 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     const [payment] = await queryDatabase(stack.databaseUrl('order'), `SELECT amount, provider FROM order_payment WHERE order_id = $1`, [online.id]);
     expect(payment).toEqual({ amount: '5000', provider: 'SIMULATED' });
 
-    const cod = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 2_000), paymentMethod: 'COD', credit: undefined });
+    const cod = await buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 2_000), paymentMethod: 'COD', credit: undefined });
     expect(cod.status).toBe('WAITING_OUTBOUND');
     expect(await main.request('PATCH', `/merchant/orders/${cod.id}/fees`, { freight: 0 })).toMatchObject({ status: 409 });
 
-    const forgotten = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 3_000), paymentMethod: 'ONLINE', credit: undefined });
+    const forgotten = await buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 3_000), paymentMethod: 'ONLINE', credit: undefined });
     await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 24 * 3600 + 60 });
     const expired = await waitForStatus(buyer, forgotten.id, 'CANCELLED');
     expect(expired.cancellation).toEqual({ reason: 'PAYMENT_TIMEOUT', by: 'SYSTEM' });
@@ -140,7 +140,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
   });
 
   it('runs negotiated cancellation of COD orders: SMS, objection, withdrawal, automatic cancellation after 48 h', async () => {
-    const codOrder = async () => buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_500), paymentMethod: 'COD', credit: undefined });
+    const codOrder = async () => buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 1_500), paymentMethod: 'COD', credit: undefined });
     const credit = await waitingOrder();
     expect(await main.request('POST', '/merchant/cancellation-requests', { orderId: credit.id, reason: 'BUYER_ASKED_TO_CANCEL' })).toMatchObject({ status: 409, body: { code: 'NEGOTIATED_CANCELLATION_COD_ONLY' } });
 
@@ -204,7 +204,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect(await main.request('POST', '/merchant/orders/remarks', { orderIds: [], remark: 'x' })).toMatchObject({ status: 400 });
 
     const snapshot = await buyer.expect(200, 'GET', `/orders/${first.id}/lines/${first.lines[0].id}/snapshot`);
-    expect(snapshot).toMatchObject({ skuId: 'sku-kettle', title: 'Kettle', unitPrice: 1_000, quantity: 1, capturedAt: first.createdAt });
+    expect(snapshot).toMatchObject({ skuId: 'sku-kettle-1000', title: 'Kettle', unitPrice: 1_000, quantity: 1, capturedAt: first.createdAt });
   });
 
   it('ships on ShipmentDispatched (credit captures it), completes on platform delivery or receipt confirmation', async () => {
@@ -223,7 +223,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect(completed.history.slice(-2).map((h: any) => h.to)).toEqual(['DELIVERED', 'COMPLETED']);
 
     // A parcel with one of three units captures that part; the rest of the hold is released.
-    const partial = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 2_000, 3) });
+    const partial = await buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 2_000, 3) });
     await waitForStatus(buyer, partial.id, 'WAITING_OUTBOUND');
     const heldBefore = (await buyer.expect(200, 'GET', '/credit/account')).held;
     await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-2', orderId: partial.id, carrier: 'SF', waybillNo: 'SF123', lines: [{ lineId: partial.lines[0].id, quantity: 1 }] });
@@ -237,10 +237,10 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
 
   it('holds group-buy orders until the group forms: paused, not cancellable, then released (domain.md §1.3, §1.5)', async () => {
     const groupId = `group-${Date.now().toString(36)}`;
-    const placed = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), attributes: { groupBuyId: groupId } });
+    const placed = await buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 1_000), attributes: { groupBuyId: groupId } });
     const grouped = await waitForStatus(buyer, placed.id, 'PAUSED');
     expect(grouped.pause).toMatchObject({ reason: 'WAITING_FOR_GROUP' });
-    const cod = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), paymentMethod: 'COD', credit: undefined, attributes: { groupBuyId: groupId } });
+    const cod = await buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 1_000), paymentMethod: 'COD', credit: undefined, attributes: { groupBuyId: groupId } });
     expect(cod.status).toBe('PAUSED');
     expect(await buyer.request('POST', `/orders/${grouped.id}/cancel`, { reason: 'NO_LONGER_WANTED' })).toMatchObject({ status: 409, body: { code: 'GROUP_BUY_NOT_FORMED' } });
     expect(await main.request('POST', `/merchant/orders/${grouped.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409 });
@@ -249,7 +249,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     expect((await buyer.expect(200, 'GET', `/orders/${cod.id}`)).status).toBe('WAITING_OUTBOUND');
     expect((await buyer.expect(200, 'POST', `/orders/${grouped.id}/cancel`, { reason: 'NO_LONGER_WANTED' })).status).toBe('CANCELLED');
     expect(await operator.request('POST', '/group-buys/bad%20id/formed')).toMatchObject({ status: 400 });
-    expect(await buyer.request('POST', '/orders', { ...creditOrder(merchantId, 1_000), attributes: { groupBuyId: 'bad id!' } })).toMatchObject({ status: 400 });
+    expect(await buyer.request('POST', '/orders', { ...await creditOrder(merchantId, 1_000), attributes: { groupBuyId: 'bad id!' } })).toMatchObject({ status: 400 });
     // A paused order refuses shipping with the pause's reason (the process table's guard).
     const paused = await waitingOrder();
     await main.expect(200, 'POST', `/merchant/orders/${paused.id}/pause`, { reason: 'AWAITING_BATCH_NUMBER' });
@@ -271,7 +271,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     const late = await waitingOrder();
     const { now } = await operator.expect(200, 'GET', '/admin/clock');
     const newShipBy = new Date(Date.parse(now) + 5 * 86_400_000).toISOString();
-    const unpaid = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), paymentMethod: 'ONLINE', credit: undefined });
+    const unpaid = await buyer.expect(201, 'POST', '/orders', { ...await creditOrder(merchantId, 1_000), paymentMethod: 'ONLINE', credit: undefined });
     const results = await main.expect(200, 'POST', '/merchant/orders/late-shipping-reports', { orderIds: [late.id, late.id, unpaid.id, '00000000-0000-4000-8000-000000000999'], newShipBy, reason: 'stock arrives Friday' });
     expect(results).toEqual([
       { orderId: late.id, result: 'REPORTED' },

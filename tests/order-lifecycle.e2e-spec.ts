@@ -1,7 +1,7 @@
 import { RefundCompleted, ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
-import { createBuyer, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, CatalogItem, createBuyer, GatewayClient, operatorOf, setFreightRule, SkuKinds, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -39,19 +39,23 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     await stack?.stop();
   });
 
-  function order(paymentMethod: 'ONLINE' | 'COD', extra: Record<string, unknown> = {}, items = [{ skuId: 'sku-kettle', title: 'Kettle', unitPrice: 10_000, quantity: 1 }]) {
+  /** An order of SKUs the merchant lists (domain.md §1.1a), with a flat freight of 500 fen. */
+  async function order(paymentMethod: 'ONLINE' | 'COD', extra: Record<string, unknown> = {}, items: CatalogItem[] = [{ skuId: 'sku-kettle', title: 'Kettle', unitPrice: 10_000, quantity: 1 }]) {
+    await setFreightRule(merchantId, 500);
     return {
       merchantId,
-      items,
+      items: await catalogItems(merchantId, items),
       consignee: { name: '王小明', phone: '13800138000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } },
       paymentMethod,
-      freight: 500,
       ...extra,
     };
   }
 
-  async function paidOnline(extra: Record<string, unknown> = {}, items?: Array<Record<string, unknown>>) {
-    const placed = await buyer.expect(201, 'POST', '/orders', order('ONLINE', extra, items as never));
+  /** One unit of a SKU whose kinds are facts of the goods. */
+  const goods = (skuId: string, kinds: SkuKinds) => [{ skuId, title: skuId, unitPrice: 10_000, quantity: 1, kinds }];
+
+  async function paidOnline(extra: Record<string, unknown> = {}, items?: CatalogItem[]) {
+    const placed = await buyer.expect(201, 'POST', '/orders', await order('ONLINE', extra, items));
     return buyer.expect(200, 'POST', `/orders/${placed.id}/pay`);
   }
 
@@ -75,7 +79,7 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
   }
 
   it('completes a COD order only when finance reconciles the collected cash, to the fen', async () => {
-    const cod = await buyer.expect(201, 'POST', '/orders', order('COD'));
+    const cod = await buyer.expect(201, 'POST', '/orders', await order('COD'));
     expect(cod.status).toBe('WAITING_OUTBOUND');
     expect(cod.promisedShipBy).not.toBeNull();
     await shipAndDeliver(cod.id, 'PLATFORM');
@@ -100,8 +104,8 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
   });
 
   it('redeems a local-service voucher with the buyer\'s code instead of shipping it', async () => {
-    expect(await buyer.request('POST', '/orders', order('COD', { attributes: { localServiceVoucher: true } }))).toMatchObject({ status: 422, body: { code: 'VOUCHER_NEEDS_PREPAYMENT' } });
-    const placed = await buyer.expect(201, 'POST', '/orders', order('ONLINE', { attributes: { localServiceVoucher: true } }));
+    expect(await buyer.request('POST', '/orders', await order('COD', {}, goods('sku-spa-voucher', { localServiceVoucher: true })))).toMatchObject({ status: 422, body: { code: 'VOUCHER_NEEDS_PREPAYMENT' } });
+    const placed = await buyer.expect(201, 'POST', '/orders', await order('ONLINE', {}, goods('sku-spa-voucher', { localServiceVoucher: true })));
     expect(placed.kinds).toEqual(['LOCAL_SERVICE_VOUCHER']);
     expect(placed.voucher).toEqual({ redeemedAt: null });
     expect(await main.request('POST', `/merchant/orders/${placed.id}/redeem`, { verificationCode: '00000000' })).toMatchObject({ status: 409, body: { code: 'VOUCHER_NOT_PAID' } });
@@ -121,7 +125,7 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     expect(await outboxEvents(placed.id, 'VoucherRedeemed')).toHaveLength(1);
 
     // Nothing ships: a parcel for a voucher is refused by the process table and changes nothing.
-    const other = await paidOnline({ attributes: { localServiceVoucher: true } });
+    const other = await paidOnline({}, goods('sku-spa-voucher', { localServiceVoucher: true }));
     const parcel = await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-voucher', orderId: other.id, carrier: 'JD_LOGISTICS', waybillNo: 'JDV1' });
     await waitUntil(async () => (await consumed([parcel])) === 1, 'the parcel event to be handled');
     expect((await buyer.expect(200, 'GET', `/orders/${other.id}`)).status).toBe('WAITING_OUTBOUND');
@@ -132,7 +136,7 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
 
   it('holds a gift order until its main order is delivered (赠品后发)', async () => {
     const mainOrder = await paidOnline();
-    expect(await buyer.request('POST', '/orders', order('ONLINE', { attributes: { giftForOrderId: '00000000-0000-4000-8000-000000000001' } }))).toMatchObject({ status: 422, body: { code: 'GIFT_MAIN_ORDER_NOT_FOUND' } });
+    expect(await buyer.request('POST', '/orders', await order('ONLINE', { attributes: { giftForOrderId: '00000000-0000-4000-8000-000000000001' } }))).toMatchObject({ status: 422, body: { code: 'GIFT_MAIN_ORDER_NOT_FOUND' } });
     const gift = await paidOnline({ attributes: { giftForOrderId: mainOrder.id } }, [{ skuId: 'sku-gift-mug', title: 'Gift mug', unitPrice: 0, quantity: 1 }]);
     expect(gift).toMatchObject({ status: 'PAUSED', pause: { reason: 'GIFT_SHIPPED_LATER' }, giftForOrderId: mainOrder.id, kinds: ['GIFT_SHIPPED_LATER'] });
     expect(await main.request('POST', `/merchant/orders/${gift.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
@@ -145,11 +149,11 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
   });
 
   it('holds a SIM-card order until the buyer\'s real-name check is approved, and lists it by kind', async () => {
-    const sim = await paidOnline({ attributes: { simCard: true } });
+    const sim = await paidOnline({}, goods('sku-sim', { simCard: true }));
     expect(sim).toMatchObject({ status: 'PAUSED', pause: { reason: 'AWAITING_REAL_NAME_CHECK' }, kinds: ['SIM_CARD'] });
     expect(await main.request('POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
     expect((await main.expect(200, 'POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'REAL_NAME_APPROVED' })).status).toBe('WAITING_OUTBOUND');
-    const gift = await paidOnline({ attributes: { topUpGift: true, customised: true } });
+    const gift = await paidOnline({}, goods('sku-engraved-phone', { topUpGift: true, customised: true }));
     expect(gift.kinds).toEqual(['TOP_UP_GIFT', 'CUSTOMISED']);
     expect((await main.expect(200, 'GET', '/merchant/orders?kind=SIM_CARD&limit=100')).items.map((o: any) => o.id)).toEqual([sim.id]);
     expect((await main.expect(200, 'GET', '/merchant/orders?kind=CUSTOMISED&limit=100')).items.map((o: any) => o.id)).toEqual([gift.id]);
@@ -157,11 +161,12 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
 
   it('prices delivery-and-install service fees and changes them while unpaid', async () => {
     const items = [
-      { skuId: 'sku-washer', title: 'Washer', unitPrice: 200_000, quantity: 1 },
+      { skuId: 'sku-washer', title: 'Washer', unitPrice: 200_000, quantity: 1, serviceFee: { feeType: 'INSTALLATION', amount: 5_000 } },
       { skuId: 'sku-hose', title: 'Hose', unitPrice: 1_000, quantity: 2 },
     ];
-    expect(await buyer.request('POST', '/orders', order('ONLINE', { serviceFees: [{ feeType: 'INSTALLATION', amount: 5_000, skuIds: ['sku-fridge'] }] }, items))).toMatchObject({ status: 422, body: { code: 'SERVICE_FEE_SKU_NOT_IN_ORDER' } });
-    const placed = await buyer.expect(201, 'POST', '/orders', order('ONLINE', { serviceFees: [{ feeType: 'INSTALLATION', amount: 5_000, skuIds: ['sku-washer'] }] }, items));
+    // The fee is the merchant's, from the SKU that carries it (domain.md §1.1a); the buyer cannot send one.
+    expect(await buyer.request('POST', '/orders', await order('ONLINE', { serviceFees: [{ feeType: 'INSTALLATION', amount: 0, skuIds: ['sku-washer'] }] }, items))).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const placed = await buyer.expect(201, 'POST', '/orders', await order('ONLINE', {}, items));
     expect(placed.payable).toBe(200_000 + 2_000 + 500 + 5_000);
     expect(placed.serviceFees).toEqual([{ feeType: 'INSTALLATION', amount: 5_000, skuIds: ['sku-washer'], appliesTo: [{ skuId: 'sku-washer', title: 'Washer', unitPrice: 200_000, quantity: 1 }] }]);
     const changed = await main.expect(200, 'PATCH', `/merchant/orders/${placed.id}/fees`, { freight: 0, serviceFees: [{ feeType: 'INSTALLATION', amount: 3_000 }, { feeType: 'HAUL_AWAY', amount: 1_000, skuIds: ['sku-washer'] }] });
@@ -174,7 +179,7 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     const paid = await buyer.expect(200, 'POST', `/orders/${placed.id}/pay`);
     expect(paid.payable).toBe(206_000);
 
-    const plain = await buyer.expect(201, 'POST', '/orders', order('ONLINE'));
+    const plain = await buyer.expect(201, 'POST', '/orders', await order('ONLINE'));
     expect(await main.request('PATCH', `/merchant/orders/${plain.id}/fees`, { serviceFees: [{ feeType: 'INSTALLATION', amount: 800, skuIds: ['sku-kettle'] }] })).toMatchObject({ status: 409, body: { code: 'SERVICE_FEE_NOT_OFFERED' } });
     expect(await main.request('PATCH', `/merchant/orders/${paid.id}/fees`, { freight: 0 })).toMatchObject({ status: 409, body: { code: 'FEE_CHANGE_ONLY_WHEN_UNPAID' } });
   });
@@ -209,7 +214,7 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
   });
 
   it('raises a shipping warning and then a time-out per order on the platform clock, once each, filterable in the list', async () => {
-    const late = await buyer.expect(201, 'POST', '/orders', order('COD', { buyerNote: 'ring twice' }));
+    const late = await buyer.expect(201, 'POST', '/orders', await order('COD', { buyerNote: 'ring twice' }));
     const deadline = Date.parse(late.promisedShipBy);
     expect(deadline - Date.parse(late.createdAt)).toBe(48 * 3_600_000);
     expect(await outboxEvents(late.id, 'ShippingWarningRaised')).toHaveLength(0);
@@ -239,9 +244,9 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     const firstProductionDate = new Date(Date.parse(now) + 86_400_000).toISOString();
     const subscription = { periods: 3, intervalDays: 30, firstProductionDate };
     const items = [{ skuId: 'sku-milk', title: 'Milk powder', unitPrice: 12_000, quantity: 6 }];
-    expect(await buyer.request('POST', '/orders', order('COD', { attributes: { subscription } }, items))).toMatchObject({ status: 422, body: { code: 'SUBSCRIPTION_NEEDS_ONLINE_PAYMENT' } });
-    expect(await buyer.request('POST', '/orders', order('ONLINE', { attributes: { subscription } }, [{ ...items[0], quantity: 7 }]))).toMatchObject({ status: 422, body: { code: 'SUBSCRIPTION_QUANTITY_UNEVEN' } });
-    expect(await buyer.request('POST', '/orders', order('ONLINE', { attributes: { subscription: { ...subscription, periods: 1 } } }, items))).toMatchObject({ status: 400 });
+    expect(await buyer.request('POST', '/orders', await order('COD', { attributes: { subscription } }, items))).toMatchObject({ status: 422, body: { code: 'SUBSCRIPTION_NEEDS_ONLINE_PAYMENT' } });
+    expect(await buyer.request('POST', '/orders', await order('ONLINE', { attributes: { subscription } }, [{ ...items[0], quantity: 7 }]))).toMatchObject({ status: 422, body: { code: 'SUBSCRIPTION_QUANTITY_UNEVEN' } });
+    expect(await buyer.request('POST', '/orders', await order('ONLINE', { attributes: { subscription: { ...subscription, periods: 1 } } }, items))).toMatchObject({ status: 400 });
 
     const parent = await paidOnline({ attributes: { subscription } }, items);
     expect(parent.payable).toBe(72_000 + 500);

@@ -3,7 +3,7 @@ import { ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { merchantAccount } from './support/after-sales-steps';
 import { EventPublisher } from './support/event-publisher';
-import { createBuyer, GatewayClient, operatorOf } from './support/gateway-client';
+import { catalogItems, createBuyer, GatewayClient, operatorOf } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -97,7 +97,7 @@ describe('refund saga while after-sales and credit-billing are SIGKILLed and res
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < plan.length) {
           const order = plan[next++];
-          const body = { merchantId: merchant.id, consignee: CONSIGNEE, paymentMethod: 'CREDIT', credit: { plan: 'INSTALLMENT', periods: 3 }, items: order.prices.map((unitPrice, i) => ({ skuId: `sku-${i}`, title: `Item ${i}`, unitPrice, quantity: 1 })) };
+          const body = { merchantId: merchant.id, consignee: CONSIGNEE, paymentMethod: 'CREDIT', credit: { plan: 'INSTALLMENT', periods: 3 }, items: await catalogItems(merchant.id, order.prices.map((unitPrice, i) => ({ skuId: `sku-${i}-${unitPrice}`, title: `Item ${i}`, unitPrice, quantity: 1 }))) };
           const created = await buyers[order.buyer].client.expect(201, 'POST', '/orders', body);
           order.id = created.id;
           order.lineIds = created.lines.map((l: any) => l.id);

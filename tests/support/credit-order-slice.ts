@@ -18,7 +18,7 @@ export function creditOrderSliceTests(gatewayUrl: () => string): void {
 
   it('holds the payable amount of a credit order, then releases it when the buyer cancels', async () => {
     const { client: buyer } = await createBuyer(gateway, operator, 10_000);
-    const placed = await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 1_250, 2, 500));
+    const placed = await buyer.expect(201, 'POST', '/orders', await creditOrder(merchantId, 1_250, 2, 500));
     expect(placed).toMatchObject({ status: 'UNPAID', payable: 3_000, goodsTotal: 2_500, freight: 500 });
 
     const waiting = await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
@@ -41,20 +41,21 @@ export function creditOrderSliceTests(gatewayUrl: () => string): void {
 
   it('declines a credit order above the available limit and cancels it with CREDIT_DECLINED', async () => {
     const { client: buyer } = await createBuyer(gateway, operator, 5_000);
-    const placed = await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 5_001));
+    const placed = await buyer.expect(201, 'POST', '/orders', await creditOrder(merchantId, 5_001));
     const cancelled = await waitForStatus(buyer, placed.id, 'CANCELLED');
     expect(cancelled.cancellation).toEqual({ reason: 'CREDIT_DECLINED', by: 'SYSTEM' });
     expect(await buyer.expect(200, 'GET', '/credit/account')).toMatchObject({ held: 0, available: 5_000 });
 
     // Exactly the available amount is still granted.
-    const exact = await buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 5_000));
+    const exact = await buyer.expect(201, 'POST', '/orders', await creditOrder(merchantId, 5_000));
     await waitForStatus(buyer, exact.id, 'WAITING_OUTBOUND');
     expect(await buyer.expect(200, 'GET', '/credit/account')).toMatchObject({ held: 5_000, available: 0 });
   });
 
   it('never grants two racing orders the last of a line', async () => {
     const { client: buyer } = await createBuyer(gateway, operator, 10_000);
-    const orders = await Promise.all(Array.from({ length: 6 }, () => buyer.expect(201, 'POST', '/orders', creditOrder(merchantId, 4_000))));
+    const body = await creditOrder(merchantId, 4_000);
+    const orders = await Promise.all(Array.from({ length: 6 }, () => buyer.expect(201, 'POST', '/orders', body)));
     const settled = await Promise.all(
       orders.map((order) =>
         waitUntil(async () => {
@@ -72,7 +73,7 @@ export function creditOrderSliceTests(gatewayUrl: () => string): void {
   it('keeps buyers apart: another buyer\'s order answers 404 like a missing one', async () => {
     const { client: owner } = await createBuyer(gateway, operator, 10_000);
     const { client: stranger } = await createBuyer(gateway, operator, 10_000);
-    const order = await owner.expect(201, 'POST', '/orders', creditOrder(merchantId, 100));
+    const order = await owner.expect(201, 'POST', '/orders', await creditOrder(merchantId, 100));
     const foreign = await stranger.request('GET', `/orders/${order.id}`);
     const missing = await stranger.request('GET', `/orders/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`);
     expect(foreign.status).toBe(404);
@@ -83,24 +84,30 @@ export function creditOrderSliceTests(gatewayUrl: () => string): void {
 
   it('answers bad input with problem+json and changes nothing', async () => {
     const { client: buyer } = await createBuyer(gateway, operator, 10_000);
-    const invalid = await buyer.request('POST', '/orders', { ...creditOrder(merchantId, 10.5), items: [{ skuId: '', title: 'x', unitPrice: 10.5, quantity: 0 }] });
+    const good = await creditOrder(merchantId, 100);
+    const invalid = await buyer.request('POST', '/orders', { ...good, items: [{ skuId: '', quantity: 0 }] });
     expect(invalid.status).toBe(400);
     expect(invalid.contentType).toMatch(/application\/problem\+json/);
     expect(invalid.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
-    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['items.0.unitPrice', 'items.0.quantity', 'items.0.skuId']));
+    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['items.0.quantity', 'items.0.skuId']));
 
     const malformed = await buyer.request('POST', '/orders', '{"merchantId": ');
     expect(malformed).toMatchObject({ status: 400, body: { code: 'MALFORMED_JSON' } });
 
-    const noTerms = await buyer.request('POST', '/orders', { ...creditOrder(merchantId, 100), credit: undefined });
+    // domain.md §1.1a: the buyer never sends a price, a title, freight or service fees.
+    const priced = await buyer.request('POST', '/orders', { ...good, items: [{ ...good.items[0], unitPrice: 1, title: 'Kettle' }], freight: 0 });
+    expect(priced).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(priced.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['items.0.unitPrice', 'items.0.title', 'freight']));
+
+    const noTerms = await buyer.request('POST', '/orders', { ...good, credit: undefined });
     expect(noTerms).toMatchObject({ status: 422, body: { code: 'INVALID_PAYMENT_TERMS' } });
 
-    const unknownMerchant = await buyer.request('POST', '/orders', creditOrder('00000000-0000-4000-8000-000000000000', 100));
+    const unknownMerchant = await buyer.request('POST', '/orders', { ...good, merchantId: '00000000-0000-4000-8000-000000000000' });
     expect(unknownMerchant).toMatchObject({ status: 422, body: { code: 'UNKNOWN_MERCHANT' } });
 
-    const anonymous = await gateway.request('POST', '/orders', creditOrder(merchantId, 100));
+    const anonymous = await gateway.request('POST', '/orders', good);
     expect(anonymous).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
-    expect(await operator.request('POST', '/orders', creditOrder(merchantId, 100))).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    expect(await operator.request('POST', '/orders', good)).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     expect(await gateway.request('POST', '/auth/token', { username: 'operator', password: 'wrong-password' })).toMatchObject({ status: 401, body: { code: 'INVALID_CREDENTIALS' } });
 
     // None of that touched the line.

@@ -49,6 +49,12 @@ export class GatewayClient {
       // not JSON: keep the text
     }
     noteSecretsSeen(parsed);
+    // Orders are priced from the merchant's catalog, so the support remembers how to sign in
+    // as every merchant a test creates (catalogItems puts the SKUs a test orders).
+    if (method === 'POST' && path === '/merchants' && response.status === 201 && body && typeof body === 'object') {
+      const account = (body as { mainAccount?: { username: string; password: string } }).mainAccount;
+      if (account) rememberMerchantAccount(this.baseUrl, (parsed as { id: string }).id, account.username, account.password);
+    }
     return { status: response.status, body: parsed as T, contentType: response.headers.get('content-type') };
   }
 
@@ -88,15 +94,89 @@ export async function createBuyer(gateway: GatewayClient, operator: GatewayClien
   return { client: await gateway.login(username, 'buyer-password'), buyerId: buyer.id, creditAccountId: buyer.creditAccountId };
 }
 
-export function creditOrder(merchantId: string, unitPrice: number, quantity = 1, freight = 0) {
-  return {
-    merchantId,
-    items: [{ skuId: 'sku-kettle', title: 'Kettle', unitPrice, quantity }],
-    consignee: { name: '王小明', phone: '13800138000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } },
-    paymentMethod: 'CREDIT',
-    credit: { plan: 'INSTALLMENT', periods: 6 },
-    freight,
-  };
+export const TEST_CONSIGNEE = { name: '王小明', phone: '13800138000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } };
+
+/**
+ * A credit order of `quantity` kettles at `unitPrice` (fen). The price lives in the merchant's
+ * catalog (domain.md §1.1a): this puts a listed SKU `sku-kettle-<price>` with the given
+ * kinds, sets the merchant's freight rule to a flat `freight`, and returns the body to POST.
+ */
+export async function creditOrder(merchantId: string, unitPrice: number, quantity = 1, freight = 0, kinds: SkuKinds = {}) {
+  const kindNames = Object.keys(kinds).filter((name) => kinds[name as keyof SkuKinds]).sort();
+  const skuId = ['sku-kettle', unitPrice, ...kindNames].join('-');
+  const items = await catalogItems(merchantId, [{ skuId, title: 'Kettle', unitPrice, quantity, kinds }]);
+  await setFreightRule(merchantId, freight);
+  return { merchantId, items, consignee: TEST_CONSIGNEE, paymentMethod: 'CREDIT', credit: { plan: 'INSTALLMENT', periods: 6 } };
+}
+
+/** Kinds that are facts of the goods (docs/catalog-and-pricing.md), set on the SKU. */
+export interface SkuKinds {
+  crossBorder?: boolean;
+  customsAuction?: boolean;
+  presale?: boolean;
+  reservation?: boolean;
+  simCard?: boolean;
+  localServiceVoucher?: boolean;
+  topUpGift?: boolean;
+  customised?: boolean;
+}
+
+/** A line as tests used to send it, with what the merchant states about the SKU. */
+export interface CatalogItem {
+  skuId: string;
+  title?: string;
+  unitPrice: number;
+  quantity: number;
+  stock?: number | null;
+  kinds?: SkuKinds;
+  serviceFee?: { feeType: string; amount: number };
+  attributes?: Record<string, string>;
+}
+
+const merchantAccounts = new Map<string, { baseUrl: string; username: string; password: string; session?: Promise<GatewayClient>; freight?: string; skus: Map<string, string> }>();
+
+export function rememberMerchantAccount(baseUrl: string, merchantId: string, username: string, password: string): void {
+  merchantAccounts.set(merchantId, { baseUrl, username, password, skus: new Map() });
+}
+
+function merchantAccount(merchantId: string) {
+  const account = merchantAccounts.get(merchantId);
+  if (!account) throw new Error(`no merchant ${merchantId} was created through the test GatewayClient; its catalog cannot be set`);
+  account.session ??= new GatewayClient(account.baseUrl).login(account.username, account.password);
+  return account;
+}
+
+/** The signed-in main account of a merchant the tests created. */
+export async function merchantSession(merchantId: string): Promise<GatewayClient> {
+  return merchantAccount(merchantId).session!;
+}
+
+/**
+ * Puts each SKU in the merchant's catalog (listed; untracked stock unless given) and returns
+ * the order items `[{skuId, quantity}]` naming them. A SKU already put the same way is not
+ * put again.
+ */
+export async function catalogItems(merchantId: string, items: readonly CatalogItem[]): Promise<Array<{ skuId: string; quantity: number }>> {
+  const account = merchantAccount(merchantId);
+  const merchant = await account.session!;
+  for (const item of items) {
+    const sku = { title: item.title ?? item.skuId, unitPrice: item.unitPrice, listed: true, stock: item.stock ?? null, kinds: item.kinds ?? {}, ...(item.serviceFee ? { serviceFee: item.serviceFee } : {}), ...(item.attributes ? { attributes: item.attributes } : {}) };
+    const key = JSON.stringify(sku);
+    if (account.skus.get(item.skuId) === key) continue;
+    await merchant.expect(200, 'PUT', `/merchant/catalog/skus/${item.skuId}`, sku);
+    account.skus.set(item.skuId, key);
+  }
+  return items.map((item) => ({ skuId: item.skuId, quantity: item.quantity }));
+}
+
+/** The merchant's freight rule (domain.md §1.1a): a flat amount, free from `freeAbove` on. */
+export async function setFreightRule(merchantId: string, amount: number, freeAbove?: number): Promise<void> {
+  const account = merchantAccount(merchantId);
+  const rule = { amount, ...(freeAbove !== undefined ? { freeAbove } : {}) };
+  const key = JSON.stringify(rule);
+  if (account.freight === key || (account.freight === undefined && amount === 0 && freeAbove === undefined)) return;
+  await (await account.session!).expect(200, 'PUT', '/merchant/freight-rule', rule);
+  account.freight = key;
 }
 
 export async function waitForStatus(client: GatewayClient, orderId: string, status: string, timeoutMs = 30_000): Promise<any> {

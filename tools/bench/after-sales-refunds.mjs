@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { createGatewayRequester, pooled, summarize, sleep, waitFor: waitForPart } = require('./lib/common.cjs');
+const { createGatewayRequester, pooled, putCatalog, summarize, sleep, waitFor: waitForPart } = require('./lib/common.cjs');
 
 const waitFor = (what, timeoutMs, check, intervalMs = 100) => waitForPart('(e)', what, timeoutMs, check, intervalMs);
 
@@ -60,7 +60,7 @@ export async function runAfterSalesRefunds(options) {
     const op = (await call(200, 'operator token', 'POST', '/auth/token', { username: operatorName, password: operatorPassword })).accessToken;
     const tag = options.runId.replace(/[^a-z0-9]/g, '').slice(-10);
     const merchant = await call(201, 'create merchant', 'POST', '/merchants', { name: `Bench after-sales ${tag}`, mainAccount: { username: `asm_${tag}`, password: 'bench-password', phone: '13900000002' } }, op);
-    const shop = (await call(200, 'merchant token', 'POST', '/auth/token', { username: `asm_${tag}`, password: 'bench-password' })).accessToken;
+    const shop = await putCatalog(request, options.gatewayUrl, { username: `asm_${tag}`, password: 'bench-password' }, Array.from({ length: options.lines }, (_, l) => ({ skuId: `sku-${l}`, title: `Bench item ${l}`, unitPrice: 10_000 + l })));
     const buyers = await pooled(
       Array.from({ length: options.buyers }, (_, j) => j),
       4,
@@ -77,7 +77,7 @@ export async function runAfterSalesRefunds(options) {
         const token = buyers[i % buyers.length];
         const body = {
           merchantId: merchant.id,
-          items: Array.from({ length: options.lines }, (_, l) => ({ skuId: `sku-${l}`, title: `Bench item ${l}`, unitPrice: 10_000 + l, quantity: 1 })),
+          items: Array.from({ length: options.lines }, (_, l) => ({ skuId: `sku-${l}`, quantity: 1 })),
           consignee: { name: 'Bench Buyer', phone: '13812345678', address: { province: 'Guangdong', city: 'Shenzhen', county: 'Nanshan', detail: 'Science Park 3' } },
           paymentMethod: 'CREDIT',
           credit: { plan: 'INSTALLMENT', periods: 6 },

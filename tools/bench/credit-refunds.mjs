@@ -28,7 +28,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { createGatewayRequester, pooled, summarize, sleep, waitFor: waitForPart } = require('./lib/common.cjs');
+const { createGatewayRequester, pooled, putCatalog, summarize, sleep, waitFor: waitForPart } = require('./lib/common.cjs');
 
 const waitFor = (what, timeoutMs, check, intervalMs = 50) => waitForPart('(d)', what, timeoutMs, check, intervalMs);
 
@@ -77,7 +77,7 @@ function makeRequester() {
     if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 500)}`);
     return response.body;
   };
-  return { expect, close };
+  return { expect, request, close };
 }
 
 
@@ -146,6 +146,7 @@ export async function runCreditRefunds(options) {
       },
     );
     const unitPrice = 500_000; // 5 000 yuan: room for thousands of small partial refunds per loan
+    await putCatalog(http.request, options.gatewayUrl, { username: `rm_${tag}`, password: 'bench-password' }, Array.from({ length: 20 }, (_, k) => ({ skuId: `sku-refund-${k}`, title: `Bench fridge ${k}`, unitPrice })));
     const orders = await pooled(
       Array.from({ length: options.orders }, (_, i) => i),
       8,
@@ -153,7 +154,7 @@ export async function runCreditRefunds(options) {
         const buyer = buyers[i % buyers.length];
         const body = {
           merchantId: merchant.id,
-          items: [{ skuId: `sku-refund-${i % 20}`, title: `Bench fridge ${i % 20}`, unitPrice, quantity: 1 }],
+          items: [{ skuId: `sku-refund-${i % 20}`, quantity: 1 }],
           consignee: { name: 'Bench Buyer', phone: '13812345678', address: { province: 'Guangdong', city: 'Shenzhen', county: 'Nanshan', detail: 'Science Park 2' } },
           paymentMethod: 'CREDIT',
           credit: { plan: 'INSTALLMENT', periods: 6 },

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
-const { createGatewayRequester, summarize, sleep } = require('./lib/common.cjs');
+const { createGatewayRequester, putCatalog, summarize, sleep } = require('./lib/common.cjs');
 
 const { request, close: closeRequester } = createGatewayRequester({ maxSockets: 512 });
 
@@ -70,9 +70,11 @@ export async function runGatewayOrders(options) {
     buyers.push(...(await Promise.all(group)));
   }
 
+  // 100 SKUs at 199.00-208.00, priced by the merchant (domain.md §1.1a).
+  await putCatalog(request, gatewayUrl, { username: `bm_${tag}`, password: 'bench-password' }, Array.from({ length: 100 }, (_, k) => ({ skuId: `sku-bench-${k}`, title: `Bench kettle ${k}`, unitPrice: 19_900 + (k % 10) * 100 })));
   const orderBody = (i) => ({
     merchantId: merchant.id,
-    items: [{ skuId: `sku-bench-${i % 100}`, title: `Bench kettle ${i % 100}`, unitPrice: 19_900 + (i % 10) * 100, quantity: 1 + (i % 3) }],
+    items: [{ skuId: `sku-bench-${i % 100}`, quantity: 1 + (i % 3) }],
     consignee: { name: 'Bench Buyer', phone: '13812345678', address: { province: 'Guangdong', city: 'Shenzhen', county: 'Nanshan', detail: 'Science Park 1' } },
     paymentMethod: 'CREDIT',
     credit: { plan: 'INSTALLMENT', periods: 6 },

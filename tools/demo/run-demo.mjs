@@ -87,12 +87,16 @@ async function main() {
   const buyer = await login(`demo-buyer-${suffix}`, 'buyer-password');
   say(`merchant ${merchant.name} and buyer demo-buyer-${suffix} (credit limit 10000.00) created`);
 
+  // The merchant prices its goods; the buyer only names SKUs and quantities (domain.md §1.1a).
+  for (const [skuId, title] of [['kettle', 'Kettle'], ['toaster', 'Toaster'], ['blender', 'Blender']]) {
+    await expectOk(shop, 'PUT', `/merchant/catalog/skus/${skuId}`, { title, unitPrice: 19_900, listed: true });
+  }
   const order = await expectOk(buyer, 'POST', '/orders', {
     merchantId: merchant.id,
     items: [
-      { skuId: 'kettle', title: 'Kettle', unitPrice: 19_900, quantity: 1 },
-      { skuId: 'toaster', title: 'Toaster', unitPrice: 19_900, quantity: 1 },
-      { skuId: 'blender', title: 'Blender', unitPrice: 19_900, quantity: 1 },
+      { skuId: 'kettle', quantity: 1 },
+      { skuId: 'toaster', quantity: 1 },
+      { skuId: 'blender', quantity: 1 },
     ],
     consignee: { name: '李四', phone: '13800000000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } },
     paymentMethod: 'CREDIT',

@@ -134,4 +134,19 @@ async function waitFor(part, what, timeoutMs, check, intervalMs = 100) {
   }
 }
 
-module.exports = { envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult, createGatewayRequester, pooled, waitFor };
+/**
+ * The merchant prices its goods (domain.md §1.1a): signs in as the merchant's main account and
+ * puts each SKU `{skuId, title, unitPrice}` in its catalog, listed, stock not tracked. Orders
+ * then name SKUs and quantities only.
+ */
+async function putCatalog(request, baseUrl, merchant, skus) {
+  const signIn = await request(baseUrl, 'POST', '/auth/token', { username: merchant.username, password: merchant.password });
+  if (signIn.status !== 200) throw new Error(`merchant token: HTTP ${signIn.status} ${signIn.text.slice(0, 300)}`);
+  await pooled(skus, 8, async (sku) => {
+    const put = await request(baseUrl, 'PUT', `/merchant/catalog/skus/${encodeURIComponent(sku.skuId)}`, { title: sku.title, unitPrice: sku.unitPrice, listed: true }, signIn.body.accessToken);
+    if (put.status !== 200) throw new Error(`catalog SKU ${sku.skuId}: HTTP ${put.status} ${put.text.slice(0, 300)}`);
+  });
+  return signIn.body.accessToken;
+}
+
+module.exports = { envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult, createGatewayRequester, pooled, waitFor, putCatalog };

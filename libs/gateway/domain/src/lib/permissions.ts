@@ -11,6 +11,8 @@ export const MERCHANT_PERMISSIONS = [
   'EXPORT_SENSITIVE',
   'REVEAL_CONSUMER_INFO',
   'LOOKUP_OTHER_CONTACTS',
+  /** domain.md §1.1a: SKUs, prices, stock, freight rule and coupons. */
+  'MANAGE_CATALOG',
 ] as const;
 export type MerchantPermission = (typeof MERCHANT_PERMISSIONS)[number];
 

@@ -14,6 +14,7 @@ import { AuthGuard } from './api/auth.guard';
 import { CreditController } from './api/credit.controller';
 import { GatewayHealthController } from './api/gateway-health.controller';
 import { OrdersController } from './api/orders.controller';
+import { MerchantCatalogController } from './api/merchant-catalog.controller';
 import { AccountDirectory } from './app/account-directory';
 import { Accounts } from './app/accounts';
 import { Carriers } from './app/carriers';
@@ -51,7 +52,7 @@ export class GatewayModule {
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, MerchantExportsController, ExportOperationsController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, MerchantExportsController, ExportOperationsController, MerchantCatalogController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports],
     };
   }

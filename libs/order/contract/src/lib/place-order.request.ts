@@ -2,11 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
+import { SKU_ID_PATTERN } from './catalog.request';
 
+/**
+ * One line of `POST /orders`: a SKU of the merchant's catalog and a quantity. Title, unit
+ * price and snapshot come from the catalog (domain.md §1.1a); a `unitPrice` or `title` sent
+ * here is refused as an unknown field (400).
+ */
 export class OrderItemRequest {
-  @ApiProperty({ example: 'sku-kettle-01' }) @IsString() @Length(1, 64) skuId: string;
-  @ApiProperty({ example: 'Electric kettle 1.7 L' }) @IsString() @Length(1, 200) title: string;
-  @ApiProperty({ description: 'unit price in fen', example: 19900 }) @IsFen() unitPrice: number;
+  @ApiProperty({ example: 'sku-kettle-01' }) @Matches(SKU_ID_PATTERN, { message: 'skuId must be 1-64 letters, digits, _ . or -, starting with a letter or digit' }) skuId: string;
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
 }
 
@@ -36,30 +40,17 @@ export class SubscriptionRequest {
   @ApiProperty({ example: '2026-12-01T00:00:00Z', description: 'production date of the first period' }) @IsISO8601({ strict: true }) firstProductionDate: string;
 }
 
-/** A delivery-and-install service fee (服务费, domain.md §1.1/§1.7) as priced at checkout. */
-export class ServiceFeeRequest {
-  @ApiProperty({ example: 'INSTALLATION' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'feeType must be an upper-case fee type code' }) feeType: string;
-  @ApiProperty({ description: 'fen', example: 5000 }) @IsFen() amount: number;
-  @ApiProperty({ type: [String], example: ['sku-washer-01'] }) @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) @Length(1, 64, { each: true }) skuIds: string[];
-}
-
-/** Special kinds of domain.md §1.1 that change rules. */
+/**
+ * The kinds of domain.md §1.1 that are the buyer's own choices. Kinds that are facts of the
+ * goods (cross-border, presale, SIM card, voucher, …) come from the SKUs (`SkuKindsRequest`)
+ * and are refused here as unknown fields (docs/catalog-and-pricing.md).
+ */
 export class OrderAttributesRequest {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() crossBorder?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() customsAuction?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() reservation?: boolean;
   /** 预定: the delivery time the buyer reserved; the order pauses until then (§1.5). */
   @ApiPropertyOptional({ example: '2026-12-05T02:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }) reservedDeliveryAt?: string;
-  /** LOC: a local-service voucher, redeemed in the shop with a verification code; nothing ships. */
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() localServiceVoucher?: boolean;
   /** 赠品后发: this order holds the gift of another order of the same buyer and merchant; it ships after that one is delivered. */
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() giftForOrderId?: string;
   @ApiPropertyOptional({ type: SubscriptionRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => SubscriptionRequest) subscription?: SubscriptionRequest;
-  /** A telecom SIM card: paused until the buyer's real-name check is approved (§1.5 AWAITING_REAL_NAME_CHECK). */
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() simCard?: boolean;
-  @ApiPropertyOptional({ description: 'a top-up gift order (充值赠品)' }) @IsOptional() @IsBoolean() topUpGift?: boolean;
-  @ApiPropertyOptional({ description: 'a customised product (定制)' }) @IsOptional() @IsBoolean() customised?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() presale?: boolean;
   /** 拼团: the group the buyer joined; the order cannot be cancelled or shipped until it forms. */
   @ApiPropertyOptional({ example: 'group-42' }) @IsOptional() @Matches(/^[\w-]{1,64}$/, { message: 'groupBuyId must be 1-64 letters, digits, _ or -' }) groupBuyId?: string;
 }
@@ -76,17 +67,12 @@ export class PlaceOrderRequest {
   @ApiProperty({ type: ConsigneeRequest }) @IsObject() @ValidateNested() @Type(() => ConsigneeRequest) consignee: ConsigneeRequest;
   @ApiProperty({ enum: PAYMENT_METHODS }) @IsIn(PAYMENT_METHODS) paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
   @ApiPropertyOptional({ type: CreditTermsRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => CreditTermsRequest) credit?: CreditTermsRequest;
-  @ApiPropertyOptional({ description: 'freight in fen', default: 0 }) @IsOptional() @IsFen() freight?: number;
+  /** A merchant coupon (domain.md §1.1a), applied as an order-level discount. */
+  @ApiPropertyOptional({ example: 'WELCOME10' }) @IsOptional() @Matches(/^[A-Z0-9][A-Z0-9_-]{2,31}$/, { message: 'couponCode must be 3-32 upper-case letters, digits, _ or -' }) couponCode?: string;
   @ApiPropertyOptional({ enum: ['JD_LOGISTICS', 'THIRD_PARTY'] }) @IsOptional() @IsIn(['JD_LOGISTICS', 'THIRD_PARTY']) fulfilment?: 'JD_LOGISTICS' | 'THIRD_PARTY';
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) buyerNote?: string;
   @ApiPropertyOptional({ description: 'the buyer chose platform delivery (指定京配)' }) @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
   @ApiPropertyOptional({ type: OrderAttributesRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => OrderAttributesRequest) attributes?: OrderAttributesRequest;
-  @ApiPropertyOptional({ type: [ServiceFeeRequest], description: 'delivery-and-install merchants only' })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => ServiceFeeRequest)
-  serviceFees?: ServiceFeeRequest[];
 }
 
 
@@ -105,6 +91,8 @@ export interface OrderLineView {
   unitPrice: number;
   quantity: number;
   lineTotal: number;
+  /** The line's share of the order-level discount (fen). */
+  discount: number;
 }
 
 export interface OrderStatusChangeView {
@@ -125,6 +113,9 @@ export interface OrderView {
   goodsTotal: number;
   freight: number;
   payable: number;
+  /** The coupon's discount (domain.md §1.1a), already taken off `payable`. */
+  discountTotal: number;
+  couponCode: string | null;
   cancellation: { reason: string; by: string } | null;
   pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
   fulfilment: string | null;

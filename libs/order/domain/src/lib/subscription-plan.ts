@@ -36,7 +36,7 @@ export interface SubscriptionPeriod {
 
 const DAY_MS = 86_400_000;
 
-export function subscriptionPlanProblem(plan: SubscriptionPlan, items: readonly SubscriptionItem[]): Veto | undefined {
+export function subscriptionPlanProblem(plan: SubscriptionPlan, items: ReadonlyArray<Pick<SubscriptionItem, 'skuId' | 'quantity'>>): Veto | undefined {
   if (!Number.isInteger(plan.periods) || plan.periods < 2) return { code: 'SUBSCRIPTION_PERIODS_INVALID', reason: 'a subscription has at least 2 periods' };
   if (!Number.isInteger(plan.intervalDays) || plan.intervalDays < 1) return { code: 'SUBSCRIPTION_INTERVAL_INVALID', reason: 'periods are at least one day apart' };
   const uneven = items.find((item) => item.quantity % plan.periods !== 0);

@@ -31,6 +31,9 @@ import { OrderStatusCounts1763900001500 } from './infra/order-status-counts.migr
 import { ApplyAfterSalesEvents } from './app/apply-after-sales';
 import { OrderAfterSales1763900001600 } from './infra/order-after-sales.migration';
 import { OrderSettlements } from './app/order-settlements';
+import { MerchantCatalog } from './app/merchant-catalog';
+import { MerchantCatalogController } from './api/merchant-catalog.controller';
+import { OrderCatalogAndCoupons1763900001700 } from './infra/order-catalog.migration';
 import { ShippingDeadlines } from './app/shipping-deadlines';
 
 export const ORDER_SERVICE_NAME = 'order-service';
@@ -47,12 +50,13 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700],
         }),
       ],
-      controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController],
+      controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController, MerchantCatalogController],
       providers: [
         PlaceOrder,
+        MerchantCatalog,
         CancelOrder,
         GetOrder,
         OrderFlags,

@@ -11,6 +11,9 @@ const MERCHANT_ID = 'b5d6a1de-1e0a-4f7e-a0a5-97c9e2f3d4a1';
 const BUYER_ID = '7c2e4f10-5b6d-4c1e-8a9f-0d1e2f3a4b5c';
 
 export const EXAMPLES = {
+  sku: { skuId: 'kettle', merchantId: MERCHANT_ID, title: 'Kettle', unitPrice: 19900, attributes: { colour: 'white', volume: '1.7 L' }, listed: true, stock: 120, serviceFee: null, kinds: {}, updatedAt: '2026-11-23T08:00:00.000Z' },
+  freightRule: { amount: 800, freeAbove: 9900 },
+  coupon: { code: 'WELCOME10', merchantId: MERCHANT_ID, amountOff: 1000, minimumSpend: 5000, validFrom: '2026-11-01T00:00:00.000Z', validTo: '2026-12-31T00:00:00.000Z', quantity: 100, remaining: 100 },
   token: { accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…', tokenType: 'Bearer', expiresIn: 3600 },
   merchant: { id: MERCHANT_ID, name: 'Kettle World', mainAccount: { id: 'a1b2c3d4-0000-4000-8000-000000000001', username: 'kettles' } },
   buyer: { id: BUYER_ID, username: 'li', creditAccountId: '9e8d7c6b-0000-4000-8000-000000000002', creditLimit: 500000 },
@@ -24,9 +27,11 @@ export const EXAMPLES = {
     goodsTotal: 59700,
     freight: 0,
     payable: 59700,
+    discountTotal: 0,
+    couponCode: null,
     cancellation: null,
     consignee: { name: '李四', phone: '13800000000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } },
-    lines: [{ id: 'c0ffee00-0000-4000-8000-000000000003', skuId: 'kettle', title: 'Kettle', unitPrice: 19900, quantity: 3, lineTotal: 59700 }],
+    lines: [{ id: 'c0ffee00-0000-4000-8000-000000000003', skuId: 'kettle', title: 'Kettle', unitPrice: 19900, quantity: 3, lineTotal: 59700, discount: 0 }],
     history: [{ from: null, to: 'UNPAID', reason: 'PLACED', actor: `buyer:${BUYER_ID}`, at: '2026-11-23T08:00:00.000Z' }],
     pause: null,
     fulfilment: 'JD_LOGISTICS',

@@ -21,7 +21,7 @@ export class GetOrder {
     if (!order || !canSee(order, caller)) throw new NotFoundError(`order ${orderId}`);
     const line = await this.dataSource.getRepository(OrderLineRecord).findOne({ where: { id: lineId, orderId } });
     if (!line) throw new NotFoundError(`line ${lineId}`);
-    return { orderId, lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal, capturedAt: order.createdAt.toISOString() };
+    return { orderId, lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal, discount: line.discount, attributes: line.snapshot?.attributes ?? {}, capturedAt: order.createdAt.toISOString() };
   }
 
   async execute(orderId: string, caller: Principal): Promise<OrderView> {
@@ -49,11 +49,13 @@ export class GetOrder {
       goodsTotal: order.goodsTotal,
       freight: order.freight,
       payable: order.payable,
+      discountTotal: order.discountTotal,
+      couponCode: order.couponCode,
       cancellation: order.cancelReason ? { reason: order.cancelReason, by: order.cancelledBy ?? 'UNKNOWN' } : null,
       pause: order.pause,
       fulfilment: order.fulfilment,
       consignee: { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress },
-      lines: lines.map((line) => ({ id: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
+      lines: lines.map((line) => ({ id: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal, discount: line.discount })),
       history: history.map((change) => ({ from: change.fromStatus, to: change.toStatus, reason: change.reason, actor: change.actor, at: change.at.toISOString() })),
       remarks: remarks.map((row: { text: string; added_at: Date }) => ({ text: row.text, at: row.added_at.toISOString() })),
       buyerNote: order.buyerNote,

@@ -82,7 +82,8 @@ export class OrderPayments {
           lines: lines.map((line) => ({ skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity })),
           freight: order.freight,
           serviceFees: order.serviceFees,
-          deductions: { promotions: 0, coupons: 0, points: 0, balance: 0 },
+          // The coupon's discount stays taken off when the merchant changes fees (domain.md §1.1a, §1.7).
+          deductions: { promotions: 0, coupons: order.discountTotal, points: 0, balance: 0 },
         },
         { freight: request.freight, serviceFees: request.serviceFees },
       );

@@ -2,6 +2,7 @@ import { decidePause, decideTransition, OrderFacts, OrderTrigger, PauseReason } 
 import { OrderPaused, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
 import { TransactionScope } from '@orderline/shared/messaging';
+import { returnCoupon, returnStock } from '../infra/catalog-store';
 import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
 import { SHIPPING_PROMISE_MS } from './order-flags';
 // A cycle on purpose: transitions trigger kind rules, which move related orders by transitions.
@@ -36,6 +37,12 @@ export async function transitionOrder(scope: TransactionScope, order: OrderRecor
   if (decision.to === 'WAITING_OUTBOUND' && !order.promisedShipBy) order.promisedShipBy = new Date(at.getTime() + SHIPPING_PROMISE_MS);
   await scope.manager.save(order);
   await recordTransition(scope, order, decision.from, decision.to, reason, actor, at);
+  // domain.md §1.1a: every cancellation (buyer, declined credit, negotiated, payment time-out)
+  // passes here, before shipment by the process table, and gives back stock and coupon.
+  if (decision.to === 'CANCELLED') {
+    await returnStock(scope.manager, order.id, at);
+    await returnCoupon(scope.manager, order.id, at);
+  }
   await afterTransition(scope, order, at);
 }
 

@@ -1,49 +1,53 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { orderKinds, paymentTermsProblem, priceOrder, SpecialAttributes, subscriptionPlanProblem } from '@orderline/order/domain';
+import { EntityManager } from 'typeorm';
+import { couponUsableAt, orderKinds, paymentTermsProblem, priceFromCatalog, SkuKinds, SpecialAttributes, subscriptionPlanProblem } from '@orderline/order/domain';
 import { PlaceOrderRequest } from '@orderline/order/contract';
 import { OrderPlaced, sealPersonalData } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { BaseServiceConfig, Clock, DomainError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { SHIPPING_PROMISE_MS } from './order-flags';
+import { findCoupon, findSkus, freightRuleOf, redeemCoupon, StoredCoupon, takeStock } from '../infra/catalog-store';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { onReadyForOutbound } from './order-kind-rules';
 import { lockOrder, recordTransition } from './order-transitions';
 
-/** The special kinds the rules look at (domain.md §1.1), as stored on the order. */
-function specialAttributesOf(request: PlaceOrderRequest): Record<string, unknown> {
+/**
+ * The special kinds the rules look at (domain.md §1.1), as stored on the order: facts of the
+ * goods from the SKUs, the buyer's own choices from the request (docs/catalog-and-pricing.md).
+ */
+function specialAttributesOf(request: PlaceOrderRequest, goods: SkuKinds): Record<string, unknown> {
   const attributes = request.attributes;
   const subscription = attributes?.subscription;
   return {
-    ...(attributes?.crossBorder ? { crossBorder: { bonded: false } } : {}),
-    ...(attributes?.customsAuction ? { customsAuction: { auctionId: 'unknown' } } : {}),
-    ...(attributes?.reservation || attributes?.reservedDeliveryAt ? { reservation: attributes.reservedDeliveryAt ? { reservedDeliveryAt: attributes.reservedDeliveryAt } : {} } : {}),
-    ...(attributes?.presale ? { presale: {} } : {}),
+    ...(goods.crossBorder ? { crossBorder: { bonded: false } } : {}),
+    ...(goods.customsAuction ? { customsAuction: { auctionId: 'unknown' } } : {}),
+    ...(goods.reservation || attributes?.reservedDeliveryAt ? { reservation: attributes?.reservedDeliveryAt ? { reservedDeliveryAt: attributes.reservedDeliveryAt } : {} } : {}),
+    ...(goods.presale ? { presale: {} } : {}),
     ...(attributes?.groupBuyId ? { groupBuy: { groupId: attributes.groupBuyId, formed: false } } : {}),
-    ...(attributes?.localServiceVoucher ? { localServiceVoucher: {} } : {}),
+    ...(goods.localServiceVoucher ? { localServiceVoucher: {} } : {}),
     ...(attributes?.giftForOrderId ? { giftShippedLater: { mainOrderId: attributes.giftForOrderId } } : {}),
-    ...(attributes?.simCard ? { simCard: { realNameApproved: false } } : {}),
-    ...(attributes?.topUpGift ? { topUpGift: {} } : {}),
-    ...(attributes?.customised ? { customised: {} } : {}),
+    ...(goods.simCard ? { simCard: { realNameApproved: false } } : {}),
+    ...(goods.topUpGift ? { topUpGift: {} } : {}),
+    ...(goods.customised ? { customised: {} } : {}),
     ...(subscription ? { subscription: { role: 'PARENT', periods: subscription.periods, intervalDays: subscription.intervalDays, firstProductionDate: subscription.firstProductionDate, childOrderIds: [] } } : {}),
   };
 }
 
 /** Kind combinations and inputs the rules cannot honour; refused before anything is stored. */
-function kindProblem(request: PlaceOrderRequest): { code: string; detail: string } | undefined {
+function kindProblem(request: PlaceOrderRequest, goods: SkuKinds): { code: string; detail: string } | undefined {
   const attributes = request.attributes;
   if (attributes?.subscription) {
     // Decision: 定期购 is paid up front online; COD collects per parcel and a credit hold is sized for one shipment.
     if (request.paymentMethod !== 'ONLINE') return { code: 'SUBSCRIPTION_NEEDS_ONLINE_PAYMENT', detail: 'a subscription order is paid up front online (paymentMethod ONLINE)' };
     const veto = subscriptionPlanProblem({ ...attributes.subscription, firstProductionDate: new Date(attributes.subscription.firstProductionDate) }, request.items);
     if (veto) return { code: veto.code, detail: veto.reason };
+    // Decision: a coupon's discount is not split over subscription periods (docs/catalog-and-pricing.md).
+    if (request.couponCode) return { code: 'COUPON_NOT_FOR_SUBSCRIPTION', detail: 'coupons cannot be applied to a subscription order' };
   }
-  if (attributes?.localServiceVoucher && request.paymentMethod === 'COD') return { code: 'VOUCHER_NEEDS_PREPAYMENT', detail: 'a local-service voucher is paid before it is redeemed; cash on delivery is not possible' };
-  const special = [attributes?.subscription, attributes?.localServiceVoucher, attributes?.giftForOrderId, attributes?.groupBuyId].filter(Boolean).length;
+  if (goods.localServiceVoucher && request.paymentMethod === 'COD') return { code: 'VOUCHER_NEEDS_PREPAYMENT', detail: 'a local-service voucher is paid before it is redeemed; cash on delivery is not possible' };
+  const special = [attributes?.subscription, goods.localServiceVoucher, attributes?.giftForOrderId, attributes?.groupBuyId].filter(Boolean).length;
   if (special > 1) return { code: 'ORDER_KINDS_CONFLICT', detail: 'subscription, local-service voucher, gift and group-buy orders cannot be combined in one order' };
-  const skus = new Set(request.items.map((item) => item.skuId));
-  const foreign = request.serviceFees?.flatMap((fee) => fee.skuIds).find((sku) => !skus.has(sku));
-  if (foreign) return { code: 'SERVICE_FEE_SKU_NOT_IN_ORDER', detail: `a service fee names ${foreign}, which is not an item of this order` };
   return undefined;
 }
 
@@ -59,21 +63,32 @@ export class PlaceOrder {
     @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
   ) {}
 
+  /** A coupon of this merchant that can be used now (domain.md §1.1a validity window, platform clock). */
+  private async usableCoupon(manager: EntityManager, merchantId: string, code: string, at: Date): Promise<StoredCoupon> {
+    const coupon = await findCoupon(manager, merchantId, code);
+    if (!coupon) throw new DomainError('COUPON_NOT_FOUND', 422, `this merchant has no coupon ${code}`);
+    if (!couponUsableAt(coupon, at)) throw new DomainError('COUPON_NOT_VALID_NOW', 422, `coupon ${code} is valid from ${coupon.validFrom.toISOString()} to ${coupon.validTo.toISOString()}`);
+    return coupon;
+  }
+
   async execute(request: PlaceOrderRequest, buyer: Principal): Promise<string> {
     if (buyer.role !== 'BUYER' || !buyer.buyerId) throw new DomainError('FORBIDDEN', 403, 'only buyers place orders');
     const termsProblem = paymentTermsProblem(request.paymentMethod, request.credit);
     if (termsProblem) throw new DomainError('INVALID_PAYMENT_TERMS', 422, termsProblem);
-    const kindRefusal = kindProblem(request);
-    if (kindRefusal) throw new DomainError(kindRefusal.code, 422, kindRefusal.detail);
-    const serviceFees = (request.serviceFees ?? []).map((fee) => ({ feeType: fee.feeType, amount: fee.amount, skuIds: [...fee.skuIds] }));
-    const price = priceOrder(request.items, request.freight ?? 0, serviceFees.map((fee) => fee.amount));
-    if (request.paymentMethod === 'CREDIT' && price.payable === 0) throw new DomainError('INVALID_PAYMENT_TERMS', 422, 'a credit order must have something to pay');
-    const specialAttributes = specialAttributesOf(request);
-
     const orderId = randomUUID();
     const now = this.clock.now();
-    const lines = price.lines.map((line, position) => ({ id: randomUUID(), orderId, position, ...line }));
     await this.unitOfWork.run(async (scope) => {
+      // domain.md §1.1a: the merchant prices every line, the freight and the service fees.
+      const catalog = await findSkus(scope.manager, request.merchantId, request.items.map((item) => item.skuId));
+      const coupon = request.couponCode ? await this.usableCoupon(scope.manager, request.merchantId, request.couponCode, now) : undefined;
+      const priced = priceFromCatalog(request.items, catalog, await freightRuleOf(scope.manager, request.merchantId), coupon);
+      if ('refused' in priced) throw new DomainError(priced.refused.code, 422, priced.refused.detail, priced.refused.skuId ? { skuId: priced.refused.skuId } : {});
+      const price = priced;
+      const kindRefusal = kindProblem(request, price.kinds);
+      if (kindRefusal) throw new DomainError(kindRefusal.code, 422, kindRefusal.detail);
+      if (request.paymentMethod === 'CREDIT' && price.payable === 0) throw new DomainError('INVALID_PAYMENT_TERMS', 422, 'a credit order must have something to pay');
+      const specialAttributes = specialAttributesOf(request, price.kinds);
+      const lines = price.lines.map((line, position) => ({ id: randomUUID(), orderId, position, ...line }));
       if (request.attributes?.giftForOrderId) {
         // 赠品后发: the gift belongs to an order of the same buyer and merchant.
         const main = await scope.manager.getRepository(OrderRecord).findOne({ where: { id: request.attributes.giftForOrderId } });
@@ -94,6 +109,8 @@ export class PlaceOrder {
         goodsTotal: price.goodsTotal,
         freight: price.freight,
         payable: price.payable,
+        discountTotal: price.discountTotal,
+        couponCode: coupon?.code ?? null,
         fulfilment: request.fulfilment ?? null,
         buyerNote: request.buyerNote ?? null,
         consigneeName: request.consignee.name,
@@ -105,7 +122,7 @@ export class PlaceOrder {
         specifiedPlatformDelivery: request.specifiedPlatformDelivery ?? false,
         specialAttributes: specialAttributes as never,
         kinds: orderKinds(specialAttributes as SpecialAttributes),
-        serviceFees,
+        serviceFees: price.serviceFees,
         // domain.md §1.8: a COD order can ship at once, so its shipping promise starts now.
         promisedShipBy: request.paymentMethod === 'COD' ? new Date(now.getTime() + SHIPPING_PROMISE_MS) : null,
         parentOrderId: null,
@@ -113,6 +130,13 @@ export class PlaceOrder {
         updatedAt: now,
       });
       await scope.manager.insert(OrderLineRecord, lines);
+      // Stock and the coupon are taken in the order's own transaction: a refusal leaves nothing behind.
+      const short = await takeStock(scope.manager, request.merchantId, orderId, request.items, now);
+      if (short) throw new DomainError('OUT_OF_STOCK', 422, `not enough stock of SKU ${short} for this order`, { skuId: short });
+      if (coupon) {
+        const refusal = await redeemCoupon(scope.manager, coupon, buyer.buyerId!, orderId, now);
+        if (refusal) throw new DomainError(refusal, 422, refusal === 'COUPON_ALREADY_USED' ? `coupon ${coupon.code} was already used by this buyer` : `coupon ${coupon.code} has none left`);
+      }
       const placed = { id: orderId, merchantId: request.merchantId };
       await recordTransition(scope, placed, null, 'UNPAID', 'PLACED', `buyer:${buyer.buyerId}`, now);
       if (request.paymentMethod === 'COD') await recordTransition(scope, placed, 'UNPAID', 'WAITING_OUTBOUND', 'CASH_ON_DELIVERY', 'system', now);
@@ -124,14 +148,15 @@ export class PlaceOrder {
         payable: price.payable,
         freight: price.freight,
         credit: request.credit ? { plan: request.credit.plan, periods: request.credit.periods } : undefined,
-        lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal })),
+        // From the priced lines: TypeORM's insert writes the stored defaults back onto `lines` as raw text.
+        lines: lines.map((line, i) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: price.lines[i].unitPrice, quantity: line.quantity, lineTotal: price.lines[i].lineTotal, discount: price.lines[i].discount })),
         // For logistics (waybill, merged shipments, §2.4 figures) and the export read model (§5):
         // they never read this database. The consignee travels sealed (personal data).
         consigneeSealed: sealPersonalData({ name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } }, personalDataSecret(this.config)),
-        crossBorder: Boolean(request.attributes?.crossBorder),
+        crossBorder: Boolean(price.kinds.crossBorder),
         specifiedPlatformDelivery: request.specifiedPlatformDelivery ?? false,
         goodsTotal: price.goodsTotal,
-        discountTotal: 0,
+        discountTotal: price.discountTotal,
         kinds: orderKinds(specialAttributes as SpecialAttributes),
         fulfilment: request.fulfilment,
         buyerNote: request.buyerNote,

@@ -29,6 +29,9 @@ export class OrderRecord {
   @Column(fenColumn({ name: 'goods_total' })) goodsTotal: number;
   @Column(fenColumn()) freight: number;
   @Column(fenColumn()) payable: number;
+  /** The order-level discount of a coupon (domain.md §1.1a), already taken off `payable`. */
+  @Column(fenColumn({ name: 'discount_total', default: 0 })) discountTotal: number;
+  @Column('text', { name: 'coupon_code', nullable: true }) couponCode: string | null;
   @Column('text', { nullable: true }) fulfilment: string | null;
   @Column('text', { name: 'buyer_note', nullable: true }) buyerNote: string | null;
   @Column('text', { name: 'consignee_name' }) consigneeName: string;
@@ -66,6 +69,10 @@ export class OrderLineRecord {
   @Column(fenColumn({ name: 'unit_price' })) unitPrice: number;
   @Column('int') quantity: number;
   @Column(fenColumn({ name: 'line_total' })) lineTotal: number;
+  /** This line's share of the order-level discount (largest remainder, domain.md §3). */
+  @Column(fenColumn({ default: 0 })) discount: number;
+  /** The product snapshot (商品快照) taken from the catalog at placement. */
+  @Column('jsonb', { nullable: true }) snapshot: { title: string; unitPrice: number; attributes: Record<string, string> } | null;
 }
 
 /** Every transition of an order: who, when, why, from, to (domain.md §1.2). */

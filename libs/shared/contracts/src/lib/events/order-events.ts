@@ -16,6 +16,11 @@ export class OrderLineSnapshot {
   @IsFen() unitPrice: number;
   @IsInt() @Min(1) quantity: number;
   @IsFen() lineTotal: number;
+  /**
+   * The line's share of the order-level discount (coupon, domain.md §1.1a), allocated by
+   * largest remainder over line totals (§3); absent in events written before coupons = 0.
+   */
+  @IsOptional() @IsFen() discount?: number;
 }
 
 export class CreditTerms {

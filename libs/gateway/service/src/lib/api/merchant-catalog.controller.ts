@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CatalogPageQuery, CouponView, CreateCouponRequest, FreightRuleRequest, PutSkuRequest, SkuView } from '@orderline/order/contract';
+import { Principal } from '@orderline/shared/service-kit';
+import { ServiceClient } from '../infra/service-client';
+import { RequirePermission, Roles } from './auth.guard';
+import { Caller } from './caller.decorator';
+import { ApiExample, EXAMPLES } from './response-examples';
+
+/**
+ * The merchant's catalog, freight rule and coupons (domain.md §1.1a): the platform prices
+ * every order from them. Changes need MANAGE_CATALOG (a sub-account's grant); reading needs
+ * VIEW_ORDERS. The order service checks the grant again and only ever touches the caller's
+ * own merchant.
+ */
+@ApiTags('merchant catalog')
+@ApiBearerAuth()
+@Controller('merchant')
+export class MerchantCatalogController {
+  constructor(private readonly services: ServiceClient) {}
+
+  /** Creates or replaces one SKU: title, unit price (fen), snapshot attributes, listed, stock, service fee, kinds. */
+  @Roles('MERCHANT')
+  @RequirePermission('MANAGE_CATALOG')
+  @ApiExample(200, 'the SKU as stored', EXAMPLES.sku)
+  @Put('catalog/skus/:skuId')
+  @HttpCode(200)
+  putSku(@Param('skuId') skuId: string, @Body() request: PutSkuRequest, @Caller() caller: Principal): Promise<SkuView> {
+    return this.services.call<SkuView>('order', 'PUT', `/merchant-catalog/skus/${encodeURIComponent(skuId)}`, caller, request);
+  }
+
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, "a page of the merchant's SKUs in id order", { items: [EXAMPLES.sku], nextCursor: null })
+  @Get('catalog/skus')
+  listSkus(@Query() query: CatalogPageQuery, @Caller() caller: Principal): Promise<{ items: SkuView[]; nextCursor: string | null }> {
+    const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined) as Array<[string, string]>).toString();
+    return this.services.call('order', 'GET', `/merchant-catalog/skus${search ? `?${search}` : ''}`, caller);
+  }
+
+  /** The freight of every order: a flat amount, free from `freeAbove` (goods total) on. */
+  @Roles('MERCHANT')
+  @RequirePermission('MANAGE_CATALOG')
+  @ApiExample(200, 'the rule as stored', EXAMPLES.freightRule)
+  @Put('freight-rule')
+  @HttpCode(200)
+  putFreightRule(@Body() request: FreightRuleRequest, @Caller() caller: Principal) {
+    return this.services.call('order', 'PUT', '/merchant-catalog/freight-rule', caller, request);
+  }
+
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'the rule (amount 0 when the merchant has none)', EXAMPLES.freightRule)
+  @Get('freight-rule')
+  freightRule(@Caller() caller: Principal) {
+    return this.services.call('order', 'GET', '/merchant-catalog/freight-rule', caller);
+  }
+
+  /** A coupon: amount off above a minimum spend, a validity window, a number available, once per buyer. */
+  @Roles('MERCHANT')
+  @RequirePermission('MANAGE_CATALOG')
+  @ApiExample(201, 'the coupon', EXAMPLES.coupon)
+  @Post('coupons')
+  createCoupon(@Body() request: CreateCouponRequest, @Caller() caller: Principal): Promise<CouponView> {
+    return this.services.call<CouponView>('order', 'POST', '/merchant-catalog/coupons', caller, request);
+  }
+
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, "the merchant's coupons with what remains", [EXAMPLES.coupon])
+  @Get('coupons')
+  listCoupons(@Caller() caller: Principal): Promise<CouponView[]> {
+    return this.services.call<CouponView[]>('order', 'GET', '/merchant-catalog/coupons', caller);
+  }
+}

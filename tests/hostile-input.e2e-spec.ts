@@ -32,8 +32,8 @@ const AWKWARD_TEXT: Record<string, string> = {
 };
 
 // The one place orders are placed (the catalog work changes how: keep it here).
-function orderBody(merchantId: string, overrides: Record<string, unknown> = {}) {
-  return { ...creditOrder(merchantId, 1_500), ...overrides };
+async function orderBody(merchantId: string, overrides: Record<string, unknown> = {}) {
+  return { ...(await creditOrder(merchantId, 1_500)), ...overrides };
 }
 
 /** Every string leaf of a JSON value, by path. */
@@ -101,7 +101,7 @@ describe('hostile input: bad text, deep and huge bodies, disabled main accounts 
     const buyerAccount = await createBuyer(gateway, operator, 10_000_000);
     buyer = buyerAccount.client;
     buyerId = buyerAccount.buyerId;
-    orderId = (await buyer.expect(201, 'POST', '/orders', orderBody(merchantId))).id;
+    orderId = (await buyer.expect(201, 'POST', '/orders', (await orderBody(merchantId)))).id;
   });
 
   afterAll(async () => {
@@ -110,7 +110,7 @@ describe('hostile input: bad text, deep and huge bodies, disabled main accounts 
 
   it('refuses invalid text in every string field of placing an order with 400 naming the field, and stores nothing', async () => {
     const before = await ordersOf(buyerId);
-    const base = orderBody(merchantId, { buyerNote: 'ring twice' });
+    const base = await orderBody(merchantId, { buyerNote: 'ring twice' });
     const fields = stringPaths(base);
     expect(fields.map((path) => path.join('.'))).toEqual(expect.arrayContaining(['consignee.name', 'consignee.address.detail', 'buyerNote']));
     for (const path of fields) {
@@ -129,7 +129,7 @@ describe('hostile input: bad text, deep and huge bodies, disabled main accounts 
     let accepted = 0;
     for (const [label, awkward] of Object.entries(AWKWARD_TEXT)) {
       for (const path of [['consignee', 'name'], ['consignee', 'address', 'detail'], ['buyerNote']]) {
-        const result = await buyer.request('POST', '/orders', withValueAt(orderBody(merchantId, { buyerNote: 'note' }), path, awkward));
+        const result = await buyer.request('POST', '/orders', withValueAt(await orderBody(merchantId, { buyerNote: 'note' }), path, awkward));
         expect({ label, field: path.join('.'), status: result.status < 500 }).toEqual({ label, field: path.join('.'), status: true });
         if (result.status === 201) accepted += 1;
       }

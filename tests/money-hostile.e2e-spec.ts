@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OrderShipped } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
-import { createBuyer, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, createBuyer, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -32,7 +32,7 @@ function nextFirstOfMonth(instant: string): string {
 async function placeOrder(buyer: GatewayClient, merchantId: string, paymentMethod: 'CREDIT' | 'ONLINE', unitPrice = 59_700) {
   return buyer.expect(201, 'POST', '/orders', {
     merchantId,
-    items: [{ skuId: 'sku-sofa', title: 'Sofa', unitPrice, quantity: 1 }],
+    items: await catalogItems(merchantId, [{ skuId: `sku-sofa-${unitPrice}`, title: 'Sofa', unitPrice, quantity: 1 }]),
     consignee: { name: '李四', phone: '13800000000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } },
     paymentMethod,
     ...(paymentMethod === 'CREDIT' ? { credit: { plan: 'INSTALLMENT', periods: 6 } } : {}),
@@ -182,7 +182,11 @@ describe('money at the edges: bounds, repayments through the payment port, failu
     expect(await shop.client.expect(200, 'PATCH', `/merchant/orders/${online.id}/fees`, { freight: FREIGHT_CAP })).toMatchObject({ freight: FREIGHT_CAP });
 
     // An order whose goods pass 2^53 (or the bound) is refused, not a 500.
-    const overflow = await buyer.request('POST', '/orders', { ...{ merchantId: shop.id, paymentMethod: 'ONLINE' }, items: [{ skuId: 'sku-x', title: 'X', unitPrice: 9_007_199_254_740_991, quantity: 2 }], consignee: { name: '李四', phone: '13800000000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '1 号' } } });
+    // Prices come from the catalog: a price past 2^53 cannot be listed, and the dearest SKU
+    // ordered at the largest quantity many times over is refused, not a 500.
+    expect(await shop.client.request('PUT', '/merchant/catalog/skus/sku-x', { title: 'X', unitPrice: 9_007_199_254_740_991, listed: true })).toMatchObject({ status: 400 });
+    const dearest = await catalogItems(shop.id, [{ skuId: 'sku-dearest', title: 'Dearest', unitPrice: 1_000_000_000, quantity: 9_999 }]);
+    const overflow = await buyer.request('POST', '/orders', { merchantId: shop.id, paymentMethod: 'ONLINE', items: dearest, consignee: { name: '李四', phone: '13800000000', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '1 号' } } });
     expect(overflow.status).toBeGreaterThanOrEqual(400);
     expect(overflow.status).toBeLessThan(500);
 

@@ -1,1 +1,2 @@
 export * from './lib/place-order.request';
+export * from './lib/fact-owners.request';

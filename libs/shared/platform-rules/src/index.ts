@@ -2,3 +2,5 @@
 // platform's calendar day (limits that reset at 00:00 platform time).
 export * from './lib/masking';
 export * from './lib/platform-day';
+// Who may assert each fact about an order (issue 12): read at the gateway and in the order service.
+export * from './lib/fact-owners';

@@ -1,8 +1,8 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
-import { AccountRole, FixedWindowCounter, hasPermission, MerchantPermission } from '@orderline/gateway/domain';
+import { AccountRole, FixedWindowCounter, hasPermission, MerchantPermission, ORDER_FACT_OWNERS, OrderFact } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AccountDirectory } from '../app/account-directory';
 import { GatewayConfig } from '../gateway-config';
@@ -17,6 +17,31 @@ export const Public = () => SetMetadata(PUBLIC, true);
 export const Roles = (...roles: AccountRole[]) => SetMetadata(ROLES, roles);
 /** Merchant routes: a sub-account needs this grant from its main account (403 without). */
 export const RequirePermission = (permission: MerchantPermission) => SetMetadata(PERMISSION, permission);
+
+/**
+ * The route asserts `fact`: who may call it comes from the owner table (issue 12), the same
+ * table the order service checks again. Platform-owned facts have no route at all.
+ */
+export const AssertsFact = (fact: OrderFact) => {
+  const owner = ORDER_FACT_OWNERS[fact];
+  switch (owner.owner) {
+    case 'BUYER':
+      return Roles('BUYER');
+    case 'OPERATOR':
+      return Roles('OPERATOR');
+    case 'MERCHANT':
+      return applyDecorators(Roles('MERCHANT'), RequirePermission(owner.permission));
+    default:
+      throw new Error(`${fact} is asserted by the platform itself; no route may assert it`);
+  }
+};
+
+export const REVEALS_PERSONAL_DATA = 'orderline:reveals-personal-data';
+/**
+ * The handler is a logged reveal (domain.md §6.1): it checks the grant, writes the reveal log
+ * and masks by itself when not revealing, so the gateway's masking leaves its answer alone.
+ */
+export const RevealsPersonalData = () => SetMetadata(REVEALS_PERSONAL_DATA, true);
 
 export interface AccessTokenClaims {
   sub: string;

@@ -93,8 +93,8 @@ export class MerchantOperations {
         const ids = await pausedOrdersFor(scope, filter, batch);
         let count = 0;
         for (const id of ids) {
-          const order = (await lockOrder(scope, id))!;
-          if ((await releasePausedOrder(scope, order, { trigger }, `operator:${caller.accountId}`, this.clock.now())).allowed) count += 1;
+          const order = await lockOrder(scope, id);
+          if (order && (await releasePausedOrder(scope, order, { trigger }, `operator:${caller.accountId}`, this.clock.now())).allowed) count += 1;
         }
         return { found: ids.length, done: count };
       });

@@ -64,8 +64,12 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     const tab = await main.expect(200, 'GET', '/merchant/orders?status=PAUSED');
     expect(tab.items.find((o: any) => o.id === order.id).pause.reason).toBe('OUT_OF_STOCK');
     expect(await main.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' })).toMatchObject({ status: 409 });
-    expect(await main.request('POST', `/merchant/orders/${order.id}/resume`, { trigger: 'GROUP_FORMED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
-    const resumed = await main.expect(200, 'POST', `/merchant/orders/${order.id}/resume`, { trigger: 'STOCK_ARRIVED' });
+    // Issue 12: the platform's releases are not the merchant's to assert; a merchant-owned one that is the wrong release is refused by the rule.
+    expect(await main.request('POST', `/merchant/orders/${order.id}/resume`, { trigger: 'GROUP_FORMED' })).toMatchObject({ status: 403, body: { code: 'NOT_THE_FACT_OWNER' } });
+    expect(await main.request('POST', `/merchant/orders/${order.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 403, body: { code: 'NOT_THE_FACT_OWNER' } });
+    expect(await main.request('POST', `/merchant/orders/${order.id}/resume`, { trigger: 'BATCH_NUMBER_UPLOADED', batchNumber: 'LOT-1' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
+    expect(await operator.expect(200, 'POST', '/operations/stock-arrivals', { merchantId })).toMatchObject({ released: 1 });
+    const resumed = await main.expect(200, 'GET', `/merchant/orders/${order.id}`);
     expect(resumed.status).toBe('WAITING_OUTBOUND');
     expect(resumed.history.map((h: any) => h.to)).toEqual(['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'WAITING_OUTBOUND']);
     expect(await main.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'NO_SUCH_REASON' })).toMatchObject({ status: 422, body: { code: 'UNKNOWN_PAUSE_REASON' } });
@@ -243,7 +247,7 @@ describe('merchant order operations: list, pauses, consignee changes (real Kafka
     const cod = await buyer.expect(201, 'POST', '/orders', { ...creditOrder(merchantId, 1_000), paymentMethod: 'COD', credit: undefined, attributes: { groupBuyId: groupId } });
     expect(cod.status).toBe('PAUSED');
     expect(await buyer.request('POST', `/orders/${grouped.id}/cancel`, { reason: 'NO_LONGER_WANTED' })).toMatchObject({ status: 409, body: { code: 'GROUP_BUY_NOT_FORMED' } });
-    expect(await main.request('POST', `/merchant/orders/${grouped.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409 });
+    expect(await main.request('POST', `/merchant/orders/${grouped.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 403 });
     expect(await main.request('POST', `/group-buys/${groupId}/formed`)).toMatchObject({ status: 403 });
     expect(await operator.expect(200, 'POST', `/group-buys/${groupId}/formed`)).toEqual({ groupId, orders: 2, released: 2 });
     expect((await buyer.expect(200, 'GET', `/orders/${cod.id}`)).status).toBe('WAITING_OUTBOUND');

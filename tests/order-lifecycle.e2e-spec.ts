@@ -135,7 +135,8 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     expect(await buyer.request('POST', '/orders', order('ONLINE', { attributes: { giftForOrderId: '00000000-0000-4000-8000-000000000001' } }))).toMatchObject({ status: 422, body: { code: 'GIFT_MAIN_ORDER_NOT_FOUND' } });
     const gift = await paidOnline({ attributes: { giftForOrderId: mainOrder.id } }, [{ skuId: 'sku-gift-mug', title: 'Gift mug', unitPrice: 0, quantity: 1 }]);
     expect(gift).toMatchObject({ status: 'PAUSED', pause: { reason: 'GIFT_SHIPPED_LATER' }, giftForOrderId: mainOrder.id, kinds: ['GIFT_SHIPPED_LATER'] });
-    expect(await main.request('POST', `/merchant/orders/${gift.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
+    expect(await main.request('POST', `/merchant/orders/${gift.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 403, body: { code: 'NOT_THE_FACT_OWNER' } });
+    expect(await main.request('POST', `/merchant/orders/${gift.id}/resume`, { trigger: 'MAIN_ITEM_DELIVERED' })).toMatchObject({ status: 403, body: { code: 'NOT_THE_FACT_OWNER' } });
     await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-main', orderId: mainOrder.id, carrier: 'SF', waybillNo: 'SF1' });
     await waitForStatus(buyer, mainOrder.id, 'SHIPPED');
     expect((await buyer.expect(200, 'GET', `/orders/${gift.id}`)).status).toBe('PAUSED');
@@ -147,8 +148,9 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
   it('holds a SIM-card order until the buyer\'s real-name check is approved, and lists it by kind', async () => {
     const sim = await paidOnline({ attributes: { simCard: true } });
     expect(sim).toMatchObject({ status: 'PAUSED', pause: { reason: 'AWAITING_REAL_NAME_CHECK' }, kinds: ['SIM_CARD'] });
-    expect(await main.request('POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
-    expect((await main.expect(200, 'POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'REAL_NAME_APPROVED' })).status).toBe('WAITING_OUTBOUND');
+    expect(await main.request('POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'BATCH_NUMBER_UPLOADED', batchNumber: 'LOT-1' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
+    expect(await main.request('POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'REAL_NAME_APPROVED' })).toMatchObject({ status: 422, body: { code: 'RELEASE_DATA_REQUIRED' } });
+    expect((await main.expect(200, 'POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'REAL_NAME_APPROVED', realNameCheck: { reference: 'rn-check-1' } })).status).toBe('WAITING_OUTBOUND');
     const gift = await paidOnline({ attributes: { topUpGift: true, customised: true } });
     expect(gift.kinds).toEqual(['TOP_UP_GIFT', 'CUSTOMISED']);
     expect((await main.expect(200, 'GET', '/merchant/orders?kind=SIM_CARD&limit=100')).items.map((o: any) => o.id)).toEqual([sim.id]);

@@ -206,7 +206,7 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     const listed = await main.expect(200, 'GET', '/merchant/orders?hasRefund=true&limit=100');
     const row = listed.items.find((o: any) => o.id === shipped.id);
     expect(row).toMatchObject({ refundedAmount: 5_000, lines: [{ skuId: 'sku-kettle', unitPrice: 10_000, quantity: 1 }] });
-    expect(row.afterSalesLinks.sort()).toEqual(['/api/v1/after-sales/as-1001', '/api/v1/after-sales/as-1002']);
+    expect(row.afterSalesLinks.sort()).toEqual(['/api/v1/merchant/after-sales/as-1001', '/api/v1/merchant/after-sales/as-1002']);
     expect(listed.items.every((o: any) => o.refundedAmount > 0)).toBe(true);
   });
 

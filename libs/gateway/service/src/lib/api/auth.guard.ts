@@ -15,6 +15,9 @@ const PERMISSION = 'orderline:permission';
 export const Public = () => SetMetadata(PUBLIC, true);
 /** Only these roles may call the route; others get 403. */
 export const Roles = (...roles: AccountRole[]) => SetMetadata(ROLES, roles);
+const MAIN_ACCOUNT_ONLY = 'orderline:main-account-only';
+/** Merchant routes only the main account may call (account administration, the reveal log). */
+export const MainAccountOnly = () => SetMetadata(MAIN_ACCOUNT_ONLY, true);
 /** Merchant routes: a sub-account needs this grant from its main account (403 without). */
 export const RequirePermission = (permission: MerchantPermission) => SetMetadata(PERMISSION, permission);
 
@@ -97,6 +100,10 @@ export class AuthGuard implements CanActivate {
     request.principal = { accountId: claims.sub, role: claims.role, merchantId: claims.merchantId, buyerId: claims.buyerId, accountKind: standing.kind, permissions: standing.permissions };
     const roles = this.reflector.getAllAndOverride<AccountRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(claims.role)) throw new DomainError('FORBIDDEN', 403, `this operation is for ${roles.join(' or ').toLowerCase()} accounts`);
+    // Decided before the body is validated, so a sub-account learns nothing from a 400.
+    if (claims.role === 'MERCHANT' && standing.kind !== 'MAIN' && this.reflector.getAllAndOverride<boolean>(MAIN_ACCOUNT_ONLY, targets)) {
+      throw new DomainError('MAIN_ACCOUNT_REQUIRED', 403, 'only the main account manages sub-accounts and sees the reveal log');
+    }
     const permission = this.reflector.getAllAndOverride<MerchantPermission | undefined>(PERMISSION, targets);
     if (permission && claims.role === 'MERCHANT' && !hasPermission(standing.kind, standing.permissions, permission)) {
       throw new DomainError('PERMISSION_REQUIRED', 403, `this sub-account needs the ${permission} permission from its main account`, { permission });

@@ -152,7 +152,8 @@ describe('after-sales: returns, refunds and the refund saga to the bill (real Ka
     ]);
     expect(view.refunds.map((r: any) => r.amount)).toEqual([19_900, 39_800]);
     const row = (await merchant.client.expect(200, 'GET', `/merchant/orders?hasAfterSales=true&orderId=${placed.id}`)).items[0];
-    expect(row.afterSalesLinks).toEqual([`/api/v1/after-sales/${first.id}`, `/api/v1/after-sales/${rest.id}`]);
+    // Links in the merchant list point at the merchant routes (issue 12).
+    expect(row.afterSalesLinks).toEqual([`/api/v1/merchant/after-sales/${first.id}`, `/api/v1/merchant/after-sales/${rest.id}`]);
   });
 
   it('leaves the same principal owed whether the refund arrives before or after the statement', async () => {

@@ -207,7 +207,7 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
       const order = await placed();
       await logisticsKnows(order.id);
       const [pause, raced] = await Promise.all([
-        merchant.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'OUT_OF_STOCK' }),
+        merchant.request('POST', `/merchant/orders/${order.id}/pause`, { reason: 'AWAITING_BATCH_NUMBER' }),
         merchant.request('POST', '/merchant/shipments', { orderIds: [order.id], carrier: 'JD_LOGISTICS' }),
       ]);
       if (pause.status !== 200) {
@@ -228,7 +228,8 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
       voidedOrder = order.id;
     }
     expect(voidedOrder).toBeDefined();
-    await merchant.expect(200, 'POST', `/merchant/orders/${voidedOrder}/resume`, { trigger: 'STOCK_ARRIVED' });
+    // A merchant-owned release (issue 12: stock arrival is the platform's), carrying its data.
+    await merchant.expect(200, 'POST', `/merchant/orders/${voidedOrder}/resume`, { trigger: 'BATCH_NUMBER_UPLOADED', batchNumber: 'LOT-1' });
     await logisticsKnows(voidedOrder!, 'paused_reason IS NULL');
     expect((await ship({ orderIds: [voidedOrder], carrier: 'JD_LOGISTICS' })).results[0]).toMatchObject({ status: 'SHIPPED' });
     await waitForStatus(buyer, voidedOrder!, 'SHIPPED');

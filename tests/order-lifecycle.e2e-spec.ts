@@ -139,7 +139,8 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     expect(await buyer.request('POST', '/orders', await order('ONLINE', { attributes: { giftForOrderId: '00000000-0000-4000-8000-000000000001' } }))).toMatchObject({ status: 422, body: { code: 'GIFT_MAIN_ORDER_NOT_FOUND' } });
     const gift = await paidOnline({ attributes: { giftForOrderId: mainOrder.id } }, [{ skuId: 'sku-gift-mug', title: 'Gift mug', unitPrice: 0, quantity: 1 }]);
     expect(gift).toMatchObject({ status: 'PAUSED', pause: { reason: 'GIFT_SHIPPED_LATER' }, giftForOrderId: mainOrder.id, kinds: ['GIFT_SHIPPED_LATER'] });
-    expect(await main.request('POST', `/merchant/orders/${gift.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
+    expect(await main.request('POST', `/merchant/orders/${gift.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 403, body: { code: 'NOT_THE_FACT_OWNER' } });
+    expect(await main.request('POST', `/merchant/orders/${gift.id}/resume`, { trigger: 'MAIN_ITEM_DELIVERED' })).toMatchObject({ status: 403, body: { code: 'NOT_THE_FACT_OWNER' } });
     await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-main', orderId: mainOrder.id, carrier: 'SF', waybillNo: 'SF1' });
     await waitForStatus(buyer, mainOrder.id, 'SHIPPED');
     expect((await buyer.expect(200, 'GET', `/orders/${gift.id}`)).status).toBe('PAUSED');
@@ -151,8 +152,9 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
   it('holds a SIM-card order until the buyer\'s real-name check is approved, and lists it by kind', async () => {
     const sim = await paidOnline({}, goods('sku-sim', { simCard: true }));
     expect(sim).toMatchObject({ status: 'PAUSED', pause: { reason: 'AWAITING_REAL_NAME_CHECK' }, kinds: ['SIM_CARD'] });
-    expect(await main.request('POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'STOCK_ARRIVED' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
-    expect((await main.expect(200, 'POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'REAL_NAME_APPROVED' })).status).toBe('WAITING_OUTBOUND');
+    expect(await main.request('POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'BATCH_NUMBER_UPLOADED', batchNumber: 'LOT-1' })).toMatchObject({ status: 409, body: { code: 'PAUSE_NOT_RELEASED_BY_TRIGGER' } });
+    expect(await main.request('POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'REAL_NAME_APPROVED' })).toMatchObject({ status: 422, body: { code: 'RELEASE_DATA_REQUIRED' } });
+    expect((await main.expect(200, 'POST', `/merchant/orders/${sim.id}/resume`, { trigger: 'REAL_NAME_APPROVED', realNameCheck: { reference: 'rn-check-1' } })).status).toBe('WAITING_OUTBOUND');
     const gift = await paidOnline({}, goods('sku-engraved-phone', { topUpGift: true, customised: true }));
     expect(gift.kinds).toEqual(['TOP_UP_GIFT', 'CUSTOMISED']);
     expect((await main.expect(200, 'GET', '/merchant/orders?kind=SIM_CARD&limit=100')).items.map((o: any) => o.id)).toEqual([sim.id]);
@@ -209,7 +211,7 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     const listed = await main.expect(200, 'GET', '/merchant/orders?hasRefund=true&limit=100');
     const row = listed.items.find((o: any) => o.id === shipped.id);
     expect(row).toMatchObject({ refundedAmount: 5_000, lines: [{ skuId: 'sku-kettle', unitPrice: 10_000, quantity: 1 }] });
-    expect(row.afterSalesLinks.sort()).toEqual(['/api/v1/after-sales/as-1001', '/api/v1/after-sales/as-1002']);
+    expect(row.afterSalesLinks.sort()).toEqual(['/api/v1/merchant/after-sales/as-1001', '/api/v1/merchant/after-sales/as-1002']);
     expect(listed.items.every((o: any) => o.refundedAmount > 0)).toBe(true);
   });
 

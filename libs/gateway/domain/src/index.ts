@@ -5,3 +5,4 @@ export * from './lib/veto';
 export * from './lib/contact-rules';
 // Shared with the other services (masking §6.1, the platform day).
 export * from '@orderline/shared/platform-rules';
+export * from './lib/personal-data-masking';

@@ -1,2 +1,3 @@
 export * from './lib/place-order.request';
 export * from './lib/catalog.request';
+export * from './lib/fact-owners.request';

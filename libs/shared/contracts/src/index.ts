@@ -12,3 +12,4 @@ export * from './lib/events/logistics-events';
 export * from './lib/events/after-sales-events';
 export * from './lib/events/export-events';
 export * from './lib/personal-data';
+export * from './lib/events/cancellation-request-events';

@@ -3,3 +3,5 @@
 export * from './lib/masking';
 export * from './lib/platform-day';
 export * from './lib/safe-text';
+// Who may assert each fact about an order (issue 12): read at the gateway and in the order service.
+export * from './lib/fact-owners';

@@ -1,15 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
-import { ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AccountsController } from './api/accounts.controller';
 import { AfterSalesController, MerchantAfterSalesController } from './api/after-sales.controller';
 import { AdminClockController } from './api/admin.controller';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { CarriersController } from './api/carriers.controller';
 import { AdminSmsController, ConsumerContactsController } from './api/consumer-contacts.controller';
-import { GroupBuysController, MerchantOrdersController } from './api/merchant-orders.controller';
+import { GroupBuysController, MerchantOrdersController, PlatformReleasesController } from './api/merchant-orders.controller';
+import { MerchantPrivacyInterceptor } from './api/personal-data.interceptor';
+import { CancellationSms } from './app/cancellation-sms';
 import { AuthGuard } from './api/auth.guard';
 import { CreditController } from './api/credit.controller';
 import { GatewayHealthController } from './api/gateway-health.controller';
@@ -52,8 +54,13 @@ export class GatewayModule {
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, MerchantExportsController, ExportOperationsController, MerchantCatalogController],
-      providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController],
+      providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports,
+        // domain.md §6.1 on every answer to a merchant account (issue 12).
+        { provide: APP_INTERCEPTOR, useClass: MerchantPrivacyInterceptor },
+        CancellationSms,
+        { provide: EVENT_HANDLERS, useFactory: (sms: CancellationSms) => sms.bindings(), inject: [CancellationSms] },
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
 import { SKU_ID_PATTERN } from './catalog.request';
+import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.request';
 
 /**
  * One line of `POST /orders`: a SKU of the merchant's catalog and a quantity. Title, unit
@@ -135,11 +136,29 @@ export interface OrderView {
   voucher: { verificationCode?: string; redeemedAt: string | null } | null;
   subscription: Record<string, unknown> | null;
   giftForOrderId: string | null;
+  /** Releases of past pauses with the data their owner attached (certificate, batch number, …). */
+  pauseReleases: PauseReleaseView[];
+  /** The carrier the order actually shipped with (from logistics' ShipmentDispatched), once shipped. */
+  shipmentCarrier: string | null;
+  /** Negotiated cancellation requests of the order (domain.md §1.4), each with a link for the reader. */
+  cancellationRequests: Array<{ id: string; status: string; reason: string; objectionDeadline: string; link: string }>;
   consignee: { name: string; phone: string; address: AddressRequest };
   lines: OrderLineView[];
   history: OrderStatusChangeView[];
   createdAt: string;
   updatedAt: string;
+}
+
+export interface PauseReleaseView {
+  reason: string;
+  trigger: string;
+  /** `merchant:<account>`, `operator:<account>` or `system`. */
+  by: string;
+  at: string;
+  evidence?: { kind: string; reference: string };
+  certificate?: { number: string; imageReference: string };
+  batchNumber?: string;
+  realNameCheck?: { reference: string };
 }
 
 /** `POST /merchant/orders/{id}/pause` (domain.md §1.5). */
@@ -160,6 +179,10 @@ export class ReleaseEvidenceRequest {
 export class ResumeOrderRequest {
   @ApiProperty({ example: 'STOCK_ARRIVED' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'trigger must be a release trigger code' }) trigger: string;
   @ApiPropertyOptional({ type: ReleaseEvidenceRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ReleaseEvidenceRequest) evidence?: ReleaseEvidenceRequest;
+  // Merchant-owned releases carry their data (issue 12): stored and shown on the order.
+  @ApiPropertyOptional({ type: ReleaseCertificateRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ReleaseCertificateRequest) certificate?: ReleaseCertificateRequest;
+  @ApiPropertyOptional({ example: 'LOT-20261101-A' }) @IsOptional() @IsString() @Length(1, 64) batchNumber?: string;
+  @ApiPropertyOptional({ type: RealNameCheckRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => RealNameCheckRequest) realNameCheck?: RealNameCheckRequest;
 }
 
 /** `PATCH /merchant/orders/{id}/consignee` (domain.md §1.6); omitted parts stay. */

@@ -1,6 +1,7 @@
-import { decidePause, decidePauseRelease, OrderPause, timedReleaseDue } from './order-pause';
+import { checkFactOwner, MERCHANT_RELEASE_TRIGGERS } from '@orderline/shared/platform-rules';
+import { decidePause, decidePauseRelease, OrderPause, releaseData, timedReleaseDue } from './order-pause';
 import { OrderFacts } from './order-process';
-import { PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PauseReason, PauseReleaseTrigger } from './pause-reasons';
+import { PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PauseReason, PauseReleaseTrigger, RELEASE_TRIGGER_OWNERS } from './pause-reasons';
 
 const HOUR = 60 * 60 * 1000;
 const now = new Date('2025-03-01T08:00:00Z');
@@ -38,6 +39,9 @@ function pauseFor(reason: PauseReason): OrderPause {
   return decision.pause;
 }
 
+// What merchant-owned releases carry (issue 12); ignored by the triggers that carry nothing.
+const RELEASE_DATA = { certificate: { number: 'NGTC-1', imageReference: 'img://c/1.jpg' }, batchNumber: 'LOT-1', realNameCheck: { reference: 'rn-1' } };
+
 describe('pauses (domain.md §1.5)', () => {
   it('covers every reason of the table, including scheduling (调度中)', () => {
     expect([...PAUSE_REASONS].sort()).toEqual(Object.keys(SPEC_RELEASES).sort());
@@ -53,7 +57,7 @@ describe('pauses (domain.md §1.5)', () => {
 
     it(`is released by ${spec.by}`, () => {
       const at = spec.timed ? later(10 * HOUR) : now;
-      expect(decidePauseRelease(paused, pauseFor(reason), { trigger: spec.by }, at)).toEqual({ allowed: true, from: 'PAUSED', to: 'WAITING_OUTBOUND' });
+      expect(decidePauseRelease(paused, pauseFor(reason), { trigger: spec.by, ...RELEASE_DATA }, at)).toEqual({ allowed: true, from: 'PAUSED', to: 'WAITING_OUTBOUND' });
     });
 
     it('is not released by any other event, and the refusal names the right one', () => {
@@ -113,5 +117,33 @@ describe('pauses (domain.md §1.5)', () => {
 
   it('releases only an order that is actually paused', () => {
     expect(decidePauseRelease(waiting, pauseFor('OUT_OF_STOCK'), { trigger: 'STOCK_ARRIVED' }, now)).toMatchObject({ allowed: false, veto: { code: 'INVALID_ORDER_TRANSITION' } });
+  });
+});
+
+describe('merchant-owned releases carry their data (issue 12)', () => {
+  const cases = [
+    { reason: 'AWAITING_CERTIFICATE', trigger: 'CERTIFICATE_UPLOADED', missing: [{}, { certificate: { number: 'NGTC-1', imageReference: ' ' } }], data: { certificate: { number: ' NGTC-1 ', imageReference: 'img://c/1.jpg' } }, kept: { certificate: { number: 'NGTC-1', imageReference: 'img://c/1.jpg' } } },
+    { reason: 'AWAITING_BATCH_NUMBER', trigger: 'BATCH_NUMBER_UPLOADED', missing: [{}, { batchNumber: '' }], data: { batchNumber: 'LOT-7' }, kept: { batchNumber: 'LOT-7' } },
+    { reason: 'AWAITING_REAL_NAME_CHECK', trigger: 'REAL_NAME_APPROVED', missing: [{}, { realNameCheck: { reference: '  ' } }], data: { realNameCheck: { reference: 'rn-9' } }, kept: { realNameCheck: { reference: 'rn-9' } } },
+  ] as const;
+
+  it.each(cases)('$trigger without its data is refused; with it the release keeps exactly that data', ({ reason, trigger, missing, data, kept }) => {
+    const waiting = { status: 'PAUSED' as const, paymentMethod: 'COD' as const };
+    const pause = { reason, pausedAt: new Date(0) };
+    for (const without of missing) expect(decidePauseRelease(waiting, pause, { trigger, ...without } as never, new Date(1))).toMatchObject({ allowed: false, veto: { code: 'RELEASE_DATA_REQUIRED' } });
+    expect(decidePauseRelease(waiting, pause, { trigger, ...data } as never, new Date(1))).toMatchObject({ allowed: true });
+    expect(releaseData({ trigger, ...data, batchNumber: (data as { batchNumber?: string }).batchNumber, evidence: { kind: 'BUYER_AGREEMENT', reference: 'not-kept' } } as never)).toEqual(kept);
+  });
+
+  it('names an owner for every release trigger, and only merchant-owned ones carry data', () => {
+    for (const trigger of PAUSE_RELEASE_TRIGGERS) expect(RELEASE_TRIGGER_OWNERS[trigger]).toBeDefined();
+    expect(MERCHANT_RELEASE_TRIGGERS.sort()).toEqual(['BATCH_NUMBER_UPLOADED', 'CERTIFICATE_UPLOADED', 'EARLY_RELEASE_REQUESTED', 'REAL_NAME_APPROVED']);
+    for (const trigger of ['GROUP_FORMED', 'MAIN_ITEM_DELIVERED', 'LOGISTICS_DISRUPTION_LIFTED', 'STOCK_ARRIVED', 'RESERVED_TIME_REACHED']) {
+      expect(checkFactOwner(trigger, RELEASE_TRIGGER_OWNERS[trigger as keyof typeof RELEASE_TRIGGER_OWNERS], { role: 'MERCHANT', accountKind: 'MAIN' })).toMatchObject({ allowed: false, code: 'NOT_THE_FACT_OWNER' });
+    }
+    expect(checkFactOwner('LOGISTICS_DISRUPTION_LIFTED', RELEASE_TRIGGER_OWNERS.LOGISTICS_DISRUPTION_LIFTED, { role: 'OPERATOR' })).toEqual({ allowed: true });
+    expect(checkFactOwner('CERTIFICATE_UPLOADED', RELEASE_TRIGGER_OWNERS.CERTIFICATE_UPLOADED, { role: 'MERCHANT', accountKind: 'SUB', permissions: ['VIEW_ORDERS'] })).toMatchObject({ allowed: false, code: 'PERMISSION_REQUIRED' });
+    expect(checkFactOwner('CERTIFICATE_UPLOADED', RELEASE_TRIGGER_OWNERS.CERTIFICATE_UPLOADED, { role: 'MERCHANT', accountKind: 'SUB', permissions: ['OPERATE_ORDERS'] })).toEqual({ allowed: true });
+    expect(checkFactOwner('CERTIFICATE_UPLOADED', RELEASE_TRIGGER_OWNERS.CERTIFICATE_UPLOADED, { role: 'OPERATOR' })).toMatchObject({ allowed: false });
   });
 });

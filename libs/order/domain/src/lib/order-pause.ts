@@ -48,6 +48,51 @@ export interface PauseRelease {
   trigger: PauseReleaseTrigger;
   /** Only for EARLY_RELEASE_REQUESTED: what shows the buyer agreed (e.g. a chat-log reference). */
   evidence?: { kind: EarlyReleaseEvidence; reference: string };
+  /** CERTIFICATE_UPLOADED (gold/jewellery): the certificate's number and where its image is kept. */
+  certificate?: { number: string; imageReference: string };
+  /** BATCH_NUMBER_UPLOADED (medical devices). */
+  batchNumber?: string;
+  /** REAL_NAME_APPROVED (telecom SIM): the merchant's record of the check it approved. */
+  realNameCheck?: { reference: string };
+}
+
+/** What a merchant-owned release carries, as stored on the order and shown with it. */
+export type PauseReleaseData = Pick<PauseRelease, 'evidence' | 'certificate' | 'batchNumber' | 'realNameCheck'>;
+
+const present = (text: string | undefined): boolean => typeof text === 'string' && text.trim() !== '';
+
+/**
+ * Issue 12: a release the merchant asserts carries the data that justifies it (the certificate,
+ * the batch number, the real-name check); a release without it is refused, so the paused tab
+ * never empties on a bare claim.
+ */
+export function releaseDataProblem(release: PauseRelease): string | undefined {
+  switch (release.trigger) {
+    case 'CERTIFICATE_UPLOADED':
+      return present(release.certificate?.number) && present(release.certificate?.imageReference) ? undefined : 'CERTIFICATE_UPLOADED needs certificate.number and certificate.imageReference';
+    case 'BATCH_NUMBER_UPLOADED':
+      return present(release.batchNumber) ? undefined : 'BATCH_NUMBER_UPLOADED needs batchNumber';
+    case 'REAL_NAME_APPROVED':
+      return present(release.realNameCheck?.reference) ? undefined : 'REAL_NAME_APPROVED needs realNameCheck.reference (the record of the approved check)';
+    default:
+      return undefined;
+  }
+}
+
+/** The data of a release worth keeping (only what its trigger carries). */
+export function releaseData(release: PauseRelease): PauseReleaseData {
+  switch (release.trigger) {
+    case 'EARLY_RELEASE_REQUESTED':
+      return release.evidence ? { evidence: { kind: release.evidence.kind, reference: release.evidence.reference.trim() } } : {};
+    case 'CERTIFICATE_UPLOADED':
+      return release.certificate ? { certificate: { number: release.certificate.number.trim(), imageReference: release.certificate.imageReference.trim() } } : {};
+    case 'BATCH_NUMBER_UPLOADED':
+      return release.batchNumber ? { batchNumber: release.batchNumber.trim() } : {};
+    case 'REAL_NAME_APPROVED':
+      return release.realNameCheck ? { realNameCheck: { reference: release.realNameCheck.reference.trim() } } : {};
+    default:
+      return {};
+  }
 }
 
 /**
@@ -60,6 +105,8 @@ export function decidePauseRelease(order: OrderFacts, pause: OrderPause, release
     const early = rule.earlyRelease ? '' : ' (early release on request is not offered for this reason)';
     return veto('PAUSE_NOT_RELEASED_BY_TRIGGER', `a pause for "${rule.label}" is released by ${describeRelease(pause.reason)}, not by ${release.trigger}${early}`);
   }
+  const missing = releaseDataProblem(release);
+  if (missing) return veto('RELEASE_DATA_REQUIRED', missing);
   if (release.trigger === 'EARLY_RELEASE_REQUESTED') {
     // domain.md §1.5: early release of a reserved-time pause needs evidence the buyer agreed.
     const required = rule.earlyRelease?.evidence;

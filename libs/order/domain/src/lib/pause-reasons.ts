@@ -4,6 +4,8 @@
  * release event to the orders it concerns.
  */
 
+import { FactOwner, OwnedPauseReleaseTrigger, PAUSE_RELEASE_OWNERS } from '@orderline/shared/platform-rules';
+
 /** The events or operations that release a pause; names as published/handled by the services. */
 export const PAUSE_RELEASE_TRIGGERS = [
   'LOGISTICS_DISRUPTION_LIFTED',
@@ -19,6 +21,11 @@ export const PAUSE_RELEASE_TRIGGERS = [
   'FAIR_SHIPPING_DATE_REACHED',
 ] as const;
 export type PauseReleaseTrigger = (typeof PAUSE_RELEASE_TRIGGERS)[number];
+
+// Every trigger names its owner (issue 12 item 2); the table is shared with the gateway, which
+// checks it at the edge. A trigger added here without an owner there fails to compile.
+const OWNERS_OF_EVERY_TRIGGER: Record<PauseReleaseTrigger, FactOwner> & Record<OwnedPauseReleaseTrigger, unknown> = PAUSE_RELEASE_OWNERS;
+export const RELEASE_TRIGGER_OWNERS = OWNERS_OF_EVERY_TRIGGER;
 
 /** Evidence a merchant can attach to an early-release request. */
 export type EarlyReleaseEvidence = 'BUYER_AGREEMENT';

@@ -5,6 +5,7 @@ import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@ord
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
 import { OrdersController } from './api/orders.controller';
+import { PlatformReleasesController } from './api/platform-releases.controller';
 import { ApplyCreditDecision } from './app/apply-credit-decision';
 import { ApplyShipmentEvents } from './app/apply-shipment-events';
 import { CancelOrder } from './app/cancel-order';
@@ -30,6 +31,7 @@ import { OrderLifecycle1763900001400 } from './infra/order-lifecycle.migration';
 import { OrderStatusCounts1763900001500 } from './infra/order-status-counts.migration';
 import { ApplyAfterSalesEvents } from './app/apply-after-sales';
 import { OrderAfterSales1763900001600 } from './infra/order-after-sales.migration';
+import { OrderFactOwners1763900004100 } from './infra/order-fact-owners.migration';
 import { OrderSettlements } from './app/order-settlements';
 import { MerchantCatalog } from './app/merchant-catalog';
 import { MerchantCatalogController } from './api/merchant-catalog.controller';
@@ -50,10 +52,10 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700, OrderFactOwners1763900004100],
         }),
       ],
-      controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController, MerchantCatalogController],
+      controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController, MerchantCatalogController, PlatformReleasesController],
       providers: [
         PlaceOrder,
         MerchantCatalog,

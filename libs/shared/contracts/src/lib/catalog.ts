@@ -5,6 +5,7 @@ import { CodReconciled, OrderFeesChanged, OrderStatusChanged, ShippingTimedOut, 
 import { ReceiptAutoConfirmed, ShipmentDelivered, ShipmentDispatched, ShipmentInterceptionUpdated, TrackingUpdated, WaybillCorrected } from './events/logistics-events';
 import { ConsigneeChanged, DispatchRejected, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { ExportCompleted } from './events/export-events';
+import { CancellationRequestSubmitted } from './events/cancellation-request-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -47,6 +48,7 @@ export const ALL_EVENTS = [
   RepaymentReceived,
   LoanSettled,
   ExportCompleted,
+  CancellationRequestSubmitted,
 ] as const;
 
 export function createEventRegistry(): EventRegistry {

@@ -5,7 +5,7 @@ import { Accounts } from '../app/accounts';
 import { MerchantAccounts } from '../app/merchant-accounts';
 import { AccountStatusRequest, CreateBuyerRequest, PageLimitQuery, CreateMerchantRequest, CreateSubAccountRequest, SetPermissionsRequest, TokenRequest } from './account.requests';
 import { ApiExample, EXAMPLES } from './response-examples';
-import { Public, Roles } from './auth.guard';
+import { Public, MainAccountOnly, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 
 @ApiTags('auth & accounts')
@@ -49,6 +49,7 @@ export class AccountsController {
 
   @ApiBearerAuth()
   @Roles('MERCHANT')
+  @MainAccountOnly()
   @Post('merchants/:id/sub-accounts')
   createSubAccount(@Param('id', new ParseUUIDPipe()) merchantId: string, @Body() request: CreateSubAccountRequest, @Caller() caller: Principal) {
     return this.merchantAccounts.createSubAccount(merchantId, request, caller);
@@ -56,6 +57,7 @@ export class AccountsController {
 
   @ApiBearerAuth()
   @Roles('MERCHANT')
+  @MainAccountOnly()
   @Get('merchants/:id/sub-accounts')
   listSubAccounts(@Param('id', new ParseUUIDPipe()) merchantId: string, @Caller() caller: Principal) {
     return this.merchantAccounts.listSubAccounts(merchantId, caller);
@@ -63,6 +65,7 @@ export class AccountsController {
 
   @ApiBearerAuth()
   @Roles('MERCHANT')
+  @MainAccountOnly()
   @Put('merchants/:id/sub-accounts/:sid/permissions')
   setPermissions(@Param('id', new ParseUUIDPipe()) merchantId: string, @Param('sid', new ParseUUIDPipe()) subAccountId: string, @Body() request: SetPermissionsRequest, @Caller() caller: Principal) {
     return this.merchantAccounts.setPermissions(merchantId, subAccountId, request.permissions, caller);
@@ -71,6 +74,7 @@ export class AccountsController {
   /** Who revealed which consumer data, and when (domain.md §6.1); main account only. */
   @ApiBearerAuth()
   @Roles('MERCHANT')
+  @MainAccountOnly()
   @Get('merchants/:id/reveal-log')
   revealLog(@Param('id', new ParseUUIDPipe()) merchantId: string, @Query() query: PageLimitQuery, @Caller() caller: Principal) {
     return this.merchantAccounts.revealLog(merchantId, caller, Math.min(Number(query.limit ?? 100), 500));

@@ -79,6 +79,7 @@ export class AfterSalesController {
 
   /** What each shipped line cost the buyer (discounts and freight allocated), what is refunded and what may still be applied for. */
   @Roles('BUYER', 'MERCHANT', 'OPERATOR')
+  @RequirePermission('AFTER_SALES')
   @ApiExample(200, 'paid, refunded and returnable per line', AFTER_SALES_EXAMPLES.refundable)
   @Get('refundable')
   refundable(@Query() query: RefundableQuery, @Caller() caller: Principal) {

@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CancellationRequestRequest } from '@orderline/order/contract';
+import { CancellationRequestRequest, CancellationRequestsQuery } from '@orderline/order/contract';
 import { Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
-import { RequirePermission, Roles } from './auth.guard';
+import { AssertsFact, RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 import { ApiExample, EXAMPLES } from './response-examples';
 
@@ -15,16 +15,14 @@ export class CancellationRequestsController {
   constructor(private readonly services: ServiceClient) {}
 
   /** The buyer gets an SMS and 48 h to object; otherwise the order is cancelled automatically. */
-  @Roles('MERCHANT')
-  @RequirePermission('OPERATE_ORDERS')
+  @AssertsFact('SUBMIT_NEGOTIATED_CANCELLATION')
   @ApiExample(201, 'the pending request; the buyer was sent an SMS', EXAMPLES.cancellationRequest)
   @Post('merchant/cancellation-requests')
   submit(@Body() request: CancellationRequestRequest, @Caller() caller: Principal) {
     return this.services.call('order', 'POST', '/cancellation-requests', caller, request);
   }
 
-  @Roles('MERCHANT')
-  @RequirePermission('OPERATE_ORDERS')
+  @AssertsFact('WITHDRAW_NEGOTIATED_CANCELLATION')
   @ApiExample(200, 'the withdrawn request', { ...EXAMPLES.cancellationRequest, status: 'WITHDRAWN' })
   @Post('merchant/cancellation-requests/:id/withdraw')
   @HttpCode(200)
@@ -32,12 +30,52 @@ export class CancellationRequestsController {
     return this.services.call('order', 'POST', `/cancellation-requests/${id}/withdraw`, caller);
   }
 
+  /** The merchant's requests, newest first (optionally one order's or one status). */
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'the requests', { items: [EXAMPLES.cancellationRequest] })
+  @Get('merchant/cancellation-requests')
+  merchantList(@Query() query: CancellationRequestsQuery, @Caller() caller: Principal) {
+    return this.services.call('order', 'GET', `/cancellation-requests${queryString(query)}`, caller);
+  }
+
+  @Roles('MERCHANT')
+  @RequirePermission('VIEW_ORDERS')
+  @ApiExample(200, 'the request', EXAMPLES.cancellationRequest)
+  @Get('merchant/cancellation-requests/:id')
+  merchantGet(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('order', 'GET', `/cancellation-requests/${id}`, caller);
+  }
+
+  /** The buyer's view: the merchant's requests to cancel the buyer's orders (domain.md §1.4), to object through. Operators see all. */
+  @Roles('BUYER', 'OPERATOR')
+  @ApiExample(200, 'the requests', { items: [EXAMPLES.cancellationRequest] })
+  @Get('cancellation-requests')
+  list(@Query() query: CancellationRequestsQuery, @Caller() caller: Principal) {
+    return this.services.call('order', 'GET', `/cancellation-requests${queryString(query)}`, caller);
+  }
+
+  @Roles('BUYER', 'OPERATOR')
+  @ApiExample(200, 'the request', EXAMPLES.cancellationRequest)
+  @Get('cancellation-requests/:id')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+    return this.services.call('order', 'GET', `/cancellation-requests/${id}`, caller);
+  }
+
   /** The buyer objects: the request is rejected and the order stays. */
-  @Roles('BUYER')
+  @AssertsFact('OBJECT_TO_CANCELLATION')
   @ApiExample(200, 'the rejected request: the order stays', { ...EXAMPLES.cancellationRequest, status: 'REJECTED' })
   @Post('cancellation-requests/:id/object')
   @HttpCode(200)
   object(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
     return this.services.call('order', 'POST', `/cancellation-requests/${id}/object`, caller);
   }
+}
+
+function queryString(query: CancellationRequestsQuery): string {
+  const params = new URLSearchParams();
+  if (query.orderId) params.set('orderId', query.orderId);
+  if (query.status) params.set('status', query.status);
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }

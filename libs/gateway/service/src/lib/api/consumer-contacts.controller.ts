@@ -4,7 +4,19 @@ import { Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { ConsumerContacts } from '../app/consumer-contacts';
 import { GatewayConfig } from '../gateway-config';
 import { RecordingSmsSender, SmsSender } from '../infra/sms-sender';
-import { RequirePermission, Roles } from './auth.guard';
+import { RequirePermission, RevealsPersonalData, Roles } from './auth.guard';
+import { hasPermission, MerchantPermission } from '@orderline/gateway/domain';
+import { DomainError } from '@orderline/shared/service-kit';
+
+/** A verification serves one purpose; the sub-account needs the grant of what it unlocks (domain.md §6.2, §6.3). */
+const GRANT_FOR_PURPOSE: Record<SmsVerificationRequest['purpose'], MerchantPermission> = { OTHER_CONTACTS: 'LOOKUP_OTHER_CONTACTS', EXTRA_VIRTUAL_NUMBERS: 'VIEW_ORDERS' };
+
+function requireGrantFor(purpose: SmsVerificationRequest['purpose'], caller: Principal): void {
+  const permission = GRANT_FOR_PURPOSE[purpose];
+  if (permission && !hasPermission(caller.accountKind ?? 'SUB', caller.permissions ?? [], permission)) {
+    throw new DomainError('PERMISSION_REQUIRED', 403, `this sub-account needs the ${permission} permission from its main account`, { permission });
+  }
+}
 import { ApiExample, EXAMPLES } from './response-examples';
 import { Caller } from './caller.decorator';
 import { SmsQuery, SmsVerificationConfirmRequest, SmsVerificationRequest, VirtualNumberRequest } from './contacts.requests';
@@ -19,6 +31,7 @@ export class ConsumerContactsController {
   @Roles('MERCHANT')
   @Post('sms-verifications')
   requestVerification(@Body() request: SmsVerificationRequest, @Caller() caller: Principal) {
+    requireGrantFor(request.purpose, caller);
     return this.contacts.requestVerification(caller, request.purpose);
   }
 
@@ -27,6 +40,7 @@ export class ConsumerContactsController {
   @Post('sms-verifications/confirm')
   @HttpCode(200)
   confirmVerification(@Body() request: SmsVerificationConfirmRequest, @Caller() caller: Principal) {
+    requireGrantFor(request.purpose, caller);
     return this.contacts.confirmVerification(caller, request.purpose, request.code);
   }
 
@@ -34,6 +48,7 @@ export class ConsumerContactsController {
   @Roles('MERCHANT')
   @RequirePermission('LOOKUP_OTHER_CONTACTS')
   @ApiExample(200, "the buyer's other numbers and today's look-ups", { orderId: '3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11', contacts: [{ kind: 'BUYER_REGISTERED_PHONE', phone: '13911112222' }], lookupsToday: 3, dailyLimit: 50 })
+  @RevealsPersonalData()
   @Post('orders/:id/other-contacts')
   @HttpCode(200)
   otherContacts(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {

@@ -130,6 +130,7 @@ export class OrderLogisticsController {
 
   /** The order's parcel: carrier, waybill, tracking events in time order, interception, and its receipt timer (domain.md §2.4). */
   @Roles('BUYER', 'MERCHANT', 'OPERATOR')
+  @RequirePermission('VIEW_ORDERS')
   @ApiExample(200, 'tracking and the auto-confirm deadline', TRACKING)
   @Get(':id/tracking')
   tracking(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, LiftLogisticsDisruptionRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest, StockArrivalRequest } from '@orderline/order/contract';
 import { DomainError } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@orderline/shared/service-kit';
 import { MerchantOrders } from '../app/merchant-orders';
 import { RevealQuery } from './account.requests';
-import { RequirePermission, Roles } from './auth.guard';
+import { AssertsFact, RequirePermission, RevealsPersonalData, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 import { ApiExample, EXAMPLES } from './response-examples';
 
@@ -20,8 +20,7 @@ export class MerchantOrdersController {
   ) {}
 
   /** Reports late shipping in advance for many orders; each is REPORTED, REFUSED (with its code) or NOT_FOUND. */
-  @Roles('MERCHANT')
-  @RequirePermission('OPERATE_ORDERS')
+  @AssertsFact('REPORT_LATE_SHIPPING')
   @ApiExample(200, 'each order REPORTED, REFUSED with its code, or NOT_FOUND', EXAMPLES.lateShippingReports)
   @Post('late-shipping-reports')
   @HttpCode(200)
@@ -30,8 +29,7 @@ export class MerchantOrdersController {
   }
 
   /** Appends one remark to many orders; each order answers ADDED or NOT_FOUND. */
-  @Roles('MERCHANT')
-  @RequirePermission('OPERATE_ORDERS')
+  @AssertsFact('ADD_REMARK')
   @ApiExample(200, 'each order ADDED or NOT_FOUND', EXAMPLES.batchResults)
   @Post('remarks')
   @HttpCode(200)
@@ -49,8 +47,7 @@ export class MerchantOrdersController {
   }
 
   /** Pauses an order waiting for outbound with a reason of domain.md §1.5. */
-  @Roles('MERCHANT')
-  @RequirePermission('OPERATE_ORDERS')
+  @AssertsFact('PAUSE')
   @ApiExample(200, 'the paused order', { ...EXAMPLES.order, status: 'PAUSED', pause: { reason: 'OUT_OF_STOCK', pausedAt: '2026-11-23T09:00:00.000Z' } })
   @Post(':id/pause')
   @HttpCode(200)
@@ -58,7 +55,12 @@ export class MerchantOrdersController {
     return this.orders.pause(id, request, caller);
   }
 
-  /** Releases a pause by the event or operation its reason waits for (or early, with evidence). */
+  /**
+   * Releases a pause by a release the merchant owns (issue 12): EARLY_RELEASE_REQUESTED with the
+   * buyer's agreement, CERTIFICATE_UPLOADED with the certificate, BATCH_NUMBER_UPLOADED with the
+   * batch number, REAL_NAME_APPROVED with the check's reference. Every other trigger is the
+   * platform's (403 NOT_THE_FACT_OWNER).
+   */
   @Roles('MERCHANT')
   @RequirePermission('OPERATE_ORDERS')
   @ApiExample(200, 'the order waiting for outbound again', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
@@ -69,8 +71,7 @@ export class MerchantOrdersController {
   }
 
   /** Changes the freight of an UNPAID online order (domain.md §1.7); payable never below zero. */
-  @Roles('MERCHANT')
-  @RequirePermission('OPERATE_ORDERS')
+  @AssertsFact('CHANGE_FEES')
   @ApiExample(200, 'the order with the new freight and payable', { ...EXAMPLES.order, paymentMethod: 'ONLINE', credit: null, freight: 0, payable: 59700 })
   @Patch(':id/fees')
   fees(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeFeesRequest, @Caller() caller: Principal) {
@@ -78,8 +79,7 @@ export class MerchantOrdersController {
   }
 
   /** Changes the consignee within the rules of domain.md §1.6; a refusal says what may change. */
-  @Roles('MERCHANT')
-  @RequirePermission('OPERATE_ORDERS')
+  @AssertsFact('CHANGE_CONSIGNEE')
   @ApiExample(200, 'the order with the new consignee (masked)', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
   @Patch(':id/consignee')
   consignee(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeConsigneeRequest, @Caller() caller: Principal) {
@@ -87,8 +87,7 @@ export class MerchantOrdersController {
   }
 
   /** Redeems a local-service voucher (LOC) with the code the buyer shows in the shop; the order completes. */
-  @Roles('MERCHANT')
-  @RequirePermission('OPERATE_ORDERS')
+  @AssertsFact('REDEEM_VOUCHER')
   @ApiExample(200, 'the redeemed voucher order', { ...EXAMPLES.order, status: 'COMPLETED', kinds: ['LOCAL_SERVICE_VOUCHER'], voucher: { redeemedAt: '2026-11-24T10:00:00.000Z' } })
   @Post(':id/redeem')
   @HttpCode(200)
@@ -99,6 +98,7 @@ export class MerchantOrdersController {
   /** One of the merchant's orders; consignee masked unless `reveal=true` (logged; needs REVEAL_CONSUMER_INFO). */
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
+  @RevealsPersonalData()
   @ApiExample(200, 'the order; consignee masked unless revealed', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: RevealQuery, @Caller() caller: Principal) {
@@ -113,12 +113,38 @@ export class MerchantOrdersController {
 export class GroupBuysController {
   constructor(private readonly services: ServiceClient) {}
 
-  @Roles('OPERATOR')
+  @AssertsFact('FORM_GROUP')
   @ApiExample(200, 'how many orders of the group were released', EXAMPLES.groupFormed)
   @Post(':groupId/formed')
   @HttpCode(200)
   formed(@Param('groupId') groupId: string, @Caller() caller: Principal) {
     if (!/^[\w-]{1,64}$/.test(groupId)) throw new DomainError('VALIDATION_FAILED', 400, 'groupId must be 1-64 letters, digits, _ or -', { errors: [{ field: 'groupId', message: 'invalid group id' }] });
     return this.services.call('order', 'POST', `/merchant-orders/group-buys/${groupId}/formed`, caller);
+  }
+}
+
+/** Operator facts that end pauses (domain.md §1.5): only these calls establish them (issue 12). */
+@ApiTags('merchant orders')
+@ApiBearerAuth()
+@Controller('operations')
+export class PlatformReleasesController {
+  constructor(private readonly services: ServiceClient) {}
+
+  /** Shipping is possible again for a disruption cause, everywhere or in one consignee province; its paused orders wait for outbound again. */
+  @AssertsFact('LIFT_LOGISTICS_DISRUPTION')
+  @ApiExample(200, 'how many paused orders were released', { reason: 'LOGISTICS_WEATHER', province: '广东省', released: 12 })
+  @Post('logistics-disruptions/lift')
+  @HttpCode(200)
+  lift(@Body() request: LiftLogisticsDisruptionRequest, @Caller() caller: Principal) {
+    return this.services.call('order', 'POST', '/operations/logistics-disruptions/lift', caller, request);
+  }
+
+  /** Stock arrived at a merchant's shipping warehouse; its out-of-stock and scheduling pauses end (optionally only orders holding given SKUs). */
+  @AssertsFact('RECORD_STOCK_ARRIVAL')
+  @ApiExample(200, 'how many paused orders were released', { merchantId: 'b5d6a1de-1e0a-4f7e-a0a5-97c9e2f3d4a1', released: 3 })
+  @Post('stock-arrivals')
+  @HttpCode(200)
+  stockArrived(@Body() request: StockArrivalRequest, @Caller() caller: Principal) {
+    return this.services.call('order', 'POST', '/operations/stock-arrivals', caller, request);
   }
 }

@@ -5,7 +5,7 @@ import { DomainError, Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { ServiceClient } from '../infra/service-client';
 import { ApiExample, EXAMPLES } from './response-examples';
-import { Roles } from './auth.guard';
+import { AssertsFact, RequirePermission } from './auth.guard';
 import { Caller } from './caller.decorator';
 
 @ApiTags('buyer orders')
@@ -18,7 +18,7 @@ export class OrdersController {
   ) {}
 
   /** Places an order; a CREDIT order then waits for credit-billing's hold (status UNPAID → WAITING_OUTBOUND or CANCELLED). */
-  @Roles('BUYER')
+  @AssertsFact('PLACE')
   @ApiExample(201, 'the order, UNPAID until credit-billing answers', EXAMPLES.order)
   @Post()
   async place(@Body() request: PlaceOrderRequest, @Caller() caller: Principal): Promise<OrderView> {
@@ -26,6 +26,8 @@ export class OrdersController {
     return this.services.call<OrderView>('order', 'POST', '/orders', caller, request);
   }
 
+  // A merchant may read its own orders here too: with VIEW_ORDERS, masked by the gateway.
+  @RequirePermission('VIEW_ORDERS')
   @ApiExample(200, 'the order with lines and history', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
@@ -33,7 +35,7 @@ export class OrdersController {
   }
 
   /** Operator: flags an order as risky (shown and filterable in the merchant list). */
-  @Roles('OPERATOR')
+  @AssertsFact('FLAG_RISK')
   @ApiExample(200, 'the flag as stored', EXAMPLES.riskFlag)
   @Put(':id/risk-flag')
   riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @Caller() caller: Principal) {
@@ -41,6 +43,7 @@ export class OrdersController {
   }
 
   /** A line as it was when the order was placed (product snapshot). */
+  @RequirePermission('VIEW_ORDERS')
   @ApiExample(200, 'the line as it was at order time', EXAMPLES.lineSnapshot)
   @Get(':id/lines/:lineId/snapshot')
   snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @Caller() caller: Principal) {
@@ -48,7 +51,7 @@ export class OrdersController {
   }
 
   /** The buyer confirms receipt after shipment; the order completes (domain.md §2.4). */
-  @Roles('BUYER')
+  @AssertsFact('CONFIRM_RECEIPT')
   @ApiExample(200, 'the completed order', { ...EXAMPLES.order, status: 'COMPLETED' })
   @Post(':id/confirm-receipt')
   @HttpCode(200)
@@ -57,7 +60,7 @@ export class OrdersController {
   }
 
   /** Pays an UNPAID online order through the payment port; it then waits for outbound. */
-  @Roles('BUYER')
+  @AssertsFact('PAY')
   @ApiExample(200, 'the paid order, waiting for outbound', { ...EXAMPLES.order, paymentMethod: 'ONLINE', credit: null, status: 'WAITING_OUTBOUND' })
   @Post(':id/pay')
   @HttpCode(200)
@@ -65,7 +68,7 @@ export class OrdersController {
     return this.services.call<OrderView>('order', 'POST', `/orders/${id}/pay`, caller);
   }
 
-  @Roles('BUYER')
+  @AssertsFact('CANCEL')
   @ApiExample(200, 'the cancelled order', { ...EXAMPLES.order, status: 'CANCELLED', cancellation: { reason: 'NO_LONGER_WANTED', by: 'BUYER' } })
   @Post(':id/cancel')
   @HttpCode(200)
@@ -74,7 +77,7 @@ export class OrdersController {
   }
 
   /** Finance (operator) reconciles the cash a courier collected for a delivered COD order; the order completes (domain.md §1.2). */
-  @Roles('OPERATOR')
+  @AssertsFact('RECONCILE_COD')
   @ApiExample(200, 'the completed COD order with its reconciliation', { ...EXAMPLES.order, paymentMethod: 'COD', credit: null, status: 'COMPLETED', codReconciliation: { collectedAmount: 59700, settlementReference: 'COD-SETTLE-2026-11-23-0007', reconciledAt: '2026-11-26T02:00:00.000Z' } })
   @Post(':id/cod-reconciliation')
   @HttpCode(200)

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
-import { hasPermission, maskConsignee } from '@orderline/gateway/domain';
+import { checkFactOwner, hasPermission, maskConsignee, pauseReleaseOwner } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 
@@ -46,6 +46,11 @@ export class MerchantOrders {
   }
 
   async resume(orderId: string, request: ResumeOrderRequest, caller: Principal) {
+    // Issue 12, at the edge: only merchant-owned releases; the order service checks again.
+    const owner = pauseReleaseOwner(request.trigger);
+    if (!owner) throw new DomainError('UNKNOWN_RELEASE_TRIGGER', 422, `"${request.trigger}" is not a pause release trigger`);
+    const check = checkFactOwner(request.trigger, owner, caller);
+    if (!check.allowed) throw new DomainError(check.code, 403, check.reason, check.permission ? { permission: check.permission } : {});
     return this.masked(await this.services.call<OrderView>('order', 'POST', `/merchant-orders/${orderId}/resume`, caller, request));
   }
 

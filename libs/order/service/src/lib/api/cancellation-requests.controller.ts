@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { CancellationRequestRequest } from '@orderline/order/contract';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CancellationRequestRequest, CancellationRequestsQuery } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { NegotiatedCancellations } from '../app/negotiated-cancellations';
 
@@ -10,6 +10,16 @@ export class CancellationRequestsController {
   @Post()
   submit(@Body() request: CancellationRequestRequest, @CurrentPrincipal() caller: Principal) {
     return this.cancellations.submit(request, caller);
+  }
+
+  @Get()
+  list(@Query() query: CancellationRequestsQuery, @CurrentPrincipal() caller: Principal) {
+    return this.cancellations.list(query, caller);
+  }
+
+  @Get(':id')
+  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+    return this.cancellations.get(id, caller);
   }
 
   @Post(':id/withdraw')

@@ -66,6 +66,8 @@ export class ApplyShipmentEvents {
     const wholeOrder = !event.payload.lines || shippedLines.reduce((n, l) => n + l.quantity, 0) === lines.reduce((n, l) => n + l.quantity, 0);
     // The whole order ships its payable (freight included); a partial parcel its lines' value.
     const shippedAmount = wholeOrder ? order.payable : Math.min(order.payable, sumFen(shippedLines.map((l) => l.amount)));
+    // domain.md §1.6: from now on the consignee rule follows the carrier the parcel left with.
+    order.shipmentCarrier = event.payload.carrier;
     await transitionOrder(scope, order, 'SHIP', 'system', `SHIPPED: ${event.payload.carrier} ${event.payload.waybillNo}`, this.clock.now());
     await scope.publish(OrderShipped, { orderId: order.id, buyerId: order.buyerId, shipmentId: event.payload.shipmentId, shippedAmount, lines: shippedLines, freight: wholeOrder ? order.freight : 0 });
   }

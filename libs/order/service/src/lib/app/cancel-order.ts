@@ -3,6 +3,7 @@ import { OrderCancelled } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { lockOrder, transitionOrder } from './order-transitions';
+import { assertFactOwner } from './fact-owner-check';
 
 /**
  * The buyer cancels before shipment (domain.md §1.3); after shipment the process table
@@ -16,6 +17,7 @@ export class CancelOrder {
   ) {}
 
   async execute(orderId: string, reason: string, buyer: Principal): Promise<void> {
+    assertFactOwner('CANCEL', buyer);
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);
       // Someone else's order answers exactly like a missing one.

@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { OrderView } from '@orderline/order/contract';
 import { NotFoundError, Principal } from '@orderline/shared/service-kit';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
+import { findCancellationRequests } from '../infra/cancellation-request.store';
 import { StoredKinds } from './order-kind-rules';
+import { afterSalesLink, cancellationRequestLink } from './reader-links';
 
 function canSee(order: OrderRecord, caller: Principal): boolean {
   if (caller.role === 'OPERATOR') return true;
@@ -27,7 +29,7 @@ export class GetOrder {
   async execute(orderId: string, caller: Principal): Promise<OrderView> {
     const order = await this.dataSource.getRepository(OrderRecord).findOne({ where: { id: orderId } });
     if (!order || !canSee(order, caller)) throw new NotFoundError(`order ${orderId}`);
-    const [lines, history, remarks, refunds, reconciliation, afterSales] = await Promise.all([
+    const [lines, history, remarks, refunds, reconciliation, afterSales, cancellationRequests] = await Promise.all([
       this.dataSource.getRepository(OrderLineRecord).find({ where: { orderId }, order: { position: 'ASC' } }),
       this.dataSource.getRepository(OrderStatusChangeRecord).find({ where: { orderId }, order: { id: 'ASC' } }),
       // Remarks are the merchant's notes: never shown to the buyer.
@@ -35,6 +37,8 @@ export class GetOrder {
       this.dataSource.query(`SELECT refund_id, after_sales_id, amount, lines, refunded_at FROM order_refund WHERE order_id = $1 ORDER BY refunded_at, refund_id`, [orderId]),
       this.dataSource.query(`SELECT collected_amount, settlement_reference, reconciled_at FROM cod_reconciliation WHERE order_id = $1`, [orderId]),
       this.dataSource.query(`SELECT after_sales_id, type, status, lines, requested_at FROM order_after_sales WHERE order_id = $1 ORDER BY requested_at, after_sales_id`, [orderId]),
+      // canSee above already decided the reader may see this order, so every request of it.
+      findCancellationRequests(this.dataSource.manager, 'ALL', { orderId }),
     ]);
     const kinds = order.specialAttributes as StoredKinds;
     const voucher = kinds.localServiceVoucher;
@@ -63,9 +67,9 @@ export class GetOrder {
       serviceFees: order.serviceFees.map((fee) => ({ ...fee, appliesTo: lines.filter((line) => fee.skuIds.includes(line.skuId)).map((line) => ({ skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity })) })),
       promisedShipBy: order.promisedShipBy ? order.promisedShipBy.toISOString() : null,
       // After-sales links (domain.md §1.10): what was refunded, by which request.
-      afterSales: afterSales.map((row: Record<string, any>) => ({ id: row.after_sales_id, type: row.type, status: row.status, lines: row.lines, requestedAt: row.requested_at.toISOString(), link: `/api/v1/after-sales/${row.after_sales_id}` })),
+      afterSales: afterSales.map((row: Record<string, any>) => ({ id: row.after_sales_id, type: row.type, status: row.status, lines: row.lines, requestedAt: row.requested_at.toISOString(), link: afterSalesLink(row.after_sales_id, caller) })),
       refundedAmount: order.refundedAmount,
-      refunds: refunds.map((row: Record<string, any>) => ({ refundId: row.refund_id, afterSalesId: row.after_sales_id, amount: Number(row.amount), lines: row.lines, refundedAt: row.refunded_at.toISOString(), link: row.after_sales_id ? `/api/v1/after-sales/${row.after_sales_id}` : null })),
+      refunds: refunds.map((row: Record<string, any>) => ({ refundId: row.refund_id, afterSalesId: row.after_sales_id, amount: Number(row.amount), lines: row.lines, refundedAt: row.refunded_at.toISOString(), link: row.after_sales_id ? afterSalesLink(row.after_sales_id, caller) : null })),
       codReconciliation: reconciliation[0] ? { collectedAmount: Number(reconciliation[0].collected_amount), settlementReference: reconciliation[0].settlement_reference, reconciledAt: reconciliation[0].reconciled_at.toISOString() } : null,
       // The verification code is the buyer's to show in the shop; the merchant only learns whether it was redeemed.
       voucher: voucher ? { ...(caller.role === 'BUYER' && voucher.verificationCode ? { verificationCode: voucher.verificationCode } : {}), redeemedAt: voucher.redeemedAt ?? null } : null,
@@ -75,6 +79,9 @@ export class GetOrder {
           : { role: 'CHILD', parentOrderId: subscription.parentOrderId, period: subscription.period, productionDate: subscription.productionDate }
         : null,
       giftForOrderId: kinds.giftShippedLater?.mainOrderId ?? null,
+      pauseReleases: order.pauseReleases ?? [],
+      shipmentCarrier: order.shipmentCarrier,
+      cancellationRequests: cancellationRequests.map((row) => ({ id: row.id, status: row.status, reason: row.document.reason, objectionDeadline: row.document.objectionDeadline, link: cancellationRequestLink(row.id, caller) })),
       createdAt: order.createdAt.toISOString(),
       updatedAt: order.updatedAt.toISOString(),
     };

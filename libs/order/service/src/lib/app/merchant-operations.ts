@@ -1,11 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Address, decideConsigneeChange, decidePause, decidePauseRelease, PauseReason, PauseReleaseTrigger, SpecialAttributes, timedReleaseDue } from '@orderline/order/domain';
-import { ChangeConsigneeRequest, PauseOrderRequest, ResumeOrderRequest } from '@orderline/order/contract';
-import { ConsigneeChanged, OrderPaused, OrderResumed, sealPersonalData } from '@orderline/shared/contracts';
+import { Address, decideConsigneeChange, decidePause, PAUSE_REASONS, PauseReason, PauseReleaseTrigger, pauseReleaseRule, SpecialAttributes, timedReleaseDue } from '@orderline/order/domain';
+import { ChangeConsigneeRequest, LiftLogisticsDisruptionRequest, PauseOrderRequest, ResumeOrderRequest, StockArrivalRequest } from '@orderline/order/contract';
+import { ConsigneeChanged, OrderPaused, sealPersonalData } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { BaseServiceConfig, Clock, DomainError, NotFoundError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderRecord } from '../infra/order.entity';
-import { lockOrder, recordTransition } from './order-transitions';
+import { pausedOrdersFor } from '../infra/paused-orders.store';
+import { assertFactOwner, assertReleaseOwner } from './fact-owner-check';
+import { lockOrder, recordTransition, releasePausedOrder } from './order-transitions';
+
+/**
+ * The carrier row of domain.md §1.6 that applies: once shipped, the carrier the parcel actually
+ * left with (learnt from logistics' ShipmentDispatched), not the fulfilment chosen at placement —
+ * an order placed without a fulfilment and shipped with SF follows the third-party rows.
+ */
+export function consigneeRuleCarrier(order: Pick<OrderRecord, 'fulfilment' | 'shipmentCarrier'>): 'JD_LOGISTICS' | 'THIRD_PARTY' {
+  if (order.shipmentCarrier) return order.shipmentCarrier === 'JD_LOGISTICS' ? 'JD_LOGISTICS' : 'THIRD_PARTY';
+  return order.fulfilment === 'THIRD_PARTY' ? 'THIRD_PARTY' : 'JD_LOGISTICS';
+}
 
 /**
  * Merchant operations on one order (domain.md §1.5, §1.6): each loads the order locked,
@@ -31,6 +43,7 @@ export class MerchantOperations {
   }
 
   async pause(orderId: string, request: PauseOrderRequest, caller: Principal): Promise<void> {
+    assertFactOwner('PAUSE', caller);
     await this.unitOfWork.run(async (scope) => {
       const order = await this.ownOrder(scope, orderId, caller);
       const now = this.clock.now();
@@ -45,29 +58,61 @@ export class MerchantOperations {
   }
 
   async resume(orderId: string, request: ResumeOrderRequest, caller: Principal): Promise<void> {
+    // Issue 12: only merchant-owned triggers may be asserted here; the platform's own (group
+    // formed, main item delivered, disruption lifted, stock arrived, the timed ones) come from
+    // the events and operator calls that establish them.
+    assertReleaseOwner(request.trigger, caller);
     await this.unitOfWork.run(async (scope) => {
       const order = await this.ownOrder(scope, orderId, caller);
       if (order.status !== 'PAUSED' || !order.pause) throw new DomainError('ORDER_NOT_PAUSED', 409, `order ${orderId} is ${order.status}, not paused`);
-      const now = this.clock.now();
-      const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), ...(order.pause.releaseAt ? { releaseAt: new Date(order.pause.releaseAt) } : {}) };
-      const decision = decidePauseRelease({ status: order.status, paymentMethod: order.paymentMethod, pause }, pause, { trigger: request.trigger as PauseReleaseTrigger, evidence: request.evidence }, now);
-      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
-      order.status = decision.to;
-      order.pause = null;
-      await scope.manager.save(order);
-      await this.recordTransition(scope, order, decision.from, decision.to, `RELEASED: ${request.trigger}`, caller, now);
-      await scope.publish(OrderResumed, { orderId, merchantId: order.merchantId, pauseReason: pause.reason, trigger: request.trigger });
+      const release = { trigger: request.trigger as PauseReleaseTrigger, evidence: request.evidence, certificate: request.certificate, batchNumber: request.batchNumber, realNameCheck: request.realNameCheck };
+      const decision = await releasePausedOrder(scope, order, release, `merchant:${caller.accountId}`, this.clock.now());
+      if (!decision.allowed) throw new DomainError(decision.veto.code, decision.veto.code === 'RELEASE_DATA_REQUIRED' ? 422 : 409, decision.veto.reason);
     });
   }
 
+  /** Operator: shipping is possible again for a disruption cause (domain.md §1.5), everywhere or in one province. */
+  async liftLogisticsDisruption(request: LiftLogisticsDisruptionRequest, caller: Principal): Promise<{ reason: string; province: string | null; released: number }> {
+    assertFactOwner('LIFT_LOGISTICS_DISRUPTION', caller);
+    const released = await this.releaseAll({ reasons: [request.reason], province: request.province }, 'LOGISTICS_DISRUPTION_LIFTED', caller);
+    return { reason: request.reason, province: request.province ?? null, released };
+  }
+
+  /** Operator: stock arrived at a merchant's shipping warehouse; out-of-stock and scheduling pauses end (domain.md §1.5). */
+  async stockArrived(request: StockArrivalRequest, caller: Principal): Promise<{ merchantId: string; released: number }> {
+    assertFactOwner('RECORD_STOCK_ARRIVAL', caller);
+    const reasons = PAUSE_REASONS.filter((reason) => (pauseReleaseRule(reason).releasedBy as readonly string[]).includes('STOCK_ARRIVED'));
+    const released = await this.releaseAll({ reasons, merchantId: request.merchantId, skuIds: request.skuIds }, 'STOCK_ARRIVED', caller);
+    return { merchantId: request.merchantId, released };
+  }
+
+  private async releaseAll(filter: Parameters<typeof pausedOrdersFor>[1], trigger: PauseReleaseTrigger, caller: Principal, batch = 100): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const { found, done } = await this.unitOfWork.run(async (scope) => {
+        const ids = await pausedOrdersFor(scope, filter, batch);
+        let count = 0;
+        for (const id of ids) {
+          const order = await lockOrder(scope, id);
+          if (order && (await releasePausedOrder(scope, order, { trigger }, `operator:${caller.accountId}`, this.clock.now())).allowed) count += 1;
+        }
+        return { found: ids.length, done: count };
+      });
+      released += done;
+      // A batch that released nothing would be found again: stop rather than spin.
+      if (found < batch || done === 0) return released;
+    }
+  }
+
   async changeConsignee(orderId: string, request: ChangeConsigneeRequest, caller: Principal): Promise<void> {
+    assertFactOwner('CHANGE_CONSIGNEE', caller);
     await this.unitOfWork.run(async (scope) => {
       const order = await this.ownOrder(scope, orderId, caller);
       const decision = decideConsigneeChange(
         {
           status: order.status,
           paymentMethod: order.paymentMethod,
-          fulfilment: { carrier: order.fulfilment === 'THIRD_PARTY' ? 'THIRD_PARTY' : 'JD_LOGISTICS', buyerSpecifiedPlatformDelivery: order.specifiedPlatformDelivery },
+          fulfilment: { carrier: consigneeRuleCarrier(order), buyerSpecifiedPlatformDelivery: order.specifiedPlatformDelivery },
           attributes: order.specialAttributes as SpecialAttributes,
         },
         { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress as Address },
@@ -104,14 +149,7 @@ export class MerchantOperations {
         if (!order.pause?.releaseAt) continue;
         const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), releaseAt: new Date(order.pause.releaseAt) };
         const trigger = timedReleaseDue(pause, now);
-        if (!trigger) continue;
-        const decision = decidePauseRelease({ status: order.status, paymentMethod: order.paymentMethod, pause }, pause, { trigger }, now);
-        if (!decision.allowed) continue;
-        order.status = decision.to;
-        order.pause = null;
-        await scope.manager.save(order);
-        await recordTransition(scope, order, decision.from, decision.to, `RELEASED: ${trigger}`, 'system', now);
-        await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: pause.reason, trigger });
+        if (trigger) await releasePausedOrder(scope, order, { trigger }, 'system', now);
       }
       return due.length;
     });
@@ -119,7 +157,7 @@ export class MerchantOperations {
 
   /** The group of a group-buy formed: its orders may be cancelled and shipped (domain.md §1.3, §1.5). */
   async groupFormed(groupId: string, caller: Principal): Promise<{ groupId: string; orders: number; released: number }> {
-    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators record that a group formed');
+    assertFactOwner('FORM_GROUP', caller);
     return this.unitOfWork.run(async (scope) => {
       const now = this.clock.now();
       const rows: Array<{ id: string }> = await scope.manager.query(
@@ -131,18 +169,8 @@ export class MerchantOperations {
         const order = (await lockOrder(scope, id))!;
         const attributes = order.specialAttributes as { groupBuy: { groupId: string; formed: boolean } };
         order.specialAttributes = { ...attributes, groupBuy: { ...attributes.groupBuy, formed: true } };
-        if (order.status === 'PAUSED' && order.pause?.reason === 'WAITING_FOR_GROUP') {
-          const pause = { reason: 'WAITING_FOR_GROUP' as PauseReason, pausedAt: new Date(order.pause.pausedAt) };
-          const decision = decidePauseRelease({ status: order.status, paymentMethod: order.paymentMethod, pause, groupBuy: { formed: true } }, pause, { trigger: 'GROUP_FORMED' }, now);
-          if (decision.allowed) {
-            order.status = decision.to;
-            order.pause = null;
-            await recordTransition(scope, order, decision.from, decision.to, 'RELEASED: GROUP_FORMED', `operator:${caller.accountId}`, now);
-            await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: 'WAITING_FOR_GROUP', trigger: 'GROUP_FORMED' });
-            released += 1;
-          }
-        }
-        await scope.manager.save(order);
+        if (order.status === 'PAUSED' && order.pause?.reason === 'WAITING_FOR_GROUP' && (await releasePausedOrder(scope, order, { trigger: 'GROUP_FORMED' }, `operator:${caller.accountId}`, now)).allowed) released += 1;
+        else await scope.manager.save(order);
       }
       return { groupId, orders: rows.length, released };
     });

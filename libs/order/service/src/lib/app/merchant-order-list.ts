@@ -1,3 +1,4 @@
+import { afterSalesLink, cancellationRequestLink } from './reader-links';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -116,9 +117,9 @@ export class MerchantOrderList {
         lines: row.lines ?? [],
         refundedAmount: Number(row.refunded_amount),
         // After-sales and cancellation links (§1.10).
-        afterSalesLinks: [...new Set<string>([...(row.after_sales_ids ?? []), ...(row.refund_after_sales_ids ?? [])])].map((id) => `/api/v1/after-sales/${id}`),
+        afterSalesLinks: [...new Set<string>([...(row.after_sales_ids ?? []), ...(row.refund_after_sales_ids ?? [])])].map((id) => afterSalesLink(id, caller)),
         cancellation: row.cancel_reason ? { reason: row.cancel_reason, by: row.cancelled_by } : null,
-        cancellationRequestLink: row.cancellation_request_id ? `/api/v1/cancellation-requests/${row.cancellation_request_id}` : null,
+        cancellationRequestLink: row.cancellation_request_id ? cancellationRequestLink(row.cancellation_request_id, caller) : null,
         // domain.md §1.9: orders that can ship together share a group id.
         mergeGroup: mergeGroups.get(row.id) ?? null,
         createdAt: row.created_at.toISOString(),

@@ -9,7 +9,11 @@ import {
   NegotiatedCancellationReason,
   NegotiatedCancellationRequest,
 } from '@orderline/order/domain';
-import { OrderCancelled } from '@orderline/shared/contracts';
+import { CancellationRequestSubmitted, OrderCancelled } from '@orderline/shared/contracts';
+import { DataSource } from 'typeorm';
+import { CancellationRequestReader, findCancellationRequests } from '../infra/cancellation-request.store';
+import { assertFactOwner } from './fact-owner-check';
+import { cancellationRequestLink } from './reader-links';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { lockOrder, transitionOrder } from './order-transitions';
@@ -17,6 +21,9 @@ import { lockOrder, transitionOrder } from './order-transitions';
 export interface CancellationRequestView {
   id: string;
   orderId: string;
+  /** This request and its order, as routes the reader may call. */
+  link: string;
+  orderLink: string;
   status: string;
   reason: string;
   objectionDeadline: string;
@@ -37,10 +44,17 @@ function revive(row: StoredRequest): NegotiatedCancellationRequest {
   return { ...d, submittedAt: new Date(d.submittedAt), objectionDeadline: new Date(d.objectionDeadline), callAttempts: d.callAttempts.map((c) => new Date(c)), closedAt: d.closedAt ? new Date(d.closedAt) : undefined };
 }
 
-function view(id: string, orderId: string, request: NegotiatedCancellationRequest): CancellationRequestView {
+function readerOf(caller: Principal): CancellationRequestReader {
+  if (caller.role === 'OPERATOR') return 'ALL';
+  return caller.role === 'BUYER' ? { buyerId: caller.buyerId ?? '00000000-0000-0000-0000-000000000000' } : { merchantId: caller.merchantId ?? '00000000-0000-0000-0000-000000000000' };
+}
+
+function view(id: string, orderId: string, request: NegotiatedCancellationRequest, reader: Principal): CancellationRequestView {
   return {
     id,
     orderId,
+    link: cancellationRequestLink(id, reader),
+    orderLink: reader.role === 'MERCHANT' ? `/api/v1/merchant/orders/${orderId}` : `/api/v1/orders/${orderId}`,
     status: request.status,
     reason: request.reason,
     objectionDeadline: request.objectionDeadline.toISOString(),
@@ -58,10 +72,12 @@ function view(id: string, orderId: string, request: NegotiatedCancellationReques
 export class NegotiatedCancellations {
   constructor(
     private readonly unitOfWork: UnitOfWork,
+    private readonly dataSource: DataSource,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
   ) {}
 
   async submit(input: { orderId: string; reason: string; callAttempts?: string[]; note?: string }, caller: Principal): Promise<CancellationRequestView> {
+    assertFactOwner('SUBMIT_NEGOTIATED_CANCELLATION', caller);
     return this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, input.orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${input.orderId}`);
@@ -81,26 +97,39 @@ export class NegotiatedCancellations {
         `INSERT INTO cancellation_request (id, order_id, merchant_id, buyer_id, status, reason, document, objection_deadline, submitted_at) VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8)`,
         [id, order.id, order.merchantId, order.buyerId, input.reason, JSON.stringify(decision.request), decision.request.objectionDeadline, now],
       );
-      // domain.md §1.4: the buyer is told by SMS that the order is about to be cancelled.
-      await scope.manager.query(`INSERT INTO sms_message (phone, body, sent_at) VALUES ($1, $2, $3)`, [
-        order.consigneePhone,
-        `The merchant asks to cancel your order ${order.id.slice(0, 8)} (${NEGOTIATED_CANCELLATION_REASONS[input.reason as NegotiatedCancellationReason]}). Object before ${decision.request.objectionDeadline.toISOString()} or it will be cancelled.`,
-        now,
-      ]);
-      return view(id, order.id, decision.request);
+      // domain.md §1.4: the buyer is told by SMS. The gateway holds the buyer's phone and the SMS
+      // port; it sends the message when it consumes this event (outbox → inbox).
+      await scope.publish(CancellationRequestSubmitted, { requestId: id, orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId, reason: input.reason, objectionDeadline: decision.request.objectionDeadline.toISOString() });
+      return view(id, order.id, decision.request, caller);
     });
   }
 
+  /** The requests a caller may read: a buyer those on their orders, a merchant its own, an operator all. */
+  async list(query: { orderId?: string; status?: string }, caller: Principal): Promise<{ items: CancellationRequestView[] }> {
+    const rows = await findCancellationRequests(this.dataSource.manager, readerOf(caller), query);
+    return { items: rows.map((row) => view(row.id, row.order_id, revive(row as unknown as StoredRequest), caller)) };
+  }
+
+  /** One request; another party's answers exactly like a missing one. */
+  async get(requestId: string, caller: Principal): Promise<CancellationRequestView> {
+    const [row] = await findCancellationRequests(this.dataSource.manager, readerOf(caller), { id: requestId }, 1);
+    if (!row) throw new NotFoundError(`cancellation request ${requestId}`);
+    return view(row.id, row.order_id, revive(row as unknown as StoredRequest), caller);
+  }
+
   async object(requestId: string, buyer: Principal): Promise<CancellationRequestView> {
-    return this.close(requestId, (row) => row.buyer_id === buyer.buyerId, (request, now) => decideBuyerObjection(request, now));
+    assertFactOwner('OBJECT_TO_CANCELLATION', buyer);
+    return this.close(requestId, buyer, (row) => row.buyer_id === buyer.buyerId, (request, now) => decideBuyerObjection(request, now));
   }
 
   async withdraw(requestId: string, merchant: Principal): Promise<CancellationRequestView> {
-    return this.close(requestId, (row) => merchant.role === 'MERCHANT' && row.merchant_id === merchant.merchantId, (request, now) => decideMerchantWithdrawal(request, now));
+    assertFactOwner('WITHDRAW_NEGOTIATED_CANCELLATION', merchant);
+    return this.close(requestId, merchant, (row) => merchant.role === 'MERCHANT' && row.merchant_id === merchant.merchantId, (request, now) => decideMerchantWithdrawal(request, now));
   }
 
   private async close(
     requestId: string,
+    caller: Principal,
     owns: (row: StoredRequest) => boolean,
     decide: (request: NegotiatedCancellationRequest, now: Date) => ReturnType<typeof decideBuyerObjection>,
   ): Promise<CancellationRequestView> {
@@ -110,7 +139,7 @@ export class NegotiatedCancellations {
       const decision = decide(revive(row), this.clock.now());
       if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
       await this.save(scope, row.id, decision.request);
-      return view(row.id, row.order_id, decision.request);
+      return view(row.id, row.order_id, decision.request, caller);
     });
   }
 

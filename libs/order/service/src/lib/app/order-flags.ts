@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decideLateShippingReport } from '@orderline/order/domain';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { assertFactOwner } from './fact-owner-check';
 
 /** domain.md §1.8: the promised shipping time, counted from when the order could first ship. */
 export const SHIPPING_PROMISE_MS = 48 * 3_600_000;
@@ -15,6 +16,7 @@ export class OrderFlags {
   ) {}
 
   async setRiskFlag(orderId: string, flagged: boolean, reason: string | undefined, caller: Principal): Promise<{ orderId: string; riskFlag: boolean; riskReason: string | null }> {
+    assertFactOwner('FLAG_RISK', caller);
     if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators flag orders as risky');
     const result = await this.dataSource.query(`UPDATE customer_order SET risk_flag = $2, risk_reason = $3 WHERE id = $1 RETURNING id`, [orderId, flagged, flagged ? (reason ?? null) : null]);
     const rows = Array.isArray(result[0]) ? result[0] : result;
@@ -23,6 +25,7 @@ export class OrderFlags {
   }
 
   async reportLateShipping(orderIds: string[], newShipBy: string, reason: string, caller: Principal) {
+    assertFactOwner('REPORT_LATE_SHIPPING', caller);
     if (caller.role !== 'MERCHANT') throw new NotFoundError('orders');
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {

@@ -1,10 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { decidePauseRelease, PauseReason, splitSubscription } from '@orderline/order/domain';
-import { OrderPaid, OrderPlaced, OrderResumed } from '@orderline/shared/contracts';
+import { splitSubscription } from '@orderline/order/domain';
+import { OrderPaid, OrderPlaced } from '@orderline/shared/contracts';
 import { TransactionScope } from '@orderline/shared/messaging';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { SHIPPING_PROMISE_MS } from './order-flags';
-import { lockOrder, pauseAutomatically, recordTransition, transitionOrder } from './order-transitions';
+import { lockOrder, pauseAutomatically, recordTransition, releasePausedOrder, transitionOrder } from './order-transitions';
 
 /** The special kinds of domain.md §1.1 as stored in `special_attributes`. */
 export interface StoredKinds {
@@ -135,13 +135,5 @@ export async function afterTransition(scope: TransactionScope, order: OrderRecor
 
 async function releasePause(scope: TransactionScope, orderId: string, trigger: 'MAIN_ITEM_DELIVERED', at: Date): Promise<void> {
   const order = await lockOrder(scope, orderId);
-  if (!order?.pause) return;
-  const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt) };
-  const decision = decidePauseRelease({ status: order.status, paymentMethod: order.paymentMethod, pause }, pause, { trigger }, at);
-  if (!decision.allowed) return;
-  order.status = decision.to;
-  order.pause = null;
-  await scope.manager.save(order);
-  await recordTransition(scope, order, decision.from, decision.to, `RELEASED: ${trigger}`, 'system', at);
-  await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: pause.reason, trigger });
+  if (order?.pause) await releasePausedOrder(scope, order, { trigger }, 'system', at);
 }

@@ -10,6 +10,7 @@ import { OrderLineRecord } from '../infra/order.entity';
 import { PaymentProvider } from '../infra/payment-provider';
 import { onReadyForOutbound } from './order-kind-rules';
 import { lockOrder, transitionOrder } from './order-transitions';
+import { assertFactOwner } from './fact-owner-check';
 
 /**
  * Online payment (domain.md §1.2): the payment port charges the payable, the order moves to
@@ -25,6 +26,7 @@ export class OrderPayments {
   ) {}
 
   async pay(orderId: string, buyer: Principal): Promise<void> {
+    assertFactOwner('PAY', buyer);
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);
       if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
@@ -50,6 +52,7 @@ export class OrderPayments {
 
   /** The buyer confirms receipt any time after shipment (domain.md §2.4): the order completes. */
   async confirmReceipt(orderId: string, buyer: Principal): Promise<void> {
+    assertFactOwner('CONFIRM_RECEIPT', buyer);
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);
       if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
@@ -66,6 +69,7 @@ export class OrderPayments {
    */
   async changeFees(orderId: string, request: ChangeFeesRequest, caller: Principal): Promise<void> {
     this.assertFeesWithinCaps(request);
+    assertFactOwner('CHANGE_FEES', caller);
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
+import { assertFactOwner } from './fact-owner-check';
 
 /** Remarks appended by the merchant to one or many orders at once (domain.md §1.1). */
 @Injectable()
@@ -12,6 +13,7 @@ export class OrderRemarks {
 
   /** Each order succeeds or is reported NOT_FOUND (another merchant's ids look missing). */
   async append(orderIds: string[], text: string, caller: Principal): Promise<Array<{ orderId: string; result: 'ADDED' | 'NOT_FOUND' }>> {
+    assertFactOwner('ADD_REMARK', caller);
     if (caller.role !== 'MERCHANT') throw new NotFoundError('orders');
     const unique = [...new Set(orderIds)];
     const added: Array<{ order_id: string }> = await this.dataSource.query(

@@ -5,6 +5,7 @@ import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { StoredKinds } from './order-kind-rules';
 import { lockOrder, transitionOrder } from './order-transitions';
+import { assertFactOwner } from './fact-owner-check';
 
 /**
  * The two ways an order completes without a buyer's receipt: finance reconciles the cash a
@@ -24,6 +25,7 @@ export class OrderSettlements {
    * finance dispute, refused with both amounts, and the order stays DELIVERED.
    */
   async reconcileCod(orderId: string, request: { collectedAmount: number; settlementReference: string }, caller: Principal): Promise<void> {
+    assertFactOwner('RECONCILE_COD', caller);
     if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only finance operators reconcile cash-on-delivery collections');
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);
@@ -51,6 +53,7 @@ export class OrderSettlements {
 
   /** The shop checks the buyer's code; a wrong code changes nothing. */
   async redeemVoucher(orderId: string, verificationCode: string, caller: Principal): Promise<void> {
+    assertFactOwner('REDEEM_VOUCHER', caller);
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);

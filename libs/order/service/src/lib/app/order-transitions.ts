@@ -1,5 +1,5 @@
-import { decidePause, decideTransition, OrderFacts, OrderTrigger, PauseReason } from '@orderline/order/domain';
-import { OrderPaused, OrderStatusChanged } from '@orderline/shared/contracts';
+import { decidePause, decidePauseRelease, decideTransition, Decision, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData } from '@orderline/order/domain';
+import { OrderPaused, OrderResumed, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
 import { TransactionScope } from '@orderline/shared/messaging';
 import { returnCoupon, returnStock } from '../infra/catalog-store';
@@ -75,4 +75,24 @@ export async function pauseAutomatically(scope: TransactionScope, order: OrderRe
   await recordTransition(scope, order, decision.from, decision.to, `PAUSED: ${reason}`, 'system', at);
   await scope.publish(OrderPaused, { orderId: order.id, merchantId: order.merchantId, reason, ...(releaseAt ? { releaseAt: releaseAt.toISOString() } : {}) });
   return true;
+}
+
+/**
+ * Ends the pause of a locked, paused order by `release` if its rule allows (domain.md §1.5):
+ * the order waits for outbound again, the release is kept with the data it carried and who
+ * asserted it (issue 12), the transition is recorded and `OrderResumed` published. The one
+ * place every release goes through: the merchant's, the operator's and the platform's own.
+ */
+export async function releasePausedOrder(scope: TransactionScope, order: OrderRecord, release: PauseRelease, actor: Actor, at: Date): Promise<Decision<{ from: OrderStatus; to: OrderStatus }>> {
+  if (order.status !== 'PAUSED' || !order.pause) return { allowed: false, veto: { code: 'ORDER_NOT_PAUSED', reason: `order ${order.id} is ${order.status}, not paused` } };
+  const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), ...(order.pause.releaseAt ? { releaseAt: new Date(order.pause.releaseAt) } : {}) };
+  const decision = decidePauseRelease(orderFacts(order), pause, release, at);
+  if (!decision.allowed) return decision;
+  order.status = decision.to;
+  order.pause = null;
+  order.pauseReleases = [...(order.pauseReleases ?? []), { reason: pause.reason, trigger: release.trigger, by: actor, at: at.toISOString(), ...releaseData(release) }];
+  await scope.manager.save(order);
+  await recordTransition(scope, order, decision.from, decision.to, `RELEASED: ${release.trigger}`, actor, at);
+  await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: pause.reason, trigger: release.trigger });
+  return decision;
 }

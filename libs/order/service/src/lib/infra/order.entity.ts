@@ -8,6 +8,17 @@ export interface ServiceFeeRecord {
   skuIds: string[];
 }
 
+export interface PauseReleaseRecord {
+  reason: string;
+  trigger: string;
+  by: string;
+  at: string;
+  evidence?: { kind: string; reference: string };
+  certificate?: { number: string; imageReference: string };
+  batchNumber?: string;
+  realNameCheck?: { reference: string };
+}
+
 export interface AddressRecord {
   province: string;
   city: string;
@@ -51,6 +62,10 @@ export class OrderRecord {
   @Column(fenColumn({ name: 'refunded_amount', default: 0 })) refundedAmount: number;
   /** The special kinds (domain.md §1.1) as a filterable column. */
   @Column('text', { array: true, default: () => "'{}'" }) kinds: string[];
+  /** Releases of past pauses with the data their owner attached (issue 12; shown on the order). */
+  @Column('jsonb', { name: 'pause_releases', default: () => "'[]'::jsonb" }) pauseReleases: PauseReleaseRecord[];
+  /** The carrier the order actually shipped with, learnt from logistics' ShipmentDispatched (domain.md §1.6). */
+  @Column('text', { name: 'shipment_carrier', nullable: true }) shipmentCarrier: string | null;
   /** A subscription child order's parent (定期购). */
   @Column('uuid', { name: 'parent_order_id', nullable: true }) parentOrderId: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

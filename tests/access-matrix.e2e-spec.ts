@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ShipmentDelivered } from '@orderline/shared/contracts';
 import { EventPublisher } from './support/event-publisher';
-import { GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -65,6 +65,7 @@ const ACCESS: Record<string, readonly string[]> = {
   'GET /api/v1/credit/statements': ['buyer'],
   'GET /api/v1/credit/statements/{id}': ['buyer'],
   'POST /api/v1/credit/repayments': ['buyer'],
+  'POST /api/v1/credit/repayments/{id}/confirmation': ['operator'],
   'GET /api/v1/credit/ledger': ['operator'],
   'PUT /api/v1/credit/accounts/{id}/limit': ['operator'],
   'GET /api/v1/credit/products': ['operator'],
@@ -101,6 +102,12 @@ const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/operations/logistics-disruptions/lift': ['operator'],
   'POST /api/v1/operations/stock-arrivals': ['operator'],
   'POST /api/v1/orders': ['buyer'],
+  'PUT /api/v1/merchant/catalog/skus/{skuId}': ['merchant:MANAGE_CATALOG'],
+  'GET /api/v1/merchant/catalog/skus': ['merchant:VIEW_ORDERS'],
+  'PUT /api/v1/merchant/freight-rule': ['merchant:MANAGE_CATALOG'],
+  'GET /api/v1/merchant/freight-rule': ['merchant:VIEW_ORDERS'],
+  'POST /api/v1/merchant/coupons': ['merchant:MANAGE_CATALOG'],
+  'GET /api/v1/merchant/coupons': ['merchant:VIEW_ORDERS'],
   'GET /api/v1/orders/{id}': ['buyer', 'operator', 'merchant:VIEW_ORDERS'],
   'GET /api/v1/orders/{id}/lines/{lineId}/snapshot': ['buyer', 'operator', 'merchant:VIEW_ORDERS'],
   'PUT /api/v1/orders/{id}/risk-flag': ['operator'],
@@ -110,7 +117,7 @@ const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/orders/{id}/cod-reconciliation': ['operator'],
 };
 
-const GRANTS = ['VIEW_ORDERS', 'OPERATE_ORDERS', 'SHIP', 'AFTER_SALES', 'EXPORT', 'EXPORT_SENSITIVE', 'REVEAL_CONSUMER_INFO', 'LOOKUP_OTHER_CONTACTS'] as const;
+const GRANTS = ['VIEW_ORDERS', 'OPERATE_ORDERS', 'SHIP', 'AFTER_SALES', 'EXPORT', 'EXPORT_SENSITIVE', 'REVEAL_CONSUMER_INFO', 'LOOKUP_OTHER_CONTACTS', 'MANAGE_CATALOG'] as const;
 
 /**
  * Answers that may show the first buyer's consignee in clear to a merchant account, and why:
@@ -231,7 +238,7 @@ describe('access matrix: every route of /docs-json with every kind of principal 
   async function placeOrder(client: GatewayClient, merchantId: string, paymentMethod: 'CREDIT' | 'COD') {
     const placed = await client.expect(201, 'POST', '/orders', {
       merchantId,
-      items: [{ skuId: 'sku-matrix', title: 'Matrix lamp', unitPrice: 3_000, quantity: 2 }],
+      items: await catalogItems(merchantId, [{ skuId: 'sku-matrix', title: 'Matrix lamp', unitPrice: 3_000, quantity: 2 }]),
       consignee: { name: firstBuyer.name, phone: firstBuyer.phone, address: { province: '广东省', city: '深圳市', county: firstBuyer.county, detail: firstBuyer.detail } },
       paymentMethod,
       ...(paymentMethod === 'CREDIT' ? { credit: { plan: 'DEFERRED' } } : {}),
@@ -252,6 +259,8 @@ describe('access matrix: every route of /docs-json with every kind of principal 
         [/^\/api\/v1\/accounts\/\{id\}/, ids.subAccount],
         [/^\/api\/v1\/carriers\/\{id\}/, ids.carrier],
         [/^\/api\/v1\/credit\/accounts\/\{id\}/, ids.creditAccount],
+        // Repayments confirm at once by default: any id answers like a missing one.
+        [/^\/api\/v1\/credit\/repayments\/\{id\}/, '00000000-0000-4000-8000-000000000000'],
         // No statement is issued yet: any id answers like a missing one (still never 5xx).
         [/^\/api\/v1\/credit\/statements\/\{id\}/, '00000000-0000-4000-8000-000000000000'],
       ];
@@ -264,6 +273,7 @@ describe('access matrix: every route of /docs-json with every kind of principal 
       if (name === 'sid') return ids.subAccount;
       if (name === 'lineId') return ids.line;
       if (name === 'groupId') return 'grp-matrix';
+      if (name === 'skuId') return 'sku-matrix';
       throw new Error(`no fixture for {${name}} in ${path}: add one to pathFor()`);
     });
   }

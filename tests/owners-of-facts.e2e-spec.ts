@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventPublisher } from './support/event-publisher';
 import { deliverOrder, shipOrder } from './support/after-sales-steps';
-import { GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
+import { catalogItems, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -50,7 +50,7 @@ describe('owners of facts, SMS and links (real Kafka + PostgreSQL)', () => {
   async function placeOrder(paymentMethod: 'CREDIT' | 'COD', extra: Record<string, unknown> = {}) {
     const placed = await buyer.expect(201, 'POST', '/orders', {
       merchantId,
-      items: [{ skuId: 'sku-ring', title: 'Gold ring', unitPrice: 5_000, quantity: 1 }],
+      items: await catalogItems(merchantId, [{ skuId: 'sku-ring', title: 'Gold ring', unitPrice: 5_000, quantity: 1 }]),
       consignee: { name: '孙小红', phone: buyerPhone, address: { province: '广东省', city: '深圳市', county: '南山区', detail: '海岸城 3 栋' } },
       paymentMethod,
       ...(paymentMethod === 'CREDIT' ? { credit: { plan: 'DEFERRED' } } : {}),

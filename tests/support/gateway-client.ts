@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import type { SkuKinds } from '@orderline/order/domain';
 import { waitUntil } from './infrastructure';
 
 /**
@@ -110,16 +111,7 @@ export async function creditOrder(merchantId: string, unitPrice: number, quantit
 }
 
 /** Kinds that are facts of the goods (docs/catalog-and-pricing.md), set on the SKU. */
-export interface SkuKinds {
-  crossBorder?: boolean;
-  customsAuction?: boolean;
-  presale?: boolean;
-  reservation?: boolean;
-  simCard?: boolean;
-  localServiceVoucher?: boolean;
-  topUpGift?: boolean;
-  customised?: boolean;
-}
+export type { SkuKinds };
 
 /** A line as tests used to send it, with what the merchant states about the SKU. */
 export interface CatalogItem {

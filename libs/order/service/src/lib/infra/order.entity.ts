@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn, ManyToOne, JoinColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrderStatus } from '@orderline/order/domain';
+import type { PauseReleaseView } from '@orderline/order/contract';
 import { fenColumn } from '@orderline/shared/persistence';
 
 export interface ServiceFeeRecord {
@@ -8,16 +9,8 @@ export interface ServiceFeeRecord {
   skuIds: string[];
 }
 
-export interface PauseReleaseRecord {
-  reason: string;
-  trigger: string;
-  by: string;
-  at: string;
-  evidence?: { kind: string; reference: string };
-  certificate?: { number: string; imageReference: string };
-  batchNumber?: string;
-  realNameCheck?: { reference: string };
-}
+/** A stored pause release is what the order view shows (who, when, with which data). */
+export type PauseReleaseRecord = PauseReleaseView;
 
 export interface AddressRecord {
   province: string;

@@ -149,7 +149,8 @@ export class MerchantOperations {
       const id = await claimNextDuePause(scope.manager, TIMED_PAUSE_REASONS, now);
       if (!id) return false;
       claimed(id);
-      const order = (await lockOrder(scope, id))!;
+      const order = await lockOrder(scope, id);
+      if (!order) throw new Error(`order ${id} was claimed but could not be loaded`);
       const pause = order.pause?.releaseAt ? { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), releaseAt: new Date(order.pause.releaseAt) } : undefined;
       const trigger = pause && timedReleaseDue(pause, now);
       if (!trigger) throw new DomainError('PAUSE_NOT_TIMED', 409, `the pause of order ${id} has no release time that has come`);

@@ -125,7 +125,8 @@ export class OrderPayments {
       const id = await claimNextUnpaidExpiry(scope.manager, placedBefore, now);
       if (!id) return false;
       claimed(id);
-      const order = (await lockOrder(scope, id))!;
+      const order = await lockOrder(scope, id);
+      if (!order) throw new Error(`order ${id} was claimed but could not be loaded`);
       order.cancelReason = 'PAYMENT_TIMEOUT';
       order.cancelledBy = 'SYSTEM';
       await transitionOrder(scope, order, 'CANCEL', 'system', 'PAYMENT_TIMEOUT', now);

@@ -1,7 +1,7 @@
 import { checkFactOwner, MERCHANT_RELEASE_TRIGGERS } from '@orderline/shared/platform-rules';
 import { decidePause, decidePauseRelease, OrderPause, releaseData, timedReleaseDue } from './order-pause';
 import { OrderFacts } from './order-process';
-import { PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PauseReason, PauseReleaseTrigger, RELEASE_TRIGGER_OWNERS } from './pause-reasons';
+import { PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PauseReason, PauseReleaseTrigger, RELEASE_TRIGGER_OWNERS, TIMED_PAUSE_REASONS } from './pause-reasons';
 
 const HOUR = 60 * 60 * 1000;
 const now = new Date('2025-03-01T08:00:00Z');
@@ -100,6 +100,13 @@ describe('pauses (domain.md §1.5)', () => {
 
   it('has no timed release for event-driven pauses', () => {
     expect(timedReleaseDue(pauseFor('OUT_OF_STOCK'), later(1000 * HOUR))).toBeUndefined();
+  });
+
+  it('lets the timer claim exactly the timed reasons, so event-driven pauses are never due', () => {
+    const timed = PAUSE_REASONS.filter((reason) => SPEC_RELEASES[reason].timed);
+    expect([...TIMED_PAUSE_REASONS].sort()).toEqual(timed.sort());
+    expect(TIMED_PAUSE_REASONS).toEqual(expect.arrayContaining(['BEFORE_RESERVED_DELIVERY_TIME', 'SUBSCRIPTION_PERIOD_NOT_DUE', 'DEALER_ORDERING_FAIR']));
+    expect(TIMED_PAUSE_REASONS).not.toContain('OUT_OF_STOCK');
   });
 
   it('needs a future release time for timed reasons and refuses one for the others', () => {

@@ -99,3 +99,10 @@ export function pauseReleaseRule(reason: PauseReason): PauseReleaseRule {
 export function describeRelease(reason: PauseReason): string {
   return pauseReleaseRule(reason).releasedBy.join(' or ');
 }
+
+/**
+ * The reasons the platform clock releases (domain.md §1.5: reserved time, subscription date,
+ * fair date). The order timer claims only pauses with these reasons, so a pause that waits for an
+ * event is never due, whatever `releaseAt` it carries, and cannot make the timer spin.
+ */
+export const TIMED_PAUSE_REASONS: readonly PauseReason[] = PAUSE_REASONS.filter((reason) => pauseReleaseRule(reason).timedBy !== undefined);

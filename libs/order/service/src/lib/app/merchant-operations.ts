@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Address, decideConsigneeChange, decidePause, PAUSE_REASONS, PauseReason, PauseReleaseTrigger, pauseReleaseRule, SpecialAttributes, timedReleaseDue } from '@orderline/order/domain';
+import { Address, decideConsigneeChange, decidePause, PAUSE_REASONS, PauseReason, PauseReleaseTrigger, pauseReleaseRule, SpecialAttributes, TIMED_PAUSE_REASONS, timedReleaseDue } from '@orderline/order/domain';
 import { ChangeConsigneeRequest, LiftLogisticsDisruptionRequest, PauseOrderRequest, ResumeOrderRequest, StockArrivalRequest } from '@orderline/order/contract';
 import { ConsigneeChanged, OrderPaused, sealPersonalData } from '@orderline/shared/contracts';
-import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { BaseServiceConfig, Clock, DomainError, NotFoundError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderRecord } from '../infra/order.entity';
 import { pausedOrdersFor } from '../infra/paused-orders.store';
+import { claimNextDuePause, TIMED_PAUSE_RELEASE_JOB } from '../infra/order-timer.store';
 import { assertFactOwner, assertReleaseOwner } from './fact-owner-check';
 import { lockOrder, recordTransition, releasePausedOrder } from './order-transitions';
 
@@ -136,22 +137,27 @@ export class MerchantOperations {
     });
   }
 
-  /** Timed pauses (reserved time, subscription date, fair date) release themselves when due (domain.md §1.5). */
-  async releaseDuePauses(batch = 50): Promise<number> {
+  /**
+   * One timed pause (reserved time, subscription date, fair date) whose instant has come releases
+   * itself (domain.md §1.5), in its own transaction; false when none is due. Only reasons the clock
+   * releases are claimed; a release the rules refuse throws, so `runIsolated` records it and backs
+   * off: a claimed order is either released or in backoff, never due again at once.
+   */
+  async releaseNextDuePause(claimed: (orderId: string) => void): Promise<boolean> {
     return this.unitOfWork.run(async (scope) => {
       const now = this.clock.now();
-      const due: Array<{ id: string }> = await scope.manager.query(
-        `SELECT id FROM customer_order WHERE status = 'PAUSED' AND (pause ->> 'releaseAt')::timestamptz <= $1 ORDER BY (pause ->> 'releaseAt') LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [now, batch],
-      );
-      for (const { id } of due) {
-        const order = (await lockOrder(scope, id))!;
-        if (!order.pause?.releaseAt) continue;
-        const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), releaseAt: new Date(order.pause.releaseAt) };
-        const trigger = timedReleaseDue(pause, now);
-        if (trigger) await releasePausedOrder(scope, order, { trigger }, 'system', now);
-      }
-      return due.length;
+      const id = await claimNextDuePause(scope.manager, TIMED_PAUSE_REASONS, now);
+      if (!id) return false;
+      claimed(id);
+      const order = await lockOrder(scope, id);
+      if (!order) throw new Error(`order ${id} was claimed but could not be loaded`);
+      const pause = order.pause?.releaseAt ? { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), releaseAt: new Date(order.pause.releaseAt) } : undefined;
+      const trigger = pause && timedReleaseDue(pause, now);
+      if (!trigger) throw new DomainError('PAUSE_NOT_TIMED', 409, `the pause of order ${id} has no release time that has come`);
+      const decision = await releasePausedOrder(scope, order, { trigger }, 'system', now);
+      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
+      await TimerFailures.clear(scope.manager, TIMED_PAUSE_RELEASE_JOB, id);
+      return true;
     });
   }
 

@@ -12,9 +12,10 @@ import {
 import { CancellationRequestSubmitted, OrderCancelled } from '@orderline/shared/contracts';
 import { DataSource } from 'typeorm';
 import { CancellationRequestReader, findCancellationRequests } from '../infra/cancellation-request.store';
+import { claimNextDueCancellationRequest, NEGOTIATED_AUTO_CANCEL_JOB } from '../infra/order-timer.store';
 import { assertFactOwner } from './fact-owner-check';
 import { cancellationRequestLink } from './reader-links';
-import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { lockOrder, transitionOrder } from './order-transitions';
 
@@ -147,27 +148,31 @@ export class NegotiatedCancellations {
     await scope.manager.query(`UPDATE cancellation_request SET status = $2, document = $3, closed_at = $4 WHERE id = $1`, [id, request.status, JSON.stringify(request), request.closedAt ?? null]);
   }
 
-  /** The 48 h timer: cancels orders whose request was neither objected to nor withdrawn. */
-  async autoCancelDue(batch = 50): Promise<number> {
+  /**
+   * The 48 h timer (domain.md §1.4), one request per transaction; false when none is due. A request
+   * nobody objected to or withdrew closes as AUTO_CANCELLED and cancels its order if the order can
+   * still be cancelled (one that shipped meanwhile is left alone). A stored request that disagrees
+   * with its own row throws, so `runIsolated` records it and backs off instead of finding it due
+   * again at once.
+   */
+  async autoCancelNextDue(claimed: (requestId: string) => void): Promise<boolean> {
     return this.unitOfWork.run(async (scope) => {
       const now = this.clock.now();
-      const due: StoredRequest[] = await scope.manager.query(
-        `SELECT id, order_id, merchant_id, buyer_id, document FROM cancellation_request WHERE status = 'PENDING' AND objection_deadline <= $1 ORDER BY objection_deadline LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [now, batch],
-      );
-      for (const row of due) {
-        const decision = decideAutoCancellation(revive(row), now);
-        if (!decision.allowed) continue;
-        await this.save(scope, row.id, decision.request);
-        const order = await lockOrder(scope, row.order_id);
-        if (!order || !['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'].includes(order.status)) continue;
-        const previousStatus = order.status;
-        order.cancelReason = `NEGOTIATED_${decision.request.reason}`;
-        order.cancelledBy = 'MERCHANT';
-        await transitionOrder(scope, order, 'CANCEL', 'system', `NEGOTIATED_CANCELLATION: ${decision.request.reason}`, now);
-        await scope.publish(OrderCancelled, { orderId: order.id, buyerId: order.buyerId, paymentMethod: order.paymentMethod, reason: order.cancelReason, cancelledBy: 'MERCHANT', previousStatus });
-      }
-      return due.length;
+      const row = await claimNextDueCancellationRequest(scope.manager, now);
+      if (!row) return false;
+      claimed(row.id);
+      const decision = decideAutoCancellation(revive(row as unknown as StoredRequest), now);
+      if (!decision.allowed) throw new DomainError(decision.veto.code, 409, `cancellation request ${row.id} is due by its row but not by its document: ${decision.veto.reason}`);
+      await this.save(scope, row.id, decision.request);
+      await TimerFailures.clear(scope.manager, NEGOTIATED_AUTO_CANCEL_JOB, row.id);
+      const order = await lockOrder(scope, row.order_id);
+      if (!order || !['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'].includes(order.status)) return true;
+      const previousStatus = order.status;
+      order.cancelReason = `NEGOTIATED_${decision.request.reason}`;
+      order.cancelledBy = 'MERCHANT';
+      await transitionOrder(scope, order, 'CANCEL', 'system', `NEGOTIATED_CANCELLATION: ${decision.request.reason}`, now);
+      await scope.publish(OrderCancelled, { orderId: order.id, buyerId: order.buyerId, paymentMethod: order.paymentMethod, reason: order.cancelReason, cancelledBy: 'MERCHANT', previousStatus });
+      return true;
     });
   }
 }

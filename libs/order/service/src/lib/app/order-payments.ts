@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { decideFeeChange } from '@orderline/order/domain';
 import { ChangeFeesRequest } from '@orderline/order/contract';
 import { OrderCancelled, OrderCompleted, OrderFeesChanged, OrderPaid } from '@orderline/shared/contracts';
-import { UnitOfWork } from '@orderline/shared/messaging';
+import { TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
 import { OrderLineRecord } from '../infra/order.entity';
 import { PaymentProvider } from '../infra/payment-provider';
+import { claimNextUnpaidExpiry, UNPAID_EXPIRY_JOB } from '../infra/order-timer.store';
 import { onReadyForOutbound } from './order-kind-rules';
 import { lockOrder, transitionOrder } from './order-transitions';
 import { assertFactOwner } from './fact-owner-check';
@@ -113,22 +114,25 @@ export class OrderPayments {
     }
   }
 
-  /** Unpaid online orders past their time are cancelled (domain.md §1.2; default 24 h). */
-  async expireUnpaid(olderThan: Date, batch = 100): Promise<number> {
+  /**
+   * One unpaid online order placed before `placedBefore` is cancelled (domain.md §1.2; default
+   * 24 h), in its own transaction; false when none is due. Run by the order timers through
+   * `runIsolated`, so an order that fails is recorded and the others still expire.
+   */
+  async expireNextUnpaid(placedBefore: Date, claimed: (orderId: string) => void): Promise<boolean> {
     return this.unitOfWork.run(async (scope) => {
-      const due: Array<{ id: string }> = await scope.manager.query(
-        `SELECT id FROM customer_order WHERE status = 'UNPAID' AND payment_method = 'ONLINE' AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [olderThan, batch],
-      );
       const now = this.clock.now();
-      for (const { id } of due) {
-        const order = (await lockOrder(scope, id))!;
-        order.cancelReason = 'PAYMENT_TIMEOUT';
-        order.cancelledBy = 'SYSTEM';
-        await transitionOrder(scope, order, 'CANCEL', 'system', 'PAYMENT_TIMEOUT', now);
-        await scope.publish(OrderCancelled, { orderId: id, buyerId: order.buyerId, paymentMethod: order.paymentMethod, reason: 'PAYMENT_TIMEOUT', cancelledBy: 'SYSTEM', previousStatus: 'UNPAID' });
-      }
-      return due.length;
+      const id = await claimNextUnpaidExpiry(scope.manager, placedBefore, now);
+      if (!id) return false;
+      claimed(id);
+      const order = await lockOrder(scope, id);
+      if (!order) throw new Error(`order ${id} was claimed but could not be loaded`);
+      order.cancelReason = 'PAYMENT_TIMEOUT';
+      order.cancelledBy = 'SYSTEM';
+      await transitionOrder(scope, order, 'CANCEL', 'system', 'PAYMENT_TIMEOUT', now);
+      await scope.publish(OrderCancelled, { orderId: id, buyerId: order.buyerId, paymentMethod: order.paymentMethod, reason: 'PAYMENT_TIMEOUT', cancelledBy: 'SYSTEM', previousStatus: 'UNPAID' });
+      await TimerFailures.clear(scope.manager, UNPAID_EXPIRY_JOB, id);
+      return true;
     });
   }
 }

@@ -1,17 +1,35 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { MessagingLogger } from '@orderline/shared/messaging';
+import { DataSource } from 'typeorm';
+import { MessagingLogger, runIsolated } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
+import { NEGOTIATED_AUTO_CANCEL_JOB, SHIPPING_DEADLINE_JOB, TIMED_PAUSE_RELEASE_JOB, UNPAID_EXPIRY_JOB } from '../infra/order-timer.store';
 import { MerchantOperations } from './merchant-operations';
 import { NegotiatedCancellations } from './negotiated-cancellations';
 import { MerchantOrderList } from './merchant-order-list';
 import { OrderPayments } from './order-payments';
 import { ShippingDeadlines } from './shipping-deadlines';
 
+/** Subjects one job works through per tick; the next tick goes on with the rest. */
+const SUBJECTS_PER_TICK = 100;
+
+/** One timer job: its `timer_failure` name and the call that handles its next due subject. */
+export interface OrderTimerJob {
+  job: string;
+  next: (claimed: (subjectId: string) => void) => Promise<boolean>;
+}
+
 /**
  * Time rules of orders on the platform clock (so the test clock drives them): unpaid online
- * orders expire, negotiated cancellations nobody objected to within 48 h cancel the order, timed pauses release themselves, shipping warnings and time-outs are raised, the list's status counts are folded. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
+ * orders expire, negotiated cancellations nobody objected to within 48 h cancel the order, timed
+ * pauses release themselves, shipping warnings and time-outs are raised, the list's status counts
+ * are folded. Stored deadlines (created_at), not in-memory timers, so restarts lose nothing;
  * SKIP LOCKED lets several instances share the work.
+ *
+ * Failure isolation (issue 12 item 6): every job works one order or request per transaction
+ * through `runIsolated`; a subject that fails is recorded in `timer_failure` with a backoff and the
+ * job goes on with the others. A job that fails as a whole (its claim query, the database) is
+ * logged and the tick still runs the jobs after it.
  */
 @Injectable()
 export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +43,7 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly operations: MerchantOperations,
     private readonly deadlines: ShippingDeadlines,
     private readonly list: MerchantOrderList,
+    private readonly dataSource: DataSource,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
@@ -35,9 +54,7 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = this.tick()
-        .catch((error) => this.logger.error('order timers failed', { error: String(error) }))
-        .finally(() => (this.running = undefined));
+      this.running = this.tick().finally(() => (this.running = undefined));
     }, this.config.ORDER_TIMER_INTERVAL_MS);
     this.timer.unref();
   }
@@ -47,12 +64,30 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
     await this.running;
   }
 
-  private async tick(): Promise<void> {
-    await this.list.foldStatusCounts();
-    const cutoff = new Date(this.clock.now().getTime() - this.config.UNPAID_ORDER_TTL_SECONDS * 1000);
-    while ((await this.payments.expireUnpaid(cutoff)) > 0);
-    while ((await this.cancellations.autoCancelDue()) > 0);
-    while ((await this.operations.releaseDuePauses()) > 0);
-    while ((await this.deadlines.raiseDue()) > 0);
+  /** The per-subject jobs, in the order a tick runs them. */
+  jobs(): OrderTimerJob[] {
+    const placedBefore = () => new Date(this.clock.now().getTime() - this.config.UNPAID_ORDER_TTL_SECONDS * 1000);
+    return [
+      { job: UNPAID_EXPIRY_JOB, next: (claimed) => this.payments.expireNextUnpaid(placedBefore(), claimed) },
+      { job: NEGOTIATED_AUTO_CANCEL_JOB, next: (claimed) => this.cancellations.autoCancelNextDue(claimed) },
+      { job: TIMED_PAUSE_RELEASE_JOB, next: (claimed) => this.operations.releaseNextDuePause(claimed) },
+      { job: SHIPPING_DEADLINE_JOB, next: (claimed) => this.deadlines.raiseNextDue(claimed) },
+    ];
+  }
+
+  /** One pass over every job; never throws (each job's failure is logged on its own). */
+  async tick(): Promise<void> {
+    await this.guarded('order-status-counts', () => this.list.foldStatusCounts());
+    for (const { job, next } of this.jobs()) {
+      await this.guarded(job, () => runIsolated({ job, dataSource: this.dataSource, now: () => this.clock.now(), logger: this.logger, limit: SUBJECTS_PER_TICK }, next));
+    }
+  }
+
+  private async guarded(job: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.logger.error('order timer job failed; the other jobs go on', { job, error: String((error as Error)?.message ?? error) });
+    }
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ShippingTimedOut, ShippingWarningRaised } from '@orderline/shared/contracts';
-import { UnitOfWork } from '@orderline/shared/messaging';
+import { TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
+import { claimNextShippingDeadline, markShippingTimedOut, markShippingWarned, SHIPPING_DEADLINE_JOB } from '../infra/order-timer.store';
 
 /**
  * Shipping warnings (发货预警) and time-outs (发货超时) per order (domain.md §1.8), raised once
@@ -19,36 +20,33 @@ export class ShippingDeadlines {
     @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
   ) {}
 
-  async raiseDue(batch = 200): Promise<number> {
+  /**
+   * Raises what is due for one order, in its own transaction; false when no order is due. Every
+   * claimed order leaves warned, timed out or both, so it is not claimed again for the same edge.
+   */
+  async raiseNextDue(claimed: (orderId: string) => void): Promise<boolean> {
     const now = this.clock.now();
     const warnFrom = new Date(now.getTime() + this.config.SHIPPING_WARNING_WINDOW_SECONDS * 1000);
     return this.unitOfWork.run(async (scope) => {
-      // WARNING covers [deadline − window, deadline]; TIMED_OUT starts strictly after the deadline.
-      const due: Array<{ id: string; merchant_id: string; promised_ship_by: Date; shipping_warned_at: Date | null; reported_ship_by: Date | null }> = await scope.manager.query(
-        `SELECT o.id, o.merchant_id, o.promised_ship_by, o.shipping_warned_at, r.new_ship_by AS reported_ship_by
-         FROM customer_order o LEFT JOIN late_shipping_report r ON r.order_id = o.id
-         WHERE o.status IN ('WAITING_OUTBOUND', 'PAUSED') AND o.shipping_timed_out_at IS NULL AND o.promised_ship_by <= $1
-           AND (o.shipping_warned_at IS NULL OR o.promised_ship_by < $2)
-         ORDER BY o.promised_ship_by LIMIT $3 FOR UPDATE OF o SKIP LOCKED`,
-        [warnFrom, now, batch],
-      );
-      for (const order of due) {
-        const payload = {
-          orderId: order.id,
-          merchantId: order.merchant_id,
-          promisedShipBy: order.promised_ship_by.toISOString(),
-          ...(order.reported_ship_by ? { reportedShipBy: order.reported_ship_by.toISOString() } : {}),
-        };
-        if (!order.shipping_warned_at) {
-          await scope.manager.query(`UPDATE customer_order SET shipping_warned_at = $2 WHERE id = $1`, [order.id, now]);
-          await scope.publish(ShippingWarningRaised, payload);
-        }
-        if (order.promised_ship_by.getTime() < now.getTime()) {
-          await scope.manager.query(`UPDATE customer_order SET shipping_timed_out_at = $2 WHERE id = $1`, [order.id, now]);
-          await scope.publish(ShippingTimedOut, payload);
-        }
+      const order = await claimNextShippingDeadline(scope.manager, warnFrom, now);
+      if (!order) return false;
+      claimed(order.id);
+      const payload = {
+        orderId: order.id,
+        merchantId: order.merchant_id,
+        promisedShipBy: order.promised_ship_by.toISOString(),
+        ...(order.reported_ship_by ? { reportedShipBy: order.reported_ship_by.toISOString() } : {}),
+      };
+      if (!order.shipping_warned_at) {
+        await markShippingWarned(scope.manager, order.id, now);
+        await scope.publish(ShippingWarningRaised, payload);
       }
-      return due.length;
+      if (order.promised_ship_by.getTime() < now.getTime()) {
+        await markShippingTimedOut(scope.manager, order.id, now);
+        await scope.publish(ShippingTimedOut, payload);
+      }
+      await TimerFailures.clear(scope.manager, SHIPPING_DEADLINE_JOB, order.id);
+      return true;
     });
   }
 }

@@ -3,6 +3,7 @@ import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000 } 
 import { EVENT_HANDLERS, PaymentPort, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule, SimulatedPaymentPort } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from './credit-billing-config';
 import { CreditAccountsController, CreditProductsController } from './api/credit-accounts.controller';
+import { AccountCatchUp } from './app/account-catch-up';
 import { CreditAccounts } from './app/credit-accounts';
 import { CreditHolds } from './app/credit-holds';
 import { CreditProducts } from './app/credit-products';
@@ -37,6 +38,7 @@ export class CreditBillingServiceModule {
       providers: [
         CreditBook,
         RepaymentStore,
+        AccountCatchUp,
         CreditAccounts,
         CreditQueries,
         CreditProducts,

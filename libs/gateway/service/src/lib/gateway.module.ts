@@ -4,7 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { CreateMessagingTables1763900000000 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AccountsController } from './api/accounts.controller';
-import { AfterSalesController, MerchantAfterSalesController } from './api/after-sales.controller';
+import { AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController } from './api/after-sales.controller';
 import { AdminClockController } from './api/admin.controller';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { CarriersController } from './api/carriers.controller';
@@ -54,7 +54,7 @@ export class GatewayModule {
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports,
         // domain.md §6.1 on every answer to a merchant account (issue 12).
         { provide: APP_INTERCEPTOR, useClass: MerchantPrivacyInterceptor },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RefundCompleted } from '@orderline/shared/contracts';
 import { merchantAccount, shipOrder } from './support/after-sales-steps';
+import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
 import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
@@ -37,7 +38,7 @@ describe('refund loop and catch-up before acting (real Kafka + PostgreSQL)', () 
       logDir: 'tmp/test-logs/refund-loop',
       // The background statement run is effectively off (once an hour): whatever is issued
       // here is issued by the catch-up inside the buyer's own transaction (domain.md §4.4).
-      env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', BILLING_RUN_INTERVAL_MS: '3600000' },
+      env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', BILLING_RUN_INTERVAL_MS: '3600000', OUTBOX_MAX_ATTEMPTS: '2' },
     });
     gateway = new GatewayClient(stack.gatewayUrl);
     operator = await operatorOf(gateway);
@@ -125,6 +126,42 @@ describe('refund loop and catch-up before acting (real Kafka + PostgreSQL)', () 
     expect((await buyer.expect(200, 'GET', `/after-sales/${applied.id}`)).refund.settlementStatus).toBe('SETTLED');
     const refused = await operator.request('POST', `/admin/refunds/${approved.refund.id}/settlement/escalate`, { note: 'nothing failed' });
     expect(refused).toMatchObject({ status: 409, body: { code: 'SETTLEMENT_NOT_FAILED' } });
+  });
+
+  it('parks an outbox row the broker keeps refusing, holds back its key only, and re-drives it on an operator\'s call', async () => {
+    const creditDb = stack.databaseUrl('credit_billing');
+    const [original] = await queryDatabase(creditDb, `SELECT event_type, topic, message_key, envelope FROM outbox_event WHERE published_at IS NOT NULL ORDER BY id DESC LIMIT 1`);
+    // A: too large for the broker (a real, row-specific refusal); B: the same key after it. B is a
+    // copy of an event already delivered (same event id inside), so consumers' inboxes drop it.
+    const insert = `INSERT INTO outbox_event (event_id, event_type, topic, message_key, envelope) VALUES ($1, $2, $3, $4, $5) RETURNING id`;
+    const [tooLarge] = await queryDatabase(creditDb, insert, [randomUUID(), original.event_type, original.topic, original.message_key, 'x'.repeat(2_000_000)]);
+    const [follower] = await queryDatabase(creditDb, insert, [randomUUID(), original.event_type, original.topic, original.message_key, original.envelope]);
+    const rowOf = async (id: string) => (await queryDatabase(creditDb, `SELECT attempts, last_error, parked_at, published_at FROM outbox_event WHERE id = $1`, [id]))[0];
+
+    const parked = await waitUntil(async () => {
+      const row = await rowOf(tooLarge.id);
+      return row.parked_at ? row : undefined;
+    }, 'the refused row to be parked');
+    expect(parked).toMatchObject({ attempts: 2, published_at: null });
+    expect(parked.last_error).toEqual(expect.any(String));
+    expect((await rowOf(follower.id)).published_at).toBeNull();
+
+    // Other keys still flow: a new credit order is held (CreditHoldPlaced leaves credit-billing's outbox).
+    const { client: buyer } = await createBuyer(gateway, operator, 1_000_000);
+    const placed = await buyer.expect(201, 'POST', '/orders', await creditOrder(merchant.id, 5_000, 1));
+    await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
+    expect((await rowOf(follower.id)).published_at).toBeNull();
+
+    const listed = await operator.expect(200, 'GET', '/admin/outbox/parked');
+    expect(listed['credit-billing'].parked).toEqual([expect.objectContaining({ id: String(tooLarge.id), eventType: original.event_type, key: original.message_key, attempts: 2 })]);
+    expect(await buyer.request('POST', '/admin/outbox/parked/redrive', {})).toMatchObject({ status: 403 });
+
+    // The operator fixes the cause (here: the payload) and re-drives: both rows leave, in order.
+    await queryDatabase(creditDb, `UPDATE outbox_event SET envelope = $2 WHERE id = $1`, [tooLarge.id, original.envelope]);
+    const redriven = await operator.expect(200, 'POST', '/admin/outbox/parked/redrive', {});
+    expect(redriven.redriven['credit-billing']).toBe(1);
+    await waitUntil(async () => ((await rowOf(tooLarge.id)).published_at && (await rowOf(follower.id)).published_at ? true : undefined), 'the re-driven rows to be published');
+    expect((await operator.expect(200, 'GET', '/admin/outbox/parked'))['credit-billing'].parked).toEqual([]);
   });
 
   it('a repayment in the first seconds of a statement day pays that day\'s statement (no background run needed)', async () => {

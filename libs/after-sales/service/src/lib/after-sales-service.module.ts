@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { assertAfterSalesProcessIsDeterministic } from '@orderline/after-sales/domain';
-import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AfterSalesController } from './api/after-sales.controller';
 import { AfterSalesQueries } from './app/after-sales-queries';
@@ -30,7 +30,7 @@ export class AfterSalesServiceModule {
           ...options,
           serviceName: AFTER_SALES_SERVICE_NAME,
           entities: [],
-          migrations: [CreateMessagingTables1763900000000, AfterSalesSchema1763900002000, CreateTimerFailures1764590000000, AfterSalesRefundOffsetFailures1764700013400],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, AfterSalesSchema1763900002000, CreateTimerFailures1764590000000, AfterSalesRefundOffsetFailures1764700013400],
         }),
       ],
       controllers: [AfterSalesController],

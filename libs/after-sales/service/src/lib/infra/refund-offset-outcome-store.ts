@@ -6,7 +6,8 @@ import { EntityManager } from 'typeorm';
  * never moves a settlement backwards (an ESCALATED one stays with the operator).
  */
 export async function markCreditOffsetFailed(manager: EntityManager, refundId: string, reason: string, detail: string, at: Date): Promise<boolean> {
-  const rows = await manager.query(
+  // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+  const [rows] = await manager.query(
     // attempts counts the offsets credit-billing tried: a repeated refusal is a retry that failed.
     `UPDATE refund_settlement SET attempts = attempts + CASE WHEN status = 'FAILED' THEN 1 ELSE 0 END, status = 'FAILED', failure_reason = $2, last_error = $3, failed_at = $4
       WHERE refund_id = $1 AND method = 'CREDIT' AND status IN ('SETTLED', 'FAILED') RETURNING id`,
@@ -17,7 +18,7 @@ export async function markCreditOffsetFailed(manager: EntityManager, refundId: s
 
 /** A retried offset that credit-billing applied: the settlement is SETTLED again, the failure kept in last_error. */
 export async function markCreditOffsetApplied(manager: EntityManager, refundId: string, at: Date): Promise<boolean> {
-  const rows = await manager.query(
+  const [rows] = await manager.query(
     `UPDATE refund_settlement SET attempts = attempts + 1, status = 'SETTLED', failure_reason = NULL, settled_at = $2
       WHERE refund_id = $1 AND method = 'CREDIT' AND status IN ('FAILED', 'ESCALATED') RETURNING id`,
     [refundId, at],

@@ -77,7 +77,7 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
       const account = (await this.book.lockAccount(scope.manager, candidate.id)) as CreditAccountRecord;
       // One statement per claim (a failure is recorded against this account only); the
       // balance then pays whatever is owed, exactly as a repayment or a read would (§4.4).
-      await this.catchUp.issueNextStatement(scope, account);
+      if (this.catchUp.statementDue(account)) await this.catchUp.issueNextStatement(scope, account);
       if (!this.catchUp.statementDue(account)) await this.catchUp.payOwedFromBalance(scope, account);
       await TimerFailures.clear(scope.manager, STATEMENT_RUN_JOB, account.id);
       return true;

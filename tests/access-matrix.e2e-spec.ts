@@ -35,6 +35,10 @@ const ACCESS: Record<string, readonly string[]> = {
   'GET /api/v1/merchants/{id}/reveal-log': ['merchant:MAIN'],
   'GET /api/v1/admin/clock': ['operator'],
   'POST /api/v1/admin/clock': ['operator'],
+  'GET /api/v1/admin/outbox/parked': ['operator'],
+  'POST /api/v1/admin/outbox/parked/redrive': ['operator'],
+  'POST /api/v1/admin/refunds/{refundId}/credit-offset/retry': ['operator'],
+  'POST /api/v1/admin/refunds/{refundId}/settlement/escalate': ['operator'],
   'GET /api/v1/admin/sms': ['operator'],
   'POST /api/v1/after-sales': ['buyer'],
   'GET /api/v1/after-sales': ['buyer'],
@@ -274,6 +278,8 @@ describe('access matrix: every route of /docs-json with every kind of principal 
       if (name === 'lineId') return ids.line;
       if (name === 'groupId') return 'grp-matrix';
       if (name === 'skuId') return 'sku-matrix';
+      // No refund is granted in these fixtures: any id answers like a missing one (never 5xx).
+      if (name === 'refundId') return '00000000-0000-4000-8000-000000000000';
       throw new Error(`no fixture for {${name}} in ${path}: add one to pathFor()`);
     });
   }

@@ -411,12 +411,25 @@ function javaBaseArgs(log4jFile) {
   ];
 }
 
+/**
+ * A random KRaft cluster id (22 base64url characters, Kafka's Uuid form) that never starts with
+ * '-': StorageTool's argument parser reads `-t -abc…` as an unknown option, which failed
+ * `infra:up` about one time in 64. It is also passed as `--cluster-id=<id>` (one token), so even a
+ * leading '-' could not be read as an option; regenerating is belt and braces.
+ */
+export function newKraftClusterId(randomBytes = crypto.randomBytes) {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 function formatStorageIfNeeded(propsFile, log4jFile) {
   if (fs.existsSync(path.join(KAFKA_LOG_DIRS, 'meta.properties'))) return false;
   fs.mkdirSync(KAFKA_LOG_DIRS, { recursive: true });
-  const clusterId = crypto.randomBytes(16).toString('base64url');
+  const clusterId = newKraftClusterId();
   log(`formatting KRaft storage in ${KAFKA_LOG_DIRS} (cluster id ${clusterId})`);
-  const r = run('java', [...javaBaseArgs(log4jFile), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '--ignore-formatted']);
+  const r = run('java', [...javaBaseArgs(log4jFile), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propsFile, '--ignore-formatted']);
   if (!r.ok) throw new InfraError(`kafka storage format failed (exit ${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
   return true;
 }

@@ -66,3 +66,8 @@ export class AfterSalesListQuery {
 export class RefundableQuery {
   @ApiProperty({ format: 'uuid' }) @IsUUID() orderId: string;
 }
+
+/** An operator takes a FAILED credit refund settlement out of the automatic path (issue 13 item 4). */
+export class EscalateRefundSettlementRequest {
+  @ApiProperty({ example: 'Loan already fully refunded by a manual adjustment; finance to reconcile.' }) @IsString() @Length(1, 500) note: string;
+}

@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, PaymentPort, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule, SimulatedPaymentPort } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from './credit-billing-config';
 import { CreditAccountsController, CreditProductsController } from './api/credit-accounts.controller';
+import { AccountCatchUp } from './app/account-catch-up';
 import { CreditAccounts } from './app/credit-accounts';
 import { CreditHolds } from './app/credit-holds';
 import { CreditProducts } from './app/credit-products';
@@ -30,13 +31,14 @@ export class CreditBillingServiceModule {
           ...options,
           serviceName: CREDIT_BILLING_SERVICE_NAME,
           entities: CREDIT_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200],
         }),
       ],
       controllers: [CreditAccountsController, CreditProductsController],
       providers: [
         CreditBook,
         RepaymentStore,
+        AccountCatchUp,
         CreditAccounts,
         CreditQueries,
         CreditProducts,

@@ -1,5 +1,5 @@
 import { AfterSalesApproved, AfterSalesRejected, AfterSalesRequested, ReplacementRequested, ReturnReceived, ReturnShipmentRegistered } from './events/after-sales-events';
-import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RepaymentReceived, StatementIssued } from './events/credit-events';
+import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, LoanSettled, RefundOffsetApplied, RefundOffsetRefused, RepaymentReceived, StatementIssued } from './events/credit-events';
 import { OrderShipped, RefundCompleted } from './events/fulfilment-events';
 import { CodReconciled, OrderFeesChanged, OrderStatusChanged, ShippingTimedOut, ShippingWarningRaised, VoucherRedeemed } from './events/order-lifecycle-events';
 import { ReceiptAutoConfirmed, ShipmentDelivered, ShipmentDispatched, ShipmentInterceptionUpdated, TrackingUpdated, WaybillCorrected } from './events/logistics-events';
@@ -44,6 +44,7 @@ export const ALL_EVENTS = [
   CreditHoldReleased,
   LoanBooked,
   RefundOffsetApplied,
+  RefundOffsetRefused,
   StatementIssued,
   RepaymentReceived,
   LoanSettled,

@@ -39,3 +39,23 @@ export class CreateMessagingTables1763900000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE outbox_event`);
   }
 }
+
+/**
+ * Issue 13 item 4: an outbox row the bus keeps refusing (e.g. a message too large) is counted
+ * (attempts, last_error) and, after OUTBOX_MAX_ATTEMPTS, parked so the rest of the service's
+ * events still leave. A parked row holds back the later rows of its own key (topic + key)
+ * until an operator re-drives it: consumers see one key's events in order or not at all.
+ */
+export class OutboxParking1764700013500 implements MigrationInterface {
+  name = 'OutboxParking1764700013500';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE outbox_event ADD COLUMN attempts integer NOT NULL DEFAULT 0, ADD COLUMN last_error text, ADD COLUMN parked_at timestamptz`);
+    await queryRunner.query(`CREATE INDEX outbox_event_parked ON outbox_event (topic, message_key, id) WHERE parked_at IS NOT NULL AND published_at IS NULL`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX outbox_event_parked`);
+    await queryRunner.query(`ALTER TABLE outbox_event DROP COLUMN attempts, DROP COLUMN last_error, DROP COLUMN parked_at`);
+  }
+}

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { MessagingLogger, silentLogger } from './logger';
 import { retryDelayMs } from './retry-policy';
 import { MessageTransport } from './transport';
@@ -12,7 +12,32 @@ export interface OutboxRelayOptions {
   /** Safety-net poll when no commit woke the relay (another instance's rows, a crash). */
   pollIntervalMs?: number;
   logger?: MessagingLogger;
+  /**
+   * Failed publishes of one row (while the bus itself is healthy) before the row is parked
+   * (default 10). Parked rows wait for `redriveParked()` and hold back later rows of their key.
+   */
+  maxAttempts?: number;
 }
+
+/** An outbox row an operator sees: parked after `attempts` failures. */
+export interface ParkedOutboxRow {
+  id: string;
+  eventId: string;
+  eventType: string;
+  topic: string;
+  key: string;
+  attempts: number;
+  lastError: string | null;
+  parkedAt: string;
+}
+
+/**
+ * Rows the relay may publish now: not published, not parked, and no earlier row of the same
+ * key (topic + message key) parked — a parked row holds its key back so consumers never see
+ * a key's later events before an earlier one.
+ */
+const PUBLISHABLE = `o.published_at IS NULL AND o.parked_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM outbox_event p WHERE p.parked_at IS NOT NULL AND p.published_at IS NULL AND p.topic = o.topic AND p.message_key = o.message_key AND p.id < o.id)`;
 
 interface OutboxRow {
   id: string;
@@ -20,6 +45,11 @@ interface OutboxRow {
   message_key: string;
   event_type: string;
   envelope: string;
+  attempts: number;
+}
+
+function messageOf(row: OutboxRow) {
+  return { topic: row.topic, key: row.message_key, value: row.envelope, headers: { 'event-type': row.event_type } };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -40,12 +70,14 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly logger: MessagingLogger;
+  private readonly maxAttempts: number;
   private publishedTotal = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.logger = options.logger ?? silentLogger;
+    this.maxAttempts = options.maxAttempts ?? 10;
   }
 
   get published(): number {
@@ -103,13 +135,17 @@ export class OutboxRelay {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`outbox:${this.options.producer}`]);
       if (!locked) return 0;
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, topic, message_key, event_type, envelope FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        `SELECT o.id, o.topic, o.message_key, o.event_type, o.envelope, o.attempts FROM outbox_event o WHERE ${PUBLISHABLE} ORDER BY o.id LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
-      await this.options.transport.publish(
-        rows.map((row) => ({ topic: row.topic, key: row.message_key, value: row.envelope, headers: { 'event-type': row.event_type } })),
-      );
+      try {
+        await this.options.transport.publish(rows.map(messageOf));
+      } catch (error) {
+        // The bus is down: nothing is the rows' fault; the loop retries the batch with backoff.
+        if (!(await this.options.transport.isHealthy().catch(() => false))) throw error;
+        return this.publishOneByOne(manager, rows);
+      }
       await manager.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
       return rows.length;
     });
@@ -117,9 +153,65 @@ export class OutboxRelay {
     return count;
   }
 
-  /** Number of committed rows not yet published. */
+  /**
+   * The bus refused a batch while healthy: some row is at fault. Each row is published alone,
+   * in order; a failing row counts an attempt (parked at `maxAttempts`) and holds back the
+   * rest of its key in this pass; other keys go on.
+   */
+  private async publishOneByOne(manager: EntityManager, rows: OutboxRow[]): Promise<number> {
+    const heldBack = new Set<string>();
+    const published: string[] = [];
+    for (const row of rows) {
+      const key = `${row.topic}\u0000${row.message_key}`;
+      if (heldBack.has(key)) continue;
+      try {
+        await this.options.transport.publish([messageOf(row)]);
+        published.push(row.id);
+      } catch (error) {
+        heldBack.add(key);
+        const attempts = row.attempts + 1;
+        const park = attempts >= this.maxAttempts;
+        await manager.query(`UPDATE outbox_event SET attempts = $2, last_error = $3, parked_at = CASE WHEN $4 THEN now() ELSE NULL END WHERE id = $1`, [row.id, attempts, String(error).slice(0, 1000), park]);
+        const fields = { producer: this.options.producer, outboxId: row.id, eventType: row.event_type, topic: row.topic, key: row.message_key, attempts, error: String(error) };
+        if (park) this.logger.error('outbox relay: row parked after repeated failures; its key is held back until an operator re-drives it', fields);
+        else this.logger.warn('outbox relay: row refused by the bus, will retry', fields);
+      }
+    }
+    if (published.length) await manager.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [published]);
+    return published.length;
+  }
+
+  /** Number of committed rows the relay can publish now (parked rows and the rows they hold back excluded). */
   async backlog(): Promise<number> {
-    const [{ count }] = await this.options.dataSource.query(`SELECT count(*)::int AS count FROM outbox_event WHERE published_at IS NULL`);
+    const [{ count }] = await this.options.dataSource.query(`SELECT count(*)::int AS count FROM outbox_event o WHERE ${PUBLISHABLE}`);
+    return count;
+  }
+
+  /** Parked rows, oldest first (operator view). */
+  async parked(limit = 100): Promise<ParkedOutboxRow[]> {
+    const rows = await this.options.dataSource.query(
+      `SELECT id, event_id, event_type, topic, message_key, attempts, last_error, parked_at FROM outbox_event WHERE parked_at IS NOT NULL AND published_at IS NULL ORDER BY id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row: Record<string, any>) => ({
+      id: String(row.id),
+      eventId: row.event_id,
+      eventType: row.event_type,
+      topic: row.topic,
+      key: row.message_key,
+      attempts: row.attempts,
+      lastError: row.last_error ?? null,
+      parkedAt: new Date(row.parked_at).toISOString(),
+    }));
+  }
+
+  /** An operator re-drives parked rows: they (and the rows they held back) are published again, in order. Returns how many were parked. */
+  async redriveParked(): Promise<number> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows] = await this.options.dataSource.query(`UPDATE outbox_event SET parked_at = NULL, attempts = 0 WHERE parked_at IS NOT NULL AND published_at IS NULL RETURNING id`);
+    const count = rows.length;
+    if (count > 0) this.logger.warn('outbox relay: parked rows re-driven by an operator', { producer: this.options.producer, count });
+    this.wake();
     return count;
   }
 

@@ -26,6 +26,8 @@ export class BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CONSUMER_MAX_ATTEMPTS = 5;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CONSUMER_RETRY_BASE_MS = 200;
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_INTERVAL_MS = 1_000;
+  /** Failed publishes of one outbox row (the bus healthy) before it is parked for an operator (issue 13 item 4). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) OUTBOX_MAX_ATTEMPTS = 10;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
   /** `1`: the platform clock can be moved (POST /admin/clock); never in production. */
   @IsOptional() @IsIn(['0', '1']) TEST_CLOCK: '0' | '1' = '0';

@@ -6,6 +6,7 @@ import { EventConsumer, EventHandlerBinding, KafkaTransport, MessageTransport, O
 import { createServiceDataSource, openServiceDatabase } from '@orderline/shared/persistence';
 import { Clock, SystemClock } from './clock';
 import { BaseServiceConfig } from './config';
+import { OutboxAdminController } from './outbox-admin';
 import { HealthController } from './health.controller';
 import { TestClockController } from './test-clock';
 import { JsonLogger } from './json-logger';
@@ -107,7 +108,7 @@ export class ServiceRuntimeModule {
     const transportProvided = options.transport !== undefined;
     return {
       module: ServiceRuntimeModule,
-      controllers: options.internalEndpoints === false ? [] : [HealthController, ...(config.TEST_CLOCK === '1' ? [TestClockController] : [])],
+      controllers: options.internalEndpoints === false ? [] : [HealthController, OutboxAdminController, ...(config.TEST_CLOCK === '1' ? [TestClockController] : [])],
       providers: [
         { provide: SERVICE_NAME, useValue: options.serviceName },
         { provide: SERVICE_CONFIG, useValue: config },
@@ -145,7 +146,14 @@ export class ServiceRuntimeModule {
         {
           provide: OutboxRelay,
           useFactory: (dataSource: DataSource, transport: MessageTransport) =>
-            new OutboxRelay({ dataSource, transport, producer: options.serviceName, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, logger: logger.component('outbox-relay') }),
+            new OutboxRelay({
+              dataSource,
+              transport,
+              producer: options.serviceName,
+              pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+              maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+              logger: logger.component('outbox-relay'),
+            }),
           inject: [DataSource, MESSAGE_TRANSPORT],
         },
         {

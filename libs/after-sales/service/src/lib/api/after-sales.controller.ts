@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { AfterSalesListQuery, ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, RefundableQuery, RejectAfterSalesRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
+import { AfterSalesListQuery, ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, EscalateRefundSettlementRequest, RefundableQuery, RejectAfterSalesRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { AfterSalesQueries } from '../app/after-sales-queries';
 import { AfterSalesRequests } from '../app/after-sales-requests';
+import { RefundOffsetOutcomes } from '../app/refund-offset-outcomes';
 
 /** The after-sales service's internal API; the gateway authenticates and forwards here. */
 @Controller('after-sales')
@@ -10,7 +11,16 @@ export class AfterSalesController {
   constructor(
     private readonly requests: AfterSalesRequests,
     private readonly queries: AfterSalesQueries,
+    private readonly offsetOutcomes: RefundOffsetOutcomes,
   ) {}
+
+  /** Operators: a FAILED credit refund settlement is escalated (issue 13 item 4). Answers the request. */
+  @Post('refunds/:refundId/settlement/escalate')
+  @HttpCode(200)
+  async escalateSettlement(@Param('refundId', new ParseUUIDPipe()) refundId: string, @Body() request: EscalateRefundSettlementRequest, @CurrentPrincipal() caller: Principal) {
+    await this.offsetOutcomes.escalate(refundId, request, caller);
+    return this.queries.getByRefund(refundId, caller);
+  }
 
   @Post()
   async apply(@Body() request: ApplyAfterSalesRequest, @CurrentPrincipal() caller: Principal) {

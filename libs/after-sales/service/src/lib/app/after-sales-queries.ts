@@ -13,7 +13,24 @@ export interface RefundView {
   lines: Array<{ lineId: string; quantity: number; amount: number }>;
   grantedAt: string;
   completedAt: string | null;
-  settlements: Array<{ method: string; amount: number; status: string; idempotencyKey: string; provider: string | null; reference: string | null; attempts: number; settledAt: string | null }>;
+  /** SETTLED, PENDING, or FAILED / ESCALATED when a settlement failed (issue 13 item 4). */
+  settlementStatus: string;
+  settlements: Array<{
+    method: string;
+    amount: number;
+    /** PENDING, SETTLED, FAILED (credit-billing refused the offset: see failureReason) or ESCALATED (an operator took it over). */
+    status: string;
+    idempotencyKey: string;
+    provider: string | null;
+    reference: string | null;
+    attempts: number;
+    settledAt: string | null;
+    failureReason: string | null;
+    lastError: string | null;
+    failedAt: string | null;
+    escalatedAt: string | null;
+    escalationNote: string | null;
+  }>;
 }
 
 /** Reads: one request with its refund, lists for buyers and merchants, what an order can still refund. */
@@ -26,6 +43,13 @@ export class AfterSalesQueries {
     if (!request || !visibleTo(request, caller)) throw new NotFoundError(`after-sales request ${id}`);
     const [view] = await this.views([request]);
     return view;
+  }
+
+  /** The request a refund belongs to (operators act on refunds by id). */
+  async getByRefund(refundId: string, caller: Principal) {
+    const [row] = await this.dataSource.query(`SELECT after_sales_id FROM refund WHERE id = $1`, [refundId]);
+    if (!row) throw new NotFoundError(`refund ${refundId}`);
+    return this.get(row.after_sales_id, caller);
   }
 
   async list(query: AfterSalesListQuery, caller: Principal) {
@@ -135,6 +159,7 @@ function refundView(row: Record<string, any>, settlements: Array<Record<string, 
     lines: row.lines,
     grantedAt: new Date(row.granted_at).toISOString(),
     completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
+    settlementStatus: ['ESCALATED', 'FAILED', 'PENDING'].find((status) => settlements.some((s) => s.status === status)) ?? 'SETTLED',
     settlements: settlements.map((s) => ({
       method: s.method,
       amount: Number(s.amount),
@@ -144,6 +169,11 @@ function refundView(row: Record<string, any>, settlements: Array<Record<string, 
       reference: s.provider_reference ?? null,
       attempts: s.attempts,
       settledAt: s.settled_at ? new Date(s.settled_at).toISOString() : null,
+      failureReason: s.failure_reason ?? null,
+      lastError: s.status === 'FAILED' || s.status === 'ESCALATED' ? (s.last_error ?? null) : null,
+      failedAt: s.failed_at ? new Date(s.failed_at).toISOString() : null,
+      escalatedAt: s.escalated_at ? new Date(s.escalated_at).toISOString() : null,
+      escalationNote: s.escalation_note ?? null,
     })),
   };
 }

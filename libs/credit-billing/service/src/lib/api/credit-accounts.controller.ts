@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, OpenCreditAccountRequest, RepaymentConfirmationRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
 import { CurrentPrincipal, DomainError, Principal } from '@orderline/shared/service-kit';
 import { CreditAccounts } from '../app/credit-accounts';
 import { CreditProducts } from '../app/credit-products';
 import { CreditQueries } from '../app/credit-queries';
+import { RefundOffsets } from '../app/refund-offsets';
 import { Repayments } from '../app/repayments';
 
 /** Credit-billing's internal API; reached through the gateway. */
@@ -13,6 +14,7 @@ export class CreditAccountsController {
     private readonly accounts: CreditAccounts,
     private readonly queries: CreditQueries,
     private readonly repayments: Repayments,
+    private readonly refundOffsets: RefundOffsets,
   ) {}
 
   @Post()
@@ -55,6 +57,13 @@ export class CreditAccountsController {
   @Post('by-buyer/:buyerId/repayments')
   repay(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Body() request: RepaymentRequest, @CurrentPrincipal() caller: Principal) {
     return this.repayments.repay(buyerId, caller, request);
+  }
+
+  /** Operators: try a refused refund offset again (issue 13 item 4). */
+  @Post('refund-offsets/:refundId/retry')
+  @HttpCode(200)
+  retryRefundOffset(@Param('refundId', new ParseUUIDPipe()) refundId: string, @CurrentPrincipal() caller: Principal) {
+    return this.refundOffsets.retryRefused(refundId, caller);
   }
 
   @Post('repayments/:id/confirmation')

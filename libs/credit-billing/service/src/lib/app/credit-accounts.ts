@@ -7,11 +7,13 @@ import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_C
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
 import { CreditAccountRecord, CreditHoldRecord } from '../infra/credit.entity';
+import { AccountCatchUp } from './account-catch-up';
 
 @Injectable()
 export class CreditAccounts {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly catchUp: AccountCatchUp,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
@@ -45,7 +47,7 @@ export class CreditAccounts {
     if (caller.role === 'MERCHANT') throw new NotFoundError('credit account');
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ buyerId });
     if (!account) throw new NotFoundError('credit account');
-    return this.view(account);
+    return this.view(await this.catchUp.beforeRead(account));
   }
 
   /** Operators change a line's limit; a lower limit never cancels what is held or owed. */

@@ -6,6 +6,7 @@ import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
 import { CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord } from '../infra/credit.entity';
+import { AccountCatchUp } from './account-catch-up';
 import { periodView } from './loan-snapshots';
 
 /** What the buyer (or an operator) reads: loans with their plans, statements, the ledger. */
@@ -14,6 +15,7 @@ export class CreditQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly book: CreditBook,
+    private readonly catchUp: AccountCatchUp,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
@@ -22,7 +24,8 @@ export class CreditQueries {
     if (caller.role === 'MERCHANT' || (caller.role === 'BUYER' && caller.buyerId !== buyerId)) throw new NotFoundError('credit account');
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ buyerId });
     if (!account) throw new NotFoundError('credit account');
-    return account;
+    // §4.4: a read sees statements whose day has come, even before the background run.
+    return this.catchUp.beforeRead(account);
   }
 
   /** Loans with their periods as of today (late fees accrued for display, not yet posted). */

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { applyRefundToLoan, isLoanSettled, lateFeePostings, Loan, refundOffsetPostings } from '@orderline/credit-billing/domain';
-import { EventEnvelope, LoanSettled, RefundCompleted, RefundCompletedPayload, RefundOffsetApplied } from '@orderline/shared/contracts';
-import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { EventEnvelope, LoanSettled, RefundCompleted, RefundCompletedPayload, RefundOffsetApplied, RefundOffsetRefused } from '@orderline/shared/contracts';
+import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
 import { accountLockKey, CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord, CreditHoldRecord, stillHeldOf } from '../infra/credit.entity';
+import { AccountCatchUp } from './account-catch-up';
 import { CreditHolds } from './credit-holds';
 import { periodSnapshot } from './loan-snapshots';
 
@@ -27,11 +28,13 @@ export class RefundOffsets {
   private readonly logger: MessagingLogger;
 
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
     private readonly book: CreditBook,
     private readonly holds: CreditHolds,
+    private readonly catchUp: AccountCatchUp,
   ) {
     this.logger = logger.component('refund-offsets');
   }
@@ -55,6 +58,26 @@ export class RefundOffsets {
     await this.apply(scope, account, { refund_id: refund.refundId, order_id: refund.orderId, amount: String(refund.amount) });
   }
 
+  /**
+   * An operator retries a refused offset (issue 13 item 4), e.g. after the loan was corrected.
+   * Only a REJECTED refund is tried again — nothing of it was applied, so rule 7 (a refund id
+   * changes the loan at most once) still holds; any other state is answered as it is. The
+   * outcome goes out as `RefundOffsetApplied` or `RefundOffsetRefused`, which after-sales shows.
+   */
+  async retryRefused(refundId: string, caller: Principal): Promise<{ refundId: string; status: string; document: unknown }> {
+    if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators retry a refund offset');
+    return this.unitOfWork.run(async (scope) => {
+      const unlocked = await this.book.lockRefundOffset(scope.manager, refundId);
+      if (!unlocked) throw new NotFoundError(`refund offset ${refundId}`);
+      // The account first, then the refund: the order every movement of the account locks in.
+      const account = (await this.book.lockAccount(scope.manager, unlocked.credit_account_id)) as CreditAccountRecord;
+      const row = (await this.book.lockRefundOffset(scope.manager, refundId))!;
+      if (row.status === 'REJECTED') await this.apply(scope, account, row);
+      const after = (await this.book.lockRefundOffset(scope.manager, refundId))!;
+      return { refundId, status: after.status, document: after.document };
+    });
+  }
+
   /** Applies the refunds parked for an order, in arrival order (called after a capture). */
   async applyParked(scope: TransactionScope, account: CreditAccountRecord, orderId: string): Promise<void> {
     const parked: RefundRow[] = await scope.manager.query(`SELECT refund_id, order_id, amount FROM credit_refund WHERE order_id = $1 AND status = 'PARKED' ORDER BY received_at, refund_id`, [orderId]);
@@ -62,6 +85,9 @@ export class RefundOffsets {
   }
 
   private async apply(scope: TransactionScope, account: CreditAccountRecord, row: RefundRow): Promise<void> {
+    // §4.4 decisions: the offset acts on the account as of today (statements issued, overdue
+    // days and late fees applied), whatever the background run has done so far.
+    await this.catchUp.bringUpToDate(scope, account);
     const now = this.clock.now();
     const today = platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES);
     const amount = Number(row.amount);
@@ -82,7 +108,18 @@ export class RefundOffsets {
     if (result.kind === 'DUPLICATE') return this.mark(scope, row.refund_id, 'DUPLICATE', null, now);
     if (result.kind === 'REJECTED') {
       this.logger.warn('refund exceeds the refundable principal; not applied', { refundId: row.refund_id, orderId: row.order_id, refundable: result.refundable });
-      return this.mark(scope, row.refund_id, 'REJECTED', { reason: result.reason, refundable: result.refundable }, now);
+      await this.mark(scope, row.refund_id, 'REJECTED', { reason: result.reason, refundable: result.refundable }, now);
+      // Issue 13 item 4: a refusal is never only a log line — after-sales shows it (FAILED + reason).
+      await scope.publish(RefundOffsetRefused, {
+        refundId: row.refund_id,
+        orderId: row.order_id,
+        loanId: loan.loanId,
+        creditAccountId: account.id,
+        amount,
+        reason: result.reason,
+        refundable: result.refundable,
+      });
+      return;
     }
     const updated: Loan = result.loan;
     await this.book.saveLoans(scope.manager, [updated], isLoanSettled, now);
@@ -105,6 +142,8 @@ export class RefundOffsets {
       periodsAfter: result.periodsAfter.map(periodSnapshot),
     });
     if (result.loanSettled) await scope.publish(LoanSettled, { loanId: updated.loanId, orderId: updated.orderId, creditAccountId: account.id });
+    // §4.4: a balance never sits beside money owed — what the refund put on it pays at once.
+    if (result.balanceCredit > 0) await this.catchUp.payOwedFromBalance(scope, account);
   }
 
   private async mark(scope: TransactionScope, refundId: string, status: string, document: unknown, at: Date): Promise<void> {

@@ -10,6 +10,7 @@ import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
 import { CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord } from '../infra/credit.entity';
+import { AccountCatchUp } from './account-catch-up';
 import { RepaymentAllocationDocument, RepaymentRow, RepaymentStatus, RepaymentStore } from '../infra/repayment-store';
 
 export interface RepaymentView extends Partial<RepaymentAllocationDocument> {
@@ -51,6 +52,7 @@ export class Repayments {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly book: CreditBook,
+    private readonly catchUp: AccountCatchUp,
     private readonly store: RepaymentStore,
     private readonly payments: PaymentPort,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
@@ -65,6 +67,8 @@ export class Repayments {
     const initiated = await this.unitOfWork.run(async (scope) => {
       const account = await this.book.lockAccountOfBuyer(scope.manager, buyerId);
       if (!account) throw new NotFoundError('credit account');
+      // §4.4: a statement whose day has come is issued first, so the bound counts it.
+      await this.catchUp.bringUpToDate(scope, account);
       const existing = await this.store.find(scope.manager, repaymentId);
       if (existing) {
         if (existing.creditAccountId !== account.id) throw new NotFoundError(`repayment ${repaymentId}`);
@@ -129,6 +133,10 @@ export class Repayments {
         await this.store.markDeclined(scope.manager, repaymentId);
         return viewOf((await this.store.find(scope.manager, repaymentId))!);
       }
+      // §4.4 decisions: statements and overdue days are brought up to date first (a repayment
+      // in the first seconds of a statement day pays that day's statement), and the balance
+      // pays what is owed before the cash does: the cash is applied together with it.
+      await this.catchUp.bringUpToDate(scope, account);
       const now = this.clock.now();
       const loans = await this.book.openLoans(scope.manager, account.id);
       const allocation = allocateRepayment({

@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CreditProduct, Loan, outstandingPrincipalOf, Posting, StatementCredit } from '@orderline/credit-billing/domain';
+import { CreditProduct, Loan, outstandingPrincipalOf, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
 import { DomainError } from '@orderline/shared/service-kit';
 import { CreditAccountRecord } from './credit.entity';
 
 /** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
 export function accountLockKey(buyerId: string): string {
   return `credit-account:${buyerId}`;
+}
+
+export interface RefundOffsetRow {
+  refund_id: string;
+  order_id: string;
+  credit_account_id: string;
+  amount: string;
+  /** PARKED, HOLD_RELEASED, APPLIED, DUPLICATE or REJECTED. */
+  status: string;
+  document: Record<string, unknown> | null;
 }
 
 /**
@@ -83,6 +93,25 @@ export class CreditBook {
 
   async addStatementCredits(manager: EntityManager, accountId: string, credits: readonly StatementCredit[]): Promise<void> {
     for (const credit of credits) await manager.query(`INSERT INTO statement_credit (credit_account_id, document) VALUES ($1, $2)`, [accountId, JSON.stringify(credit)]);
+  }
+
+  /** A refund as credit-billing received it (credit_refund), locked for a retry of its offset. */
+  async lockRefundOffset(manager: EntityManager, refundId: string): Promise<RefundOffsetRow | undefined> {
+    const [row] = await manager.query(`SELECT refund_id, order_id, credit_account_id, amount, status, document FROM credit_refund WHERE refund_id = $1 FOR UPDATE`, [refundId]);
+    return row;
+  }
+
+  /** An issued statement: an immutable document (domain.md §4.4). */
+  async insertStatement(manager: EntityManager, input: { id: string; accountId: string; statement: Statement; issuedAt: Date }): Promise<void> {
+    const { statement } = input;
+    await manager.query(
+      `INSERT INTO credit_statement (id, credit_account_id, statement_date, due_date, amount_due, sent_to_buyer, document, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [input.id, input.accountId, statement.statementDate, statement.dueDate, statement.amountDue, statement.sentToBuyer, JSON.stringify(statement), input.issuedAt],
+    );
+  }
+
+  async attachStatementCredits(manager: EntityManager, creditIds: readonly string[], statementId: string): Promise<void> {
+    await manager.query(`UPDATE statement_credit SET statement_id = $2 WHERE id = ANY($1::bigint[])`, [creditIds, statementId]);
   }
 
   async pendingStatementCredits(manager: EntityManager, accountId: string): Promise<Array<{ id: string; credit: StatementCredit }>> {

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { applyClockChange, ClockChangeRequest, PLATFORM_CLOCK, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
+import { OutboxRelay } from '@orderline/shared/messaging';
+import { applyClockChange, ClockChangeRequest, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
+import { Caller } from './caller.decorator';
 
 /**
  * The test clock (architecture.md "test clock"): exists only with TEST_CLOCK=1. A change is
@@ -59,5 +61,38 @@ export class AdminClockController implements OnApplicationBootstrap, OnApplicati
     this.assertEnabled();
     const { now, offsetMs } = applyClockChange(this.clock, change);
     return { now, offsetMs, services: await this.pushOffset() };
+  }
+}
+
+/**
+ * Operators see and re-drive parked outbox rows (issue 13 item 4) of every service and of the
+ * gateway itself: a row the bus refused OUTBOX_MAX_ATTEMPTS times is parked so the rest of the
+ * service's events still leave; re-driving publishes it (and the rows of its key it held back)
+ * again, in order.
+ */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('admin/outbox')
+export class AdminOutboxController {
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Parked rows and the publishable backlog, per service. */
+  @Roles('OPERATOR')
+  @Get('parked')
+  async parked(@Caller() caller: Principal) {
+    const answers = await Promise.all(this.services.services().map(async (name) => [name, await this.services.call<OutboxParkingView>(name, 'GET', '/admin/outbox/parked', caller)] as const));
+    return { gateway: { parked: await this.relay.parked(), backlog: await this.relay.backlog() }, ...Object.fromEntries(answers) };
+  }
+
+  /** Re-drives every parked row of every service; answers how many each service had parked. */
+  @Roles('OPERATOR')
+  @Post('parked/redrive')
+  @HttpCode(200)
+  async redrive(@Caller() caller: Principal) {
+    const answers = await Promise.all(this.services.services().map(async (name) => [name, (await this.services.call<{ redriven: number }>(name, 'POST', '/admin/outbox/parked/redrive', caller, {})).redriven] as const));
+    return { redriven: { gateway: await this.relay.redriveParked(), ...Object.fromEntries(answers) } };
   }
 }

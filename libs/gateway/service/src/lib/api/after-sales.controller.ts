@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AfterSalesListQuery, ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, RefundableQuery, RejectAfterSalesRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
+import { AfterSalesListQuery, ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, EscalateRefundSettlementRequest, RefundableQuery, RejectAfterSalesRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
 import { Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { RequirePermission, Roles } from './auth.guard';
@@ -35,7 +35,24 @@ export const AFTER_SALES_EXAMPLES = {
       lines: [{ lineId: LINE_ID, quantity: 1, amount: 19900 }],
       grantedAt: '2026-11-24T10:00:00.000Z',
       completedAt: '2026-11-24T10:00:00.000Z',
-      settlements: [{ method: 'CREDIT', amount: 19900, status: 'SETTLED', idempotencyKey: 'refund:aefd0000-0000-4000-8000-000000000011:CREDIT', provider: 'CREDIT_BILLING', reference: 'credit-offset:aefd0000-0000-4000-8000-000000000011', attempts: 1, settledAt: '2026-11-24T10:00:00.000Z' }],
+      settlementStatus: 'SETTLED',
+      settlements: [
+        {
+          method: 'CREDIT',
+          amount: 19900,
+          status: 'SETTLED',
+          idempotencyKey: 'refund:aefd0000-0000-4000-8000-000000000011:CREDIT',
+          provider: 'CREDIT_BILLING',
+          reference: 'credit-offset:aefd0000-0000-4000-8000-000000000011',
+          attempts: 1,
+          settledAt: '2026-11-24T10:00:00.000Z',
+          failureReason: null,
+          lastError: null,
+          failedAt: null,
+          escalatedAt: null,
+          escalationNote: null,
+        },
+      ],
     },
     history: [{ from: null, to: 'REQUESTED', command: 'APPLY', actor: 'buyer:7c2e4f10-5b6d-4c1e-8a9f-0d1e2f3a4b5c', at: '2026-11-23T08:30:00.000Z' }],
     createdAt: '2026-11-23T08:30:00.000Z',
@@ -153,6 +170,36 @@ export class MerchantAfterSalesController {
   @HttpCode(200)
   confirmReceipt(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ConfirmReturnReceiptRequest, @Caller() caller: Principal) {
     return this.services.call('after-sales', 'POST', `/after-sales/${id}/confirm-receipt`, caller, request);
+  }
+}
+
+/**
+ * Operators close the refund loop (issue 13 item 4): a credit refund whose offset
+ * credit-billing refused shows `settlementStatus: FAILED` with the reason; it is retried at
+ * credit-billing (the outcome reaches after-sales as an event) or escalated in after-sales.
+ */
+@ApiTags('after-sales')
+@ApiBearerAuth()
+@Controller('admin/refunds')
+export class RefundSettlementsAdminController {
+  constructor(private readonly services: ServiceClient) {}
+
+  /** Tries a refused credit offset again; answers credit-billing's record of it (APPLIED, or REJECTED with the reason). */
+  @Roles('OPERATOR')
+  @ApiExample(200, 'the offset as credit-billing has it now', { refundId: 'aefd0000-0000-4000-8000-000000000011', status: 'REJECTED', document: { reason: 'EXCEEDS_REFUNDABLE_PRINCIPAL', refundable: 100 } })
+  @Post(':refundId/credit-offset/retry')
+  @HttpCode(200)
+  retryCreditOffset(@Param('refundId', new ParseUUIDPipe()) refundId: string, @Caller() caller: Principal) {
+    return this.services.call('credit-billing', 'POST', `/credit-accounts/refund-offsets/${refundId}/retry`, caller, {});
+  }
+
+  /** Takes a FAILED credit settlement over by hand (ESCALATED, with a note buyer and merchant see as the state). */
+  @Roles('OPERATOR')
+  @ApiExample(200, 'the after-sales request with its escalated settlement', AFTER_SALES_EXAMPLES.request)
+  @Post(':refundId/settlement/escalate')
+  @HttpCode(200)
+  escalate(@Param('refundId', new ParseUUIDPipe()) refundId: string, @Body() request: EscalateRefundSettlementRequest, @Caller() caller: Principal) {
+    return this.services.call('after-sales', 'POST', `/after-sales/refunds/${refundId}/settlement/escalate`, caller, request);
   }
 }
 

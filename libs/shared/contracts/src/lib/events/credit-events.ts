@@ -105,6 +105,23 @@ export class RefundOffsetAppliedPayload {
   @IsArray() @ValidateNested({ each: true }) @Type(() => LoanPeriodSnapshot) periodsAfter: LoanPeriodSnapshot[];
 }
 
+/** Why credit-billing did not offset a refund (domain.md §4.5). */
+export const REFUND_OFFSET_REFUSAL_REASONS = ['EXCEEDS_REFUNDABLE_PRINCIPAL'] as const;
+export type RefundOffsetRefusalReason = (typeof REFUND_OFFSET_REFUSAL_REASONS)[number];
+
+export class RefundOffsetRefusedPayload {
+  /** The refund id of the `RefundCompleted` that was refused (the after-sales refund). */
+  @IsString() refundId: string;
+  @IsUUID() orderId: string;
+  @IsUUID() loanId: string;
+  @IsUUID() creditAccountId: string;
+  /** The refund amount that was asked for. */
+  @IsFen() amount: number;
+  @IsIn(REFUND_OFFSET_REFUSAL_REASONS) reason: RefundOffsetRefusalReason;
+  /** What the loan could still take as a refund when it was refused. */
+  @IsFen() refundable: number;
+}
+
 export class StatementIssuedPayload {
   @IsUUID() statementId: string;
   @IsUUID() creditAccountId: string;
@@ -144,6 +161,17 @@ export const RefundOffsetApplied = defineEvent({
   topic: Topics.credit,
   payload: RefundOffsetAppliedPayload,
   description: 'A refund reduced the loan (domain.md §4.5); carries the periods before and after.',
+  keyOf: (p) => p.creditAccountId,
+});
+
+export const RefundOffsetRefused = defineEvent({
+  type: 'RefundOffsetRefused',
+  version: 1,
+  topic: Topics.credit,
+  payload: RefundOffsetRefusedPayload,
+  description:
+    'Credit-billing refused to offset a refund against the loan (e.g. EXCEEDS_REFUNDABLE_PRINCIPAL): nothing on the loan changed; ' +
+    'after-sales shows the refund\'s settlement as FAILED with the reason, to be retried or escalated.',
   keyOf: (p) => p.creditAccountId,
 });
 

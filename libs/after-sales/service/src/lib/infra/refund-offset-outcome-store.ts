@@ -1,0 +1,41 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * The CREDIT settlement of a refund as credit-billing's offset left it (issue 13 item 4).
+ * Each change is conditional on the current status, so a redelivered or reordered outcome
+ * never moves a settlement backwards (an ESCALATED one stays with the operator).
+ */
+export async function markCreditOffsetFailed(manager: EntityManager, refundId: string, reason: string, detail: string, at: Date): Promise<boolean> {
+  // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+  const [rows] = await manager.query(
+    // attempts counts the offsets credit-billing tried: a repeated refusal is a retry that failed.
+    `UPDATE refund_settlement SET attempts = attempts + CASE WHEN status = 'FAILED' THEN 1 ELSE 0 END, status = 'FAILED', failure_reason = $2, last_error = $3, failed_at = $4
+      WHERE refund_id = $1 AND method = 'CREDIT' AND status IN ('SETTLED', 'FAILED') RETURNING id`,
+    [refundId, reason, detail, at],
+  );
+  return rows.length > 0;
+}
+
+/** A retried offset that credit-billing applied: the settlement is SETTLED again, the failure kept in last_error. */
+export async function markCreditOffsetApplied(manager: EntityManager, refundId: string, at: Date): Promise<boolean> {
+  const [rows] = await manager.query(
+    `UPDATE refund_settlement SET attempts = attempts + 1, status = 'SETTLED', failure_reason = NULL, settled_at = $2
+      WHERE refund_id = $1 AND method = 'CREDIT' AND status IN ('FAILED', 'ESCALATED') RETURNING id`,
+    [refundId, at],
+  );
+  return rows.length > 0;
+}
+
+export interface CreditSettlementRow {
+  refund_id: string;
+  status: string;
+}
+
+export async function creditSettlementOf(manager: EntityManager, refundId: string, lock = false): Promise<CreditSettlementRow | undefined> {
+  const [row] = await manager.query(`SELECT refund_id, status FROM refund_settlement WHERE refund_id = $1 AND method = 'CREDIT' ${lock ? 'FOR UPDATE' : ''}`, [refundId]);
+  return row;
+}
+
+export async function markCreditOffsetEscalated(manager: EntityManager, refundId: string, note: string, at: Date): Promise<void> {
+  await manager.query(`UPDATE refund_settlement SET status = 'ESCALATED', escalated_at = $2, escalation_note = $3 WHERE refund_id = $1 AND method = 'CREDIT'`, [refundId, at, note]);
+}

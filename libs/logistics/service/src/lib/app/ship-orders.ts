@@ -4,8 +4,9 @@ import { decideMerge, decideOutbound, isPlatformCarrier, ServiceProduct } from '
 import { CreateShipmentsRequest } from '@orderline/logistics/contract';
 import { ShipmentDispatched } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
-import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { Clock, DomainError, overloadRetryAfter, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
+import { OrderServiceReader } from '../infra/order-service-reader';
 import { PlatformCarrier } from '../infra/platform-carrier';
 import { liveShipmentOrder, loadOrders, LogisticsOrderRow, shippableFacts } from '../infra/shipment-store';
 import { refreshReceiptTimers } from './receipt-timers';
@@ -44,6 +45,7 @@ export class ShipOrders {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly platformCarrier: PlatformCarrier,
+    private readonly orderService: OrderServiceReader,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
   ) {}
@@ -54,6 +56,7 @@ export class ShipOrders {
     this.checkRequest(request);
     const serviceProduct: ServiceProduct = request.serviceProduct ?? 'STANDARD';
     const signedExpress = await this.signedExpress(merchantId);
+    await this.catchUpWithOrderService(request.orderIds, caller);
 
     if (request.merge) return this.shipMerged(request, merchantId, serviceProduct, signedExpress, caller);
 
@@ -123,6 +126,42 @@ export class ShipOrders {
     if (!platform && !request.merge && request.orderIds.length > 1 && request.waybillNo) refuse('WAYBILL_NO_PER_ORDER', 'a batch needs one waybill number per order: use waybills', 'waybills');
     const stray = request.waybills?.find((w) => !request.orderIds.includes(w.orderId));
     if (stray) refuse('WAYBILL_FOR_UNKNOWN_ORDER', `waybills names order ${stray.orderId}, which is not in orderIds`, 'waybills');
+  }
+
+  /**
+   * Read-your-writes (issue 13 item 3): a merchant who sees an order WAITING_OUTBOUND ships it
+   * at once, even when logistics has not yet consumed OrderPlaced / OrderPaid / OrderResumed.
+   * When the copy of an order looks unshippable for a reason that events may still change, the
+   * order service (the owner of the status) is asked; if it says WAITING_OUTBOUND, the shipment
+   * waits for the copy to catch up (events stay the only writer of the copy), and past
+   * ORDER_FACTS_CATCH_UP_MS answers 503 + Retry-After — never a spurious 409 / 404.
+   */
+  private async catchUpWithOrderService(orderIds: string[], caller: Principal): Promise<void> {
+    if (!this.orderService.enabled) return;
+    const lagging = await this.laggingOrders(orderIds);
+    if (lagging.length === 0) return;
+    const statuses = await Promise.all(lagging.map((orderId) => this.orderService.status(orderId, caller)));
+    let waiting = lagging.filter((_, index) => statuses[index] === 'WAITING_OUTBOUND');
+    const deadline = Date.now() + this.config.ORDER_FACTS_CATCH_UP_MS;
+    for (let pause = 20; waiting.length > 0; pause = Math.min(pause * 2, 250)) {
+      if (Date.now() >= deadline) {
+        throw new DomainError('ORDER_FACTS_CATCHING_UP', 503, 'the order waits for outbound; logistics is still receiving its latest changes, try again shortly', {
+          retryAfterSeconds: overloadRetryAfter(),
+          orderIds: waiting,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      waiting = await this.laggingOrders(waiting);
+    }
+  }
+
+  /** Orders whose copy is missing, unpaid or paused: facts the order's next events may change. */
+  private async laggingOrders(orderIds: string[]): Promise<string[]> {
+    const copies = await this.unitOfWork.run((scope) => loadOrders(scope.manager, orderIds));
+    return orderIds.filter((orderId) => {
+      const copy = copies.find((order) => order.orderId === orderId);
+      return !copy || !copy.placed || !copy.paid || copy.pausedReason !== null;
+    });
   }
 
   private async lockOwnOrders(scope: TransactionScope, orderIds: string[], merchantId: string): Promise<LogisticsOrderRow[]> {

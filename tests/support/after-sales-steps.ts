@@ -13,12 +13,17 @@ export async function merchantAccount(gateway: GatewayClient, operator: GatewayC
 
 let waybills = 0;
 
+/** A fresh SF waybill number in SF's format (SF + 13 digits), unique within and across test processes. */
+export function nextSfWaybillNo(): string {
+  return `SF${String(Date.now()).slice(-8)}${String(process.pid % 10)}${String(++waybills % 10_000).padStart(4, '0')}`;
+}
+
 /**
  * The merchant ships the order through the logistics service (`POST /merchant/shipments`,
  * carrier SF with a checked waybill number); waits until after-sales has seen `OrderShipped`.
  */
 export async function shipOrder(merchant: GatewayClient, buyer: GatewayClient, orderId: string, timeoutMs = 30_000): Promise<any> {
-  const waybillNo = `SF${String(Date.now()).slice(-8)}${String(process.pid % 10)}${String(++waybills).padStart(4, '0')}`;
+  const waybillNo = nextSfWaybillNo();
   await merchant.expect(201, 'POST', '/merchant/shipments', { orderIds: [orderId], carrier: 'SF', waybillNo });
   return waitUntil(async () => {
     const result = await buyer.request('GET', `/after-sales/refundable?orderId=${orderId}`);

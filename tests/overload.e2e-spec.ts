@@ -84,7 +84,7 @@ describe('back-pressure and read-your-writes (real Kafka + PostgreSQL, pool of 2
     );
   });
 
-  it(`ships ${ROUNDS} orders the moment the order service shows them WAITING_OUTBOUND: no 409, no 404`, async () => {
+  it(`ships ${ROUNDS} orders the moment the order service shows them WAITING_OUTBOUND: no 409, no 404, and after-sales sees the shipment at once`, async () => {
     const [buyer] = await buyers(1);
     const refusals: Array<{ orderId: string; status: number; body: unknown }> = [];
     // A few at a time, so the consumers are busy while the merchant acts.
@@ -107,7 +107,10 @@ describe('back-pressure and read-your-writes (real Kafka + PostgreSQL, pool of 2
             5,
           );
           const shipped = await merchant.request('POST', '/merchant/shipments', { orderIds: [placed.id], carrier: 'SF', waybillNo: nextSfWaybillNo() });
-          if (shipped.status !== 201) refusals.push({ orderId: placed.id, status: shipped.status, body: shipped.body });
+          if (shipped.status !== 201) return refusals.push({ orderId: placed.id, status: shipped.status, body: shipped.body });
+          // …and the buyer reads what is refundable right after the shipment: after-sales knows it shipped.
+          const refundable = await buyer.request('GET', `/after-sales/refundable?orderId=${placed.id}`);
+          if (refundable.status !== 200 || refundable.body.status !== 'SHIPPED') refusals.push({ orderId: placed.id, status: refundable.status, body: refundable.body });
         }),
       );
     }

@@ -10,3 +10,4 @@ export * from './lib/principal';
 export * from './lib/test-clock';
 export * from './lib/payment-port';
 export * from './lib/request-guard';
+export * from './lib/read-your-writes';

@@ -10,7 +10,6 @@ import { ShipOrders } from './app/ship-orders';
 import { ShipmentChanges } from './app/shipment-changes';
 import { ShipmentQueries } from './app/shipment-queries';
 import { LogisticsSchema1763900002000 } from './infra/logistics-schema.migration';
-import { OrderServiceReader } from './infra/order-service-reader';
 import { PlatformCarrier, SimulatedPlatformCarrier } from './infra/platform-carrier';
 
 export const LOGISTICS_SERVICE_NAME = 'logistics-service';
@@ -35,7 +34,6 @@ export class LogisticsServiceModule {
         ReceiptTimers,
         ExpressContracts,
         OrderFacts,
-        OrderServiceReader,
         { provide: PlatformCarrier, useClass: SimulatedPlatformCarrier },
         { provide: EVENT_HANDLERS, useFactory: (orders: OrderFacts) => orders.bindings(), inject: [OrderFacts] },
       ],

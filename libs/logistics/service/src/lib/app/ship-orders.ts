@@ -4,9 +4,8 @@ import { decideMerge, decideOutbound, isPlatformCarrier, ServiceProduct } from '
 import { CreateShipmentsRequest } from '@orderline/logistics/contract';
 import { ShipmentDispatched } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
-import { Clock, DomainError, overloadRetryAfter, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { awaitCaughtUp, Clock, DomainError, PLATFORM_CLOCK, Principal, readFromOwner, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
-import { OrderServiceReader } from '../infra/order-service-reader';
 import { PlatformCarrier } from '../infra/platform-carrier';
 import { liveShipmentOrder, loadOrders, LogisticsOrderRow, shippableFacts } from '../infra/shipment-store';
 import { refreshReceiptTimers } from './receipt-timers';
@@ -45,7 +44,6 @@ export class ShipOrders {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly platformCarrier: PlatformCarrier,
-    private readonly orderService: OrderServiceReader,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
   ) {}
@@ -137,22 +135,12 @@ export class ShipOrders {
    * ORDER_FACTS_CATCH_UP_MS answers 503 + Retry-After — never a spurious 409 / 404.
    */
   private async catchUpWithOrderService(orderIds: string[], caller: Principal): Promise<void> {
-    if (!this.orderService.enabled) return;
+    if (!this.config.ORDER_SERVICE_URL) return;
     const lagging = await this.laggingOrders(orderIds);
     if (lagging.length === 0) return;
-    const statuses = await Promise.all(lagging.map((orderId) => this.orderService.status(orderId, caller)));
-    let waiting = lagging.filter((_, index) => statuses[index] === 'WAITING_OUTBOUND');
-    const deadline = Date.now() + this.config.ORDER_FACTS_CATCH_UP_MS;
-    for (let pause = 20; waiting.length > 0; pause = Math.min(pause * 2, 250)) {
-      if (Date.now() >= deadline) {
-        throw new DomainError('ORDER_FACTS_CATCHING_UP', 503, 'the order waits for outbound; logistics is still receiving its latest changes, try again shortly', {
-          retryAfterSeconds: overloadRetryAfter(),
-          orderIds: waiting,
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      waiting = await this.laggingOrders(waiting);
-    }
+    const owned = await Promise.all(lagging.map((orderId) => readFromOwner<{ status?: string }>(this.config.ORDER_SERVICE_URL, `/orders/${orderId}`, caller, this.config)));
+    const waiting = lagging.filter((_, index) => owned[index]?.status === 'WAITING_OUTBOUND');
+    await awaitCaughtUp(waiting, (ids) => this.laggingOrders(ids), this.config.ORDER_FACTS_CATCH_UP_MS);
   }
 
   /** Orders whose copy is missing, unpaid or paused: facts the order's next events may change. */

@@ -76,7 +76,14 @@ export class ServiceClient {
       if ((error as Error)?.name === 'TimeoutError') return method === 'GET' ? { kind: 'busy', problem: unavailable } : { kind: 'final', problem: unavailable };
       return { kind: 'busy', problem: unavailable };
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      // The connection broke mid-answer: as unknown as a timeout (a command may have been applied).
+      const broken = overloadProblem(`the ${service} service's answer was cut off; try again shortly`);
+      return method === 'GET' ? { kind: 'busy', problem: broken } : { kind: 'final', problem: broken };
+    }
     if (response.status !== 503) return { kind: 'answer', response, text };
     const upstream = safeJson(text) as ProblemDetails | undefined;
     const retryAfter = Number(response.headers.get('retry-after'));

@@ -19,6 +19,8 @@ export interface HttpResult<T = any> {
   status: number;
   body: T;
   contentType: string | null;
+  /** The Retry-After header of a 503 / 429 (RFC 9110), when sent. */
+  retryAfter: string | null;
 }
 
 /** A small client of the public REST API, as a script or a user would call it. */
@@ -56,7 +58,7 @@ export class GatewayClient {
       const account = (body as { mainAccount?: { username: string; password: string } }).mainAccount;
       if (account) rememberMerchantAccount(this.baseUrl, (parsed as { id: string }).id, account.username, account.password);
     }
-    return { status: response.status, body: parsed as T, contentType: response.headers.get('content-type') };
+    return { status: response.status, body: parsed as T, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after') };
   }
 
   async expect<T = any>(status: number, method: string, path: string, body?: unknown): Promise<T> {

@@ -55,8 +55,12 @@ async function startStack(options) {
   // TEST_PORT_SHIFT moves a whole run's ports, so two checkouts can run the same suite at once.
   const basePort = (options.basePort ?? 3000) + Number(process.env.TEST_PORT_SHIFT ?? 0);
   const prefix = options.databasePrefix ?? 'orderline';
+  // Every service knows where the others answer: logistics asks the order service when its copy lags.
+  const serviceUrls = {};
+  for (const service of SERVICES) serviceUrls[service.urlVariable] = `http://127.0.0.1:${basePort + service.offset}`;
   const common = {
     ...process.env,
+    ...serviceUrls,
     KAFKA_BROKERS: options.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
     NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',

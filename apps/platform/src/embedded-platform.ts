@@ -87,7 +87,8 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   for (const service of services) {
     const database = await openEmbeddedDatabase(service.name, options);
     databases.push(database);
-    const config = loadConfig(service.configClass ?? BaseServiceConfig, { ...common, PORT: '0', DATABASE_URL: database.url });
+    // The services started before this one are reachable (logistics asks the order service when its copy lags).
+    const config = loadConfig(service.configClass ?? BaseServiceConfig, { ...common, ...serviceUrls, PORT: '0', DATABASE_URL: database.url });
     const logger = new JsonLogger(service.name, logLevel);
     const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger, internalToken: config.INTERNAL_API_TOKEN });
     await app.listen(0, '127.0.0.1');

@@ -11,3 +11,4 @@ export * from './lib/test-clock';
 export * from './lib/payment-port';
 export * from './lib/request-guard';
 export * from './lib/outbox-admin';
+export * from './lib/read-your-writes';

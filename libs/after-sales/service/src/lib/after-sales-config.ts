@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig, toInt } from '@orderline/shared/service-kit';
 
 export class AfterSalesConfig extends BaseServiceConfig {
@@ -9,4 +9,11 @@ export class AfterSalesConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) AFTER_SALES_TIMER_INTERVAL_MS = 1_000;
   /** Delay before a failed online refund settlement is tried again (doubles per attempt, capped at 10 min). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(600_000) REFUND_RETRY_BASE_MS = 1_000;
+  /**
+   * Logistics (the owner of shipments), asked when after-sales' copy of an order has not yet heard
+   * of its shipment (read-your-writes, issue 13 item 3). Without it a lagging copy answers as before.
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+$/, { message: 'LOGISTICS_SERVICE_URL must be http(s)://host:port' }) LOGISTICS_SERVICE_URL?: string;
+  /** How long a command waits for the order's shipment events once logistics says it shipped. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60_000) ORDER_FACTS_CATCH_UP_MS = 10_000;
 }

@@ -4,6 +4,7 @@ import { CreateMessagingTables1763900000000, OutboxParking1764700013500, CreateT
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AfterSalesController } from './api/after-sales.controller';
 import { AfterSalesQueries } from './app/after-sales-queries';
+import { ShipmentCatchUp } from './app/shipment-catch-up';
 import { AfterSalesRequests } from './app/after-sales-requests';
 import { AfterSalesTimers } from './app/after-sales-timers';
 import { OrderFactsProjection } from './app/order-facts';
@@ -38,6 +39,7 @@ export class AfterSalesServiceModule {
         OrderFactsProjection,
         AfterSalesRequests,
         AfterSalesQueries,
+        ShipmentCatchUp,
         Refunds,
         RefundOffsetOutcomes,
         AfterSalesTimers,

@@ -29,6 +29,11 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Hours an Idempotency-Key's first response is kept and replayed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(24) IDEMPOTENCY_TTL_HOURS = 24;
   /**
+   * Extra attempts of a downstream call that found the service busy (503) or unreachable: every
+   * GET, and a state-changing call only when its request carries an Idempotency-Key.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(5) DOWNSTREAM_RETRIES = 2;
+  /**
    * `username:password` of the operator created at start-up. The documented default password
    * works only in embedded mode and test runs: a production start refuses it (issue 12 item 9).
    */

@@ -52,7 +52,7 @@ export const DLQ_HEADERS = {
  */
 export function isInfrastructureError(error: unknown): boolean {
   const code = (error as { code?: string })?.code ?? (error as { driverError?: { code?: string } })?.driverError?.code;
-  if (typeof code === 'string' && (/^08/.test(code) || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET')) return true;
+  if (typeof code === 'string' && (/^08/.test(code) || code === '57P01' || code === '57P03' || code === '57014' || code === '53300' || code === 'ECONNREFUSED' || code === 'ECONNRESET')) return true;
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(String((error as Error)?.message ?? ''));
 }
 

@@ -40,6 +40,10 @@ export interface ServiceDataSourceOptions {
   entities: MixedList<Function>;
   migrations: MixedList<Function>;
   poolSize?: number;
+  /** How long a caller waits for a pooled connection ("timeout exceeded when trying to connect" after it). */
+  acquireTimeoutMs?: number;
+  /** Server-side statement_timeout in ms (undefined or 0: none). */
+  statementTimeoutMs?: number;
   applicationName?: string;
   /** Failed statements are logged here by shape only, never with their parameters. */
   log?: DatabaseLogSink;
@@ -58,7 +62,11 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     logging: ['error', 'warn'],
     logger: new StatementShapeLogger(options.log ?? { warn: () => undefined, error: () => undefined }),
     applicationName: options.applicationName,
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
   });
 }
 

@@ -29,6 +29,14 @@ export class BaseServiceConfig {
   /** Failed publishes of one outbox row (the bus healthy) before it is parked for an operator (issue 13 item 4). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) OUTBOX_MAX_ATTEMPTS = 10;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
+  /** How long a request waits for a pooled connection before it is answered 503 with Retry-After. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(120_000) DATABASE_ACQUIRE_TIMEOUT_MS = 5_000;
+  /** PostgreSQL statement_timeout: a statement running longer is cancelled and its request answered 503 (0 = none). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000) DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
+  /** Requests one process serves at once; more are shed with 503 + Retry-After before they queue on the database. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) MAX_IN_FLIGHT_REQUESTS = 64;
+  /** Seconds an overloaded answer (503) tells the caller to wait (Retry-After). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(120) OVERLOAD_RETRY_AFTER_SECONDS = 1;
   /** `1`: the platform clock can be moved (POST /admin/clock); never in production. */
   @IsOptional() @IsIn(['0', '1']) TEST_CLOCK: '0' | '1' = '0';
   /** Shared secret the gateway sends to services; required in production. */

@@ -6,7 +6,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import { runWithEventContext } from '@orderline/shared/messaging';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 import { JsonLogger } from './json-logger';
-import { createValidationPipe, problem, problemErrorMiddleware, ProblemFilter, sendProblem } from './problem';
+import { createValidationPipe, overloadProblem, problem, problemErrorMiddleware, ProblemFilter, sendProblem, setOverloadRetryAfterSeconds } from './problem';
 import { requestGuard } from './request-guard';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -23,6 +23,33 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** When set, every request except /health must carry it in x-internal-token. */
   internalToken?: string;
+  /** Requests served at once; more are shed with 503 + Retry-After (default DEFAULT_MAX_IN_FLIGHT_REQUESTS). */
+  maxInFlightRequests?: number;
+}
+
+export const DEFAULT_MAX_IN_FLIGHT_REQUESTS = 64;
+
+/**
+ * Sheds load before the database does (issue 13 item 2): past `limit` requests in progress a
+ * new one is answered 503 with Retry-After at once, so the pool's queue stays short and the
+ * requests it does accept finish. /health is never shed (orchestrators must see the process).
+ */
+export function inFlightLimit(limit: number) {
+  let inFlight = 0;
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if (request.path.startsWith('/health')) return next();
+    if (inFlight >= limit) return sendProblem(response, overloadProblem(`the service is serving ${limit} requests already; try again shortly`, 'OVERLOADED'));
+    inFlight++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      inFlight--;
+    };
+    response.once('finish', release);
+    response.once('close', release);
+    next();
+  };
 }
 
 /**
@@ -49,6 +76,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: options.logger, bodyParser: false, abortOnError: false });
   app.disable('x-powered-by');
   app.use(correlationMiddleware);
+  app.use(inFlightLimit(options.maxInFlightRequests ?? DEFAULT_MAX_IN_FLIGHT_REQUESTS));
   if (options.internalToken) {
     const token = options.internalToken;
     app.use((request: Request, response: Response, next: NextFunction) => {
@@ -93,8 +121,14 @@ export async function runService<C extends BaseServiceConfig>(options: RunServic
     throw error;
   }
   const logger = new JsonLogger(options.serviceName, config.LOG_LEVEL);
+  setOverloadRetryAfterSeconds(config.OVERLOAD_RETRY_AFTER_SECONDS);
   try {
-    const app = await createHttpApp(options.module(config, logger), { logger, globalPrefix: options.globalPrefix, internalToken: options.public ? undefined : config.INTERNAL_API_TOKEN });
+    const app = await createHttpApp(options.module(config, logger), {
+      logger,
+      globalPrefix: options.globalPrefix,
+      internalToken: options.public ? undefined : config.INTERNAL_API_TOKEN,
+      maxInFlightRequests: config.MAX_IN_FLIGHT_REQUESTS,
+    });
     app.enableShutdownHooks();
     await options.configure?.(app, config);
     await app.listen(config.PORT, '0.0.0.0');

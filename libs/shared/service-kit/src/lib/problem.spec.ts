@@ -1,6 +1,8 @@
 import { NotFoundException } from '@nestjs/common';
 import { sumFen, MAX_FEN } from '@orderline/shared/money';
-import { DomainError, toProblem } from './problem';
+import { DomainError, sendProblem, toProblem } from './problem';
+import { inFlightLimit } from './http-app';
+import { EventEmitter } from 'node:events';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 
 describe('problem+json mapping', () => {
@@ -26,6 +28,52 @@ describe('problem+json mapping', () => {
     const internal = toProblem(new Error('password=hunter2 at db'));
     expect(internal).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
     expect(JSON.stringify(internal)).not.toMatch(/hunter2/);
+  });
+});
+
+describe('overload answers 503 with Retry-After, never 500 (issue 13 item 2)', () => {
+  it('maps pool exhaustion, statement timeouts and a lost database to 503 SERVICE_UNAVAILABLE with retryAfterSeconds', () => {
+    const poolTimeout = new Error('timeout exceeded when trying to connect');
+    const statementTimeout = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    const typeormWrapped = Object.assign(new Error('QueryFailedError'), { driverError: { code: '53300' } });
+    const lost = new Error('Connection terminated unexpectedly');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    for (const error of [poolTimeout, statementTimeout, typeormWrapped, lost, refused]) {
+      expect(toProblem(error)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 });
+    }
+    // A constraint violation is not load: still a bug until a use case maps it.
+    expect(toProblem(Object.assign(new Error('duplicate key'), { code: '23505' }))).toMatchObject({ status: 500 });
+  });
+
+  it('sends Retry-After as a header beside the body', () => {
+    const headers: Record<string, string> = {};
+    const response = { setHeader: (name: string, value: string) => (headers[name] = value), status: () => response, type: () => response, send: () => response };
+    sendProblem(response as never, toProblem(new Error('timeout exceeded when trying to connect')));
+    expect(headers['Retry-After']).toBe('1');
+  });
+
+  it('sheds requests past the in-flight limit with 503 OVERLOADED and admits again once one finishes', () => {
+    const limit = inFlightLimit(2);
+    const answers: number[] = [];
+    const request = (path = '/orders') => ({ path }) as never;
+    const response = () => {
+      const emitter = new EventEmitter() as EventEmitter & Record<string, unknown>;
+      Object.assign(emitter, { setHeader: () => undefined, status: (code: number) => (answers.push(code), emitter), type: () => emitter, send: () => emitter });
+      return emitter;
+    };
+    let admitted = 0;
+    const first = response();
+    limit(request(), first as never, () => admitted++);
+    limit(request(), response() as never, () => admitted++);
+    limit(request(), response() as never, () => admitted++);
+    expect({ admitted, answers }).toEqual({ admitted: 2, answers: [503] });
+    limit(request('/health'), response() as never, () => admitted++);
+    expect(admitted).toBe(3);
+    first.emit('finish');
+    first.emit('close');
+    limit(request(), response() as never, () => admitted++);
+    limit(request(), response() as never, () => admitted++);
+    expect({ admitted, answers }).toEqual({ admitted: 4, answers: [503, 503] });
   });
 });
 

@@ -107,6 +107,50 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+/** Seconds an overload answer asks the caller to wait; set from OVERLOAD_RETRY_AFTER_SECONDS at start. */
+let overloadRetryAfterSeconds = 1;
+export function setOverloadRetryAfterSeconds(seconds: number): void {
+  overloadRetryAfterSeconds = seconds;
+}
+export function overloadRetryAfter(): number {
+  return overloadRetryAfterSeconds;
+}
+
+/** 503 + Retry-After: the request changed nothing and may be sent again (issue 13 item 2). */
+export function overloadProblem(detail: string, code = 'SERVICE_UNAVAILABLE'): ProblemDetails {
+  return problem(503, code, detail, { retryAfterSeconds: overloadRetryAfterSeconds });
+}
+
+// SQLSTATEs that say "busy or briefly unreachable", not "wrong": the transaction was rolled back.
+const TRANSIENT_SQLSTATES: Record<string, string> = {
+  '57014': 'a database statement took longer than its timeout', // query_canceled (statement_timeout)
+  '57P03': 'the database is starting up or shutting down', // cannot_connect_now
+  '40001': 'the database could not serialise concurrent changes', // serialization_failure
+  '40P01': 'the database broke a deadlock between concurrent changes', // deadlock_detected
+  '55P03': 'a database lock was not granted in time', // lock_not_available
+};
+
+/**
+ * Pool exhaustion, statement timeouts and a briefly unreachable database are load, not bugs:
+ * they answer 503 with Retry-After instead of 500 (pg-pool and pg raise plain Errors for the
+ * first; TypeORM's QueryFailedError carries the driver's SQLSTATE in `code`).
+ */
+function overloadDetail(error: unknown): string | undefined {
+  const failure = error as { message?: unknown; code?: unknown; driverError?: { code?: unknown } } | undefined;
+  if (!failure || typeof failure !== 'object') return undefined;
+  const message = typeof failure.message === 'string' ? failure.message : '';
+  if (message.includes('timeout exceeded when trying to connect') || message.includes('Connection terminated due to connection timeout')) {
+    return 'every database connection of this service is busy';
+  }
+  if (message.includes('Connection terminated unexpectedly')) return 'the database connection was lost';
+  const code = String(failure.code ?? failure.driverError?.code ?? '');
+  if (TRANSIENT_SQLSTATES[code]) return TRANSIENT_SQLSTATES[code];
+  // 53xxx insufficient_resources (too many connections, out of memory or disk), 08xxx connection exceptions.
+  if (/^(53|08)[0-9A-Z]{3}$/.test(code)) return 'the database is out of resources or unreachable';
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return 'the database is unreachable';
+  return undefined;
+}
+
 export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof ForwardedProblem) return error.problem;
   if (error instanceof DomainError) return problem(error.status, error.code, error.detail, error.extensions);
@@ -127,6 +171,8 @@ export function toProblem(error: unknown): ProblemDetails {
   if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
     return problem(bodyError.status, DEFAULT_CODES[bodyError.status] ?? 'BAD_REQUEST', String((error as Error).message));
   }
+  const overloaded = overloadDetail(error);
+  if (overloaded) return overloadProblem(`${overloaded}; nothing was changed, try again shortly`);
   return problem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; it has been logged');
 }
 
@@ -143,7 +189,9 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toProblem(error);
-    if (body.status >= 500) {
+    // An overload answer is expected under load: a warning, not a stack trace per shed request.
+    if (body.status === 503) this.logger.emit('warn', 'request answered 503', 'http', { error: String((error as Error)?.message ?? error), code: body.code });
+    else if (body.status >= 500) {
       this.logger.emit('error', 'request failed', 'http', { error: String((error as Error)?.stack ?? error), code: body.code });
     }
     sendProblem(response, body);

@@ -136,6 +136,9 @@ export class ServiceRuntimeModule {
               entities: options.entities,
               migrations: options.migrations,
               poolSize: options.embeddedDatabase ? 1 : config.DATABASE_POOL_SIZE,
+              acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
+              // PGlite behind its socket runs one statement at a time; a server-side timeout is for PostgreSQL.
+              statementTimeoutMs: options.embeddedDatabase ? undefined : config.DATABASE_STATEMENT_TIMEOUT_MS,
               applicationName: options.serviceName,
               log: logger.component('database'),
             });

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AfterSalesListQuery } from '@orderline/after-sales/contract';
 import { allocatePaymentToLines } from '@orderline/after-sales/domain';
 import { DomainError, NotFoundError, Principal } from '@orderline/shared/service-kit';
+import { ShipmentCatchUp } from './shipment-catch-up';
 import { AfterSalesRecord, earlierRefunds, findOrder, findRequest, heldUnits, paidOrderOf, recordOf } from '../infra/after-sales-store';
 
 export interface RefundView {
@@ -36,7 +37,10 @@ export interface RefundView {
 /** Reads: one request with its refund, lists for buyers and merchants, what an order can still refund. */
 @Injectable()
 export class AfterSalesQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shipmentCatchUp: ShipmentCatchUp,
+  ) {}
 
   async get(id: string, caller: Principal) {
     const request = await findRequest(this.dataSource.manager, id);
@@ -79,6 +83,7 @@ export class AfterSalesQueries {
 
   /** What the buyer paid per shipped line, what is refunded and what may still be applied for. */
   async refundable(orderId: string, caller: Principal) {
+    await this.shipmentCatchUp.ensureShippedCopy(orderId, caller);
     const manager = this.dataSource.manager;
     const order = await findOrder(manager, orderId);
     if (!order || !(caller.role === 'OPERATOR' || (caller.role === 'BUYER' && order.buyerId === caller.buyerId) || (caller.role === 'MERCHANT' && order.merchantId === caller.merchantId))) {

@@ -8,6 +8,7 @@ import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_C
 import { AfterSalesConfig } from '../after-sales-config';
 import { AfterSalesRecord, findOrder, findRequest, heldUnits, HistoryEntry, transitionRequest } from '../infra/after-sales-store';
 import { Refunds } from './refunds';
+import { ShipmentCatchUp } from './shipment-catch-up';
 
 /**
  * The buyer's and the merchant's steps of a request (domain.md §3): apply → review
@@ -22,12 +23,14 @@ export class AfterSalesRequests {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly refunds: Refunds,
+    private readonly shipmentCatchUp: ShipmentCatchUp,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: AfterSalesConfig,
   ) {}
 
   async apply(request: ApplyAfterSalesRequest, buyer: Principal): Promise<string> {
     if (buyer.role !== 'BUYER' || !buyer.buyerId) throw new DomainError('FORBIDDEN', 403, 'only the buyer of an order applies for after-sales');
+    await this.shipmentCatchUp.ensureShippedCopy(request.orderId, buyer);
     const id = randomUUID();
     await this.unitOfWork.run(async (scope) => {
       // The order row is the lock: two applications for the same lines queue, the second sees the first.

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
-import { Clock, problem, sendProblem } from '@orderline/shared/service-kit';
+import { Clock, overloadProblem, problem, sendProblem } from '@orderline/shared/service-kit';
+import { runWithIdempotencyKey } from '../infra/service-client';
 import { claimsOf } from './auth.guard';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -41,11 +42,11 @@ export function idempotencyMiddleware(deps: { dataSource: DataSource; jwt: JwtSe
          VALUES ($1, $2, $3, 'IN_PROGRESS', $4, $5) ON CONFLICT DO NOTHING RETURNING account_id`,
         [claims.sub, key, hash, now, new Date(now.getTime() + deps.ttlHours * 3_600_000)],
       );
-      if (claimed.length === 1) return runAndRemember(deps.dataSource, claims.sub, key, response, next);
+      if (claimed.length === 1) return runWithIdempotencyKey(key, () => runAndRemember(deps.dataSource, claims.sub, key, response, next));
       await replay(deps.dataSource, claims.sub, key, hash, response);
     } catch {
       // Registered after the body parser's error handler: answer here rather than next(error).
-      sendProblem(response, problem(503, 'SERVICE_UNAVAILABLE', 'the request could not be checked against its Idempotency-Key; retry shortly'));
+      sendProblem(response, overloadProblem('the request could not be checked against its Idempotency-Key; retry shortly'));
     }
   };
 }

@@ -1,13 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { currentEventContext } from '@orderline/shared/messaging';
-import { CORRELATION_HEADER, encodePrincipal, ForwardedProblem, INTERNAL_TOKEN_HEADER, Principal, PRINCIPAL_HEADER, problem, ProblemDetails, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { CORRELATION_HEADER, encodePrincipal, ForwardedProblem, INTERNAL_TOKEN_HEADER, overloadProblem, Principal, PRINCIPAL_HEADER, problem, ProblemDetails, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 
 export type Downstream = 'order' | 'credit-billing' | 'logistics' | 'after-sales' | 'export';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The public request being served carries an Idempotency-Key: its state-changing calls may be sent again. */
+const idempotentRequest = new AsyncLocalStorage<{ idempotencyKey: string }>();
+
+/** Runs the rest of a request that the idempotency middleware claimed under `idempotencyKey`. */
+export function runWithIdempotencyKey<T>(idempotencyKey: string, work: () => T): T {
+  return idempotentRequest.run({ idempotencyKey }, work);
+}
+
+/** One attempt's outcome: an answer, or a failure that may be retried (nothing was changed). */
+type Attempt = { kind: 'answer'; response: Response; text: string } | { kind: 'busy'; problem: ProblemDetails } | { kind: 'final'; problem: ProblemDetails };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * HTTP calls from the gateway to the services that own the data. The caller's identity
  * travels in a header; a service's problem+json answer is passed on unchanged.
+ *
+ * Back-pressure (issue 13 item 2): a service that is busy (503) or not reachable is asked again
+ * a bounded number of times — a GET always, a state-changing call only when the public request
+ * carries an Idempotency-Key (its first answer is then the one remembered); after that its 503
+ * goes to the caller with Retry-After, never as a 500 or 502.
  */
 @Injectable()
 export class ServiceClient {
@@ -27,7 +47,20 @@ export class ServiceClient {
     return Object.keys(this.baseUrls) as Downstream[];
   }
 
-  async call<T>(service: Downstream, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, principal: Principal | null, body?: unknown): Promise<T> {
+  async call<T>(service: Downstream, method: Method, path: string, principal: Principal | null, body?: unknown): Promise<T> {
+    const retryable = method === 'GET' || idempotentRequest.getStore() !== undefined;
+    const retries = retryable ? (this.config.DOWNSTREAM_RETRIES ?? 2) : 0;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.attempt(service, method, path, principal, body);
+      if (outcome.kind === 'answer') return outcome.response.ok ? (safeJson(outcome.text) as T) : this.refusal(service, outcome.response, outcome.text);
+      if (outcome.kind === 'final' || attempt >= retries) throw new ForwardedProblem(outcome.problem);
+      // Back off within the Retry-After the service asked for, with jitter so callers spread out.
+      const askedMs = 1_000 * (typeof outcome.problem.retryAfterSeconds === 'number' ? outcome.problem.retryAfterSeconds : 1);
+      await sleep(Math.min(askedMs, 150 * 2 ** attempt) * (0.5 + Math.random() / 2));
+    }
+  }
+
+  private async attempt(service: Downstream, method: Method, path: string, principal: Principal | null, body?: unknown): Promise<Attempt> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const correlationId = currentEventContext()?.correlationId;
     if (correlationId) headers[CORRELATION_HEADER] = correlationId;
@@ -37,17 +70,34 @@ export class ServiceClient {
     let response: Response;
     try {
       response = await fetch(this.baseUrls[service] + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+    } catch (error) {
+      const unavailable = overloadProblem(`the ${service} service is not reachable; try again shortly`);
+      // A timed-out call may have been applied: only a read is sent again.
+      if ((error as Error)?.name === 'TimeoutError') return method === 'GET' ? { kind: 'busy', problem: unavailable } : { kind: 'final', problem: unavailable };
+      return { kind: 'busy', problem: unavailable };
+    }
+    let text: string;
+    try {
+      text = await response.text();
     } catch {
-      throw new ForwardedProblem(problem(503, 'SERVICE_UNAVAILABLE', `the ${service} service is not reachable; try again shortly`));
+      // The connection broke mid-answer: as unknown as a timeout (a command may have been applied).
+      const broken = overloadProblem(`the ${service} service's answer was cut off; try again shortly`);
+      return method === 'GET' ? { kind: 'busy', problem: broken } : { kind: 'final', problem: broken };
     }
-    const text = await response.text();
-    const parsed = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const upstream = parsed as ProblemDetails | undefined;
-      if (upstream && typeof upstream.code === 'string' && typeof upstream.status === 'number') throw new ForwardedProblem(upstream);
-      throw new ForwardedProblem(problem(502, 'BAD_GATEWAY', `the ${service} service answered ${response.status}`));
-    }
-    return parsed as T;
+    if (response.status !== 503) return { kind: 'answer', response, text };
+    const upstream = safeJson(text) as ProblemDetails | undefined;
+    const retryAfter = Number(response.headers.get('retry-after'));
+    const busy =
+      upstream && typeof upstream.code === 'string' && upstream.status === 503
+        ? { ...upstream, retryAfterSeconds: upstream.retryAfterSeconds ?? (retryAfter > 0 ? retryAfter : 1) }
+        : overloadProblem(`the ${service} service is busy; try again shortly`);
+    return { kind: 'busy', problem: busy };
+  }
+
+  private refusal(service: Downstream, response: Response, text: string): never {
+    const upstream = (text ? safeJson(text) : undefined) as ProblemDetails | undefined;
+    if (upstream && typeof upstream.code === 'string' && typeof upstream.status === 'number') throw new ForwardedProblem(upstream);
+    throw new ForwardedProblem(problem(502, 'BAD_GATEWAY', `the ${service} service answered ${response.status}`));
   }
 
   /** Readiness of one service (its database and the event bus). */
@@ -62,6 +112,7 @@ export class ServiceClient {
 }
 
 function safeJson(text: string): unknown {
+  if (!text) return undefined;
   try {
     return JSON.parse(text);
   } catch {

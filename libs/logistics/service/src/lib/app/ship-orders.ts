@@ -4,7 +4,7 @@ import { decideMerge, decideOutbound, isPlatformCarrier, ServiceProduct } from '
 import { CreateShipmentsRequest } from '@orderline/logistics/contract';
 import { ShipmentDispatched } from '@orderline/shared/contracts';
 import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
-import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { awaitCaughtUp, Clock, DomainError, PLATFORM_CLOCK, Principal, readFromOwner, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
 import { PlatformCarrier } from '../infra/platform-carrier';
 import { liveShipmentOrder, loadOrders, LogisticsOrderRow, shippableFacts } from '../infra/shipment-store';
@@ -54,6 +54,7 @@ export class ShipOrders {
     this.checkRequest(request);
     const serviceProduct: ServiceProduct = request.serviceProduct ?? 'STANDARD';
     const signedExpress = await this.signedExpress(merchantId);
+    await this.catchUpWithOrderService(request.orderIds, caller);
 
     if (request.merge) return this.shipMerged(request, merchantId, serviceProduct, signedExpress, caller);
 
@@ -123,6 +124,32 @@ export class ShipOrders {
     if (!platform && !request.merge && request.orderIds.length > 1 && request.waybillNo) refuse('WAYBILL_NO_PER_ORDER', 'a batch needs one waybill number per order: use waybills', 'waybills');
     const stray = request.waybills?.find((w) => !request.orderIds.includes(w.orderId));
     if (stray) refuse('WAYBILL_FOR_UNKNOWN_ORDER', `waybills names order ${stray.orderId}, which is not in orderIds`, 'waybills');
+  }
+
+  /**
+   * Read-your-writes (issue 13 item 3): a merchant who sees an order WAITING_OUTBOUND ships it
+   * at once, even when logistics has not yet consumed OrderPlaced / OrderPaid / OrderResumed.
+   * When the copy of an order looks unshippable for a reason that events may still change, the
+   * order service (the owner of the status) is asked; if it says WAITING_OUTBOUND, the shipment
+   * waits for the copy to catch up (events stay the only writer of the copy), and past
+   * ORDER_FACTS_CATCH_UP_MS answers 503 + Retry-After — never a spurious 409 / 404.
+   */
+  private async catchUpWithOrderService(orderIds: string[], caller: Principal): Promise<void> {
+    if (!this.config.ORDER_SERVICE_URL) return;
+    const lagging = await this.laggingOrders(orderIds);
+    if (lagging.length === 0) return;
+    const owned = await Promise.all(lagging.map((orderId) => readFromOwner<{ status?: string }>(this.config.ORDER_SERVICE_URL, `/orders/${orderId}`, caller, this.config)));
+    const waiting = lagging.filter((_, index) => owned[index]?.status === 'WAITING_OUTBOUND');
+    await awaitCaughtUp(waiting, (ids) => this.laggingOrders(ids), this.config.ORDER_FACTS_CATCH_UP_MS);
+  }
+
+  /** Orders whose copy is missing, unpaid or paused: facts the order's next events may change. */
+  private async laggingOrders(orderIds: string[]): Promise<string[]> {
+    const copies = await this.unitOfWork.run((scope) => loadOrders(scope.manager, orderIds));
+    return orderIds.filter((orderId) => {
+      const copy = copies.find((order) => order.orderId === orderId);
+      return !copy || !copy.placed || !copy.paid || copy.pausedReason !== null;
+    });
   }
 
   private async lockOwnOrders(scope: TransactionScope, orderIds: string[], merchantId: string): Promise<LogisticsOrderRow[]> {

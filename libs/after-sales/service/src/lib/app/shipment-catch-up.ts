@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { awaitCaughtUp, Principal, readFromOwner, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { AfterSalesConfig } from '../after-sales-config';
+import { findOrder } from '../infra/after-sales-store';
+
+const SHIPPED_STATUSES = ['SHIPPED', 'DELIVERED', 'COMPLETED'];
+
+/**
+ * Read-your-writes after a shipment (issue 13 item 3): the buyer applies, or reads what is
+ * refundable, right after the merchant shipped. After-sales learns of the shipment two events
+ * later (ShipmentDispatched → order service → OrderShipped); when its copy has not, it asks
+ * logistics (the owner of shipments) and, if the order shipped, waits for the copy instead of
+ * answering 404 / 409 (503 + Retry-After past ORDER_FACTS_CATCH_UP_MS).
+ */
+@Injectable()
+export class ShipmentCatchUp {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: AfterSalesConfig,
+  ) {}
+
+  async ensureShippedCopy(orderId: string, caller: Principal): Promise<void> {
+    if (!this.config.LOGISTICS_SERVICE_URL) return;
+    if ((await this.lagging([orderId])).length === 0) return;
+    const tracking = await readFromOwner<{ shipped?: boolean }>(this.config.LOGISTICS_SERVICE_URL, `/orders/${orderId}/tracking`, caller, this.config);
+    if (tracking?.shipped !== true) return;
+    await awaitCaughtUp([orderId], (ids) => this.lagging(ids), this.config.ORDER_FACTS_CATCH_UP_MS);
+  }
+
+  /** Orders whose copy is missing or not yet shipped (a cancelled order never ships: not lagging). */
+  private async lagging(orderIds: string[]): Promise<string[]> {
+    const copies = await Promise.all(orderIds.map((orderId) => findOrder(this.dataSource.manager, orderId)));
+    return orderIds.filter((_, index) => {
+      const copy = copies[index];
+      return !copy || (!SHIPPED_STATUSES.includes(copy.status) && copy.status !== 'CANCELLED');
+    });
+  }
+}

@@ -34,7 +34,7 @@ export class BaseServiceConfig {
   /** PostgreSQL statement_timeout: a statement running longer is cancelled and its request answered 503 (0 = none). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000) DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
   /** Requests one process serves at once; more are shed with 503 + Retry-After before they queue on the database. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) MAX_IN_FLIGHT_REQUESTS = 64;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) MAX_IN_FLIGHT_REQUESTS = 256;
   /** Seconds an overloaded answer (503) tells the caller to wait (Retry-After). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(120) OVERLOAD_RETRY_AFTER_SECONDS = 1;
   /** `1`: the platform clock can be moved (POST /admin/clock); never in production. */

@@ -27,7 +27,7 @@ export interface HttpAppOptions {
   maxInFlightRequests?: number;
 }
 
-export const DEFAULT_MAX_IN_FLIGHT_REQUESTS = 64;
+export const DEFAULT_MAX_IN_FLIGHT_REQUESTS = 256;
 
 /**
  * Sheds load before the database does (issue 13 item 2): past `limit` requests in progress a

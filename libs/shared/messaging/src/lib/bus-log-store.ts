@@ -77,8 +77,9 @@ export class SqlBusLogStore implements BusLogStore {
 
   async load(): Promise<{ entries: BusLogEntry[]; positions: BusGroupPosition[] }> {
     await this.createTables();
+    // Ordered by the stored bigint (bus_message."offset"), not by the text column of the same name.
     const messages = await this.db.query<{ topic: string; partition: number; offset: string; message_key: string | null; value: Uint8Array; headers: string }>(
-      `SELECT topic, partition, "offset"::text AS "offset", message_key, value, headers FROM bus_message ORDER BY topic, partition, "offset"`,
+      `SELECT topic, partition, "offset"::text AS "offset", message_key, value, headers FROM bus_message ORDER BY topic, partition, bus_message."offset"`,
     );
     const positions = await this.db.query<{ group_id: string; topic: string; partition: number; position: string }>(
       `SELECT group_id, topic, partition, position::text AS position FROM bus_group_position`,

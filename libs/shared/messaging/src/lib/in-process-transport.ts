@@ -156,14 +156,13 @@ export class InProcessTransport implements MessageTransport {
 
   private async appendInOrder(messages: readonly OutgoingMessage[]): Promise<void> {
     const pending = new Map<PartitionLog, number>();
-    const entries: Array<BusLogEntry & { log: PartitionLog }> = messages.map((message) => {
+    const entries: BusLogEntry[] = messages.map((message) => {
       const logs = this.partitionsOf(message.topic);
       const partition = partitionOfKey(message.key, logs.length);
       const log = logs[partition];
       const offset = log.endOffset + (pending.get(log) ?? 0);
       pending.set(log, (pending.get(log) ?? 0) + 1);
       return {
-        log,
         topic: message.topic,
         partition,
         offset,
@@ -173,8 +172,8 @@ export class InProcessTransport implements MessageTransport {
       };
     });
     // Stored first: a message a consumer can see is one a restart still has.
-    if (this.store) await this.store.append(entries.map(({ log: _log, ...entry }) => entry));
-    for (const { log, key, value, headers } of entries) log.append({ key, value, headers });
+    if (this.store) await this.store.append(entries);
+    for (const { topic, partition, key, value, headers } of entries) this.partitionsOf(topic)[partition].append({ key, value, headers });
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

@@ -39,7 +39,8 @@ function exitOf(platform: ChildProcess): Promise<void> {
 }
 
 const healthy = async () => (await fetch(`${BASE_URL}/api/v1/health`).catch(() => undefined))?.status === 200;
-const waitHealthy = (what: string) => waitUntil(healthy, what, 90_000, 250);
+// Generous: the first start runs every migration, and the machine may be saturated.
+const waitHealthy = (what: string) => waitUntil(healthy, what, 180_000, 250);
 
 /** A request that met a dead platform: the caller waits for it to come back and moves on. */
 const isConnectionFailure = (error: unknown) => error instanceof TypeError || /fetch failed|ECONNREFUSED|ECONNRESET|socket/i.test(String((error as Error)?.cause ?? error));

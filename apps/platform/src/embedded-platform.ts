@@ -10,7 +10,7 @@ import { EXPORT_SERVICE_NAME, ExportServiceConfig, ExportServiceModule } from '@
 import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceConfig, LogisticsServiceModule } from '@orderline/logistics/service';
 import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
-import { InProcessTransport } from '@orderline/shared/messaging';
+import { InProcessTransport, SqlBusLogStore } from '@orderline/shared/messaging';
 import { BaseServiceConfig, createHttpApp, JsonLogger, loadConfig, ServiceModuleOptions } from '@orderline/shared/service-kit';
 
 export interface EmbeddedPlatformOptions {
@@ -60,7 +60,12 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   if (!options.ephemeral) mkdirSync(resolve(options.dataDir), { recursive: true });
   const logLevel = (process.env.LOG_LEVEL as 'info') ?? 'info';
   const platformLogger = new JsonLogger('platform', logLevel);
-  const bus = new InProcessTransport({ logger: platformLogger.component('in-process-bus') });
+  // The bus keeps its log and its groups' positions in a PGlite of its own, so a SIGKILL loses
+  // no event (issue 13 item 1, docs/embedded-bus.md); --ephemeral keeps nothing anyway.
+  const busDataDir = options.ephemeral ? undefined : resolve(options.dataDir, 'bus');
+  if (busDataDir) mkdirSync(busDataDir, { recursive: true });
+  const busDatabase = busDataDir ? await PGlite.create(busDataDir) : undefined;
+  const bus = new InProcessTransport({ logger: platformLogger.component('in-process-bus'), store: busDatabase ? new SqlBusLogStore(busDatabase) : undefined });
   const databases: EmbeddedDatabase[] = [];
   const apps: INestApplication[] = [];
 
@@ -131,6 +136,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
         await server.stop();
         await db.close();
       }
+      await busDatabase?.close();
       platformLogger.emit('info', 'stopped', 'platform');
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -6,6 +6,7 @@ export * from './lib/unit-of-work';
 export * from './lib/outbox-relay';
 export * from './lib/event-consumer';
 export * from './lib/kafka-transport';
+export * from './lib/bus-log-store';
 export * from './lib/in-process-transport';
 export * from './lib/messaging-tables.migration';
 export * from './lib/timer-failures';

@@ -1,3 +1,4 @@
+import { BusGroupPosition, BusLogEntry, BusLogStore } from './bus-log-store';
 import { InProcessTransport } from './in-process-transport';
 import { IncomingMessage, partitionOfKey } from './transport';
 
@@ -92,3 +93,89 @@ describe('in-process bus', () => {
     await Promise.all([subscription.stop(), lateGroup.stop()]);
   });
 });
+
+describe('in-process bus with a durable store (issue 13 item 1)', () => {
+  // A store kept in this test stands for the data folder (PGlite itself needs ESM, which the
+  // unit project does not load; tests/embedded-crash runs the real one): a second bus on the
+  // same store is the platform after a SIGKILL (the first is abandoned, never stopped or drained).
+
+  it('keeps what a group has not committed across a crash, resumes each group at its own position, and keeps key order', async () => {
+    const store = new KeptBusLogStore();
+    const first = new InProcessTransport({ partitions: 2, store, redeliveryDelayMs: 5 });
+    await first.ensureTopics(['t']);
+    const fastSeen: string[] = [];
+    await first.subscribe({ groupId: 'fast', topics: ['t'], handle: async (batch) => void fastSeen.push(...batch.map((m) => m.value!.toString())) });
+    // The slow group never commits before the crash: its handler hangs, as one does when the process dies mid-transaction.
+    await first.subscribe({ groupId: 'slow', topics: ['t'], handle: () => new Promise<void>(() => undefined) });
+    await first.publish(Array.from({ length: 6 }, (_, i) => ({ topic: 't', key: `k${i % 2}`, value: `m${i}` })));
+    await waitFor(() => fastSeen.length === 6);
+
+    const second = new InProcessTransport({ partitions: 2, store, redeliveryDelayMs: 5 });
+    await second.ensureTopics(['t']);
+    const slowAfter: string[] = [];
+    const fastAfter: string[] = [];
+    const slow = await second.subscribe({ groupId: 'slow', topics: ['t'], handle: async (batch) => void slowAfter.push(...batch.map((m) => m.value!.toString())) });
+    const fast = await second.subscribe({ groupId: 'fast', topics: ['t'], handle: async (batch) => void fastAfter.push(...batch.map((m) => m.value!.toString())) });
+    await second.publish([{ topic: 't', key: 'k0', value: 'm6' }]);
+    expect(await second.drained(2_000)).toBe(true);
+    // Nothing lost for the group that had not committed, in key order; the other one resumes after its commits.
+    expect(slowAfter.filter((v) => ['m0', 'm2', 'm4', 'm6'].includes(v))).toEqual(['m0', 'm2', 'm4', 'm6']);
+    expect(slowAfter.filter((v) => ['m1', 'm3', 'm5'].includes(v))).toEqual(['m1', 'm3', 'm5']);
+    expect(fastAfter).toEqual(['m6']);
+    await Promise.all([slow.stop(), fast.stop()]);
+  });
+
+  it('trims the stored log only below every group\'s committed position, and offsets continue after a restart', async () => {
+    const store = new KeptBusLogStore();
+    const first = new InProcessTransport({ partitions: 1, store, retainMessages: 5 });
+    await first.ensureTopics(['t']);
+    let handled = 0;
+    const group = await first.subscribe({ groupId: 'g', topics: ['t'], handle: async (batch) => void (handled += batch.length) });
+    for (let i = 0; i < 20; i++) await first.publish([{ topic: 't', key: 'k', value: String(i) }]);
+    expect(await first.drained(2_000)).toBe(true);
+    await group.stop();
+    expect(handled).toBe(20);
+    expect(store.entries.length).toBeLessThanOrEqual(6);
+
+    const second = new InProcessTransport({ partitions: 1, store, retainMessages: 5 });
+    await second.ensureTopics(['t']);
+    const offsets: string[] = [];
+    await second.publish([{ topic: 't', key: 'k', value: '20' }]);
+    const resumed = await second.subscribe({ groupId: 'g', topics: ['t'], handle: async (batch) => void offsets.push(...batch.map((m) => `${m.offset}:${m.value}`)) });
+    expect(await second.drained(2_000)).toBe(true);
+    expect(offsets).toEqual(['20:20']);
+    await resumed.stop();
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** What survives the process in these tests: entries and positions, copied in and out like rows. */
+class KeptBusLogStore implements BusLogStore {
+  entries: BusLogEntry[] = [];
+  private readonly positions = new Map<string, BusGroupPosition>();
+
+  async load() {
+    const byOffset = [...this.entries].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition || a.offset - b.offset);
+    return { entries: byOffset.map((entry) => ({ ...entry, value: Buffer.from(entry.value) })), positions: [...this.positions.values()].map((position) => ({ ...position })) };
+  }
+
+  async append(entries: readonly BusLogEntry[]) {
+    this.entries.push(...entries.map((entry) => ({ ...entry, value: Buffer.from(entry.value) })));
+  }
+
+  async commit(position: BusGroupPosition, onlyIfMissing = false) {
+    const key = `${position.groupId}/${position.topic}/${position.partition}`;
+    if (!onlyIfMissing || !this.positions.has(key)) this.positions.set(key, { ...position });
+  }
+
+  async trimBefore(topic: string, partition: number, offset: number) {
+    this.entries = this.entries.filter((entry) => entry.topic !== topic || entry.partition !== partition || entry.offset >= offset);
+  }
+}

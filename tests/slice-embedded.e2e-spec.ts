@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { creditOrderSliceTests } from './support/credit-order-slice';
 import { waitUntil } from './support/infrastructure';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 const PORT = 4200 + Number(process.env.TEST_PORT_SHIFT ?? 0);
 
@@ -35,7 +35,7 @@ describe('credit-order slice on the embedded platform (PGlite + in-process bus)'
 
   beforeAll(async () => {
     platform = startPlatform(dataDir);
-    await waitUntil(healthy, 'the embedded platform to answer /api/v1/health', 60_000, 250);
+    await waitUntil(healthy, 'the embedded platform to answer /api/v1/health', 180_000, 250);
   });
 
   afterAll(async () => {
@@ -58,7 +58,7 @@ describe('credit-order slice on the embedded platform (PGlite + in-process bus)'
 
     expect(await stopPlatform(platform)).toBe(0);
     platform = startPlatform(dataDir);
-    await waitUntil(healthy, 'the restarted platform', 60_000, 250);
+    await waitUntil(healthy, 'the restarted platform', 180_000, 250);
 
     const buyerLogin = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'persistent-buyer', password: 'buyer-password' }) });
     expect(buyerLogin.status).toBe(200);

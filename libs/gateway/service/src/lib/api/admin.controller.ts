@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { OutboxRelay } from '@orderline/shared/messaging';
-import { applyClockChange, ClockChangeRequest, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
+import { DeadLetters, DeadLetterView, OutboxRelay } from '@orderline/shared/messaging';
+import { applyClockChange, ClockChangeRequest, DeadLetterFilterRequest, DeadLettersView, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
@@ -94,5 +94,39 @@ export class AdminOutboxController {
   async redrive(@Caller() caller: Principal) {
     const answers = await Promise.all(this.services.services().map(async (name) => [name, (await this.services.call<{ redriven: number }>(name, 'POST', '/admin/outbox/parked/redrive', caller, {})).redriven] as const));
     return { redriven: { gateway: await this.relay.redriveParked(), ...Object.fromEntries(answers) } };
+  }
+}
+
+/**
+ * Operators see and re-drive dead-lettered events (issue 13 item 4) of every service and of the
+ * gateway: each service lists what its own consumer group sent to `<topic>.dlq`; a re-drive puts
+ * the original event back on its original topic through that service's outbox (inboxes that
+ * applied it drop it), and marks it so it is not re-driven twice. Optional filter: event id,
+ * original topic. docs/refund-loop-and-catch-up.md.
+ */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('admin/dead-letters')
+export class AdminDeadLettersController {
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly deadLetters: DeadLetters,
+  ) {}
+
+  @Roles('OPERATOR')
+  @Get()
+  async list(@Query() filter: DeadLetterFilterRequest, @Caller() caller: Principal) {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => typeof value === 'string')).toString();
+    const answers = await Promise.all(this.services.services().map(async (name) => [name, await this.services.call<DeadLettersView>(name, 'GET', `/admin/dead-letters${query ? `?${query}` : ''}`, caller)] as const));
+    return { gateway: { consumerGroup: this.deadLetters.groupId, deadLetters: await this.deadLetters.list(filter) }, ...Object.fromEntries(answers) };
+  }
+
+  /** Re-drives the waiting dead letters that match, in every service; answers what each re-drove. */
+  @Roles('OPERATOR')
+  @Post('redrive')
+  @HttpCode(200)
+  async redrive(@Body() filter: DeadLetterFilterRequest, @Caller() caller: Principal) {
+    const answers = await Promise.all(this.services.services().map(async (name) => [name, (await this.services.call<{ redriven: DeadLetterView[] }>(name, 'POST', '/admin/dead-letters/redrive', caller, filter)).redriven] as const));
+    return { redriven: { gateway: await this.deadLetters.redrive(filter), ...Object.fromEntries(answers) } };
   }
 }

@@ -8,6 +8,7 @@
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const ts = require('typescript');
+const { SERVICES } = require('../stack/stack.js');
 
 const root = join(__dirname, '..', '..');
 
@@ -21,15 +22,21 @@ const CONFIG_FILES = [
   'libs/export/service/src/lib/export-service-config.ts',
 ];
 
-/** Each deployable of `npm run stack` / docker compose (ports as docker/docker-compose.yml gives them): its config class and example values for what has no default. */
-const DEPLOYABLES = [
-  { app: 'gateway', configClass: 'GatewayConfig', port: 3000, database: 'orderline_gateway' },
-  { app: 'order-service', configClass: 'OrderServiceConfig', port: 3001, database: 'orderline_order' },
-  { app: 'logistics-service', configClass: 'LogisticsServiceConfig', port: 3002, database: 'orderline_logistics' },
-  { app: 'after-sales-service', configClass: 'AfterSalesConfig', port: 3003, database: 'orderline_after_sales' },
-  { app: 'credit-billing-service', configClass: 'CreditBillingConfig', port: 3004, database: 'orderline_credit_billing' },
-  { app: 'export-service', configClass: 'ExportServiceConfig', port: 3005, database: 'orderline_export' },
-];
+/** The config class of each deployable; ports and databases as `npm run stack` gives them (tools/stack/stack.js). */
+const CONFIG_CLASS_OF = {
+  gateway: 'GatewayConfig',
+  'order-service': 'OrderServiceConfig',
+  'logistics-service': 'LogisticsServiceConfig',
+  'after-sales-service': 'AfterSalesConfig',
+  'credit-billing-service': 'CreditBillingConfig',
+  'export-service': 'ExportServiceConfig',
+};
+const DEPLOYABLES = [{ app: 'gateway', database: 'gateway', offset: 0 }, ...SERVICES].map((d) => ({
+  app: d.app,
+  configClass: CONFIG_CLASS_OF[d.app],
+  port: 3000 + d.offset,
+  database: `orderline_${d.database}`,
+}));
 
 /** Values for the variables that have no default, as a local stack would set them. */
 function exampleValue(deployable, name) {

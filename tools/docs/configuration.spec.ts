@@ -9,7 +9,6 @@ import { LogisticsServiceConfig } from '@orderline/logistics/service';
 import { OrderServiceConfig } from '@orderline/order/service';
 import { BaseServiceConfig } from '@orderline/shared/service-kit';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { configClasses, configurationFiles } = require('./configuration-docs.cjs') as {
   configClasses: () => Record<string, { variables: Array<{ name: string; default: string }> }>;
   configurationFiles: () => Record<string, string>;

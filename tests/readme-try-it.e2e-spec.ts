@@ -31,7 +31,8 @@ function tryItSteps(readme: string): Step[] {
     if (!pending.length && (line.trim() === '' || line.trim().startsWith('#'))) continue;
     pending.push(line);
     const command = pending.join('\n');
-    if (spawnSync('bash', ['-n', '-c', command]).status !== 0) continue;
+    // A line continued with a backslash is never the end; otherwise bash's parser decides.
+    if (line.trimEnd().endsWith('\\') || spawnSync('bash', ['-n', '-c', command]).status !== 0) continue;
     const last = pending[pending.length - 1];
     steps.push({ command, expected: /#\s*→\s*(\S+)/.exec(last)?.[1], assigns: /^([A-Z][A-Z0-9_]*)=\$\(/.exec(pending[0])?.[1] });
     pending = [];

@@ -107,8 +107,8 @@ export function eventPayloadSchemas(): Record<string, Schema> {
       [MAX]: (meta: ValidationMetadata) => ({ maximum: meta.constraints[0] }),
     },
   }) as Record<string, Schema>;
-  // Payloads are validated with forbidUnknownValues and whitelisting at the edges: say so.
-  for (const schema of Object.values(schemas)) schema['additionalProperties'] = false;
+  // No additionalProperties: false: a consumer validates the fields it knows and ignores others,
+  // so a producer may add an optional field before every consumer knows it.
   return schemas;
 }
 
@@ -128,7 +128,6 @@ function envelopeSchema(entry: EventCatalogueEntry): Schema {
     type: 'object',
     description: `The envelope every event travels in; \`payload\` is ${entry.payloadSchema}.`,
     required: [...Object.keys(ENVELOPE_FIELDS), 'payload'],
-    additionalProperties: false,
     properties: {
       ...ENVELOPE_FIELDS,
       type: { ...ENVELOPE_FIELDS['type'], const: entry.type },

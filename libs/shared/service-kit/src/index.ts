@@ -13,3 +13,4 @@ export * from './lib/request-guard';
 export * from './lib/outbox-admin';
 export * from './lib/read-your-writes';
 export * from './lib/dead-letter-admin';
+export * from './lib/keyset-cursor';

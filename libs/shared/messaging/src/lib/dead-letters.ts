@@ -158,6 +158,7 @@ export class DeadLetters {
   async record(messages: readonly IncomingMessage[]): Promise<void> {
     const mine = messages.filter((message) => message.headers[DLQ_HEADERS.consumerGroup] === this.options.groupId);
     if (mine.length === 0) return;
+    const identities = mine.map(identityOf);
     await this.options.unitOfWork.dataSource.query(
       `INSERT INTO dead_letter (consumer_group, dlq_topic, dlq_partition, dlq_offset, event_id, event_type, message_key, original_topic, original_partition, original_offset, error, attempts, failed_at, envelope)
        SELECT $1, d.dlq_topic, d.dlq_partition, d.dlq_offset, d.event_id, d.event_type, d.message_key, d.original_topic, d.original_partition, d.original_offset, d.error, d.attempts, d.failed_at, d.envelope
@@ -169,8 +170,8 @@ export class DeadLetters {
         mine.map((m) => m.topic),
         mine.map((m) => m.partition),
         mine.map((m) => m.offset),
-        mine.map((m) => identityOf(m).eventId),
-        mine.map((m) => identityOf(m).eventType),
+        identities.map((identity) => identity.eventId),
+        identities.map((identity) => identity.eventType),
         mine.map((m) => m.key ?? ''),
         // A DLQ message without its header still names its topic: the DLQ's twin.
         mine.map((m) => m.headers[DLQ_HEADERS.originalTopic] ?? m.topic.replace(/\.dlq$/, '')),

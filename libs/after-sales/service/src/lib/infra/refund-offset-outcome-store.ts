@@ -46,11 +46,18 @@ export async function markCreditOffsetAnswered(manager: EntityManager, refundId:
   await manager.query(`UPDATE refund_settlement SET offset_answered_at = $2 WHERE refund_id = $1 AND method = 'CREDIT' AND offset_answered_at IS NULL`, [refundId, at]);
 }
 
-/** A buyer's completed CREDIT refunds whose offset credit-billing has not answered yet, oldest first. */
+/**
+ * A buyer's completed CREDIT refunds whose offset credit-billing has not answered yet: the
+ * latest 100 (a read right after a refund needs the newest; an offset that releases a hold
+ * before capture publishes no outcome, so a few old rows may stay unanswered for ever), in the
+ * order they completed — the order their events carry.
+ */
 export async function creditRefundsAwaitingOffset(manager: EntityManager, buyerId: string): Promise<GrantedRefund[]> {
   const rows: Array<{ id: string; order_id: string; buyer_id: string; amount: string }> = await manager.query(
-    `SELECT r.id, r.order_id, r.buyer_id, r.amount FROM refund r JOIN refund_settlement s ON s.refund_id = r.id AND s.method = 'CREDIT' AND s.offset_answered_at IS NULL
-      WHERE r.buyer_id = $1 AND r.status = 'COMPLETED' ORDER BY r.completed_at, r.id LIMIT 100`,
+    `SELECT * FROM (
+       SELECT r.id, r.order_id, r.buyer_id, r.amount, r.completed_at FROM refund r JOIN refund_settlement s ON s.refund_id = r.id AND s.method = 'CREDIT' AND s.offset_answered_at IS NULL
+        WHERE r.buyer_id = $1 AND r.status = 'COMPLETED' ORDER BY r.completed_at DESC, r.id DESC LIMIT 100
+     ) latest ORDER BY completed_at, id`,
     [buyerId],
   );
   return rows.map((row) => ({ refundId: row.id, orderId: row.order_id, buyerId: row.buyer_id, paymentMethod: 'CREDIT', amount: Number(row.amount) }));

@@ -1,6 +1,6 @@
 import { PaymentMethod } from './order-attributes';
 import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
-import { Decision, veto } from './veto';
+import { Decision, veto } from '@orderline/shared/process';
 
 /**
  * Negotiated cancellation by the merchant (协商取消订单, domain.md §1.4) as a pure state

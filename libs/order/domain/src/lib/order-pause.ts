@@ -1,7 +1,7 @@
 import { decideTransition, OrderFacts } from './order-process';
 import { OrderStatus } from './order-status';
 import { describeRelease, EarlyReleaseEvidence, PAUSE_RELEASE_RULES, PauseReason, PauseReleaseTrigger, pauseReleaseRule } from './pause-reasons';
-import { Decision, veto } from './veto';
+import { Decision, veto } from '@orderline/shared/process';
 
 /**
  * Pausing and releasing an order (domain.md §1.5). Time is an input: `now` is a Date on the

@@ -1,7 +1,7 @@
 import { PaymentMethod } from './order-attributes';
 import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
 import { describeRelease, PauseReason, pauseReleaseRule } from './pause-reasons';
-import { Veto } from './veto';
+import { Veto } from '@orderline/shared/process';
 
 /** What moves an order; each transition of the table names the trigger it answers. */
 export type OrderTrigger = 'PAYMENT_CONFIRMED' | 'CANCEL' | 'PAUSE' | 'RESUME' | 'SHIP' | 'DELIVER' | 'COMPLETE' | 'RECONCILE_COD' | 'REDEEM_VOUCHER' | 'CHILDREN_COMPLETED';

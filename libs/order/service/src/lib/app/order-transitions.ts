@@ -1,4 +1,5 @@
-import { decidePause, decidePauseRelease, decideTransition, Decision, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData } from '@orderline/order/domain';
+import { decidePause, decidePauseRelease, decideTransition, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData } from '@orderline/order/domain';
+import { Decision } from '@orderline/shared/process';
 import { OrderPaused, OrderResumed, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
 import { TransactionScope } from '@orderline/shared/messaging';

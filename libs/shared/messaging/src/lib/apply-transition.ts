@@ -20,8 +20,11 @@ export function outgoing<P extends object>(definition: EventDefinition<P>, paylo
 export interface TransitionSteps<Subject, S extends string, T extends string, E extends string> {
   /** Writes the subject in its new status (and whatever else the use case changed on it). */
   save(subject: Subject, transition: Transition<S, T, E>): Promise<void>;
-  /** Appends the history row of the move: who, when, why. */
-  history(transition: Transition<S, T, E>): Promise<void>;
+  /**
+   * Appends the history row of the move: who, when, why. Only a process whose subject keeps its
+   * own trail (a negotiated cancellation's document records when it closed) goes without.
+   */
+  history?(transition: Transition<S, T, E>): Promise<void>;
   /** The event every move of this process publishes (e.g. a status change), if it has one. */
   event?(transition: Transition<S, T, E>): OutgoingEvent | undefined;
   /** The event of each effect the table declares; a declared effect without one is a bug. */
@@ -50,7 +53,7 @@ export async function applyTransition<Subject extends { status: S }, S extends s
   }
   subject.status = transition.to;
   await steps.save(subject, transition);
-  await steps.history(transition);
+  await steps.history?.(transition);
   for (const event of events) await scope.publish(event.definition, event.payload, event.options);
   return transition;
 }

@@ -1,4 +1,4 @@
-import { Process, TransitionDeclaration } from './process-definition';
+import { Process, ProcessDeclaration, TransitionDeclaration } from './process-definition';
 import { Decision, Veto } from './veto';
 
 /** An allowed move: where from, where to, and the outcomes the table declares for it. */
@@ -22,7 +22,7 @@ export function decide<S extends string, T extends string, F extends { status: S
   trigger: T,
 ): TransitionDecision<S, T, E> {
   const transition = process.transitions.find((candidate) => candidate.trigger === trigger && candidate.from.includes(facts.status) && selects(candidate, facts));
-  if (!transition) return { allowed: false, veto: process.refuse?.(facts, trigger) ?? defaultRefusal(process, facts.status, trigger) };
+  if (!transition) return { allowed: false, veto: process.refuse?.(facts, trigger, process) ?? defaultRefusal(process, facts.status, trigger) };
   for (const name of transition.guards ?? []) {
     const veto = process.guards?.[name](facts);
     if (veto) return { allowed: false, veto };
@@ -31,7 +31,7 @@ export function decide<S extends string, T extends string, F extends { status: S
 }
 
 /** Whether the table has `trigger` for subjects like these at all, from any state. */
-export function hasTrigger<S extends string, T extends string, F extends { status: S }, G extends string, E extends string>(process: Process<S, T, F, G, E>, facts: F, trigger: T): boolean {
+export function hasTrigger<S extends string, T extends string, F extends { status: S }, G extends string, E extends string>(process: ProcessDeclaration<S, T, F, G, E>, facts: F, trigger: T): boolean {
   return process.transitions.some((candidate) => candidate.trigger === trigger && selects(candidate, facts));
 }
 

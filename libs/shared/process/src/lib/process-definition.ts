@@ -38,8 +38,9 @@ export interface ProcessDeclaration<S extends string, T extends string, F extend
   /**
    * The refusal when no transition matches, for triggers whose refusal should say more than
    * "not from this state" (e.g. where to go instead). Returning nothing keeps the default.
+   * Gets the declaration itself, e.g. to ask `hasTrigger`.
    */
-  refuse?: (facts: F, trigger: T) => Veto | undefined;
+  refuse?: (facts: F, trigger: T, process: ProcessDeclaration<S, T, F, G, E>) => Veto | undefined;
 }
 
 /** A declared process that passed the start-up checks; only `defineProcess` makes one. */

@@ -37,7 +37,7 @@ export interface TransitionSteps<Subject, S extends string, T extends string, E 
  * if and only if the move committed). The decision must be for the subject's current status.
  */
 export async function applyTransition<Subject extends { status: S }, S extends string, T extends string, E extends string>(
-  scope: TransactionScope,
+  scope: Pick<TransactionScope, 'publish'>,
   subject: Subject,
   transition: Transition<S, T, E>,
   steps: TransitionSteps<Subject, S, T, E>,

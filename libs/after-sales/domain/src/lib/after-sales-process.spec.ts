@@ -12,6 +12,7 @@ describe('after-sales process (domain.md §3)', () => {
   it('declares the event of each review and return step as its effect', () => {
     expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'REQUESTED' }, 'APPROVE')).toMatchObject({ allowed: true, effects: ['AFTER_SALES_APPROVED'] });
     expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RETURN_IN_TRANSIT' }, 'REPORT_PROBLEM')).toMatchObject({ allowed: true, to: 'RETURN_DISPUTED', effects: ['RETURN_RECEIVED'] });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'REQUEST_REPLACEMENT')).toMatchObject({ allowed: true, effects: ['REPLACEMENT_REQUESTED'] });
   });
 
   it('runs a return and refund through review, return shipment, receipt and refund', () => {

@@ -59,7 +59,7 @@ export const AFTER_SALES_PROCESS = defineProcess({
     { trigger: 'REPORT_PROBLEM', from: ['RETURN_IN_TRANSIT'], to: 'RETURN_DISPUTED', when: WITH_RETURN, effects: ['RETURN_RECEIVED'] },
     { trigger: 'GRANT_REFUND', from: ['RECEIVED'], to: 'REFUND_PENDING', when: ofType('RETURN_AND_REFUND') },
     { trigger: 'GRANT_REFUND', from: ['APPROVED'], to: 'REFUND_PENDING', when: ofType('REFUND_ONLY') },
-    { trigger: 'REQUEST_REPLACEMENT', from: ['RECEIVED'], to: 'REPLACEMENT_REQUESTED', when: ofType('EXCHANGE') },
+    { trigger: 'REQUEST_REPLACEMENT', from: ['RECEIVED'], to: 'REPLACEMENT_REQUESTED', when: ofType('EXCHANGE'), effects: ['REPLACEMENT_REQUESTED'] },
     { trigger: 'COMPLETE_REFUND', from: ['REFUND_PENDING'], to: 'REFUNDED', when: { fact: 'type', in: ['RETURN_AND_REFUND', 'REFUND_ONLY'] } },
   ],
   // A step the request's type does not have at all says so, rather than "not from this status".

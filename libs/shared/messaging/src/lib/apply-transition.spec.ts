@@ -50,6 +50,14 @@ describe('applyTransition', () => {
     expect(door.status).toBe('CLOSED');
   });
 
+  it('refuses an event for an effect the move does not declare (a table that forgot it)', async () => {
+    const { steps, scope } = recorder();
+    const door = { status: 'LOCKED' as DoorStatus };
+    const effects = { DOOR_LOCKED: () => outgoing(DoorLocked, { by: 'keeper' }) };
+    await expect(applyTransition(scope, door, allowed(decide(DOOR, door, 'UNLOCK')), { save: async () => void steps.push('save'), effects })).rejects.toThrow(/UNLOCK transition does not declare the effect DOOR_LOCKED/);
+    expect(steps).toEqual([]);
+  });
+
   it('refuses a decision taken for another status', async () => {
     const { scope } = recorder();
     const decided = allowed(decide(DOOR, { status: 'LOCKED' }, 'UNLOCK'));

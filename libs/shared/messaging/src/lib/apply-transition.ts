@@ -27,7 +27,10 @@ export interface TransitionSteps<Subject, S extends string, T extends string, E 
   history?(transition: Transition<S, T, E>): Promise<void>;
   /** The event every move of this process publishes (e.g. a status change), if it has one. */
   event?(transition: Transition<S, T, E>): OutgoingEvent | undefined;
-  /** The event of each effect the table declares; a declared effect without one is a bug. */
+  /**
+   * The event of each effect the table declares for this move. A declared effect without an
+   * event, or an event for an effect the move does not declare, is a bug: both throw.
+   */
   effects?: Partial<Record<E, (transition: Transition<S, T, E>) => OutgoingEvent>>;
 }
 
@@ -43,6 +46,8 @@ export async function applyTransition<Subject extends { status: S }, S extends s
   steps: TransitionSteps<Subject, S, T, E>,
 ): Promise<Transition<S, T, E>> {
   if (subject.status !== transition.from) throw new Error(`a ${transition.trigger} decided from ${transition.from} cannot be applied to a subject in ${subject.status}`);
+  const undeclared = Object.keys(steps.effects ?? {}).filter((effect) => !(transition.effects as readonly string[]).includes(effect));
+  if (undeclared.length > 0) throw new Error(`the ${transition.trigger} transition does not declare the effect ${undeclared.join(', ')} it is given an event for`);
   const events: OutgoingEvent[] = [];
   const own = steps.event?.(transition);
   if (own) events.push(own);

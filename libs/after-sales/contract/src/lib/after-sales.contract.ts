@@ -86,8 +86,8 @@ export class AfterSalesLineView {
 }
 
 export class AfterSalesReviewView {
-  @ApiCode(['APPROVED', 'REJECTED']) decision: 'APPROVED' | 'REJECTED';
-  @ApiCode(['MERCHANT', 'SYSTEM']) by: 'MERCHANT' | 'SYSTEM';
+  @ApiCode(['APPROVED', 'REJECTED']) decision: string;
+  @ApiCode(['MERCHANT', 'SYSTEM']) by: string;
   @ApiText({ optional: true }) reason?: string;
   @ApiTimestamp() at: string;
 }
@@ -100,7 +100,7 @@ export class ReturnShipmentView {
 }
 
 export class ReturnReceiptView {
-  @ApiCode(['OK', 'PROBLEM']) condition: 'OK' | 'PROBLEM';
+  @ApiCode(['OK', 'PROBLEM']) condition: string;
   @ApiText({ optional: true }) note?: string;
   @ApiTimestamp() at: string;
 }

@@ -185,7 +185,7 @@ export class RepaymentPortionView {
 export class RepaymentView {
   @ApiUuid() id: string;
   /** INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved. */
-  @ApiCode(REPAYMENT_STATUSES, { description: 'INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved' }) status: (typeof REPAYMENT_STATUSES)[number];
+  @ApiCode(REPAYMENT_STATUSES, { description: 'INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved' }) status: string;
   @ApiFen() amount: number;
   @ApiText({ nullable: true }) provider: string | null;
   @ApiText({ nullable: true }) providerReference: string | null;

@@ -78,13 +78,13 @@ export class ExportFileView {
 
 export class ExportTaskView {
   @ApiUuid() id: string;
-  @ApiCode(EXPORT_TYPE_CODES) type: ExportTypeCode;
-  @ApiCode(EXPORT_FORMAT_CODES) format: (typeof EXPORT_FORMAT_CODES)[number];
-  @ApiCode(CONSIGNEE_MODE_CODES) consigneeMode: (typeof CONSIGNEE_MODE_CODES)[number];
+  @ApiCode(EXPORT_TYPE_CODES) type: string;
+  @ApiCode(EXPORT_FORMAT_CODES) format: string;
+  @ApiCode(CONSIGNEE_MODE_CODES) consigneeMode: string;
   @ApiTimestamp() from: string;
   @ApiTimestamp() to: string;
   @ApiMap('any') filters: Record<string, unknown>;
-  @ApiCode(EXPORT_STATUSES) status: (typeof EXPORT_STATUSES)[number];
+  @ApiCode(EXPORT_STATUSES) status: string;
   @ApiFlag() encrypted: boolean;
   @ApiView(ExportProgressView) progress: ExportProgressView;
   @ApiUuid() createdBy: string;

@@ -82,7 +82,7 @@ export class ExpressServiceRequest {
 
 export class ShipmentResultView {
   @ApiUuid() orderId: string;
-  @ApiCode(SHIPMENT_RESULTS) status: (typeof SHIPMENT_RESULTS)[number];
+  @ApiCode(SHIPMENT_RESULTS) status: string;
   @ApiUuid({ optional: true }) shipmentId?: string;
   @ApiText({ optional: true }) waybillNo?: string;
   @ApiText({ optional: true, description: 'the refusal code' }) code?: string;

@@ -238,7 +238,7 @@ export const BATCH_RESULTS = ['ADDED', 'NOT_FOUND'] as const;
 
 export class OrderBatchResultView {
   @ApiUuid() orderId: string;
-  @ApiCode(BATCH_RESULTS) result: (typeof BATCH_RESULTS)[number];
+  @ApiCode(BATCH_RESULTS) result: string;
 }
 
 export const LATE_SHIPPING_RESULTS = ['REPORTED', 'REFUSED', 'NOT_FOUND'] as const;

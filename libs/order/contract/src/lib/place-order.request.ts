@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
+import { CREDIT_PLANS, IsFen, PAYMENT_METHODS, PHONE_PATTERN } from '@orderline/shared/contracts';
 import { ORDER_STATUSES } from '@orderline/shared/platform-rules';
 import { SKU_ID_PATTERN } from './catalog.request';
 import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.request';
@@ -27,7 +27,7 @@ export class AddressRequest {
 
 export class ConsigneeRequest {
   @ApiProperty({ example: '张三' }) @IsString() @Length(1, 50) name: string;
-  @ApiProperty({ example: '13812345678' }) @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13812345678' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
   @ApiProperty({ type: AddressRequest }) @IsObject() @ValidateNested() @Type(() => AddressRequest) address: AddressRequest;
 }
 
@@ -112,7 +112,7 @@ export class ResumeOrderRequest {
 /** `PATCH /merchant/orders/{id}/consignee` (domain.md §1.6); omitted parts stay. */
 export class ChangeConsigneeRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) name?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone?: string;
+  @ApiPropertyOptional({ pattern: PHONE_PATTERN.source }) @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone?: string;
   @ApiPropertyOptional({ type: AddressRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressRequest) address?: AddressRequest;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { ApiCode, ApiFen, ApiFlag, ApiInteger, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, INTERCEPTION_STATUSES, IsFen, TRACKING_STATUSES, TrackingStatus } from '@orderline/shared/contracts';
+import { ApiCode, ApiFen, ApiFlag, ApiInteger, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, INTERCEPTION_STATUSES, IsFen, MAX_FEN, TRACKING_STATUSES, TrackingStatus } from '@orderline/shared/contracts';
 
 export const SERVICE_PRODUCT_CODES = ['STANDARD', 'EXPRESS'] as const;
 export const AUTO_CONFIRM_CASE_CODES = ['PLATFORM_CARRIER', 'THIRD_PARTY_DELIVERED', 'THIRD_PARTY_NO_TRACKING', 'THIRD_PARTY_TRACKING_WITHOUT_DELIVERY'] as const;
@@ -37,8 +37,8 @@ export class CreateShipmentsRequest {
   @IsOptional() @IsBoolean() generateWaybillNos?: boolean;
   @ApiPropertyOptional({ description: 'ship the orders as one package with one waybill (merged-shipment candidates, domain.md §2.2)' })
   @IsOptional() @IsBoolean() merge?: boolean;
-  @ApiPropertyOptional({ example: 2, description: 'merged package: number of boxes (default 1)' }) @IsOptional() @IsInt() @Min(1) @Max(999) packageCount?: number;
-  @ApiPropertyOptional({ example: 39800, description: 'merged package: declared (insured) value in fen (default the orders\' payable)' }) @IsOptional() @IsFen() declaredValue?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 999, example: 2, description: 'merged package: number of boxes (default 1)' }) @IsOptional() @IsInt() @Min(1) @Max(999) packageCount?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_FEN, example: 39800, description: 'merged package: declared (insured) value in fen (default the orders\' payable)' }) @IsOptional() @IsFen() declaredValue?: number;
 }
 
 /** `PATCH /merchant/shipments/{id}/waybill` (修改快递单号). */
@@ -67,7 +67,7 @@ export class VerifiedCarrierEventRequest extends CarrierEventRequest {
 }
 
 export class ShipmentsWithoutTrackingQuery {
-  @ApiPropertyOptional({ example: 3, description: 'shipped at least this many days ago (default NO_TRACKING_ALERT_DAYS)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 365, example: 3, description: 'shipped at least this many days ago (default NO_TRACKING_ALERT_DAYS)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(365) days?: number;
 }
 

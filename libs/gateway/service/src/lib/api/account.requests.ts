@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MERCHANT_PERMISSIONS, MerchantPermission } from '@orderline/gateway/domain';
-import { IsFen, PHONE_PATTERN } from '@orderline/shared/contracts';
+import { IsFen, MAX_FEN, PHONE_PATTERN } from '@orderline/shared/contracts';
 
 export const USERNAME_PATTERN = /^[a-zA-Z0-9._-]{3,64}$/;
 
@@ -27,8 +27,8 @@ export class CreateBuyerRequest {
   @ApiProperty({ minLength: 8 }) @IsString() @Length(8, 128) password: string;
   @ApiProperty({ example: '李四' }) @IsString() @Length(1, 50) name: string;
   @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13800000000' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
-  @ApiProperty({ description: 'credit limit in fen', example: 500_000 }) @IsFen() creditLimit: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 28 }) @IsOptional() @IsInt() @Min(1) @Max(28) statementDay?: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'credit limit in fen', example: 500_000 }) @IsFen() creditLimit: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 28 }) @IsOptional() @IsInt() @Min(1) @Max(28) statementDay?: number;
 }
 
 export class CreateSubAccountRequest {

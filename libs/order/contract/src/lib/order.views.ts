@@ -27,6 +27,8 @@ export const ORDER_CANCELLATION_REASONS = [
 ] as const;
 export type OrderCancellationReason = (typeof ORDER_CANCELLATION_REASONS)[number];
 
+export type BuyerCancelReason = (typeof BUYER_CANCEL_REASONS)[number];
+
 export const ORDER_CANCELLED_BY = ['BUYER', 'MERCHANT', 'SYSTEM', 'UNKNOWN'] as const;
 export type OrderCancelledBy = (typeof ORDER_CANCELLED_BY)[number];
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CarrierEventAcceptedView, CarrierEventRequest, CorrectWaybillRequest, CreateShipmentsRequest, ExpressContractView, ExpressServiceRequest, ShipmentsCreatedView, ShipmentsWithoutTrackingQuery, ShipmentsWithoutTrackingView, ShipmentView, ShippingOptionsView, TrackingView } from '@orderline/logistics/contract';
 import { DomainError, Principal, RawBodyRequest } from '@orderline/shared/service-kit';

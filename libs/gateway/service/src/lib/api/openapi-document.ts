@@ -86,8 +86,9 @@ const TAGS: Array<[string, string]> = [
 
 /** The header that makes a state-changing request safe to retry (idempotency.middleware.ts). */
 function addIdempotencyKey(document: OpenAPIObject): void {
-  document.components!.parameters = {
-    ...document.components!.parameters,
+  document.components ??= {};
+  document.components.parameters = {
+    ...document.components.parameters,
     IdempotencyKey: {
       name: 'Idempotency-Key',
       in: 'header',

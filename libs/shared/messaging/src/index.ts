@@ -12,3 +12,4 @@ export * from './lib/messaging-tables.migration';
 export * from './lib/timer-failures';
 export * from './lib/dead-letters';
 export * from './lib/periodic-task';
+export * from './lib/apply-transition';

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { DeadLetters, DeadLetterView } from '@orderline/shared/messaging';
 import { CurrentPrincipal, Principal } from './principal';
@@ -6,9 +7,8 @@ import { DomainError } from './problem';
 
 /** Which dead letters an operator lists or re-drives (every waiting one when empty). */
 export class DeadLetterFilterRequest {
-  @IsOptional() @IsUUID() eventId?: string;
-  /** The original topic, e.g. `after-sales`. */
-  @IsOptional() @IsString() @MaxLength(100) @Matches(/^[a-z0-9._-]+$/) topic?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'only the dead letters of this event' }) @IsOptional() @IsUUID() eventId?: string;
+  @ApiPropertyOptional({ description: 'only those of this original topic', example: 'after-sales.v1', maxLength: 100, pattern: '^[a-z0-9._-]+$' }) @IsOptional() @IsString() @MaxLength(100) @Matches(/^[a-z0-9._-]+$/) topic?: string;
 }
 
 /** What one service answers about its consumer group's dead letters. */

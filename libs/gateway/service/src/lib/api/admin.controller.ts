@@ -6,7 +6,7 @@ import { GatewayConfig } from '../gateway-config';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
-import { OutboxRedriveView, PlatformClockView, ServiceOutboxParkingView } from './gateway.views';
+import { DeadLetterRowView, OutboxRedriveView, PlatformClockView, ServiceDeadLettersView, ServiceOutboxParkingView } from './gateway.views';
 import { Answers, Operation } from './api-operation';
 
 /**
@@ -124,19 +124,29 @@ export class AdminDeadLettersController {
     private readonly deadLetters: DeadLetters,
   ) {}
 
+  @Operation('listDeadLetters', 'List dead-lettered events per service')
   @Roles('OPERATOR')
   @Get()
-  async list(@Query() filter: DeadLetterFilterRequest, @Caller() caller: Principal) {
+  @ApiExtraModels(ServiceDeadLettersView)
+  @ApiResponse({ status: 200, description: "per service (and the gateway): its consumer group and what it dead-lettered", schema: { type: 'object', additionalProperties: { $ref: getSchemaPath(ServiceDeadLettersView) } } })
+  async list(@Query() filter: DeadLetterFilterRequest, @Caller() caller: Principal): Promise<Record<string, DeadLettersView>> {
     const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => typeof value === 'string')).toString();
     const answers = await Promise.all(this.services.services().map(async (name) => [name, await this.services.call<DeadLettersView>(name, 'GET', `/admin/dead-letters${query ? `?${query}` : ''}`, caller)] as const));
     return { gateway: { consumerGroup: this.deadLetters.groupId, deadLetters: await this.deadLetters.list(filter) }, ...Object.fromEntries(answers) };
   }
 
   /** Re-drives the waiting dead letters that match, in every service; answers what each re-drove. */
+  @Operation('redriveDeadLetters', 'Re-drive dead-lettered events')
   @Roles('OPERATOR')
   @Post('redrive')
   @HttpCode(200)
-  async redrive(@Body() filter: DeadLetterFilterRequest, @Caller() caller: Principal) {
+  @ApiExtraModels(DeadLetterRowView)
+  @ApiResponse({
+    status: 200,
+    description: 'the dead letters each service (and the gateway) re-drove',
+    schema: { type: 'object', required: ['redriven'], properties: { redriven: { type: 'object', additionalProperties: { type: 'array', items: { $ref: getSchemaPath(DeadLetterRowView) } } } } },
+  })
+  async redrive(@Body() filter: DeadLetterFilterRequest, @Caller() caller: Principal): Promise<{ redriven: Record<string, DeadLetterView[]> }> {
     const answers = await Promise.all(this.services.services().map(async (name) => [name, (await this.services.call<{ redriven: DeadLetterView[] }>(name, 'POST', '/admin/dead-letters/redrive', caller, filter)).redriven] as const));
     return { redriven: { gateway: await this.deadLetters.redrive(filter), ...Object.fromEntries(answers) } };
   }

@@ -16,8 +16,8 @@ import { waitUntil } from './support/infrastructure';
  * outstanding principal) as the API shows it. The default is sized for `npm test`; the issue's
  * figure is EMBEDDED_CRASH_ORDERS=500 EMBEDDED_CRASH_KILLS=20 (docs/embedded-bus.md).
  */
-const ORDERS = Number(process.env.EMBEDDED_CRASH_ORDERS ?? 200);
-const KILLS = Number(process.env.EMBEDDED_CRASH_KILLS ?? 8);
+const ORDERS = Number(process.env.EMBEDDED_CRASH_ORDERS ?? 150);
+const KILLS = Number(process.env.EMBEDDED_CRASH_KILLS ?? 6);
 const WORKERS = 4;
 const CANCEL_SHARE = 0.35;
 /** Orders shipped and received; two of three of them are then returned (one of their two units) and refunded. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { answerOf, createOrderlineClient, type OrderlineClient, responseSchemaCheck, type ResponseSchemaMismatch, ResponseSchemaMismatchError } from '@orderline/shared/api-client';
 import type { SkuKinds } from '@orderline/order/domain';
+import type { Middleware } from 'openapi-fetch';
 import { waitUntil } from './infrastructure';
 
 /**
@@ -23,40 +25,54 @@ export interface HttpResult<T = any> {
   retryAfter: string | null;
 }
 
-/** A small client of the public REST API, as a script or a user would call it. */
+/**
+ * How answers that do not match docs/api/openapi.json are handled: `strict` (the default) fails
+ * the call; `report` (API_RESPONSE_CHECK=report, for surveying a document under construction)
+ * appends them to tmp/api-response-mismatches.jsonl and lets the test go on.
+ */
+function onMismatch(mismatches: ResponseSchemaMismatch[]): void {
+  if (process.env.API_RESPONSE_CHECK !== 'report') throw new ResponseSchemaMismatchError(mismatches);
+  mkdirSync('tmp', { recursive: true });
+  appendFileSync('tmp/api-response-mismatches.jsonl', mismatches.map((mismatch) => JSON.stringify({ suite: expect.getState().testPath?.replace(/.*\//, ''), ...mismatch }) + '\n').join(''));
+}
+
+const API_PREFIX = '/api/v1';
+/** Strings are sent as they are (tests send malformed JSON on purpose); anything else as JSON. */
+const bodySerializer = (body: unknown) => (typeof body === 'string' ? body : JSON.stringify(body));
+
+/**
+ * A client of the public REST API, as a script or a user would call it. Every call goes
+ * through the generated, typed client (`api`, openapi-fetch over docs/api/openapi.json) and every
+ * answer is checked against its operation's response schema: a drift fails the test that saw it.
+ */
 export class GatewayClient {
+  /** The typed client (`answerOf(client.api.POST('/api/v1/orders', { body }), 201)`), signed in like this one. */
+  readonly api: OrderlineClient;
+
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
-  ) {}
+  ) {
+    this.api = createOrderlineClient(baseUrl, token);
+    this.api.use(responseSchemaCheck(onMismatch), noteAnswers(baseUrl));
+  }
 
   withToken(token: string): GatewayClient {
     return new GatewayClient(this.baseUrl, token);
   }
 
+  /** Any call by method and concrete path (below /api/v1); the answer is checked all the same. */
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
-    const response = await fetch(`${this.baseUrl}/api/v1${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    noteSecretsSeen(parsed);
-    // Orders are priced from the merchant's catalog, so the support remembers how to sign in
-    // as every merchant a test creates (catalogItems puts the SKUs a test orders).
-    if (method === 'POST' && path === '/merchants' && response.status === 201 && body && typeof body === 'object') {
-      const account = (body as { mainAccount?: { username: string; password: string } }).mainAccount;
-      if (account) rememberMerchantAccount(this.baseUrl, (parsed as { id: string }).id, account.username, account.password);
+    const call = this.api.request(method.toLowerCase() as 'get', `${API_PREFIX}${path}` as never, { body, headers, bodySerializer, parseAs: 'text' } as never);
+    const { data, error, response } = (await call) as { data?: unknown; error?: unknown; response: Response };
+    const payload = data ?? error;
+    let parsed: unknown = payload;
+    if (typeof payload === 'string') {
+      try {
+        parsed = payload ? JSON.parse(payload) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
     }
     return { status: response.status, body: parsed as T, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after') };
   }
@@ -67,11 +83,47 @@ export class GatewayClient {
     return result.body;
   }
 
+  /** A file (PDF, ZIP, …) by GET: its bytes and content type; the content type is checked against the document. */
+  async download(path: string): Promise<{ status: number; contentType: string | null; bytes: Buffer; body: any }> {
+    const { data, error, response } = (await this.api.request('get', `${API_PREFIX}${path}` as never, { parseAs: 'arrayBuffer' } as never)) as { data?: ArrayBuffer; error?: unknown; response: Response };
+    return { status: response.status, contentType: response.headers.get('content-type'), bytes: Buffer.from(data ?? new ArrayBuffer(0)), body: error };
+  }
+
   async login(username: string, password: string): Promise<GatewayClient> {
-    const { accessToken } = await this.expect<{ accessToken: string }>(200, 'POST', '/auth/token', { username, password });
+    const { accessToken } = (await answerOf(this.api.POST('/api/v1/auth/token', { body: { username, password } }), 200)) as { accessToken: string };
     return this.withToken(accessToken);
   }
 }
+
+/**
+ * What the support remembers from answers, whichever way a test called: secrets for the
+ * log-hygiene step, and the sign-in of every merchant a test creates, since orders are priced from
+ * the merchant's catalog (catalogItems puts the SKUs a test orders).
+ */
+function noteAnswers(baseUrl: string): Middleware {
+  return {
+    async onRequest({ request }) {
+      if (request.method !== 'POST' || new URL(request.url).pathname !== `${API_PREFIX}/merchants`) return undefined;
+      const sent = await request.clone().text().catch(() => '');
+      pendingMerchantAccounts.set(request, sent);
+      return undefined;
+    },
+    async onResponse({ request, response }) {
+      if (!(response.headers.get('content-type') ?? '').includes('json')) return undefined;
+      const answer = await response.clone().json().catch(() => undefined);
+      noteSecretsSeen(answer);
+      const sent = pendingMerchantAccounts.get(request);
+      pendingMerchantAccounts.delete(request);
+      if (sent !== undefined && response.status === 201) {
+        const account = (JSON.parse(sent || '{}') as { mainAccount?: { username: string; password: string } }).mainAccount;
+        if (account) rememberMerchantAccount(baseUrl, (answer as { id: string }).id, account.username, account.password);
+      }
+      return undefined;
+    },
+  };
+}
+
+const pendingMerchantAccounts = new WeakMap<Request, string>();
 
 export interface Actors {
   operator: GatewayClient;

@@ -13,3 +13,4 @@ export * from './lib/events/after-sales-events';
 export * from './lib/events/export-events';
 export * from './lib/personal-data';
 export * from './lib/events/cancellation-request-events';
+export * from './lib/api-schema';

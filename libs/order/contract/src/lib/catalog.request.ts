@@ -79,18 +79,6 @@ export class PutSkuRequest {
   @ApiPropertyOptional({ type: SkuKindsRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => SkuKindsRequest) kinds?: SkuKindsRequest;
 }
 
-export interface SkuView {
-  skuId: string;
-  merchantId: string;
-  title: string;
-  unitPrice: number;
-  attributes: Record<string, string>;
-  listed: boolean;
-  stock: number | null;
-  serviceFee: { feeType: string; amount: number } | null;
-  kinds: Record<string, boolean>;
-  updatedAt: string;
-}
 
 /** `PUT /merchant/freight-rule` (architecture.md, domain.md §1.1a). */
 export class FreightRuleRequest {
@@ -112,16 +100,6 @@ export class CreateCouponRequest {
   @ApiProperty({ description: 'how many can be used (once per buyer)', example: 100 }) @IsInt() @Min(1) @Max(10_000_000) quantity: number;
 }
 
-export interface CouponView {
-  code: string;
-  merchantId: string;
-  amountOff: number;
-  minimumSpend: number;
-  validFrom: string;
-  validTo: string;
-  quantity: number;
-  remaining: number;
-}
 
 /** `GET /merchant/catalog/skus`: pages in SKU id order. */
 export class CatalogPageQuery {

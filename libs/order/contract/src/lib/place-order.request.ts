@@ -2,8 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
+import { ORDER_STATUSES } from '@orderline/shared/platform-rules';
 import { SKU_ID_PATTERN } from './catalog.request';
 import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.request';
+import { BUYER_CANCEL_REASONS, FULFILMENT_KINDS, ORDER_KINDS } from './order.views';
 
 /**
  * One line of `POST /orders`: a SKU of the merchant's catalog and a quantity. Title, unit
@@ -70,7 +72,7 @@ export class PlaceOrderRequest {
   @ApiPropertyOptional({ type: CreditTermsRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => CreditTermsRequest) credit?: CreditTermsRequest;
   /** A merchant coupon (domain.md §1.1a), applied as an order-level discount. */
   @ApiPropertyOptional({ example: 'WELCOME10' }) @IsOptional() @Matches(/^[A-Z0-9][A-Z0-9_-]{2,31}$/, { message: 'couponCode must be 3-32 upper-case letters, digits, _ or -' }) couponCode?: string;
-  @ApiPropertyOptional({ enum: ['JD_LOGISTICS', 'THIRD_PARTY'] }) @IsOptional() @IsIn(['JD_LOGISTICS', 'THIRD_PARTY']) fulfilment?: 'JD_LOGISTICS' | 'THIRD_PARTY';
+  @ApiPropertyOptional({ enum: FULFILMENT_KINDS }) @IsOptional() @IsIn(FULFILMENT_KINDS) fulfilment?: (typeof FULFILMENT_KINDS)[number];
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) buyerNote?: string;
   @ApiPropertyOptional({ description: 'the buyer chose platform delivery (指定京配)' }) @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
   @ApiPropertyOptional({ type: OrderAttributesRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => OrderAttributesRequest) attributes?: OrderAttributesRequest;
@@ -78,87 +80,9 @@ export class PlaceOrderRequest {
 
 
 
-export const BUYER_CANCEL_REASONS = ['NO_LONGER_WANTED', 'ORDERED_BY_MISTAKE', 'WRONG_ADDRESS', 'FOUND_CHEAPER', 'DELIVERY_TOO_SLOW', 'OTHER'] as const;
-
 /** `POST /orders/{id}/cancel` (domain.md §1.3). */
 export class CancelOrderRequest {
   @ApiProperty({ enum: BUYER_CANCEL_REASONS }) @IsIn(BUYER_CANCEL_REASONS) reason: (typeof BUYER_CANCEL_REASONS)[number];
-}
-
-export interface OrderLineView {
-  id: string;
-  skuId: string;
-  title: string;
-  unitPrice: number;
-  quantity: number;
-  lineTotal: number;
-  /** The line's share of the order-level discount (fen). */
-  discount: number;
-}
-
-export interface OrderStatusChangeView {
-  from: string | null;
-  to: string;
-  reason: string | null;
-  actor: string;
-  at: string;
-}
-
-export interface OrderView {
-  id: string;
-  merchantId: string;
-  buyerId: string;
-  status: string;
-  paymentMethod: string;
-  credit: { plan: string; periods: number | null; holdId: string | null } | null;
-  goodsTotal: number;
-  freight: number;
-  payable: number;
-  /** The coupon's discount (domain.md §1.1a), already taken off `payable`. */
-  discountTotal: number;
-  couponCode: string | null;
-  cancellation: { reason: string; by: string } | null;
-  pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
-  fulfilment: string | null;
-  /** Merchant remarks (empty for the buyer). */
-  remarks: Array<{ text: string; at: string }>;
-  buyerNote: string | null;
-  /** Special kinds of domain.md §1.1 (CROSS_BORDER, SUBSCRIPTION, LOCAL_SERVICE_VOUCHER, …). */
-  kinds: string[];
-  serviceFees: Array<{ feeType: string; amount: number; skuIds: string[]; appliesTo: Array<{ skuId: string; title: string; unitPrice: number; quantity: number }> }>;
-  /** The promised shipping deadline (domain.md §1.8), once the order could ship. */
-  promisedShipBy: string | null;
-  /** After-sales requests of the order with their latest state (domain.md §1.10 link). */
-  afterSales: Array<{ id: string; type: string; status: string; lines: unknown; requestedAt: string; link: string }>;
-  refundedAmount: number;
-  refunds: Array<{ refundId: string; afterSalesId: string | null; amount: number; lines: unknown; refundedAt: string; link: string | null }>;
-  codReconciliation: { collectedAmount: number; settlementReference: string; reconciledAt: string } | null;
-  voucher: { verificationCode?: string; redeemedAt: string | null } | null;
-  subscription: Record<string, unknown> | null;
-  giftForOrderId: string | null;
-  /** Releases of past pauses with the data their owner attached (certificate, batch number, …). */
-  pauseReleases: PauseReleaseView[];
-  /** The carrier the order actually shipped with (from logistics' ShipmentDispatched), once shipped. */
-  shipmentCarrier: string | null;
-  /** Negotiated cancellation requests of the order (domain.md §1.4), each with a link for the reader. */
-  cancellationRequests: Array<{ id: string; status: string; reason: string; objectionDeadline: string; link: string }>;
-  consignee: { name: string; phone: string; address: AddressRequest };
-  lines: OrderLineView[];
-  history: OrderStatusChangeView[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PauseReleaseView {
-  reason: string;
-  trigger: string;
-  /** `merchant:<account>`, `operator:<account>` or `system`. */
-  by: string;
-  at: string;
-  evidence?: { kind: string; reference: string };
-  certificate?: { number: string; imageReference: string };
-  batchNumber?: string;
-  realNameCheck?: { reference: string };
 }
 
 /** `POST /merchant/orders/{id}/pause` (domain.md §1.5). */
@@ -192,9 +116,8 @@ export class ChangeConsigneeRequest {
   @ApiPropertyOptional({ type: AddressRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressRequest) address?: AddressRequest;
 }
 
-export const ORDER_KINDS = ['CROSS_BORDER', 'CUSTOMS_AUCTION', 'RESERVATION', 'PRESALE', 'GROUP_BUY', 'SUBSCRIPTION', 'LOCAL_SERVICE_VOUCHER', 'GIFT_SHIPPED_LATER', 'SIM_CARD', 'TOP_UP_GIFT', 'CUSTOMISED'] as const;
-
-export const ORDER_LIST_STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
+/** The list filters by the order statuses (domain.md §1.2). */
+export const ORDER_LIST_STATUSES = ORDER_STATUSES;
 
 /** `GET /merchant/orders` filters (domain.md §1.10). */
 export class MerchantOrdersQuery {

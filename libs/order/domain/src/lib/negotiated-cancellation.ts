@@ -1,3 +1,4 @@
+import { NegotiatedCancellationReason, NegotiatedCancellationStatus } from '@orderline/shared/platform-rules';
 import { PaymentMethod } from './order-attributes';
 import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
 import { Decision, veto } from './veto';
@@ -19,8 +20,8 @@ export const NEGOTIATED_CANCELLATION_REASONS = {
   BUYER_UNREACHABLE: 'the buyer cannot be reached',
   BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE: 'the order breaks purchase rules or the address is undeliverable',
   BUYER_ASKED_TO_CANCEL: 'the buyer asked to cancel',
-} as const;
-export type NegotiatedCancellationReason = keyof typeof NEGOTIATED_CANCELLATION_REASONS;
+} as const satisfies Record<NegotiatedCancellationReason, string>;
+export type { NegotiatedCancellationReason, NegotiatedCancellationStatus } from '@orderline/shared/platform-rules';
 
 export interface NegotiatedCancellationPolicy {
   objectionWindowMs: number;
@@ -33,7 +34,6 @@ export const DEFAULT_NEGOTIATED_CANCELLATION_POLICY: NegotiatedCancellationPolic
   minimumCallAttemptsForUnreachable: 3,
 };
 
-export type NegotiatedCancellationStatus = 'PENDING' | 'REJECTED' | 'WITHDRAWN' | 'AUTO_CANCELLED';
 
 export interface NegotiatedCancellationRequest {
   status: NegotiatedCancellationStatus;

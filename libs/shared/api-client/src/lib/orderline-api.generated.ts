@@ -1438,7 +1438,7 @@ export interface components {
             /** @example 13900000001 */
             phone: string;
             /** @default [] */
-            permissions: ("VIEW_ORDERS" | "OPERATE_ORDERS" | "SHIP" | "AFTER_SALES" | "EXPORT" | "EXPORT_SENSITIVE" | "REVEAL_CONSUMER_INFO" | "LOOKUP_OTHER_CONTACTS" | "MANAGE_CATALOG")[];
+            permissions?: ("VIEW_ORDERS" | "OPERATE_ORDERS" | "SHIP" | "AFTER_SALES" | "EXPORT" | "EXPORT_SENSITIVE" | "REVEAL_CONSUMER_INFO" | "LOOKUP_OTHER_CONTACTS" | "MANAGE_CATALOG")[];
         };
         SetPermissionsRequest: {
             /**
@@ -1703,7 +1703,7 @@ export interface components {
              * @default ORDER
              * @enum {string}
              */
-            kind: "ORDER" | "AFTER_SALES";
+            kind?: "ORDER" | "AFTER_SALES";
         };
         RegisterCarrierRequest: {
             /**
@@ -1754,7 +1754,7 @@ export interface components {
              * @default STANDARD
              * @enum {string}
              */
-            serviceProduct: "STANDARD" | "EXPRESS";
+            serviceProduct?: "STANDARD" | "EXPRESS";
             /**
              * @description third-party carrier, one order (or a merged package)
              * @example SF1234567890123
@@ -1844,7 +1844,7 @@ export interface components {
              * @default OK
              * @enum {string}
              */
-            condition: "OK" | "PROBLEM";
+            condition?: "OK" | "PROBLEM";
             /** @example Seal broken, item missing its charger */
             note?: string;
         };

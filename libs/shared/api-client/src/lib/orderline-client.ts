@@ -14,6 +14,18 @@ export type ApiResponse<Operation extends keyof operations, Status extends keyof
   ? Body
   : never;
 
+/**
+ * The JSON body answered at a path (`PathResponse<'/api/v1/orders/{id}', 'get'>`), named by path
+ * rather than operation id: what a test or tool calls.
+ */
+export type PathResponse<Path extends keyof paths, Method extends keyof paths[Path], Status extends number = 200> = paths[Path][Method] extends { responses: infer Responses }
+  ? Status extends keyof Responses
+    ? Responses[Status] extends { content: { 'application/json': infer Body } }
+      ? Body
+      : never
+    : never
+  : never;
+
 /** The JSON body an operation takes (`ApiRequest<'placeOrder'>`). */
 export type ApiRequest<Operation extends keyof operations> = operations[Operation] extends { requestBody?: { content: { 'application/json': infer Body } } } ? Body : never;
 

@@ -10,7 +10,7 @@ export const AFTER_SALES_STATUS_NAMES = ['REQUESTED', 'APPROVED', 'REJECTED', 'R
 
 export class AfterSalesLineRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() lineId: string;
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 9_999, example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
 }
 
 /** `POST /after-sales`: the buyer applies for chosen lines and quantities of a shipped order. */
@@ -59,7 +59,7 @@ export class AfterSalesListQuery {
   @ApiPropertyOptional({ enum: AFTER_SALES_STATUS_NAMES }) @IsOptional() @IsIn(AFTER_SALES_STATUS_NAMES) status?: string;
   @ApiPropertyOptional({ enum: AFTER_SALES_REQUEST_TYPES }) @IsOptional() @IsIn(AFTER_SALES_REQUEST_TYPES) type?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
-  @ApiPropertyOptional({ default: 20, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 20, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
 }
 
@@ -86,8 +86,8 @@ export class AfterSalesLineView {
 }
 
 export class AfterSalesReviewView {
-  @ApiCode(['APPROVED', 'REJECTED']) decision: 'APPROVED' | 'REJECTED';
-  @ApiCode(['MERCHANT', 'SYSTEM']) by: 'MERCHANT' | 'SYSTEM';
+  @ApiCode(['APPROVED', 'REJECTED']) decision: string;
+  @ApiCode(['MERCHANT', 'SYSTEM']) by: string;
   @ApiText({ optional: true }) reason?: string;
   @ApiTimestamp() at: string;
 }
@@ -100,7 +100,7 @@ export class ReturnShipmentView {
 }
 
 export class ReturnReceiptView {
-  @ApiCode(['OK', 'PROBLEM']) condition: 'OK' | 'PROBLEM';
+  @ApiCode(['OK', 'PROBLEM']) condition: string;
   @ApiText({ optional: true }) note?: string;
   @ApiTimestamp() at: string;
 }

@@ -32,9 +32,9 @@ export const PERIOD_COUNTS = [3, 6, 12, 24] as const;
 /** Opens the credit line of a new buyer (called by the gateway's `POST /buyers`). */
 export class OpenCreditAccountRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() buyerId: string;
-  @ApiProperty({ description: 'credit limit in fen', example: 500_000 }) @IsFen() creditLimit: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 28, default: 1 }) @IsOptional() @IsInt() @Min(1) @Max(28) statementDay?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 27, default: 10 }) @IsOptional() @IsInt() @Min(1) @Max(27) dueOffsetDays?: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'credit limit in fen', example: 500_000 }) @IsFen() creditLimit: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 28, default: 1 }) @IsOptional() @IsInt() @Min(1) @Max(28) statementDay?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 27, default: 10 }) @IsOptional() @IsInt() @Min(1) @Max(27) dueOffsetDays?: number;
 }
 
 
@@ -44,7 +44,7 @@ export class OpenCreditAccountRequest {
  * `maximum` otherwise). `repaymentId` makes a retry safe: the same id never pays twice.
  */
 export class RepaymentRequest {
-  @ApiProperty({ description: 'amount in fen (1 … MAX_FEN)', example: 9_950, minimum: 1, maximum: MAX_FEN }) @IsFen() amount: number;
+  @ApiProperty({ type: 'integer', description: 'amount in fen (1 … MAX_FEN)', example: 9_950, minimum: 1, maximum: MAX_FEN }) @IsFen() amount: number;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() loanId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'chosen by the client so a retry is recognised; generated when absent' }) @IsOptional() @IsUUID() repaymentId?: string;
 }
@@ -58,7 +58,7 @@ export class RepaymentConfirmationRequest {
 
 /** A new limit in fen; at most CREDIT_LIMIT_MAX (configuration, default MAX_FEN): 422 CREDIT_LIMIT_TOO_HIGH beyond. */
 export class CreditLimitRequest {
-  @ApiProperty({ description: 'new limit in fen', example: 800_000, maximum: MAX_FEN }) @IsFen() creditLimit: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'new limit in fen', example: 800_000, maximum: MAX_FEN }) @IsFen() creditLimit: number;
 }
 
 export class LoansQuery {
@@ -74,9 +74,9 @@ export class CreditProductRequest {
   @IsOptional()
   @IsObject()
   feeRatePpmByPeriodCount?: Record<string, number>;
-  @ApiPropertyOptional({ example: 0 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) deferralFeeRatePpm?: number;
-  @ApiPropertyOptional({ example: 30 }) @IsOptional() @IsInt() @Min(1) @Max(366) interestFreeDays?: number;
-  @ApiPropertyOptional({ example: 500 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) lateFeeRatePpmPerDay?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, example: 0 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) deferralFeeRatePpm?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 366, example: 30 }) @IsOptional() @IsInt() @Min(1) @Max(366) interestFreeDays?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, example: 500 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) lateFeeRatePpmPerDay?: number;
   @ApiPropertyOptional({ enum: REFUND_ALLOCATION_RULES }) @IsOptional() @IsIn(REFUND_ALLOCATION_RULES) refundAllocationRule?: (typeof REFUND_ALLOCATION_RULES)[number];
   @ApiPropertyOptional({ description: 'new orders of this plan type use it' }) @IsOptional() @IsBoolean() isDefault?: boolean;
 }
@@ -185,7 +185,7 @@ export class RepaymentPortionView {
 export class RepaymentView {
   @ApiUuid() id: string;
   /** INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved. */
-  @ApiCode(REPAYMENT_STATUSES, { description: 'INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved' }) status: (typeof REPAYMENT_STATUSES)[number];
+  @ApiCode(REPAYMENT_STATUSES, { description: 'INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved' }) status: string;
   @ApiFen() amount: number;
   @ApiText({ nullable: true }) provider: string | null;
   @ApiText({ nullable: true }) providerReference: string | null;

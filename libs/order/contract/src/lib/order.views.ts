@@ -27,6 +27,8 @@ export const ORDER_CANCELLATION_REASONS = [
 ] as const;
 export type OrderCancellationReason = (typeof ORDER_CANCELLATION_REASONS)[number];
 
+export type BuyerCancelReason = (typeof BUYER_CANCEL_REASONS)[number];
+
 export const ORDER_CANCELLED_BY = ['BUYER', 'MERCHANT', 'SYSTEM', 'UNKNOWN'] as const;
 export type OrderCancelledBy = (typeof ORDER_CANCELLED_BY)[number];
 
@@ -238,7 +240,7 @@ export const BATCH_RESULTS = ['ADDED', 'NOT_FOUND'] as const;
 
 export class OrderBatchResultView {
   @ApiUuid() orderId: string;
-  @ApiCode(BATCH_RESULTS) result: (typeof BATCH_RESULTS)[number];
+  @ApiCode(BATCH_RESULTS) result: string;
 }
 
 export const LATE_SHIPPING_RESULTS = ['REPORTED', 'REFUSED', 'NOT_FOUND'] as const;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
+import { CREDIT_PLANS, IsFen, MAX_FEN, PAYMENT_METHODS, PHONE_PATTERN } from '@orderline/shared/contracts';
 import { ORDER_STATUSES } from '@orderline/shared/platform-rules';
 import { SKU_ID_PATTERN } from './catalog.request';
 import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.request';
@@ -14,7 +14,7 @@ import { BUYER_CANCEL_REASONS, FULFILMENT_KINDS, ORDER_KINDS } from './order.vie
  */
 export class OrderItemRequest {
   @ApiProperty({ example: 'sku-kettle-01' }) @Matches(SKU_ID_PATTERN, { message: 'skuId must be 1-64 letters, digits, _ . or -, starting with a letter or digit' }) skuId: string;
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 9_999, example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
 }
 
 export class AddressRequest {
@@ -27,19 +27,19 @@ export class AddressRequest {
 
 export class ConsigneeRequest {
   @ApiProperty({ example: '张三' }) @IsString() @Length(1, 50) name: string;
-  @ApiProperty({ example: '13812345678' }) @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13812345678' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
   @ApiProperty({ type: AddressRequest }) @IsObject() @ValidateNested() @Type(() => AddressRequest) address: AddressRequest;
 }
 
 export class CreditTermsRequest {
   @ApiProperty({ enum: CREDIT_PLANS }) @IsIn(CREDIT_PLANS) plan: 'DEFERRED' | 'INSTALLMENT';
-  @ApiPropertyOptional({ enum: [3, 6, 12, 24] }) @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
+  @ApiPropertyOptional({ type: 'integer', enum: [3, 6, 12, 24] }) @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
 /** 定期购: the items are per period; the order is paid once and split into one child order per period. */
 export class SubscriptionRequest {
-  @ApiProperty({ minimum: 2, maximum: 24, example: 3 }) @IsInt() @Min(2) @Max(24) periods: number;
-  @ApiProperty({ minimum: 1, maximum: 90, example: 30, description: 'days between production dates' }) @IsInt() @Min(1) @Max(90) intervalDays: number;
+  @ApiProperty({ type: 'integer', minimum: 2, maximum: 24, example: 3 }) @IsInt() @Min(2) @Max(24) periods: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 90, example: 30, description: 'days between production dates' }) @IsInt() @Min(1) @Max(90) intervalDays: number;
   @ApiProperty({ example: '2026-12-01T00:00:00Z', description: 'production date of the first period' }) @IsISO8601({ strict: true }) firstProductionDate: string;
 }
 
@@ -112,7 +112,7 @@ export class ResumeOrderRequest {
 /** `PATCH /merchant/orders/{id}/consignee` (domain.md §1.6); omitted parts stay. */
 export class ChangeConsigneeRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) name?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone?: string;
+  @ApiPropertyOptional({ pattern: PHONE_PATTERN.source }) @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone?: string;
   @ApiPropertyOptional({ type: AddressRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressRequest) address?: AddressRequest;
 }
 
@@ -141,13 +141,13 @@ export class MerchantOrdersQuery {
 
 export class ServiceFeeChangeRequest {
   @ApiProperty({ example: 'INSTALLATION' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'feeType must be an upper-case fee type code' }) feeType: string;
-  @ApiProperty({ description: 'new amount in fen; 0 removes the fee type', example: 3000 }) @IsFen() amount: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'new amount in fen; 0 removes the fee type', example: 3000 }) @IsFen() amount: number;
   @ApiPropertyOptional({ type: [String], description: 'required for a fee type the order does not have yet' }) @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) @Length(1, 64, { each: true }) skuIds?: string[];
 }
 
 /** `PATCH /merchant/orders/{id}/fees` (domain.md §1.7): the freight the buyer will pay (0 = free shipping) and/or service fees. */
 export class ChangeFeesRequest {
-  @ApiPropertyOptional({ description: 'new freight in fen', example: 0 }) @IsOptional() @IsFen() freight?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'new freight in fen', example: 0 }) @IsOptional() @IsFen() freight?: number;
   @ApiPropertyOptional({ type: [ServiceFeeChangeRequest] }) @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ServiceFeeChangeRequest) serviceFees?: ServiceFeeChangeRequest[];
 }
 
@@ -186,7 +186,7 @@ export class LateShippingReportRequest {
 
 /** `POST /orders/{id}/cod-reconciliation` (finance operator, domain.md §1.2): the cash the courier collected. */
 export class CodReconciliationRequest {
-  @ApiProperty({ description: 'fen; must equal the order payable', example: 19900 }) @IsFen() collectedAmount: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'fen; must equal the order payable', example: 19900 }) @IsFen() collectedAmount: number;
   @ApiProperty({ example: 'COD-SETTLE-2026-11-23-0007', description: "the courier's settlement batch reference" }) @Matches(/^[\w.:-]{1,64}$/, { message: 'settlementReference must be 1-64 letters, digits or . : _ -' }) settlementReference: string;
 }
 

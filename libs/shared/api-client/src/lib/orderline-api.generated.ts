@@ -11,7 +11,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AccountsController_token"];
+        /** Sign in and get an access token */
+        post: operations["issueAccessToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -27,7 +28,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AccountsController_createMerchant"];
+        /** Create a merchant with its main account */
+        post: operations["createMerchant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -43,7 +45,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AccountsController_createBuyer"];
+        /** Create a buyer with a credit line */
+        post: operations["createBuyer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -58,7 +61,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["AccountsController_setStatus"];
+        /** Enable or disable an account */
+        put: operations["setAccountStatus"];
         post?: never;
         delete?: never;
         options?: never;
@@ -73,9 +77,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AccountsController_listSubAccounts"];
+        /** List the merchant's sub-accounts */
+        get: operations["listSubAccounts"];
         put?: never;
-        post: operations["AccountsController_createSubAccount"];
+        /** Create a sub-account of the merchant */
+        post: operations["createSubAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -90,7 +96,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["AccountsController_setPermissions"];
+        /** Set a sub-account's permissions */
+        put: operations["setSubAccountPermissions"];
         post?: never;
         delete?: never;
         options?: never;
@@ -105,7 +112,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AccountsController_revealLog"];
+        /** List who revealed which consumer data */
+        get: operations["listRevealLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -123,7 +131,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrdersController_place"];
+        /** Place an order */
+        post: operations["placeOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -137,7 +146,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrdersController_get"];
+        /** Get an order */
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
@@ -154,7 +164,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["OrdersController_riskFlag"];
+        /** Flag or unflag an order as risky */
+        put: operations["setOrderRiskFlag"];
         post?: never;
         delete?: never;
         options?: never;
@@ -169,7 +180,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrdersController_snapshot"];
+        /** Get a line as it was when the order was placed */
+        get: operations["getOrderLineSnapshot"];
         put?: never;
         post?: never;
         delete?: never;
@@ -187,7 +199,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrdersController_confirmReceipt"];
+        /** Confirm receipt of a shipped order */
+        post: operations["confirmOrderReceipt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -203,7 +216,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrdersController_pay"];
+        /** Pay an unpaid online order */
+        post: operations["payOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -219,7 +233,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrdersController_cancel"];
+        /** Cancel an order before it ships */
+        post: operations["cancelOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -235,7 +250,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrdersController_reconcileCod"];
+        /** Reconcile the cash collected for a COD order */
+        post: operations["reconcileCodPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -251,7 +267,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantOrdersController_lateShipping"];
+        /** Report late shipping for orders in advance */
+        post: operations["reportLateShipping"];
         delete?: never;
         options?: never;
         head?: never;
@@ -267,7 +284,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantOrdersController_remarks"];
+        /** Add a remark to many orders */
+        post: operations["addOrderRemarks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -281,7 +299,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantOrdersController_list"];
+        /** List the merchant's orders with counts per status */
+        get: operations["listMerchantOrders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -299,7 +318,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantOrdersController_pause"];
+        /** Pause an order waiting for outbound */
+        post: operations["pauseOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -315,7 +335,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantOrdersController_resume"];
+        /** Release an order's pause */
+        post: operations["resumeOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -335,7 +356,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["MerchantOrdersController_fees"];
+        /** Change an order's freight or service fees */
+        patch: operations["changeOrderFees"];
         trace?: never;
     };
     "/api/v1/merchant/orders/{id}/consignee": {
@@ -351,7 +373,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["MerchantOrdersController_consignee"];
+        /** Change an order's consignee */
+        patch: operations["changeOrderConsignee"];
         trace?: never;
     };
     "/api/v1/merchant/orders/{id}/redeem": {
@@ -363,7 +386,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantOrdersController_redeem"];
+        /** Redeem a local-service voucher */
+        post: operations["redeemVoucher"];
         delete?: never;
         options?: never;
         head?: never;
@@ -377,7 +401,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantOrdersController_get"];
+        /** Get one of the merchant's orders */
+        get: operations["getMerchantOrder"];
         put?: never;
         post?: never;
         delete?: never;
@@ -393,7 +418,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CreditController_account"];
+        /** Get the buyer's credit line */
+        get: operations["getCreditAccount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -409,7 +435,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CreditController_loans"];
+        /** List the buyer's loans with their periods */
+        get: operations["listLoans"];
         put?: never;
         post?: never;
         delete?: never;
@@ -425,7 +452,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CreditController_statements"];
+        /** List the buyer's statements */
+        get: operations["listStatements"];
         put?: never;
         post?: never;
         delete?: never;
@@ -441,7 +469,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CreditController_statement"];
+        /** Get a statement */
+        get: operations["getStatement"];
         put?: never;
         post?: never;
         delete?: never;
@@ -459,7 +488,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["CreditController_repay"];
+        /** Repay credit */
+        post: operations["repayCredit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -475,7 +505,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["CreditController_confirmRepayment"];
+        /** Relay the payment provider's answer to a repayment */
+        post: operations["confirmRepayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -489,7 +520,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CreditController_ledger"];
+        /** Get the postings of a credit account */
+        get: operations["getCreditLedger"];
         put?: never;
         post?: never;
         delete?: never;
@@ -506,7 +538,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["CreditController_setLimit"];
+        /** Set a credit account's limit */
+        put: operations["setCreditLimit"];
         post?: never;
         delete?: never;
         options?: never;
@@ -521,8 +554,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CreditController_products"];
-        put: operations["CreditController_saveProduct"];
+        /** List the credit products */
+        get: operations["listCreditProducts"];
+        /** Create or change a credit product */
+        put: operations["saveCreditProduct"];
         post?: never;
         delete?: never;
         options?: never;
@@ -537,7 +572,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GatewayHealthController_health"];
+        /** Check the platform's readiness */
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -553,9 +589,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AdminClockController_read"];
+        /** Read the platform clock (test clock) */
+        get: operations["getPlatformClock"];
         put?: never;
-        post: operations["AdminClockController_change"];
+        /** Move the platform clock (test clock) */
+        post: operations["changePlatformClock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -569,7 +607,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AdminOutboxController_parked"];
+        /** List parked outbox rows per service */
+        get: operations["listParkedOutboxRows"];
         put?: never;
         post?: never;
         delete?: never;
@@ -587,7 +626,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AdminOutboxController_redrive"];
+        /** Re-drive every parked outbox row */
+        post: operations["redriveParkedOutboxRows"];
         delete?: never;
         options?: never;
         head?: never;
@@ -603,7 +643,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ConsumerContactsController_requestVerification"];
+        /** Send an SMS verification code to the caller */
+        post: operations["requestSmsVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -619,7 +660,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ConsumerContactsController_confirmVerification"];
+        /** Confirm an SMS verification code */
+        post: operations["confirmSmsVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -635,7 +677,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ConsumerContactsController_otherContacts"];
+        /** Look up the buyer's other phone numbers */
+        post: operations["lookUpOtherContacts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -651,7 +694,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ConsumerContactsController_virtualNumber"];
+        /** Get a virtual number to reach the consignee */
+        post: operations["bindVirtualNumber"];
         delete?: never;
         options?: never;
         head?: never;
@@ -665,7 +709,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AdminSmsController_list"];
+        /** List the SMS the recording adapter kept (test clock) */
+        get: operations["listRecordedSms"];
         put?: never;
         post?: never;
         delete?: never;
@@ -681,9 +726,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CarriersController_list"];
+        /** List the carriers */
+        get: operations["listCarriers"];
         put?: never;
-        post: operations["CarriersController_register"];
+        /** Register a carrier and get its webhook secret */
+        post: operations["registerCarrier"];
         delete?: never;
         options?: never;
         head?: never;
@@ -699,7 +746,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["CarriersController_rotate"];
+        /** Rotate a carrier's webhook secret */
+        post: operations["rotateCarrierSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -713,9 +761,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CancellationRequestsController_merchantList"];
+        /** List the merchant's cancellation requests */
+        get: operations["listMerchantCancellationRequests"];
         put?: never;
-        post: operations["CancellationRequestsController_submit"];
+        /** Ask to cancel a COD order (negotiated cancellation) */
+        post: operations["submitCancellationRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -731,7 +781,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["CancellationRequestsController_withdraw"];
+        /** Withdraw a cancellation request */
+        post: operations["withdrawCancellationRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -745,7 +796,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CancellationRequestsController_merchantGet"];
+        /** Get one of the merchant's cancellation requests */
+        get: operations["getMerchantCancellationRequest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -761,7 +813,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CancellationRequestsController_list"];
+        /** List the cancellation requests of the buyer's orders */
+        get: operations["listCancellationRequests"];
         put?: never;
         post?: never;
         delete?: never;
@@ -777,7 +830,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CancellationRequestsController_get"];
+        /** Get a cancellation request */
+        get: operations["getCancellationRequest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -795,7 +849,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["CancellationRequestsController_object"];
+        /** Object to a cancellation request */
+        post: operations["objectToCancellationRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -811,7 +866,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["GroupBuysController_formed"];
+        /** Record that a group-buy formed */
+        post: operations["markGroupFormed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -827,7 +883,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantShipmentsController_create"];
+        /** Ship one or many orders */
+        post: operations["shipOrders"];
         delete?: never;
         options?: never;
         head?: never;
@@ -841,7 +898,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantShipmentsController_options"];
+        /** Get the carriers and service products to ship with */
+        get: operations["getShippingOptions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -857,7 +915,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantShipmentsController_withoutTracking"];
+        /** List shipments without a tracking event */
+        get: operations["listShipmentsWithoutTracking"];
         put?: never;
         post?: never;
         delete?: never;
@@ -873,7 +932,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantShipmentsController_get"];
+        /** Get a shipment */
+        get: operations["getShipment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -895,7 +955,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["MerchantShipmentsController_correct"];
+        /** Correct a third-party waybill number */
+        patch: operations["correctWaybill"];
         trace?: never;
     };
     "/api/v1/merchant/shipments/{id}/intercept": {
@@ -907,7 +968,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantShipmentsController_intercept"];
+        /** Ask the platform carrier to intercept a parcel */
+        post: operations["interceptShipment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -921,7 +983,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantShipmentsController_packingSlip"];
+        /** Download a shipment's packing slip (PDF) */
+        get: operations["getPackingSlip"];
         put?: never;
         post?: never;
         delete?: never;
@@ -937,7 +1000,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantShipmentsController_waybill"];
+        /** Download a shipment's electronic waybill (PDF) */
+        get: operations["getWaybillLabel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -953,7 +1017,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderLogisticsController_tracking"];
+        /** Get an order's parcel and tracking */
+        get: operations["getOrderTracking"];
         put?: never;
         post?: never;
         delete?: never;
@@ -971,7 +1036,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderLogisticsController_extend"];
+        /** Extend the receipt deadline once */
+        post: operations["extendReceiptDeadline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -987,7 +1053,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["CarrierEventsController_receive"];
+        /** Receive a signed carrier tracking event */
+        post: operations["receiveCarrierEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1002,7 +1069,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["ExpressServiceController_express"];
+        /** Record a merchant's express-service contract */
+        put: operations["setExpressService"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1017,9 +1085,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AfterSalesController_list"];
+        /** List the buyer's after-sales requests */
+        get: operations["listAfterSalesRequests"];
         put?: never;
-        post: operations["AfterSalesController_apply"];
+        /** Apply for a return, refund or exchange */
+        post: operations["applyForAfterSales"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1033,7 +1103,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AfterSalesController_refundable"];
+        /** Get what each line of an order may still refund */
+        get: operations["getRefundable"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1049,7 +1120,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AfterSalesController_get"];
+        /** Get an after-sales request */
+        get: operations["getAfterSalesRequest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1067,7 +1139,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AfterSalesController_returnShipment"];
+        /** Ship the goods back */
+        post: operations["shipReturn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1081,7 +1154,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantAfterSalesController_list"];
+        /** List the merchant's after-sales requests */
+        get: operations["listMerchantAfterSalesRequests"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1097,7 +1171,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantAfterSalesController_get"];
+        /** Get one of the merchant's after-sales requests */
+        get: operations["getMerchantAfterSalesRequest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1115,7 +1190,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantAfterSalesController_approve"];
+        /** Approve an after-sales request */
+        post: operations["approveAfterSales"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1131,7 +1207,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantAfterSalesController_reject"];
+        /** Reject an after-sales request */
+        post: operations["rejectAfterSales"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1147,7 +1224,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantAfterSalesController_confirmReceipt"];
+        /** Confirm the returned goods arrived */
+        post: operations["confirmReturnReceipt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1163,7 +1241,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["RefundSettlementsAdminController_retryCreditOffset"];
+        /** Retry a refused credit refund offset */
+        post: operations["retryCreditRefundOffset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1179,7 +1258,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["RefundSettlementsAdminController_escalate"];
+        /** Take a failed refund settlement over by hand */
+        post: operations["escalateRefundSettlement"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1193,9 +1273,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantExportsController_list"];
+        /** List the merchant's export tasks */
+        get: operations["listExports"];
         put?: never;
-        post: operations["MerchantExportsController_create"];
+        /** Queue an export task */
+        post: operations["createExport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1209,7 +1291,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantExportsController_get"];
+        /** Get an export task */
+        get: operations["getExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1227,7 +1310,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantExportsController_retry"];
+        /** Run a failed export task again */
+        post: operations["retryExport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1241,7 +1325,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantExportsController_file"];
+        /** Download an export file */
+        get: operations["downloadExportFile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1259,7 +1344,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MerchantExportsController_passwordSms"];
+        /** Send an encrypted export's password by SMS */
+        post: operations["sendExportPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1274,7 +1360,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["ExportOperationsController_lock"];
+        /** Lock or unlock a merchant's exports */
+        put: operations["setExportLock"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1289,7 +1376,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ExportOperationsController_readModel"];
+        /** Get how far behind the export read model is */
+        get: operations["getExportReadModelStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1306,7 +1394,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["MerchantCatalogController_putSku"];
+        /** Create or replace a SKU */
+        put: operations["putSku"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1321,7 +1410,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantCatalogController_listSkus"];
+        /** List the merchant's SKUs */
+        get: operations["listSkus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1337,8 +1427,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantCatalogController_freightRule"];
-        put: operations["MerchantCatalogController_putFreightRule"];
+        /** Get the merchant's freight rule */
+        get: operations["getFreightRule"];
+        /** Set the merchant's freight rule */
+        put: operations["putFreightRule"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1353,9 +1445,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MerchantCatalogController_listCoupons"];
+        /** List the merchant's coupons */
+        get: operations["listCoupons"];
         put?: never;
-        post: operations["MerchantCatalogController_createCoupon"];
+        /** Create a coupon */
+        post: operations["createCoupon"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1371,7 +1465,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["PlatformReleasesController_lift"];
+        /** Lift a logistics disruption */
+        post: operations["liftLogisticsDisruption"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1387,7 +1482,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["PlatformReleasesController_stockArrived"];
+        /** Record stock arriving at a merchant's warehouse */
+        post: operations["recordStockArrival"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1404,7 +1500,15 @@ export interface components {
             /** @example operator-password */
             password: string;
         };
+        AccessTokenView: {
+            accessToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /** @description seconds */
+            expiresIn: number;
+        };
         MainAccountRequest: {
+            /** @example kettle-world */
             username: string;
             password: string;
             /** @example 13900000000 */
@@ -1415,7 +1519,19 @@ export interface components {
             name: string;
             mainAccount: components["schemas"]["MainAccountRequest"];
         };
+        AccountRefView: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+        };
+        MerchantCreatedView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            mainAccount: components["schemas"]["AccountRefView"];
+        };
         CreateBuyerRequest: {
+            /** @example kettle-world */
             username: string;
             password: string;
             /** @example 李四 */
@@ -1429,16 +1545,38 @@ export interface components {
             creditLimit: number;
             statementDay?: number;
         };
+        BuyerCreatedView: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            /** Format: uuid */
+            creditAccountId: string;
+            /** @description fen */
+            creditLimit: number;
+        };
         AccountStatusRequest: {
             disabled: boolean;
         };
+        AccountStatusView: {
+            /** Format: uuid */
+            id: string;
+            disabled: boolean;
+        };
         CreateSubAccountRequest: {
+            /** @example kettle-world */
             username: string;
             password: string;
             /** @example 13900000001 */
             phone: string;
             /** @default [] */
             permissions?: ("VIEW_ORDERS" | "OPERATE_ORDERS" | "SHIP" | "AFTER_SALES" | "EXPORT" | "EXPORT_SENSITIVE" | "REVEAL_CONSUMER_INFO" | "LOOKUP_OTHER_CONTACTS" | "MANAGE_CATALOG")[];
+        };
+        SubAccountView: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            permissions: ("VIEW_ORDERS" | "OPERATE_ORDERS" | "SHIP" | "AFTER_SALES" | "EXPORT" | "EXPORT_SENSITIVE" | "REVEAL_CONSUMER_INFO" | "LOOKUP_OTHER_CONTACTS" | "MANAGE_CATALOG")[];
+            disabled: boolean;
         };
         SetPermissionsRequest: {
             /**
@@ -1448,6 +1586,16 @@ export interface components {
              *     ]
              */
             permissions: ("VIEW_ORDERS" | "OPERATE_ORDERS" | "SHIP" | "AFTER_SALES" | "EXPORT" | "EXPORT_SENSITIVE" | "REVEAL_CONSUMER_INFO" | "LOOKUP_OTHER_CONTACTS" | "MANAGE_CATALOG")[];
+        };
+        RevealLogEntryView: {
+            /** Format: uuid */
+            accountId: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @description name, phone, address */
+            fields: string[];
+            /** Format: date-time */
+            revealedAt: string;
         };
         OrderItemRequest: {
             /** @example sku-kettle-01 */
@@ -1477,7 +1625,7 @@ export interface components {
         CreditTermsRequest: {
             /** @enum {string} */
             plan: "DEFERRED" | "INSTALLMENT";
-            /** @enum {number} */
+            /** @enum {integer} */
             periods?: 3 | 6 | 12 | 24;
         };
         SubscriptionRequest: {
@@ -1520,9 +1668,247 @@ export interface components {
             specifiedPlatformDelivery?: boolean;
             attributes?: components["schemas"]["OrderAttributesRequest"];
         };
+        OrderCreditTermsView: {
+            /** @enum {string} */
+            plan: "DEFERRED" | "INSTALLMENT";
+            periods: number | null;
+            /** Format: uuid */
+            holdId: string | null;
+        };
+        OrderCancellationView: {
+            /** @enum {string} */
+            reason: "NO_LONGER_WANTED" | "ORDERED_BY_MISTAKE" | "WRONG_ADDRESS" | "FOUND_CHEAPER" | "DELIVERY_TOO_SLOW" | "OTHER" | "CREDIT_DECLINED" | "PAYMENT_TIMEOUT" | "NEGOTIATED_OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE" | "NEGOTIATED_BUYER_REFUSED_COD_DELIVERY" | "NEGOTIATED_BUYER_UNREACHABLE" | "NEGOTIATED_BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE" | "NEGOTIATED_BUYER_ASKED_TO_CANCEL";
+            /** @enum {string} */
+            by: "BUYER" | "MERCHANT" | "SYSTEM" | "UNKNOWN";
+        };
+        OrderPauseView: {
+            /** @enum {string} */
+            reason: "LOGISTICS_TRAFFIC_CONTROL" | "LOGISTICS_SMART_SCHEDULING" | "LOGISTICS_EPIDEMIC" | "LOGISTICS_WEATHER" | "LOGISTICS_PROMOTION_LOAD" | "LOGISTICS_ROAD_PROBLEM" | "BEFORE_RESERVED_DELIVERY_TIME" | "GIFT_SHIPPED_LATER" | "OUT_OF_STOCK" | "OUT_OF_STOCK_IN_TRANSFER" | "OUT_OF_STOCK_CANNOT_ARRIVE" | "OUT_OF_STOCK_BACK_ORDER" | "SCHEDULING" | "AWAITING_REAL_NAME_CHECK" | "AWAITING_CERTIFICATE" | "AWAITING_BATCH_NUMBER" | "WAITING_FOR_GROUP" | "SUBSCRIPTION_PERIOD_NOT_DUE" | "DEALER_ORDERING_FAIR";
+            /** Format: date-time */
+            pausedAt: string;
+            /** Format: date-time */
+            releaseAt?: string;
+        };
+        OrderRemarkView: {
+            text: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ServiceFeeLineView: {
+            skuId: string;
+            title: string;
+            /** @description fen */
+            unitPrice: number;
+            quantity: number;
+        };
+        OrderServiceFeeView: {
+            feeType: string;
+            /** @description fen */
+            amount: number;
+            skuIds: string[];
+            appliesTo: components["schemas"]["ServiceFeeLineView"][];
+        };
+        OrderAfterSalesLinkView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "RETURN_AND_REFUND" | "REFUND_ONLY" | "EXCHANGE";
+            /** @description the after-sales status when last heard of */
+            status: string;
+            lines: {
+                [key: string]: unknown;
+            }[];
+            /** Format: date-time */
+            requestedAt: string;
+            /** @description the route the reader may call for the request */
+            link: string;
+        };
+        OrderRefundView: {
+            /** Format: uuid */
+            refundId: string;
+            /** Format: uuid */
+            afterSalesId: string | null;
+            /** @description fen */
+            amount: number;
+            lines: {
+                [key: string]: unknown;
+            }[];
+            /** Format: date-time */
+            refundedAt: string;
+            link: string | null;
+        };
+        CodReconciliationView: {
+            /** @description fen */
+            collectedAmount: number;
+            settlementReference: string;
+            /** Format: date-time */
+            reconciledAt: string;
+        };
+        VoucherView: {
+            /** @description the buyer only */
+            verificationCode?: string;
+            /** Format: date-time */
+            redeemedAt: string | null;
+        };
+        ReleaseEvidenceView: {
+            kind: string;
+            reference: string;
+        };
+        ReleaseCertificateView: {
+            number: string;
+            imageReference: string;
+        };
+        RealNameCheckView: {
+            reference: string;
+        };
+        PauseReleaseView: {
+            /** @enum {string} */
+            reason: "LOGISTICS_TRAFFIC_CONTROL" | "LOGISTICS_SMART_SCHEDULING" | "LOGISTICS_EPIDEMIC" | "LOGISTICS_WEATHER" | "LOGISTICS_PROMOTION_LOAD" | "LOGISTICS_ROAD_PROBLEM" | "BEFORE_RESERVED_DELIVERY_TIME" | "GIFT_SHIPPED_LATER" | "OUT_OF_STOCK" | "OUT_OF_STOCK_IN_TRANSFER" | "OUT_OF_STOCK_CANNOT_ARRIVE" | "OUT_OF_STOCK_BACK_ORDER" | "SCHEDULING" | "AWAITING_REAL_NAME_CHECK" | "AWAITING_CERTIFICATE" | "AWAITING_BATCH_NUMBER" | "WAITING_FOR_GROUP" | "SUBSCRIPTION_PERIOD_NOT_DUE" | "DEALER_ORDERING_FAIR";
+            /** @enum {string} */
+            trigger: "LOGISTICS_DISRUPTION_LIFTED" | "RESERVED_TIME_REACHED" | "EARLY_RELEASE_REQUESTED" | "MAIN_ITEM_DELIVERED" | "STOCK_ARRIVED" | "REAL_NAME_APPROVED" | "CERTIFICATE_UPLOADED" | "BATCH_NUMBER_UPLOADED" | "GROUP_FORMED" | "SUBSCRIPTION_DATE_REACHED" | "FAIR_SHIPPING_DATE_REACHED";
+            /** @description `merchant:<account>`, `operator:<account>` or `system` */
+            by: string;
+            /** Format: date-time */
+            at: string;
+            evidence?: components["schemas"]["ReleaseEvidenceView"];
+            certificate?: components["schemas"]["ReleaseCertificateView"];
+            batchNumber?: string;
+            realNameCheck?: components["schemas"]["RealNameCheckView"];
+        };
+        OrderCancellationRequestLinkView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "PENDING" | "REJECTED" | "WITHDRAWN" | "AUTO_CANCELLED";
+            /** @enum {string} */
+            reason: "OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE" | "BUYER_REFUSED_COD_DELIVERY" | "BUYER_UNREACHABLE" | "BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE" | "BUYER_ASKED_TO_CANCEL";
+            /** Format: date-time */
+            objectionDeadline: string;
+            link: string;
+        };
+        AddressView: {
+            province: string;
+            city: string;
+            county: string;
+            town?: string;
+            detail: string;
+        };
+        ConsigneeView: {
+            /** @description masked (李*) for merchants unless revealed */
+            name: string;
+            /** @description masked (138****0000) for merchants unless revealed */
+            phone: string;
+            address: components["schemas"]["AddressView"];
+        };
+        OrderLineView: {
+            /** Format: uuid */
+            id: string;
+            skuId: string;
+            title: string;
+            /** @description fen */
+            unitPrice: number;
+            quantity: number;
+            /** @description fen */
+            lineTotal: number;
+            /** @description the line's share of the order-level discount (fen) */
+            discount: number;
+        };
+        OrderStatusChangeView: {
+            /** @enum {string|null} */
+            from: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED" | null;
+            /** @enum {string} */
+            to: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+            /** @description why (PLACED, a cancellation or pause reason, …) */
+            reason: string | null;
+            /** @description `buyer:<id>`, `merchant:<account>`, `operator:<account>` or `system` */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+        };
+        OrderView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** @enum {string} */
+            status: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+            /** @enum {string} */
+            paymentMethod: "ONLINE" | "COD" | "CREDIT";
+            credit: components["schemas"]["OrderCreditTermsView"] | null;
+            /** @description fen */
+            goodsTotal: number;
+            /** @description fen */
+            freight: number;
+            /** @description fen */
+            payable: number;
+            /** @description the coupon's discount (fen), already taken off payable */
+            discountTotal: number;
+            couponCode: string | null;
+            cancellation: components["schemas"]["OrderCancellationView"] | null;
+            pause: components["schemas"]["OrderPauseView"] | null;
+            /** @enum {string|null} */
+            fulfilment: "JD_LOGISTICS" | "THIRD_PARTY" | null;
+            /** @description merchant remarks (empty for the buyer) */
+            remarks: components["schemas"]["OrderRemarkView"][];
+            buyerNote: string | null;
+            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED")[];
+            serviceFees: components["schemas"]["OrderServiceFeeView"][];
+            /** Format: date-time */
+            promisedShipBy: string | null;
+            afterSales: components["schemas"]["OrderAfterSalesLinkView"][];
+            /** @description fen */
+            refundedAmount: number;
+            refunds: components["schemas"]["OrderRefundView"][];
+            codReconciliation: components["schemas"]["CodReconciliationView"] | null;
+            voucher: components["schemas"]["VoucherView"] | null;
+            /** @description PARENT {periods, intervalDays, childOrderIds} or CHILD {parentOrderId, period, productionDate} */
+            subscription: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: uuid */
+            giftForOrderId: string | null;
+            pauseReleases: components["schemas"]["PauseReleaseView"][];
+            shipmentCarrier: string | null;
+            cancellationRequests: components["schemas"]["OrderCancellationRequestLinkView"][];
+            consignee: components["schemas"]["ConsigneeView"];
+            lines: components["schemas"]["OrderLineView"][];
+            history: components["schemas"]["OrderStatusChangeView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         RiskFlagRequest: {
             flagged: boolean;
             reason?: string;
+        };
+        RiskFlagView: {
+            /** Format: uuid */
+            orderId: string;
+            riskFlag: boolean;
+            riskReason: string | null;
+        };
+        LineSnapshotView: {
+            /** Format: uuid */
+            orderId: string;
+            /** Format: uuid */
+            lineId: string;
+            skuId: string;
+            title: string;
+            /** @description fen */
+            unitPrice: number;
+            quantity: number;
+            /** @description fen */
+            lineTotal: number;
+            /** @description fen */
+            discount: number;
+            attributes: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            capturedAt: string;
         };
         CancelOrderRequest: {
             /** @enum {string} */
@@ -1547,10 +1933,89 @@ export interface components {
             /** @example stock arrives on Thursday */
             reason: string;
         };
+        LateShippingReportResultView: {
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            result: "REPORTED" | "REFUSED" | "NOT_FOUND";
+            /** @description the refusal code */
+            code?: string;
+            reason?: string;
+        };
         OrderRemarksRequest: {
             orderIds: string[];
             /** @example call before delivery */
             remark: string;
+        };
+        OrderBatchResultView: {
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            result: "ADDED" | "NOT_FOUND";
+        };
+        ShippingDeadlineView: {
+            /** @enum {string} */
+            state: "NONE" | "WARNING" | "TIMED_OUT";
+            /** Format: date-time */
+            deadline: string;
+        };
+        MerchantOrderListLineView: {
+            skuId: string;
+            title: string;
+            /** @description fen */
+            unitPrice: number;
+            quantity: number;
+        };
+        MerchantOrderListItemView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+            /** @enum {string} */
+            paymentMethod: "ONLINE" | "COD" | "CREDIT";
+            /** @description fen */
+            goodsTotal: number;
+            /** @description fen */
+            freight: number;
+            /** @description fen */
+            payable: number;
+            /** Format: uuid */
+            buyerId: string;
+            buyerNote: string | null;
+            pause: components["schemas"]["OrderPauseView"] | null;
+            riskFlag: boolean;
+            /** Format: date-time */
+            lateShippingReportedShipBy: string | null;
+            consignee: components["schemas"]["ConsigneeView"];
+            shippingDeadline: components["schemas"]["ShippingDeadlineView"] | null;
+            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED")[];
+            /** @description cross-border orders: bonded or not */
+            bonded: boolean | null;
+            lines: components["schemas"]["MerchantOrderListLineView"][];
+            /** @description fen */
+            refundedAmount: number;
+            afterSalesLinks: string[];
+            cancellation: components["schemas"]["OrderCancellationView"] | null;
+            cancellationRequestLink: string | null;
+            /** @description orders that can ship together share it (domain.md §1.9) */
+            mergeGroup: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        OrderStatusCountsView: {
+            UNPAID: number;
+            WAITING_OUTBOUND: number;
+            PAUSED: number;
+            SHIPPED: number;
+            DELIVERED: number;
+            COMPLETED: number;
+            CANCELLED: number;
+        };
+        MerchantOrderListView: {
+            items: components["schemas"]["MerchantOrderListItemView"][];
+            counts: components["schemas"]["OrderStatusCountsView"];
+            /** @description pass as `cursor` for the next page */
+            nextCursor: string | null;
         };
         PauseOrderRequest: {
             /**
@@ -1563,6 +2028,63 @@ export interface components {
              * @example 2026-12-01T02:00:00Z
              */
             releaseAt?: string;
+        };
+        MerchantOrderView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** @enum {string} */
+            status: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+            /** @enum {string} */
+            paymentMethod: "ONLINE" | "COD" | "CREDIT";
+            credit: components["schemas"]["OrderCreditTermsView"] | null;
+            /** @description fen */
+            goodsTotal: number;
+            /** @description fen */
+            freight: number;
+            /** @description fen */
+            payable: number;
+            /** @description the coupon's discount (fen), already taken off payable */
+            discountTotal: number;
+            couponCode: string | null;
+            cancellation: components["schemas"]["OrderCancellationView"] | null;
+            pause: components["schemas"]["OrderPauseView"] | null;
+            /** @enum {string|null} */
+            fulfilment: "JD_LOGISTICS" | "THIRD_PARTY" | null;
+            /** @description merchant remarks (empty for the buyer) */
+            remarks: components["schemas"]["OrderRemarkView"][];
+            buyerNote: string | null;
+            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED")[];
+            serviceFees: components["schemas"]["OrderServiceFeeView"][];
+            /** Format: date-time */
+            promisedShipBy: string | null;
+            afterSales: components["schemas"]["OrderAfterSalesLinkView"][];
+            /** @description fen */
+            refundedAmount: number;
+            refunds: components["schemas"]["OrderRefundView"][];
+            codReconciliation: components["schemas"]["CodReconciliationView"] | null;
+            voucher: components["schemas"]["VoucherView"] | null;
+            /** @description PARENT {periods, intervalDays, childOrderIds} or CHILD {parentOrderId, period, productionDate} */
+            subscription: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: uuid */
+            giftForOrderId: string | null;
+            pauseReleases: components["schemas"]["PauseReleaseView"][];
+            shipmentCarrier: string | null;
+            cancellationRequests: components["schemas"]["OrderCancellationRequestLinkView"][];
+            consignee: components["schemas"]["ConsigneeView"];
+            lines: components["schemas"]["OrderLineView"][];
+            history: components["schemas"]["OrderStatusChangeView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description true when the consignee is shown in clear (the reveal is logged) */
+            consigneeRevealed: boolean;
         };
         ReleaseEvidenceRequest: {
             /** @enum {string} */
@@ -1620,6 +2142,142 @@ export interface components {
             /** @example 04711235 */
             verificationCode: string;
         };
+        CreditAccountView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** @description fen */
+            limit: number;
+            /** @description fen */
+            held: number;
+            /** @description fen */
+            outstanding: number;
+            /** @description limit − held − outstanding (fen) */
+            available: number;
+            /** @description money the platform owes the buyer (fen) */
+            balance: number;
+            statementDay: number;
+            dueOffsetDays: number;
+            activeHolds: number;
+        };
+        LoanPeriodView: {
+            index: number;
+            /** Format: date */
+            statementDate: string;
+            /** Format: date */
+            dueDate: string;
+            /** @enum {string} */
+            status: "SCHEDULED" | "BILLED" | "OVERDUE" | "PAID" | "VOIDED";
+            /** @description fen */
+            principal: number;
+            /** @description fen */
+            fee: number;
+            /** @description fen */
+            lateFee: number;
+            /** @description fen */
+            paid: number;
+            /** @description fen */
+            credited: number;
+            /** @description principal + fee + late fee − paid − credited (fen) */
+            owed: number;
+        };
+        LoanView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            plan: "DEFERRED" | "INSTALLMENT";
+            periodCount: number;
+            productCode: string;
+            /** Format: date */
+            bookedOn: string;
+            /** @description fen */
+            principal: number;
+            /** @description fen */
+            outstandingPrincipal: number;
+            /** @description fen */
+            refundedPrincipal: number;
+            settled: boolean;
+            periods: components["schemas"]["LoanPeriodView"][];
+        };
+        StatementSummaryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            statementDate: string;
+            /** Format: date */
+            dueDate: string;
+            /** @description fen */
+            amountDue: number;
+            sentToBuyer: boolean;
+        };
+        StatementLineView: {
+            /** Format: uuid */
+            loanId: string;
+            /** Format: uuid */
+            orderId: string;
+            periodIndex: number;
+            periodCount: number;
+            /** Format: date */
+            dueDate: string;
+            /** @enum {string} */
+            status: "SCHEDULED" | "BILLED" | "OVERDUE" | "PAID" | "VOIDED";
+            /** @description fen */
+            principal: number;
+            /** @description fen */
+            fee: number;
+            /** @description fen */
+            lateFee: number;
+            /** @description fen */
+            paid: number;
+            /** @description fen */
+            credited: number;
+            /** @description fen */
+            owed: number;
+        };
+        StatementCreditView: {
+            /** Format: uuid */
+            loanId: string;
+            periodIndex: number;
+            /** Format: uuid */
+            refundId: string;
+            /** @description fen */
+            principal: number;
+            /** @description fen */
+            fee: number;
+            /** Format: date */
+            creditedOn: string;
+        };
+        StatementView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            accountId: string;
+            /** Format: date */
+            statementDate: string;
+            /** Format: date */
+            dueDate: string;
+            billedLines: components["schemas"]["StatementLineView"][];
+            carriedOverLines: components["schemas"]["StatementLineView"][];
+            creditLines: components["schemas"]["StatementCreditView"][];
+            /** @description fen */
+            newCharges: number;
+            /** @description fen */
+            carriedOver: number;
+            /** @description fen */
+            credits: number;
+            /** @description fen */
+            balanceBefore: number;
+            /** @description fen */
+            balanceApplied: number;
+            /** @description fen */
+            balanceAfter: number;
+            /** @description fen */
+            amountDue: number;
+            sentToBuyer: boolean;
+        };
         RepaymentRequest: {
             /**
              * @description amount in fen (1 … MAX_FEN)
@@ -1634,6 +2292,43 @@ export interface components {
              */
             repaymentId?: string;
         };
+        RepaymentPortionView: {
+            /** Format: uuid */
+            loanId: string;
+            periodIndex: number;
+            /** @description fen */
+            principal: number;
+            /** @description fen */
+            fee: number;
+            /** @description fen */
+            lateFee: number;
+        };
+        RepaymentView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved
+             * @enum {string}
+             */
+            status: "INITIATED" | "CREDITED" | "DECLINED";
+            /** @description fen */
+            amount: number;
+            provider: string | null;
+            providerReference: string | null;
+            /** Format: date-time */
+            initiatedAt: string;
+            /** Format: date-time */
+            receivedAt: string | null;
+            /** @description fen */
+            principalRepaid?: number;
+            /** @description fen */
+            feePaid?: number;
+            /** @description fen */
+            lateFeePaid?: number;
+            /** @description the excess that became balance (fen) */
+            toBalance?: number;
+            portions?: components["schemas"]["RepaymentPortionView"][];
+        };
         RepaymentConfirmationRequest: {
             /** @enum {string} */
             outcome: "CONFIRMED" | "DECLINED";
@@ -1642,12 +2337,49 @@ export interface components {
             /** @example SIMULATED */
             provider?: string;
         };
+        LedgerEntryView: {
+            /** @enum {string} */
+            account: "CREDIT_HOLD_RESERVED" | "CREDIT_HOLD_CONTRA" | "LOAN_PRINCIPAL_RECEIVABLE" | "FEE_RECEIVABLE" | "LATE_FEE_RECEIVABLE" | "MERCHANT_SETTLEMENT" | "REFUND_CLEARING" | "REPAYMENT_CLEARING" | "BUYER_BALANCE" | "FEE_INCOME" | "LATE_FEE_INCOME" | "PRINCIPAL_WRITTEN_OFF";
+            /** @enum {string} */
+            side: "DEBIT" | "CREDIT";
+            /** @description fen */
+            amount: number;
+            /** Format: uuid */
+            loanId?: string;
+        };
+        LedgerPostingView: {
+            postingKey: string;
+            /** @enum {string} */
+            kind: "HOLD_PLACED" | "HOLD_RELEASED" | "HOLD_CAPTURED" | "LOAN_BOOKED" | "FEE_CHARGED" | "LATE_FEE_CHARGED" | "REPAYMENT" | "BALANCE_PAYMENT" | "REFUND_OFFSET" | "FEE_REFUND" | "WRITE_OFF";
+            /** Format: uuid */
+            accountId: string;
+            /** Format: uuid */
+            loanId?: string;
+            pending: boolean;
+            entries: components["schemas"]["LedgerEntryView"][];
+        };
         CreditLimitRequest: {
             /**
              * @description new limit in fen
              * @example 800000
              */
             creditLimit: number;
+        };
+        CreditProductView: {
+            code: string;
+            /** @enum {string} */
+            planType: "DEFERRED" | "INSTALLMENT";
+            allowedPeriodCounts: (3 | 6 | 12 | 24)[];
+            /** @description fee per period in ppm of the principal, by period count */
+            feeRatePpmByPeriodCount: {
+                [key: string]: number;
+            };
+            deferralFeeRatePpm: number;
+            interestFreeDays: number | null;
+            lateFeeRatePpmPerDay: number;
+            /** @enum {string} */
+            refundAllocationRule: "REAMORTIZE" | "LAST_FIRST" | "NEXT_FIRST";
+            isDefault: boolean;
         };
         CreditProductRequest: {
             /** @example INSTALLMENT_PROMO */
@@ -1662,7 +2394,7 @@ export interface components {
              *       24
              *     ]
              */
-            allowedPeriodCounts?: string[];
+            allowedPeriodCounts?: (3 | 6 | 12 | 24)[];
             /**
              * @description fee per period in ppm of the principal, by period count
              * @example {
@@ -1673,7 +2405,7 @@ export interface components {
             feeRatePpmByPeriodCount?: Record<string, never>;
             /** @example 0 */
             deferralFeeRatePpm?: number;
-            /** @example null */
+            /** @example 30 */
             interestFreeDays?: number;
             /** @example 500 */
             lateFeeRatePpmPerDay?: number;
@@ -1682,15 +2414,63 @@ export interface components {
             /** @description new orders of this plan type use it */
             isDefault?: boolean;
         };
+        HealthView: {
+            /** @enum {string} */
+            status: "ok" | "unavailable";
+            service: string;
+            /** @description database, eventBus and each service: up or down */
+            checks: {
+                [key: string]: string;
+            };
+        };
+        PlatformClockView: {
+            /** Format: date-time */
+            now: string;
+            /** @description ms the platform clock is ahead of real time */
+            offsetMs: number;
+            /** @description each service and its clock (ISO-8601) */
+            services: {
+                [key: string]: string;
+            };
+        };
         ClockChangeRequest: {
             /** @example 172800 */
             advanceBySeconds?: number;
             /** @example 2027-01-01T00:00:00Z */
             now?: string;
         };
+        ParkedOutboxRowView: {
+            id: string;
+            /** Format: uuid */
+            eventId: string;
+            eventType: string;
+            topic: string;
+            key: string;
+            attempts: number;
+            lastError: string | null;
+            /** Format: date-time */
+            parkedAt: string;
+        };
+        ServiceOutboxParkingView: {
+            parked: components["schemas"]["ParkedOutboxRowView"][];
+            /** @description rows the relay can publish now */
+            backlog: number;
+        };
+        OutboxRedriveView: {
+            /** @description rows re-driven per service (and the gateway) */
+            redriven: {
+                [key: string]: number;
+            };
+        };
         SmsVerificationRequest: {
             /** @enum {string} */
             purpose: "OTHER_CONTACTS" | "EXTRA_VIRTUAL_NUMBERS";
+        };
+        SmsVerificationSentView: {
+            /** @description the masked phone the code went to */
+            sentTo: string;
+            /** Format: date-time */
+            codeExpiresAt: string;
         };
         SmsVerificationConfirmRequest: {
             /** @enum {string} */
@@ -1698,12 +2478,50 @@ export interface components {
             /** @example 123456 */
             code: string;
         };
+        SmsVerificationConfirmedView: {
+            /**
+             * Format: date-time
+             * @description the verification holds until 00:00 platform time
+             */
+            verifiedUntil: string;
+        };
+        OtherContactView: {
+            kind: string;
+            phone: string;
+        };
+        OtherContactsView: {
+            /** Format: uuid */
+            orderId: string;
+            contacts: components["schemas"]["OtherContactView"][];
+            lookupsToday: number;
+            dailyLimit: number;
+        };
         VirtualNumberRequest: {
             /**
              * @default ORDER
              * @enum {string}
              */
             kind?: "ORDER" | "AFTER_SALES";
+        };
+        VirtualNumberView: {
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            kind: "ORDER" | "AFTER_SALES";
+            mainNumber: string;
+            extension: string;
+            /** @description an instant (ISO-8601), or ORDER_COMPLETION */
+            validUntil: string;
+            howToCall: string;
+            howToText: string;
+            /** @description the binding already existed */
+            reused: boolean;
+        };
+        RecordedSmsView: {
+            phone: string;
+            body: string;
+            /** Format: date-time */
+            sentAt: string;
         };
         RegisterCarrierRequest: {
             /**
@@ -1713,6 +2531,26 @@ export interface components {
             code: string;
             /** @example SF Express */
             name: string;
+        };
+        CarrierWithSecretView: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            disabled: boolean;
+            /** Format: date-time */
+            secretRotatedAt: string;
+            /** @description the HMAC secret of its webhook; shown this once */
+            webhookSecret: string;
+        };
+        CarrierView: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            disabled: boolean;
+            /** Format: date-time */
+            secretRotatedAt: string;
         };
         CancellationRequestRequest: {
             /** Format: uuid */
@@ -1730,6 +2568,35 @@ export interface components {
              */
             callAttempts?: string[];
             note?: string;
+        };
+        CancellationRequestView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @description this request as a route the reader may call */
+            link: string;
+            orderLink: string;
+            /** @enum {string} */
+            status: "PENDING" | "REJECTED" | "WITHDRAWN" | "AUTO_CANCELLED";
+            /** @enum {string} */
+            reason: "OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE" | "BUYER_REFUSED_COD_DELIVERY" | "BUYER_UNREACHABLE" | "BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE" | "BUYER_ASKED_TO_CANCEL";
+            /** Format: date-time */
+            objectionDeadline: string;
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        CancellationRequestListView: {
+            items: components["schemas"]["CancellationRequestView"][];
+        };
+        GroupFormedView: {
+            groupId: string;
+            /** @description orders of the group */
+            orders: number;
+            /** @description paused orders released */
+            released: number;
         };
         OrderWaybillRequest: {
             /** Format: uuid */
@@ -1777,11 +2644,204 @@ export interface components {
              */
             declaredValue?: number;
         };
+        ShipmentResultView: {
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            status: "SHIPPED" | "REFUSED" | "NOT_FOUND";
+            /** Format: uuid */
+            shipmentId?: string;
+            waybillNo?: string;
+            /** @description the refusal code */
+            code?: string;
+            reason?: string;
+        };
+        ShipmentsCreatedView: {
+            results: components["schemas"]["ShipmentResultView"][];
+            /**
+             * Format: uuid
+             * @description the merged package
+             */
+            shipmentId?: string;
+        };
+        ServiceProductOptionView: {
+            /** @enum {string} */
+            code: "STANDARD" | "EXPRESS";
+            /** @description EXPRESS: the cities it flies to */
+            destinationCities?: string[];
+        };
+        PlatformCarrierOptionView: {
+            code: string;
+            /** @description GENERATED: the platform fills in the number */
+            waybillNo: string;
+            serviceProducts: components["schemas"]["ServiceProductOptionView"][];
+        };
+        ThirdPartyCarrierOptionView: {
+            code: string;
+            /** @description ENTERED: the merchant enters the number */
+            waybillNo: string;
+            example: string;
+        };
+        ShippingOptionsView: {
+            platformCarrier: components["schemas"]["PlatformCarrierOptionView"];
+            thirdPartyCarriers: components["schemas"]["ThirdPartyCarrierOptionView"][];
+        };
+        ShipmentWithoutTrackingView: {
+            /** Format: uuid */
+            id: string;
+            carrier: string;
+            /** @enum {string} */
+            serviceProduct: "STANDARD" | "EXPRESS";
+            waybillNo: string;
+            merged: boolean;
+            packageCount: number;
+            /** @description fen */
+            declaredValue: number | null;
+            /** Format: date-time */
+            outboundAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            orderIds: string[];
+            daysSinceOutbound: number;
+        };
+        ShipmentsWithoutTrackingView: {
+            days: number;
+            items: components["schemas"]["ShipmentWithoutTrackingView"][];
+        };
+        ShipmentLineView: {
+            /** Format: uuid */
+            lineId: string;
+            skuId: string;
+            title: string;
+            quantity: number;
+        };
+        ShipmentAddressView: {
+            province: string;
+            city: string;
+            county: string;
+            town?: string;
+            detail: string;
+        };
+        MaskedConsigneeView: {
+            /** @description masked */
+            name: string;
+            /** @description masked */
+            phone: string;
+            address: components["schemas"]["ShipmentAddressView"];
+        };
+        ReceiptWindowView: {
+            /** Format: date-time */
+            opensAt: string;
+            /** Format: date-time */
+            closesAt: string;
+        };
+        ReceiptExtensionView: {
+            window: components["schemas"]["ReceiptWindowView"] | null;
+            offeredNow: boolean;
+            used: boolean;
+        };
+        ReceiptView: {
+            /** @enum {string} */
+            case: "PLATFORM_CARRIER" | "THIRD_PARTY_DELIVERED" | "THIRD_PARTY_NO_TRACKING" | "THIRD_PARTY_TRACKING_WITHOUT_DELIVERY";
+            /** @enum {string} */
+            region: "DOMESTIC" | "CROSS_BORDER";
+            /** Format: date-time */
+            autoConfirmAt: string | null;
+            closed: boolean;
+            closedReason: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            extension: components["schemas"]["ReceiptExtensionView"];
+        };
+        VoidedShipmentOrderView: {
+            /** Format: date-time */
+            at: string;
+            reason: string | null;
+        };
+        ShipmentOrderView: {
+            /** Format: uuid */
+            orderId: string;
+            lines: components["schemas"]["ShipmentLineView"][];
+            consignee: components["schemas"]["MaskedConsigneeView"] | null;
+            receipt: components["schemas"]["ReceiptView"] | null;
+            voided: components["schemas"]["VoidedShipmentOrderView"] | null;
+        };
+        TrackingEventView: {
+            eventId: string;
+            /** @enum {string} */
+            status: "PICKED_UP" | "IN_TRANSIT" | "OUT_FOR_DELIVERY" | "DELIVERED" | "EXCEPTION" | "INTERCEPTED" | "INTERCEPT_FAILED" | "RETURNED_TO_SENDER";
+            /** Format: date-time */
+            occurredAt: string;
+            location: string | null;
+            description: string | null;
+        };
+        InterceptionView: {
+            /** @enum {string} */
+            status: "REQUESTED" | "INTERCEPTED" | "FAILED" | "RETURNED";
+            /** Format: date-time */
+            updatedAt: string | null;
+            buyerAskedToRefuseDelivery: boolean;
+        };
+        WaybillCorrectionView: {
+            previousWaybillNo: string;
+            waybillNo: string;
+            reason: string | null;
+            /** Format: uuid */
+            correctedBy: string;
+            /** Format: date-time */
+            correctedAt: string;
+        };
+        ShipmentView: {
+            /** Format: uuid */
+            id: string;
+            carrier: string;
+            /** @enum {string} */
+            serviceProduct: "STANDARD" | "EXPRESS";
+            waybillNo: string;
+            merged: boolean;
+            packageCount: number;
+            /** @description fen */
+            declaredValue: number | null;
+            /** Format: date-time */
+            outboundAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            orders: components["schemas"]["ShipmentOrderView"][];
+            events: components["schemas"]["TrackingEventView"][];
+            interception: components["schemas"]["InterceptionView"] | null;
+            waybillCorrections: components["schemas"]["WaybillCorrectionView"][];
+        };
         CorrectWaybillRequest: {
             /** @example SF1234567890124 */
             waybillNo: string;
             /** @example typo at outbound */
             reason?: string;
+        };
+        ShipmentSummaryView: {
+            /** Format: uuid */
+            id: string;
+            carrier: string;
+            /** @enum {string} */
+            serviceProduct: "STANDARD" | "EXPRESS";
+            waybillNo: string;
+            merged: boolean;
+            packageCount: number;
+            /** @description fen */
+            declaredValue: number | null;
+            /** Format: date-time */
+            outboundAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
+        TrackingView: {
+            /** Format: uuid */
+            orderId: string;
+            shipped: boolean;
+            shipment: components["schemas"]["ShipmentSummaryView"] | null;
+            lines: components["schemas"]["ShipmentLineView"][];
+            events: components["schemas"]["TrackingEventView"][];
+            receipt: components["schemas"]["ReceiptView"] | null;
+            interception: components["schemas"]["InterceptionView"] | null;
         };
         CarrierEventRequest: {
             /**
@@ -1800,8 +2860,20 @@ export interface components {
             /** @example 快件已到达 */
             description?: string;
         };
+        CarrierEventAcceptedView: {
+            accepted: boolean;
+            /** @description the carrier sent this event id before; nothing changed */
+            duplicate: boolean;
+            /** Format: uuid */
+            shipmentId: string;
+        };
         ExpressServiceRequest: {
             signed: boolean;
+        };
+        ExpressContractView: {
+            /** Format: uuid */
+            merchantId: string;
+            expressSigned: boolean;
         };
         AfterSalesLineRequest: {
             /** Format: uuid */
@@ -1826,6 +2898,154 @@ export interface components {
              */
             evidence?: string[];
         };
+        AfterSalesLineView: {
+            /** Format: uuid */
+            lineId: string;
+            quantity: number;
+        };
+        AfterSalesReviewView: {
+            /** @enum {string} */
+            decision: "APPROVED" | "REJECTED";
+            /** @enum {string} */
+            by: "MERCHANT" | "SYSTEM";
+            reason?: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ReturnShipmentView: {
+            carrier: string;
+            waybillNo: string;
+            pickup: boolean;
+            /** Format: date-time */
+            at: string;
+        };
+        ReturnReceiptView: {
+            /** @enum {string} */
+            condition: "OK" | "PROBLEM";
+            note?: string;
+            /** Format: date-time */
+            at: string;
+        };
+        RefundLineView: {
+            /** Format: uuid */
+            lineId: string;
+            quantity: number;
+            /** @description fen */
+            amount: number;
+        };
+        RefundSettlementView: {
+            /** @enum {string} */
+            method: "ONLINE" | "COD" | "CREDIT";
+            /** @description fen */
+            amount: number;
+            /** @enum {string} */
+            status: "ESCALATED" | "FAILED" | "PENDING" | "SETTLED";
+            idempotencyKey: string;
+            provider: string | null;
+            reference: string | null;
+            attempts: number;
+            /** Format: date-time */
+            settledAt: string | null;
+            failureReason: string | null;
+            lastError: string | null;
+            /** Format: date-time */
+            failedAt: string | null;
+            /** Format: date-time */
+            escalatedAt: string | null;
+            escalationNote: string | null;
+        };
+        RefundView: {
+            /** Format: uuid */
+            id: string;
+            /** @description fen */
+            amount: number;
+            status: string;
+            reason: string;
+            lines: components["schemas"]["RefundLineView"][];
+            /** Format: date-time */
+            grantedAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** @enum {string} */
+            settlementStatus: "ESCALATED" | "FAILED" | "PENDING" | "SETTLED";
+            settlements: components["schemas"]["RefundSettlementView"][];
+        };
+        AfterSalesStatusChangeView: {
+            /** @enum {string|null} */
+            from: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED" | null;
+            /** @enum {string} */
+            to: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED";
+            /** @enum {string} */
+            command: "APPLY" | "APPROVE" | "REJECT" | "SHIP_RETURN" | "CONFIRM_RECEIPT" | "REPORT_PROBLEM" | "GRANT_REFUND" | "REQUEST_REPLACEMENT" | "COMPLETE_REFUND";
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            note?: string;
+        };
+        AfterSalesRequestView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** @enum {string} */
+            type: "RETURN_AND_REFUND" | "REFUND_ONLY" | "EXCHANGE";
+            /** @enum {string} */
+            status: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED";
+            reason: string;
+            description: string | null;
+            evidence: string[];
+            lines: components["schemas"]["AfterSalesLineView"][];
+            /** Format: date-time */
+            reviewDeadline: string;
+            review: components["schemas"]["AfterSalesReviewView"] | null;
+            returnShipment: components["schemas"]["ReturnShipmentView"] | null;
+            receipt: components["schemas"]["ReturnReceiptView"] | null;
+            refund: components["schemas"]["RefundView"] | null;
+            history: components["schemas"]["AfterSalesStatusChangeView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AfterSalesPageView: {
+            items: components["schemas"]["AfterSalesRequestView"][];
+            nextCursor: string | null;
+        };
+        RefundableLineView: {
+            /** Format: uuid */
+            lineId: string;
+            skuId: string | null;
+            title: string | null;
+            quantity: number;
+            /** @description fen */
+            paid: number;
+            /** @description fen */
+            gross: number;
+            /** @description fen */
+            freightShare: number;
+            /** @description fen */
+            discountShare: number;
+            refundedQuantity: number;
+            returnableQuantity: number;
+        };
+        RefundableView: {
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            status: "PLACED" | "PAID" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+            delivered: boolean;
+            /** @enum {string} */
+            paymentMethod: "ONLINE" | "COD" | "CREDIT";
+            /** @description fen */
+            paid: number | null;
+            /** @description fen */
+            refunded: number;
+            lines: components["schemas"]["RefundableLineView"][];
+        };
         ReturnShipmentRequest: {
             /** @example SF */
             carrier?: string;
@@ -1848,6 +3068,16 @@ export interface components {
             /** @example Seal broken, item missing its charger */
             note?: string;
         };
+        RefundOffsetView: {
+            /** Format: uuid */
+            refundId: string;
+            /** @description APPLIED, REJECTED, PARKED, … */
+            status: string;
+            /** @description credit-billing's record of the offset (reason and refundable amount when rejected) */
+            document: {
+                [key: string]: unknown;
+            } | null;
+        };
         EscalateRefundSettlementRequest: {
             /** @example Loan already fully refunded by a manual adjustment; finance to reconcile. */
             note: string;
@@ -1865,7 +3095,7 @@ export interface components {
              *       "CREDIT"
              *     ]
              */
-            paymentMethod?: string[];
+            paymentMethod?: ("ONLINE" | "COD" | "CREDIT")[];
             /** @example sku-kettle-01 */
             skuId?: string;
         };
@@ -1894,10 +3124,93 @@ export interface components {
             to: string;
             filters?: components["schemas"]["ExportFiltersRequest"];
         };
+        ExportProgressView: {
+            rowsDone: number;
+            rowsTotal: number | null;
+        };
+        ExportFileView: {
+            name: string;
+            /** @description bytes */
+            size: number;
+            /** @example text/csv; charset=utf-8 */
+            contentType: string;
+            /** Format: date-time */
+            expiresAt: string;
+            expired: boolean;
+        };
+        ExportTaskView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "ORDER_DETAILS" | "ORDER_DISCOUNTS" | "ORDER_EXPRESS" | "UNPAID_ORDERS" | "PRESALE_ORDERS" | "BONDED_ORDERS" | "SIM_CARD_ORDERS" | "TOP_UP_GIFT_ORDERS" | "CUSTOMISED_ORDERS" | "SHIPPING_WARNINGS" | "SHIPPING_TIMEOUTS" | "ADVANCE_COMPENSATION" | "DIRECT_COMPENSATION" | "LATE_SHIPPING_COMPENSATION" | "LOC_ORDERS" | "LOC_SIGNUPS";
+            /** @enum {string} */
+            format: "CSV" | "XLSX";
+            /** @enum {string} */
+            consigneeMode: "NONE" | "MASKED" | "FULL";
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            filters: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED";
+            encrypted: boolean;
+            progress: components["schemas"]["ExportProgressView"];
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            failedAt: string | null;
+            failure: string | null;
+            attempts: number;
+            file: components["schemas"]["ExportFileView"] | null;
+        };
+        ExportTaskPageView: {
+            items: components["schemas"]["ExportTaskView"][];
+            nextCursor: string | null;
+        };
+        ExportPasswordSentView: {
+            /** Format: uuid */
+            taskId: string;
+            /** @description the masked phone the password went to */
+            sentTo: string;
+            sendsToday: number;
+            dailyLimit: number;
+        };
         ExportLockRequest: {
             locked: boolean;
             /** @example bulk export of consumer data under review */
             reason?: string;
+        };
+        ExportLockView: {
+            /** Format: uuid */
+            merchantId: string;
+            exportLocked: boolean;
+            reason: string | null;
+        };
+        ReadModelTopicLagView: {
+            topic: string;
+            behindEvents: number;
+        };
+        ReadModelStatusView: {
+            consumerGroup: string;
+            /** @description null when the bus could not be asked */
+            behindEvents: number | null;
+            topics: components["schemas"]["ReadModelTopicLagView"][];
+            /** Format: date-time */
+            lastAppliedAt: string | null;
+            appliedEvents: number;
+            /** @description rows per read-model table */
+            rows: {
+                [key: string]: number;
+            };
         };
         SkuServiceFeeRequest: {
             /** @example INSTALLATION */
@@ -1947,9 +3260,38 @@ export interface components {
              * @description units in stock; null or absent: not tracked
              * @example 100
              */
-            stock?: Record<string, never> | null;
+            stock?: number | null;
             serviceFee?: components["schemas"]["SkuServiceFeeRequest"];
             kinds?: components["schemas"]["SkuKindsRequest"];
+        };
+        SkuServiceFeeView: {
+            feeType: string;
+            /** @description fen */
+            amount: number;
+        };
+        SkuView: {
+            skuId: string;
+            /** Format: uuid */
+            merchantId: string;
+            title: string;
+            /** @description fen */
+            unitPrice: number;
+            attributes: {
+                [key: string]: string;
+            };
+            listed: boolean;
+            /** @description null: not tracked */
+            stock: number | null;
+            serviceFee: components["schemas"]["SkuServiceFeeView"] | null;
+            kinds: {
+                [key: string]: boolean;
+            };
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SkuPageView: {
+            items: components["schemas"]["SkuView"][];
+            nextCursor: string | null;
         };
         FreightRuleRequest: {
             /**
@@ -1961,7 +3303,13 @@ export interface components {
              * @description goods total (fen) from which freight is free
              * @example 9900
              */
-            freeAbove?: Record<string, never> | null;
+            freeAbove?: number | null;
+        };
+        FreightRuleView: {
+            /** @description fen */
+            amount: number;
+            /** @description fen */
+            freeAbove: number | null;
         };
         CreateCouponRequest: {
             /** @example WELCOME10 */
@@ -1986,6 +3334,21 @@ export interface components {
              */
             quantity: number;
         };
+        CouponView: {
+            code: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** @description fen */
+            amountOff: number;
+            /** @description fen */
+            minimumSpend: number;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validTo: string;
+            quantity: number;
+            remaining: number;
+        };
         LiftLogisticsDisruptionRequest: {
             /**
              * @example LOGISTICS_WEATHER
@@ -1998,6 +3361,11 @@ export interface components {
              */
             province?: string;
         };
+        LogisticsDisruptionLiftedView: {
+            reason: string;
+            province: string | null;
+            released: number;
+        };
         StockArrivalRequest: {
             /** Format: uuid */
             merchantId: string;
@@ -2008,6 +3376,11 @@ export interface components {
              *     ]
              */
             skuIds?: string[];
+        };
+        StockArrivalView: {
+            /** Format: uuid */
+            merchantId: string;
+            released: number;
         };
         /** @description RFC 9457 problem details with a stable machine code */
         Problem: {
@@ -2030,14 +3403,20 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description seconds to wait before sending the request again (RFC 9110) */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    AccountsController_token: {
+    issueAccessToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -2063,11 +3442,20 @@ export interface operations {
                      *       "expiresIn": 3600
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AccessTokenView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2132,6 +3520,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2147,12 +3536,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AccountsController_createMerchant: {
+    createMerchant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2178,7 +3589,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MerchantCreatedView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -2256,6 +3667,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2271,12 +3683,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AccountsController_createBuyer: {
+    createBuyer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2300,7 +3734,7 @@ export interface operations {
                      *       "creditLimit": 500000
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["BuyerCreatedView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -2378,6 +3812,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2393,12 +3828,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AccountsController_setStatus: {
+    setAccountStatus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2410,11 +3867,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the account with its new status */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccountStatusView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -2491,6 +3951,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2506,9 +3967,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AccountsController_listSubAccounts: {
+    listSubAccounts: {
         parameters: {
             query?: never;
             header?: never;
@@ -2519,11 +3999,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the sub-account and its permissions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubAccountView"][];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -2600,6 +4083,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2615,12 +4099,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AccountsController_createSubAccount: {
+    createSubAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2632,11 +4138,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the sub-account and its permissions */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubAccountView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -2713,6 +4222,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2728,12 +4238,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AccountsController_setPermissions: {
+    setSubAccountPermissions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 sid: string;
@@ -2746,11 +4278,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the sub-account and its permissions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubAccountView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -2827,6 +4362,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2842,9 +4378,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AccountsController_revealLog: {
+    listRevealLog: {
         parameters: {
             query?: {
                 limit?: string;
@@ -2857,11 +4412,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description reveals, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RevealLogEntryView"][];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -2938,6 +4496,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2953,12 +4512,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrdersController_place: {
+    placeOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3054,7 +4635,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-23T08:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -3132,6 +4713,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3147,9 +4729,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrdersController_get: {
+    getOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3246,7 +4847,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-23T08:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -3324,6 +4925,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3339,12 +4941,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrdersController_riskFlag: {
+    setOrderRiskFlag: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3369,7 +4993,7 @@ export interface operations {
                      *       "riskReason": "address used by many accounts"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RiskFlagView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -3447,6 +5071,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3462,9 +5087,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrdersController_snapshot: {
+    getOrderLineSnapshot: {
         parameters: {
             query?: never;
             header?: never;
@@ -3491,10 +5135,14 @@ export interface operations {
                      *       "unitPrice": 19900,
                      *       "quantity": 3,
                      *       "lineTotal": 59700,
+                     *       "discount": 0,
+                     *       "attributes": {
+                     *         "colour": "white"
+                     *       },
                      *       "capturedAt": "2026-11-23T08:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LineSnapshotView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -3572,6 +5220,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3587,12 +5236,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrdersController_confirmReceipt: {
+    confirmOrderReceipt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3686,7 +5357,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-23T08:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -3764,6 +5435,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3779,12 +5451,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrdersController_pay: {
+    payOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3874,7 +5568,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-23T08:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -3952,6 +5646,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3967,12 +5662,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrdersController_cancel: {
+    cancelOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -4073,7 +5790,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-23T08:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -4151,6 +5868,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4166,12 +5884,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrdersController_reconcileCod: {
+    reconcileCodPayment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -4269,7 +6009,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-23T08:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -4347,6 +6087,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4362,12 +6103,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_lateShipping: {
+    reportLateShipping: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4397,7 +6160,7 @@ export interface operations {
                      *       }
                      *     ]
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LateShippingReportResultView"][];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -4475,6 +6238,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4490,12 +6254,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_remarks: {
+    addOrderRemarks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4523,7 +6309,7 @@ export interface operations {
                      *       }
                      *     ]
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderBatchResultView"][];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -4601,6 +6387,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4616,9 +6403,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_list: {
+    listMerchantOrders: {
         parameters: {
             query?: {
                 status?: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
@@ -4716,7 +6522,7 @@ export interface operations {
                      *       "nextCursor": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MerchantOrderListView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -4794,6 +6600,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4809,12 +6616,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_pause: {
+    pauseOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -4912,10 +6741,11 @@ export interface operations {
                      *       "shipmentCarrier": null,
                      *       "cancellationRequests": [],
                      *       "createdAt": "2026-11-23T08:00:00.000Z",
-                     *       "updatedAt": "2026-11-23T08:00:00.000Z"
+                     *       "updatedAt": "2026-11-23T08:00:00.000Z",
+                     *       "consigneeRevealed": false
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MerchantOrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -4993,6 +6823,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5008,12 +6839,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_resume: {
+    resumeOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5108,10 +6961,11 @@ export interface operations {
                      *       "shipmentCarrier": null,
                      *       "cancellationRequests": [],
                      *       "createdAt": "2026-11-23T08:00:00.000Z",
-                     *       "updatedAt": "2026-11-23T08:00:00.000Z"
+                     *       "updatedAt": "2026-11-23T08:00:00.000Z",
+                     *       "consigneeRevealed": false
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MerchantOrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -5189,6 +7043,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5204,12 +7059,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_fees: {
+    changeOrderFees: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5300,10 +7177,11 @@ export interface operations {
                      *       "shipmentCarrier": null,
                      *       "cancellationRequests": [],
                      *       "createdAt": "2026-11-23T08:00:00.000Z",
-                     *       "updatedAt": "2026-11-23T08:00:00.000Z"
+                     *       "updatedAt": "2026-11-23T08:00:00.000Z",
+                     *       "consigneeRevealed": false
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MerchantOrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -5381,6 +7259,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5396,12 +7275,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_consignee: {
+    changeOrderConsignee: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5496,10 +7397,11 @@ export interface operations {
                      *       "shipmentCarrier": null,
                      *       "cancellationRequests": [],
                      *       "createdAt": "2026-11-23T08:00:00.000Z",
-                     *       "updatedAt": "2026-11-23T08:00:00.000Z"
+                     *       "updatedAt": "2026-11-23T08:00:00.000Z",
+                     *       "consigneeRevealed": false
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MerchantOrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -5577,6 +7479,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5592,12 +7495,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_redeem: {
+    redeemVoucher: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5696,10 +7621,11 @@ export interface operations {
                      *       "shipmentCarrier": null,
                      *       "cancellationRequests": [],
                      *       "createdAt": "2026-11-23T08:00:00.000Z",
-                     *       "updatedAt": "2026-11-23T08:00:00.000Z"
+                     *       "updatedAt": "2026-11-23T08:00:00.000Z",
+                     *       "consigneeRevealed": false
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MerchantOrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -5777,6 +7703,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5792,9 +7719,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantOrdersController_get: {
+    getMerchantOrder: {
         parameters: {
             query?: {
                 /** @description show the consignee in clear (needs REVEAL_CONSUMER_INFO; logged) */
@@ -5891,10 +7837,11 @@ export interface operations {
                      *       "shipmentCarrier": null,
                      *       "cancellationRequests": [],
                      *       "createdAt": "2026-11-23T08:00:00.000Z",
-                     *       "updatedAt": "2026-11-23T08:00:00.000Z"
+                     *       "updatedAt": "2026-11-23T08:00:00.000Z",
+                     *       "consigneeRevealed": false
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MerchantOrderView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -5972,6 +7919,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5987,9 +7935,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_account: {
+    getCreditAccount: {
         parameters: {
             query?: never;
             header?: never;
@@ -6018,7 +7985,7 @@ export interface operations {
                      *       "activeHolds": 1
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CreditAccountView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -6096,6 +8063,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6111,9 +8079,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_loans: {
+    listLoans: {
         parameters: {
             query?: {
                 orderId?: string;
@@ -6160,7 +8147,7 @@ export interface operations {
                      *       }
                      *     ]
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LoanView"][];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -6238,6 +8225,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6253,9 +8241,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_statements: {
+    listStatements: {
         parameters: {
             query?: never;
             header?: never;
@@ -6264,11 +8271,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description statements, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StatementSummaryView"][];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -6345,6 +8355,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6360,9 +8371,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_statement: {
+    getStatement: {
         parameters: {
             query?: never;
             header?: never;
@@ -6373,11 +8403,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the statement document */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StatementView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -6454,6 +8487,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6469,12 +8503,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_repay: {
+    repayCredit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6514,7 +8570,7 @@ export interface operations {
                      *       "receivedAt": "2026-12-02T02:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RepaymentView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -6592,6 +8648,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6607,12 +8664,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_confirmRepayment: {
+    confirmRepayment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -6654,7 +8733,7 @@ export interface operations {
                      *       "receivedAt": "2026-12-02T02:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RepaymentView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -6732,6 +8811,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6747,9 +8827,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_ledger: {
+    getCreditLedger: {
         parameters: {
             query?: {
                 accountId?: string;
@@ -6760,11 +8859,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the postings in order */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LedgerPostingView"][];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -6841,6 +8943,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6856,12 +8959,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_setLimit: {
+    setCreditLimit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -6873,11 +8998,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the credit line in fen */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreditAccountView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -6954,6 +9082,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6969,9 +9098,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_products: {
+    listCreditProducts: {
         parameters: {
             query?: never;
             header?: never;
@@ -6980,11 +9128,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the credit product */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreditProductView"][];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -7061,6 +9212,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7076,12 +9228,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CreditController_saveProduct: {
+    saveCreditProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7091,11 +9265,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the credit product */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreditProductView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -7172,6 +9349,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7187,25 +9365,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-        };
-    };
-    GatewayHealthController_health: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
-            400: {
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7213,72 +9374,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
-            403: {
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description INTERNAL_ERROR (never for a client mistake) */
-            500: {
-                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7287,7 +9386,7 @@ export interface operations {
             };
         };
     };
-    AdminClockController_read: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -7296,11 +9395,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description every part is up */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -7377,6 +9479,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7392,12 +9495,163 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a part is down (see checks) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthView"];
+                };
+            };
         };
     };
-    AdminClockController_change: {
+    getPlatformClock: {
         parameters: {
             query?: never;
             header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the platform clock and every service's */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformClockView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changePlatformClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7407,11 +9661,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the platform clock and every service's */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PlatformClockView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -7488,6 +9745,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7503,9 +9761,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AdminOutboxController_parked: {
+    listParkedOutboxRows: {
         parameters: {
             query?: never;
             header?: never;
@@ -7514,11 +9791,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description per service (and the gateway): parked rows and the publishable backlog */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: components["schemas"]["ServiceOutboxParkingView"];
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -7595,6 +9877,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7610,22 +9893,47 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AdminOutboxController_redrive: {
+    redriveParkedOutboxRows: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description rows re-driven per service */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OutboxRedriveView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -7702,6 +10010,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7717,12 +10026,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    ConsumerContactsController_requestVerification: {
+    requestSmsVerification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7732,11 +10063,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description where the code went and until when it is valid */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SmsVerificationSentView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -7813,6 +10147,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7828,12 +10163,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    ConsumerContactsController_confirmVerification: {
+    confirmSmsVerification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7843,11 +10200,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description how long the verification holds */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SmsVerificationConfirmedView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -7924,6 +10284,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7939,12 +10300,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    ConsumerContactsController_otherContacts: {
+    lookUpOtherContacts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7971,7 +10354,7 @@ export interface operations {
                      *       "dailyLimit": 50
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OtherContactsView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -8049,6 +10432,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8064,12 +10448,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    ConsumerContactsController_virtualNumber: {
+    bindVirtualNumber: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8099,7 +10505,7 @@ export interface operations {
                      *       "reused": false
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["VirtualNumberView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -8177,6 +10583,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8192,9 +10599,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AdminSmsController_list: {
+    listRecordedSms: {
         parameters: {
             query: {
                 phone: string;
@@ -8205,11 +10631,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the messages sent to the phone */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecordedSmsView"][];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -8286,6 +10715,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8301,9 +10731,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CarriersController_list: {
+    listCarriers: {
         parameters: {
             query?: never;
             header?: never;
@@ -8312,11 +10761,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the carriers */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CarrierView"][];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -8393,6 +10845,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8408,12 +10861,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CarriersController_register: {
+    registerCarrier: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8423,11 +10898,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the carrier with its webhook secret (shown this once) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CarrierWithSecretView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -8504,6 +10982,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8519,12 +10998,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CarriersController_rotate: {
+    rotateCarrierSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8532,11 +11033,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the carrier with its webhook secret (shown this once) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CarrierWithSecretView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -8613,6 +11117,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8628,9 +11133,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CancellationRequestsController_merchantList: {
+    listMerchantCancellationRequests: {
         parameters: {
             query?: {
                 orderId?: string;
@@ -8665,7 +11189,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CancellationRequestListView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -8743,6 +11267,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8758,12 +11283,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CancellationRequestsController_submit: {
+    submitCancellationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8792,7 +11339,7 @@ export interface operations {
                      *       "orderLink": "/api/v1/merchant/orders/3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CancellationRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -8870,6 +11417,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8885,12 +11433,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CancellationRequestsController_withdraw: {
+    withdrawCancellationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8917,7 +11487,7 @@ export interface operations {
                      *       "orderLink": "/api/v1/merchant/orders/3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CancellationRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -8995,6 +11565,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9010,9 +11581,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CancellationRequestsController_merchantGet: {
+    getMerchantCancellationRequest: {
         parameters: {
             query?: never;
             header?: never;
@@ -9042,7 +11632,7 @@ export interface operations {
                      *       "orderLink": "/api/v1/merchant/orders/3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CancellationRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -9120,6 +11710,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9135,9 +11726,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CancellationRequestsController_list: {
+    listCancellationRequests: {
         parameters: {
             query?: {
                 orderId?: string;
@@ -9172,7 +11782,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CancellationRequestListView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -9250,6 +11860,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9265,9 +11876,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CancellationRequestsController_get: {
+    getCancellationRequest: {
         parameters: {
             query?: never;
             header?: never;
@@ -9297,7 +11927,7 @@ export interface operations {
                      *       "orderLink": "/api/v1/merchant/orders/3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CancellationRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -9375,6 +12005,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9390,12 +12021,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CancellationRequestsController_object: {
+    objectToCancellationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9422,7 +12075,7 @@ export interface operations {
                      *       "orderLink": "/api/v1/merchant/orders/3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CancellationRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -9500,6 +12153,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9515,12 +12169,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    GroupBuysController_formed: {
+    markGroupFormed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 groupId: string;
             };
@@ -9541,7 +12217,7 @@ export interface operations {
                      *       "released": 3
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["GroupFormedView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -9619,6 +12295,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9634,12 +12311,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantShipmentsController_create: {
+    shipOrders: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9673,7 +12372,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ShipmentsCreatedView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -9751,6 +12450,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9766,9 +12466,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantShipmentsController_options: {
+    getShippingOptions: {
         parameters: {
             query?: never;
             header?: never;
@@ -9810,7 +12529,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ShippingOptionsView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -9888,6 +12607,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9903,9 +12623,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantShipmentsController_withoutTracking: {
+    listShipmentsWithoutTracking: {
         parameters: {
             query?: {
                 /** @description shipped at least this many days ago (default NO_TRACKING_ALERT_DAYS) */
@@ -9945,7 +12684,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ShipmentsWithoutTrackingView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -10023,6 +12762,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10038,9 +12778,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantShipmentsController_get: {
+    getShipment: {
         parameters: {
             query?: never;
             header?: never;
@@ -10121,7 +12880,7 @@ export interface operations {
                      *       "waybillCorrections": []
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ShipmentView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -10199,6 +12958,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10214,12 +12974,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantShipmentsController_correct: {
+    correctWaybill: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10248,6 +13030,56 @@ export interface operations {
                      *       "declaredValue": null,
                      *       "outboundAt": "2026-11-23T08:00:00.000Z",
                      *       "deliveredAt": null,
+                     *       "orders": [
+                     *         {
+                     *           "orderId": "3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11",
+                     *           "lines": [
+                     *             {
+                     *               "lineId": "c0ffee00-0000-4000-8000-000000000003",
+                     *               "skuId": "kettle",
+                     *               "title": "Kettle",
+                     *               "quantity": 3
+                     *             }
+                     *           ],
+                     *           "consignee": {
+                     *             "name": "李*",
+                     *             "phone": "138****0000",
+                     *             "address": {
+                     *               "province": "广东省",
+                     *               "city": "深圳市",
+                     *               "county": "***",
+                     *               "detail": "***"
+                     *             }
+                     *           },
+                     *           "receipt": {
+                     *             "case": "THIRD_PARTY_TRACKING_WITHOUT_DELIVERY",
+                     *             "region": "DOMESTIC",
+                     *             "autoConfirmAt": "2026-12-15T08:00:00.000Z",
+                     *             "closed": false,
+                     *             "closedReason": null,
+                     *             "closedAt": null,
+                     *             "extension": {
+                     *               "window": {
+                     *                 "opensAt": "2026-12-11T08:00:00.000Z",
+                     *                 "closesAt": "2026-12-14T08:00:00.000Z"
+                     *               },
+                     *               "offeredNow": false,
+                     *               "used": false
+                     *             }
+                     *           },
+                     *           "voided": null
+                     *         }
+                     *       ],
+                     *       "events": [
+                     *         {
+                     *           "eventId": "evt-1",
+                     *           "status": "IN_TRANSIT",
+                     *           "occurredAt": "2026-11-24T08:00:00.000Z",
+                     *           "location": "深圳转运中心",
+                     *           "description": null
+                     *         }
+                     *       ],
+                     *       "interception": null,
                      *       "waybillCorrections": [
                      *         {
                      *           "previousWaybillNo": "SF1234567890123",
@@ -10259,7 +13091,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ShipmentView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -10337,6 +13169,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10352,12 +13185,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantShipmentsController_intercept: {
+    interceptShipment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10382,14 +13237,64 @@ export interface operations {
                      *       "declaredValue": null,
                      *       "outboundAt": "2026-11-23T08:00:00.000Z",
                      *       "deliveredAt": null,
+                     *       "orders": [
+                     *         {
+                     *           "orderId": "3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11",
+                     *           "lines": [
+                     *             {
+                     *               "lineId": "c0ffee00-0000-4000-8000-000000000003",
+                     *               "skuId": "kettle",
+                     *               "title": "Kettle",
+                     *               "quantity": 3
+                     *             }
+                     *           ],
+                     *           "consignee": {
+                     *             "name": "李*",
+                     *             "phone": "138****0000",
+                     *             "address": {
+                     *               "province": "广东省",
+                     *               "city": "深圳市",
+                     *               "county": "***",
+                     *               "detail": "***"
+                     *             }
+                     *           },
+                     *           "receipt": {
+                     *             "case": "THIRD_PARTY_TRACKING_WITHOUT_DELIVERY",
+                     *             "region": "DOMESTIC",
+                     *             "autoConfirmAt": "2026-12-15T08:00:00.000Z",
+                     *             "closed": false,
+                     *             "closedReason": null,
+                     *             "closedAt": null,
+                     *             "extension": {
+                     *               "window": {
+                     *                 "opensAt": "2026-12-11T08:00:00.000Z",
+                     *                 "closesAt": "2026-12-14T08:00:00.000Z"
+                     *               },
+                     *               "offeredNow": false,
+                     *               "used": false
+                     *             }
+                     *           },
+                     *           "voided": null
+                     *         }
+                     *       ],
+                     *       "events": [
+                     *         {
+                     *           "eventId": "evt-1",
+                     *           "status": "IN_TRANSIT",
+                     *           "occurredAt": "2026-11-24T08:00:00.000Z",
+                     *           "location": "深圳转运中心",
+                     *           "description": null
+                     *         }
+                     *       ],
                      *       "interception": {
                      *         "status": "REQUESTED",
                      *         "updatedAt": "2026-11-23T09:00:00.000Z",
                      *         "buyerAskedToRefuseDelivery": false
-                     *       }
+                     *       },
+                     *       "waybillCorrections": []
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ShipmentView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -10467,6 +13372,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10482,9 +13388,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantShipmentsController_packingSlip: {
+    getPackingSlip: {
         parameters: {
             query?: never;
             header?: never;
@@ -10501,8 +13426,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example %PDF-1.4 … */
-                    "application/json": unknown;
+                    "application/pdf": string;
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -10580,6 +13504,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10595,9 +13520,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantShipmentsController_waybill: {
+    getWaybillLabel: {
         parameters: {
             query?: never;
             header?: never;
@@ -10614,8 +13558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example %PDF-1.4 … */
-                    "application/json": unknown;
+                    "application/pdf": string;
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -10693,6 +13636,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10708,9 +13652,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrderLogisticsController_tracking: {
+    getOrderTracking: {
         parameters: {
             query?: never;
             header?: never;
@@ -10778,7 +13741,7 @@ export interface operations {
                      *       "interception": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TrackingView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -10856,6 +13819,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10871,12 +13835,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    OrderLogisticsController_extend: {
+    extendReceiptDeadline: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10941,7 +13927,7 @@ export interface operations {
                      *       "interception": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TrackingView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -11019,6 +14005,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11034,9 +14021,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    CarrierEventsController_receive: {
+    receiveCarrierEvent: {
         parameters: {
             query?: never;
             header: {
@@ -11065,7 +14071,7 @@ export interface operations {
                      *       "shipmentId": "5a1e0b7c-0000-4000-8000-00000000000a"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CarrierEventAcceptedView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -11139,6 +14145,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11154,12 +14161,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    ExpressServiceController_express: {
+    setExpressService: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11183,7 +14212,7 @@ export interface operations {
                      *       "expressSigned": true
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ExpressContractView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -11261,6 +14290,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11276,9 +14306,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AfterSalesController_list: {
+    listAfterSalesRequests: {
         parameters: {
             query?: {
                 status?: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED";
@@ -11386,7 +14435,7 @@ export interface operations {
                      *       "nextCursor": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesPageView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -11464,6 +14513,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11479,12 +14529,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AfterSalesController_apply: {
+    applyForAfterSales: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11537,7 +14609,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-24T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -11615,6 +14687,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11630,9 +14703,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AfterSalesController_refundable: {
+    getRefundable: {
         parameters: {
             query: {
                 orderId: string;
@@ -11673,7 +14765,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RefundableView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -11751,6 +14843,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11766,9 +14859,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AfterSalesController_get: {
+    getAfterSalesRequest: {
         parameters: {
             query?: never;
             header?: never;
@@ -11866,7 +14978,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-24T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -11944,6 +15056,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11959,12 +15072,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    AfterSalesController_returnShipment: {
+    shipReturn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12028,7 +15163,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-24T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -12106,6 +15241,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12121,9 +15257,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantAfterSalesController_list: {
+    listMerchantAfterSalesRequests: {
         parameters: {
             query?: {
                 status?: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED";
@@ -12231,7 +15386,7 @@ export interface operations {
                      *       "nextCursor": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesPageView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -12309,6 +15464,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12324,9 +15480,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantAfterSalesController_get: {
+    getMerchantAfterSalesRequest: {
         parameters: {
             query?: never;
             header?: never;
@@ -12424,7 +15599,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-24T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -12502,6 +15677,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12517,12 +15693,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantAfterSalesController_approve: {
+    approveAfterSales: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12577,7 +15775,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-24T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -12655,6 +15853,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12670,12 +15869,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantAfterSalesController_reject: {
+    rejectAfterSales: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12735,7 +15956,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-24T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -12813,6 +16034,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12828,12 +16050,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantAfterSalesController_confirmReceipt: {
+    confirmReturnReceipt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12932,7 +16176,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-24T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -13010,6 +16254,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13025,12 +16270,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    RefundSettlementsAdminController_retryCreditOffset: {
+    retryCreditRefundOffset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 refundId: string;
             };
@@ -13054,7 +16321,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RefundOffsetView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -13132,6 +16399,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13147,12 +16415,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    RefundSettlementsAdminController_escalate: {
+    escalateRefundSettlement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 refundId: string;
             };
@@ -13251,7 +16541,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-24T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AfterSalesRequestView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -13329,6 +16619,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13344,9 +16635,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantExportsController_list: {
+    listExports: {
         parameters: {
             query?: {
                 limit?: string;
@@ -13394,7 +16704,7 @@ export interface operations {
                      *       "nextCursor": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ExportTaskPageView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -13472,6 +16782,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13487,12 +16798,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantExportsController_create: {
+    createExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13533,7 +16866,7 @@ export interface operations {
                      *       "file": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ExportTaskView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -13611,6 +16944,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13626,9 +16960,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantExportsController_get: {
+    getExport: {
         parameters: {
             query?: never;
             header?: never;
@@ -13670,7 +17023,7 @@ export interface operations {
                      *       "file": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ExportTaskView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -13748,6 +17101,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13763,12 +17117,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantExportsController_retry: {
+    retryExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -13776,11 +17152,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the queued task */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExportTaskView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -13857,6 +17236,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13872,9 +17252,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantExportsController_file: {
+    downloadExportFile: {
         parameters: {
             query?: never;
             header?: never;
@@ -13885,11 +17284,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the file: CSV, XLSX, or an AES-256 zip for encrypted types */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/zip": string;
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -13966,6 +17370,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13981,12 +17386,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantExportsController_passwordSms: {
+    sendExportPassword: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14008,7 +17435,7 @@ export interface operations {
                      *       "dailyLimit": 5
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ExportPasswordSentView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -14086,6 +17513,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14101,12 +17529,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    ExportOperationsController_lock: {
+    setExportLock: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14118,11 +17568,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the lock as stored */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExportLockView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -14199,6 +17652,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14214,9 +17668,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    ExportOperationsController_readModel: {
+    getExportReadModelStatus: {
         parameters: {
             query?: never;
             header?: never;
@@ -14225,11 +17698,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the read model's lag per topic */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadModelStatusView"];
+                };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
@@ -14306,6 +17782,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14321,12 +17798,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantCatalogController_putSku: {
+    putSku: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 skuId: string;
             };
@@ -14361,7 +17860,7 @@ export interface operations {
                      *       "updatedAt": "2026-11-23T08:00:00.000Z"
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SkuView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -14439,6 +17938,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14454,9 +17954,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantCatalogController_listSkus: {
+    listSkus: {
         parameters: {
             query?: {
                 limit?: string;
@@ -14497,7 +18016,7 @@ export interface operations {
                      *       "nextCursor": null
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SkuPageView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -14575,6 +18094,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14590,9 +18110,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantCatalogController_freightRule: {
+    getFreightRule: {
         parameters: {
             query?: never;
             header?: never;
@@ -14613,7 +18152,7 @@ export interface operations {
                      *       "freeAbove": 9900
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["FreightRuleView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -14691,6 +18230,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14706,12 +18246,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantCatalogController_putFreightRule: {
+    putFreightRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -14733,7 +18295,7 @@ export interface operations {
                      *       "freeAbove": 9900
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["FreightRuleView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -14811,6 +18373,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14826,9 +18389,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantCatalogController_listCoupons: {
+    listCoupons: {
         parameters: {
             query?: never;
             header?: never;
@@ -14857,7 +18439,7 @@ export interface operations {
                      *       }
                      *     ]
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CouponView"][];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -14935,6 +18517,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14950,12 +18533,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    MerchantCatalogController_createCoupon: {
+    createCoupon: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -14983,7 +18588,7 @@ export interface operations {
                      *       "remaining": 100
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CouponView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -15061,6 +18666,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15076,12 +18682,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    PlatformReleasesController_lift: {
+    liftLogisticsDisruption: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -15104,7 +18732,7 @@ export interface operations {
                      *       "released": 12
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LogisticsDisruptionLiftedView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -15182,6 +18810,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15197,12 +18826,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    PlatformReleasesController_stockArrived: {
+    recordStockArrival: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -15224,7 +18875,7 @@ export interface operations {
                      *       "released": 3
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["StockArrivalView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -15302,6 +18953,7 @@ export interface operations {
             /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15311,6 +18963,25 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

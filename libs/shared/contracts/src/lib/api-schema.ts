@@ -71,3 +71,6 @@ export const ApiMap = (values: 'string' | 'integer' | 'boolean' | 'any', options
 
 /** An array of free-form objects (JSON kept as the event carried it). */
 export const ApiObjects = (options?: ViewPropertyOptions) => view({ type: 'array', items: { type: 'object', additionalProperties: true } }, options);
+
+/** A phone number as requests carry it (consignee, account): the validators and the schemas use this one pattern. */
+export const PHONE_PATTERN = /^\+?\d{6,20}$/;

@@ -11,7 +11,7 @@ import { platformDate } from '../infra/billing-calendar';
 import { CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
-import { RepaymentAllocationDocument, RepaymentRow, RepaymentStatus, RepaymentStore } from '../infra/repayment-store';
+import { RepaymentRow, RepaymentStore } from '../infra/repayment-store';
 
 
 function viewOf(row: RepaymentRow): RepaymentView {

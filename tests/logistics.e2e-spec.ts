@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { queryDatabase } from './support/databases';
-import { catalogItems, createBuyer, creditOrder, GatewayClient, operatorOf, SkuKinds, waitForStatus } from './support/gateway-client';
+import { catalogItems, createBuyer, creditOrder, GatewayClient, operatorOf, OrderView, SkuKinds, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -51,7 +51,7 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
 
   const consignee = (city = '深圳市', name = '王小明') => ({ name, phone: '13800138000', address: { province: '广东省', city, county: '南山区', detail: '科技园 1 号' } });
 
-  async function placed(extra: Record<string, unknown> = {}, status = 'WAITING_OUTBOUND', kinds: SkuKinds = {}) {
+  async function placed(extra: Record<string, unknown> = {}, status: OrderView['status'] = 'WAITING_OUTBOUND', kinds: SkuKinds = {}) {
     const order = await buyer.expect(201, 'POST', '/orders', { ...(await creditOrder(merchantId, 1_000, 2, 0, kinds)), ...extra });
     return waitForStatus(buyer, order.id, status);
   }

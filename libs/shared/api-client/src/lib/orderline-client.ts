@@ -26,6 +26,9 @@ export type PathResponse<Path extends keyof paths, Method extends keyof paths[Pa
     : never
   : never;
 
+/** The JSON body a path takes (`PathRequest<'/api/v1/orders', 'post'>`). */
+export type PathRequest<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path][Method] extends { requestBody?: { content: { 'application/json': infer Body } } } ? Body : never;
+
 /** The JSON body an operation takes (`ApiRequest<'placeOrder'>`). */
 export type ApiRequest<Operation extends keyof operations> = operations[Operation] extends { requestBody?: { content: { 'application/json': infer Body } } } ? Body : never;
 

@@ -156,9 +156,9 @@ async function main(): Promise<void> {
     const received = await ok(shop.POST('/api/v1/merchant/after-sales/{id}/confirm-receipt', { ...id, body: {} }));
     const done = await waitFor('the refund', async () => {
       const current = await ok(buyer.GET('/api/v1/after-sales/{id}', id));
-      return current.status === 'REFUNDED' ? current : undefined;
+      return current.status === 'REFUNDED' && current.refund ? { ...current, refund: current.refund } : undefined;
     });
-    const refund = done.refund!;
+    const refund = done.refund;
     say(`\n${label}: after-sales ${applied.id} ${received.history.map((h) => h.to).join(' → ')}${done.status !== received.status ? ` → ${done.status}` : ''}`);
     say(`   refund ${yuan(refund.amount)} (${refund.lines.map((l) => `${order.lines.find((o) => o.id === l.lineId)?.title} ×${l.quantity} ${yuan(l.amount)}`).join(', ')}), settled by ${refund.settlements.map((s) => s.method).join(', ')} → RefundCompleted`);
     return refund.amount;

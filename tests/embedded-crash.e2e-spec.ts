@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBuyer, createMerchant, creditOrder, GatewayClient, merchantSession, operatorOf } from './support/gateway-client';
+import { createBuyer, createMerchant, creditOrder, GatewayClient, gatewayHealthy, merchantSession, operatorOf } from './support/gateway-client';
 import { waitUntil } from './support/infrastructure';
 
 /**
@@ -38,7 +38,7 @@ function exitOf(platform: ChildProcess): Promise<void> {
   return new Promise((resolve) => platform.once('exit', () => resolve()));
 }
 
-const healthy = async () => (await fetch(`${BASE_URL}/api/v1/health`).catch(() => undefined))?.status === 200;
+const healthy = () => gatewayHealthy(BASE_URL);
 // Generous: the first start runs every migration, and the machine may be saturated.
 const waitHealthy = (what: string) => waitUntil(healthy, what, 180_000, 250);
 

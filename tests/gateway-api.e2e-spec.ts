@@ -139,7 +139,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     await waitUntil(async () => (await buyer.request('GET', '/credit/account')).status === 403, 'the disabled account to be refused');
     expect(await buyer.request('GET', '/credit/account')).toMatchObject({ status: 403, body: { code: 'ACCOUNT_DISABLED' } });
 
-    const response = await fetch(`${stack.gatewayUrl}/api/v1/health`, { headers: { 'x-request-id': 'req-12345' } });
+    const response = await gateway.request('GET', '/health', undefined, { 'x-request-id': 'req-12345' });
     expect(response.headers.get('x-correlation-id')).toBe('req-12345');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('DENY');

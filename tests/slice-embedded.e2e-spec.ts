@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { creditOrderSliceTests } from './support/credit-order-slice';
-import { GatewayClient, operatorOf } from './support/gateway-client';
+import { GatewayClient, gatewayHealthy, operatorOf } from './support/gateway-client';
 import { waitUntil } from './support/infrastructure';
 
 jest.setTimeout(300_000);
@@ -28,7 +28,7 @@ async function stopPlatform(platform: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-const healthy = async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health`).catch(() => undefined))?.status === 200;
+const healthy = () => gatewayHealthy(`http://127.0.0.1:${PORT}`);
 
 describe('credit-order slice on the embedded platform (PGlite + in-process bus)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'orderline-embedded-'));

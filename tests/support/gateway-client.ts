@@ -23,6 +23,7 @@ export interface HttpResult<T = any> {
   contentType: string | null;
   /** The Retry-After header of a 503 / 429 (RFC 9110), when sent. */
   retryAfter: string | null;
+  headers: Headers;
 }
 
 /**
@@ -74,7 +75,7 @@ export class GatewayClient {
         // not JSON: keep the text
       }
     }
-    return { status: response.status, body: parsed as T, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after') };
+    return { status: response.status, body: parsed as T, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after'), headers: response.headers };
   }
 
   async expect<T = any>(status: number, method: string, path: string, body?: unknown): Promise<T> {
@@ -124,6 +125,11 @@ function noteAnswers(baseUrl: string): Middleware {
 }
 
 const pendingMerchantAccounts = new WeakMap<Request, string>();
+
+/** The gateway at `baseUrl` answers its health check with 200 (false while it cannot be reached). */
+export async function gatewayHealthy(baseUrl: string): Promise<boolean> {
+  return (await new GatewayClient(baseUrl).request('GET', '/health').catch(() => undefined))?.status === 200;
+}
 
 export interface Actors {
   operator: GatewayClient;

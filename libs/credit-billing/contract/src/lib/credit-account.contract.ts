@@ -148,7 +148,7 @@ export class StatementLineView {
 export class StatementCreditView {
   @ApiUuid() loanId: string;
   @ApiInteger({ minimum: 1 }) periodIndex: number;
-  @ApiUuid() refundId: string;
+  @ApiText({ description: "the refund's id as RefundCompleted carried it" }) refundId: string;
   @ApiFen() principal: number;
   @ApiFen() fee: number;
   @ApiDate() creditedOn: string;

@@ -114,8 +114,9 @@ export class OrderAfterSalesLinkView {
 }
 
 export class OrderRefundView {
-  @ApiUuid() refundId: string;
-  @ApiUuid({ nullable: true }) afterSalesId: string | null;
+  // As RefundCompleted carries them: strings (after-sales gives UUIDs, other refunders need not).
+  @ApiText() refundId: string;
+  @ApiText({ nullable: true }) afterSalesId: string | null;
   @ApiFen() amount: number;
   @ApiObjects() lines: unknown;
   @ApiTimestamp() refundedAt: string;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CREDIT_PLANS, IsFen, MAX_FEN, PAYMENT_METHODS, PHONE_PATTERN } from '@orderline/shared/contracts';
-import { ORDER_STATUSES } from '@orderline/shared/platform-rules';
+import { MERCHANT_RELEASE_TRIGGERS, NEGOTIATED_CANCELLATION_REASON_CODES, ORDER_STATUSES, PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS } from '@orderline/shared/platform-rules';
 import { SKU_ID_PATTERN } from './catalog.request';
 import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.request';
 import { BUYER_CANCEL_REASONS, FULFILMENT_KINDS, ORDER_KINDS } from './order.views';
@@ -87,7 +87,8 @@ export class CancelOrderRequest {
 
 /** `POST /merchant/orders/{id}/pause` (domain.md §1.5). */
 export class PauseOrderRequest {
-  @ApiProperty({ example: 'OUT_OF_STOCK', description: 'a pause reason code of domain.md §1.5' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'reason must be a pause reason code' }) reason: string;
+  // The document lists the codes; an unknown one passes this shape check and is refused by the order domain (422 with the list).
+  @ApiProperty({ enum: PAUSE_REASONS, example: 'OUT_OF_STOCK', description: 'a pause reason code of domain.md §1.5' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'reason must be a pause reason code' }) reason: string;
   @ApiPropertyOptional({ example: '2026-12-01T02:00:00Z', description: 'for timed reasons (reserved time, subscription date, fair date)' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -101,7 +102,7 @@ export class ReleaseEvidenceRequest {
 
 /** `POST /merchant/orders/{id}/resume`: what released the pause (an event or operation of §1.5). */
 export class ResumeOrderRequest {
-  @ApiProperty({ example: 'STOCK_ARRIVED' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'trigger must be a release trigger code' }) trigger: string;
+  @ApiProperty({ enum: PAUSE_RELEASE_TRIGGERS, example: 'CERTIFICATE_UPLOADED', description: `a merchant may assert ${MERCHANT_RELEASE_TRIGGERS.join(', ')}; the others are 403 NOT_THE_FACT_OWNER (docs/who-may-do-what.md)` }) @Matches(/^[A-Z_]{2,60}$/, { message: 'trigger must be a release trigger code' }) trigger: string;
   @ApiPropertyOptional({ type: ReleaseEvidenceRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ReleaseEvidenceRequest) evidence?: ReleaseEvidenceRequest;
   // Merchant-owned releases carry their data (issue 12): stored and shown on the order.
   @ApiPropertyOptional({ type: ReleaseCertificateRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ReleaseCertificateRequest) certificate?: ReleaseCertificateRequest;
@@ -154,7 +155,7 @@ export class ChangeFeesRequest {
 /** `POST /merchant/cancellation-requests` (domain.md §1.4): COD orders only. */
 export class CancellationRequestRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() orderId: string;
-  @ApiProperty({ example: 'BUYER_UNREACHABLE', description: 'OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE, BUYER_REFUSED_COD_DELIVERY, BUYER_UNREACHABLE, BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE, BUYER_ASKED_TO_CANCEL' })
+  @ApiProperty({ enum: NEGOTIATED_CANCELLATION_REASON_CODES, example: 'BUYER_UNREACHABLE' })
   @Matches(/^[A-Z_]{2,60}$/, { message: 'reason must be a reason code' })
   reason: string;
   @ApiPropertyOptional({ description: 'when the merchant called the buyer (at least 3 for BUYER_UNREACHABLE)', example: ['2026-11-23T02:00:00Z'] })

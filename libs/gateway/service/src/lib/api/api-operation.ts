@@ -30,3 +30,8 @@ export function AnswersFile(description: string, ...mediaTypes: string[]): Metho
     ApiResponse({ status: 200, description, content })(target, key, descriptor);
   };
 }
+
+/** A problem only this route answers (the common ones are added to every operation by openapi-document.ts). */
+export function AnswersProblem(status: number, description: string): MethodDecorator {
+  return ApiResponse({ status, description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+}

@@ -9,7 +9,7 @@ import { ServiceClient } from '../infra/service-client';
 import { RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 import { ExportLockView, ExportPasswordSentView } from './gateway.views';
-import { Answers, AnswersFile, Operation } from './api-operation';
+import { Answers, AnswersFile, AnswersProblem, Operation } from './api-operation';
 
 const TASK_EXAMPLE = {
   id: '0b9f1f5e-7c1a-4c52-9a53-5f1f0d9d2a10',
@@ -100,6 +100,7 @@ export class MerchantExportsController {
 
   /** The file (CSV, XLSX, or an AES-256 zip for encrypted types), for the merchant that created it. */
   @Operation('downloadExportFile', 'Download an export file')
+  @AnswersProblem(410, 'EXPORT_FILE_EXPIRED: the file expired; create a new task')
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')
   @Get(':id/file')

@@ -152,11 +152,13 @@ export function buildGatewayOpenApiDocument(app: INestApplication): OpenAPIObjec
     )
     .setVersion('1')
     .setLicense('MIT', 'https://opensource.org/license/mit')
-    .setContact('Orderline maintainers', 'https://github.com/orderline/orderline', '')
     .addServer('/', 'the gateway that serves this document')
     .addBearerAuth();
   for (const [name, description] of TAGS) builder.addTag(name, description);
-  const document = SwaggerModule.createDocument(app, builder.build());
+  const config = builder.build();
+  // DocumentBuilder.setContact needs an e-mail address; the project publishes none.
+  config.info.contact = { name: 'Orderline maintainers' };
+  const document = SwaggerModule.createDocument(app, config);
   declarePublicOperations(document);
   addProblemResponses(document);
   addIdempotencyKey(document);

@@ -7,7 +7,7 @@ import { ServiceClient } from '../infra/service-client';
 import { EXAMPLES } from './response-examples';
 import { AssertsFact, RequirePermission } from './auth.guard';
 import { Caller } from './caller.decorator';
-import { Answers, Operation } from './api-operation';
+import { Answers, AnswersProblem, Operation } from './api-operation';
 
 @ApiTags('buyer orders')
 @ApiBearerAuth()
@@ -67,6 +67,7 @@ export class OrdersController {
 
   /** Pays an UNPAID online order through the payment port; it then waits for outbound. */
   @Operation('payOrder', 'Pay an unpaid online order')
+  @AnswersProblem(402, 'PAYMENT_NOT_CONFIRMED: the payment provider did not confirm; nothing was paid')
   @AssertsFact('PAY')
   @Answers(200, OrderView, 'the paid order, waiting for outbound', { ...EXAMPLES.order, paymentMethod: 'ONLINE', credit: null, status: 'WAITING_OUTBOUND' })
   @Post(':id/pay')

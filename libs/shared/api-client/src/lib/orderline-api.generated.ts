@@ -1724,9 +1724,7 @@ export interface components {
             link: string;
         };
         OrderRefundView: {
-            /** Format: uuid */
             refundId: string;
-            /** Format: uuid */
             afterSalesId: string | null;
             /** @description fen */
             amount: number;
@@ -2021,8 +2019,9 @@ export interface components {
             /**
              * @description a pause reason code of domain.md §1.5
              * @example OUT_OF_STOCK
+             * @enum {string}
              */
-            reason: string;
+            reason: "LOGISTICS_TRAFFIC_CONTROL" | "LOGISTICS_SMART_SCHEDULING" | "LOGISTICS_EPIDEMIC" | "LOGISTICS_WEATHER" | "LOGISTICS_PROMOTION_LOAD" | "LOGISTICS_ROAD_PROBLEM" | "BEFORE_RESERVED_DELIVERY_TIME" | "GIFT_SHIPPED_LATER" | "OUT_OF_STOCK" | "OUT_OF_STOCK_IN_TRANSFER" | "OUT_OF_STOCK_CANNOT_ARRIVE" | "OUT_OF_STOCK_BACK_ORDER" | "SCHEDULING" | "AWAITING_REAL_NAME_CHECK" | "AWAITING_CERTIFICATE" | "AWAITING_BATCH_NUMBER" | "WAITING_FOR_GROUP" | "SUBSCRIPTION_PERIOD_NOT_DUE" | "DEALER_ORDERING_FAIR";
             /**
              * @description for timed reasons (reserved time, subscription date, fair date)
              * @example 2026-12-01T02:00:00Z
@@ -2106,8 +2105,12 @@ export interface components {
             reference: string;
         };
         ResumeOrderRequest: {
-            /** @example STOCK_ARRIVED */
-            trigger: string;
+            /**
+             * @description a merchant may assert EARLY_RELEASE_REQUESTED, REAL_NAME_APPROVED, CERTIFICATE_UPLOADED, BATCH_NUMBER_UPLOADED; the others are 403 NOT_THE_FACT_OWNER (docs/who-may-do-what.md)
+             * @example CERTIFICATE_UPLOADED
+             * @enum {string}
+             */
+            trigger: "LOGISTICS_DISRUPTION_LIFTED" | "RESERVED_TIME_REACHED" | "EARLY_RELEASE_REQUESTED" | "MAIN_ITEM_DELIVERED" | "STOCK_ARRIVED" | "REAL_NAME_APPROVED" | "CERTIFICATE_UPLOADED" | "BATCH_NUMBER_UPLOADED" | "GROUP_FORMED" | "SUBSCRIPTION_DATE_REACHED" | "FAIR_SHIPPING_DATE_REACHED";
             evidence?: components["schemas"]["ReleaseEvidenceRequest"];
             certificate?: components["schemas"]["ReleaseCertificateRequest"];
             /** @example LOT-20261101-A */
@@ -2241,7 +2244,7 @@ export interface components {
             /** Format: uuid */
             loanId: string;
             periodIndex: number;
-            /** Format: uuid */
+            /** @description the refund's id as RefundCompleted carried it */
             refundId: string;
             /** @description fen */
             principal: number;
@@ -2556,10 +2559,10 @@ export interface components {
             /** Format: uuid */
             orderId: string;
             /**
-             * @description OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE, BUYER_REFUSED_COD_DELIVERY, BUYER_UNREACHABLE, BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE, BUYER_ASKED_TO_CANCEL
              * @example BUYER_UNREACHABLE
+             * @enum {string}
              */
-            reason: string;
+            reason: "OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE" | "BUYER_REFUSED_COD_DELIVERY" | "BUYER_UNREACHABLE" | "BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE" | "BUYER_ASKED_TO_CANCEL";
             /**
              * @description when the merchant called the buyer (at least 3 for BUYER_UNREACHABLE)
              * @example [
@@ -5582,6 +5585,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYMENT_NOT_CONFIRMED: the payment provider did not confirm; nothing was paid */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11158,7 +11170,7 @@ export interface operations {
         parameters: {
             query?: {
                 orderId?: string;
-                status?: string;
+                status?: "PENDING" | "REJECTED" | "WITHDRAWN" | "AUTO_CANCELLED";
             };
             header?: never;
             path?: never;
@@ -11751,7 +11763,7 @@ export interface operations {
         parameters: {
             query?: {
                 orderId?: string;
-                status?: string;
+                status?: "PENDING" | "REJECTED" | "WITHDRAWN" | "AUTO_CANCELLED";
             };
             header?: never;
             path?: never;
@@ -17333,6 +17345,15 @@ export interface operations {
             };
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EXPORT_FILE_EXPIRED: the file expired; create a new task */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { RefundCompleted, ShipmentDelivered, ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
@@ -192,13 +191,11 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     await publisher.publish(ShipmentDispatched, { shipmentId: 'ship-refund', orderId: shipped.id, carrier: 'SF', waybillNo: 'SF9' });
     await waitForStatus(buyer, shipped.id, 'SHIPPED');
     const line = shipped.lines[0];
-    // Ids as after-sales makes them (UUIDs: the order view declares them so).
-    const [firstRequest, secondRequest] = [randomUUID(), randomUUID()];
-    const refund = { refundId: randomUUID(), orderId: shipped.id, buyerId: shipped.buyerId, paymentMethod: 'ONLINE' as const, amount: 4_000, afterSalesId: firstRequest, lines: [{ lineId: line.id, quantity: 1, amount: 4_000 }] };
+    const refund = { refundId: `rf-${shipped.id.slice(0, 8)}`, orderId: shipped.id, buyerId: shipped.buyerId, paymentMethod: 'ONLINE' as const, amount: 4_000, afterSalesId: 'as-1001', lines: [{ lineId: line.id, quantity: 1, amount: 4_000 }] };
     const deliveries = [
       await publisher.publish(RefundCompleted, refund),
       await publisher.publish(RefundCompleted, refund), // redelivered by after-sales: counted once
-      await publisher.publish(RefundCompleted, { ...refund, refundId: randomUUID(), amount: 1_000, afterSalesId: secondRequest }),
+      await publisher.publish(RefundCompleted, { ...refund, refundId: `${refund.refundId}-b`, amount: 1_000, afterSalesId: 'as-1002' }),
     ];
     const refunded = await waitUntil(async () => {
       const view = await buyer.expect(200, 'GET', `/orders/${shipped.id}`);
@@ -208,13 +205,13 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     expect((await buyer.expect(200, 'GET', `/orders/${shipped.id}`)).refundedAmount).toBe(5_000);
     expect(refunded.status).toBe('SHIPPED');
     expect(refunded.refunds.map((r: any) => [r.amount, r.link])).toEqual([
-      [4_000, `/api/v1/after-sales/${firstRequest}`],
-      [1_000, `/api/v1/after-sales/${secondRequest}`],
+      [4_000, '/api/v1/after-sales/as-1001'],
+      [1_000, '/api/v1/after-sales/as-1002'],
     ]);
     const listed = await main.expect(200, 'GET', '/merchant/orders?hasRefund=true&limit=100');
     const row = listed.items.find((o: any) => o.id === shipped.id);
     expect(row).toMatchObject({ refundedAmount: 5_000, lines: [{ skuId: 'sku-kettle', unitPrice: 10_000, quantity: 1 }] });
-    expect(row.afterSalesLinks.sort()).toEqual([`/api/v1/merchant/after-sales/${firstRequest}`, `/api/v1/merchant/after-sales/${secondRequest}`].sort());
+    expect(row.afterSalesLinks.sort()).toEqual(['/api/v1/merchant/after-sales/as-1001', '/api/v1/merchant/after-sales/as-1002']);
     expect(listed.items.every((o: any) => o.refundedAmount > 0)).toBe(true);
   });
 

@@ -14,3 +14,6 @@ export * from './lib/events/export-events';
 export * from './lib/personal-data';
 export * from './lib/events/cancellation-request-events';
 export * from './lib/api-schema';
+export * from './lib/event-flows';
+export * from './lib/asyncapi';
+export * from './lib/events-catalogue';

@@ -10,3 +10,4 @@ export * from './lib/bus-log-store';
 export * from './lib/in-process-transport';
 export * from './lib/messaging-tables.migration';
 export * from './lib/timer-failures';
+export * from './lib/periodic-task';

@@ -12,3 +12,4 @@ export * from './lib/payment-port';
 export * from './lib/request-guard';
 export * from './lib/outbox-admin';
 export * from './lib/read-your-writes';
+export * from './lib/keyset-cursor';

@@ -7,15 +7,19 @@ export class ExportServiceConfig extends BaseServiceConfig {
   @IsOptional() @IsString() EXPORT_FILES_DIR?: string;
   /** A completed file can be downloaded this long (platform clock), then it is deleted. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) EXPORT_FILE_TTL_SECONDS = 3 * 86_400;
-  /** domain.md §5 limits, per account and export type. */
+  /** Least time between two tasks of one account and type (domain.md §5 limits, per account and export type). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) EXPORT_MIN_INTERVAL_SECONDS = 600;
+  /** Export tasks per account and type per platform day. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) EXPORT_TASKS_PER_DAY = 10;
+  /** Password SMS per task per platform day. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) EXPORT_PASSWORD_SMS_PER_DAY = 5;
+  /** Least time between two password SMS of a task. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) EXPORT_PASSWORD_SMS_INTERVAL_SECONDS = 60;
   /** Platform local time = UTC + this; "per day" limits reset at its 00:00. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(-720) @Max(840) PLATFORM_UTC_OFFSET_MINUTES = 480;
   /** Tasks one export-service process runs at the same time. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(8) EXPORT_CONCURRENCY = 1;
+  /** How often the runner looks for queued tasks, stale tasks and expired files. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) EXPORT_POLL_INTERVAL_MS = 500;
   /** A RUNNING task whose heartbeat is older than this (its process died) is marked FAILED. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) EXPORT_STALE_AFTER_SECONDS = 30;

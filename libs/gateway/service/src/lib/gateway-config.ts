@@ -8,6 +8,7 @@ const url = { require_tld: false, require_protocol: true, protocols: ['http', 'h
 export class GatewayConfig extends BaseServiceConfig {
   /** HMAC secret of the access tokens (HS256). */
   @IsString() @MinLength(16, { message: 'JWT_SECRET must have at least 16 characters' }) JWT_SECRET: string;
+  /** Lifetime of an access token. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) JWT_TTL_SECONDS = 3_600;
   /** Requests per minute from one IP address (all routes). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_IP_PER_MINUTE = 6_000;
@@ -71,9 +72,14 @@ export class GatewayConfig extends BaseServiceConfig {
     },
   })
   PASSWORD_SCRYPT_LOG2N = 17;
+  /** Where the order service answers (http://host:port). */
   @IsUrl(url) ORDER_SERVICE_URL: string;
+  /** Where the credit-billing service answers (http://host:port). */
   @IsUrl(url) CREDIT_BILLING_SERVICE_URL: string;
+  /** Where the logistics service answers (http://host:port). */
   @IsUrl(url) LOGISTICS_SERVICE_URL: string;
+  /** Where the after-sales service answers (http://host:port). */
   @IsUrl(url) AFTER_SALES_SERVICE_URL: string;
+  /** Where the export service answers (http://host:port). */
   @IsUrl(url) EXPORT_SERVICE_URL: string;
 }

@@ -74,3 +74,10 @@ export const ApiObjects = (options?: ViewPropertyOptions) => view({ type: 'array
 
 /** A phone number as requests carry it (consignee, account): the validators and the schemas use this one pattern. */
 export const PHONE_PATTERN = /^\+?\d{6,20}$/;
+
+/**
+ * `true` when two code lists hold the same values. A contract lists a domain's codes as an
+ * array for the schemas (contracts may not import domains); a service file typed with this
+ * stops compiling when the array and the domain's union drift apart.
+ */
+export type SameCodes<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -1,4 +1,4 @@
-import { deadLetterTopicOf, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
+import { deadLetterTopicOf, DLQ_HEADERS, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
 import { runWithEventContext } from './event-context';
 import { MessagingLogger, silentLogger } from './logger';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, RetryPolicy, shouldRetry } from './retry-policy';
@@ -35,16 +35,8 @@ export interface EventConsumerOptions {
   logger?: MessagingLogger;
 }
 
-/** Header names written on a dead-lettered message, next to the original headers. */
-export const DLQ_HEADERS = {
-  error: 'x-dlq-error',
-  originalTopic: 'x-dlq-original-topic',
-  originalPartition: 'x-dlq-original-partition',
-  originalOffset: 'x-dlq-original-offset',
-  consumerGroup: 'x-dlq-consumer-group',
-  attempts: 'x-dlq-attempts',
-  failedAt: 'x-dlq-failed-at',
-} as const;
+/** Declared with the topics (the AsyncAPI document lists them); re-exported for the consumer's users. */
+export { DLQ_HEADERS };
 
 /**
  * PostgreSQL unreachable or restarting is not the event's fault: such failures are retried

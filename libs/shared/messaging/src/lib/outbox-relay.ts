@@ -1,3 +1,4 @@
+import { EVENT_HEADERS } from '@orderline/shared/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { MessagingLogger, silentLogger } from './logger';
 import { retryDelayMs } from './retry-policy';
@@ -49,7 +50,7 @@ interface OutboxRow {
 }
 
 function messageOf(row: OutboxRow) {
-  return { topic: row.topic, key: row.message_key, value: row.envelope, headers: { 'event-type': row.event_type } };
+  return { topic: row.topic, key: row.message_key, value: row.envelope, headers: { [EVENT_HEADERS.eventType]: row.event_type } };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -11,7 +11,9 @@ export const toInt = ({ value }: { value: unknown }) => (value === undefined || 
  * with a message naming it (README lists them all).
  */
 export class BaseServiceConfig {
+  /** `production` refuses development shortcuts (test clock, default operator password, weak scrypt, missing keys). */
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  /** HTTP port the service listens on. */
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT: number;
   /** postgres://user:password@host:5432/<this service's database> */
   @Matches(/^postgres(ql)?:\/\/.+\/[a-z_][a-z0-9_]*$/, { message: 'DATABASE_URL must be postgres://user@host:port/database' })
@@ -19,15 +21,22 @@ export class BaseServiceConfig {
   /** Comma-separated host:port list. */
   @Matches(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS: string;
+  /** Prepended to every topic and consumer group (the tests share one broker this way). */
   @IsOptional() @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, dot, dash, underscore' })
   KAFKA_TOPIC_PREFIX = '';
+  /** Partitions of the topics the service creates at start (the broker has auto-creation off). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(48) KAFKA_TOPIC_PARTITIONS = 3;
+  /** `debug`, `info`, `warn` or `error`; JSON lines on stdout. */
   @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+  /** Attempts to apply an event before it goes to `<topic>.dlq`. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CONSUMER_MAX_ATTEMPTS = 5;
+  /** First retry delay of a failing event (doubles, capped at 5 s, 20 % jitter). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CONSUMER_RETRY_BASE_MS = 200;
+  /** Safety-net poll of the outbox relay (a commit that wrote events wakes it at once). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_INTERVAL_MS = 1_000;
   /** Failed publishes of one outbox row (the bus healthy) before it is parked for an operator (issue 13 item 4). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) OUTBOX_MAX_ATTEMPTS = 10;
+  /** Connections to the service’s database. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
   /** How long a request waits for a pooled connection before it is answered 503 with Retry-After. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(120_000) DATABASE_ACQUIRE_TIMEOUT_MS = 5_000;

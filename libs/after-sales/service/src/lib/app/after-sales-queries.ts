@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AfterSalesListQuery, AfterSalesPageView, AfterSalesRequestView, REFUND_SETTLEMENT_STATUSES, RefundView, RefundableView } from '@orderline/after-sales/contract';
 import { allocatePaymentToLines } from '@orderline/after-sales/domain';
-import { DomainError, NotFoundError, Principal } from '@orderline/shared/service-kit';
+import { decodeKeysetCursor, DomainError, encodeKeysetCursor, NotFoundError, Principal } from '@orderline/shared/service-kit';
 import { ShipmentCatchUp } from './shipment-catch-up';
 import { AfterSalesRecord, earlierRefunds, findOrder, findRequest, heldUnits, paidOrderOf, recordOf } from '../infra/after-sales-store';
 
@@ -42,7 +42,7 @@ export class AfterSalesQueries {
     if (query.type) add('type = ?', query.type);
     if (query.orderId) add('order_id = ?', query.orderId);
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor);
+      const { at, id } = decodeKeysetCursor(query.cursor);
       params.push(at, id);
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
@@ -50,7 +50,7 @@ export class AfterSalesQueries {
     const rows = await this.dataSource.query(`SELECT * FROM after_sales_request WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`, params);
     const page = rows.slice(0, limit).map(recordOf);
     const last = page[page.length - 1];
-    return { items: await this.views(page), nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return { items: await this.views(page), nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.createdAt, id: last.id }) : null };
   }
 
   /** What the buyer paid per shipped line, what is refunded and what may still be applied for. */
@@ -153,14 +153,4 @@ function refundView(row: Record<string, any>, settlements: Array<Record<string, 
       escalationNote: s.escalation_note ?? null,
     })),
   };
-}
-
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('VALIDATION_FAILED', 400, 'cursor is not one this list gave out', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
-  return [at, id];
 }

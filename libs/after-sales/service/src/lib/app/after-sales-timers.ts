@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MessagingLogger, runIsolated } from '@orderline/shared/messaging';
+import { MessagingLogger, PeriodicTask, runIsolated } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AfterSalesConfig } from '../after-sales-config';
 import { AfterSalesRequests, REVIEW_DEADLINE_JOB } from './after-sales-requests';
@@ -14,9 +14,8 @@ import { Refunds } from './refunds';
  */
 @Injectable()
 export class AfterSalesTimers implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
   private readonly logger: MessagingLogger;
+  private readonly loop: PeriodicTask;
 
   constructor(
     private readonly requests: AfterSalesRequests,
@@ -27,21 +26,15 @@ export class AfterSalesTimers implements OnApplicationBootstrap, OnApplicationSh
     @Inject(APP_LOGGER) logger: JsonLogger,
   ) {
     this.logger = logger.component('after-sales-timers');
+    this.loop = new PeriodicTask('after-sales timers', config.AFTER_SALES_TIMER_INTERVAL_MS, () => this.tick(), this.logger);
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((error) => this.logger.error('after-sales timers failed', { error: String(error) }))
-        .finally(() => (this.running = undefined));
-    }, this.config.AFTER_SALES_TIMER_INTERVAL_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async tick(): Promise<void> {

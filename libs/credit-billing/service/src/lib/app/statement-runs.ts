@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MessagingLogger, runIsolated, TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
+import { MessagingLogger, PeriodicTask, runIsolated, TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
@@ -21,9 +21,8 @@ export const STATEMENT_RUN_JOB = 'statement-run';
 
 @Injectable()
 export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
   private readonly logger: MessagingLogger;
+  private readonly loop: PeriodicTask;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -35,22 +34,15 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_LOGGER) logger: JsonLogger,
   ) {
     this.logger = logger.component('statement-runs');
+    this.loop = new PeriodicTask('statement run', config.BILLING_RUN_INTERVAL_MS, () => this.runDue(), this.logger);
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runDue()
-        .then(() => undefined)
-        .catch((error) => this.logger.error('statement run failed', { error: String(error) }))
-        .finally(() => (this.running = undefined));
-    }, this.config.BILLING_RUN_INTERVAL_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /**

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { DataSource } from 'typeorm';
 import { exportFileKind } from '@orderline/export/domain';
 import { ExportCompleted } from '@orderline/shared/contracts';
-import { UnitOfWork } from '@orderline/shared/messaging';
+import { PeriodicTask, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
 import { ExportFileStore } from '../infra/export-file-store';
@@ -24,7 +24,7 @@ class TaskLost extends Error {}
  */
 @Injectable()
 export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+  private readonly loop: PeriodicTask;
   private ticking = false;
   private stopping = false;
   private readonly active = new Map<string, { abort: () => void; done: Promise<void> }>();
@@ -41,17 +41,17 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     @Inject(EXPORT_EMBEDDED) private readonly embedded: boolean,
   ) {
     this.logger = logger.component('export-runner');
+    this.loop = new PeriodicTask('export runner', config.EXPORT_POLL_INTERVAL_MS, () => this.tick(), this.logger);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.files.ensureDirectory();
-    this.timer = setInterval(() => void this.tick(), this.config.EXPORT_POLL_INTERVAL_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
+    await this.loop.stop();
     for (const task of this.active.values()) task.abort();
     await Promise.allSettled([...this.active.values()].map((task) => task.done));
   }

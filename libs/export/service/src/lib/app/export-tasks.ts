@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CreateExportRequest, ExportTaskView, PasswordReleaseView } from '@orderline/export/contract';
 import { ExportType, exportFileKind, exportTaskVeto, exportTypeDefinition, passwordSmsVeto, platformDayOf } from '@orderline/export/domain';
-import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { Clock, decodeKeysetCursor, DomainError, encodeKeysetCursor, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
 import { PasswordVault } from '../infra/password-vault';
 
@@ -148,18 +148,17 @@ export class ExportTasks {
 
   async list(caller: Principal, limit: number, cursor?: string): Promise<{ items: ExportTaskView[]; nextCursor: string | null }> {
     const merchantId = this.merchantOf(caller);
-    const [cursorAt, cursorId] = cursor ? Buffer.from(cursor, 'base64url').toString('utf8').split('|') : [];
-    if (cursor && (!cursorAt || !cursorId || Number.isNaN(Date.parse(cursorAt)))) throw new DomainError('VALIDATION_FAILED', 400, 'the cursor is not one this API returned');
+    const after = cursor ? decodeKeysetCursor(cursor) : null;
     const rows: ExportTaskRow[] = await this.dataSource.query(
-      `SELECT * FROM export_task WHERE merchant_id = $1 ${cursor ? 'AND (created_at, id) < ($3, $4)' : ''} ORDER BY created_at DESC, id DESC LIMIT $2`,
-      cursor ? [merchantId, limit + 1, new Date(cursorAt), cursorId] : [merchantId, limit + 1],
+      `SELECT * FROM export_task WHERE merchant_id = $1 ${after ? 'AND (created_at, id) < ($3, $4)' : ''} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      after ? [merchantId, limit + 1, after.at, after.id] : [merchantId, limit + 1],
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const now = this.clock.now();
     return {
       items: page.map((row) => this.view(row, now)),
-      nextCursor: rows.length > limit && last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`, 'utf8').toString('base64url') : null,
+      nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.created_at, id: last.id }) : null,
     };
   }
 

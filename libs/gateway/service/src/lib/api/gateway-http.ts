@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { FixedWindowCounter } from '@orderline/gateway/domain';
 import { Clock, PLATFORM_CLOCK, problem, sendProblem, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
+import { mountEventDocs } from './event-docs';
 import { idempotencyMiddleware } from './idempotency.middleware';
 import { buildGatewayOpenApiDocument } from './openapi-document';
 
@@ -45,6 +46,7 @@ export function configureGatewayHttp(app: INestApplication): void {
   app.use(ipRateLimit(new FixedWindowCounter({ limit: config.RATE_LIMIT_IP_PER_MINUTE, windowMs: 60_000 }), clock));
   app.use(idempotencyMiddleware({ dataSource: app.get(DataSource), jwt: app.get(JwtService), clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS }));
   mountApiDocs(app);
+  mountEventDocs(app);
 }
 
 /** OpenAPI document at /docs-json (and /docs/openapi.json), UI at /docs. */

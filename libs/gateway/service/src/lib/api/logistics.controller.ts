@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CarrierEventAcceptedView, CarrierEventRequest, CorrectWaybillRequest, CreateShipmentsRequest, ExpressContractView, ExpressServiceRequest, ShipmentsCreatedView, ShipmentsWithoutTrackingQuery, ShipmentsWithoutTrackingView, ShipmentView, ShippingOptionsView, TrackingView } from '@orderline/logistics/contract';
 import { DomainError, Principal, RawBodyRequest } from '@orderline/shared/service-kit';
@@ -7,7 +7,7 @@ import { Carriers } from '../app/carriers';
 import { ServiceClient } from '../infra/service-client';
 import { Public, RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
-import { Answers, AnswersFile, Operation } from './api-operation';
+import { Answers, AnswersFile, AnswersProblem, Operation } from './api-operation';
 
 const SHIPMENT_ID = '5a1e0b7c-0000-4000-8000-00000000000a';
 const ORDER_ID = '3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11';
@@ -182,8 +182,8 @@ export class CarrierEventsController {
   @ApiHeader({ name: 'x-carrier-signature', required: true, example: 'sha256=9f2c…' })
   @ApiBody({ type: CarrierEventRequest })
   @Answers(200, CarrierEventAcceptedView, 'recorded (or a replay, ignored)', { accepted: true, duplicate: false, shipmentId: SHIPMENT_ID })
-  @ApiResponse({ status: 401, description: 'INVALID_SIGNATURE (unknown or disabled carrier, missing or wrong signature)' })
-  @ApiResponse({ status: 404, description: 'UNKNOWN_WAYBILL (no shipment of this carrier has the number; after a correction the old one is unknown)' })
+  @AnswersProblem(401, 'INVALID_SIGNATURE (unknown or disabled carrier, missing or wrong signature)')
+  @AnswersProblem(404, 'UNKNOWN_WAYBILL (no shipment of this carrier has the number; after a correction the old one is unknown)')
   @Post()
   @HttpCode(200)
   async receive(@Req() request: RawBodyRequest): Promise<CarrierEventAcceptedView> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource, EntityManager } from 'typeorm';
 import { autoConfirmCase, autoConfirmView, decideReceiptExtension, isPlatformCarrier, ShipmentReceiptFacts } from '@orderline/logistics/domain';
 import { ReceiptAutoConfirmed } from '@orderline/shared/contracts';
-import { MessagingLogger, runIsolated, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { MessagingLogger, PeriodicTask, runIsolated, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
 import { liveShipmentOrder, loadOrders, loadShipment, loadTrackingEvents, ShipmentOrderRow, ShipmentRow, TrackingEventRow } from '../infra/shipment-store';
@@ -62,9 +62,8 @@ export const RECEIPT_TIMER_JOB = 'receipt-auto-confirm';
 
 @Injectable()
 export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
   private readonly logger: MessagingLogger;
+  private readonly loop: PeriodicTask;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -74,21 +73,15 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_LOGGER) logger: JsonLogger,
   ) {
     this.logger = logger.component('receipt-timers');
+    this.loop = new PeriodicTask('receipt timers', config.LOGISTICS_TIMER_INTERVAL_MS, () => this.tick(), this.logger);
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((error) => this.logger.error('receipt timers failed', { error: String(error) }))
-        .finally(() => (this.running = undefined));
-    }, this.config.LOGISTICS_TIMER_INTERVAL_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async tick(): Promise<void> {

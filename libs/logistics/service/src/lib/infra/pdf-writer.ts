@@ -24,11 +24,16 @@ function ucs2Hex(text: string): string {
   return `<${hex}>`;
 }
 
+/** Baseline-to-baseline distance in whole points (1.6 × the font size, rounded up): PDF coordinates stay integers. */
+function leading(line: PdfLine): number {
+  return Math.ceil(((line.size ?? 11) * 8) / 5);
+}
+
 function paginate(lines: PdfLine[]): PdfLine[][] {
   const pages: PdfLine[][] = [[]];
   let y = PAGE_HEIGHT - MARGIN;
   for (const line of lines) {
-    const height = (line.size ?? 11) * 1.6;
+    const height = leading(line);
     if (y - height < MARGIN && pages[pages.length - 1].length > 0) {
       pages.push([]);
       y = PAGE_HEIGHT - MARGIN;
@@ -44,8 +49,8 @@ function contentStream(lines: PdfLine[]): string {
   const parts = ['BT'];
   for (const line of lines) {
     const size = line.size ?? 11;
-    y -= size * 1.6;
-    parts.push(`/F1 ${size} Tf 1 0 0 1 ${MARGIN} ${y.toFixed(1)} Tm ${ucs2Hex(line.text)} Tj`);
+    y -= leading(line);
+    parts.push(`/F1 ${size} Tf 1 0 0 1 ${MARGIN} ${y} Tm ${ucs2Hex(line.text)} Tj`);
   }
   parts.push('ET');
   return parts.join('\n');

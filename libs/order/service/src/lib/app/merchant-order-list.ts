@@ -4,21 +4,11 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MerchantOrdersQuery, ORDER_LIST_STATUSES } from '@orderline/order/contract';
 import { Address, mergedShipmentCandidates, shippingDeadlineState } from '@orderline/order/domain';
-import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { Clock, decodeKeysetCursor, encodeKeysetCursor, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
 
 function flag(value: string | undefined): boolean | null {
   return value === undefined ? null : value === 'true';
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new DomainError('VALIDATION_FAILED', 400, 'cursor is not valid', { errors: [{ field: 'cursor', message: 'cursor is not valid' }] });
-  return { createdAt, id };
 }
 
 /**
@@ -37,7 +27,7 @@ export class MerchantOrderList {
   async list(query: MerchantOrdersQuery, caller: Principal) {
     if (caller.role !== 'MERCHANT' || !caller.merchantId) throw new NotFoundError('orders');
     const limit = Number(query.limit ?? 20);
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const after = query.cursor ? decodeKeysetCursor(query.cursor) : null;
     const now = this.clock.now();
     const rows = await this.dataSource.query(
       `SELECT id, status, payment_method, payable, freight, goods_total, buyer_id, consignee_name, consignee_phone, consignee_address, pause, buyer_note, created_at, risk_flag,
@@ -66,7 +56,7 @@ export class MerchantOrderList {
         caller.merchantId,
         query.status ?? null,
         query.paymentMethod ?? null,
-        after?.createdAt ?? null,
+        after?.at ?? null,
         after?.id ?? null,
         limit + 1,
         query.from ?? null,
@@ -125,7 +115,7 @@ export class MerchantOrderList {
         createdAt: row.created_at.toISOString(),
       })),
       counts,
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].created_at, page[page.length - 1].id) : null,
+      nextCursor: rows.length > limit ? encodeKeysetCursor({ at: page[page.length - 1].created_at, id: page[page.length - 1].id }) : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MessagingLogger, runIsolated } from '@orderline/shared/messaging';
+import { MessagingLogger, PeriodicTask, runIsolated } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
 import { NEGOTIATED_AUTO_CANCEL_JOB, SHIPPING_DEADLINE_JOB, TIMED_PAUSE_RELEASE_JOB, UNPAID_EXPIRY_JOB } from '../infra/order-timer.store';
@@ -33,9 +33,8 @@ export interface OrderTimerJob {
  */
 @Injectable()
 export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
   private readonly logger: MessagingLogger;
+  private readonly loop: PeriodicTask;
 
   constructor(
     private readonly payments: OrderPayments,
@@ -49,19 +48,15 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(APP_LOGGER) logger: JsonLogger,
   ) {
     this.logger = logger.component('order-timers');
+    this.loop = new PeriodicTask('order timers', config.ORDER_TIMER_INTERVAL_MS, () => this.tick(), this.logger);
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick().finally(() => (this.running = undefined));
-    }, this.config.ORDER_TIMER_INTERVAL_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** The per-subject jobs, in the order a tick runs them. */

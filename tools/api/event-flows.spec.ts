@@ -49,11 +49,11 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The event types a service's code publishes through its outbox (`scope.publish(Event, …)`). */
+/** The event types a service's code publishes through its outbox (`scope.publish(Event, …)`, or `outgoing(Event, …)` handed to applyTransition). */
 function publishedBy(service: ServiceName): string[] {
   const types = new Set<string>();
   for (const file of sourceFiles(join(root, SERVICES[service].libs))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\.publish\(\s*([A-Z][A-Za-z]+)\s*,/g)) types.add(match[1]);
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:\.publish|\boutgoing)\(\s*([A-Z][A-Za-z]+)\s*,/g)) types.add(match[1]);
   }
   return [...types].sort();
 }

@@ -1,7 +1,6 @@
 export * from './lib/accounts';
 export * from './lib/rate-limit';
 export * from './lib/permissions';
-export * from './lib/veto';
 export * from './lib/contact-rules';
 // Shared with the other services (masking §6.1, the platform day).
 export * from '@orderline/shared/platform-rules';

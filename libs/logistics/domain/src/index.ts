@@ -1,4 +1,3 @@
-export * from './lib/veto';
 export * from './lib/platform-day';
 export * from './lib/shipment-receipt-facts';
 export * from './lib/auto-confirm-table';

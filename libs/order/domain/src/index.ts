@@ -1,4 +1,3 @@
-export * from './lib/veto';
 export * from './lib/order-status';
 export * from './lib/order-attributes';
 export * from './lib/order-process';

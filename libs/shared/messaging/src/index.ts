@@ -11,3 +11,4 @@ export * from './lib/in-process-transport';
 export * from './lib/messaging-tables.migration';
 export * from './lib/timer-failures';
 export * from './lib/periodic-task';
+export * from './lib/apply-transition';

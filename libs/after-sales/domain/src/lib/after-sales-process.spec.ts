@@ -1,33 +1,44 @@
 import { applicationProblem } from './after-sales-application';
-import { assertAfterSalesProcessIsDeterministic, decideAfterSalesTransition } from './after-sales-process';
+import { processProblems } from '@orderline/shared/process';
+import { AFTER_SALES_PROCESS, decideAfterSalesTransition } from './after-sales-process';
 
 describe('after-sales process (domain.md §3)', () => {
-  it('is deterministic', () => expect(() => assertAfterSalesProcessIsDeterministic()).not.toThrow());
+  it('passes the start-up checks: every status reachable, no step ambiguous for one type', () => {
+    expect(processProblems(AFTER_SALES_PROCESS)).toEqual([]);
+    const overlapping = { ...AFTER_SALES_PROCESS, transitions: [...AFTER_SALES_PROCESS.transitions, { trigger: 'GRANT_REFUND' as const, from: ['RECEIVED' as const], to: 'REFUNDED' as const, when: { fact: 'type' as const, in: ['RETURN_AND_REFUND' as const] } }] };
+    expect(processProblems(overlapping)).toEqual(['GRANT_REFUND from RECEIVED is declared twice (→ REFUND_PENDING, → REFUNDED) for type RETURN_AND_REFUND']);
+  });
+
+  it('declares the event of each review and return step as its effect', () => {
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'REQUESTED' }, 'APPROVE')).toMatchObject({ allowed: true, effects: ['AFTER_SALES_APPROVED'] });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RETURN_IN_TRANSIT' }, 'REPORT_PROBLEM')).toMatchObject({ allowed: true, to: 'RETURN_DISPUTED', effects: ['RETURN_RECEIVED'] });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'REQUEST_REPLACEMENT')).toMatchObject({ allowed: true, effects: ['REPLACEMENT_REQUESTED'] });
+  });
 
   it('runs a return and refund through review, return shipment, receipt and refund', () => {
     const steps = ['APPROVE', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'GRANT_REFUND', 'COMPLETE_REFUND'] as const;
     let status: Parameters<typeof decideAfterSalesTransition>[0]['status'] = 'REQUESTED';
     for (const step of steps) {
       const decision = decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status }, step);
-      if (!decision.allowed) throw new Error(decision.reason);
+      if (!decision.allowed) throw new Error(decision.veto.reason);
       status = decision.to;
     }
     expect(status).toBe('REFUNDED');
   });
 
   it('refunds a refund-only request on approval, without a return', () => {
-    expect(decideAfterSalesTransition({ type: 'REFUND_ONLY', status: 'APPROVED' }, 'GRANT_REFUND')).toEqual({ allowed: true, to: 'REFUND_PENDING' });
-    expect(decideAfterSalesTransition({ type: 'REFUND_ONLY', status: 'APPROVED' }, 'SHIP_RETURN')).toMatchObject({ allowed: false, code: 'NOT_FOR_THIS_TYPE' });
+    expect(decideAfterSalesTransition({ type: 'REFUND_ONLY', status: 'APPROVED' }, 'GRANT_REFUND')).toMatchObject({ allowed: true, to: 'REFUND_PENDING' });
+    expect(decideAfterSalesTransition({ type: 'REFUND_ONLY', status: 'APPROVED' }, 'SHIP_RETURN')).toMatchObject({ allowed: false, veto: { code: 'NOT_FOR_THIS_TYPE' } });
   });
 
   it('ends an exchange with a replacement, never a refund', () => {
-    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'REQUEST_REPLACEMENT')).toEqual({ allowed: true, to: 'REPLACEMENT_REQUESTED' });
-    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'GRANT_REFUND')).toMatchObject({ allowed: false, code: 'NOT_FOR_THIS_TYPE' });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'REQUEST_REPLACEMENT')).toMatchObject({ allowed: true, to: 'REPLACEMENT_REQUESTED' });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'GRANT_REFUND')).toMatchObject({ allowed: false, veto: { code: 'NOT_FOR_THIS_TYPE' } });
   });
 
   it('refuses a second review and a receipt before the return ships', () => {
-    expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'APPROVED' }, 'REJECT')).toMatchObject({ allowed: false, code: 'INVALID_AFTER_SALES_TRANSITION' });
-    expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'APPROVED' }, 'CONFIRM_RECEIPT')).toMatchObject({ allowed: false, code: 'INVALID_AFTER_SALES_TRANSITION' });
+    expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'APPROVED' }, 'REJECT')).toMatchObject({ allowed: false, veto: { code: 'INVALID_AFTER_SALES_TRANSITION' } });
+    expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'APPROVED' }, 'CONFIRM_RECEIPT')).toMatchObject({ allowed: false, veto: { code: 'INVALID_AFTER_SALES_TRANSITION' } });
   });
 });
 

@@ -1,3 +1,5 @@
+import { decide, defineProcess, hasTrigger, Selector, TransitionDecision, triggerWords } from '@orderline/shared/process';
+
 /**
  * The after-sales process (domain.md §3) as data: every allowed move per request type; what
  * is not listed is refused. Return-and-refund: REQUESTED → APPROVED → RETURN_IN_TRANSIT →
@@ -25,50 +27,48 @@ export const RELEASED_STATUSES: readonly AfterSalesStatus[] = ['REJECTED'];
 
 export type AfterSalesCommand = 'APPROVE' | 'REJECT' | 'SHIP_RETURN' | 'CONFIRM_RECEIPT' | 'REPORT_PROBLEM' | 'GRANT_REFUND' | 'REQUEST_REPLACEMENT' | 'COMPLETE_REFUND';
 
-export interface AfterSalesTransition {
-  command: AfterSalesCommand;
-  types: readonly AfterSalesType[];
-  from: readonly AfterSalesStatus[];
-  to: AfterSalesStatus;
+/**
+ * The event a move publishes as its own (the request's step). Granting and completing a refund
+ * publish none here: `RefundCompleted` is the refund's event, sent when its settlements are done
+ * (ADR 0009), beside the move to REFUNDED.
+ */
+export type AfterSalesEffect = 'AFTER_SALES_APPROVED' | 'AFTER_SALES_REJECTED' | 'RETURN_SHIPMENT_REGISTERED' | 'RETURN_RECEIVED' | 'REPLACEMENT_REQUESTED';
+
+/** What decides a request's move: its status and its type (the type selects the steps it has). */
+export interface AfterSalesFacts {
+  status: AfterSalesStatus;
+  type: AfterSalesType;
 }
 
-const ALL: readonly AfterSalesType[] = AFTER_SALES_TYPES;
-const WITH_RETURN: readonly AfterSalesType[] = ['RETURN_AND_REFUND', 'EXCHANGE'];
+const WITH_RETURN: Selector<AfterSalesFacts> = { fact: 'type', in: ['RETURN_AND_REFUND', 'EXCHANGE'] };
+const ofType = (type: AfterSalesType): Selector<AfterSalesFacts> => ({ fact: 'type', in: [type] });
 
-export const AFTER_SALES_PROCESS: readonly AfterSalesTransition[] = [
-  { command: 'APPROVE', types: ALL, from: ['REQUESTED'], to: 'APPROVED' },
-  { command: 'REJECT', types: ALL, from: ['REQUESTED'], to: 'REJECTED' },
-  // The buyer may correct the waybill while the parcel travels.
-  { command: 'SHIP_RETURN', types: WITH_RETURN, from: ['APPROVED', 'RETURN_IN_TRANSIT'], to: 'RETURN_IN_TRANSIT' },
-  { command: 'CONFIRM_RECEIPT', types: WITH_RETURN, from: ['RETURN_IN_TRANSIT'], to: 'RECEIVED' },
-  { command: 'REPORT_PROBLEM', types: WITH_RETURN, from: ['RETURN_IN_TRANSIT'], to: 'RETURN_DISPUTED' },
-  { command: 'GRANT_REFUND', types: ['RETURN_AND_REFUND'], from: ['RECEIVED'], to: 'REFUND_PENDING' },
-  { command: 'GRANT_REFUND', types: ['REFUND_ONLY'], from: ['APPROVED'], to: 'REFUND_PENDING' },
-  { command: 'REQUEST_REPLACEMENT', types: ['EXCHANGE'], from: ['RECEIVED'], to: 'REPLACEMENT_REQUESTED' },
-  { command: 'COMPLETE_REFUND', types: ['RETURN_AND_REFUND', 'REFUND_ONLY'], from: ['REFUND_PENDING'], to: 'REFUNDED' },
-];
+export const AFTER_SALES_PROCESS = defineProcess({
+  name: 'after-sales',
+  noun: 'after-sales request',
+  states: AFTER_SALES_STATUSES,
+  initial: ['REQUESTED'],
+  // A disputed return ends the request: platform arbitration is not built (docs/services/after-sales.md).
+  terminal: ['REJECTED', 'RETURN_DISPUTED', 'REFUNDED', 'REPLACEMENT_REQUESTED'],
+  transitions: [
+    { trigger: 'APPROVE', from: ['REQUESTED'], to: 'APPROVED', effects: ['AFTER_SALES_APPROVED'] },
+    { trigger: 'REJECT', from: ['REQUESTED'], to: 'REJECTED', effects: ['AFTER_SALES_REJECTED'] },
+    // The buyer may correct the waybill while the parcel travels.
+    { trigger: 'SHIP_RETURN', from: ['APPROVED', 'RETURN_IN_TRANSIT'], to: 'RETURN_IN_TRANSIT', when: WITH_RETURN, effects: ['RETURN_SHIPMENT_REGISTERED'] },
+    { trigger: 'CONFIRM_RECEIPT', from: ['RETURN_IN_TRANSIT'], to: 'RECEIVED', when: WITH_RETURN, effects: ['RETURN_RECEIVED'] },
+    { trigger: 'REPORT_PROBLEM', from: ['RETURN_IN_TRANSIT'], to: 'RETURN_DISPUTED', when: WITH_RETURN, effects: ['RETURN_RECEIVED'] },
+    { trigger: 'GRANT_REFUND', from: ['RECEIVED'], to: 'REFUND_PENDING', when: ofType('RETURN_AND_REFUND') },
+    { trigger: 'GRANT_REFUND', from: ['APPROVED'], to: 'REFUND_PENDING', when: ofType('REFUND_ONLY') },
+    { trigger: 'REQUEST_REPLACEMENT', from: ['RECEIVED'], to: 'REPLACEMENT_REQUESTED', when: ofType('EXCHANGE'), effects: ['REPLACEMENT_REQUESTED'] },
+    { trigger: 'COMPLETE_REFUND', from: ['REFUND_PENDING'], to: 'REFUNDED', when: { fact: 'type', in: ['RETURN_AND_REFUND', 'REFUND_ONLY'] } },
+  ],
+  // A step the request's type does not have at all says so, rather than "not from this status".
+  refuse: (request: AfterSalesFacts, command: AfterSalesCommand, process) =>
+    hasTrigger(process, request, command) ? undefined : { code: 'NOT_FOR_THIS_TYPE', reason: `a ${request.type} request has no ${triggerWords(command)} step` },
+});
 
-export type AfterSalesDecision = { allowed: true; to: AfterSalesStatus } | { allowed: false; code: string; reason: string };
+export type AfterSalesDecision = TransitionDecision<AfterSalesStatus, AfterSalesCommand, AfterSalesEffect>;
 
-export function decideAfterSalesTransition(request: { type: AfterSalesType; status: AfterSalesStatus }, command: AfterSalesCommand): AfterSalesDecision {
-  const transition = AFTER_SALES_PROCESS.find((t) => t.command === command && t.types.includes(request.type) && t.from.includes(request.status));
-  if (transition) return { allowed: true, to: transition.to };
-  if (!AFTER_SALES_PROCESS.some((t) => t.command === command && t.types.includes(request.type))) {
-    return { allowed: false, code: 'NOT_FOR_THIS_TYPE', reason: `a ${request.type} request has no ${command.toLowerCase().replace(/_/g, ' ')} step` };
-  }
-  return { allowed: false, code: 'INVALID_AFTER_SALES_TRANSITION', reason: `an after-sales request in status ${request.status} cannot ${command.toLowerCase().replace(/_/g, ' ')}` };
-}
-
-/** Start-up check: one target per (command, type, status), so a move is never ambiguous. */
-export function assertAfterSalesProcessIsDeterministic(process: readonly AfterSalesTransition[] = AFTER_SALES_PROCESS): void {
-  const seen = new Set<string>();
-  for (const t of process) {
-    for (const type of t.types) {
-      for (const from of t.from) {
-        const key = `${t.command}/${type}/${from}`;
-        if (seen.has(key)) throw new Error(`after-sales process: ${key} is declared twice`);
-        seen.add(key);
-      }
-    }
-  }
+export function decideAfterSalesTransition(request: AfterSalesFacts, command: AfterSalesCommand): AfterSalesDecision {
+  return decide(AFTER_SALES_PROCESS, { status: request.status, type: request.type }, command);
 }

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { assertAfterSalesProcessIsDeterministic } from '@orderline/after-sales/domain';
 import { CreateMessagingTables1763900000000, OutboxParking1764700013500, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AfterSalesController } from './api/after-sales.controller';
@@ -23,7 +22,6 @@ export const AFTER_SALES_SERVICE_NAME = 'after-sales-service';
 @Module({})
 export class AfterSalesServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
-    assertAfterSalesProcessIsDeterministic();
     return {
       module: AfterSalesServiceModule,
       imports: [

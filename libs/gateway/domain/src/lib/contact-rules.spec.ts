@@ -1,4 +1,5 @@
-import { addMonths, isVeto, otherContactLookupVeto, virtualNumberQuotaVeto, virtualNumberValidity } from './contact-rules';
+import { isVeto } from '@orderline/shared/process';
+import { addMonths, otherContactLookupVeto, virtualNumberQuotaVeto, virtualNumberValidity } from './contact-rules';
 import { nextPlatformMidnight, platformDayOf } from '@orderline/shared/platform-rules';
 
 const CST = 480;

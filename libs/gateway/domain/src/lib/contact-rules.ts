@@ -1,4 +1,4 @@
-import { Veto } from './veto';
+import { Veto } from '@orderline/shared/process';
 
 /**
  * Other contact numbers (domain.md §6.3): main and sub-accounts of one merchant together
@@ -50,10 +50,6 @@ export function virtualNumberValidity(order: VirtualNumberOrderFacts, kind: Virt
     return { code: 'VIRTUAL_NUMBER_WINDOW_CLOSED', reason: 'virtual numbers can be obtained for up to 3 months after the order completed' };
   }
   return { expiresAt: new Date(now.getTime() + 2 * DAY) };
-}
-
-export function isVeto(value: unknown): value is Veto {
-  return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
 }
 
 /**

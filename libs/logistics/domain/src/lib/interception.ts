@@ -1,5 +1,5 @@
 import { isPlatformCarrier } from './carriers';
-import { Decision, veto } from './veto';
+import { Decision, veto } from '@orderline/shared/process';
 
 /**
  * Interception of a platform-carrier parcel in transit (拦截, domain.md §2.3) as a declared

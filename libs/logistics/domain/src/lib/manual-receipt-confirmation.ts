@@ -1,7 +1,7 @@
 import { AUTO_CONFIRM_TABLE, AutoConfirmTable } from './auto-confirm-table';
 import { autoConfirmView } from './auto-confirm-timer';
 import { ShipmentReceiptFacts } from './shipment-receipt-facts';
-import { Decision, veto } from './veto';
+import { Decision, veto } from '@orderline/shared/process';
 
 /**
  * The buyer confirms receipt by hand (domain.md §2.4: "at any time after shipment"), until

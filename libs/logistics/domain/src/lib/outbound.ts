@@ -1,5 +1,5 @@
 import { isPlatformCarrier, ServiceProduct, waybillNoProblem } from './carriers';
-import { Decision, veto } from './veto';
+import { Decision, veto } from '@orderline/shared/process';
 
 /**
  * What logistics knows about an order from the order service's events (it never reads the

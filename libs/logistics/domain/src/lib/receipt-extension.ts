@@ -2,7 +2,7 @@ import { AUTO_CONFIRM_CASES, AUTO_CONFIRM_TABLE, AutoConfirmTable } from './auto
 import { autoConfirmRule, autoConfirmView } from './auto-confirm-timer';
 import { daysAfter } from './platform-day';
 import { ShipmentReceiptFacts } from './shipment-receipt-facts';
-import { Decision, veto } from './veto';
+import { Decision, veto } from '@orderline/shared/process';
 
 /**
  * The buyer's one-time extension of the receipt deadline (延迟收货, domain.md §2.4): only

@@ -1,7 +1,7 @@
 import { Address, ADDRESS_LEVELS, AddressLevel, CarrierKind, Consignee, Fulfilment, lastAddressLevel, PaymentMethod, SpecialAttributes } from './order-attributes';
 import { normaliseAddress, normalisePhone, normaliseText } from './consignee-comparison';
 import { OrderStatus } from './order-status';
-import { Veto } from './veto';
+import { Veto } from '@orderline/shared/process';
 
 /**
  * Changing the consignee (修改收货信息, domain.md §1.6).

@@ -1,7 +1,7 @@
 import { Fen, multiplyFen, sumFen } from '@orderline/shared/money';
 import { PaymentMethod } from './order-attributes';
 import { OrderStatus } from './order-status';
-import { Decision, veto } from './veto';
+import { Decision, veto } from '@orderline/shared/process';
 
 /**
  * Changing freight or the service fee of an unpaid order (修改运费/服务费, domain.md §1.7).

@@ -1,5 +1,5 @@
 import { OrderStatus } from './order-status';
-import { Decision, veto, Veto } from './veto';
+import { Decision, veto, Veto } from '@orderline/shared/process';
 
 /**
  * Late-shipping reports (延迟发货报备, domain.md §1.8): a merchant who knows an order will ship

@@ -3,6 +3,7 @@ import {
   decideBuyerObjection,
   decideMerchantWithdrawal,
   decideNegotiatedCancellationSubmission,
+  NEGOTIATED_CANCELLATION_PROCESS,
   NEGOTIATED_CANCELLATION_REASONS,
   NegotiatedCancellationOrder,
   NegotiatedCancellationReason,
@@ -109,6 +110,11 @@ describe('negotiated cancellation (domain.md §1.4)', () => {
     it('cancels automatically exactly when 48 h have passed without objection', () => {
       expect(decideAutoCancellation(submit(), lastMoment)).toMatchObject({ allowed: false, veto: { code: 'OBJECTION_WINDOW_OPEN' } });
       expect(decideAutoCancellation(submit(), deadline)).toMatchObject({ allowed: true, request: { status: 'AUTO_CANCELLED', closedAt: deadline } });
+    });
+
+    it('is one process whose outcomes are all final', () => {
+      expect(NEGOTIATED_CANCELLATION_PROCESS.terminal).toEqual(['REJECTED', 'WITHDRAWN', 'AUTO_CANCELLED']);
+      expect(decideBuyerObjection(submit(), at(HOUR))).toMatchObject({ trigger: 'BUYER_OBJECTS', from: 'PENDING', to: 'REJECTED' });
     });
 
     it('ends in exactly one outcome: a closed request takes no further decision', () => {

@@ -1,7 +1,7 @@
-import { NegotiatedCancellationReason, NegotiatedCancellationStatus } from '@orderline/shared/platform-rules';
+import { NEGOTIATED_CANCELLATION_STATUSES, NegotiatedCancellationReason, NegotiatedCancellationStatus } from '@orderline/shared/platform-rules';
 import { PaymentMethod } from './order-attributes';
 import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
-import { Decision, veto } from './veto';
+import { decide, Decision, defineProcess, Guard, Transition, veto, Veto } from '@orderline/shared/process';
 
 /**
  * Negotiated cancellation by the merchant (协商取消订单, domain.md §1.4) as a pure state
@@ -34,6 +34,7 @@ export const DEFAULT_NEGOTIATED_CANCELLATION_POLICY: NegotiatedCancellationPolic
   minimumCallAttemptsForUnreachable: 3,
 };
 
+export type NegotiatedCancellationTrigger = 'BUYER_OBJECTS' | 'MERCHANT_WITHDRAWS' | 'OBJECTION_WINDOW_PASSED';
 
 export interface NegotiatedCancellationRequest {
   status: NegotiatedCancellationStatus;
@@ -111,43 +112,71 @@ export function decideNegotiatedCancellationSubmission(
   };
 }
 
-type RequestDecision = Decision<{ request: NegotiatedCancellationRequest }>;
-
-function windowOpen(request: NegotiatedCancellationRequest, now: Date): boolean {
-  return now.getTime() < request.objectionDeadline.getTime();
+/** What the request's guards look at: the objection window and the platform clock. */
+export interface NegotiatedCancellationFacts {
+  status: NegotiatedCancellationStatus;
+  objectionDeadline: Date;
+  now: Date;
 }
 
-function notPending(request: NegotiatedCancellationRequest): RequestDecision {
-  return veto('NEGOTIATED_CANCELLATION_NOT_PENDING', `the request is already ${request.status}; only a PENDING request can be objected to, withdrawn or auto-cancelled`);
+function windowOpen(facts: NegotiatedCancellationFacts): boolean {
+  return facts.now.getTime() < facts.objectionDeadline.getTime();
+}
+
+const objectionWindowOpen: Guard<NegotiatedCancellationFacts> = (facts) =>
+  windowOpen(facts) ? undefined : { code: 'OBJECTION_WINDOW_CLOSED', reason: `the buyer could object until ${facts.objectionDeadline.toISOString()}; after that the order is cancelled automatically` };
+
+const withdrawalWindowOpen: Guard<NegotiatedCancellationFacts> = (facts) =>
+  windowOpen(facts) ? undefined : { code: 'WITHDRAWAL_WINDOW_CLOSED', reason: `the merchant could withdraw until ${facts.objectionDeadline.toISOString()}; the order is now cancelled automatically` };
+
+const objectionWindowPassed: Guard<NegotiatedCancellationFacts> = (facts) =>
+  windowOpen(facts) ? { code: 'OBJECTION_WINDOW_OPEN', reason: `the buyer may object until ${facts.objectionDeadline.toISOString()}; the order is cancelled automatically from then on` } : undefined;
+
+/**
+ * The request's process (domain.md §1.4): the buyer objects or the merchant withdraws within
+ * the window, or the window passes and the order cancels. Every outcome is final.
+ */
+export const NEGOTIATED_CANCELLATION_PROCESS = defineProcess({
+  name: 'negotiated cancellation',
+  states: NEGOTIATED_CANCELLATION_STATUSES,
+  initial: ['PENDING'],
+  terminal: ['REJECTED', 'WITHDRAWN', 'AUTO_CANCELLED'],
+  guards: { objectionWindowOpen, withdrawalWindowOpen, objectionWindowPassed },
+  transitions: [
+    { trigger: 'BUYER_OBJECTS', from: ['PENDING'], to: 'REJECTED', guards: ['objectionWindowOpen'] },
+    { trigger: 'MERCHANT_WITHDRAWS', from: ['PENDING'], to: 'WITHDRAWN', guards: ['withdrawalWindowOpen'] },
+    { trigger: 'OBJECTION_WINDOW_PASSED', from: ['PENDING'], to: 'AUTO_CANCELLED', guards: ['objectionWindowPassed'] },
+  ],
+  // Every move starts from PENDING: a refusal always means the request is already closed.
+  refuse: (facts: NegotiatedCancellationFacts): Veto => ({
+    code: 'NEGOTIATED_CANCELLATION_NOT_PENDING',
+    reason: `the request is already ${facts.status}; only a PENDING request can be objected to, withdrawn or auto-cancelled`,
+  }),
+});
+
+/** An allowed move of a request, and the request as it is once moved (closed at `now`). */
+export type NegotiatedCancellationDecision = Decision<Transition<NegotiatedCancellationStatus, NegotiatedCancellationTrigger> & { request: NegotiatedCancellationRequest }>;
+
+function decideRequest(request: NegotiatedCancellationRequest, trigger: NegotiatedCancellationTrigger, now: Date): NegotiatedCancellationDecision {
+  const decision = decide(NEGOTIATED_CANCELLATION_PROCESS, { status: request.status, objectionDeadline: request.objectionDeadline, now }, trigger);
+  if (!decision.allowed) return decision;
+  return { ...decision, request: { ...request, status: decision.to, closedAt: now } };
 }
 
 /** The buyer objects (after the SMS): the request is rejected, the order stays. */
-export function decideBuyerObjection(request: NegotiatedCancellationRequest, now: Date): RequestDecision {
-  if (request.status !== 'PENDING') return notPending(request);
-  if (!windowOpen(request, now)) {
-    return veto('OBJECTION_WINDOW_CLOSED', `the buyer could object until ${request.objectionDeadline.toISOString()}; after that the order is cancelled automatically`);
-  }
-  return { allowed: true, request: { ...request, status: 'REJECTED', closedAt: now } };
+export function decideBuyerObjection(request: NegotiatedCancellationRequest, now: Date): NegotiatedCancellationDecision {
+  return decideRequest(request, 'BUYER_OBJECTS', now);
 }
 
 /** The merchant withdraws (e.g. reached the buyer after all); only within the window. */
-export function decideMerchantWithdrawal(request: NegotiatedCancellationRequest, now: Date): RequestDecision {
-  if (request.status !== 'PENDING') return notPending(request);
-  if (!windowOpen(request, now)) {
-    return veto('WITHDRAWAL_WINDOW_CLOSED', `the merchant could withdraw until ${request.objectionDeadline.toISOString()}; the order is now cancelled automatically`);
-  }
-  return { allowed: true, request: { ...request, status: 'WITHDRAWN', closedAt: now } };
+export function decideMerchantWithdrawal(request: NegotiatedCancellationRequest, now: Date): NegotiatedCancellationDecision {
+  return decideRequest(request, 'MERCHANT_WITHDRAWS', now);
 }
 
 /**
  * The timer: once the window has passed without objection the request auto-cancels. The
- * service then cancels the order through the process table (decideTransition 'CANCEL'),
- * whose guards still apply.
+ * service then cancels the order through the order process ('CANCEL'), whose guards still apply.
  */
-export function decideAutoCancellation(request: NegotiatedCancellationRequest, now: Date): RequestDecision {
-  if (request.status !== 'PENDING') return notPending(request);
-  if (windowOpen(request, now)) {
-    return veto('OBJECTION_WINDOW_OPEN', `the buyer may object until ${request.objectionDeadline.toISOString()}; the order is cancelled automatically from then on`);
-  }
-  return { allowed: true, request: { ...request, status: 'AUTO_CANCELLED', closedAt: now } };
+export function decideAutoCancellation(request: NegotiatedCancellationRequest, now: Date): NegotiatedCancellationDecision {
+  return decideRequest(request, 'OBJECTION_WINDOW_PASSED', now);
 }

@@ -57,7 +57,7 @@ describe('pauses (domain.md §1.5)', () => {
 
     it(`is released by ${spec.by}`, () => {
       const at = spec.timed ? later(10 * HOUR) : now;
-      expect(decidePauseRelease(paused, pauseFor(reason), { trigger: spec.by, ...RELEASE_DATA }, at)).toEqual({ allowed: true, from: 'PAUSED', to: 'WAITING_OUTBOUND' });
+      expect(decidePauseRelease(paused, pauseFor(reason), { trigger: spec.by, ...RELEASE_DATA }, at)).toMatchObject({ allowed: true, from: 'PAUSED', to: 'WAITING_OUTBOUND' });
     });
 
     it('is not released by any other event, and the refusal names the right one', () => {

@@ -1,7 +1,10 @@
-import { decideTransition, OrderFacts } from './order-process';
+import { decideTransition, OrderEffect, OrderFacts, OrderTrigger } from './order-process';
 import { OrderStatus } from './order-status';
 import { describeRelease, EarlyReleaseEvidence, PAUSE_RELEASE_RULES, PauseReason, PauseReleaseTrigger, pauseReleaseRule } from './pause-reasons';
-import { Decision, veto } from './veto';
+import { Decision, Transition, veto } from '@orderline/shared/process';
+
+/** An allowed order move, as the process table decided it. */
+type OrderTransition = Transition<OrderStatus, OrderTrigger, OrderEffect>;
 
 /**
  * Pausing and releasing an order (domain.md §1.5). Time is an input: `now` is a Date on the
@@ -23,7 +26,7 @@ export interface PauseRequest {
   releaseAt?: Date;
 }
 
-export function decidePause(order: OrderFacts, request: PauseRequest, now: Date): Decision<{ from: OrderStatus; to: OrderStatus; pause: OrderPause }> {
+export function decidePause(order: OrderFacts, request: PauseRequest, now: Date): Decision<OrderTransition & { pause: OrderPause }> {
   if (!Object.prototype.hasOwnProperty.call(PAUSE_RELEASE_RULES, request.reason)) {
     return veto('UNKNOWN_PAUSE_REASON', `"${String(request.reason)}" is not a pause reason; use one of ${Object.keys(PAUSE_RELEASE_RULES).join(', ')}`);
   }
@@ -41,7 +44,7 @@ export function decidePause(order: OrderFacts, request: PauseRequest, now: Date)
     return veto('PAUSE_RELEASE_TIME_NOT_APPLICABLE', `a pause for "${rule.label}" has no release time; it is released by ${describeRelease(request.reason)}`);
   }
   const pause: OrderPause = { reason: request.reason, pausedAt: now, ...(request.releaseAt ? { releaseAt: request.releaseAt } : {}) };
-  return { allowed: true, from: transition.from, to: transition.to, pause };
+  return { ...transition, pause };
 }
 
 export interface PauseRelease {
@@ -99,7 +102,7 @@ export function releaseData(release: PauseRelease): PauseReleaseData {
  * Whether `release` ends `pause` now; on success the order moves PAUSED → WAITING_OUTBOUND
  * (through the process table, so its guards apply too).
  */
-export function decidePauseRelease(order: OrderFacts, pause: OrderPause, release: PauseRelease, now: Date): Decision<{ from: OrderStatus; to: OrderStatus }> {
+export function decidePauseRelease(order: OrderFacts, pause: OrderPause, release: PauseRelease, now: Date): Decision<OrderTransition> {
   const rule = pauseReleaseRule(pause.reason);
   if (!rule.releasedBy.includes(release.trigger)) {
     const early = rule.earlyRelease ? '' : ' (early release on request is not offered for this reason)';
@@ -120,9 +123,7 @@ export function decidePauseRelease(order: OrderFacts, pause: OrderPause, release
       return veto('PAUSE_RELEASE_TIME_NOT_REACHED', `a pause for "${rule.label}" ends${when}${early}`);
     }
   }
-  const transition = decideTransition(order, 'RESUME');
-  if (!transition.allowed) return transition;
-  return { allowed: true, from: transition.from, to: transition.to };
+  return decideTransition(order, 'RESUME');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Fen, multiplyFen, sumFen } from '@orderline/shared/money';
-import { Veto } from './veto';
+import { Veto } from '@orderline/shared/process';
 
 /**
  * 定期购 (domain.md §1.1): a parent order bought for several periods, split into one child

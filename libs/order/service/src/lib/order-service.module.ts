@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { assertProcessIsDeterministic } from '@orderline/order/domain';
 import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000, OutboxParking1764700013500 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
@@ -43,8 +42,6 @@ export const ORDER_SERVICE_NAME = 'order-service';
 @Module({})
 export class OrderServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
-    // The process table is validated at start-up, not on the first order.
-    assertProcessIsDeterministic();
     return {
       module: OrderServiceModule,
       imports: [

@@ -3,11 +3,12 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
 import { applicationProblem } from '@orderline/after-sales/domain';
 import { AfterSalesApproved, AfterSalesRejected, AfterSalesRequested, ReplacementRequested, ReturnReceived, ReturnShipmentRegistered } from '@orderline/shared/contracts';
-import { TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { outgoing, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AfterSalesConfig } from '../after-sales-config';
-import { AfterSalesRecord, findOrder, findRequest, heldUnits, HistoryEntry, transitionRequest } from '../infra/after-sales-store';
+import { AfterSalesRecord, findOrder, findRequest, heldUnits, HistoryEntry } from '../infra/after-sales-store';
 import { Refunds } from './refunds';
+import { moveRequest } from './request-steps';
 import { ShipmentCatchUp } from './shipment-catch-up';
 
 /**
@@ -61,8 +62,11 @@ export class AfterSalesRequests {
     await this.unitOfWork.run(async (scope) => {
       const request = await this.merchantRequest(scope, id, merchant);
       const now = this.clock.now();
-      await transitionRequest(scope.manager, request, 'REJECT', `merchant:${merchant.accountId}`, now, { review: { decision: 'REJECTED', by: 'MERCHANT', reason, at: now.toISOString() } }, reason);
-      await scope.publish(AfterSalesRejected, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, buyerId: request.buyerId, reason });
+      await moveRequest(scope, request, 'REJECT', `merchant:${merchant.accountId}`, now, {
+        changes: { review: { decision: 'REJECTED', by: 'MERCHANT', reason, at: now.toISOString() } },
+        note: reason,
+        effects: { AFTER_SALES_REJECTED: () => outgoing(AfterSalesRejected, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, buyerId: request.buyerId, reason }) },
+      });
     });
   }
 
@@ -87,8 +91,11 @@ export class AfterSalesRequests {
 
   private async approveIn(scope: TransactionScope, request: AfterSalesRecord, by: 'MERCHANT' | 'SYSTEM', actor: string): Promise<void> {
     const now = this.clock.now();
-    await transitionRequest(scope.manager, request, 'APPROVE', actor, now, { review: { decision: 'APPROVED', by, at: now.toISOString() } }, by === 'SYSTEM' ? 'REVIEW_DEADLINE_PASSED' : undefined);
-    await scope.publish(AfterSalesApproved, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, buyerId: request.buyerId, type: request.type, approvedBy: by });
+    await moveRequest(scope, request, 'APPROVE', actor, now, {
+      changes: { review: { decision: 'APPROVED', by, at: now.toISOString() } },
+      ...(by === 'SYSTEM' ? { note: 'REVIEW_DEADLINE_PASSED' } : {}),
+      effects: { AFTER_SALES_APPROVED: () => outgoing(AfterSalesApproved, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, buyerId: request.buyerId, type: request.type, approvedBy: by }) },
+    });
     // Refund-only: nothing comes back, the refund follows the approval (domain.md §3).
     if (request.type === 'REFUND_ONLY') await this.refunds.grant(scope, request, actor, `REFUND_ONLY:${request.reason}`);
   }
@@ -106,8 +113,11 @@ export class AfterSalesRequests {
       // Decision: a pickup is booked with the platform carrier; its waybill number is generated here and logistics sends the courier.
       const carrier = entered?.carrier ?? 'JD_LOGISTICS';
       const waybillNo = entered?.waybillNo ?? `JDR${now.getTime().toString().slice(-8)}${randomInt(1_000, 10_000)}`;
-      await transitionRequest(scope.manager, request, 'SHIP_RETURN', `buyer:${buyer.buyerId}`, now, { return_shipment: { carrier, waybillNo, pickup, at: now.toISOString() } }, `${carrier} ${waybillNo}`);
-      await scope.publish(ReturnShipmentRegistered, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, carrier, waybillNo, pickup });
+      await moveRequest(scope, request, 'SHIP_RETURN', `buyer:${buyer.buyerId}`, now, {
+        changes: { return_shipment: { carrier, waybillNo, pickup, at: now.toISOString() } },
+        note: `${carrier} ${waybillNo}`,
+        effects: { RETURN_SHIPMENT_REGISTERED: () => outgoing(ReturnShipmentRegistered, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, carrier, waybillNo, pickup }) },
+      });
     });
   }
 
@@ -119,13 +129,20 @@ export class AfterSalesRequests {
       const condition = receipt.condition ?? 'OK';
       const actor = `merchant:${merchant.accountId}`;
       const record = { condition, ...(receipt.note ? { note: receipt.note } : {}), at: now.toISOString() };
-      await transitionRequest(scope.manager, request, condition === 'OK' ? 'CONFIRM_RECEIPT' : 'REPORT_PROBLEM', actor, now, { receipt: record }, receipt.note);
-      await scope.publish(ReturnReceived, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, buyerId: request.buyerId, lines: request.lines, condition, ...(receipt.note ? { note: receipt.note } : {}) });
+      await moveRequest(scope, request, condition === 'OK' ? 'CONFIRM_RECEIPT' : 'REPORT_PROBLEM', actor, now, {
+        changes: { receipt: record },
+        ...(receipt.note ? { note: receipt.note } : {}),
+        effects: {
+          RETURN_RECEIVED: () =>
+            outgoing(ReturnReceived, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, buyerId: request.buyerId, lines: request.lines, condition, ...(receipt.note ? { note: receipt.note } : {}) }),
+        },
+      });
       if (condition === 'PROBLEM') return;
       if (request.type === 'RETURN_AND_REFUND') await this.refunds.grant(scope, request, actor, `RETURNED:${request.reason}`);
       if (request.type === 'EXCHANGE') {
-        await transitionRequest(scope.manager, request, 'REQUEST_REPLACEMENT', actor, now);
-        await scope.publish(ReplacementRequested, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, buyerId: request.buyerId, lines: request.lines });
+        await moveRequest(scope, request, 'REQUEST_REPLACEMENT', actor, now, {
+          effects: { REPLACEMENT_REQUESTED: () => outgoing(ReplacementRequested, { afterSalesId: request.id, orderId: request.orderId, merchantId: request.merchantId, buyerId: request.buyerId, lines: request.lines }) },
+        });
       }
     });
     this.refunds.kick();

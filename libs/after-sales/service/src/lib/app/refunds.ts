@@ -6,8 +6,9 @@ import { MessagingLogger, TransactionScope, UnitOfWork } from '@orderline/shared
 import { MoneyError } from '@orderline/shared/money';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AfterSalesConfig } from '../after-sales-config';
-import { AfterSalesRecord, earlierRefunds, findOrder, findRequest, OrderFacts, paidOrderOf, transitionRequest } from '../infra/after-sales-store';
+import { AfterSalesRecord, earlierRefunds, findOrder, findRequest, OrderFacts, paidOrderOf } from '../infra/after-sales-store';
 import { RefundPaymentPort } from '../infra/refund-payment-port';
+import { moveRequest } from './request-steps';
 
 interface SettlementRow {
   id: string;
@@ -59,7 +60,7 @@ export class Refunds {
       if (error instanceof MoneyError) throw new DomainError('REFUND_EXCEEDS_PAID', 409, error.message);
       throw error;
     }
-    await transitionRequest(scope.manager, request, 'GRANT_REFUND', actor, now, {}, `refund ${calculation.amount} fen`);
+    await moveRequest(scope, request, 'GRANT_REFUND', actor, now, { note: `refund ${calculation.amount} fen` });
     const refundId = randomUUID();
     await scope.manager.query(
       `INSERT INTO refund (id, after_sales_id, order_id, buyer_id, payment_method, amount, lines, reason, status, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'GRANTED', $9)`,
@@ -145,7 +146,7 @@ export class Refunds {
     await scope.manager.query(`UPDATE refund SET status = 'COMPLETED', completed_at = $2 WHERE id = $1`, [refundId, now]);
     const request = await findRequest(scope.manager, refund.after_sales_id, true);
     if (!request) throw new Error(`refund ${refundId} has no after-sales request`);
-    await transitionRequest(scope.manager, request, 'COMPLETE_REFUND', 'system', now);
+    await moveRequest(scope, request, 'COMPLETE_REFUND', 'system', now);
     const [{ total }] = await scope.manager.query(`SELECT coalesce(sum(amount), 0)::bigint AS total FROM refund WHERE order_id = $1 AND status = 'COMPLETED'`, [order.orderId]);
     const [loan] = await scope.manager.query(`SELECT loan_id FROM as_credit_loan WHERE order_id = $1`, [order.orderId]);
     await scope.publish(RefundCompleted, {

@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { AfterSalesCommand, AfterSalesStatus, AfterSalesType, decideAfterSalesTransition, PaidOrder } from '@orderline/after-sales/domain';
-import { DomainError } from '@orderline/shared/service-kit';
+import { AfterSalesCommand, AfterSalesStatus, AfterSalesType, PaidOrder } from '@orderline/after-sales/domain';
 
 export interface OrderLineFact {
   lineId: string;
@@ -150,23 +149,26 @@ export function paidOrderOf(order: OrderFacts): PaidOrder {
   };
 }
 
-/** Moves a request by the process table (or refuses with its code) and records the step. */
-export async function transitionRequest(manager: EntityManager, request: AfterSalesRecord, command: AfterSalesCommand, actor: string, at: Date, changes: Partial<Record<'review' | 'return_shipment' | 'receipt', unknown>> = {}, note?: string): Promise<void> {
-  const decision = decideAfterSalesTransition(request, command);
-  if (!decision.allowed) throw new DomainError(decision.code, 409, decision.reason, { currentStatus: request.status });
-  const entry: HistoryEntry = { from: request.status, to: decision.to, command, actor, at: at.toISOString(), ...(note ? { note } : {}) };
+/** The columns a step may set beside the status (jsonb documents of the review, return and receipt). */
+export type RequestChanges = Partial<Record<'review' | 'return_shipment' | 'receipt', unknown>>;
+
+/** Writes a moved request: its new status and what the step changed, on the row and on `request`. */
+export async function saveRequestStep(manager: EntityManager, request: AfterSalesRecord, at: Date, changes: RequestChanges): Promise<void> {
   const columns = Object.keys(changes);
-  const sets = columns.map((column, i) => `, ${column} = $${i + 5}`).join('');
-  await manager.query(`UPDATE after_sales_request SET status = $2, history = history || $3::jsonb, updated_at = $4${sets} WHERE id = $1`, [
+  const sets = columns.map((column, i) => `, ${column} = $${i + 4}`).join('');
+  await manager.query(`UPDATE after_sales_request SET status = $2, updated_at = $3${sets} WHERE id = $1`, [
     request.id,
-    decision.to,
-    JSON.stringify([entry]),
+    request.status,
     at,
     ...columns.map((c) => JSON.stringify((changes as Record<string, unknown>)[c])),
   ]);
-  request.status = decision.to;
-  request.history.push(entry);
   if (changes.review !== undefined) request.review = changes.review as AfterSalesRecord['review'];
   if (changes.return_shipment !== undefined) request.returnShipment = changes.return_shipment as AfterSalesRecord['returnShipment'];
   if (changes.receipt !== undefined) request.receipt = changes.receipt as AfterSalesRecord['receipt'];
+}
+
+/** Appends one entry to the request's history (kept on the row, oldest first). */
+export async function appendRequestHistory(manager: EntityManager, request: AfterSalesRecord, entry: HistoryEntry): Promise<void> {
+  await manager.query(`UPDATE after_sales_request SET history = history || $2::jsonb WHERE id = $1`, [request.id, JSON.stringify([entry])]);
+  request.history.push(entry);
 }

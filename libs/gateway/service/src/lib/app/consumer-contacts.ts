@@ -3,7 +3,6 @@ import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrderView } from '@orderline/order/contract';
 import {
-  isVeto,
   maskPhone,
   nextPlatformMidnight,
   otherContactLookupVeto,
@@ -12,6 +11,7 @@ import {
   virtualNumberQuotaVeto,
   virtualNumberValidity,
 } from '@orderline/gateway/domain';
+import { isVeto } from '@orderline/shared/process';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { AccountRecord, BuyerRecord } from '../infra/gateway.entity';

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Address, decideConsigneeChange, decidePause, PAUSE_REASONS, PauseReason, PauseReleaseTrigger, pauseReleaseRule, SpecialAttributes, TIMED_PAUSE_REASONS, timedReleaseDue } from '@orderline/order/domain';
 import { ChangeConsigneeRequest, LiftLogisticsDisruptionRequest, PauseOrderRequest, ResumeOrderRequest, StockArrivalRequest } from '@orderline/order/contract';
-import { ConsigneeChanged, OrderPaused, sealPersonalData } from '@orderline/shared/contracts';
+import { ConsigneeChanged, sealPersonalData } from '@orderline/shared/contracts';
 import { TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { BaseServiceConfig, Clock, DomainError, NotFoundError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderRecord } from '../infra/order.entity';
 import { pausedOrdersFor } from '../infra/paused-orders.store';
 import { claimNextDuePause, TIMED_PAUSE_RELEASE_JOB } from '../infra/order-timer.store';
 import { assertFactOwner, assertReleaseOwner } from './fact-owner-check';
-import { lockOrder, recordTransition, releasePausedOrder } from './order-transitions';
+import { lockOrder, orderFacts, pauseOrder, releasePausedOrder } from './order-transitions';
 
 /**
  * The carrier row of domain.md §1.6 that applies: once shipped, the carrier the parcel actually
@@ -39,22 +39,14 @@ export class MerchantOperations {
     return order;
   }
 
-  private async recordTransition(scope: TransactionScope, order: OrderRecord, from: string, to: string, reason: string, caller: Principal, at: Date): Promise<void> {
-    await recordTransition(scope, order, from, to, reason, `merchant:${caller.accountId}`, at);
-  }
-
   async pause(orderId: string, request: PauseOrderRequest, caller: Principal): Promise<void> {
     assertFactOwner('PAUSE', caller);
     await this.unitOfWork.run(async (scope) => {
       const order = await this.ownOrder(scope, orderId, caller);
       const now = this.clock.now();
-      const decision = decidePause({ status: order.status, paymentMethod: order.paymentMethod }, { reason: request.reason as PauseReason, releaseAt: request.releaseAt ? new Date(request.releaseAt) : undefined }, now);
+      const decision = decidePause(orderFacts(order), { reason: request.reason as PauseReason, releaseAt: request.releaseAt ? new Date(request.releaseAt) : undefined }, now);
       if (!decision.allowed) throw new DomainError(decision.veto.code, decision.veto.code === 'UNKNOWN_PAUSE_REASON' ? 422 : 409, decision.veto.reason);
-      order.status = decision.to;
-      order.pause = { reason: decision.pause.reason, pausedAt: now.toISOString(), ...(decision.pause.releaseAt ? { releaseAt: decision.pause.releaseAt.toISOString() } : {}) };
-      await scope.manager.save(order);
-      await this.recordTransition(scope, order, decision.from, decision.to, `PAUSED: ${decision.pause.reason}`, caller, now);
-      await scope.publish(OrderPaused, { orderId, merchantId: order.merchantId, reason: decision.pause.reason, releaseAt: order.pause.releaseAt });
+      await pauseOrder(scope, order, decision, `merchant:${caller.accountId}`, now);
     });
   }
 

@@ -6,6 +6,7 @@ import {
   decideMerchantWithdrawal,
   decideNegotiatedCancellationSubmission,
   NEGOTIATED_CANCELLATION_REASONS,
+  NegotiatedCancellationDecision,
   NegotiatedCancellationReason,
   NegotiatedCancellationRequest,
 } from '@orderline/order/domain';
@@ -15,7 +16,7 @@ import { CancellationRequestReader, findCancellationRequests } from '../infra/ca
 import { claimNextDueCancellationRequest, NEGOTIATED_AUTO_CANCEL_JOB } from '../infra/order-timer.store';
 import { assertFactOwner } from './fact-owner-check';
 import { cancellationRequestLink } from './reader-links';
-import { TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { applyTransition, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { lockOrder, transitionOrder } from './order-transitions';
 
@@ -132,20 +133,25 @@ export class NegotiatedCancellations {
     requestId: string,
     caller: Principal,
     owns: (row: StoredRequest) => boolean,
-    decide: (request: NegotiatedCancellationRequest, now: Date) => ReturnType<typeof decideBuyerObjection>,
+    decide: (request: NegotiatedCancellationRequest, now: Date) => NegotiatedCancellationDecision,
   ): Promise<CancellationRequestView> {
     return this.unitOfWork.run(async (scope) => {
       const [row]: StoredRequest[] = await scope.manager.query(`SELECT id, order_id, merchant_id, buyer_id, document FROM cancellation_request WHERE id = $1 FOR UPDATE`, [requestId]);
       if (!row || !owns(row)) throw new NotFoundError(`cancellation request ${requestId}`);
-      const decision = decide(revive(row), this.clock.now());
+      const request = revive(row);
+      const decision = decide(request, this.clock.now());
       if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
-      await this.save(scope, row.id, decision.request);
+      await this.apply(scope, row.id, request, decision);
       return view(row.id, row.order_id, decision.request, caller);
     });
   }
 
-  private async save(scope: TransactionScope, id: string, request: NegotiatedCancellationRequest): Promise<void> {
-    await scope.manager.query(`UPDATE cancellation_request SET status = $2, document = $3, closed_at = $4 WHERE id = $1`, [id, request.status, JSON.stringify(request), request.closedAt ?? null]);
+  /** Closes a request as decided, through the one apply; its document is its history (closedAt). */
+  private async apply(scope: TransactionScope, id: string, request: NegotiatedCancellationRequest, decision: Extract<NegotiatedCancellationDecision, { allowed: true }>): Promise<void> {
+    const closed = decision.request;
+    await applyTransition(scope, request, decision, {
+      save: async () => void (await scope.manager.query(`UPDATE cancellation_request SET status = $2, document = $3, closed_at = $4 WHERE id = $1`, [id, closed.status, JSON.stringify(closed), closed.closedAt ?? null])),
+    });
   }
 
   /**
@@ -161,9 +167,10 @@ export class NegotiatedCancellations {
       const row = await claimNextDueCancellationRequest(scope.manager, now);
       if (!row) return false;
       claimed(row.id);
-      const decision = decideAutoCancellation(revive(row as unknown as StoredRequest), now);
+      const request = revive(row as unknown as StoredRequest);
+      const decision = decideAutoCancellation(request, now);
       if (!decision.allowed) throw new DomainError(decision.veto.code, 409, `cancellation request ${row.id} is due by its row but not by its document: ${decision.veto.reason}`);
-      await this.save(scope, row.id, decision.request);
+      await this.apply(scope, row.id, request, decision);
       await TimerFailures.clear(scope.manager, NEGOTIATED_AUTO_CANCEL_JOB, row.id);
       const order = await lockOrder(scope, row.order_id);
       if (!order || !['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'].includes(order.status)) return true;

@@ -4,7 +4,7 @@ import { OrderPaid, OrderPlaced } from '@orderline/shared/contracts';
 import { TransactionScope } from '@orderline/shared/messaging';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { SHIPPING_PROMISE_MS } from './order-flags';
-import { lockOrder, pauseAutomatically, recordTransition, releasePausedOrder, transitionOrder } from './order-transitions';
+import { pauseAutomatically, recordCreation } from './order-transitions';
 
 /** The special kinds of domain.md §1.1 as stored in `special_attributes`. */
 export interface StoredKinds {
@@ -93,7 +93,7 @@ async function createSubscriptionChildren(scope: TransactionScope, parent: Order
     delete (child as Partial<OrderRecord>).lines;
     await scope.manager.insert(OrderRecord, child as never);
     await scope.manager.insert(OrderLineRecord, lines);
-    await recordTransition(scope, child, null, 'WAITING_OUTBOUND', `SUBSCRIPTION_PERIOD ${period}/${periods.length} of ${parent.id}`, 'system', at);
+    await recordCreation(scope, child, `SUBSCRIPTION_PERIOD ${period}/${periods.length} of ${parent.id}`, 'system', at);
     await scope.publish(OrderPlaced, {
       orderId: childId,
       merchantId: parent.merchantId,
@@ -109,31 +109,4 @@ async function createSubscriptionChildren(scope: TransactionScope, parent: Order
   }
   parent.specialAttributes = { ...parent.specialAttributes, subscription: { ...plan, childOrderIds: childIds } };
   await scope.manager.save(parent);
-}
-
-/**
- * Consequences of a transition for related orders, in the same transaction: a delivered main
- * order releases its gift orders (§1.5 MAIN_ITEM_DELIVERED); the last completed child of a
- * subscription completes its parent.
- */
-export async function afterTransition(scope: TransactionScope, order: OrderRecord, at: Date): Promise<void> {
-  if (order.status === 'DELIVERED') {
-    const gifts: Array<{ id: string }> = await scope.manager.query(
-      `SELECT id FROM customer_order WHERE special_attributes -> 'giftShippedLater' ->> 'mainOrderId' = $1 AND special_attributes ? 'giftShippedLater' AND status = 'PAUSED'`,
-      [order.id],
-    );
-    for (const { id } of gifts) await releasePause(scope, id, 'MAIN_ITEM_DELIVERED', at);
-  }
-  if (order.status === 'COMPLETED' && order.parentOrderId) {
-    const open: Array<{ n: number }> = await scope.manager.query(`SELECT count(*)::int AS n FROM customer_order WHERE parent_order_id = $1 AND status NOT IN ('COMPLETED', 'CANCELLED')`, [order.parentOrderId]);
-    if (open[0].n === 0) {
-      const parent = await lockOrder(scope, order.parentOrderId);
-      if (parent && parent.status === 'WAITING_OUTBOUND') await transitionOrder(scope, parent, 'CHILDREN_COMPLETED', 'system', 'ALL_SUBSCRIPTION_PERIODS_COMPLETED', at);
-    }
-  }
-}
-
-async function releasePause(scope: TransactionScope, orderId: string, trigger: 'MAIN_ITEM_DELIVERED', at: Date): Promise<void> {
-  const order = await lockOrder(scope, orderId);
-  if (order?.pause) await releasePausedOrder(scope, order, { trigger }, 'system', at);
 }

@@ -1,12 +1,13 @@
-import { decidePause, decidePauseRelease, decideTransition, Decision, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData } from '@orderline/order/domain';
+import { decidePause, decidePauseRelease, decideTransition, ORDER_PROCESS, OrderEffect, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData } from '@orderline/order/domain';
 import { OrderPaused, OrderResumed, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
-import { TransactionScope } from '@orderline/shared/messaging';
+import { applyTransition, outgoing, OutgoingEvent, TransactionScope } from '@orderline/shared/messaging';
+import { Decision, Transition } from '@orderline/shared/process';
 import { returnCoupon, returnStock } from '../infra/catalog-store';
 import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
 import { SHIPPING_PROMISE_MS } from './order-flags';
-// A cycle on purpose: transitions trigger kind rules, which move related orders by transitions.
-import { afterTransition } from './order-kind-rules';
+
+type OrderTransition = Transition<OrderStatus, OrderTrigger, OrderEffect>;
 
 /** What the process table's guards look at (domain.md §1.3 group-buy, §1.5 pauses). */
 export function orderFacts(order: OrderRecord): OrderFacts {
@@ -25,39 +26,31 @@ export function orderFacts(order: OrderRecord): OrderFacts {
 /** Who moved an order, as written to its history. */
 export type Actor = `buyer:${string}` | `merchant:${string}` | `operator:${string}` | 'system';
 
+/** Loads an order with a row lock, so concurrent commands on one order take turns. */
+export async function lockOrder(scope: TransactionScope, orderId: string): Promise<OrderRecord | null> {
+  return scope.manager.getRepository(OrderRecord).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+}
+
 /**
- * Moves a locked order through the process table and writes the history row, in the
- * caller's transaction. A veto becomes a 409 with the guard's code and reason.
+ * Moves a locked order through the process table, in the caller's transaction. A veto becomes
+ * a 409 with the guard's code and reason.
  */
 export async function transitionOrder(scope: TransactionScope, order: OrderRecord, trigger: OrderTrigger, actor: Actor, reason: string | null, at: Date): Promise<void> {
   const decision = decideTransition(orderFacts(order), trigger);
   if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason, { orderId: order.id, orderStatus: order.status });
-  order.status = decision.to;
-  // domain.md §1.8: the shipping promise runs from the moment the order could first ship.
-  if (decision.to === 'WAITING_OUTBOUND' && !order.promisedShipBy) order.promisedShipBy = new Date(at.getTime() + SHIPPING_PROMISE_MS);
-  await scope.manager.save(order);
-  await recordTransition(scope, order, decision.from, decision.to, reason, actor, at);
-  // domain.md §1.1a: every cancellation (buyer, declined credit, negotiated, payment time-out)
-  // passes here, before shipment by the process table, and gives back stock and coupon.
-  if (decision.to === 'CANCELLED') {
-    await returnStock(scope.manager, order.id, at);
-    await returnCoupon(scope.manager, order.id, at);
-  }
-  await afterTransition(scope, order, at);
+  await moveOrder(scope, order, decision, actor, reason, at);
 }
 
 /**
- * Writes one history row and publishes it (domain.md §1.2: every transition is recorded —
- * who, when, why — and published), in the caller's transaction.
+ * Pauses a locked order as `decidePause` allowed (domain.md §1.5): the pause is kept on the
+ * order and `OrderPaused` published with the move.
  */
-export async function recordTransition(scope: TransactionScope, order: Pick<OrderRecord, 'id' | 'merchantId'>, from: string | null, to: string, reason: string | null, actor: Actor, at: Date): Promise<void> {
-  await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: from, toStatus: to, reason, actor, at });
-  await scope.publish(OrderStatusChanged, { orderId: order.id, merchantId: order.merchantId, from, to, reason, actor, at: at.toISOString() });
-}
-
-/** Loads an order with a row lock, so concurrent commands on one order take turns. */
-export async function lockOrder(scope: TransactionScope, orderId: string): Promise<OrderRecord | null> {
-  return scope.manager.getRepository(OrderRecord).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+export async function pauseOrder(scope: TransactionScope, order: OrderRecord, decision: OrderTransition & { pause: { reason: PauseReason; releaseAt?: Date } }, actor: Actor, at: Date): Promise<void> {
+  const { reason, releaseAt } = decision.pause;
+  order.pause = { reason, pausedAt: at.toISOString(), ...(releaseAt ? { releaseAt: releaseAt.toISOString() } : {}) };
+  await moveOrder(scope, order, decision, actor, `PAUSED: ${reason}`, at, {
+    ORDER_PAUSED: () => outgoing(OrderPaused, { orderId: order.id, merchantId: order.merchantId, reason, ...(releaseAt ? { releaseAt: releaseAt.toISOString() } : {}) }),
+  });
 }
 
 /**
@@ -67,13 +60,9 @@ export async function lockOrder(scope: TransactionScope, orderId: string): Promi
  */
 export async function pauseAutomatically(scope: TransactionScope, order: OrderRecord, reason: PauseReason, releaseAt: Date | undefined, at: Date): Promise<boolean> {
   if (order.status !== 'WAITING_OUTBOUND') return false;
-  const decision = decidePause({ status: order.status, paymentMethod: order.paymentMethod }, { reason, ...(releaseAt ? { releaseAt } : {}) }, at);
+  const decision = decidePause(orderFacts(order), { reason, ...(releaseAt ? { releaseAt } : {}) }, at);
   if (!decision.allowed) return false;
-  order.status = decision.to;
-  order.pause = { reason, pausedAt: at.toISOString(), ...(releaseAt ? { releaseAt: releaseAt.toISOString() } : {}) };
-  await scope.manager.save(order);
-  await recordTransition(scope, order, decision.from, decision.to, `PAUSED: ${reason}`, 'system', at);
-  await scope.publish(OrderPaused, { orderId: order.id, merchantId: order.merchantId, reason, ...(releaseAt ? { releaseAt: releaseAt.toISOString() } : {}) });
+  await pauseOrder(scope, order, decision, 'system', at);
   return true;
 }
 
@@ -83,16 +72,89 @@ export async function pauseAutomatically(scope: TransactionScope, order: OrderRe
  * asserted it (issue 12), the transition is recorded and `OrderResumed` published. The one
  * place every release goes through: the merchant's, the operator's and the platform's own.
  */
-export async function releasePausedOrder(scope: TransactionScope, order: OrderRecord, release: PauseRelease, actor: Actor, at: Date): Promise<Decision<{ from: OrderStatus; to: OrderStatus }>> {
+export async function releasePausedOrder(scope: TransactionScope, order: OrderRecord, release: PauseRelease, actor: Actor, at: Date): Promise<Decision<OrderTransition>> {
   if (order.status !== 'PAUSED' || !order.pause) return { allowed: false, veto: { code: 'ORDER_NOT_PAUSED', reason: `order ${order.id} is ${order.status}, not paused` } };
   const pause = { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), ...(order.pause.releaseAt ? { releaseAt: new Date(order.pause.releaseAt) } : {}) };
   const decision = decidePauseRelease(orderFacts(order), pause, release, at);
   if (!decision.allowed) return decision;
-  order.status = decision.to;
   order.pause = null;
   order.pauseReleases = [...(order.pauseReleases ?? []), { reason: pause.reason, trigger: release.trigger, by: actor, at: at.toISOString(), ...releaseData(release) }];
-  await scope.manager.save(order);
-  await recordTransition(scope, order, decision.from, decision.to, `RELEASED: ${release.trigger}`, actor, at);
-  await scope.publish(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: pause.reason, trigger: release.trigger });
+  await moveOrder(scope, order, decision, actor, `RELEASED: ${release.trigger}`, at, {
+    ORDER_RESUMED: () => outgoing(OrderResumed, { orderId: order.id, merchantId: order.merchantId, pauseReason: pause.reason, trigger: release.trigger }),
+  });
   return decision;
+}
+
+/**
+ * Records a new order in the status it is created in (a history row from nothing, published
+ * like every change); only an initial state of the process may start an order.
+ */
+export async function recordCreation(scope: TransactionScope, order: Pick<OrderRecord, 'id' | 'merchantId' | 'status'>, reason: string, actor: Actor, at: Date): Promise<void> {
+  if (!ORDER_PROCESS.initial.includes(order.status)) throw new Error(`an order cannot be created in status ${order.status}`);
+  await appendHistory(scope, order, null, order.status, reason, actor, at);
+  await scope.publish(OrderStatusChanged, statusChange(order, null, order.status, reason, actor, at));
+}
+
+/**
+ * The one place an order moves (domain.md §1.2: every transition is recorded — who, when,
+ * why — and published): the shared `applyTransition` with the order's row, history table and
+ * events, then what the move means for the order's stock and for related orders.
+ */
+async function moveOrder(
+  scope: TransactionScope,
+  order: OrderRecord,
+  transition: OrderTransition,
+  actor: Actor,
+  reason: string | null,
+  at: Date,
+  effects: Partial<Record<OrderEffect, () => OutgoingEvent>> = {},
+): Promise<void> {
+  // domain.md §1.8: the shipping promise runs from the moment the order could first ship.
+  if (transition.to === 'WAITING_OUTBOUND' && !order.promisedShipBy) order.promisedShipBy = new Date(at.getTime() + SHIPPING_PROMISE_MS);
+  await applyTransition(scope, order, transition, {
+    save: async (moved) => void (await scope.manager.save(moved)),
+    history: (move) => appendHistory(scope, order, move.from, move.to, reason, actor, at),
+    event: (move) => outgoing(OrderStatusChanged, statusChange(order, move.from, move.to, reason, actor, at)),
+    effects,
+  });
+  // domain.md §1.1a: every cancellation (buyer, declined credit, negotiated, payment time-out)
+  // passes here, before shipment by the process table, and gives back stock and coupon.
+  if (transition.to === 'CANCELLED') {
+    await returnStock(scope.manager, order.id, at);
+    await returnCoupon(scope.manager, order.id, at);
+  }
+  await moveRelatedOrders(scope, order, at);
+}
+
+/**
+ * Consequences of a move for related orders, in the same transaction: a delivered main order
+ * releases its gift orders (§1.5 MAIN_ITEM_DELIVERED); the last completed child of a
+ * subscription completes its parent. Here, beside `moveOrder`, because they move orders too.
+ */
+async function moveRelatedOrders(scope: TransactionScope, order: OrderRecord, at: Date): Promise<void> {
+  if (order.status === 'DELIVERED') {
+    const gifts: Array<{ id: string }> = await scope.manager.query(
+      `SELECT id FROM customer_order WHERE special_attributes -> 'giftShippedLater' ->> 'mainOrderId' = $1 AND special_attributes ? 'giftShippedLater' AND status = 'PAUSED'`,
+      [order.id],
+    );
+    for (const { id } of gifts) {
+      const gift = await lockOrder(scope, id);
+      if (gift?.pause) await releasePausedOrder(scope, gift, { trigger: 'MAIN_ITEM_DELIVERED' }, 'system', at);
+    }
+  }
+  if (order.status === 'COMPLETED' && order.parentOrderId) {
+    const open: Array<{ n: number }> = await scope.manager.query(`SELECT count(*)::int AS n FROM customer_order WHERE parent_order_id = $1 AND status NOT IN ('COMPLETED', 'CANCELLED')`, [order.parentOrderId]);
+    if (open[0].n === 0) {
+      const parent = await lockOrder(scope, order.parentOrderId);
+      if (parent && parent.status === 'WAITING_OUTBOUND') await transitionOrder(scope, parent, 'CHILDREN_COMPLETED', 'system', 'ALL_SUBSCRIPTION_PERIODS_COMPLETED', at);
+    }
+  }
+}
+
+async function appendHistory(scope: TransactionScope, order: Pick<OrderRecord, 'id'>, from: OrderStatus | null, to: OrderStatus, reason: string | null, actor: Actor, at: Date): Promise<void> {
+  await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: from, toStatus: to, reason, actor, at });
+}
+
+function statusChange(order: Pick<OrderRecord, 'id' | 'merchantId'>, from: OrderStatus | null, to: OrderStatus, reason: string | null, actor: Actor, at: Date) {
+  return { orderId: order.id, merchantId: order.merchantId, from, to, reason, actor, at: at.toISOString() };
 }

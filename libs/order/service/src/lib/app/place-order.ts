@@ -6,11 +6,10 @@ import { PlaceOrderRequest } from '@orderline/order/contract';
 import { OrderPlaced, sealPersonalData } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { BaseServiceConfig, Clock, DomainError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
-import { SHIPPING_PROMISE_MS } from './order-flags';
 import { findCoupon, findSkus, freightRuleOf, redeemCoupon, StoredCoupon, takeStock } from '../infra/catalog-store';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { onReadyForOutbound } from './order-kind-rules';
-import { lockOrder, recordTransition } from './order-transitions';
+import { lockOrder, recordCreation, transitionOrder } from './order-transitions';
 
 /**
  * The special kinds the rules look at (domain.md §1.1), as stored on the order: facts of the
@@ -100,8 +99,8 @@ export class PlaceOrder {
         id: orderId,
         merchantId: request.merchantId,
         buyerId: buyer.buyerId!,
-        // domain.md §1.2: cash on delivery needs no payment step; it waits for outbound at once.
-        status: request.paymentMethod === 'COD' ? 'WAITING_OUTBOUND' : 'UNPAID',
+        // Every order is placed UNPAID (ADR 0002); a COD order moves on at once, below.
+        status: 'UNPAID',
         paymentMethod: request.paymentMethod,
         creditPlan: request.credit?.plan ?? null,
         creditPeriods: request.credit?.periods ?? null,
@@ -123,8 +122,8 @@ export class PlaceOrder {
         specialAttributes: specialAttributes as never,
         kinds: orderKinds(specialAttributes as SpecialAttributes),
         serviceFees: price.serviceFees,
-        // domain.md §1.8: a COD order can ship at once, so its shipping promise starts now.
-        promisedShipBy: request.paymentMethod === 'COD' ? new Date(now.getTime() + SHIPPING_PROMISE_MS) : null,
+        // domain.md §1.8: set by the move to WAITING_OUTBOUND (at once for COD, below).
+        promisedShipBy: null,
         parentOrderId: null,
         createdAt: now,
         updatedAt: now,
@@ -137,9 +136,10 @@ export class PlaceOrder {
         const refusal = await redeemCoupon(scope.manager, coupon, buyer.buyerId!, orderId, now);
         if (refusal) throw new DomainError(refusal, 422, refusal === 'COUPON_ALREADY_USED' ? `coupon ${coupon.code} was already used by this buyer` : `coupon ${coupon.code} has none left`);
       }
-      const placed = { id: orderId, merchantId: request.merchantId };
-      await recordTransition(scope, placed, null, 'UNPAID', 'PLACED', `buyer:${buyer.buyerId}`, now);
-      if (request.paymentMethod === 'COD') await recordTransition(scope, placed, 'UNPAID', 'WAITING_OUTBOUND', 'CASH_ON_DELIVERY', 'system', now);
+      await recordCreation(scope, { id: orderId, merchantId: request.merchantId, status: 'UNPAID' }, 'PLACED', `buyer:${buyer.buyerId}`, now);
+      // domain.md §1.2: cash on delivery needs no payment step; it waits for outbound at once.
+      const cashOnDelivery = request.paymentMethod === 'COD' ? await lockOrder(scope, orderId) : null;
+      if (cashOnDelivery) await transitionOrder(scope, cashOnDelivery, 'ACCEPT_COD', 'system', 'CASH_ON_DELIVERY', now);
       await scope.publish(OrderPlaced, {
         orderId,
         merchantId: request.merchantId,
@@ -161,7 +161,7 @@ export class PlaceOrder {
         fulfilment: request.fulfilment,
         buyerNote: request.buyerNote,
       });
-      if (request.paymentMethod === 'COD') await onReadyForOutbound(scope, (await lockOrder(scope, orderId))!, now);
+      if (cashOnDelivery) await onReadyForOutbound(scope, cashOnDelivery, now);
     });
     return orderId;
   }

@@ -1,6 +1,7 @@
 /**
  * A refusal: a stable machine code (UPPER_SNAKE, part of the API contract, never reworded)
  * and a reason for people that says what IS allowed, so the caller knows the way forward.
+ * One shape for every scope: guards of every process and every `decide…` function return it.
  */
 export interface Veto {
   code: string;
@@ -12,4 +13,9 @@ export type Decision<T extends object = object> = ({ allowed: true } & T) | { al
 
 export function veto(code: string, reason: string): { allowed: false; veto: Veto } {
   return { allowed: false, veto: { code, reason } };
+}
+
+/** Tells a veto from an allowed result of a `decide…` function that returns `T | Veto`. */
+export function isVeto(value: unknown): value is Veto {
+  return typeof value === 'object' && value !== null && typeof (value as Veto).code === 'string' && typeof (value as Veto).reason === 'string';
 }

@@ -1,0 +1,3 @@
+export * from './lib/veto';
+export * from './lib/process-definition';
+export * from './lib/decide';

@@ -33,7 +33,7 @@ function nextFirstOfMonth(instant: string): string {
 
 describe('credit-billing: loans, statements, repayments and refund offsets (real Kafka + PostgreSQL)', () => {
   const names = isolation('credit');
-  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stop(): Promise<void> };
+  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stopService(app: string, signal?: string): Promise<void>; startService(app: string): Promise<void>; stop(): Promise<void> };
   let gateway: GatewayClient;
   let operator: GatewayClient;
   let publisher: EventPublisher;
@@ -271,5 +271,21 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     expect(await buyer.request('GET', `/credit/statements/${randomUUID()}`)).toMatchObject({ status: 404 });
     expect(await buyer.request('GET', '/credit/loans?orderId=nope')).toMatchObject({ status: 400 });
     expect(await buyer.request('GET', '/credit/ledger?accountId=x')).toMatchObject({ status: 403 });
+  });
+
+  // Found while building `npm run chaos`: the test clock's offset lived only in the gateway's memory, so a
+  // restarted gateway pushed 0 and every service restarted after it ran weeks in the past.
+  it('keeps the test clock across a gateway SIGKILL: the restarted gateway takes the offset back from the services', async () => {
+    await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 3 * 86_400 });
+    const before = await operator.expect(200, 'GET', '/admin/clock');
+    expect(before.offsetMs).toBeGreaterThanOrEqual(3 * 86_400_000);
+    await stack.stopService('gateway', 'SIGKILL');
+    await stack.startService('gateway');
+    // Before the fix the restarted gateway stayed at offset 0 for ever (and pushed it on).
+    const after = await waitUntil(async () => {
+      const clock = await operator.expect(200, 'GET', '/admin/clock');
+      return clock.offsetMs >= before.offsetMs ? clock : undefined;
+    }, 'the restarted gateway to take the offset back', 30_000, 250);
+    expect(Date.parse(after.now)).toBeGreaterThanOrEqual(Date.parse(before.now));
   });
 });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OutboxRelay } from '@orderline/shared/messaging';
-import { applyClockChange, ClockChangeRequest, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
+import { applyClockChange, ClockChangeRequest, ClockView, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
@@ -10,7 +10,8 @@ import { Caller } from './caller.decorator';
 /**
  * The test clock (architecture.md "test clock"): exists only with TEST_CLOCK=1. A change is
  * applied here and its offset sent to every service, so each service's time rules follow it;
- * the offset is pushed again every few seconds so a restarted service catches up.
+ * the offset is pushed again every few seconds so a restarted service catches up, and a
+ * restarted gateway takes the offset back from the services.
  */
 @ApiTags('test clock')
 @ApiBearerAuth()
@@ -36,10 +37,11 @@ export class AdminClockController implements OnApplicationBootstrap, OnApplicati
 
   private async pushOffset(): Promise<Record<string, string>> {
     const offsetMs = this.clock.offset;
-    const answers = await Promise.all(
-      this.services.services().map(async (name) => [name, (await this.services.call<{ now: string }>(name, 'PUT', '/admin/clock/offset', null, { offsetMs })).now] as const),
-    );
-    return Object.fromEntries(answers);
+    const answers = await Promise.all(this.services.services().map(async (name) => [name, await this.services.call<ClockView>(name, 'PUT', '/admin/clock/offset', null, { offsetMs })] as const));
+    // The offset lives in memory: a restarted gateway starts at 0 and would leave a service
+    // restarted after it in the past. It takes back the furthest offset a service still holds.
+    this.clock.adoptOffset(Math.max(...answers.map(([, view]) => view.offsetMs)));
+    return Object.fromEntries(answers.map(([name, view]) => [name, view.now]));
   }
 
   private assertEnabled(): void {

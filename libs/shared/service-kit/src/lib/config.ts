@@ -22,6 +22,12 @@ export class BaseServiceConfig {
   @IsOptional() @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, dot, dash, underscore' })
   KAFKA_TOPIC_PREFIX = '';
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(48) KAFKA_TOPIC_PARTITIONS = 3;
+  /**
+   * Kafka consumer session timeout. A service starts serving only once its consumer has joined
+   * its group, and after a SIGKILL the group waits this long for the dead member first: a
+   * shorter session restarts a crashed service sooner (the broker's minimum is 6 s).
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(6_000) @Max(300_000) KAFKA_SESSION_TIMEOUT_MS = 30_000;
   @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CONSUMER_MAX_ATTEMPTS = 5;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CONSUMER_RETRY_BASE_MS = 200;

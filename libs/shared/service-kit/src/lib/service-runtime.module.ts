@@ -125,6 +125,7 @@ export class ServiceRuntimeModule {
               clientId: options.serviceName,
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
               partitions: config.KAFKA_TOPIC_PARTITIONS,
+              sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
               logger: logger.component('kafka'),
             }),
         },

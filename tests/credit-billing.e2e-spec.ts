@@ -39,7 +39,7 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
   let publisher: EventPublisher;
 
   beforeAll(async () => {
-    stack = await startStack({ ...infrastructure(), ...names, basePort: 4500, logDir: 'tmp/test-logs/credit', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', BILLING_RUN_INTERVAL_MS: '200' } });
+    stack = await startStack({ ...infrastructure(), ...names, basePort: 4500, logDir: 'tmp/test-logs/credit', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', BILLING_RUN_INTERVAL_MS: '200', KAFKA_SESSION_TIMEOUT_MS: '6000' } });
     gateway = new GatewayClient(stack.gatewayUrl);
     operator = await operatorOf(gateway);
     publisher = new EventPublisher(infrastructure().kafkaBrokers, names.topicPrefix);

@@ -51,7 +51,8 @@ class ActorClient {
   }
 
   /**
-   * Sends until the answer is not a dead-service answer (0, 502, 503, 504, 500). A
+   * Sends until the answer is not a dead-service answer (0, 502, 503, 504, 500, or 409 for a
+   * key still in progress). A
    * state-changing call carries `key` as its Idempotency-Key on every attempt; before
    * each resend `settled()` (if given) reads the state and may answer for the command
    * (it was applied before the service died).
@@ -66,7 +67,9 @@ class ActorClient {
       }
       last = await this.once(method, path, body, { ...headers, ...(key ? { 'idempotency-key': key } : {}) });
       if (last.status === 500) this.shared.serverErrors.push({ method, path, body: last.body });
-      if (![0, 500, 502, 503, 504].includes(last.status)) return last;
+      // The key's first request is still running, or failed on the platform's side: send it again.
+      const keyBusy = last.status === 409 && ['IDEMPOTENT_REQUEST_IN_PROGRESS', 'IDEMPOTENT_REQUEST_FAILED'].includes(last.body?.code);
+      if (![0, 500, 502, 503, 504].includes(last.status) && !keyBusy) return last;
       if (last.status === 429) await sleep(1_000 * (last.retryAfter || 1));
       if (Date.now() > deadline) throw new ChaosClientError(`${method} ${path} did not get an answer within ${timeoutMs} ms (last: ${last.status} ${JSON.stringify(last.body)})`);
       // Retry-After when the platform asked for it, else a short backoff (a restart takes seconds).

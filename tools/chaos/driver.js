@@ -66,6 +66,8 @@ async function runChaos(options) {
       TEST_CLOCK: '1',
       // A SIGKILLed service serves again once its group stopped waiting for the dead member.
       KAFKA_SESSION_TIMEOUT_MS: '6000',
+      // A key held by a SIGKILLed gateway is taken over after this (requests here are short).
+      IDEMPOTENCY_LEASE_SECONDS: '30',
       LOG_LEVEL: 'warn',
       DATABASE_POOL_SIZE: '5',
       OUTBOX_POLL_INTERVAL_MS: '300',
@@ -128,7 +130,7 @@ async function runSeed(run, seed) {
     await restartEverything(run);
     await quiescence(run, world, note);
     const deadLetters = diff(await deadLetterCounts(run), deadLettersBefore);
-    violations = await checkInvariants({ databaseUrl: run.stack.databaseUrl, scope: world.scope(), deadLetters, serverErrors: run.shared.serverErrors });
+    violations = [...world.raceProblems, ...(await checkInvariants({ databaseUrl: run.stack.databaseUrl, scope: world.scope(), deadLetters, serverErrors: run.shared.serverErrors }))];
   } catch (error) {
     violations = [{ invariant: 'the history runs to its end', ids: [], detail: error instanceof ChaosClientError ? error.message : error.stack ?? String(error) }];
     // Leave the stack whole for the next seed.
@@ -169,6 +171,7 @@ async function setUpActors(run, history, note) {
   const orders = [];
   const afterSales = [];
   return {
+    raceProblems: [],
     seed: history.seed,
     tag,
     merchantId,
@@ -180,7 +183,8 @@ async function setUpActors(run, history, note) {
     scope: () => ({
       accountIds: buyers.map((b) => b.creditAccountId),
       buyers,
-      orderIds: orders.map((o) => o.id),
+      merchantId,
+      acceptedOrderIds: orders.map((o) => o.id),
       afterSalesIds: afterSales.map((a) => ({ id: a.id, buyer: a.buyer })),
     }),
   };
@@ -204,8 +208,11 @@ async function settledStatus(order) {
 async function runStep(run, world, step, note) {
   const key = `chaos-${world.tag}-${step.index}`;
   switch (step.kind) {
-    case 'placeOrder':
-      return placeOrder(world, step, key, note);
+    case 'placeOrder': {
+      const { outcome, order } = await placeOrder(world, step, key, note);
+      if (order) world.orders.push(order);
+      return outcome;
+    }
     case 'cancel':
     case 'pause':
     case 'resume':
@@ -215,8 +222,7 @@ async function runStep(run, world, step, note) {
       const order = pickOrder(world, step, ['placed']);
       if (!order) return 'nothing to act on';
       if ((await settledStatus(order)) !== 'WAITING_OUTBOUND') return 'not waiting';
-      // SF + 13 digits, unique per seed and step (one stack runs each seed once).
-      const waybillNo = `SF${String(world.seed % 10_000_000).padStart(7, '0')}${String(step.index % 1_000_000).padStart(6, '0')}`;
+      const waybillNo = waybillOf(world, step);
       const answer = await world.merchant.send('POST', '/merchant/shipments', { orderIds: [order.id], carrier: 'SF', waybillNo }, { key, settled: () => orderIn(order, ['SHIPPED']) });
       if (answer.status === 201 || answer.settled) {
         order.state = 'shipped';
@@ -251,6 +257,8 @@ async function runStep(run, world, step, note) {
       const answer = await buyer.client.send('POST', '/credit/repayments', { amount: step.amount }, { key });
       return outcomeOf(answer);
     }
+    case 'race':
+      return race(run, world, step, key, note);
     case 'clock': {
       const target = run.clockOffsetMs + step.advanceBySeconds * 1000;
       const answer = await run.operator.send('POST', '/admin/clock', { advanceBySeconds: step.advanceBySeconds }, { key, settled: async () => ((await run.operator.get('/admin/clock')).offsetMs >= target - 1_000 ? { status: 200, settled: true } : undefined) });
@@ -296,12 +304,12 @@ async function orderIn(order, statuses) {
   return answer.status === 200 && statuses.includes(answer.body.status) ? { status: answer.body.status === 'SHIPPED' ? 201 : 200, body: answer.body, settled: true } : undefined;
 }
 
-async function placeOrder(world, step, key, note) {
+async function placeOrder(world, step, key, note, { drawn = step, resolveUnknown = true } = {}) {
   const buyer = world.buyers[step.buyer];
-  const items = step.lines.map((line) => ({ skuId: world.skus[line.sku].skuId, quantity: line.quantity }));
+  const items = drawn.lines.map((line) => ({ skuId: world.skus[line.sku].skuId, quantity: line.quantity }));
   // Lines of the same SKU are one line to the order service.
   const merged = Object.values(items.reduce((acc, item) => ({ ...acc, [item.skuId]: { skuId: item.skuId, quantity: (acc[item.skuId]?.quantity ?? 0) + item.quantity } }), {}));
-  const body = { merchantId: world.merchantId, items: merged, consignee: CONSIGNEE, paymentMethod: 'CREDIT', credit: step.credit };
+  const body = { merchantId: world.merchantId, items: merged, consignee: CONSIGNEE, paymentMethod: 'CREDIT', credit: drawn.credit };
   const known = new Set(world.orders.map((o) => o.id));
   // After an unknown outcome, an order of this buyer the driver has not seen is the one it placed.
   const settled = async () => {
@@ -312,11 +320,61 @@ async function placeOrder(world, step, key, note) {
     const full = await buyer.client.get(`/orders/${mine[0].id}`);
     return { status: 201, body: full, settled: true };
   };
-  const answer = await buyer.client.send('POST', '/orders', body, { key, settled });
-  if (answer.status !== 201) return outcomeOf(answer);
-  world.orders.push({ id: answer.body.id, buyer, state: 'placed', lines: answer.body.lines.map((line) => ({ lineId: line.id, quantity: line.quantity })) });
-  note(`order ${answer.body.id} (${JSON.stringify(step.credit)}) payable ${answer.body.payable}`);
-  return '201';
+  // In a burst another request's order would look like ours: only the Idempotency-Key resolves it
+  // (an order placed twice is still checked: the invariants take every order of the merchant).
+  const answer = await buyer.client.send('POST', '/orders', body, { key, settled: resolveUnknown ? settled : undefined });
+  if (answer.status !== 201) return { outcome: outcomeOf(answer) };
+  const order = { id: answer.body.id, buyer, state: 'placed', lines: answer.body.lines.map((line) => ({ lineId: line.id, quantity: line.quantity })) };
+  note(`order ${answer.body.id} (${JSON.stringify(drawn.credit)}) payable ${answer.body.payable}`);
+  return { outcome: '201', order };
+}
+
+/**
+ * Two commands at once. The order a race touched leaves the driver's model ('raced'), so which
+ * command won changes nothing that later steps pick: the command sequence stays the seed's.
+ */
+async function race(run, world, step, key, note) {
+  const buyer = world.buyers[step.buyer];
+  switch (step.race) {
+    case 'orderBurst': {
+      const placed = await Promise.all(step.orders.map((drawn, i) => placeOrder(world, step, `${key}-${i}`, note, { drawn, resolveUnknown: false })));
+      for (const { order } of placed) if (order) world.orders.push(order);
+      return placed.map((p) => p.outcome).join('/');
+    }
+    case 'shipVsCancel':
+    case 'pauseVsCancel': {
+      const order = pickOrder(world, step, ['placed']);
+      if (!order) return 'nothing to act on';
+      if ((await settledStatus(order)) !== 'WAITING_OUTBOUND') return 'not waiting';
+      order.state = 'raced';
+      const merchantCommand =
+        step.race === 'shipVsCancel'
+          ? world.merchant.send('POST', '/merchant/shipments', { orderIds: [order.id], carrier: 'SF', waybillNo: waybillOf(world, step) }, { key: `${key}-merchant` })
+          : world.merchant.send('POST', `/merchant/orders/${order.id}/pause`, { reason: 'AWAITING_BATCH_NUMBER' }, { key: `${key}-merchant` });
+      const [merchantAnswer, cancelAnswer] = await Promise.all([merchantCommand, order.buyer.client.send('POST', `/orders/${order.id}/cancel`, { reason: 'NO_LONGER_WANTED' }, { key: `${key}-buyer` })]);
+      // Goods handed to the carrier for an order the buyer was told is cancelled: both cannot win.
+      if (step.race === 'shipVsCancel' && merchantAnswer.status === 201 && cancelAnswer.status === 200) {
+        world.raceProblems.push({ invariant: 'a race has one winner', ids: [order.id], detail: 'the shipment was accepted and the cancellation too' });
+      }
+      return `${outcomeOf(merchantAnswer)}/${outcomeOf(cancelAnswer)}`;
+    }
+    case 'returnVsRepay': {
+      const order = pickOrder(world, step, ['shipped', 'delivered', 'completed']);
+      const lines = order?.lines.filter((line) => !line.returned) ?? [];
+      if (!order || lines.length === 0) return 'nothing to act on';
+      const line = lines[Math.floor(step.linePick * lines.length)];
+      line.returned = true;
+      const [returned, repaid] = await Promise.all([returnLine(world, order, line, key), order.buyer.client.send('POST', '/credit/repayments', { amount: step.amount }, { key: `${key}-repay` })]);
+      return `${returned}/${outcomeOf(repaid)}`;
+    }
+    default:
+      throw new Error(`unknown race ${step.race} (buyer ${buyer.index})`);
+  }
+}
+
+/** SF + 13 digits, unique per seed and step (one stack runs each seed once). */
+function waybillOf(world, step) {
+  return `SF${String(world.seed % 10_000_000).padStart(7, '0')}${String(step.index % 1_000_000).padStart(6, '0')}`;
 }
 
 /** Apply → approve → return waybill → receipt, each step resumed from the request's state after an unknown outcome. */
@@ -467,7 +525,7 @@ async function quiescence(run, world, note) {
     const outbox = await outboxState(run.stack.databaseUrl);
     const backlog = Object.entries(outbox).filter(([, state]) => state.backlog > 0);
     const { lagging } = await topicsOf(run);
-    const [{ unpaid }] = await query(run.stack.databaseUrl('order'), `SELECT count(*)::int AS unpaid FROM customer_order WHERE id = ANY($1) AND status = 'UNPAID'`, [world.orders.map((o) => o.id)]);
+    const [{ unpaid }] = await query(run.stack.databaseUrl('order'), `SELECT count(*)::int AS unpaid FROM customer_order WHERE merchant_id = $1 AND status = 'UNPAID'`, [world.merchantId]);
     const [{ pending }] = await query(
       run.stack.databaseUrl('after_sales'),
       `SELECT count(*)::int AS pending FROM refund r LEFT JOIN refund_settlement s ON s.refund_id = r.id WHERE r.order_id = ANY($1) AND (s.status IS NULL OR s.status = 'PENDING' OR r.status <> 'COMPLETED')`,

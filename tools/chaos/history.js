@@ -23,7 +23,19 @@ const COMMAND_WEIGHTS = {
   returnLine: 4,
   repay: 4,
   clock: 3,
+  race: 3,
 };
+
+/** Two commands at once (or a burst of orders): the invariants must hold whichever wins. */
+const RACES = ['shipVsCancel', 'pauseVsCancel', 'returnVsRepay', 'orderBurst'];
+
+function drawOrder(random, skus) {
+  const lineCount = random.int(1, 3);
+  return {
+    lines: Array.from({ length: lineCount }, () => ({ sku: random.int(0, skus.length - 1), quantity: random.int(1, 2) })),
+    credit: random.chance(0.35) ? { plan: 'DEFERRED' } : { plan: 'INSTALLMENT', periods: random.pick([3, 6, 12]) },
+  };
+}
 
 function weighted(random, weights) {
   const entries = Object.entries(weights);
@@ -48,9 +60,12 @@ function drawHistory(seed, size) {
     const kind = index < 3 ? 'placeOrder' : weighted(random, COMMAND_WEIGHTS);
     const step = { index, kind, pick: random.next(), buyer: random.int(0, buyers.length - 1) };
     if (kind === 'placeOrder') {
-      const lineCount = random.int(1, 3);
-      step.lines = Array.from({ length: lineCount }, () => ({ sku: random.int(0, skus.length - 1), quantity: random.int(1, 2) }));
-      step.credit = random.chance(0.35) ? { plan: 'DEFERRED' } : { plan: 'INSTALLMENT', periods: random.pick([3, 6, 12]) };
+      Object.assign(step, drawOrder(random, skus));
+    } else if (kind === 'race') {
+      step.race = random.pick(RACES);
+      step.orders = Array.from({ length: 3 }, () => drawOrder(random, skus));
+      step.linePick = random.next();
+      step.amount = random.int(1, 80) * 100 + random.int(0, 99);
     } else if (kind === 'returnLine') {
       step.linePick = random.next();
     } else if (kind === 'repay') {

@@ -40,7 +40,7 @@ async function outboxState(databaseUrl) {
 
 /**
  * Every invariant over one seed's actors. `scope`: { accountIds, buyers: [{ client, creditAccountId }],
- * orderIds, afterSalesIds: [{ id, buyer }] }. Returns violations { invariant, ids, detail }.
+ * merchantId, acceptedOrderIds, afterSalesIds: [{ id, buyer }] }. Returns violations { invariant, ids, detail }.
  */
 async function checkInvariants({ databaseUrl, scope, deadLetters, serverErrors }) {
   const violations = [];
@@ -48,6 +48,9 @@ async function checkInvariants({ databaseUrl, scope, deadLetters, serverErrors }
   const creditDb = databaseUrl('credit_billing');
   const orderDb = databaseUrl('order');
   const afterSalesDb = databaseUrl('after_sales');
+
+  // Every order of the seed's merchant, also one a lost answer made the client place twice.
+  scope = { ...scope, orderIds: (await query(orderDb, `SELECT id FROM customer_order WHERE merchant_id = $1`, [scope.merchantId])).map((row) => row.id) };
 
   // --- credit lines, ledger and loans ---------------------------------------------------
   const accounts = await query(creditDb, `SELECT id, credit_limit::bigint AS credit_limit, held::bigint AS held, outstanding::bigint AS outstanding, balance::bigint AS balance FROM credit_account WHERE id = ANY($1)`, [scope.accountIds]);
@@ -90,7 +93,8 @@ async function checkInvariants({ databaseUrl, scope, deadLetters, serverErrors }
 
   // --- orders, holds and loans agree ----------------------------------------------------
   const orders = await query(orderDb, `SELECT id, status, payment_method, credit_hold_id FROM customer_order WHERE id = ANY($1)`, [scope.orderIds]);
-  if (orders.length !== scope.orderIds.length) violation('orders/holds/loans agree', scope.orderIds.filter((id) => !orders.some((o) => o.id === id)), 'orders the gateway accepted are missing in the order service');
+  const lost = scope.acceptedOrderIds.filter((id) => !scope.orderIds.includes(id));
+  if (lost.length) violation('orders/holds/loans agree', lost, 'orders the gateway accepted are missing in the order service');
   for (const order of orders) {
     const orderHolds = holds.filter((hold) => hold.order_id === order.id);
     const orderLoans = loans.filter((loan) => loan.order_id === order.id);

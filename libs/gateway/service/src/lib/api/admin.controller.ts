@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OutboxRelay } from '@orderline/shared/messaging';
-import { applyClockChange, ClockChangeRequest, ClockView, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
+import { DataSource } from 'typeorm';
+import { applyClockChange, ClockChangeRequest, OutboxParkingView, persistTestClock, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
@@ -10,8 +11,8 @@ import { Caller } from './caller.decorator';
 /**
  * The test clock (architecture.md "test clock"): exists only with TEST_CLOCK=1. A change is
  * applied here and its offset sent to every service, so each service's time rules follow it;
- * the offset is pushed again every few seconds so a restarted service catches up, and a
- * restarted gateway takes the offset back from the services.
+ * the offset is pushed again every few seconds. Every process keeps the offset in its database
+ * and resumes from it after a restart (restoreTestClock).
  */
 @ApiTags('test clock')
 @ApiBearerAuth()
@@ -23,6 +24,7 @@ export class AdminClockController implements OnApplicationBootstrap, OnApplicati
     @Inject(PLATFORM_CLOCK) private readonly clock: SystemClock,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
     private readonly services: ServiceClient,
+    private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,11 +39,10 @@ export class AdminClockController implements OnApplicationBootstrap, OnApplicati
 
   private async pushOffset(): Promise<Record<string, string>> {
     const offsetMs = this.clock.offset;
-    const answers = await Promise.all(this.services.services().map(async (name) => [name, await this.services.call<ClockView>(name, 'PUT', '/admin/clock/offset', null, { offsetMs })] as const));
-    // The offset lives in memory: a restarted gateway starts at 0 and would leave a service
-    // restarted after it in the past. It takes back the furthest offset a service still holds.
-    this.clock.adoptOffset(Math.max(...answers.map(([, view]) => view.offsetMs)));
-    return Object.fromEntries(answers.map(([name, view]) => [name, view.now]));
+    const answers = await Promise.all(
+      this.services.services().map(async (name) => [name, (await this.services.call<{ now: string }>(name, 'PUT', '/admin/clock/offset', null, { offsetMs })).now] as const),
+    );
+    return Object.fromEntries(answers);
   }
 
   private assertEnabled(): void {
@@ -62,6 +63,8 @@ export class AdminClockController implements OnApplicationBootstrap, OnApplicati
   async change(@Body() change: ClockChangeRequest) {
     this.assertEnabled();
     const { now, offsetMs } = applyClockChange(this.clock, change);
+    // Kept before it is pushed: a gateway restarted later resumes from here (restoreTestClock).
+    await persistTestClock(this.dataSource, this.clock);
     return { now, offsetMs, services: await this.pushOffset() };
   }
 }

@@ -130,7 +130,7 @@ async function runSeed(run, seed) {
     await restartEverything(run);
     await quiescence(run, world, note);
     const deadLetters = diff(await deadLetterCounts(run), deadLettersBefore);
-    violations = [...world.raceProblems, ...(await checkInvariants({ databaseUrl: run.stack.databaseUrl, scope: world.scope(), deadLetters, serverErrors: run.shared.serverErrors }))];
+    violations = [...world.raceProblems, ...(await clockProblems(run)), ...(await checkInvariants({ databaseUrl: run.stack.databaseUrl, scope: world.scope(), deadLetters, serverErrors: run.shared.serverErrors }))];
   } catch (error) {
     violations = [{ invariant: 'the history runs to its end', ids: [], detail: error instanceof ChaosClientError ? error.message : error.stack ?? String(error) }];
     // Leave the stack whole for the next seed.
@@ -445,7 +445,6 @@ class FaultChain {
     await stack.stopService(fault.target, 'SIGKILL');
     await sleep(fault.downMs);
     await startWithRetries(stack, fault.target);
-    await restoreClock(this.run);
   }
 }
 
@@ -460,17 +459,6 @@ async function startWithRetries(stack, app) {
   }
 }
 
-/**
- * The test clock's offset lives in the gateway's memory: a restarted gateway starts at 0 and a
- * restarted service takes what the gateway pushes. The operator moves it back to where the
- * history had it (never backwards; the gateway then pushes it to every service).
- */
-async function restoreClock(run) {
-  const current = await run.operator.get('/admin/clock');
-  const behindSeconds = Math.ceil((run.clockOffsetMs - current.offsetMs) / 1000);
-  await run.operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: Math.max(behindSeconds, 0) });
-}
-
 async function restartEverything(run) {
   const { stack } = run;
   // Up already unless a broker fault's restart failed (kafka:start leaves a running broker alone).
@@ -479,7 +467,14 @@ async function restartEverything(run) {
   await Promise.all(SERVICE_APPS.map((app) => stack.stopService(app)));
   // All at once: the gateway's health waits for the services anyway.
   await Promise.all([...SERVICE_APPS, 'gateway'].map((app) => startWithRetries(stack, app)));
-  await restoreClock(run);
+}
+
+/** After restarts the platform clock is where the history moved it, in every process (it never goes back). */
+async function clockProblems(run) {
+  const clock = await run.operator.get('/admin/clock');
+  const floor = Date.now() + run.clockOffsetMs - 60_000;
+  const behind = Object.entries({ gateway: clock.now, ...clock.services }).filter(([, now]) => Date.parse(now) < floor);
+  return behind.map(([name, now]) => ({ invariant: 'the platform clock never goes back', ids: [name], detail: `${name} says ${now}, the history moved the clock to ${new Date(floor + 60_000).toISOString()}` }));
 }
 
 // --- quiescence -----------------------------------------------------------------------------

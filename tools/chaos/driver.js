@@ -198,6 +198,16 @@ function pickOrder(world, step, states) {
   return candidates.length ? candidates[Math.floor(step.pick * candidates.length)] : undefined;
 }
 
+/** A shipped order's line not returned yet (marked returned: each line is returned once). */
+function pickLineToReturn(world, step) {
+  const order = pickOrder(world, step, ['shipped', 'delivered', 'completed']);
+  const lines = order?.lines.filter((line) => !line.returned) ?? [];
+  if (!order || lines.length === 0) return undefined;
+  const line = lines[Math.floor(step.linePick * lines.length)];
+  line.returned = true;
+  return { order, line };
+}
+
 /** Waits until the order has left UNPAID (credit-billing answered) and returns its status. */
 async function settledStatus(order) {
   const view = await order.buyer.client.waitFor(`/orders/${order.id}`, (body) => body.status !== 'UNPAID', `order ${order.id} to leave UNPAID`);
@@ -245,12 +255,8 @@ async function runStep(run, world, step, note) {
       return `200 ${view.status}`;
     }
     case 'returnLine': {
-      const order = pickOrder(world, step, ['shipped', 'delivered', 'completed']);
-      const lines = order?.lines.filter((line) => !line.returned) ?? [];
-      if (!order || lines.length === 0) return 'nothing to act on';
-      const line = lines[Math.floor(step.linePick * lines.length)];
-      line.returned = true;
-      return returnLine(world, order, line, key);
+      const picked = pickLineToReturn(world, step);
+      return picked ? returnLine(world, picked.order, picked.line, key) : 'nothing to act on';
     }
     case 'repay': {
       const buyer = world.buyers[step.buyer];
@@ -359,12 +365,9 @@ async function race(run, world, step, key, note) {
       return `${outcomeOf(merchantAnswer)}/${outcomeOf(cancelAnswer)}`;
     }
     case 'returnVsRepay': {
-      const order = pickOrder(world, step, ['shipped', 'delivered', 'completed']);
-      const lines = order?.lines.filter((line) => !line.returned) ?? [];
-      if (!order || lines.length === 0) return 'nothing to act on';
-      const line = lines[Math.floor(step.linePick * lines.length)];
-      line.returned = true;
-      const [returned, repaid] = await Promise.all([returnLine(world, order, line, key), order.buyer.client.send('POST', '/credit/repayments', { amount: step.amount }, { key: `${key}-repay` })]);
+      const picked = pickLineToReturn(world, step);
+      if (!picked) return 'nothing to act on';
+      const [returned, repaid] = await Promise.all([returnLine(world, picked.order, picked.line, key), picked.order.buyer.client.send('POST', '/credit/repayments', { amount: step.amount }, { key: `${key}-repay` })]);
       return `${returned}/${outcomeOf(repaid)}`;
     }
     default:

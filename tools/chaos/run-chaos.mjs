@@ -74,6 +74,7 @@ const broker = await brokerControl(process.env.KAFKA_BROKERS);
 process.stdout.write(`[chaos] broker faults: ${broker.control ? 'on' : 'off'} (${broker.reason})\n`);
 const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const names = { databasePrefix: `chaos_${run}`, topicPrefix: `chaos.${run}.` };
+process.stdout.write(`[chaos] run ${run}: seeds ${options.seeds.length > 1 ? `${options.seeds[0]}..${options.seeds.at(-1)}` : options.seeds[0]}, databases ${names.databasePrefix}_*, transcripts tmp/chaos/${run}/\n`);
 const results = await runChaos({
   seeds: options.seeds,
   size: options.size,

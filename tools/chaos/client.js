@@ -3,6 +3,8 @@
 // Idempotency-Key, and an answer that leaves the outcome unknown is resolved by reading the
 // state again before sending the command once more. CommonJS so Jest can load it.
 'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -18,6 +20,15 @@ class ActorClient {
     this.baseUrl = baseUrl;
     this.token = token;
     this.shared = shared;
+  }
+
+  /** Tokens and webhook secrets handed out, for the log-hygiene step of `npm test` (tools/test/log-hygiene.mjs). */
+  noteSecrets(body) {
+    if (!this.shared.secretsSeenFile || typeof body !== 'object' || body === null) return;
+    const secrets = [body.accessToken, body.webhookSecret].filter((value) => typeof value === 'string');
+    if (secrets.length === 0) return;
+    fs.mkdirSync(path.dirname(this.shared.secretsSeenFile), { recursive: true });
+    fs.appendFileSync(this.shared.secretsSeenFile, secrets.map((secret) => `${secret}\n`).join(''));
   }
 
   withToken(token) {
@@ -44,6 +55,7 @@ class ActorClient {
       } catch {
         // not JSON: keep the text
       }
+      this.noteSecrets(parsed);
       return { status: response.status, body: parsed, retryAfter: Number(response.headers.get('retry-after')) || 0 };
     } catch (error) {
       return { status: 0, body: { error: String(error?.cause?.code ?? error?.message ?? error) }, retryAfter: 0 };

@@ -48,6 +48,7 @@ async function waitForState(probe, timeoutMs, intervalMs = 500) {
  * @param {{ kill(): Promise<void>, start(): Promise<void> } | null} [options.broker]  null: broker faults are skipped
  * @param {number} [options.deadline]   epoch ms: no new seed starts after it (--minutes)
  * @param {(line: string) => void} [options.log]
+ * @param {string} [options.secretsSeenFile]  where to note tokens and webhook secrets (npm test's log hygiene)
  * @returns {Promise<Array<{ seed:number, ok:boolean, violations:object[], replay:string, seconds:number, steps:object }>>}
  */
 async function runChaos(options) {
@@ -81,7 +82,7 @@ async function runChaos(options) {
   const kafka = new Kafka({ clientId: 'chaos-driver', brokers: options.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const results = [];
   try {
-    const shared = { serverErrors: [], commandTimeoutMs: 120_000, stateTimeoutMs: 120_000 };
+    const shared = { serverErrors: [], commandTimeoutMs: 120_000, stateTimeoutMs: 120_000, secretsSeenFile: options.secretsSeenFile };
     const gateway = new ActorClient(stack.gatewayUrl, undefined, shared);
     const operator = await gateway.login('operator', 'operator-password');
     const run = { stack, kafka, shared, gateway, operator, options, size, log, logDir, carrierSecret: await carrierSecret(operator), clockOffsetMs: 0, runId: randomBytes(3).toString('hex') };

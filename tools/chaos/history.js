@@ -53,7 +53,7 @@ function weighted(random, weights) {
  */
 function drawHistory(seed, size) {
   const random = new SeededRandom(seed);
-  const buyers = Array.from({ length: random.int(2, 4) }, () => ({ creditLimit: random.int(20, 200) * 1_000 }));
+  const buyers = Array.from({ length: random.int(2, 4) }, () => ({ creditLimit: random.int(100, 1_500) * 1_000 }));
   const skus = Array.from({ length: 4 }, (_, index) => ({ skuId: `chaos-${seed}-${index}`, unitPrice: random.int(5, 400) * 100 + random.int(0, 99) }));
   const steps = [];
   for (let index = 0; index < size.steps; index++) {

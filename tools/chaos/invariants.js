@@ -112,6 +112,15 @@ async function checkInvariants({ databaseUrl, scope, deadLetters, serverErrors }
     }
   }
 
+  // A shipment accepted while the buyer cancelled (logistics' copy was behind) is voided once
+  // the order service rejects the dispatch; a shipped order keeps its live shipment.
+  const shipments = await query(databaseUrl('logistics'), `SELECT order_id, count(*) FILTER (WHERE voided_at IS NULL)::int AS live FROM shipment_order WHERE order_id = ANY($1) GROUP BY 1`, [scope.orderIds]);
+  for (const order of orders) {
+    const live = shipments.find((row) => row.order_id === order.id)?.live ?? 0;
+    if (order.status === 'CANCELLED' && live > 0) violation('a cancelled order has no live shipment', [order.id], `${live} shipment(s) of a cancelled order not voided`);
+    if (['SHIPPED', 'DELIVERED', 'COMPLETED'].includes(order.status) && live !== 1) violation('a shipped order has one live shipment', [order.id], `${order.status} with ${live} live shipments`);
+  }
+
   // --- no event applied twice; every refund settled or visibly failed --------------------
   for (const loan of loans) {
     const appliedIds = loan.document.appliedRefundIds;

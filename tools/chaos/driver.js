@@ -464,8 +464,8 @@ async function restartEverything(run) {
   const { stack } = run;
   // Up already unless a broker fault's restart failed (kafka:start leaves a running broker alone).
   if (run.options.broker) await run.options.broker.start();
-  await stack.stopService('gateway');
-  await Promise.all(SERVICE_APPS.map((app) => stack.stopService(app)));
+  // SIGKILL, all at once: the harshest restart, and no graceful drain to wait for.
+  await Promise.all([...SERVICE_APPS, 'gateway'].map((app) => stack.stopService(app, 'SIGKILL')));
   // All at once: the gateway's health waits for the services anyway.
   await Promise.all([...SERVICE_APPS, 'gateway'].map((app) => startWithRetries(stack, app)));
 }

@@ -26,7 +26,7 @@ describe('seeded fault loop: histories through the public API while services and
   it('keeps every invariant for the fixed seeds', async () => {
     const { kafkaBrokers, postgresUrl } = infrastructure();
     const broker = await brokerControl(kafkaBrokers);
-    const results = await runChaos({ seeds: SEEDS, size: SIZE, kafkaBrokers, postgresUrl, ...isolation('chaos'), basePort: 4700, logDir: 'tmp/test-logs/chaos-seeds', secretsSeenFile: 'tmp/test-logs/.secrets-seen', broker: broker.control, log: (line: string) => process.stdout.write(`${line}\n`) });
+    const results = await runChaos({ seeds: SEEDS, size: SIZE, kafkaBrokers, postgresUrl, ...isolation('chaosseeds'), basePort: 4700, logDir: 'tmp/test-logs/chaos-seeds', secretsSeenFile: 'tmp/test-logs/.secrets-seen', broker: broker.control, log: (line: string) => process.stdout.write(`${line}\n`) });
     const failures = results
       .filter((result: { ok: boolean }) => !result.ok)
       .map((result: { seed: number; replay: string; violations: Array<{ invariant: string; ids: string[]; detail: string }> }) =>

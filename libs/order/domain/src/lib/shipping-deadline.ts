@@ -7,6 +7,9 @@
  * strictly after the deadline. A shipped order is judged at its shipping time: shipped late
  * stays TIMED_OUT (the export lists it), shipped on time is NONE.
  */
+/** domain.md §1.8: the promised shipping time, counted from when the order could first ship. */
+export const SHIPPING_PROMISE_MS = 48 * 3_600_000;
+
 export type ShippingDeadlineState = 'NONE' | 'WARNING' | 'TIMED_OUT';
 
 export interface ShippingDeadlinePolicy {

@@ -4,7 +4,9 @@ import { CodReconciled, OrderCompleted, VoucherRedeemed } from '@orderline/share
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { StoredKinds } from './order-kind-rules';
-import { lockOrder, transitionOrder } from './order-transitions';
+import {transitionOrder } from './order-transitions';
+import { lockOrder } from '../infra/order.repository';
+import { recordCodReconciliation } from '../infra/order-payment.repository';
 import { assertFactOwner } from './fact-owner-check';
 
 /**
@@ -28,7 +30,7 @@ export class OrderSettlements {
     assertFactOwner('RECONCILE_COD', caller);
     if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only finance operators reconcile cash-on-delivery collections');
     await this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, orderId);
+      const order = await lockOrder(scope.manager, orderId);
       if (!order) throw new NotFoundError(`order ${orderId}`);
       if (order.paymentMethod === 'COD' && order.status === 'COMPLETED') throw new DomainError('COD_ALREADY_RECONCILED', 409, `order ${orderId} was reconciled already`);
       if (order.paymentMethod === 'COD' && request.collectedAmount !== order.payable) {
@@ -39,13 +41,7 @@ export class OrderSettlements {
       }
       const now = this.clock.now();
       await transitionOrder(scope, order, 'RECONCILE_COD', `operator:${caller.accountId}`, `COD_RECONCILED: ${request.settlementReference}`, now);
-      await scope.manager.query(`INSERT INTO cod_reconciliation (order_id, collected_amount, settlement_reference, reconciled_by, reconciled_at) VALUES ($1, $2, $3, $4, $5)`, [
-        orderId,
-        request.collectedAmount,
-        request.settlementReference,
-        `operator:${caller.accountId}`,
-        now,
-      ]);
+      await recordCodReconciliation(scope.manager, { orderId, collectedAmount: request.collectedAmount, settlementReference: request.settlementReference, reconciledBy: `operator:${caller.accountId}`, reconciledAt: now });
       await scope.publish(CodReconciled, { orderId, merchantId: order.merchantId, collectedAmount: request.collectedAmount, settlementReference: request.settlementReference });
       await scope.publish(OrderCompleted, { orderId, merchantId: order.merchantId, buyerId: order.buyerId });
     });
@@ -55,7 +51,7 @@ export class OrderSettlements {
   async redeemVoucher(orderId: string, verificationCode: string, caller: Principal): Promise<void> {
     assertFactOwner('REDEEM_VOUCHER', caller);
     await this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, orderId);
+      const order = await lockOrder(scope.manager, orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
       const kinds = order.specialAttributes as StoredKinds;
       const expected = kinds.localServiceVoucher?.verificationCode;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/codes';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 
 /** The export type codes of domain.md §5 (the export domain holds their rules). */
@@ -29,7 +30,7 @@ export class ExportFiltersRequest {
   @ApiPropertyOptional({ example: ['WAITING_OUTBOUND'], description: 'order (or alert / compensation) status' })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 40, { each: true }) status?: string[];
   @ApiPropertyOptional({ example: ['CREDIT'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(3) @IsIn(['ONLINE', 'COD', 'CREDIT'], { each: true }) paymentMethod?: Array<'ONLINE' | 'COD' | 'CREDIT'>;
+  @IsOptional() @IsArray() @ArrayMaxSize(3) @IsIn(PAYMENT_METHODS, { each: true }) paymentMethod?: PaymentMethod[];
   @ApiPropertyOptional({ example: 'sku-kettle-01' }) @IsOptional() @IsString() @Length(1, 64) skuId?: string;
 }
 

@@ -1,4 +1,4 @@
-import { PaymentMethod } from './order-attributes';
+import { PaymentMethod } from '@orderline/shared/codes';
 import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
 import { decide, Decision, defineProcess, Guard, Transition, veto, Veto } from '@orderline/shared/process';
 

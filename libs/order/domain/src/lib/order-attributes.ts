@@ -4,10 +4,6 @@
  * §1.5, cancellation §1.3). Types only, plus small readers of them.
  */
 
-export const PAYMENT_METHODS = ['ONLINE', 'COD', 'CREDIT'] as const;
-/** ONLINE (在线支付), COD cash on delivery (货到付款), CREDIT consumer credit line (§4). */
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-
 export const CARRIER_KINDS = ['JD_LOGISTICS', 'THIRD_PARTY'] as const;
 /** JD_LOGISTICS is the platform carrier (京东快递/京配); anything else is THIRD_PARTY. */
 export type CarrierKind = (typeof CARRIER_KINDS)[number];

@@ -1,0 +1,3 @@
+// Code lists more than one library checks values against: one declaration each.
+export * from './lib/payment-methods';
+export * from './lib/credit-plans';

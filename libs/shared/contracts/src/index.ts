@@ -16,3 +16,4 @@ export * from './lib/events/cancellation-request-events';
 export * from './lib/event-flows';
 export * from './lib/asyncapi';
 export * from './lib/events-catalogue';
+export * from './lib/sealer';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Address, decideConsigneeChange, decidePause, PAUSE_REASONS, PauseReason, PauseReleaseTrigger, pauseReleaseRule, SpecialAttributes, TIMED_PAUSE_REASONS, timedReleaseDue } from '@orderline/order/domain';
+import { Address, carrierKindOf, decideConsigneeChange, decidePause, PAUSE_REASONS, PauseReason, PauseReleaseTrigger, pauseReleaseRule, SpecialAttributes, TIMED_PAUSE_REASONS, timedReleaseDue } from '@orderline/order/domain';
 import { ChangeConsigneeRequest, LiftLogisticsDisruptionRequest, PauseOrderRequest, ResumeOrderRequest, StockArrivalRequest } from '@orderline/order/contract';
 import { ConsigneeChanged, sealPersonalData } from '@orderline/shared/contracts';
 import { TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
@@ -9,16 +9,6 @@ import { claimNextDuePause, TIMED_PAUSE_RELEASE_JOB } from '../infra/order-timer
 import { assertFactOwner, assertReleaseOwner } from './fact-owner-check';
 import {orderFacts, pauseOrder, releasePausedOrder } from './order-transitions';
 import { lockOrder, lockUnformedGroupOrders, pausedOrdersFor } from '../infra/order.repository';
-
-/**
- * The carrier row of domain.md §1.6 that applies: once shipped, the carrier the parcel actually
- * left with (learnt from logistics' ShipmentDispatched), not the fulfilment chosen at placement —
- * an order placed without a fulfilment and shipped with SF follows the third-party rows.
- */
-export function consigneeRuleCarrier(order: Pick<OrderRecord, 'fulfilment' | 'shipmentCarrier'>): 'JD_LOGISTICS' | 'THIRD_PARTY' {
-  if (order.shipmentCarrier) return order.shipmentCarrier === 'JD_LOGISTICS' ? 'JD_LOGISTICS' : 'THIRD_PARTY';
-  return order.fulfilment === 'THIRD_PARTY' ? 'THIRD_PARTY' : 'JD_LOGISTICS';
-}
 
 /**
  * Merchant operations on one order (domain.md §1.5, §1.6): each loads the order locked,
@@ -105,7 +95,7 @@ export class MerchantOperations {
         {
           status: order.status,
           paymentMethod: order.paymentMethod,
-          fulfilment: { carrier: consigneeRuleCarrier(order), buyerSpecifiedPlatformDelivery: order.specifiedPlatformDelivery },
+          fulfilment: { carrier: carrierKindOf(order), buyerSpecifiedPlatformDelivery: order.specifiedPlatformDelivery },
           attributes: order.specialAttributes as SpecialAttributes,
         },
         { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress as Address },

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MerchantOrdersQuery, ORDER_LIST_STATUSES } from '@orderline/order/contract';
-import { Address, mergedShipmentCandidates, shippingDeadlineState } from '@orderline/order/domain';
+import { Address, carrierKindOf, mergedShipmentCandidates, shippingDeadlineState } from '@orderline/order/domain';
 import { Clock, decodeKeysetCursor, encodeKeysetCursor, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
 import { foldOrderStatusCounts, merchantOrderListRows, orderStatusCounts, waitingOrdersWithPhones } from '../infra/order-list.repository';
@@ -116,7 +116,7 @@ export class MerchantOrderList {
         orderId: row.id,
         merchantId,
         status: 'WAITING_OUTBOUND' as const,
-        carrier: row.fulfilment === 'THIRD_PARTY' ? ('THIRD_PARTY' as const) : ('JD_LOGISTICS' as const),
+        carrier: carrierKindOf({ fulfilment: row.fulfilment, shipmentCarrier: null }),
         consignee: { name: row.consignee_name, phone: row.consignee_phone, address: row.consignee_address as Address },
       })),
     );

@@ -9,6 +9,7 @@ import {
   NegotiatedCancellationDecision,
   NegotiatedCancellationReason,
   NegotiatedCancellationRequest,
+  PRE_SHIPMENT_STATUSES,
 } from '@orderline/order/domain';
 import { CancellationRequestSubmitted, OrderCancelled } from '@orderline/shared/contracts';
 import { DataSource } from 'typeorm';
@@ -178,7 +179,7 @@ export class NegotiatedCancellations {
       await this.apply(scope, row.id, request, decision);
       await TimerFailures.clear(scope.manager, NEGOTIATED_AUTO_CANCEL_JOB, row.id);
       const order = await lockOrder(scope.manager, row.order_id);
-      if (!order || !['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'].includes(order.status)) return true;
+      if (!order || !PRE_SHIPMENT_STATUSES.includes(order.status)) return true;
       const previousStatus = order.status;
       order.cancelReason = `NEGOTIATED_${decision.request.reason}`;
       order.cancelledBy = 'MERCHANT';

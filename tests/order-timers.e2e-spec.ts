@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PaymentMethod } from '@orderline/shared/codes';
+import type { PaymentMethod } from '@orderline/shared/platform-rules';
 import { queryDatabase } from './support/databases';
 import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';

@@ -5,3 +5,7 @@ export * from './lib/platform-day';
 export * from './lib/safe-text';
 // Who may assert each fact about an order (issue 12): read at the gateway and in the order service.
 export * from './lib/fact-owners';
+// The order code lists the API shows (pause reasons, release triggers, statuses): one array each.
+export * from './lib/order-codes';
+// How orders are paid (payment methods, credit plans): one array each, for contracts and domains alike.
+export * from './lib/payment-codes';

@@ -1,4 +1,4 @@
-import { PaymentMethod } from '@orderline/shared/codes';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 import { Veto } from '@orderline/shared/process';
 import { OrderStatus } from './order-status';
 

@@ -5,7 +5,7 @@ import {
   decideConsigneeChange,
   outboundStage,
 } from './consignee-change';
-import { PaymentMethod } from '@orderline/shared/codes';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 import { Address, CarrierKind, Consignee, SpecialAttributes } from './order-attributes';
 import { ORDER_STATUSES, OrderStatus } from './order-status';
 

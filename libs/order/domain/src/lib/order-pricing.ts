@@ -1,5 +1,5 @@
 import { Fen, multiplyFen, sumFen } from '@orderline/shared/money';
-import { CreditPlanType, PaymentMethod } from '@orderline/shared/codes';
+import { CreditPlanType, PaymentMethod } from '@orderline/shared/platform-rules';
 
 export interface LineInput {
   skuId: string;

@@ -1,3 +1,4 @@
+import { ShippingDeadlineState } from '@orderline/shared/platform-rules';
 /**
  * Shipping warnings (发货预警) and time-outs (发货超时) per order against the promised shipping
  * deadline (domain.md §1.8). Time is an input (`now`, a Date on the platform clock).
@@ -10,7 +11,7 @@
 /** domain.md §1.8: the promised shipping time, counted from when the order could first ship. */
 export const SHIPPING_PROMISE_MS = 48 * 3_600_000;
 
-export type ShippingDeadlineState = 'NONE' | 'WARNING' | 'TIMED_OUT';
+export type { ShippingDeadlineState } from '@orderline/shared/platform-rules';
 
 export interface ShippingDeadlinePolicy {
   /** How long before the deadline the warning starts; default 24 h (configuration). */

@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Min, Valida
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 import { IsFen } from './validators';
-import { PaymentMethod } from '@orderline/shared/codes';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 
 export class ShippedLine {
   @IsUUID() lineId: string;

@@ -3,7 +3,7 @@ import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Is
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 import { IsFen } from './validators';
-import { CREDIT_PLANS, CreditPlanType, PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/codes';
+import { CREDIT_PLANS, CreditPlanType, PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/platform-rules';
 
 
 export class OrderLineSnapshot {

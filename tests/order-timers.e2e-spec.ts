@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PaymentMethod } from '@orderline/shared/platform-rules';
 import { queryDatabase } from './support/databases';
 import { createBuyer, creditOrder, GatewayClient, operatorOf, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
@@ -41,7 +42,7 @@ describe('order timers: one failing order does not stop the others (real Kafka +
   });
 
   /** The one place this suite places orders (priced from the merchant's catalog). */
-  async function placeOrder(buyer: GatewayClient, paymentMethod: 'CREDIT' | 'ONLINE' | 'COD') {
+  async function placeOrder(buyer: GatewayClient, paymentMethod: PaymentMethod) {
     const request = await creditOrder(merchantId, 1_000);
     return buyer.expect(201, 'POST', '/orders', paymentMethod === 'CREDIT' ? request : { ...request, paymentMethod, credit: undefined });
   }

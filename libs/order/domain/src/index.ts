@@ -13,3 +13,4 @@ export * from './lib/late-shipping-report';
 export * from './lib/merged-shipment';
 export * from './lib/subscription-plan';
 export * from './lib/catalog-pricing';
+export * from './lib/cod-reconciliation';

@@ -17,3 +17,4 @@ export * from './lib/api-schema';
 export * from './lib/event-flows';
 export * from './lib/asyncapi';
 export * from './lib/events-catalogue';
+export * from './lib/sealer';

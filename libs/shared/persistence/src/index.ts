@@ -1,3 +1,4 @@
 export * from './lib/database';
 export * from './lib/fen-column';
 export * from './lib/statement-shape-logger';
+export * from './lib/transaction-lock';

@@ -7,3 +7,5 @@ export * from './lib/safe-text';
 export * from './lib/fact-owners';
 // The order code lists the API shows (pause reasons, release triggers, statuses): one array each.
 export * from './lib/order-codes';
+// How orders are paid (payment methods, credit plans): one array each, for contracts and domains alike.
+export * from './lib/payment-codes';

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { AFTER_SALES_REQUEST_TYPES, AfterSalesRequestType, ApiCode, ApiFen, ApiFlag, ApiInteger, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, PAYMENT_METHODS } from '@orderline/shared/contracts';
+import { AFTER_SALES_REQUEST_TYPES, AfterSalesRequestType, ApiCode, ApiFen, ApiFlag, ApiInteger, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView } from '@orderline/shared/contracts';
+import { PAYMENT_METHODS } from '@orderline/shared/platform-rules';
 
 /** Reason codes a buyer picks (the sources' list, shortened). */
 export const AFTER_SALES_REASONS = ['DEFECTIVE', 'NOT_AS_DESCRIBED', 'WRONG_ITEM', 'DAMAGED_IN_TRANSIT', 'NOT_RECEIVED', 'NO_LONGER_WANTED', 'SIZE_OR_FIT', 'OTHER'] as const;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { ApiCode, ApiCodes, ApiDate, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTimestamp, ApiUuid, ApiView, CREDIT_PLANS, IsFen, MAX_FEN } from '@orderline/shared/contracts';
+import { ApiCode, ApiCodes, ApiDate, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTimestamp, ApiUuid, ApiView, IsFen, MAX_FEN } from '@orderline/shared/contracts';
+import { CREDIT_PLANS } from '@orderline/shared/platform-rules';
 
 // ---- What credit-billing answers: the TypeScript its queries return and the OpenAPI schemas (docs/api.md).
 // The code lists below are the domain's unions as arrays; credit-view-codes.ts in the service

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/platform-rules';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { ApiCode, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTimestamp, ApiUuid, ApiView, PAYMENT_METHODS } from '@orderline/shared/contracts';
+import { ApiCode, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTimestamp, ApiUuid, ApiView } from '@orderline/shared/contracts';
 
 /** The export type codes of domain.md §5 (the export domain holds their rules). */
 export const EXPORT_TYPE_CODES = [
@@ -37,7 +38,7 @@ export class ExportFiltersRequest {
   @ApiPropertyOptional({ example: ['WAITING_OUTBOUND'], description: 'order (or alert / compensation) status' })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 40, { each: true }) status?: string[];
   @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: [...PAYMENT_METHODS] }, example: ['CREDIT'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(3) @IsIn(PAYMENT_METHODS, { each: true }) paymentMethod?: Array<(typeof PAYMENT_METHODS)[number]>;
+  @IsOptional() @IsArray() @ArrayMaxSize(3) @IsIn(PAYMENT_METHODS, { each: true }) paymentMethod?: PaymentMethod[];
   @ApiPropertyOptional({ example: 'sku-kettle-01' }) @IsOptional() @IsString() @Length(1, 64) skuId?: string;
 }
 

@@ -1,5 +1,5 @@
 import { isVeto } from '@orderline/shared/process';
-import { addMonths, otherContactLookupVeto, virtualNumberQuotaVeto, virtualNumberValidity } from './contact-rules';
+import { addMonths, otherContactLookupVeto, virtualNumberQuotaVeto, virtualNumberBindingStillValid, virtualNumberValidity } from './contact-rules';
 import { nextPlatformMidnight, platformDayOf } from '@orderline/shared/platform-rules';
 
 const CST = 480;
@@ -52,5 +52,15 @@ describe('virtual number binding quota', () => {
     expect(virtualNumberQuotaVeto(100, false, 100)).toMatchObject({ code: 'VIRTUAL_NUMBER_LIMIT_REACHED' });
     expect(virtualNumberQuotaVeto(129, true, 100)).toBeUndefined();
     expect(virtualNumberQuotaVeto(130, true, 100)?.reason).toMatch(/100 \+ 30/);
+  });
+});
+
+describe('reusing a virtual number binding (domain.md §1.6, §6.2)', () => {
+  it('reuses a binding for the same phone while it is in force, re-binds for a new phone or a completed order', () => {
+    const untilCompletion = { consigneePhoneHash: 'h1', expiresAt: null };
+    expect(virtualNumberBindingStillValid(untilCompletion, 'h1', 'SHIPPED')).toBe(true);
+    expect(virtualNumberBindingStillValid(untilCompletion, 'h2', 'SHIPPED')).toBe(false);
+    expect(virtualNumberBindingStillValid(untilCompletion, 'h1', 'COMPLETED')).toBe(false);
+    expect(virtualNumberBindingStillValid({ consigneePhoneHash: 'h1', expiresAt: new Date('2026-06-12T08:00:00Z') }, 'h1', 'COMPLETED')).toBe(true);
   });
 });

@@ -64,3 +64,12 @@ export function virtualNumberQuotaVeto(boundToday: number, verifiedForExtra: boo
   if (boundToday < dailyBindings + extraAfterVerification) return undefined;
   return { code: 'VIRTUAL_NUMBER_LIMIT_REACHED', reason: `the daily limit of ${dailyBindings} + ${extraAfterVerification} bindings is reached; it resets at 00:00 platform time` };
 }
+
+/**
+ * Whether an order's current binding still serves (domain.md §1.6, §6.2): it was bound to the
+ * consignee's present phone (a changed phone re-binds), and an "until completion" binding ends
+ * when the order completes.
+ */
+export function virtualNumberBindingStillValid(binding: { consigneePhoneHash: string; expiresAt: Date | null }, consigneePhoneHash: string, orderStatus: string): boolean {
+  return binding.consigneePhoneHash === consigneePhoneHash && !(binding.expiresAt === null && orderStatus === 'COMPLETED');
+}

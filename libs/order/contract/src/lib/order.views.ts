@@ -1,12 +1,5 @@
-import { ApiCode, ApiObjects, ApiCodes, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, CREDIT_PLANS, PAYMENT_METHODS, AFTER_SALES_REQUEST_TYPES } from '@orderline/shared/contracts';
-import {
-  NEGOTIATED_CANCELLATION_REASON_CODES,
-  NEGOTIATED_CANCELLATION_STATUSES,
-  ORDER_STATUSES,
-  PAUSE_REASONS,
-  PAUSE_RELEASE_TRIGGERS,
-  SHIPPING_DEADLINE_STATES,
-} from '@orderline/shared/platform-rules';
+import { ApiCode, ApiObjects, ApiCodes, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, AFTER_SALES_REQUEST_TYPES } from '@orderline/shared/contracts';
+import { CREDIT_PLANS, NEGOTIATED_CANCELLATION_REASON_CODES, NEGOTIATED_CANCELLATION_STATUSES, ORDER_STATUSES, PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PAYMENT_METHODS, SHIPPING_DEADLINE_STATES } from '@orderline/shared/platform-rules';
 
 /**
  * What the order service answers (and the gateway passes on): the classes are the TypeScript

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CREDIT_PLANS, IsFen, MAX_FEN, PAYMENT_METHODS, PHONE_PATTERN } from '@orderline/shared/contracts';
-import { MERCHANT_RELEASE_TRIGGERS, NEGOTIATED_CANCELLATION_REASON_CODES, ORDER_STATUSES, PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS } from '@orderline/shared/platform-rules';
+import { IsFen, MAX_FEN, PHONE_PATTERN } from '@orderline/shared/contracts';
+import { CREDIT_PLANS, CreditPlanType, MERCHANT_RELEASE_TRIGGERS, NEGOTIATED_CANCELLATION_REASON_CODES, ORDER_STATUSES, PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/platform-rules';
 import { SKU_ID_PATTERN } from './catalog.request';
 import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.request';
 import { BUYER_CANCEL_REASONS, FULFILMENT_KINDS, ORDER_KINDS } from './order.views';
@@ -32,7 +32,7 @@ export class ConsigneeRequest {
 }
 
 export class CreditTermsRequest {
-  @ApiProperty({ enum: CREDIT_PLANS }) @IsIn(CREDIT_PLANS) plan: 'DEFERRED' | 'INSTALLMENT';
+  @ApiProperty({ enum: CREDIT_PLANS }) @IsIn(CREDIT_PLANS) plan: CreditPlanType;
   @ApiPropertyOptional({ type: 'integer', enum: [3, 6, 12, 24] }) @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
@@ -68,7 +68,7 @@ export class PlaceOrderRequest {
   @Type(() => OrderItemRequest)
   items: OrderItemRequest[];
   @ApiProperty({ type: ConsigneeRequest }) @IsObject() @ValidateNested() @Type(() => ConsigneeRequest) consignee: ConsigneeRequest;
-  @ApiProperty({ enum: PAYMENT_METHODS }) @IsIn(PAYMENT_METHODS) paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
+  @ApiProperty({ enum: PAYMENT_METHODS }) @IsIn(PAYMENT_METHODS) paymentMethod: PaymentMethod;
   @ApiPropertyOptional({ type: CreditTermsRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => CreditTermsRequest) credit?: CreditTermsRequest;
   /** A merchant coupon (domain.md §1.1a), applied as an order-level discount. */
   @ApiPropertyOptional({ example: 'WELCOME10' }) @IsOptional() @Matches(/^[A-Z0-9][A-Z0-9_-]{2,31}$/, { message: 'couponCode must be 3-32 upper-case letters, digits, _ or -' }) couponCode?: string;

@@ -5,7 +5,8 @@ import {
   decideConsigneeChange,
   outboundStage,
 } from './consignee-change';
-import { Address, CarrierKind, Consignee, PaymentMethod, SpecialAttributes } from './order-attributes';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
+import { Address, CarrierKind, Consignee, SpecialAttributes } from './order-attributes';
 import { ORDER_STATUSES, OrderStatus } from './order-status';
 
 const withTown: Address = { province: '广东省', city: '深圳市', county: '南山区', town: '粤海街道', detail: '科技园 1 栋' };

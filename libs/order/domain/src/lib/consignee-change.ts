@@ -1,4 +1,5 @@
-import { Address, ADDRESS_LEVELS, AddressLevel, CarrierKind, Consignee, Fulfilment, lastAddressLevel, PaymentMethod, SpecialAttributes } from './order-attributes';
+import { Address, ADDRESS_LEVELS, AddressLevel, CarrierKind, Consignee, Fulfilment, lastAddressLevel, SpecialAttributes } from './order-attributes';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 import { normaliseAddress, normalisePhone, normaliseText } from './consignee-comparison';
 import { OrderStatus } from './order-status';
 import { Veto } from '@orderline/shared/process';

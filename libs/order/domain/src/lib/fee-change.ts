@@ -1,5 +1,5 @@
 import { Fen, multiplyFen, sumFen } from '@orderline/shared/money';
-import { PaymentMethod } from './order-attributes';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 import { OrderStatus } from './order-status';
 import { Decision, veto } from '@orderline/shared/process';
 

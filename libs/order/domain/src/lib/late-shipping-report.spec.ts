@@ -26,13 +26,25 @@ describe('late-shipping reports (domain.md §1.8)', () => {
     expect(decideLateShippingReport(order, { ...request, reason: ' ' }, at(-HOUR))).toMatchObject({ allowed: false, veto: { code: 'LATE_SHIPPING_REASON_REQUIRED' } });
   });
 
-  it('decides a batch order by order', () => {
-    const result = decideLateShippingReports([order, { ...order, orderId: 'o2', status: 'SHIPPED' }, { ...order, orderId: 'o3' }, order], request, at(-HOUR));
-    expect(result.accepted.map((r) => r.orderId)).toEqual(['o1', 'o3']);
-    expect(result.refused).toEqual([
-      { orderId: 'o2', veto: expect.objectContaining({ code: 'LATE_SHIPPING_REPORT_NOT_WAITING' }) },
-      { orderId: 'o1', veto: expect.objectContaining({ code: 'LATE_SHIPPING_ALREADY_REPORTED' }) },
+  it('decides a batch order by order, in the order given', () => {
+    const known = new Map([order, { ...order, orderId: 'o2', status: 'SHIPPED' as const }, { ...order, orderId: 'o3' }, { ...order, orderId: 'o4', promisedShipBy: null }].map((o) => [o.orderId, o]));
+    const result = decideLateShippingReports(['o1', 'o2', 'missing', 'o3', 'o1', 'o4', 'missing'], known, request, at(-HOUR));
+    expect(result.map((r) => (!r.found ? 'NOT_FOUND' : r.decision.allowed ? 'REPORTED' : r.decision.veto.code))).toEqual([
+      'REPORTED',
+      'LATE_SHIPPING_REPORT_NOT_WAITING',
+      'NOT_FOUND',
+      'REPORTED',
+      'LATE_SHIPPING_ALREADY_REPORTED',
+      'LATE_SHIPPING_REPORT_NOT_WAITING',
+      'NOT_FOUND',
     ]);
+  });
+
+  it('refuses an order that never became shippable before looking at its status', () => {
+    expect(decideLateShippingReport({ ...order, status: 'CANCELLED', promisedShipBy: null }, request, at(-HOUR))).toEqual({
+      allowed: false,
+      veto: { code: 'LATE_SHIPPING_REPORT_NOT_WAITING', reason: 'the order has not become shippable yet' },
+    });
   });
 
   it('covers a late shipment up to the reported date, inclusive', () => {

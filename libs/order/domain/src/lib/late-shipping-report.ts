@@ -1,5 +1,5 @@
 import { OrderStatus } from './order-status';
-import { Decision, veto, Veto } from '@orderline/shared/process';
+import { Decision, veto } from '@orderline/shared/process';
 
 /**
  * Late-shipping reports (延迟发货报备, domain.md §1.8): a merchant who knows an order will ship
@@ -25,7 +25,8 @@ export interface LateShippingReport {
 export interface LateShippingReportOrder {
   orderId: string;
   status: OrderStatus;
-  promisedShipBy: Date;
+  /** Null while the order has never been shippable (it has no promise yet). */
+  promisedShipBy: Date | null;
   alreadyReported: boolean;
 }
 
@@ -37,6 +38,7 @@ export interface LateShippingReportRequest {
 const REPORTABLE: readonly OrderStatus[] = ['WAITING_OUTBOUND', 'PAUSED'];
 
 export function decideLateShippingReport(order: LateShippingReportOrder, request: LateShippingReportRequest, now: Date): Decision<{ report: LateShippingReport }> {
+  if (!order.promisedShipBy) return veto('LATE_SHIPPING_REPORT_NOT_WAITING', 'the order has not become shippable yet');
   if (!REPORTABLE.includes(order.status)) {
     return veto('LATE_SHIPPING_REPORT_NOT_WAITING', `only orders waiting for outbound (${REPORTABLE.join(' or ')}) can be reported for late shipping; this order is ${order.status}`);
   }
@@ -51,24 +53,29 @@ export function decideLateShippingReport(order: LateShippingReportOrder, request
   return { allowed: true, report: { orderId: order.orderId, reason: request.reason.trim(), newShipBy: request.newShipBy, reportedAt: now } };
 }
 
-/** A batch report: each order is accepted or refused on its own. */
+/** One order of a batch report: NOT_FOUND when the merchant has no such order, else its decision. */
+export type LateShippingBatchResult = { orderId: string; found: false } | { orderId: string; found: true; decision: Decision<{ report: LateShippingReport }> };
+
+/**
+ * A batch report (domain.md §1.8): each order given is decided on its own, in the order given;
+ * an order given twice is refused the second time.
+ */
 export function decideLateShippingReports(
-  orders: readonly LateShippingReportOrder[],
+  orderIds: readonly string[],
+  known: ReadonlyMap<string, LateShippingReportOrder>,
   request: LateShippingReportRequest,
   now: Date,
-): { accepted: LateShippingReport[]; refused: { orderId: string; veto: Veto }[] } {
-  const accepted: LateShippingReport[] = [];
-  const refused: { orderId: string; veto: Veto }[] = [];
+): LateShippingBatchResult[] {
   const seen = new Set<string>();
-  for (const order of orders) {
-    const decision = seen.has(order.orderId)
+  return orderIds.map((orderId): LateShippingBatchResult => {
+    const order = known.get(orderId);
+    if (!order) return { orderId, found: false };
+    const decision = seen.has(orderId)
       ? veto('LATE_SHIPPING_ALREADY_REPORTED', 'this order appears twice in the batch; each order can be reported once')
       : decideLateShippingReport(order, request, now);
-    seen.add(order.orderId);
-    if (decision.allowed) accepted.push(decision.report);
-    else refused.push({ orderId: order.orderId, veto: decision.veto });
-  }
-  return { accepted, refused };
+    seen.add(orderId);
+    return { orderId, found: true, decision };
+  });
 }
 
 /** ON_TIME by the promise (inclusive), REPORTED when a report covers it (inclusive), else LATE. */

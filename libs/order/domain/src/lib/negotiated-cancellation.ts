@@ -1,5 +1,4 @@
-import { NEGOTIATED_CANCELLATION_STATUSES, NegotiatedCancellationReason, NegotiatedCancellationStatus } from '@orderline/shared/platform-rules';
-import { PaymentMethod } from './order-attributes';
+import { NEGOTIATED_CANCELLATION_STATUSES, NegotiatedCancellationReason, NegotiatedCancellationStatus, PaymentMethod } from '@orderline/shared/platform-rules';
 import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
 import { decide, Decision, defineProcess, Guard, Transition, veto, Veto } from '@orderline/shared/process';
 

@@ -1,4 +1,4 @@
-import { lastAddressLevel, ORDER_KINDS, orderKinds } from './order-attributes';
+import { carrierKindOf, lastAddressLevel, ORDER_KINDS, orderKinds } from './order-attributes';
 
 describe('order attributes', () => {
   it('lists no kinds for a plain order', () => {
@@ -31,5 +31,14 @@ describe('order attributes', () => {
     expect(lastAddressLevel({ province: 'P', city: 'C', county: 'D', town: 'T', detail: 'x' })).toBe(4);
     expect(lastAddressLevel({ province: 'P', city: 'C', county: 'D', detail: 'x' })).toBe(3);
     expect(lastAddressLevel({ province: 'P', city: 'C', county: 'D', town: '  ', detail: 'x' })).toBe(3);
+  });
+});
+
+describe('the carrier whose rules apply (domain.md §1.6)', () => {
+  it('follows the carrier the parcel left with once shipped, else the fulfilment chosen at placement', () => {
+    expect(carrierKindOf({ fulfilment: null, shipmentCarrier: null })).toBe('JD_LOGISTICS');
+    expect(carrierKindOf({ fulfilment: 'THIRD_PARTY', shipmentCarrier: null })).toBe('THIRD_PARTY');
+    expect(carrierKindOf({ fulfilment: null, shipmentCarrier: 'SF' })).toBe('THIRD_PARTY');
+    expect(carrierKindOf({ fulfilment: 'THIRD_PARTY', shipmentCarrier: 'JD_LOGISTICS' })).toBe('JD_LOGISTICS');
   });
 });

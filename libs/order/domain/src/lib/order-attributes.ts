@@ -4,13 +4,20 @@
  * §1.5, cancellation §1.3). Types only, plus small readers of them.
  */
 
-export const PAYMENT_METHODS = ['ONLINE', 'COD', 'CREDIT'] as const;
-/** ONLINE (在线支付), COD cash on delivery (货到付款), CREDIT consumer credit line (§4). */
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-
 export const CARRIER_KINDS = ['JD_LOGISTICS', 'THIRD_PARTY'] as const;
 /** JD_LOGISTICS is the platform carrier (京东快递/京配); anything else is THIRD_PARTY. */
 export type CarrierKind = (typeof CARRIER_KINDS)[number];
+
+/**
+ * The carrier whose rules apply to an order (domain.md §1.6, §1.9): once shipped, the carrier the
+ * parcel actually left with, not the fulfilment chosen at placement — an order placed without a
+ * fulfilment and shipped with SF follows the third-party rows. Before shipment, THIRD_PARTY only
+ * when the order was placed for a third-party carrier.
+ */
+export function carrierKindOf(order: { fulfilment: string | null; shipmentCarrier: string | null }): CarrierKind {
+  if (order.shipmentCarrier) return order.shipmentCarrier === 'JD_LOGISTICS' ? 'JD_LOGISTICS' : 'THIRD_PARTY';
+  return order.fulfilment === 'THIRD_PARTY' ? 'THIRD_PARTY' : 'JD_LOGISTICS';
+}
 
 export interface Fulfilment {
   carrier: CarrierKind;

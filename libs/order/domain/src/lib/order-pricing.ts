@@ -1,4 +1,5 @@
 import { Fen, multiplyFen, sumFen } from '@orderline/shared/money';
+import { CreditPlanType, PaymentMethod } from '@orderline/shared/platform-rules';
 
 export interface LineInput {
   skuId: string;
@@ -26,10 +27,10 @@ export function priceOrder(lines: readonly LineInput[], freight: Fen, serviceFee
   return { lines: priced, goodsTotal, freight, payable: sumFen([goodsTotal, freight, ...serviceFees]) };
 }
 
-export type CreditTermsInput = { plan: 'DEFERRED' | 'INSTALLMENT'; periods?: number };
+export type CreditTermsInput = { plan: CreditPlanType; periods?: number };
 
 /** Checks the payment terms of a new order; returns a problem or undefined. */
-export function paymentTermsProblem(paymentMethod: 'ONLINE' | 'COD' | 'CREDIT', credit?: CreditTermsInput): string | undefined {
+export function paymentTermsProblem(paymentMethod: PaymentMethod, credit?: CreditTermsInput): string | undefined {
   if (paymentMethod !== 'CREDIT') return credit ? 'credit terms are only allowed with paymentMethod CREDIT' : undefined;
   if (!credit) return 'a CREDIT order needs credit terms: { plan: "DEFERRED" | "INSTALLMENT", periods? }';
   // domain.md §4.3: installments come in 3, 6, 12 or 24 periods; deferral has none.

@@ -1,5 +1,5 @@
 import { decide, defineProcess, Guard, TransitionDecision } from '@orderline/shared/process';
-import { PaymentMethod } from './order-attributes';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 import { ORDER_STATUSES, OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
 import { describeRelease, PauseReason, pauseReleaseRule } from './pause-reasons';
 

@@ -8,6 +8,9 @@ import { ShippingDeadlineState } from '@orderline/shared/platform-rules';
  * strictly after the deadline. A shipped order is judged at its shipping time: shipped late
  * stays TIMED_OUT (the export lists it), shipped on time is NONE.
  */
+/** domain.md §1.8: the promised shipping time, counted from when the order could first ship. */
+export const SHIPPING_PROMISE_MS = 48 * 3_600_000;
+
 export type { ShippingDeadlineState } from '@orderline/shared/platform-rules';
 
 export interface ShippingDeadlinePolicy {

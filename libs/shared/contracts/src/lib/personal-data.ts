@@ -1,30 +1,30 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { Sealer } from './sealer';
 
 /**
  * Personal data never travels in clear in an event (the envelope ends up in outboxes, topics,
  * DLQs and logs). A service that must keep it (the export read model, domain.md §5) gets it
- * sealed with AES-256-GCM under the platform's personal-data key; everyone else sees an
+ * sealed with the platform's `Sealer` under the personal-data key; everyone else sees an
  * opaque string.
+ *
+ * `secret` is the personal-data secret, or several newest first while a key rotates (values
+ * sealed under an older one still open).
  */
-function keyOf(secret: string): Buffer {
-  return createHash('sha256').update(`orderline:personal-data:${secret}`).digest();
+function sealerOf(secret: string | readonly string[]): Sealer {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  return new Sealer(secrets.map((one) => createHash('sha256').update(`orderline:personal-data:${one}`).digest()));
 }
 
-export function sealPersonalData(data: unknown, secret: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyOf(secret), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+export function sealPersonalData(data: unknown, secret: string | readonly string[]): string {
+  return sealerOf(secret).seal(JSON.stringify(data));
 }
 
 /** The sealed value, or undefined when it was sealed under another key or is damaged. */
-export function openPersonalData<T>(sealed: string, secret: string): T | undefined {
+export function openPersonalData<T>(sealed: string, secret: string | readonly string[]): T | undefined {
+  const json = sealerOf(secret).open(sealed);
+  if (json === undefined) return undefined;
   try {
-    const [version, iv, tag, body] = sealed.split('.');
-    if (version !== 'v1') return undefined;
-    const decipher = createDecipheriv('aes-256-gcm', keyOf(secret), Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return JSON.parse(Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')) as T;
+    return JSON.parse(json) as T;
   } catch {
     return undefined;
   }

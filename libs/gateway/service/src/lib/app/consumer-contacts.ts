@@ -9,6 +9,7 @@ import {
   platformDayOf,
   VirtualNumberKind,
   virtualNumberQuotaVeto,
+  virtualNumberBindingStillValid,
   virtualNumberValidity,
 } from '@orderline/gateway/domain';
 import { isVeto } from '@orderline/shared/process';
@@ -17,6 +18,9 @@ import { GatewayConfig } from '../gateway-config';
 import { AccountRecord, BuyerRecord } from '../infra/gateway.entity';
 import { ServiceClient } from '../infra/service-client';
 import { SmsSender } from '../infra/sms-sender';
+import { countWrongCode, lockVerification, markVerified, saveVerificationCode, verifiedUntilOf } from '../infra/sms-verification.repository';
+import { lockLookupDay, ordersLookedUp, recordLookup } from '../infra/other-contact-lookup.repository';
+import { bindingsOfDay, currentBinding, extensionsInUse, insertBinding, lockMerchantBindings, releaseBinding } from '../infra/virtual-number.repository';
 
 export type VerificationPurpose = 'OTHER_CONTACTS' | 'EXTRA_VIRTUAL_NUMBERS';
 
@@ -56,11 +60,7 @@ export class ConsumerContacts {
     const now = this.clock.now();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
-    await this.dataSource.query(
-      `INSERT INTO sms_verification (account_id, purpose, code_hash, code_expires_at, attempts) VALUES ($1, $2, $3, $4, 0)
-       ON CONFLICT (account_id, purpose) DO UPDATE SET code_hash = EXCLUDED.code_hash, code_expires_at = EXCLUDED.code_expires_at, attempts = 0`,
-      [caller.accountId, purpose, sha256(`${caller.accountId}:${code}`), expiresAt],
-    );
+    await saveVerificationCode(this.dataSource.manager, caller.accountId, purpose, sha256(`${caller.accountId}:${code}`), expiresAt);
     await this.sms.send(account.phone, `Orderline verification code ${code} (${purpose === 'OTHER_CONTACTS' ? 'other contact numbers' : 'extra virtual numbers'}), valid 10 minutes.`, now);
     return { sentTo: maskPhone(account.phone), codeExpiresAt: expiresAt.toISOString() };
   }
@@ -69,22 +69,22 @@ export class ConsumerContacts {
   async confirmVerification(caller: Principal, purpose: VerificationPurpose, code: string): Promise<{ verifiedUntil: string }> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(`SELECT code_hash, code_expires_at, attempts FROM sms_verification WHERE account_id = $1 AND purpose = $2 FOR UPDATE`, [caller.accountId, purpose]);
+      const row = await lockVerification(manager, caller.accountId, purpose);
       if (!row || row.code_expires_at < now) throw new DomainError('VERIFICATION_CODE_EXPIRED', 422, 'request a new verification code (POST /api/v1/merchant/sms-verifications)');
       if (row.attempts >= MAX_CODE_ATTEMPTS) throw new DomainError('VERIFICATION_ATTEMPTS_EXCEEDED', 429, 'too many wrong codes; request a new one');
       if (row.code_hash !== sha256(`${caller.accountId}:${code}`)) {
-        await manager.query(`UPDATE sms_verification SET attempts = attempts + 1 WHERE account_id = $1 AND purpose = $2`, [caller.accountId, purpose]);
+        await countWrongCode(manager, caller.accountId, purpose);
         throw new DomainError('VERIFICATION_CODE_WRONG', 422, 'the verification code is wrong');
       }
       const verifiedUntil = nextPlatformMidnight(now, this.config.PLATFORM_UTC_OFFSET_MINUTES);
-      await manager.query(`UPDATE sms_verification SET verified_until = $3, code_expires_at = $4 WHERE account_id = $1 AND purpose = $2`, [caller.accountId, purpose, verifiedUntil, now]);
+      await markVerified(manager, caller.accountId, purpose, verifiedUntil, now);
       return { verifiedUntil: verifiedUntil.toISOString() };
     });
   }
 
   private async verified(manager: EntityManager, accountId: string, purpose: VerificationPurpose, now: Date): Promise<boolean> {
-    const [row] = await manager.query(`SELECT verified_until FROM sms_verification WHERE account_id = $1 AND purpose = $2`, [accountId, purpose]);
-    return Boolean(row?.verified_until && row.verified_until > now);
+    const until = await verifiedUntilOf(manager, accountId, purpose);
+    return Boolean(until && until > now);
   }
 
   async lookUpOtherContacts(orderId: string, caller: Principal): Promise<{ orderId: string; contacts: Array<{ kind: string; phone: string }>; lookupsToday: number; dailyLimit: number }> {
@@ -97,12 +97,11 @@ export class ConsumerContacts {
         throw new DomainError('SMS_VERIFICATION_REQUIRED', 403, 'verify this account by SMS first (purpose OTHER_CONTACTS); a verification lasts until 00:00 platform time');
       }
       // One merchant's look-ups of a day take turns, so the limit holds across accounts.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`other-contacts:${caller.merchantId}:${day}`]);
-      const rows: Array<{ order_id: string }> = await manager.query(`SELECT order_id FROM other_contact_lookup WHERE merchant_id = $1 AND platform_day = $2`, [caller.merchantId, day]);
-      const seen = new Set(rows.map((row) => row.order_id));
+      await lockLookupDay(manager, caller.merchantId, day);
+      const seen = new Set(await ordersLookedUp(manager, caller.merchantId, day));
       const veto = otherContactLookupVeto(seen, orderId, dailyLimit);
       if (veto) throw new DomainError(veto.code, 429, veto.reason, { retryAfterSeconds: Math.ceil((nextPlatformMidnight(now, this.config.PLATFORM_UTC_OFFSET_MINUTES).getTime() - now.getTime()) / 1000) });
-      await manager.query(`INSERT INTO other_contact_lookup (merchant_id, platform_day, order_id, account_id, looked_up_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [caller.merchantId, day, orderId, caller.accountId, now]);
+      await recordLookup(manager, { merchantId: caller.merchantId, day, orderId, accountId: caller.accountId, at: now });
       return seen.has(orderId) ? seen.size : seen.size + 1;
     });
     const buyer = await this.dataSource.getRepository(BuyerRecord).findOneBy({ id: order.buyerId });
@@ -120,37 +119,24 @@ export class ConsumerContacts {
     const day = this.today(now);
 
     const binding = await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`virtual-numbers:${caller.merchantId}`]);
-      const [current] = await manager.query(
-        `SELECT id, main_number, extension, expires_at, consignee_phone_hash FROM virtual_number_binding
-         WHERE order_id = $1 AND kind = $2 AND released_at IS NULL AND (expires_at IS NULL OR expires_at > $3) ORDER BY bound_at DESC LIMIT 1`,
-        [orderId, kind, now],
-      );
-      // Still good: same phone, and an "until completion" binding only while the order runs.
-      const stillValid = current && current.consignee_phone_hash === phoneHash && !(current.expires_at === null && order.status === 'COMPLETED');
-      if (stillValid) return { mainNumber: current.main_number, extension: current.extension, expiresAt: current.expires_at as Date | null, reused: true };
-      // A changed consignee phone re-binds (domain.md §1.6, §6.2).
-      if (current) await manager.query(`UPDATE virtual_number_binding SET released_at = $2 WHERE id = $1`, [current.id, now]);
+      await lockMerchantBindings(manager, caller.merchantId);
+      const current = await currentBinding(manager, orderId, kind, now);
+      if (current && virtualNumberBindingStillValid({ consigneePhoneHash: current.consignee_phone_hash, expiresAt: current.expires_at }, phoneHash, order.status)) {
+        return { mainNumber: current.main_number, extension: current.extension, expiresAt: current.expires_at, reused: true };
+      }
+      if (current) await releaseBinding(manager, current.id, now);
 
-      const [{ bound }] = await manager.query(`SELECT count(*)::int AS bound FROM virtual_number_binding WHERE merchant_id = $1 AND platform_day = $2`, [caller.merchantId, day]);
+      const bound = await bindingsOfDay(manager, caller.merchantId, day);
       const veto = virtualNumberQuotaVeto(bound, await this.verified(manager, caller.accountId, 'EXTRA_VIRTUAL_NUMBERS', now), this.config.VIRTUAL_NUMBER_DAILY_BINDINGS);
       if (veto) throw new DomainError(veto.code, 429, veto.reason);
 
       const mainNumber = this.mainNumbers[parseInt(sha256(orderId).slice(0, 8), 16) % this.mainNumbers.length];
-      const inUse = new Set<string>(
-        (
-          await manager.query(`SELECT extension FROM virtual_number_binding WHERE main_number = $1 AND released_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`, [mainNumber, now])
-        ).map((row: { extension: string }) => row.extension),
-      );
+      const inUse = await extensionsInUse(manager, mainNumber, now);
       if (inUse.size >= 10_000) throw new DomainError('VIRTUAL_NUMBERS_EXHAUSTED', 503, 'no free extension on this main number; try again later');
       let extension: string;
       do extension = String(randomInt(0, 10_000)).padStart(4, '0');
       while (inUse.has(extension));
-      await manager.query(
-        `INSERT INTO virtual_number_binding (id, merchant_id, order_id, kind, consignee_phone_hash, main_number, extension, bound_at, platform_day, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [randomUUID(), caller.merchantId, orderId, kind, phoneHash, mainNumber, extension, now, day, validity.expiresAt],
-      );
+      await insertBinding(manager, { id: randomUUID(), merchantId: caller.merchantId, orderId, kind, consigneePhoneHash: phoneHash, mainNumber, extension, boundAt: now, day, expiresAt: validity.expiresAt });
       return { mainNumber, extension, expiresAt: validity.expiresAt, reused: false };
     });
     return {

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { MerchantPermission, sensitiveExportGrantProblem } from '@orderline/gateway/domain';
 import { DomainError, NotFoundError, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { CreateSubAccountRequest } from '../api/account.requests';
-import { AccountRecord, MerchantRecord } from '../infra/gateway.entity';
+import { AccountRecord } from '../infra/gateway.entity';
+import { lockMerchantRow, sensitiveExportHolders } from '../infra/merchant-account.repository';
+import { latestReveals } from '../infra/reveal-log.repository';
 import { hashPassword, scryptCost } from '../infra/password-hasher';
 import { AccountDirectory } from './account-directory';
 
@@ -67,21 +69,17 @@ export class MerchantAccounts {
 
   async revealLog(merchantId: string, caller: Principal, limit: number): Promise<Array<{ accountId: string; orderId: string; fields: string[]; revealedAt: string }>> {
     this.assertMainAccountOf(merchantId, caller);
-    const rows = await this.dataSource.query(`SELECT account_id, order_id, fields, revealed_at FROM reveal_log WHERE merchant_id = $1 ORDER BY id DESC LIMIT $2`, [merchantId, limit]);
-    return rows.map((row: { account_id: string; order_id: string; fields: string[]; revealed_at: Date }) => ({ accountId: row.account_id, orderId: row.order_id, fields: row.fields, revealedAt: row.revealed_at.toISOString() }));
+    const rows = await latestReveals(this.dataSource.manager, merchantId, limit);
+    return rows.map((row) => ({ accountId: row.account_id, orderId: row.order_id, fields: row.fields, revealedAt: row.revealed_at.toISOString() }));
   }
 
   /** Grants of one merchant are serialised, so the EXPORT_SENSITIVE cap holds under races. */
-  private async lockMerchant(manager: DataSource['manager'], merchantId: string): Promise<void> {
-    const locked = await manager.getRepository(MerchantRecord).findOne({ where: { id: merchantId }, lock: { mode: 'pessimistic_write' } });
-    if (!locked) throw new NotFoundError(`merchant ${merchantId}`);
+  private async lockMerchant(manager: EntityManager, merchantId: string): Promise<void> {
+    if (!(await lockMerchantRow(manager, merchantId))) throw new NotFoundError(`merchant ${merchantId}`);
   }
 
-  private async checkSensitiveGrant(manager: DataSource['manager'], merchantId: string, accountId: string, permissions: MerchantPermission[]): Promise<void> {
-    const [{ holders }] = await manager.query(
-      `SELECT count(*)::int AS holders FROM account WHERE merchant_id = $1 AND kind = 'SUB' AND id <> $2 AND 'EXPORT_SENSITIVE' = ANY (permissions)`,
-      [merchantId, accountId],
-    );
+  private async checkSensitiveGrant(manager: EntityManager, merchantId: string, accountId: string, permissions: MerchantPermission[]): Promise<void> {
+    const holders = await sensitiveExportHolders(manager, merchantId, accountId);
     const problemText = sensitiveExportGrantProblem(holders, permissions);
     if (problemText) throw new DomainError('PERMISSION_GRANT_REFUSED', 409, problemText);
   }

@@ -10,6 +10,8 @@ import { GatewayConfig } from '../gateway-config';
 import { AccountRecord } from '../infra/gateway.entity';
 import { ServiceClient } from '../infra/service-client';
 import { SmsSender } from '../infra/sms-sender';
+import { exportLockOf, saveExportLock } from '../infra/export-lock.repository';
+import { merchantExists } from '../infra/merchant-account.repository';
 
 /**
  * The export center at the edge (domain.md §5): risk-control locks, the sensitive-export
@@ -28,20 +30,15 @@ export class MerchantExports {
 
   /** domain.md §5: a merchant whose export permission risk control locked is told to contact operations. */
   async assertNotLocked(caller: Principal): Promise<void> {
-    const [lock] = await this.dataSource.query(`SELECT locked, reason FROM merchant_export_lock WHERE merchant_id = $1`, [caller.merchantId]);
+    const lock = await exportLockOf(this.dataSource.manager, caller.merchantId);
     if (lock?.locked) {
       throw new DomainError('EXPORT_LOCKED', 403, 'the export permission of this merchant was locked by risk control; contact operations to have it unlocked', { reason: lock.reason ?? undefined });
     }
   }
 
   async setLock(merchantId: string, locked: boolean, reason: string | undefined, operator: Principal): Promise<{ merchantId: string; exportLocked: boolean; reason: string | null }> {
-    const [merchant] = await this.dataSource.query(`SELECT id FROM merchant WHERE id = $1`, [merchantId]);
-    if (!merchant) throw new DomainError('NOT_FOUND', 404, `merchant ${merchantId} was not found`);
-    await this.dataSource.query(
-      `INSERT INTO merchant_export_lock (merchant_id, locked, reason, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (merchant_id) DO UPDATE SET locked = EXCLUDED.locked, reason = EXCLUDED.reason, changed_by = EXCLUDED.changed_by, changed_at = EXCLUDED.changed_at`,
-      [merchantId, locked, reason ?? null, operator.accountId, this.clock.now()],
-    );
+    if (!(await merchantExists(this.dataSource.manager, merchantId))) throw new DomainError('NOT_FOUND', 404, `merchant ${merchantId} was not found`);
+    await saveExportLock(this.dataSource.manager, { merchantId, locked, reason: reason ?? null, changedBy: operator.accountId, changedAt: this.clock.now() });
     return { merchantId, exportLocked: locked, reason: reason ?? null };
   }
 

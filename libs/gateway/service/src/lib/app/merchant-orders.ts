@@ -4,6 +4,7 @@ import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrderListView, Merch
 import { checkFactOwner, hasPermission, maskConsignee, pauseReleaseOwner } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
+import { recordReveal } from '../infra/reveal-log.repository';
 
 /**
  * Orders as a merchant sees them: consumer name, phone and address masked (domain.md §6.1)
@@ -24,13 +25,7 @@ export class MerchantOrders {
     // The order service answers 404 for another merchant's order.
     const order = await this.services.call<OrderView>('order', 'GET', `/orders/${orderId}`, caller);
     if (!reveal) return { ...order, consignee: maskConsignee(order.consignee), consigneeRevealed: false };
-    await this.dataSource.query(`INSERT INTO reveal_log (merchant_id, account_id, order_id, fields, revealed_at) VALUES ($1, $2, $3, $4, $5)`, [
-      caller.merchantId,
-      caller.accountId,
-      orderId,
-      ['name', 'phone', 'address'],
-      this.clock.now(),
-    ]);
+    await recordReveal(this.dataSource.manager, { merchantId: caller.merchantId, accountId: caller.accountId, orderId, fields: ['name', 'phone', 'address'], at: this.clock.now() });
     return { ...order, consigneeRevealed: true };
   }
 

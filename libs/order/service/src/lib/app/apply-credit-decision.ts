@@ -3,7 +3,8 @@ import { CreditHoldDeclined, CreditHoldDeclinedPayload, CreditHoldPlaced, Credit
 import { EventHandlerBinding, onEvent, TransactionScope } from '@orderline/shared/messaging';
 import { Clock, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
 import { onReadyForOutbound } from './order-kind-rules';
-import { lockOrder, transitionOrder } from './order-transitions';
+import {transitionOrder } from './order-transitions';
+import { lockOrder } from '../infra/order.repository';
 
 /**
  * Credit-billing's answer to `OrderPlaced` moves a CREDIT order on (domain.md §1.2, §4.2):
@@ -20,7 +21,7 @@ export class ApplyCreditDecision {
   }
 
   async holdPlaced(event: EventEnvelope<CreditHoldPlacedPayload>, scope: TransactionScope): Promise<void> {
-    const order = await lockOrder(scope, event.payload.orderId);
+    const order = await lockOrder(scope.manager, event.payload.orderId);
     if (!order || order.status !== 'UNPAID') return;
     order.creditHoldId = event.payload.holdId;
     await transitionOrder(scope, order, 'PAYMENT_CONFIRMED', 'system', 'CREDIT_HOLD_PLACED', this.clock.now());
@@ -29,7 +30,7 @@ export class ApplyCreditDecision {
   }
 
   async holdDeclined(event: EventEnvelope<CreditHoldDeclinedPayload>, scope: TransactionScope): Promise<void> {
-    const order = await lockOrder(scope, event.payload.orderId);
+    const order = await lockOrder(scope.manager, event.payload.orderId);
     if (!order || order.status !== 'UNPAID') return;
     const previousStatus = order.status;
     order.cancelReason = 'CREDIT_DECLINED';

@@ -17,7 +17,8 @@ import { decideTransition } from '@orderline/order/domain';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
 import { OrderLineRecord } from '../infra/order.entity';
-import { lockOrder, orderFacts, transitionOrder } from './order-transitions';
+import {orderFacts, transitionOrder } from './order-transitions';
+import { lockOrder } from '../infra/order.repository';
 
 /**
  * Logistics facts move the order (domain.md §1.2, §2.4): a dispatched parcel ships it (and
@@ -44,7 +45,7 @@ export class ApplyShipmentEvents {
   }
 
   async dispatched(event: EventEnvelope<ShipmentDispatchedPayload>, scope: TransactionScope): Promise<void> {
-    const order = await lockOrder(scope, event.payload.orderId);
+    const order = await lockOrder(scope.manager, event.payload.orderId);
     const decision = order ? decideTransition(orderFacts(order), 'SHIP') : undefined;
     if (!order || !decision?.allowed) {
       // Paused, cancelled, already shipped or nothing to ship (voucher, subscription parent):
@@ -73,7 +74,7 @@ export class ApplyShipmentEvents {
   }
 
   async delivered(event: EventEnvelope<ShipmentDeliveredPayload>, scope: TransactionScope): Promise<void> {
-    const order = await lockOrder(scope, event.payload.orderId);
+    const order = await lockOrder(scope.manager, event.payload.orderId);
     if (!order || order.status !== 'SHIPPED') return;
     const now = this.clock.now();
     await transitionOrder(scope, order, 'DELIVER', 'system', `DELIVERED: ${event.payload.shipmentId}`, now);
@@ -87,7 +88,7 @@ export class ApplyShipmentEvents {
 
   /** domain.md §2.4: logistics' auto-confirm timer fired; an order not yet completed completes (once). */
   async receiptAutoConfirmed(event: EventEnvelope<ReceiptAutoConfirmedPayload>, scope: TransactionScope): Promise<void> {
-    const order = await lockOrder(scope, event.payload.orderId);
+    const order = await lockOrder(scope.manager, event.payload.orderId);
     if (!order || !decideTransition({ status: order.status, paymentMethod: order.paymentMethod }, 'COMPLETE').allowed) return;
     await transitionOrder(scope, order, 'COMPLETE', 'system', `RECEIPT_AUTO_CONFIRMED: ${event.payload.case}`, this.clock.now());
     await scope.publish(OrderCompleted, { orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId });

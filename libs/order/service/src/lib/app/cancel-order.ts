@@ -3,7 +3,8 @@ import { BuyerCancelReason } from '@orderline/order/contract';
 import { OrderCancelled } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-import { lockOrder, transitionOrder } from './order-transitions';
+import {transitionOrder } from './order-transitions';
+import { lockOrder } from '../infra/order.repository';
 import { assertFactOwner } from './fact-owner-check';
 
 /**
@@ -20,7 +21,7 @@ export class CancelOrder {
   async execute(orderId: string, reason: BuyerCancelReason, buyer: Principal): Promise<void> {
     assertFactOwner('CANCEL', buyer);
     await this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, orderId);
+      const order = await lockOrder(scope.manager, orderId);
       // Someone else's order answers exactly like a missing one.
       if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
       const previousStatus = order.status;

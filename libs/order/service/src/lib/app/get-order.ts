@@ -3,7 +3,10 @@ import { DataSource } from 'typeorm';
 import { OrderView } from '@orderline/order/contract';
 import { NotFoundError, Principal } from '@orderline/shared/service-kit';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
-import { findCancellationRequests } from '../infra/cancellation-request.store';
+import { findCancellationRequests } from '../infra/cancellation-request.repository';
+import { afterSalesOfOrder, refundsOfOrder } from '../infra/order-after-sales.repository';
+import { codReconciliationOf } from '../infra/order-payment.repository';
+import { remarksOfOrder } from '../infra/order-remark.repository';
 import { StoredKinds } from './order-kind-rules';
 import { afterSalesLink, cancellationRequestLink } from './reader-links';
 
@@ -33,10 +36,10 @@ export class GetOrder {
       this.dataSource.getRepository(OrderLineRecord).find({ where: { orderId }, order: { position: 'ASC' } }),
       this.dataSource.getRepository(OrderStatusChangeRecord).find({ where: { orderId }, order: { id: 'ASC' } }),
       // Remarks are the merchant's notes: never shown to the buyer.
-      caller.role === 'BUYER' ? Promise.resolve([]) : this.dataSource.query(`SELECT text, added_at FROM order_remark WHERE order_id = $1 ORDER BY id`, [orderId]),
-      this.dataSource.query(`SELECT refund_id, after_sales_id, amount, lines, refunded_at FROM order_refund WHERE order_id = $1 ORDER BY refunded_at, refund_id`, [orderId]),
-      this.dataSource.query(`SELECT collected_amount, settlement_reference, reconciled_at FROM cod_reconciliation WHERE order_id = $1`, [orderId]),
-      this.dataSource.query(`SELECT after_sales_id, type, status, lines, requested_at FROM order_after_sales WHERE order_id = $1 ORDER BY requested_at, after_sales_id`, [orderId]),
+      caller.role === 'BUYER' ? Promise.resolve([]) : remarksOfOrder(this.dataSource.manager, orderId),
+      refundsOfOrder(this.dataSource.manager, orderId),
+      codReconciliationOf(this.dataSource.manager, orderId),
+      afterSalesOfOrder(this.dataSource.manager, orderId),
       // canSee above already decided the reader may see this order, so every request of it.
       findCancellationRequests(this.dataSource.manager, 'ALL', { orderId }),
     ]);
@@ -61,16 +64,16 @@ export class GetOrder {
       consignee: { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress },
       lines: lines.map((line) => ({ id: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal, discount: line.discount })),
       history: history.map((change) => ({ from: change.fromStatus, to: change.toStatus, reason: change.reason, actor: change.actor, at: change.at.toISOString() })),
-      remarks: remarks.map((row: { text: string; added_at: Date }) => ({ text: row.text, at: row.added_at.toISOString() })),
+      remarks: remarks.map((row) => ({ text: row.text, at: row.added_at.toISOString() })),
       buyerNote: order.buyerNote,
       kinds: order.kinds,
       serviceFees: order.serviceFees.map((fee) => ({ ...fee, appliesTo: lines.filter((line) => fee.skuIds.includes(line.skuId)).map((line) => ({ skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity })) })),
       promisedShipBy: order.promisedShipBy ? order.promisedShipBy.toISOString() : null,
       // After-sales links (domain.md §1.10): what was refunded, by which request.
-      afterSales: afterSales.map((row: Record<string, any>) => ({ id: row.after_sales_id, type: row.type, status: row.status, lines: row.lines, requestedAt: row.requested_at.toISOString(), link: afterSalesLink(row.after_sales_id, caller) })),
+      afterSales: afterSales.map((row) => ({ id: row.after_sales_id, type: row.type, status: row.status, lines: row.lines, requestedAt: row.requested_at.toISOString(), link: afterSalesLink(row.after_sales_id, caller) })),
       refundedAmount: order.refundedAmount,
-      refunds: refunds.map((row: Record<string, any>) => ({ refundId: row.refund_id, afterSalesId: row.after_sales_id, amount: Number(row.amount), lines: row.lines, refundedAt: row.refunded_at.toISOString(), link: row.after_sales_id ? afterSalesLink(row.after_sales_id, caller) : null })),
-      codReconciliation: reconciliation[0] ? { collectedAmount: Number(reconciliation[0].collected_amount), settlementReference: reconciliation[0].settlement_reference, reconciledAt: reconciliation[0].reconciled_at.toISOString() } : null,
+      refunds: refunds.map((row) => ({ refundId: row.refund_id, afterSalesId: row.after_sales_id, amount: Number(row.amount), lines: row.lines, refundedAt: row.refunded_at.toISOString(), link: row.after_sales_id ? afterSalesLink(row.after_sales_id, caller) : null })),
+      codReconciliation: reconciliation ? { collectedAmount: Number(reconciliation.collected_amount), settlementReference: reconciliation.settlement_reference, reconciledAt: reconciliation.reconciled_at.toISOString() } : null,
       // The verification code is the buyer's to show in the shop; the merchant only learns whether it was redeemed.
       voucher: voucher ? { ...(caller.role === 'BUYER' && voucher.verificationCode ? { verificationCode: voucher.verificationCode } : {}), redeemedAt: voucher.redeemedAt ?? null } : null,
       subscription: subscription

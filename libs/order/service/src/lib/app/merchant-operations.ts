@@ -1,24 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Address, decideConsigneeChange, decidePause, PAUSE_REASONS, PauseReason, PauseReleaseTrigger, pauseReleaseRule, SpecialAttributes, TIMED_PAUSE_REASONS, timedReleaseDue } from '@orderline/order/domain';
+import { Address, carrierKindOf, decideConsigneeChange, decidePause, PAUSE_REASONS, PauseReason, PauseReleaseTrigger, pauseReleaseRule, SpecialAttributes, TIMED_PAUSE_REASONS, timedReleaseDue } from '@orderline/order/domain';
 import { ChangeConsigneeRequest, LiftLogisticsDisruptionRequest, PauseOrderRequest, ResumeOrderRequest, StockArrivalRequest } from '@orderline/order/contract';
 import { ConsigneeChanged, sealPersonalData } from '@orderline/shared/contracts';
 import { TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { BaseServiceConfig, Clock, DomainError, NotFoundError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderRecord } from '../infra/order.entity';
-import { pausedOrdersFor } from '../infra/paused-orders.store';
 import { claimNextDuePause, TIMED_PAUSE_RELEASE_JOB } from '../infra/order-timer.store';
 import { assertFactOwner, assertReleaseOwner } from './fact-owner-check';
-import { lockOrder, orderFacts, pauseOrder, releasePausedOrder } from './order-transitions';
-
-/**
- * The carrier row of domain.md §1.6 that applies: once shipped, the carrier the parcel actually
- * left with (learnt from logistics' ShipmentDispatched), not the fulfilment chosen at placement —
- * an order placed without a fulfilment and shipped with SF follows the third-party rows.
- */
-export function consigneeRuleCarrier(order: Pick<OrderRecord, 'fulfilment' | 'shipmentCarrier'>): 'JD_LOGISTICS' | 'THIRD_PARTY' {
-  if (order.shipmentCarrier) return order.shipmentCarrier === 'JD_LOGISTICS' ? 'JD_LOGISTICS' : 'THIRD_PARTY';
-  return order.fulfilment === 'THIRD_PARTY' ? 'THIRD_PARTY' : 'JD_LOGISTICS';
-}
+import {orderFacts, pauseOrder, releasePausedOrder } from './order-transitions';
+import { lockOrder, lockUnformedGroupOrders, pausedOrdersFor } from '../infra/order.repository';
 
 /**
  * Merchant operations on one order (domain.md §1.5, §1.6): each loads the order locked,
@@ -33,7 +23,7 @@ export class MerchantOperations {
   ) {}
 
   private async ownOrder(scope: TransactionScope, orderId: string, caller: Principal): Promise<OrderRecord> {
-    const order = await lockOrder(scope, orderId);
+    const order = await lockOrder(scope.manager, orderId);
     // Another merchant's order answers exactly like a missing one.
     if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
     return order;
@@ -83,10 +73,10 @@ export class MerchantOperations {
     let released = 0;
     for (;;) {
       const { found, done } = await this.unitOfWork.run(async (scope) => {
-        const ids = await pausedOrdersFor(scope, filter, batch);
+        const ids = await pausedOrdersFor(scope.manager, filter, batch);
         let count = 0;
         for (const id of ids) {
-          const order = await lockOrder(scope, id);
+          const order = await lockOrder(scope.manager, id);
           if (order && (await releasePausedOrder(scope, order, { trigger }, `operator:${caller.accountId}`, this.clock.now())).allowed) count += 1;
         }
         return { found: ids.length, done: count };
@@ -105,7 +95,7 @@ export class MerchantOperations {
         {
           status: order.status,
           paymentMethod: order.paymentMethod,
-          fulfilment: { carrier: consigneeRuleCarrier(order), buyerSpecifiedPlatformDelivery: order.specifiedPlatformDelivery },
+          fulfilment: { carrier: carrierKindOf(order), buyerSpecifiedPlatformDelivery: order.specifiedPlatformDelivery },
           attributes: order.specialAttributes as SpecialAttributes,
         },
         { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress as Address },
@@ -141,7 +131,7 @@ export class MerchantOperations {
       const id = await claimNextDuePause(scope.manager, TIMED_PAUSE_REASONS, now);
       if (!id) return false;
       claimed(id);
-      const order = await lockOrder(scope, id);
+      const order = await lockOrder(scope.manager, id);
       if (!order) throw new Error(`order ${id} was claimed but could not be loaded`);
       const pause = order.pause?.releaseAt ? { reason: order.pause.reason as PauseReason, pausedAt: new Date(order.pause.pausedAt), releaseAt: new Date(order.pause.releaseAt) } : undefined;
       const trigger = pause && timedReleaseDue(pause, now);
@@ -158,19 +148,16 @@ export class MerchantOperations {
     assertFactOwner('FORM_GROUP', caller);
     return this.unitOfWork.run(async (scope) => {
       const now = this.clock.now();
-      const rows: Array<{ id: string }> = await scope.manager.query(
-        `SELECT id FROM customer_order WHERE special_attributes -> 'groupBuy' ->> 'groupId' = $1 AND (special_attributes -> 'groupBuy' ->> 'formed')::boolean IS NOT TRUE ORDER BY created_at FOR UPDATE`,
-        [groupId],
-      );
+      const ids = await lockUnformedGroupOrders(scope.manager, groupId);
       let released = 0;
-      for (const { id } of rows) {
-        const order = (await lockOrder(scope, id))!;
+      for (const id of ids) {
+        const order = (await lockOrder(scope.manager, id))!;
         const attributes = order.specialAttributes as { groupBuy: { groupId: string; formed: boolean } };
         order.specialAttributes = { ...attributes, groupBuy: { ...attributes.groupBuy, formed: true } };
         if (order.status === 'PAUSED' && order.pause?.reason === 'WAITING_FOR_GROUP' && (await releasePausedOrder(scope, order, { trigger: 'GROUP_FORMED' }, `operator:${caller.accountId}`, now)).allowed) released += 1;
         else await scope.manager.save(order);
       }
-      return { groupId, orders: rows.length, released };
+      return { groupId, orders: ids.length, released };
     });
   }
 }

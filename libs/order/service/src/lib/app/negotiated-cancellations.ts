@@ -9,16 +9,25 @@ import {
   NegotiatedCancellationDecision,
   NegotiatedCancellationReason,
   NegotiatedCancellationRequest,
+  PRE_SHIPMENT_STATUSES,
 } from '@orderline/order/domain';
 import { CancellationRequestSubmitted, OrderCancelled } from '@orderline/shared/contracts';
 import { DataSource } from 'typeorm';
-import { CancellationRequestReader, findCancellationRequests } from '../infra/cancellation-request.store';
+import {
+  CancellationRequestReader,
+  findCancellationRequests,
+  insertCancellationRequest,
+  lockCancellationRequest,
+  pendingCancellationRequestCount,
+  saveClosedCancellationRequest,
+} from '../infra/cancellation-request.repository';
 import { claimNextDueCancellationRequest, NEGOTIATED_AUTO_CANCEL_JOB } from '../infra/order-timer.store';
 import { assertFactOwner } from './fact-owner-check';
 import { cancellationRequestLink } from './reader-links';
 import { applyTransition, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-import { lockOrder, transitionOrder } from './order-transitions';
+import {transitionOrder } from './order-transitions';
+import { lockOrder } from '../infra/order.repository';
 
 export interface CancellationRequestView {
   id: string;
@@ -81,12 +90,12 @@ export class NegotiatedCancellations {
   async submit(input: { orderId: string; reason: string; callAttempts?: string[]; note?: string }, caller: Principal): Promise<CancellationRequestView> {
     assertFactOwner('SUBMIT_NEGOTIATED_CANCELLATION', caller);
     return this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, input.orderId);
+      const order = await lockOrder(scope.manager, input.orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${input.orderId}`);
       if (!(input.reason in NEGOTIATED_CANCELLATION_REASONS)) {
         throw new DomainError('UNKNOWN_CANCELLATION_REASON', 422, `use one of ${Object.keys(NEGOTIATED_CANCELLATION_REASONS).join(', ')}`);
       }
-      const [{ pending }] = await scope.manager.query(`SELECT count(*)::int AS pending FROM cancellation_request WHERE order_id = $1 AND status = 'PENDING'`, [order.id]);
+      const pending = await pendingCancellationRequestCount(scope.manager, order.id);
       const now = this.clock.now();
       const decision = decideNegotiatedCancellationSubmission(
         { status: order.status, paymentMethod: order.paymentMethod, hasPendingRequest: pending > 0 },
@@ -95,10 +104,7 @@ export class NegotiatedCancellations {
       );
       if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
       const id = randomUUID();
-      await scope.manager.query(
-        `INSERT INTO cancellation_request (id, order_id, merchant_id, buyer_id, status, reason, document, objection_deadline, submitted_at) VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8)`,
-        [id, order.id, order.merchantId, order.buyerId, input.reason, JSON.stringify(decision.request), decision.request.objectionDeadline, now],
-      );
+      await insertCancellationRequest(scope.manager, { id, orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId, reason: input.reason, document: decision.request, objectionDeadline: decision.request.objectionDeadline, submittedAt: now });
       // domain.md §1.4: the buyer is told by SMS. The gateway holds the buyer's phone and the SMS
       // port; it sends the message when it consumes this event (outbox → inbox).
       await scope.publish(CancellationRequestSubmitted, { requestId: id, orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId, reason: input.reason, objectionDeadline: decision.request.objectionDeadline.toISOString() });
@@ -136,7 +142,7 @@ export class NegotiatedCancellations {
     decide: (request: NegotiatedCancellationRequest, now: Date) => NegotiatedCancellationDecision,
   ): Promise<CancellationRequestView> {
     return this.unitOfWork.run(async (scope) => {
-      const [row]: StoredRequest[] = await scope.manager.query(`SELECT id, order_id, merchant_id, buyer_id, document FROM cancellation_request WHERE id = $1 FOR UPDATE`, [requestId]);
+      const row = (await lockCancellationRequest(scope.manager, requestId)) as StoredRequest | undefined;
       if (!row || !owns(row)) throw new NotFoundError(`cancellation request ${requestId}`);
       const request = revive(row);
       const decision = decide(request, this.clock.now());
@@ -150,7 +156,7 @@ export class NegotiatedCancellations {
   private async apply(scope: TransactionScope, id: string, request: NegotiatedCancellationRequest, decision: Extract<NegotiatedCancellationDecision, { allowed: true }>): Promise<void> {
     const closed = decision.request;
     await applyTransition(scope, request, decision, {
-      save: async () => void (await scope.manager.query(`UPDATE cancellation_request SET status = $2, document = $3, closed_at = $4 WHERE id = $1`, [id, closed.status, JSON.stringify(closed), closed.closedAt ?? null])),
+      save: () => saveClosedCancellationRequest(scope.manager, id, closed),
     });
   }
 
@@ -172,8 +178,8 @@ export class NegotiatedCancellations {
       if (!decision.allowed) throw new DomainError(decision.veto.code, 409, `cancellation request ${row.id} is due by its row but not by its document: ${decision.veto.reason}`);
       await this.apply(scope, row.id, request, decision);
       await TimerFailures.clear(scope.manager, NEGOTIATED_AUTO_CANCEL_JOB, row.id);
-      const order = await lockOrder(scope, row.order_id);
-      if (!order || !['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'].includes(order.status)) return true;
+      const order = await lockOrder(scope.manager, row.order_id);
+      if (!order || !PRE_SHIPMENT_STATUSES.includes(order.status)) return true;
       const previousStatus = order.status;
       order.cancelReason = `NEGOTIATED_${decision.request.reason}`;
       order.cancelledBy = 'MERCHANT';

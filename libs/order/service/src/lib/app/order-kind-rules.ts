@@ -1,9 +1,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { splitSubscription } from '@orderline/order/domain';
+import { SHIPPING_PROMISE_MS, splitSubscription } from '@orderline/order/domain';
 import { OrderPaid, OrderPlaced } from '@orderline/shared/contracts';
 import { TransactionScope } from '@orderline/shared/messaging';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
-import { SHIPPING_PROMISE_MS } from './order-flags';
+
 import { pauseAutomatically, recordCreation } from './order-transitions';
 
 /** The special kinds of domain.md §1.1 as stored in `special_attributes`. */

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { decideFeeChange } from '@orderline/order/domain';
 import { ChangeFeesRequest } from '@orderline/order/contract';
 import { OrderCancelled, OrderCompleted, OrderFeesChanged, OrderPaid } from '@orderline/shared/contracts';
@@ -10,7 +9,9 @@ import { OrderLineRecord } from '../infra/order.entity';
 import { PaymentProvider } from '../infra/payment-provider';
 import { claimNextUnpaidExpiry, UNPAID_EXPIRY_JOB } from '../infra/order-timer.store';
 import { onReadyForOutbound } from './order-kind-rules';
-import { lockOrder, transitionOrder } from './order-transitions';
+import {transitionOrder } from './order-transitions';
+import { lockOrder } from '../infra/order.repository';
+import { recordOnlinePayment } from '../infra/order-payment.repository';
 import { assertFactOwner } from './fact-owner-check';
 
 /**
@@ -29,7 +30,7 @@ export class OrderPayments {
   async pay(orderId: string, buyer: Principal): Promise<void> {
     assertFactOwner('PAY', buyer);
     await this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, orderId);
+      const order = await lockOrder(scope.manager, orderId);
       if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
       if (order.paymentMethod !== 'ONLINE') throw new DomainError('NOT_AN_ONLINE_ORDER', 409, `this order is paid by ${order.paymentMethod}; only ONLINE orders are paid here`);
       if (order.status !== 'UNPAID') throw new DomainError('ORDER_NOT_UNPAID', 409, `order ${orderId} is ${order.status}; only an UNPAID order can be paid`);
@@ -37,14 +38,7 @@ export class OrderPayments {
       // Orders are paid in one call: a provider that has not confirmed has not taken the money.
       if (payment.status !== 'CONFIRMED') throw new DomainError('PAYMENT_NOT_CONFIRMED', 402, `the payment provider answered ${payment.status} for order ${orderId}; nothing was paid`);
       const now = this.clock.now();
-      await scope.manager.query(`INSERT INTO order_payment (id, order_id, amount, provider, provider_reference, paid_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        randomUUID(),
-        order.id,
-        order.payable,
-        payment.provider,
-        payment.reference,
-        now,
-      ]);
+      await recordOnlinePayment(scope.manager, { orderId: order.id, amount: order.payable, provider: payment.provider, providerReference: payment.reference, paidAt: now });
       await transitionOrder(scope, order, 'PAYMENT_CONFIRMED', `buyer:${buyer.buyerId}`, 'PAID_ONLINE', now);
       await scope.publish(OrderPaid, { orderId: order.id, buyerId: order.buyerId, paymentMethod: 'ONLINE', amount: order.payable });
       await onReadyForOutbound(scope, order, now);
@@ -55,7 +49,7 @@ export class OrderPayments {
   async confirmReceipt(orderId: string, buyer: Principal): Promise<void> {
     assertFactOwner('CONFIRM_RECEIPT', buyer);
     await this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, orderId);
+      const order = await lockOrder(scope.manager, orderId);
       if (!order || order.buyerId !== buyer.buyerId) throw new NotFoundError(`order ${orderId}`);
       await transitionOrder(scope, order, 'COMPLETE', `buyer:${buyer.buyerId}`, 'RECEIPT_CONFIRMED', this.clock.now());
       await scope.publish(OrderCompleted, { orderId: order.id, merchantId: order.merchantId, buyerId: order.buyerId });
@@ -72,7 +66,7 @@ export class OrderPayments {
     this.assertFeesWithinCaps(request);
     assertFactOwner('CHANGE_FEES', caller);
     await this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, orderId);
+      const order = await lockOrder(scope.manager, orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
       // Decision: a credit order's hold was sized on the payable at placement, so its fees are fixed.
       if (order.paymentMethod === 'CREDIT') throw new DomainError('FEE_CHANGE_NOT_FOR_CREDIT', 409, 'the credit hold of this order was placed for its payable; fees of credit orders cannot change');
@@ -125,7 +119,7 @@ export class OrderPayments {
       const id = await claimNextUnpaidExpiry(scope.manager, placedBefore, now);
       if (!id) return false;
       claimed(id);
-      const order = await lockOrder(scope, id);
+      const order = await lockOrder(scope.manager, id);
       if (!order) throw new Error(`order ${id} was claimed but could not be loaded`);
       order.cancelReason = 'PAYMENT_TIMEOUT';
       order.cancelledBy = 'SYSTEM';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { assertFactOwner } from './fact-owner-check';
+import { appendRemarks } from '../infra/order-remark.repository';
 
 /** Remarks appended by the merchant to one or many orders at once (domain.md §1.1). */
 @Injectable()
@@ -16,12 +17,7 @@ export class OrderRemarks {
     assertFactOwner('ADD_REMARK', caller);
     if (caller.role !== 'MERCHANT') throw new NotFoundError('orders');
     const unique = [...new Set(orderIds)];
-    const added: Array<{ order_id: string }> = await this.dataSource.query(
-      `INSERT INTO order_remark (order_id, account_id, text, added_at)
-       SELECT id, $3, $4, $5 FROM customer_order WHERE merchant_id = $1 AND id = ANY($2::uuid[]) RETURNING order_id`,
-      [caller.merchantId, unique, caller.accountId, text, this.clock.now()],
-    );
-    const ok = new Set(added.map((row) => row.order_id));
+    const ok = new Set(await appendRemarks(this.dataSource.manager, caller.merchantId, unique, { accountId: caller.accountId, text, addedAt: this.clock.now() }));
     return unique.map((orderId) => ({ orderId, result: ok.has(orderId) ? 'ADDED' : 'NOT_FOUND' }));
   }
 }

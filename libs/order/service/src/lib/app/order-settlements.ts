@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
+import { codReconciliationVeto } from '@orderline/order/domain';
 import { CodReconciled, OrderCompleted, VoucherRedeemed } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { StoredKinds } from './order-kind-rules';
-import { lockOrder, transitionOrder } from './order-transitions';
+import {transitionOrder } from './order-transitions';
+import { lockOrder } from '../infra/order.repository';
+import { recordCodReconciliation } from '../infra/order-payment.repository';
 import { assertFactOwner } from './fact-owner-check';
 
 /**
@@ -19,33 +22,18 @@ export class OrderSettlements {
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
   ) {}
 
-  /**
-   * Decision: reconciliation is an operator (finance) action on a delivered COD order; the
-   * collected amount must equal the payable to the fen — a short or excess collection is a
-   * finance dispute, refused with both amounts, and the order stays DELIVERED.
-   */
+  /** Reconciliation is an operator (finance) action; the rule is `codReconciliationVeto` (refused with both amounts). */
   async reconcileCod(orderId: string, request: { collectedAmount: number; settlementReference: string }, caller: Principal): Promise<void> {
     assertFactOwner('RECONCILE_COD', caller);
     if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only finance operators reconcile cash-on-delivery collections');
     await this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, orderId);
+      const order = await lockOrder(scope.manager, orderId);
       if (!order) throw new NotFoundError(`order ${orderId}`);
-      if (order.paymentMethod === 'COD' && order.status === 'COMPLETED') throw new DomainError('COD_ALREADY_RECONCILED', 409, `order ${orderId} was reconciled already`);
-      if (order.paymentMethod === 'COD' && request.collectedAmount !== order.payable) {
-        throw new DomainError('COD_AMOUNT_MISMATCH', 409, `the courier collected ${request.collectedAmount} fen but the order's payable is ${order.payable} fen; settle the difference before reconciling`, {
-          payable: order.payable,
-          collectedAmount: request.collectedAmount,
-        });
-      }
+      const veto = codReconciliationVeto(order, request.collectedAmount);
+      if (veto) throw new DomainError(veto.code, 409, veto.reason, veto.code === 'COD_AMOUNT_MISMATCH' ? { payable: order.payable, collectedAmount: request.collectedAmount } : {});
       const now = this.clock.now();
       await transitionOrder(scope, order, 'RECONCILE_COD', `operator:${caller.accountId}`, `COD_RECONCILED: ${request.settlementReference}`, now);
-      await scope.manager.query(`INSERT INTO cod_reconciliation (order_id, collected_amount, settlement_reference, reconciled_by, reconciled_at) VALUES ($1, $2, $3, $4, $5)`, [
-        orderId,
-        request.collectedAmount,
-        request.settlementReference,
-        `operator:${caller.accountId}`,
-        now,
-      ]);
+      await recordCodReconciliation(scope.manager, { orderId, collectedAmount: request.collectedAmount, settlementReference: request.settlementReference, reconciledBy: `operator:${caller.accountId}`, reconciledAt: now });
       await scope.publish(CodReconciled, { orderId, merchantId: order.merchantId, collectedAmount: request.collectedAmount, settlementReference: request.settlementReference });
       await scope.publish(OrderCompleted, { orderId, merchantId: order.merchantId, buyerId: order.buyerId });
     });
@@ -55,7 +43,7 @@ export class OrderSettlements {
   async redeemVoucher(orderId: string, verificationCode: string, caller: Principal): Promise<void> {
     assertFactOwner('REDEEM_VOUCHER', caller);
     await this.unitOfWork.run(async (scope) => {
-      const order = await lockOrder(scope, orderId);
+      const order = await lockOrder(scope.manager, orderId);
       if (!order || caller.role !== 'MERCHANT' || order.merchantId !== caller.merchantId) throw new NotFoundError(`order ${orderId}`);
       const kinds = order.specialAttributes as StoredKinds;
       const expected = kinds.localServiceVoucher?.verificationCode;

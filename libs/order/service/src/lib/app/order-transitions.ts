@@ -1,11 +1,12 @@
-import { decidePause, decidePauseRelease, decideTransition, ORDER_PROCESS, OrderEffect, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData } from '@orderline/order/domain';
+import { decidePause, decidePauseRelease, decideTransition, ORDER_PROCESS, OrderEffect, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData, SHIPPING_PROMISE_MS } from '@orderline/order/domain';
 import { OrderPaused, OrderResumed, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
 import { applyTransition, outgoing, OutgoingEvent, TransactionScope } from '@orderline/shared/messaging';
 import { Decision, Transition } from '@orderline/shared/process';
 import { returnCoupon, returnStock } from '../infra/catalog-store';
 import { OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
-import { SHIPPING_PROMISE_MS } from './order-flags';
+import { lockOrder, openChildOrderCount, pausedGiftOrdersOf } from '../infra/order.repository';
+
 
 type OrderTransition = Transition<OrderStatus, OrderTrigger, OrderEffect>;
 
@@ -25,11 +26,6 @@ export function orderFacts(order: OrderRecord): OrderFacts {
 
 /** Who moved an order, as written to its history. */
 export type Actor = `buyer:${string}` | `merchant:${string}` | `operator:${string}` | 'system';
-
-/** Loads an order with a row lock, so concurrent commands on one order take turns. */
-export async function lockOrder(scope: TransactionScope, orderId: string): Promise<OrderRecord | null> {
-  return scope.manager.getRepository(OrderRecord).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
-}
 
 /**
  * Moves a locked order through the process table, in the caller's transaction. A veto becomes
@@ -133,21 +129,14 @@ async function moveOrder(
  */
 async function moveRelatedOrders(scope: TransactionScope, order: OrderRecord, at: Date): Promise<void> {
   if (order.status === 'DELIVERED') {
-    const gifts: Array<{ id: string }> = await scope.manager.query(
-      `SELECT id FROM customer_order WHERE special_attributes -> 'giftShippedLater' ->> 'mainOrderId' = $1 AND special_attributes ? 'giftShippedLater' AND status = 'PAUSED'`,
-      [order.id],
-    );
-    for (const { id } of gifts) {
-      const gift = await lockOrder(scope, id);
+    for (const id of await pausedGiftOrdersOf(scope.manager, order.id)) {
+      const gift = await lockOrder(scope.manager, id);
       if (gift?.pause) await releasePausedOrder(scope, gift, { trigger: 'MAIN_ITEM_DELIVERED' }, 'system', at);
     }
   }
-  if (order.status === 'COMPLETED' && order.parentOrderId) {
-    const open: Array<{ n: number }> = await scope.manager.query(`SELECT count(*)::int AS n FROM customer_order WHERE parent_order_id = $1 AND status NOT IN ('COMPLETED', 'CANCELLED')`, [order.parentOrderId]);
-    if (open[0].n === 0) {
-      const parent = await lockOrder(scope, order.parentOrderId);
-      if (parent && parent.status === 'WAITING_OUTBOUND') await transitionOrder(scope, parent, 'CHILDREN_COMPLETED', 'system', 'ALL_SUBSCRIPTION_PERIODS_COMPLETED', at);
-    }
+  if (order.status === 'COMPLETED' && order.parentOrderId && (await openChildOrderCount(scope.manager, order.parentOrderId)) === 0) {
+    const parent = await lockOrder(scope.manager, order.parentOrderId);
+    if (parent && parent.status === 'WAITING_OUTBOUND') await transitionOrder(scope, parent, 'CHILDREN_COMPLETED', 'system', 'ALL_SUBSCRIPTION_PERIODS_COMPLETED', at);
   }
 }
 

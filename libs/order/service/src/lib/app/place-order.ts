@@ -9,7 +9,8 @@ import { BaseServiceConfig, Clock, DomainError, personalDataSecret, PLATFORM_CLO
 import { findCoupon, findSkus, freightRuleOf, redeemCoupon, StoredCoupon, takeStock } from '../infra/catalog-store';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { onReadyForOutbound } from './order-kind-rules';
-import { lockOrder, recordCreation, transitionOrder } from './order-transitions';
+import {recordCreation, transitionOrder } from './order-transitions';
+import { lockOrder } from '../infra/order.repository';
 
 /**
  * The special kinds the rules look at (domain.md §1.1), as stored on the order: facts of the
@@ -138,7 +139,7 @@ export class PlaceOrder {
       }
       await recordCreation(scope, { id: orderId, merchantId: request.merchantId, status: 'UNPAID' }, 'PLACED', `buyer:${buyer.buyerId}`, now);
       // domain.md §1.2: cash on delivery needs no payment step; it waits for outbound at once.
-      const cashOnDelivery = request.paymentMethod === 'COD' ? await lockOrder(scope, orderId) : null;
+      const cashOnDelivery = request.paymentMethod === 'COD' ? await lockOrder(scope.manager, orderId) : null;
       if (cashOnDelivery) await transitionOrder(scope, cashOnDelivery, 'ACCEPT_COD', 'system', 'CASH_ON_DELIVERY', now);
       await scope.publish(OrderPlaced, {
         orderId,

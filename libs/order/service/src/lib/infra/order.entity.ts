@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn, ManyToOne, JoinColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrderStatus } from '@orderline/order/domain';
+import type { CreditPlanType, PaymentMethod } from '@orderline/shared/platform-rules';
 import type { OrderCancellationReason, OrderCancelledBy, PauseReleaseView } from '@orderline/order/contract';
 import { fenColumn } from '@orderline/shared/persistence';
 
@@ -26,8 +27,8 @@ export class OrderRecord {
   @Column('uuid', { name: 'merchant_id' }) merchantId: string;
   @Column('uuid', { name: 'buyer_id' }) buyerId: string;
   @Column('text') status: OrderStatus;
-  @Column('text', { name: 'payment_method' }) paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
-  @Column('text', { name: 'credit_plan', nullable: true }) creditPlan: 'DEFERRED' | 'INSTALLMENT' | null;
+  @Column('text', { name: 'payment_method' }) paymentMethod: PaymentMethod;
+  @Column('text', { name: 'credit_plan', nullable: true }) creditPlan: CreditPlanType | null;
   @Column('int', { name: 'credit_periods', nullable: true }) creditPeriods: number | null;
   @Column('uuid', { name: 'credit_hold_id', nullable: true }) creditHoldId: string | null;
   @Column(fenColumn({ name: 'goods_total' })) goodsTotal: number;

@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Min, Valida
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 import { IsFen } from './validators';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 
 export class ShippedLine {
   @IsUUID() lineId: string;
@@ -39,7 +40,7 @@ export class RefundedLine {
 }
 
 export class RefundSettlementFact {
-  @IsString() method: 'ONLINE' | 'COD' | 'CREDIT';
+  @IsString() method: PaymentMethod;
   @IsFen() amount: number;
   @IsString() idempotencyKey: string;
   /** ONLINE: the payment provider's refund reference; COD: the recorded payout; CREDIT: the loan offset. */
@@ -51,7 +52,7 @@ export class RefundCompletedPayload {
   @IsString() refundId: string;
   @IsUUID() orderId: string;
   @IsUUID() buyerId: string;
-  @IsString() paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
+  @IsString() paymentMethod: PaymentMethod;
   @IsFen() amount: number;
   @IsOptional() @IsString() afterSalesId?: string;
   /** CREDIT: the loan the refund offsets, when after-sales has seen it booked (credit-billing finds it by order id anyway). */

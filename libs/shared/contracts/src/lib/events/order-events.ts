@@ -3,11 +3,8 @@ import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Is
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 import { IsFen } from './validators';
+import { CREDIT_PLANS, CreditPlanType, PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/platform-rules';
 
-export const PAYMENT_METHODS = ['ONLINE', 'COD', 'CREDIT'] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-export const CREDIT_PLANS = ['DEFERRED', 'INSTALLMENT'] as const;
-export type CreditPlanType = (typeof CREDIT_PLANS)[number];
 
 export class OrderLineSnapshot {
   @IsUUID() lineId: string;

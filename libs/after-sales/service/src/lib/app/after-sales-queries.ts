@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AfterSalesListQuery } from '@orderline/after-sales/contract';
+import { AfterSalesListQuery, AfterSalesPageView, AfterSalesRequestView, REFUND_SETTLEMENT_STATUSES, RefundView, RefundableView } from '@orderline/after-sales/contract';
 import { allocatePaymentToLines, paidOrderOf } from '@orderline/after-sales/domain';
 import { decodeKeysetCursor, DomainError, encodeKeysetCursor, NotFoundError, Principal } from '@orderline/shared/service-kit';
 import { ShipmentCatchUp } from './shipment-catch-up';
@@ -8,34 +8,6 @@ import { AfterSalesRecord, findRequest, heldUnits, listRequests } from '../infra
 import { findOrder } from '../infra/order-copy.repository';
 import { earlierRefunds, refundsOfRequests, requestIdOfRefund, RefundRow } from '../infra/refund.repository';
 import { SettlementRow, settlementsOfRefunds } from '../infra/refund-settlement.repository';
-
-export interface RefundView {
-  id: string;
-  amount: number;
-  status: string;
-  reason: string;
-  lines: Array<{ lineId: string; quantity: number; amount: number }>;
-  grantedAt: string;
-  completedAt: string | null;
-  /** SETTLED, PENDING, or FAILED / ESCALATED when a settlement failed (issue 13 item 4). */
-  settlementStatus: string;
-  settlements: Array<{
-    method: string;
-    amount: number;
-    /** PENDING, SETTLED, FAILED (credit-billing refused the offset: see failureReason) or ESCALATED (an operator took it over). */
-    status: string;
-    idempotencyKey: string;
-    provider: string | null;
-    reference: string | null;
-    attempts: number;
-    settledAt: string | null;
-    failureReason: string | null;
-    lastError: string | null;
-    failedAt: string | null;
-    escalatedAt: string | null;
-    escalationNote: string | null;
-  }>;
-}
 
 /** Reads: one request with its refund, lists for buyers and merchants, what an order can still refund. */
 @Injectable()
@@ -45,7 +17,7 @@ export class AfterSalesQueries {
     private readonly shipmentCatchUp: ShipmentCatchUp,
   ) {}
 
-  async get(id: string, caller: Principal) {
+  async get(id: string, caller: Principal): Promise<AfterSalesRequestView> {
     const request = await findRequest(this.dataSource.manager, id);
     if (!request || !visibleTo(request, caller)) throw new NotFoundError(`after-sales request ${id}`);
     const [view] = await this.views([request]);
@@ -53,13 +25,13 @@ export class AfterSalesQueries {
   }
 
   /** The request a refund belongs to (operators act on refunds by id). */
-  async getByRefund(refundId: string, caller: Principal) {
+  async getByRefund(refundId: string, caller: Principal): Promise<AfterSalesRequestView> {
     const afterSalesId = await requestIdOfRefund(this.dataSource.manager, refundId);
     if (!afterSalesId) throw new NotFoundError(`refund ${refundId}`);
     return this.get(afterSalesId, caller);
   }
 
-  async list(query: AfterSalesListQuery, caller: Principal) {
+  async list(query: AfterSalesListQuery, caller: Principal): Promise<AfterSalesPageView> {
     if (caller.role !== 'BUYER' && caller.role !== 'MERCHANT') throw new DomainError('FORBIDDEN', 403, 'after-sales lists are for buyers and merchants');
     const limit = query.limit ?? 20;
     const rows = await listRequests(this.dataSource.manager, {
@@ -76,7 +48,7 @@ export class AfterSalesQueries {
   }
 
   /** What the buyer paid per shipped line, what is refunded and what may still be applied for. */
-  async refundable(orderId: string, caller: Principal) {
+  async refundable(orderId: string, caller: Principal): Promise<RefundableView> {
     await this.shipmentCatchUp.ensureShippedCopy(orderId, caller);
     const manager = this.dataSource.manager;
     const order = await findOrder(manager, orderId);
@@ -112,7 +84,7 @@ export class AfterSalesQueries {
     };
   }
 
-  private async views(requests: AfterSalesRecord[]) {
+  private async views(requests: AfterSalesRecord[]): Promise<AfterSalesRequestView[]> {
     if (requests.length === 0) return [];
     const ids = requests.map((r) => r.id);
     const refunds = await refundsOfRequests(this.dataSource.manager, ids);
@@ -156,7 +128,7 @@ function refundView(row: RefundRow, settlements: SettlementRow[]): RefundView {
     lines: row.lines,
     grantedAt: new Date(row.granted_at).toISOString(),
     completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
-    settlementStatus: ['ESCALATED', 'FAILED', 'PENDING'].find((status) => settlements.some((s) => s.status === status)) ?? 'SETTLED',
+    settlementStatus: REFUND_SETTLEMENT_STATUSES.find((status) => settlements.some((s) => s.status === status)) ?? 'SETTLED',
     settlements: settlements.map((s) => ({
       method: s.method,
       amount: Number(s.amount),

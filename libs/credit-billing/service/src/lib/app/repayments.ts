@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { allocateRepayment, isLoanSettled, lateFeePostings, maximumRepaymentOf, outstandingPrincipalOf, repaymentPostings } from '@orderline/credit-billing/domain';
-import { RepaymentConfirmationRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
+import { RepaymentConfirmationRequest, RepaymentRequest, RepaymentView } from '@orderline/credit-billing/contract';
 import { LoanSettled, RepaymentReceived } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { sumFen } from '@orderline/shared/money';
@@ -11,18 +11,8 @@ import { platformDate } from '../infra/billing-calendar';
 import { CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
-import { RepaymentAllocationDocument, RepaymentRow, RepaymentStatus, RepaymentStore } from '../infra/repayment-store';
+import { RepaymentRow, RepaymentStore } from '../infra/repayment-store';
 
-export interface RepaymentView extends Partial<RepaymentAllocationDocument> {
-  id: string;
-  /** INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved. */
-  status: RepaymentStatus;
-  amount: number;
-  provider: string | null;
-  providerReference: string | null;
-  initiatedAt: string;
-  receivedAt: string | null;
-}
 
 function viewOf(row: RepaymentRow): RepaymentView {
   const allocation = row.status === 'CREDITED' && row.allocation

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ShipmentDelivered } from '@orderline/shared/contracts';
 import { EventPublisher } from './event-publisher';
-import { GatewayClient } from './gateway-client';
+import { answerOrConnectionLoss, GatewayClient } from './gateway-client';
 import { waitUntil } from './infrastructure';
 
 /** A merchant with a logged-in main account. */
@@ -60,4 +60,46 @@ export async function loanOf(buyer: GatewayClient, orderId: string, ready: (loan
     const [loan] = await buyer.expect(200, 'GET', `/credit/loans?orderId=${orderId}`);
     return loan && ready(loan) ? loan : undefined;
   }, `the loan of ${orderId}`, timeoutMs);
+}
+
+/**
+ * Drives the return of one unit of a line through every step (apply → approve → return waybill
+ * → receipt) while services die and come back. A failed answer (5xx, a dead server, or a 409/404
+ * after a step that may have committed before the service died) is resolved by `recover` (wait
+ * a moment, or for the platform to be back) and then reading where the request stands.
+ * Returns the after-sales id once the refund is granted (REFUND_PENDING or REFUNDED).
+ */
+export async function returnThroughFailures(buyer: GatewayClient, merchant: GatewayClient, orderId: string, lineId: string, recover: () => Promise<unknown>): Promise<string> {
+  let id: string | undefined;
+  let status = 'NONE';
+  for (let attempt = 0; attempt < 2_000; attempt++) {
+    if (status === 'REFUND_PENDING' || status === 'REFUNDED') return id!;
+    const answer = await answerOrConnectionLoss(() => {
+      if (!id) return buyer.request('POST', '/after-sales', { orderId, type: 'RETURN_AND_REFUND', lines: [{ lineId, quantity: 1 }], reason: 'DEFECTIVE' });
+      if (status === 'REQUESTED') return merchant.request('POST', `/merchant/after-sales/${id}/approve`);
+      if (status === 'APPROVED') return buyer.request('POST', `/after-sales/${id}/return-shipment`, { carrier: 'SF', waybillNo: `SFR${orderId.slice(0, 8)}` });
+      if (status === 'RETURN_IN_TRANSIT') return merchant.request('POST', `/merchant/after-sales/${id}/confirm-receipt`, {});
+      throw new Error(`return ${id} reached ${status}`);
+    });
+    if (answer.status >= 200 && answer.status < 300) {
+      id = answer.body.id;
+      status = answer.body.status;
+      continue;
+    }
+    if (answer.status === 429) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * (answer.body.retryAfterSeconds ?? 1)));
+      continue;
+    }
+    if (answer.status >= 400 && answer.status < 500 && answer.status !== 409 && answer.status !== 404) throw new Error(`return of ${orderId}/${lineId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    await recover();
+    // The step may have committed before the service died: read where the request stands.
+    const listed = await answerOrConnectionLoss(() => buyer.request('GET', `/after-sales?orderId=${orderId}&limit=10`));
+    if (listed.status !== 200) continue;
+    const mine = listed.body.items.find((r: any) => r.lines[0].lineId === lineId && r.status !== 'REJECTED');
+    if (mine) {
+      id = mine.id;
+      status = mine.status;
+    }
+  }
+  throw new Error(`return of ${orderId}/${lineId} did not finish`);
 }

@@ -73,6 +73,21 @@ export class GatewayClient {
   }
 }
 
+/** A request that met a dead server (connection refused or reset): it may or may not have been applied. */
+export function isConnectionFailure(error: unknown): boolean {
+  return error instanceof TypeError || /fetch failed|ECONNREFUSED|ECONNRESET|socket/i.test(String((error as Error)?.cause ?? error));
+}
+
+/** The answer, or status 0 when the server died under the request (the caller reads state to learn what happened). */
+export async function answerOrConnectionLoss<T = any>(call: () => Promise<HttpResult<T>>): Promise<HttpResult<T>> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isConnectionFailure(error)) throw error;
+    return { status: 0, body: undefined as T, contentType: null, retryAfter: null };
+  }
+}
+
 export interface Actors {
   operator: GatewayClient;
   merchantId: string;

@@ -10,7 +10,7 @@ export async function earlierRefunds(manager: EntityManager, orderId: string): P
   return earlierRefundsOf(rows.map((row) => ({ amount: Number(row.amount), lines: row.lines })));
 }
 
-export interface GrantedRefund {
+export interface GrantedRefundRow {
   id: string;
   afterSalesId: string;
   orderId: string;
@@ -22,7 +22,7 @@ export interface GrantedRefund {
   grantedAt: Date;
 }
 
-export async function insertGrantedRefund(manager: EntityManager, refund: GrantedRefund): Promise<void> {
+export async function insertGrantedRefund(manager: EntityManager, refund: GrantedRefundRow): Promise<void> {
   await manager.query(
     `INSERT INTO refund (id, after_sales_id, order_id, buyer_id, payment_method, amount, lines, reason, status, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'GRANTED', $9)`,
     [refund.id, refund.afterSalesId, refund.orderId, refund.buyerId, refund.paymentMethod, refund.amount, JSON.stringify(refund.lines), refund.reason, refund.grantedAt],

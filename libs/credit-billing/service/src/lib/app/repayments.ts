@@ -11,6 +11,7 @@ import { platformDate } from '../infra/billing-calendar';
 import { CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
+import { RefundReadThrough } from './refund-read-through';
 import { RepaymentRow, RepaymentStore } from '../infra/repayment-store';
 
 
@@ -45,6 +46,7 @@ export class Repayments {
     private readonly catchUp: AccountCatchUp,
     private readonly store: RepaymentStore,
     private readonly payments: PaymentPort,
+    private readonly refundReadThrough: RefundReadThrough,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
@@ -54,6 +56,8 @@ export class Repayments {
     const { amount, loanId } = request;
     if (amount <= 0) throw new DomainError('VALIDATION_FAILED', 400, 'a repayment must be positive', { errors: [{ field: 'amount', message: 'amount must be at least 1 fen' }] });
     const repaymentId = request.repaymentId ?? randomUUID();
+    // Issue 13 item 3: a refund the buyer already saw REFUNDED is offset before the bound is computed.
+    await this.refundReadThrough.beforeRead(buyerId, caller);
     const initiated = await this.unitOfWork.run(async (scope) => {
       const account = await this.book.lockAccountOfBuyer(scope.manager, buyerId);
       if (!account) throw new NotFoundError('credit account');

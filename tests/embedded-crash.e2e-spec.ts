@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nextSfWaybillNo, returnThroughFailures } from './support/after-sales-steps';
-import { answerOrConnectionLoss, createBuyer, createMerchant, creditOrder, GatewayClient, HttpResult, isConnectionFailure, merchantSession, operatorOf } from './support/gateway-client';
+import { answerOrConnectionLoss, createBuyer, createMerchant, creditOrder, GatewayClient, gatewayHealthy, HttpResult, isConnectionFailure, merchantSession, operatorOf } from './support/gateway-client';
 import { waitUntil } from './support/infrastructure';
 
 /**
@@ -47,7 +47,7 @@ function exitOf(platform: ChildProcess): Promise<void> {
   return new Promise((resolve) => platform.once('exit', () => resolve()));
 }
 
-const healthy = async () => (await fetch(`${BASE_URL}/api/v1/health`).catch(() => undefined))?.status === 200;
+const healthy = () => gatewayHealthy(BASE_URL);
 // Generous: the first start runs every migration, and the machine may be saturated.
 const waitHealthy = (what: string) => waitUntil(healthy, what, 180_000, 250);
 

@@ -6,5 +6,5 @@ export * from './lib/receipt-extension';
 export * from './lib/manual-receipt-confirmation';
 export * from './lib/carriers';
 export * from './lib/outbound';
-export * from './lib/interception';
+export * from './lib/shipment-process';
 export * from './lib/masking';

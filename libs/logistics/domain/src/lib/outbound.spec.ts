@@ -1,5 +1,4 @@
 import { platformWaybillNo, waybillNoProblem } from './carriers';
-import { decideInterception, InterceptionState } from './interception';
 import { maskedConsignee } from './masking';
 import { ConsigneeFacts, decideMerge, decideOutbound, OutboundChoice, ShippableOrderFacts } from './outbound';
 
@@ -69,25 +68,6 @@ describe('merged outbound (domain.md §1.9, §2.2)', () => {
     ['MERGE_CONSIGNEE_DIFFERS', [ready, { ...ready, consignee: { ...consignee, address: { ...consignee.address, detail: '科技园 2 号' } } }], 'JD_LOGISTICS'],
   ] as const)('refuses with %s', (code, orders, carrier) => {
     expect(decideMerge(orders as unknown as ShippableOrderFacts[], carrier)).toMatchObject({ allowed: false, veto: { code } });
-  });
-});
-
-describe('interception (domain.md §2.3)', () => {
-  const facts = (state: InterceptionState, overrides: Partial<{ carrier: string; delivered: boolean }> = {}) => ({ carrier: 'JD_LOGISTICS', state, delivered: false, ...overrides });
-
-  it('goes requested → intercepted → returned, or requested → failed', () => {
-    expect(decideInterception(facts('NONE'), 'REQUEST')).toEqual({ allowed: true, to: 'REQUESTED' });
-    expect(decideInterception(facts('REQUESTED'), 'CARRIER_INTERCEPTED')).toEqual({ allowed: true, to: 'INTERCEPTED' });
-    expect(decideInterception(facts('REQUESTED'), 'CARRIER_FAILED')).toEqual({ allowed: true, to: 'FAILED' });
-    expect(decideInterception(facts('INTERCEPTED'), 'RETURNED_TO_SENDER')).toEqual({ allowed: true, to: 'RETURNED' });
-  });
-
-  it('refuses third-party parcels, delivered parcels, a second request and unexpected answers', () => {
-    expect(decideInterception(facts('NONE', { carrier: 'SF' }), 'REQUEST')).toMatchObject({ veto: { code: 'INTERCEPTION_PLATFORM_CARRIER_ONLY' } });
-    expect(decideInterception(facts('NONE', { delivered: true }), 'REQUEST')).toMatchObject({ veto: { code: 'SHIPMENT_ALREADY_DELIVERED' } });
-    expect(decideInterception(facts('FAILED'), 'REQUEST')).toMatchObject({ veto: { code: 'INTERCEPTION_ALREADY_REQUESTED' } });
-    expect(decideInterception(facts('NONE'), 'CARRIER_INTERCEPTED')).toMatchObject({ veto: { code: 'INTERCEPTION_NOT_EXPECTED' } });
-    expect(decideInterception(facts('FAILED'), 'RETURNED_TO_SENDER')).toMatchObject({ veto: { code: 'INTERCEPTION_NOT_EXPECTED' } });
   });
 });
 

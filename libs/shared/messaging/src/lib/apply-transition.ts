@@ -29,9 +29,10 @@ export interface TransitionSteps<Subject, S extends string, T extends string, E 
   event?(transition: Transition<S, T, E>): OutgoingEvent | undefined;
   /**
    * The event of each effect the table declares for this move. A declared effect without an
-   * event, or an event for an effect the move does not declare, is a bug: both throw.
+   * event, or an event for an effect the move does not declare, is a bug: both throw. An effect
+   * may be one event per related subject (a shipment's move, once per order in the parcel).
    */
-  effects?: Partial<Record<E, (transition: Transition<S, T, E>) => OutgoingEvent>>;
+  effects?: Partial<Record<E, (transition: Transition<S, T, E>) => OutgoingEvent | readonly OutgoingEvent[]>>;
 }
 
 /**
@@ -54,7 +55,7 @@ export async function applyTransition<Subject extends { status: S }, S extends s
   for (const effect of transition.effects) {
     const build = steps.effects?.[effect];
     if (!build) throw new Error(`the ${transition.trigger} transition declares the effect ${effect}, but no event is given for it`);
-    events.push(build(transition));
+    events.push(...[build(transition)].flat());
   }
   subject.status = transition.to;
   await steps.save(subject, transition);

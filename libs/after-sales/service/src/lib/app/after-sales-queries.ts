@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AfterSalesListQuery, AfterSalesPageView, AfterSalesRequestView, REFUND_SETTLEMENT_STATUSES, RefundView, RefundableView } from '@orderline/after-sales/contract';
-import { allocatePaymentToLines } from '@orderline/after-sales/domain';
+import { allocatePaymentToLines, paidOrderOf } from '@orderline/after-sales/domain';
 import { decodeKeysetCursor, DomainError, encodeKeysetCursor, NotFoundError, Principal } from '@orderline/shared/service-kit';
 import { ShipmentCatchUp } from './shipment-catch-up';
-import { AfterSalesRecord, earlierRefunds, findOrder, findRequest, heldUnits, paidOrderOf, recordOf } from '../infra/after-sales-store';
+import { AfterSalesRecord, findRequest, heldUnits, listRequests } from '../infra/after-sales-request.repository';
+import { findOrder } from '../infra/order-copy.repository';
+import { earlierRefunds, refundsOfRequests, requestIdOfRefund, RefundRow } from '../infra/refund.repository';
+import { SettlementRow, settlementsOfRefunds } from '../infra/refund-settlement.repository';
 
 /** Reads: one request with its refund, lists for buyers and merchants, what an order can still refund. */
 @Injectable()
@@ -23,32 +26,23 @@ export class AfterSalesQueries {
 
   /** The request a refund belongs to (operators act on refunds by id). */
   async getByRefund(refundId: string, caller: Principal): Promise<AfterSalesRequestView> {
-    const [row] = await this.dataSource.query(`SELECT after_sales_id FROM refund WHERE id = $1`, [refundId]);
-    if (!row) throw new NotFoundError(`refund ${refundId}`);
-    return this.get(row.after_sales_id, caller);
+    const afterSalesId = await requestIdOfRefund(this.dataSource.manager, refundId);
+    if (!afterSalesId) throw new NotFoundError(`refund ${refundId}`);
+    return this.get(afterSalesId, caller);
   }
 
   async list(query: AfterSalesListQuery, caller: Principal): Promise<AfterSalesPageView> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (caller.role === 'BUYER') add('buyer_id = ?', caller.buyerId);
-    else if (caller.role === 'MERCHANT') add('merchant_id = ?', caller.merchantId);
-    else throw new DomainError('FORBIDDEN', 403, 'after-sales lists are for buyers and merchants');
-    if (query.status) add('status = ?', query.status);
-    if (query.type) add('type = ?', query.type);
-    if (query.orderId) add('order_id = ?', query.orderId);
-    if (query.cursor) {
-      const { at, id } = decodeKeysetCursor(query.cursor);
-      params.push(at, id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    if (caller.role !== 'BUYER' && caller.role !== 'MERCHANT') throw new DomainError('FORBIDDEN', 403, 'after-sales lists are for buyers and merchants');
     const limit = query.limit ?? 20;
-    const rows = await this.dataSource.query(`SELECT * FROM after_sales_request WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`, params);
-    const page = rows.slice(0, limit).map(recordOf);
+    const rows = await listRequests(this.dataSource.manager, {
+      owner: caller.role === 'BUYER' ? { buyerId: caller.buyerId } : { merchantId: caller.merchantId },
+      status: query.status,
+      type: query.type,
+      orderId: query.orderId,
+      ...(query.cursor ? { before: decodeKeysetCursor(query.cursor) } : {}),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: await this.views(page), nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.createdAt, id: last.id }) : null };
   }
@@ -93,12 +87,10 @@ export class AfterSalesQueries {
   private async views(requests: AfterSalesRecord[]): Promise<AfterSalesRequestView[]> {
     if (requests.length === 0) return [];
     const ids = requests.map((r) => r.id);
-    const refunds = await this.dataSource.query(`SELECT * FROM refund WHERE after_sales_id = ANY($1::uuid[])`, [ids]);
-    const settlements = refunds.length
-      ? await this.dataSource.query(`SELECT * FROM refund_settlement WHERE refund_id = ANY($1::uuid[]) ORDER BY created_at, id`, [refunds.map((r: { id: string }) => r.id)])
-      : [];
+    const refunds = await refundsOfRequests(this.dataSource.manager, ids);
+    const settlements = refunds.length ? await settlementsOfRefunds(this.dataSource.manager, refunds.map((r) => r.id)) : [];
     return requests.map((request) => {
-      const refund = refunds.find((r: { after_sales_id: string }) => r.after_sales_id === request.id);
+      const refund = refunds.find((r) => r.after_sales_id === request.id);
       return {
         id: request.id,
         orderId: request.orderId,
@@ -114,7 +106,7 @@ export class AfterSalesQueries {
         review: request.review,
         returnShipment: request.returnShipment,
         receipt: request.receipt,
-        refund: refund ? refundView(refund, settlements.filter((s: { refund_id: string }) => s.refund_id === refund.id)) : null,
+        refund: refund ? refundView(refund, settlements.filter((s) => s.refund_id === refund.id)) : null,
         history: request.history,
         createdAt: request.createdAt.toISOString(),
         updatedAt: request.updatedAt.toISOString(),
@@ -127,7 +119,7 @@ function visibleTo(request: AfterSalesRecord, caller: Principal): boolean {
   return caller.role === 'OPERATOR' || (caller.role === 'BUYER' && request.buyerId === caller.buyerId) || (caller.role === 'MERCHANT' && request.merchantId === caller.merchantId);
 }
 
-function refundView(row: Record<string, any>, settlements: Array<Record<string, any>>): RefundView {
+function refundView(row: RefundRow, settlements: SettlementRow[]): RefundView {
   return {
     id: row.id,
     amount: Number(row.amount),

@@ -6,7 +6,8 @@ import { AfterSalesApproved, AfterSalesRejected, AfterSalesRequested, Replacemen
 import { outgoing, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AfterSalesConfig } from '../after-sales-config';
-import { AfterSalesRecord, findOrder, findRequest, heldUnits, HistoryEntry } from '../infra/after-sales-store';
+import { AfterSalesRecord, claimNextReviewDue, findRequest, heldUnits, HistoryEntry, insertRequest } from '../infra/after-sales-request.repository';
+import { findOrder } from '../infra/order-copy.repository';
 import { Refunds } from './refunds';
 import { moveRequest } from './request-steps';
 import { ShipmentCatchUp } from './shipment-catch-up';
@@ -43,11 +44,20 @@ export class AfterSalesRequests {
       const reviewDeadline = new Date(now.getTime() + this.config.AFTER_SALES_REVIEW_SECONDS * 1000);
       const lines = request.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
       const history: HistoryEntry[] = [{ from: null, to: 'REQUESTED', command: 'APPLY', actor: `buyer:${buyer.buyerId}`, at: now.toISOString() }];
-      await scope.manager.query(
-        `INSERT INTO after_sales_request (id, order_id, merchant_id, buyer_id, type, status, reason, description, evidence, lines, review_deadline, history, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'REQUESTED', $6, $7, $8, $9, $10, $11, $12, $12)`,
-        [id, order.orderId, order.merchantId, order.buyerId, request.type, request.reason, request.description ?? null, JSON.stringify(request.evidence ?? []), JSON.stringify(lines), reviewDeadline, JSON.stringify(history), now],
-      );
+      await insertRequest(scope.manager, {
+        id,
+        orderId: order.orderId,
+        merchantId: order.merchantId,
+        buyerId: order.buyerId,
+        type: request.type,
+        reason: request.reason,
+        description: request.description ?? null,
+        evidence: request.evidence ?? [],
+        lines,
+        reviewDeadline,
+        history,
+        createdAt: now,
+      });
       await scope.publish(AfterSalesRequested, { afterSalesId: id, orderId: order.orderId, merchantId: order.merchantId, buyerId: order.buyerId, type: request.type, lines, reason: request.reason, reviewDeadline: reviewDeadline.toISOString() });
     });
     return id;
@@ -73,16 +83,12 @@ export class AfterSalesRequests {
   /** domain.md §3: no answer by the deadline → approved, on the platform clock; one request per call (false: none due). */
   async approveNextDue(claimed: (afterSalesId: string) => void): Promise<boolean> {
     const approved = await this.unitOfWork.run(async (scope) => {
-      const [row]: Array<{ id: string }> = await scope.manager.query(
-        `SELECT id FROM after_sales_request WHERE status = 'REQUESTED' AND review_deadline <= $1 AND ${TimerFailures.notBackingOff(REVIEW_DEADLINE_JOB, 'after_sales_request.id', '$1')}
-          ORDER BY review_deadline LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [this.clock.now()],
-      );
-      if (!row) return false;
-      claimed(row.id);
-      const request = await findRequest(scope.manager, row.id);
+      const dueId = await claimNextReviewDue(scope.manager, REVIEW_DEADLINE_JOB, this.clock.now());
+      if (!dueId) return false;
+      claimed(dueId);
+      const request = await findRequest(scope.manager, dueId);
       if (request) await this.approveIn(scope, request, 'SYSTEM', 'system:review-deadline');
-      await TimerFailures.clear(scope.manager, REVIEW_DEADLINE_JOB, row.id);
+      await TimerFailures.clear(scope.manager, REVIEW_DEADLINE_JOB, dueId);
       return true;
     });
     if (approved) this.refunds.kick();

@@ -3,7 +3,7 @@ import { EscalateRefundSettlementRequest } from '@orderline/after-sales/contract
 import { EventEnvelope, GrantedRefund, RefundOffsetApplied, RefundOffsetAppliedPayload, RefundOffsetRefused, RefundOffsetRefusedPayload } from '@orderline/shared/contracts';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-import { creditRefundsAwaitingOffset, creditSettlementOf, markCreditOffsetAnswered, markCreditOffsetApplied, markCreditOffsetEscalated, markCreditOffsetFailed } from '../infra/refund-offset-outcome-store';
+import { creditRefundsAwaitingOffset, creditSettlementOf, markCreditOffsetAnswered, markCreditOffsetApplied, markCreditOffsetEscalated, markCreditOffsetFailed } from '../infra/refund-settlement.repository';
 
 /**
  * Closes the refund loop (issue 13 item 4): a CREDIT refund is recorded as settled when it is

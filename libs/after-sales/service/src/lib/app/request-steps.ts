@@ -1,7 +1,7 @@
 import { AfterSalesCommand, AfterSalesEffect, decideAfterSalesTransition } from '@orderline/after-sales/domain';
 import { applyTransition, OutgoingEvent, TransactionScope } from '@orderline/shared/messaging';
 import { DomainError } from '@orderline/shared/service-kit';
-import { AfterSalesRecord, appendRequestHistory, RequestChanges, saveRequestStep } from '../infra/after-sales-store';
+import { AfterSalesRecord, appendRequestHistory, RequestChanges, saveRequestStep } from '../infra/after-sales-request.repository';
 
 export interface RequestStep {
   /** What the step records beside the status (the review, the return shipment, the receipt). */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { awaitCaughtUp, Principal, readFromOwner, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AfterSalesConfig } from '../after-sales-config';
-import { findOrder } from '../infra/after-sales-store';
+import { findOrder } from '../infra/order-copy.repository';
 
 const SHIPPED_STATUSES = ['SHIPPED', 'DELIVERED', 'COMPLETED'];
 

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { PLATFORM_CARRIER, WAYBILL_FORMATS } from '@orderline/logistics/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
+import { expressContractSigned, saveExpressContract } from '../infra/express-contract.repository';
 
 /** Which merchants signed for the platform carrier's express product (特快送, domain.md §2.1). */
 @Injectable()
@@ -20,8 +21,7 @@ export class ExpressContracts {
    */
   async shippingOptions(caller: Principal) {
     if (caller.role !== 'MERCHANT' || !caller.merchantId) throw new DomainError('FORBIDDEN', 403, 'shipping options are for merchants');
-    const [row] = await this.dataSource.query(`SELECT signed FROM merchant_express_contract WHERE merchant_id = $1`, [caller.merchantId]);
-    const expressSigned = Boolean(row?.signed);
+    const expressSigned = await expressContractSigned(this.dataSource.manager, caller.merchantId);
     return {
       platformCarrier: {
         code: PLATFORM_CARRIER,
@@ -35,10 +35,7 @@ export class ExpressContracts {
   }
 
   async set(merchantId: string, signed: boolean): Promise<{ merchantId: string; expressSigned: boolean }> {
-    await this.dataSource.query(
-      `INSERT INTO merchant_express_contract (merchant_id, signed, updated_at) VALUES ($1, $2, $3) ON CONFLICT (merchant_id) DO UPDATE SET signed = EXCLUDED.signed, updated_at = EXCLUDED.updated_at`,
-      [merchantId, signed, this.clock.now()],
-    );
+    await saveExpressContract(this.dataSource.manager, merchantId, signed, this.clock.now());
     return { merchantId, expressSigned: signed };
   }
 }

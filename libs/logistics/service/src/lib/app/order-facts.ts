@@ -20,6 +20,8 @@ import {
 } from '@orderline/shared/contracts';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope } from '@orderline/shared/messaging';
 import { APP_LOGGER, BaseServiceConfig, Clock, JsonLogger, personalDataSecret, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { OrderFactColumn, setOrderFact, upsertPlacedOrder } from '../infra/logistics-order.repository';
+import { closeReceiptOrderCompleted, voidShipmentOrder } from '../infra/shipment-order.repository';
 
 /**
  * What logistics knows of orders comes from the order service's events only (it never reads
@@ -67,26 +69,22 @@ export class OrderFacts {
 
   async placed(event: EventEnvelope<OrderPlacedPayload>, scope: TransactionScope): Promise<void> {
     const p = event.payload;
-    await scope.manager.query(
-      `INSERT INTO logistics_order (order_id, merchant_id, buyer_id, payment_method, payable, lines, consignee, cross_border, specified_platform_delivery, placed, paid, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
-       ON CONFLICT (order_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, buyer_id = EXCLUDED.buyer_id, payment_method = EXCLUDED.payment_method, payable = EXCLUDED.payable,
-         lines = EXCLUDED.lines, consignee = EXCLUDED.consignee, cross_border = EXCLUDED.cross_border, specified_platform_delivery = EXCLUDED.specified_platform_delivery,
-         placed = true, paid = logistics_order.paid OR EXCLUDED.paid, updated_at = EXCLUDED.updated_at`,
-      [
-        p.orderId,
-        p.merchantId,
-        p.buyerId,
-        p.paymentMethod,
-        p.payable,
-        JSON.stringify(p.lines),
-        this.consigneeOf(p.consigneeSealed, p.orderId),
-        Boolean(p.crossBorder),
-        Boolean(p.specifiedPlatformDelivery),
+    await upsertPlacedOrder(
+      scope.manager,
+      {
+        orderId: p.orderId,
+        merchantId: p.merchantId,
+        buyerId: p.buyerId,
+        paymentMethod: p.paymentMethod,
+        payable: p.payable,
+        lines: p.lines,
+        consignee: this.consigneeOf(p.consigneeSealed, p.orderId),
+        crossBorder: Boolean(p.crossBorder),
+        specifiedPlatformDelivery: Boolean(p.specifiedPlatformDelivery),
         // domain.md §1.2: cash on delivery waits for outbound at once, without OrderPaid.
-        p.paymentMethod === 'COD',
-        this.clock.now(),
-      ],
+        paid: p.paymentMethod === 'COD',
+      },
+      this.clock.now(),
     );
   }
 
@@ -108,25 +106,17 @@ export class OrderFacts {
   async completed(event: EventEnvelope<OrderStatusEventPayload>, scope: TransactionScope): Promise<void> {
     const now = this.clock.now();
     await this.set(scope, event.payload.orderId, 'completed_at', now);
-    await scope.manager.query(`UPDATE shipment_order SET closed_at = $2, closed_reason = 'ORDER_COMPLETED' WHERE order_id = $1 AND closed_at IS NULL AND voided_at IS NULL`, [event.payload.orderId, now]);
+    await closeReceiptOrderCompleted(scope.manager, event.payload.orderId, now);
   }
 
-  private async set(scope: TransactionScope, orderId: string, column: 'paid' | 'paused_reason' | 'cancelled' | 'consignee' | 'completed_at', value: unknown): Promise<void> {
-    await scope.manager.query(
-      `INSERT INTO logistics_order (order_id, ${column}, updated_at) VALUES ($1, $2, $3) ON CONFLICT (order_id) DO UPDATE SET ${column} = EXCLUDED.${column}, updated_at = EXCLUDED.updated_at`,
-      [orderId, value, this.clock.now()],
-    );
+  private async set(scope: TransactionScope, orderId: string, column: OrderFactColumn, value: unknown): Promise<void> {
+    await setOrderFact(scope.manager, orderId, column, value, this.clock.now());
   }
 
   async dispatchRejected(event: EventEnvelope<DispatchRejectedPayload>, scope: TransactionScope): Promise<void> {
     const { orderId, shipmentId, orderStatus } = event.payload;
     const now = this.clock.now();
-    const result = await scope.manager.query(
-      `UPDATE shipment_order SET voided_at = $3, void_reason = $4, closed_at = COALESCE(closed_at, $3), closed_reason = COALESCE(closed_reason, 'VOIDED')
-        WHERE shipment_id::text = $1 AND order_id = $2 AND voided_at IS NULL RETURNING order_id`,
-      [shipmentId, orderId, now, `DISPATCH_REJECTED: the order was ${orderStatus}`],
-    );
-    const rows = Array.isArray(result[0]) ? result[0] : result;
-    if (rows.length > 0) this.logger.warn('shipment voided: the order stopped before the dispatch reached it', { orderId, shipmentId, orderStatus });
+    const voided = await voidShipmentOrder(scope.manager, shipmentId, orderId, `DISPATCH_REJECTED: the order was ${orderStatus}`, now);
+    if (voided) this.logger.warn('shipment voided: the order stopped before the dispatch reached it', { orderId, shipmentId, orderStatus });
   }
 }

@@ -5,7 +5,19 @@ import { ReceiptAutoConfirmed } from '@orderline/shared/contracts';
 import { MessagingLogger, PeriodicTask, runIsolated, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
-import { liveShipmentOrder, loadOrders, loadShipment, loadTrackingEvents, ShipmentOrderRow, ShipmentRow, TrackingEventRow } from '../infra/shipment-store';
+import { loadOrders } from '../infra/logistics-order.repository';
+import {
+  claimNextDueReceipt,
+  closeReceiptAutoConfirmed,
+  closeReceiptDeliveredByPlatform,
+  closeReceiptIntercepted,
+  liveShipmentOrder,
+  lockOpenShipmentOrders,
+  recordReceiptExtension,
+  setAutoConfirmAt,
+  ShipmentOrderRow,
+} from '../infra/shipment-order.repository';
+import { loadShipment, loadTrackingEvents, ShipmentRow, TrackingEventRow } from '../infra/shipment.repository';
 
 /** What the §2.4 table looks at for one order of a shipment (domain auto-confirm-timer.ts). */
 export function receiptFacts(shipment: ShipmentRow, events: TrackingEventRow[], shipmentOrder: ShipmentOrderRow): ShipmentReceiptFacts {
@@ -28,26 +40,22 @@ export function receiptFacts(shipment: ShipmentRow, events: TrackingEventRow[], 
 export async function refreshReceiptTimers(manager: EntityManager, shipmentId: string, now: Date): Promise<void> {
   const shipment = (await loadShipment(manager, shipmentId))!;
   const events = await loadTrackingEvents(manager, shipmentId);
-  const open: ShipmentOrderRow[] = await manager.query(
-    `SELECT shipment_id AS "shipmentId", order_id AS "orderId", lines, receipt_extended_at AS "receiptExtendedAt", auto_confirm_at AS "autoConfirmAt", closed_at AS "closedAt", closed_reason AS "closedReason", voided_at AS "voidedAt", void_reason AS "voidReason"
-       FROM shipment_order WHERE shipment_id = $1 AND closed_at IS NULL AND voided_at IS NULL FOR UPDATE`,
-    [shipmentId],
-  );
+  const open = await lockOpenShipmentOrders(manager, shipmentId);
   for (const row of open) {
     // An intercepted parcel goes back to the merchant: the buyer will not receive it, so no
     // receipt is ever confirmed automatically (after-sales settles the order).
-    if (shipment.interception === 'INTERCEPTED' || shipment.interception === 'RETURNED') {
-      await manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'INTERCEPTED', auto_confirm_at = NULL WHERE shipment_id = $1 AND order_id = $2`, [shipmentId, row.orderId, now]);
+    if (shipment.status === 'INTERCEPTED' || shipment.status === 'RETURNED') {
+      await closeReceiptIntercepted(manager, shipmentId, row.orderId, now);
       continue;
     }
     const facts = receiptFacts(shipment, events, row);
     const view = autoConfirmView(facts, now);
     if (view.case === 'PLATFORM_CARRIER' && facts.deliveredAt) {
       // domain.md §2.4: the order service completes it on ShipmentDelivered itself.
-      await manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'DELIVERED_BY_PLATFORM_CARRIER', auto_confirm_at = $4 WHERE shipment_id = $1 AND order_id = $2`, [shipmentId, row.orderId, now, facts.deliveredAt]);
+      await closeReceiptDeliveredByPlatform(manager, shipmentId, row.orderId, now, facts.deliveredAt);
       continue;
     }
-    await manager.query(`UPDATE shipment_order SET auto_confirm_at = $3 WHERE shipment_id = $1 AND order_id = $2`, [shipmentId, row.orderId, view.autoConfirmAt]);
+    await setAutoConfirmAt(manager, shipmentId, row.orderId, view.autoConfirmAt);
   }
 }
 
@@ -100,19 +108,14 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
   private async fireNext(claimed: (orderId: string) => void): Promise<boolean> {
     return this.unitOfWork.run(async (scope) => {
       const now = this.clock.now();
-      const [row]: Array<{ shipmentId: string; orderId: string; autoConfirmAt: Date }> = await scope.manager.query(
-        `SELECT shipment_id AS "shipmentId", order_id AS "orderId", auto_confirm_at AS "autoConfirmAt" FROM shipment_order
-          WHERE closed_at IS NULL AND voided_at IS NULL AND auto_confirm_at <= $1 AND ${TimerFailures.notBackingOff(RECEIPT_TIMER_JOB, 'shipment_order.order_id', '$1')}
-          ORDER BY auto_confirm_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [now],
-      );
+      const row = await claimNextDueReceipt(scope.manager, RECEIPT_TIMER_JOB, now);
       if (!row) return false;
       claimed(row.orderId);
       const shipment = await loadShipment(scope.manager, row.shipmentId);
       if (!shipment) throw new Error(`shipment ${row.shipmentId} of order ${row.orderId} is missing`);
       const events = await loadTrackingEvents(scope.manager, row.shipmentId);
       const kase = autoConfirmCase(receiptFacts(shipment, events, { receiptExtendedAt: null, closedAt: null, closedReason: null } as ShipmentOrderRow));
-      await scope.manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'AUTO_CONFIRMED' WHERE shipment_id = $1 AND order_id = $2`, [row.shipmentId, row.orderId, now]);
+      await closeReceiptAutoConfirmed(scope.manager, row.shipmentId, row.orderId, now);
       await scope.publish(ReceiptAutoConfirmed, { shipmentId: row.shipmentId, orderId: row.orderId, case: kase, autoConfirmAt: row.autoConfirmAt.toISOString() });
       await TimerFailures.clear(scope.manager, RECEIPT_TIMER_JOB, row.orderId);
       return true;
@@ -134,12 +137,7 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
       const events = await loadTrackingEvents(scope.manager, shipment.id);
       const decision = decideReceiptExtension(receiptFacts(shipment, events, shipmentOrder), this.clock.now());
       if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
-      await scope.manager.query(`UPDATE shipment_order SET receipt_extended_at = $3, auto_confirm_at = $4 WHERE shipment_id = $1 AND order_id = $2`, [
-        shipment.id,
-        orderId,
-        decision.extendedAt,
-        decision.autoConfirmAt,
-      ]);
+      await recordReceiptExtension(scope.manager, shipment.id, orderId, decision.extendedAt, decision.autoConfirmAt);
     });
   }
 }

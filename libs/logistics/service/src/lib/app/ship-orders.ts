@@ -7,7 +7,10 @@ import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { awaitCaughtUp, Clock, DomainError, PLATFORM_CLOCK, Principal, readFromOwner, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
 import { PlatformCarrier } from '../infra/platform-carrier';
-import { liveShipmentOrder, loadOrders, LogisticsOrderRow, shippableFacts } from '../infra/shipment-store';
+import { expressContractSigned } from '../infra/express-contract.repository';
+import { loadOrders, LogisticsOrderRow, shippableFacts } from '../infra/logistics-order.repository';
+import { insertShipmentOrder, liveShipmentOrder } from '../infra/shipment-order.repository';
+import { insertShipment, waybillNoInUse } from '../infra/shipment.repository';
 import { refreshReceiptTimers } from './receipt-timers';
 
 export interface OrderShipmentResult {
@@ -167,8 +170,7 @@ export class ShipOrders {
     const decision = decideOutbound(shippableFacts(order, shipped), { carrier, serviceProduct, waybillNo, merchantSignedExpress: signedExpress, airCities: this.config.airCities });
     if (!decision.allowed) throw new Refusal(decision.veto.code, decision.veto.reason);
     if (waybillNo && !isPlatformCarrier(carrier)) {
-      const [used] = await scope.manager.query(`SELECT 1 FROM shipment WHERE carrier = $1 AND waybill_no = $2`, [carrier, waybillNo]);
-      if (used) throw new Refusal('WAYBILL_NO_IN_USE', `${carrier} waybill ${waybillNo} is already on another shipment`);
+      if (await waybillNoInUse(scope.manager, carrier, waybillNo)) throw new Refusal('WAYBILL_NO_IN_USE', `${carrier} waybill ${waybillNo} is already on another shipment`);
     }
   }
 
@@ -187,14 +189,22 @@ export class ShipOrders {
     // The platform carrier adapter numbers its waybills; a third-party number was entered.
     if (isPlatformCarrier(request.carrier)) waybillNo = await this.platformCarrier.nextWaybillNo(scope.manager);
     const declaredValue = merged ? (request.declaredValue ?? orders.reduce((sum, order) => sum + Number(order.payable ?? 0), 0)) : null;
-    await scope.manager.query(
-      `INSERT INTO shipment (id, merchant_id, carrier, service_product, waybill_no, merged, package_count, declared_value, cross_border, outbound_at, shipped_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [shipmentId, orders[0].merchantId, request.carrier, serviceProduct, waybillNo, merged, merged ? (request.packageCount ?? 1) : 1, declaredValue, orders.some((o) => o.crossBorder), now, caller.accountId],
-    );
+    await insertShipment(scope.manager, {
+      id: shipmentId,
+      merchantId: orders[0].merchantId!,
+      carrier: request.carrier,
+      serviceProduct,
+      waybillNo: waybillNo!,
+      merged,
+      packageCount: merged ? (request.packageCount ?? 1) : 1,
+      declaredValue,
+      crossBorder: orders.some((o) => o.crossBorder),
+      outboundAt: now,
+      shippedBy: caller.accountId,
+    });
     for (const order of orders) {
       const lines = (order.lines ?? []).map((line) => ({ lineId: line.lineId, skuId: line.skuId, title: line.title, quantity: line.quantity }));
-      await scope.manager.query(`INSERT INTO shipment_order (shipment_id, order_id, lines) VALUES ($1, $2, $3)`, [shipmentId, order.orderId, JSON.stringify(lines)]);
+      await insertShipmentOrder(scope.manager, shipmentId, order.orderId, lines);
       // The whole order is in the parcel, so no line list: the order service ships it all.
       await scope.publish(ShipmentDispatched, { shipmentId, orderId: order.orderId, carrier: request.carrier, waybillNo: waybillNo! });
     }
@@ -209,9 +219,6 @@ export class ShipOrders {
   }
 
   private async signedExpress(merchantId: string): Promise<boolean> {
-    return this.unitOfWork.run(async (scope) => {
-      const [row] = await scope.manager.query(`SELECT signed FROM merchant_express_contract WHERE merchant_id = $1`, [merchantId]);
-      return Boolean(row?.signed);
-    });
+    return this.unitOfWork.run((scope) => expressContractSigned(scope.manager, merchantId));
   }
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decideInterception, InterceptionTrigger, isPlatformCarrier, waybillNoProblem } from '@orderline/logistics/domain';
+import { decideShipmentTransition, InterceptionTrigger, isPlatformCarrier, waybillNoProblem } from '@orderline/logistics/domain';
 import { CorrectWaybillRequest, VerifiedCarrierEventRequest } from '@orderline/logistics/contract';
 import { ShipmentDelivered, ShipmentInterceptionUpdated, TrackingStatus, TrackingUpdated, WaybillCorrected } from '@orderline/shared/contracts';
-import { TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
+import { applyTransition, outgoing, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { PlatformCarrier } from '../infra/platform-carrier';
-import { loadShipment, loadShipmentByWaybill, loadShipmentOrders, ShipmentRow } from '../infra/shipment-store';
+import { loadShipmentOrders } from '../infra/shipment-order.repository';
+import { correctWaybillNo, insertTrackingEvent, loadShipment, loadShipmentByWaybill, markShipmentDelivered, saveShipmentStatus, ShipmentRow, waybillNoInUse } from '../infra/shipment.repository';
 import { refreshReceiptTimers } from './receipt-timers';
 
 /** Carrier statuses that answer an interception request (domain.md §2.3). */
@@ -36,19 +37,25 @@ export class ShipmentChanges {
       const now = this.clock.now();
       // A carrier's clock ahead of ours must not push deadlines into the future.
       const occurredAt = new Date(Math.min(new Date(event.occurredAt).getTime(), now.getTime()));
-      const inserted = await scope.manager.query(
-        `INSERT INTO tracking_event (shipment_id, carrier, carrier_event_id, waybill_no, status, occurred_at, received_at, location, description)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (carrier, carrier_event_id) DO NOTHING RETURNING id`,
-        [shipment.id, event.carrier, event.eventId, event.waybillNo, event.status, occurredAt, now, event.location ?? null, event.description ?? null],
-      );
-      if (inserted.length === 0) return { accepted: true as const, duplicate: true, shipmentId: shipment.id };
+      const inserted = await insertTrackingEvent(scope.manager, {
+        shipmentId: shipment.id,
+        carrier: event.carrier,
+        carrierEventId: event.eventId,
+        waybillNo: event.waybillNo,
+        status: event.status,
+        occurredAt,
+        receivedAt: now,
+        location: event.location ?? null,
+        description: event.description ?? null,
+      });
+      if (!inserted) return { accepted: true as const, duplicate: true, shipmentId: shipment.id };
 
       const orders = await loadShipmentOrders(scope.manager, shipment.id);
       for (const order of orders) {
         await scope.publish(TrackingUpdated, { shipmentId: shipment.id, orderId: order.orderId, carrier: shipment.carrier, waybillNo: shipment.waybillNo, status: event.status, occurredAt: occurredAt.toISOString(), location: event.location });
       }
-      if (event.status === 'DELIVERED' && !shipment.deliveredAt && shipment.interception !== 'INTERCEPTED' && shipment.interception !== 'RETURNED') {
-        await scope.manager.query(`UPDATE shipment SET delivered_at = $2 WHERE id = $1`, [shipment.id, occurredAt]);
+      if (event.status === 'DELIVERED' && !shipment.deliveredAt && shipment.status !== 'INTERCEPTED' && shipment.status !== 'RETURNED') {
+        await markShipmentDelivered(scope.manager, shipment.id, occurredAt);
         for (const order of orders) {
           await scope.publish(ShipmentDelivered, { shipmentId: shipment.id, orderId: order.orderId, carrierKind: isPlatformCarrier(shipment.carrier) ? 'PLATFORM' : 'THIRD_PARTY' });
         }
@@ -80,42 +87,39 @@ export class ShipmentChanges {
       if (request.waybillNo === shipment.waybillNo) throw new DomainError('WAYBILL_NO_UNCHANGED', 422, 'this is the shipment\'s number already');
       const problem = waybillNoProblem(shipment.carrier, request.waybillNo);
       if (problem) throw new DomainError('WAYBILL_NO_INVALID', 422, problem, { errors: [{ field: 'waybillNo', message: problem }] });
-      const [used] = await scope.manager.query(`SELECT 1 FROM shipment WHERE carrier = $1 AND waybill_no = $2`, [shipment.carrier, request.waybillNo]);
-      if (used) throw new DomainError('WAYBILL_NO_IN_USE', 409, `${shipment.carrier} waybill ${request.waybillNo} is already on another shipment`);
+      if (await waybillNoInUse(scope.manager, shipment.carrier, request.waybillNo)) throw new DomainError('WAYBILL_NO_IN_USE', 409, `${shipment.carrier} waybill ${request.waybillNo} is already on another shipment`);
       const now = this.clock.now();
-      await scope.manager.query(`INSERT INTO waybill_correction (shipment_id, previous_waybill_no, waybill_no, reason, corrected_by, corrected_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        shipment.id,
-        shipment.waybillNo,
-        request.waybillNo,
-        request.reason ?? null,
-        caller.accountId,
-        now,
-      ]);
-      await scope.manager.query(`UPDATE shipment SET waybill_no = $2 WHERE id = $1`, [shipment.id, request.waybillNo]);
+      await correctWaybillNo(scope.manager, shipment.id, { previousWaybillNo: shipment.waybillNo, waybillNo: request.waybillNo, reason: request.reason ?? null, correctedBy: caller.accountId, correctedAt: now });
       for (const order of await loadShipmentOrders(scope.manager, shipment.id)) {
         await scope.publish(WaybillCorrected, { shipmentId: shipment.id, orderId: order.orderId, carrier: shipment.carrier, previousWaybillNo: shipment.waybillNo, waybillNo: request.waybillNo });
       }
     });
   }
 
+  /** Moves the shipment by its process (domain shipment-process.ts); every order in the parcel hears of it. */
   private async moveInterception(scope: TransactionScope, shipment: ShipmentRow, trigger: InterceptionTrigger, now: Date, strict = false): Promise<void> {
-    const decision = decideInterception({ carrier: shipment.carrier, state: shipment.interception, delivered: shipment.deliveredAt !== null }, trigger);
+    const decision = decideShipmentTransition({ status: shipment.status, carrier: shipment.carrier, delivered: shipment.deliveredAt !== null }, trigger);
     if (!decision.allowed) {
       // A carrier's unexpected interception status is kept as tracking only; a merchant's request is refused.
       if (strict) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
       return;
     }
-    await scope.manager.query(`UPDATE shipment SET interception = $2, interception_updated_at = $3 WHERE id = $1`, [shipment.id, decision.to, now]);
-    shipment.interception = decision.to;
-    for (const order of await loadShipmentOrders(scope.manager, shipment.id)) {
-      await scope.publish(ShipmentInterceptionUpdated, {
-        shipmentId: shipment.id,
-        orderId: order.orderId,
-        status: decision.to as 'REQUESTED' | 'INTERCEPTED' | 'FAILED' | 'RETURNED',
-        // domain.md §2.3: when interception fails the buyer is asked to refuse delivery.
-        ...(decision.to === 'FAILED' ? { buyerAction: 'REFUSE_DELIVERY' as const } : {}),
-      });
-    }
+    const orders = await loadShipmentOrders(scope.manager, shipment.id);
+    await applyTransition(scope, shipment, decision, {
+      save: () => saveShipmentStatus(scope.manager, shipment, now),
+      effects: {
+        INTERCEPTION_UPDATED: (move) =>
+          orders.map((order) =>
+            outgoing(ShipmentInterceptionUpdated, {
+              shipmentId: shipment.id,
+              orderId: order.orderId,
+              status: move.to as 'REQUESTED' | 'INTERCEPTED' | 'FAILED' | 'RETURNED',
+              // domain.md §2.3: when interception fails the buyer is asked to refuse delivery.
+              ...(move.to === 'FAILED' ? { buyerAction: 'REFUSE_DELIVERY' as const } : {}),
+            }),
+          ),
+      },
+    });
     await refreshReceiptTimers(scope.manager, shipment.id, now);
   }
 

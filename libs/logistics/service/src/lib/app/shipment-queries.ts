@@ -4,7 +4,9 @@ import { formatFen } from '@orderline/shared/money';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { DataSource } from 'typeorm';
 import { LogisticsServiceConfig } from '../logistics-config';
-import { liveShipmentOrder, loadOrders, loadShipment, loadShipmentOrders, loadTrackingEvents, ShipmentOrderRow, ShipmentRow, TrackingEventRow } from '../infra/shipment-store';
+import { loadOrders } from '../infra/logistics-order.repository';
+import { liveShipmentOrder, loadShipmentOrders, ShipmentOrderRow } from '../infra/shipment-order.repository';
+import { loadShipment, loadTrackingEvents, ShipmentRow, shipmentsWithoutTracking, TrackingEventRow, waybillCorrections } from '../infra/shipment.repository';
 import { writePdf } from '../infra/pdf-writer';
 import { receiptFacts } from './receipt-timers';
 
@@ -55,10 +57,7 @@ export class ShipmentQueries {
     const orders = await loadShipmentOrders(manager, shipment.id, true);
     const facts = await loadOrders(manager, orders.map((o) => o.orderId));
     const events = await loadTrackingEvents(manager, shipment.id);
-    const corrections = await manager.query(
-      `SELECT previous_waybill_no AS "previousWaybillNo", waybill_no AS "waybillNo", reason, corrected_by AS "correctedBy", corrected_at AS "correctedAt" FROM waybill_correction WHERE shipment_id = $1 ORDER BY id`,
-      [shipment.id],
-    );
+    const corrections = await waybillCorrections(manager, shipment.id);
     return {
       ...this.shipmentSummary(shipment),
       orders: orders.map((row) => {
@@ -73,7 +72,7 @@ export class ShipmentQueries {
       }),
       events: this.eventViews(events),
       interception: this.interceptionView(shipment),
-      waybillCorrections: corrections.map((c: { correctedAt: Date }) => ({ ...c, correctedAt: c.correctedAt.toISOString() })),
+      waybillCorrections: corrections.map((c) => ({ ...c, correctedAt: c.correctedAt.toISOString() })),
     };
   }
 
@@ -82,13 +81,7 @@ export class ShipmentQueries {
     if (caller.role !== 'MERCHANT' || !caller.merchantId) throw new DomainError('FORBIDDEN', 403, 'this list is for merchants');
     const n = days ?? this.config.NO_TRACKING_ALERT_DAYS;
     const cutoff = new Date(this.clock.now().getTime() - n * 86_400_000);
-    const rows: Array<{ id: string; orderIds: string[] }> = await this.dataSource.query(
-      `SELECT s.id, array_agg(so.order_id::text ORDER BY so.order_id) AS "orderIds"
-         FROM shipment s JOIN shipment_order so ON so.shipment_id = s.id AND so.voided_at IS NULL
-        WHERE s.merchant_id = $1 AND s.outbound_at <= $2 AND s.delivered_at IS NULL AND NOT EXISTS (SELECT 1 FROM tracking_event t WHERE t.shipment_id = s.id)
-        GROUP BY s.id, s.outbound_at ORDER BY s.outbound_at LIMIT 500`,
-      [caller.merchantId, cutoff],
-    );
+    const rows = await shipmentsWithoutTracking(this.dataSource.manager, caller.merchantId, cutoff);
     const items = [];
     for (const row of rows) {
       const shipment = (await loadShipment(this.dataSource.manager, row.id))!;
@@ -161,8 +154,8 @@ export class ShipmentQueries {
   }
 
   private interceptionView(shipment: ShipmentRow) {
-    if (shipment.interception === 'NONE') return null;
-    return { status: shipment.interception, updatedAt: shipment.interceptionUpdatedAt?.toISOString() ?? null, buyerAskedToRefuseDelivery: shipment.interception === 'FAILED' };
+    if (shipment.status === 'NONE') return null;
+    return { status: shipment.status, updatedAt: shipment.interceptionUpdatedAt?.toISOString() ?? null, buyerAskedToRefuseDelivery: shipment.status === 'FAILED' };
   }
 
   private receiptView(shipment: ShipmentRow, events: TrackingEventRow[], row: ShipmentOrderRow) {

@@ -1,32 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { AfterSalesCommand, AfterSalesStatus, AfterSalesType, PaidOrder } from '@orderline/after-sales/domain';
-
-export interface OrderLineFact {
-  lineId: string;
-  skuId: string;
-  title: string;
-  unitPrice: number;
-  quantity: number;
-  lineTotal: number;
-}
-
-/** What after-sales knows of an order, from the order service's events (its own copy). */
-export interface OrderFacts {
-  orderId: string;
-  merchantId: string;
-  buyerId: string;
-  paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
-  creditPlan: string | null;
-  status: 'PLACED' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
-  delivered: boolean;
-  payable: number;
-  freight: number;
-  paid: number | null;
-  shippedAmount: number | null;
-  shippedFreight: number | null;
-  lines: OrderLineFact[];
-  shippedLines: Array<{ lineId: string; quantity: number }> | null;
-}
+import { AfterSalesCommand, AfterSalesStatus, AfterSalesType } from '@orderline/after-sales/domain';
+import { TimerFailures } from '@orderline/shared/messaging';
+import { KeysetPosition } from '@orderline/shared/service-kit';
 
 export interface HistoryEntry {
   from: AfterSalesStatus | null;
@@ -57,28 +32,6 @@ export interface AfterSalesRecord {
   updatedAt: Date;
 }
 
-const num = (value: unknown): number => Number(value);
-const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
-function orderOf(row: Record<string, unknown>): OrderFacts {
-  return {
-    orderId: row.order_id as string,
-    merchantId: row.merchant_id as string,
-    buyerId: row.buyer_id as string,
-    paymentMethod: row.payment_method as OrderFacts['paymentMethod'],
-    creditPlan: (row.credit_plan as string | null) ?? null,
-    status: row.status as OrderFacts['status'],
-    delivered: Boolean(row.delivered),
-    payable: num(row.payable),
-    freight: num(row.freight),
-    paid: numOrNull(row.paid),
-    shippedAmount: numOrNull(row.shipped_amount),
-    shippedFreight: numOrNull(row.shipped_freight),
-    lines: row.lines as OrderLineFact[],
-    shippedLines: (row.shipped_lines as OrderFacts['shippedLines']) ?? null,
-  };
-}
-
 export function recordOf(row: Record<string, unknown>): AfterSalesRecord {
   return {
     id: row.id as string,
@@ -101,11 +54,6 @@ export function recordOf(row: Record<string, unknown>): AfterSalesRecord {
   };
 }
 
-export async function findOrder(manager: EntityManager, orderId: string, lock = false): Promise<OrderFacts | undefined> {
-  const rows = await manager.query(`SELECT * FROM as_order WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId]);
-  return rows[0] ? orderOf(rows[0]) : undefined;
-}
-
 export async function findRequest(manager: EntityManager, id: string, lock = false): Promise<AfterSalesRecord | undefined> {
   const rows = await manager.query(`SELECT * FROM after_sales_request WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0] ? recordOf(rows[0]) : undefined;
@@ -121,32 +69,6 @@ export async function heldUnits(manager: EntityManager, orderId: string): Promis
     [orderId],
   );
   return new Map(rows.map((r) => [r.line_id, Number(r.units)]));
-}
-
-/** Units per line and the total of the refunds already granted for the order. */
-export async function earlierRefunds(manager: EntityManager, orderId: string): Promise<{ unitsByLine: Map<string, number>; total: number }> {
-  const rows: Array<{ amount: string; lines: Array<{ lineId: string; quantity: number }> }> = await manager.query(`SELECT amount, lines FROM refund WHERE order_id = $1`, [orderId]);
-  const unitsByLine = new Map<string, number>();
-  let total = 0;
-  for (const row of rows) {
-    total += Number(row.amount);
-    for (const line of row.lines) unitsByLine.set(line.lineId, (unitsByLine.get(line.lineId) ?? 0) + line.quantity);
-  }
-  return { unitsByLine, total };
-}
-
-/** The shipped goods and what was paid for them: the base of every refund of the order. */
-export function paidOrderOf(order: OrderFacts): PaidOrder {
-  const shipped = order.shippedLines ?? order.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
-  return {
-    // What the shipment captured/charged: the whole payable for a whole order (freight included).
-    paid: order.shippedAmount ?? order.paid ?? order.payable,
-    freight: order.shippedFreight ?? (order.shippedLines ? 0 : order.freight),
-    lines: shipped.flatMap((s) => {
-      const line = order.lines.find((l) => l.lineId === s.lineId);
-      return line ? [{ lineId: s.lineId, unitPrice: line.unitPrice, quantity: s.quantity }] : [];
-    }),
-  };
 }
 
 /** The columns a step may set beside the status (jsonb documents of the review, return and receipt). */
@@ -171,4 +93,75 @@ export async function saveRequestStep(manager: EntityManager, request: AfterSale
 export async function appendRequestHistory(manager: EntityManager, request: AfterSalesRecord, entry: HistoryEntry): Promise<void> {
   await manager.query(`UPDATE after_sales_request SET history = history || $2::jsonb WHERE id = $1`, [request.id, JSON.stringify([entry])]);
   request.history.push(entry);
+}
+
+/** A new request, REQUESTED, with its first history entry. */
+export async function insertRequest(
+  manager: EntityManager,
+  request: Pick<AfterSalesRecord, 'id' | 'orderId' | 'merchantId' | 'buyerId' | 'type' | 'reason' | 'description' | 'evidence' | 'lines' | 'reviewDeadline' | 'history' | 'createdAt'>,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO after_sales_request (id, order_id, merchant_id, buyer_id, type, status, reason, description, evidence, lines, review_deadline, history, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'REQUESTED', $6, $7, $8, $9, $10, $11, $12, $12)`,
+    [
+      request.id,
+      request.orderId,
+      request.merchantId,
+      request.buyerId,
+      request.type,
+      request.reason,
+      request.description,
+      JSON.stringify(request.evidence),
+      JSON.stringify(request.lines),
+      request.reviewDeadline,
+      JSON.stringify(request.history),
+      request.createdAt,
+    ],
+  );
+}
+
+/**
+ * Claims the request whose review deadline passed first (domain.md §3), skipping those locked
+ * by another instance and those whose approval failed recently (backing off in `timer_failure`).
+ */
+export async function claimNextReviewDue(manager: EntityManager, job: string, now: Date): Promise<string | undefined> {
+  const [row]: Array<{ id: string }> = await manager.query(
+    `SELECT id FROM after_sales_request WHERE status = 'REQUESTED' AND review_deadline <= $1 AND ${TimerFailures.notBackingOff(job, 'after_sales_request.id', '$1')}
+          ORDER BY review_deadline LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    [now],
+  );
+  return row?.id;
+}
+
+export interface RequestListFilter {
+  /** Whose requests: a buyer's or a merchant's (an id missing on the principal matches none). */
+  owner: { buyerId: string | undefined } | { merchantId: string | undefined };
+  status?: string;
+  type?: string;
+  orderId?: string;
+  /** Keyset position: requests older than (at, id). */
+  before?: KeysetPosition;
+  /** Rows to read (one more than a page tells whether another page follows). */
+  limit: number;
+}
+
+/** Requests newest first, by buyer or merchant and the list's filters. */
+export async function listRequests(manager: EntityManager, filter: RequestListFilter): Promise<AfterSalesRecord[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if ('buyerId' in filter.owner) add('buyer_id = ?', filter.owner.buyerId);
+  else add('merchant_id = ?', filter.owner.merchantId);
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.type) add('type = ?', filter.type);
+  if (filter.orderId) add('order_id = ?', filter.orderId);
+  if (filter.before) {
+    params.push(filter.before.at, filter.before.id);
+    where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  const rows = await manager.query(`SELECT * FROM after_sales_request WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${filter.limit}`, params);
+  return rows.map(recordOf);
 }

@@ -1,29 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { CONSIGNEE_MODES, ConsigneeMode, EXPORT_FORMATS, EXPORT_TASK_STATUSES, EXPORT_TYPES, ExportFormat, ExportType } from '@orderline/export/codes';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 
-/** The export type codes of domain.md §5 (the export domain holds their rules). */
-export const EXPORT_TYPE_CODES = [
-  'ORDER_DETAILS',
-  'ORDER_DISCOUNTS',
-  'ORDER_EXPRESS',
-  'UNPAID_ORDERS',
-  'PRESALE_ORDERS',
-  'BONDED_ORDERS',
-  'SIM_CARD_ORDERS',
-  'TOP_UP_GIFT_ORDERS',
-  'CUSTOMISED_ORDERS',
-  'SHIPPING_WARNINGS',
-  'SHIPPING_TIMEOUTS',
-  'ADVANCE_COMPENSATION',
-  'DIRECT_COMPENSATION',
-  'LATE_SHIPPING_COMPENSATION',
-  'LOC_ORDERS',
-  'LOC_SIGNUPS',
-] as const;
-export type ExportTypeCode = (typeof EXPORT_TYPE_CODES)[number];
+/** The export type codes of domain.md §5, declared once in `@orderline/export/codes` (the export domain holds their rules). */
+export const EXPORT_TYPE_CODES = EXPORT_TYPES;
+export type ExportTypeCode = ExportType;
 
-export const EXPORT_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
+export const EXPORT_STATUSES = EXPORT_TASK_STATUSES;
 
 export class ExportFiltersRequest {
   @ApiPropertyOptional({ example: ['WAITING_OUTBOUND'], description: 'order (or alert / compensation) status' })
@@ -36,8 +20,8 @@ export class ExportFiltersRequest {
 /** `POST /merchant/exports` (architecture.md payload sketch). */
 export class CreateExportRequest {
   @ApiProperty({ enum: EXPORT_TYPE_CODES, example: 'ORDER_DETAILS' }) @IsIn(EXPORT_TYPE_CODES) type: ExportTypeCode;
-  @ApiProperty({ enum: ['CSV', 'XLSX'] }) @IsIn(['CSV', 'XLSX']) format: 'CSV' | 'XLSX';
-  @ApiProperty({ enum: ['NONE', 'MASKED', 'FULL'], description: 'FULL needs the EXPORT_SENSITIVE permission' }) @IsIn(['NONE', 'MASKED', 'FULL']) consigneeMode: 'NONE' | 'MASKED' | 'FULL';
+  @ApiProperty({ enum: EXPORT_FORMATS }) @IsIn(EXPORT_FORMATS) format: ExportFormat;
+  @ApiProperty({ enum: CONSIGNEE_MODES, description: 'FULL needs the EXPORT_SENSITIVE permission' }) @IsIn(CONSIGNEE_MODES) consigneeMode: ConsigneeMode;
   @ApiProperty({ example: '2026-03-01T00:00:00Z', description: 'start of the time range (inclusive)' }) @IsISO8601({ strict: true }) from: string;
   @ApiProperty({ example: '2026-03-31T00:00:00Z', description: 'end of the time range (exclusive)' }) @IsISO8601({ strict: true }) to: string;
   @ApiPropertyOptional({ type: ExportFiltersRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ExportFiltersRequest) filters?: ExportFiltersRequest;
@@ -46,8 +30,8 @@ export class CreateExportRequest {
 export interface ExportTaskView {
   id: string;
   type: ExportTypeCode;
-  format: 'CSV' | 'XLSX';
-  consigneeMode: 'NONE' | 'MASKED' | 'FULL';
+  format: ExportFormat;
+  consigneeMode: ConsigneeMode;
   from: string;
   to: string;
   filters: Record<string, unknown>;

@@ -4,9 +4,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { ALL_TOPICS, buildEnvelope, EVENT_HEADERS, EventDefinition, EventEnvelope } from '@orderline/shared/contracts';
+import { ALL_TOPICS, buildEnvelope, EVENT_HEADERS, EventDefinition, EventEnvelope, sealPersonalData } from '@orderline/shared/contracts';
 import { InProcessTransport } from '@orderline/shared/messaging';
-import { BaseServiceConfig, JsonLogger, loadConfig, ServiceModuleOptions } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, JsonLogger, loadConfig, personalDataSecret, ServiceModuleOptions } from '@orderline/shared/service-kit';
 
 export interface EmbeddedServiceOptions<C extends BaseServiceConfig> {
   name: string;
@@ -30,6 +30,7 @@ export class EmbeddedService {
     readonly bus: InProcessTransport,
     private readonly database: ChildProcess,
     readonly name: string,
+    readonly config: BaseServiceConfig,
   ) {}
 
   static async start<C extends BaseServiceConfig>(options: EmbeddedServiceOptions<C>): Promise<EmbeddedService> {
@@ -50,7 +51,7 @@ export class EmbeddedService {
     const logger = new JsonLogger(options.name, logLevel);
     const app = await NestFactory.createApplicationContext(options.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger: false, abortOnError: false });
     await app.init();
-    const service = new EmbeddedService(app, bus, database.process, options.name);
+    const service = new EmbeddedService(app, bus, database.process, options.name, config);
     await bus.subscribe({
       groupId: `handler-test-${options.name}`,
       topics: [...ALL_TOPICS],
@@ -70,6 +71,11 @@ export class EmbeddedService {
     const envelope = buildEnvelope({ type: definition.type, version: definition.version, producer: 'handler-test', aggregateId: definition.keyOf(payload), payload, occurredAt });
     await this.bus.publish([{ topic: definition.topic, key: definition.keyOf(payload), value: JSON.stringify(envelope), headers: { [EVENT_HEADERS.eventType]: definition.type } }]);
     return envelope;
+  }
+
+  /** Personal data sealed as the producing service seals it into an event (e.g. OrderPlaced's consignee). */
+  seal(data: unknown): string {
+    return sealPersonalData(data, personalDataSecret(this.config));
   }
 
   /** The events of this type seen on the bus so far (the service's own, relayed from its outbox, and the test's). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LedgerPostingView, LoanView, StatementSummaryView, StatementView } from '@orderline/credit-billing/contract';
 import { DataSource } from 'typeorm';
 import { accrueDailyCharges, Loan, outstandingPrincipalOf } from '@orderline/credit-billing/domain';
 import { Clock, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
@@ -8,6 +9,7 @@ import { CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
 import { periodView } from './loan-snapshots';
+import { RefundReadThrough } from './refund-read-through';
 
 /** What the buyer (or an operator) reads: loans with their plans, statements, the ledger. */
 @Injectable()
@@ -16,12 +18,15 @@ export class CreditQueries {
     private readonly dataSource: DataSource,
     private readonly book: CreditBook,
     private readonly catchUp: AccountCatchUp,
+    private readonly refundReadThrough: RefundReadThrough,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
 
   private async accountOf(buyerId: string, caller: Principal): Promise<CreditAccountRecord> {
     if (caller.role === 'MERCHANT' || (caller.role === 'BUYER' && caller.buyerId !== buyerId)) throw new NotFoundError('credit account');
+    // Issue 13 item 3: a refund the buyer already saw REFUNDED shows in what is read now.
+    await this.refundReadThrough.beforeRead(buyerId, caller);
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ buyerId });
     if (!account) throw new NotFoundError('credit account');
     // §4.4: a read sees statements whose day has come, even before the background run.
@@ -29,7 +34,7 @@ export class CreditQueries {
   }
 
   /** Loans with their periods as of today (late fees accrued for display, not yet posted). */
-  async loans(buyerId: string, caller: Principal, orderId?: string) {
+  async loans(buyerId: string, caller: Principal, orderId?: string): Promise<LoanView[]> {
     const account = await this.accountOf(buyerId, caller);
     const rows: Array<{ document: Loan; settled: boolean }> = await this.dataSource.query(
       `SELECT document, settled FROM loan WHERE credit_account_id = $1 AND ($2::uuid IS NULL OR order_id = $2::uuid) ORDER BY booked_at, id`,
@@ -54,23 +59,24 @@ export class CreditQueries {
     });
   }
 
-  async statements(buyerId: string, caller: Principal) {
+  async statements(buyerId: string, caller: Principal): Promise<StatementSummaryView[]> {
     const account = await this.accountOf(buyerId, caller);
     const rows = await this.dataSource.query(
-      `SELECT id, statement_date, due_date, amount_due, sent_to_buyer FROM credit_statement WHERE credit_account_id = $1 ${caller.role === 'BUYER' ? 'AND sent_to_buyer' : ''} ORDER BY statement_date DESC`,
+      `SELECT id, to_char(statement_date, 'YYYY-MM-DD') AS statement_date, to_char(due_date, 'YYYY-MM-DD') AS due_date, amount_due, sent_to_buyer FROM credit_statement WHERE credit_account_id = $1 ${caller.role === 'BUYER' ? 'AND sent_to_buyer' : ''} ORDER BY statement_date DESC`,
       [account.id],
     );
-    return rows.map((row: Record<string, unknown>) => ({ id: row.id, statementDate: row.statement_date, dueDate: row.due_date, amountDue: Number(row.amount_due), sentToBuyer: row.sent_to_buyer }));
+    // Calendar days as YYYY-MM-DD, as the statement document and the loans show them (not a Date at local midnight).
+    return rows.map((row: Record<string, any>) => ({ id: row.id, statementDate: row.statement_date, dueDate: row.due_date, amountDue: Number(row.amount_due), sentToBuyer: row.sent_to_buyer }));
   }
 
-  async statement(buyerId: string, statementId: string, caller: Principal) {
+  async statement(buyerId: string, statementId: string, caller: Principal): Promise<StatementView> {
     const account = await this.accountOf(buyerId, caller);
     const [row] = await this.dataSource.query(`SELECT id, document FROM credit_statement WHERE credit_account_id = $1 AND id = $2`, [account.id, statementId]);
     if (!row) throw new NotFoundError(`statement ${statementId}`);
     return { id: row.id, ...row.document };
   }
 
-  async ledger(accountId: string, caller: Principal) {
+  async ledger(accountId: string, caller: Principal): Promise<LedgerPostingView[]> {
     if (caller.role !== 'OPERATOR') throw new NotFoundError('ledger');
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ id: accountId });
     if (!account) throw new NotFoundError(`credit account ${accountId}`);

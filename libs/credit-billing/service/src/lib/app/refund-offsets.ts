@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { applyRefundToLoan, isLoanSettled, lateFeePostings, Loan, refundOffsetPostings } from '@orderline/credit-billing/domain';
-import { EventEnvelope, LoanSettled, RefundCompleted, RefundCompletedPayload, RefundOffsetApplied, RefundOffsetRefused } from '@orderline/shared/contracts';
+import { EventEnvelope, GrantedRefund, LoanSettled, RefundCompleted, RefundCompletedPayload, RefundOffsetApplied, RefundOffsetRefused } from '@orderline/shared/contracts';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
@@ -44,7 +44,15 @@ export class RefundOffsets {
   }
 
   async onRefundCompleted(event: EventEnvelope<RefundCompletedPayload>, scope: TransactionScope): Promise<void> {
-    const refund = event.payload;
+    await this.offsetGranted(scope, event.payload);
+  }
+
+  /**
+   * The one way a refund granted by after-sales enters credit-billing: the `RefundCompleted`
+   * consumer and the read-through of credit reads (`RefundReadThrough`) both come here, so
+   * whichever is first applies it and the other finds the refund id recorded.
+   */
+  async offsetGranted(scope: TransactionScope, refund: GrantedRefund): Promise<void> {
     if (refund.paymentMethod !== 'CREDIT') return;
     const account = await this.book.lockAccountOfBuyer(scope.manager, refund.buyerId);
     if (!account) return;

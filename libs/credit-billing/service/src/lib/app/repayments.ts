@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { allocateRepayment, isLoanSettled, lateFeePostings, maximumRepaymentOf, outstandingPrincipalOf, repaymentPostings } from '@orderline/credit-billing/domain';
-import { RepaymentConfirmationRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
+import { RepaymentConfirmationRequest, RepaymentRequest, RepaymentView } from '@orderline/credit-billing/contract';
 import { LoanSettled, RepaymentReceived } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { sumFen } from '@orderline/shared/money';
@@ -11,18 +11,9 @@ import { platformDate } from '../infra/billing-calendar';
 import { CreditBook } from '../infra/credit-book';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
-import { RepaymentAllocationDocument, RepaymentRow, RepaymentStatus, RepaymentStore } from '../infra/repayment-store';
+import { RefundReadThrough } from './refund-read-through';
+import { RepaymentRow, RepaymentStore } from '../infra/repayment-store';
 
-export interface RepaymentView extends Partial<RepaymentAllocationDocument> {
-  id: string;
-  /** INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved. */
-  status: RepaymentStatus;
-  amount: number;
-  provider: string | null;
-  providerReference: string | null;
-  initiatedAt: string;
-  receivedAt: string | null;
-}
 
 function viewOf(row: RepaymentRow): RepaymentView {
   const allocation = row.status === 'CREDITED' && row.allocation
@@ -55,6 +46,7 @@ export class Repayments {
     private readonly catchUp: AccountCatchUp,
     private readonly store: RepaymentStore,
     private readonly payments: PaymentPort,
+    private readonly refundReadThrough: RefundReadThrough,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
@@ -64,6 +56,8 @@ export class Repayments {
     const { amount, loanId } = request;
     if (amount <= 0) throw new DomainError('VALIDATION_FAILED', 400, 'a repayment must be positive', { errors: [{ field: 'amount', message: 'amount must be at least 1 fen' }] });
     const repaymentId = request.repaymentId ?? randomUUID();
+    // Issue 13 item 3: a refund the buyer already saw REFUNDED is offset before the bound is computed.
+    await this.refundReadThrough.beforeRead(buyerId, caller);
     const initiated = await this.unitOfWork.run(async (scope) => {
       const account = await this.book.lockAccountOfBuyer(scope.manager, buyerId);
       if (!account) throw new NotFoundError('credit account');

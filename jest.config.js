@@ -1,5 +1,7 @@
-// One Jest run, two projects: `unit` (pure code, no servers) and `integration`
-// (real Kafka + PostgreSQL, started by tools/test/run-tests.mjs before Jest runs).
+// One Jest run, three projects: `unit` (pure code, no servers), `handlers` (each service's
+// real Nest module on PGlite and the in-process bus: use cases in seconds, no HTTP, no Kafka;
+// docs/testing.md) and `integration` (real Kafka + PostgreSQL, started by
+// tools/test/run-tests.mjs before Jest runs).
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
@@ -10,7 +12,8 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.handler\\.spec\\.ts$'] },
+    { ...shared, displayName: 'handlers', testMatch: ['<rootDir>/libs/**/*.handler.spec.ts'], slowTestThreshold: 30 },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/tests/**/*.e2e-spec.ts'], slowTestThreshold: 120 },
   ],
 };

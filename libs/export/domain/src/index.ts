@@ -8,3 +8,4 @@ export * from './lib/zip-writer';
 export * from './lib/tabular-writers';
 export { nextPlatformMidnight, platformDayOf } from '@orderline/shared/platform-rules';
 export * from './lib/export-file';
+export * from './lib/export-task-process';

@@ -2,6 +2,6 @@ export * from './lib/export-service.module';
 export * from './lib/export-service-config';
 // The bench (tools/bench) drives the real export pipeline against a bench database.
 export { runExportPipeline } from './lib/app/export-pipeline';
-export { CopyRows, CursorRows } from './lib/app/read-model-rows';
-export { rowQuery } from './lib/app/row-queries';
+export { CopyRows, CursorRows } from './lib/infra/read-model-rows';
+export { rowQuery } from './lib/infra/row-query-builder';
 export { CreateExportSchema1763900002000 } from './lib/infra/export-schema.migration';

@@ -1,33 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/platform-rules';
+import { CONSIGNEE_MODES, EXPORT_FORMATS, EXPORT_TASK_STATUSES, EXPORT_TYPES, ExportType } from '@orderline/export/codes';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { ApiCode, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTimestamp, ApiUuid, ApiView } from '@orderline/shared/contracts';
 
-/** The export type codes of domain.md §5 (the export domain holds their rules). */
-export const EXPORT_TYPE_CODES = [
-  'ORDER_DETAILS',
-  'ORDER_DISCOUNTS',
-  'ORDER_EXPRESS',
-  'UNPAID_ORDERS',
-  'PRESALE_ORDERS',
-  'BONDED_ORDERS',
-  'SIM_CARD_ORDERS',
-  'TOP_UP_GIFT_ORDERS',
-  'CUSTOMISED_ORDERS',
-  'SHIPPING_WARNINGS',
-  'SHIPPING_TIMEOUTS',
-  'ADVANCE_COMPENSATION',
-  'DIRECT_COMPENSATION',
-  'LATE_SHIPPING_COMPENSATION',
-  'LOC_ORDERS',
-  'LOC_SIGNUPS',
-] as const;
-export type ExportTypeCode = (typeof EXPORT_TYPE_CODES)[number];
+// The code lists are declared once in `@orderline/export/codes` (the export domain holds their rules);
+// the contract names them as its schemas do.
+/** The export type codes of domain.md §5. */
+export const EXPORT_TYPE_CODES = EXPORT_TYPES;
+export type ExportTypeCode = ExportType;
 
-export const EXPORT_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
-export const EXPORT_FORMAT_CODES = ['CSV', 'XLSX'] as const;
-export const CONSIGNEE_MODE_CODES = ['NONE', 'MASKED', 'FULL'] as const;
+export const EXPORT_STATUSES = EXPORT_TASK_STATUSES;
+export const EXPORT_FORMAT_CODES = EXPORT_FORMATS;
+export const CONSIGNEE_MODE_CODES = CONSIGNEE_MODES;
 /**
  * The media types of export files as the export service serves them (exportFileKind in the
  * export domain; export-file-kind.spec.ts checks both agree): encrypted types are AES zips.

@@ -1,33 +1,11 @@
+import { ConsigneeMode, ExportType } from '@orderline/export/codes';
+
 /**
- * The export types of domain.md §5, their columns and rules. Codes follow architecture.md
- * (`ORDER_DETAILS`, `ORDER_DISCOUNTS`, `ORDER_EXPRESS`, `UNPAID_ORDERS`, …).
+ * The columns and rules of the export types of domain.md §5. The code lists themselves
+ * (types, formats, consignee modes) are declared once in `@orderline/export/codes`.
  */
-export const EXPORT_TYPES = [
-  'ORDER_DETAILS',
-  'ORDER_DISCOUNTS',
-  'ORDER_EXPRESS',
-  'UNPAID_ORDERS',
-  'PRESALE_ORDERS',
-  'BONDED_ORDERS',
-  'SIM_CARD_ORDERS',
-  'TOP_UP_GIFT_ORDERS',
-  'CUSTOMISED_ORDERS',
-  'SHIPPING_WARNINGS',
-  'SHIPPING_TIMEOUTS',
-  'ADVANCE_COMPENSATION',
-  'DIRECT_COMPENSATION',
-  'LATE_SHIPPING_COMPENSATION',
-  'LOC_ORDERS',
-  'LOC_SIGNUPS',
-] as const;
-export type ExportType = (typeof EXPORT_TYPES)[number];
-
-export const EXPORT_FORMATS = ['CSV', 'XLSX'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-/** domain.md §5: "no consignee info", "masked", "full" (full needs the sensitive-export permission). */
-export const CONSIGNEE_MODES = ['NONE', 'MASKED', 'FULL'] as const;
-export type ConsigneeMode = (typeof CONSIGNEE_MODES)[number];
+export { CONSIGNEE_MODES, EXPORT_FORMATS, EXPORT_TYPES } from '@orderline/export/codes';
+export type { ConsigneeMode, ExportFormat, ExportType } from '@orderline/export/codes';
 
 /** Where a type's rows come from in the export read model. */
 export type RowSource = 'ORDER_LINES' | 'ORDERS' | 'SHIPMENTS' | 'SHIPPING_ALERTS' | 'COMPENSATIONS' | 'LOC_SIGNUPS';

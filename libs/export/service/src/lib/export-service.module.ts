@@ -7,6 +7,7 @@ import { ExportTasks } from './app/export-tasks';
 import { readModelHandlers } from './app/read-model';
 import { ExportFileStore } from './infra/export-file-store';
 import { CreateExportSchema1763900002000 } from './infra/export-schema.migration';
+import { ExportTaskRepository } from './infra/export-task.repository';
 import { PasswordVault } from './infra/password-vault';
 import { EXPORT_EMBEDDED } from './infra/tokens';
 import { EXPORT_SERVICE_NAME, readModelGroupId, ReadModelStatus } from './infra/read-model-status';
@@ -32,7 +33,7 @@ export class ExportServiceModule {
         }),
       ],
       controllers: [ExportsController],
-      providers: [{ provide: EXPORT_EMBEDDED, useValue: options.embeddedDatabase === true }, ExportTasks, ExportTaskRunner, ExportFileStore, PasswordVault, ReadModelStatus, { provide: EVENT_HANDLERS, useFactory: (config: BaseServiceConfig) => readModelHandlers(personalDataSecret(config)), inject: [SERVICE_CONFIG] }],
+      providers: [{ provide: EXPORT_EMBEDDED, useValue: options.embeddedDatabase === true }, ExportTasks, ExportTaskRunner, ExportTaskRepository, ExportFileStore, PasswordVault, ReadModelStatus, { provide: EVENT_HANDLERS, useFactory: (config: BaseServiceConfig) => readModelHandlers(personalDataSecret(config)), inject: [SERVICE_CONFIG] }],
     };
   }
 }

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ConsigneeMode, ExportFormat, ExportType, openExportFile, rowProjector } from '@orderline/export/domain';
-import { RowSource } from './read-model-rows';
+import { RowSource } from '../infra/read-model-rows';
 
 export interface ExportPipelineInput {
   type: ExportType;

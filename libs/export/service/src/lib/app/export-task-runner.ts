@@ -1,15 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { exportFileKind } from '@orderline/export/domain';
+import { decideExportTaskTransition, exportFileKind, ExportTaskTrigger } from '@orderline/export/domain';
 import { ExportCompleted } from '@orderline/shared/contracts';
-import { PeriodicTask, UnitOfWork } from '@orderline/shared/messaging';
+import { applyTransition, outgoing, PeriodicTask, TransactionScope, TransitionSteps, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
 import { ExportFileStore } from '../infra/export-file-store';
 import { PasswordVault } from '../infra/password-vault';
-import { ExportTaskRow } from './export-tasks';
-import { rowQuery } from './row-queries';
-import { CopyRows, PagedRows } from './read-model-rows';
+import { ExportTaskRepository, ExportTaskRow } from '../infra/export-task.repository';
+import { rowQuery } from '../infra/row-query-builder';
+import { CopyRows, PagedRows } from '../infra/read-model-rows';
 import { runExportPipeline } from './export-pipeline';
 import { EXPORT_EMBEDDED } from '../infra/tokens';
 
@@ -33,6 +33,7 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
+    private readonly tasks: ExportTaskRepository,
     private readonly files: ExportFileStore,
     private readonly vault: PasswordVault,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
@@ -76,30 +77,54 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
 
   /** A RUNNING task whose process stopped beating (killed, crashed) fails, and its part file goes. */
   private async failStaleTasks(): Promise<void> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE export_task SET status = 'FAILED', failed_at = $1, failure = 'INTERRUPTED: the export process stopped while writing the file; retry the task'
-       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $2) AND NOT (id = ANY($3::uuid[])) RETURNING id`,
-      [this.clock.now(), this.config.EXPORT_STALE_AFTER_SECONDS, [...this.active.keys()]],
-    );
-    for (const row of rows as Array<{ id: string }>) {
-      this.logger.warn('export task interrupted', { taskId: row.id });
-      await this.files.removeTask(row.id);
+    const failed = await this.unitOfWork.run(async (scope) => {
+      const stale = await this.tasks.lockStale(scope.manager, this.config.EXPORT_STALE_AFTER_SECONDS, [...this.active.keys()]);
+      for (const task of stale) await this.fail(scope, task, 'INTERRUPTED: the export process stopped while writing the file; retry the task');
+      return stale;
+    });
+    for (const task of failed) {
+      this.logger.warn('export task interrupted', { taskId: task.id });
+      await this.files.removeTask(task.id);
     }
   }
 
   /** Files past their expiry (platform clock) are deleted; the task keeps its history. */
   private async expireFiles(): Promise<void> {
-    const [rows] = await this.dataSource.query(`UPDATE export_task SET file_deleted_at = $1 WHERE status = 'COMPLETED' AND expires_at <= $1 AND file_deleted_at IS NULL RETURNING id`, [this.clock.now()]);
-    for (const row of rows as Array<{ id: string }>) await this.files.removeTask(row.id);
+    for (const id of await this.tasks.markFilesExpired(this.clock.now())) await this.files.removeTask(id);
   }
 
   private async claim(): Promise<ExportTaskRow | undefined> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE export_task SET status = 'RUNNING', attempts = attempts + 1, started_at = $1, heartbeat_at = now(), rows_done = 0, rows_total = NULL
-       WHERE id = (SELECT id FROM export_task WHERE status = 'QUEUED' ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING *`,
-      [this.clock.now()],
-    );
-    return (rows as ExportTaskRow[])[0];
+    return this.unitOfWork.run(async (scope) => {
+      const queued = await this.tasks.lockNextQueued(scope.manager);
+      if (!queued) return undefined;
+      let claimed: ExportTaskRow | undefined;
+      await this.move(scope, queued, 'CLAIM', {
+        save: async (task, move) => {
+          claimed = await this.tasks.saveClaimed(scope.manager, task.id, move, this.clock.now());
+        },
+      });
+      return claimed;
+    });
+  }
+
+  /**
+   * Moves one attempt of a task by the export task process. A task whose attempt moved on
+   * meanwhile (judged stale, retried) is not moved: its save reports that, and the attempt is lost.
+   */
+  private async move(scope: TransactionScope, task: ExportTaskRow, trigger: ExportTaskTrigger, steps: TransitionSteps<ExportTaskRow, ExportTaskRow['status'], ExportTaskTrigger, 'EXPORT_COMPLETED'>): Promise<void> {
+    const decision = decideExportTaskTransition(task, trigger);
+    if (!decision.allowed) throw new TaskLost(decision.veto.reason);
+    await applyTransition(scope, { ...task }, decision, steps);
+  }
+
+  private async fail(scope: TransactionScope, task: ExportTaskRow, failure: string): Promise<boolean> {
+    let changed = false;
+    await this.move(scope, task, 'FAIL', {
+      save: async (attempt, move) => {
+        changed = await this.tasks.saveFailed(scope.manager, attempt, move, this.clock.now(), failure);
+      },
+    });
+    return changed;
   }
 
   private start(task: ExportTaskRow): void {
@@ -111,13 +136,8 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
         await this.files.removeTask(task.id).catch(() => undefined);
         if (failure === undefined) return;
         this.logger.warn('export task failed', { taskId: task.id, error: failure });
-        await this.dataSource
-          .query(`UPDATE export_task SET status = 'FAILED', failed_at = $3, failure = $4 WHERE id = $1 AND attempts = $2 AND status = 'RUNNING'`, [
-            task.id,
-            task.attempts,
-            this.clock.now(),
-            failure.startsWith('INTERRUPTED') ? failure : `EXPORT_FAILED: ${failure}`,
-          ])
+        await this.unitOfWork
+          .run((scope) => this.fail(scope, task, failure.startsWith('INTERRUPTED') ? failure : `EXPORT_FAILED: ${failure}`))
           .catch((updateError) => this.logger.error('could not mark the export task failed', { taskId: task.id, error: String(updateError) }));
       })
       .finally(() => this.active.delete(task.id));
@@ -129,8 +149,7 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     let rowsDone = 0;
     let lost = false;
     const beat = async () => {
-      const [, changed] = await this.dataSource.query(`UPDATE export_task SET rows_done = $3, heartbeat_at = now() WHERE id = $1 AND attempts = $2 AND status = 'RUNNING'`, [task.id, task.attempts, rowsDone]);
-      if (!changed) lost = true;
+      if (!(await this.tasks.beat(task, rowsDone))) lost = true;
     };
     const heartbeat = setInterval(() => void beat().catch(() => undefined), 1_000);
     const out = this.files.openPart(task.id, task.attempts);
@@ -147,7 +166,7 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
         rows: source,
         out,
         onTotal: async (total) => {
-          await this.dataSource.query(`UPDATE export_task SET rows_total = $2 WHERE id = $1`, [task.id, total]);
+          await this.tasks.saveTotal(task.id, total);
         },
         onProgress: (done) => {
           rowsDone = done;
@@ -170,16 +189,17 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     const size = await this.files.publish(task.id, task.attempts, fileName);
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.EXPORT_FILE_TTL_SECONDS * 1000);
-    await this.unitOfWork.run(async (scope) => {
-      const [, changed] = await scope.manager.query(
-        `UPDATE export_task SET status = 'COMPLETED', rows_done = $3, rows_total = $3, file_name = $4, file_size = $5, completed_at = $6, expires_at = $7, heartbeat_at = now()
-         WHERE id = $1 AND attempts = $2 AND status = 'RUNNING'`,
-        [task.id, task.attempts, rowsDone, fileName, size, now, expiresAt],
-      );
-      // Marked failed meanwhile (e.g. judged stale): the file must not become downloadable.
-      if (!changed) throw new TaskLost();
-      await scope.publish(ExportCompleted, { taskId: task.id, merchantId: task.merchant_id, accountId: task.account_id, type: task.type, format: task.format, rows: rowsDone, expiresAt: expiresAt.toISOString() });
-    });
+    await this.unitOfWork.run((scope) =>
+      this.move(scope, task, 'COMPLETE', {
+        save: async (attempt, move) => {
+          // Marked failed meanwhile (e.g. judged stale): the file must not become downloadable.
+          if (!(await this.tasks.saveCompleted(scope.manager, attempt, move, { rows: rowsDone, name: fileName, size, completedAt: now, expiresAt }))) throw new TaskLost();
+        },
+        effects: {
+          EXPORT_COMPLETED: () => outgoing(ExportCompleted, { taskId: task.id, merchantId: task.merchant_id, accountId: task.account_id, type: task.type, format: task.format, rows: rowsDone, expiresAt: expiresAt.toISOString() }),
+        },
+      }),
+    );
     this.logger.log('export task completed', { taskId: task.id, type: task.type, rows: rowsDone, bytes: size });
   }
 }

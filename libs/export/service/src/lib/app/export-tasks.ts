@@ -2,37 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CreateExportRequest, ExportTaskView, PasswordReleaseView } from '@orderline/export/contract';
-import { ExportType, exportFileKind, exportTaskVeto, exportTypeDefinition, passwordSmsVeto, platformDayOf } from '@orderline/export/domain';
+import { decideExportTaskTransition, EXPORT_TASK_PROCESS, ExportType, exportFileKind, exportTaskVeto, exportTypeDefinition, passwordSmsVeto, platformDayOf } from '@orderline/export/domain';
+import { applyTransition, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, decodeKeysetCursor, DomainError, encodeKeysetCursor, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
+import { ExportTaskRepository, ExportTaskRow } from '../infra/export-task.repository';
 import { PasswordVault } from '../infra/password-vault';
 
-export interface ExportTaskRow {
-  id: string;
-  merchant_id: string;
-  account_id: string;
-  type: ExportType;
-  format: 'CSV' | 'XLSX';
-  consignee_mode: 'NONE' | 'MASKED' | 'FULL';
-  range_from: Date;
-  range_to: Date;
-  filters: Record<string, unknown>;
-  status: 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
-  encrypted: boolean;
-  password_sealed: string | null;
-  rows_done: string;
-  rows_total: string | null;
-  attempts: number;
-  failure: string | null;
-  file_name: string | null;
-  file_size: string | null;
-  created_at: Date;
-  started_at: Date | null;
-  completed_at: Date | null;
-  failed_at: Date | null;
-  expires_at: Date | null;
-  file_deleted_at: Date | null;
-}
+export type { ExportTaskRow } from '../infra/export-task.repository';
 
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
 
@@ -49,6 +26,8 @@ export function holdsSensitiveExport(caller: Principal): boolean {
 export class ExportTasks {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly tasks: ExportTaskRepository,
     private readonly vault: PasswordVault,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: ExportServiceConfig,
@@ -106,15 +85,10 @@ export class ExportTasks {
     const now = this.clock.now();
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {
-      // Two tasks of one account and type at once must not both pass the limits.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`export-limits:${caller.accountId}:${type}`]);
-      const previous: Array<{ created_at: Date }> = await manager.query(`SELECT created_at FROM export_task WHERE account_id = $1 AND type = $2 AND created_at > $3`, [
-        caller.accountId,
-        type,
-        new Date(now.getTime() - 2 * 86_400_000),
-      ]);
+      await this.tasks.lockLimits(manager, caller.accountId, type);
+      const previous = await this.tasks.createdSince(manager, caller.accountId, type, new Date(now.getTime() - 2 * 86_400_000));
       const veto = exportTaskVeto(
-        { type, from, to, now, previous: previous.map((row) => row.created_at) },
+        { type, from, to, now, previous },
         { minIntervalSeconds: this.config.EXPORT_MIN_INTERVAL_SECONDS, tasksPerDay: this.config.EXPORT_TASKS_PER_DAY, utcOffsetMinutes: this.config.PLATFORM_UTC_OFFSET_MINUTES },
       );
       if (veto) {
@@ -125,18 +99,15 @@ export class ExportTasks {
         });
       }
       const sealed = definition.encrypted ? this.vault.seal(this.vault.generate()) : null;
-      await manager.query(
-        `INSERT INTO export_task (id, merchant_id, account_id, type, format, consignee_mode, range_from, range_to, filters, status, encrypted, password_sealed, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'QUEUED', $10, $11, $12)`,
-        [id, merchantId, caller.accountId, type, request.format, request.consigneeMode, from, to, JSON.stringify(request.filters ?? {}), definition.encrypted, sealed, now],
-      );
+      const task = { id, merchantId, accountId: caller.accountId, type, format: request.format, consigneeMode: request.consigneeMode, from, to, filters: request.filters ?? {}, encrypted: definition.encrypted, passwordSealed: sealed, createdAt: now };
+      await this.tasks.insert(manager, task, EXPORT_TASK_PROCESS.initial[0]);
     });
     return this.get(id, caller);
   }
 
   private async row(id: string, caller: Principal): Promise<ExportTaskRow> {
     const merchantId = this.merchantOf(caller);
-    const [row] = await this.dataSource.query(`SELECT * FROM export_task WHERE id = $1 AND merchant_id = $2`, [id, merchantId]);
+    const row = await this.tasks.findOfMerchant(id, merchantId);
     // Another merchant's task answers exactly like a missing one.
     if (!row) throw new NotFoundError(`export task ${id}`);
     return row;
@@ -149,10 +120,7 @@ export class ExportTasks {
   async list(caller: Principal, limit: number, cursor?: string): Promise<{ items: ExportTaskView[]; nextCursor: string | null }> {
     const merchantId = this.merchantOf(caller);
     const after = cursor ? decodeKeysetCursor(cursor) : null;
-    const rows: ExportTaskRow[] = await this.dataSource.query(
-      `SELECT * FROM export_task WHERE merchant_id = $1 ${after ? 'AND (created_at, id) < ($3, $4)' : ''} ORDER BY created_at DESC, id DESC LIMIT $2`,
-      after ? [merchantId, limit + 1, after.at, after.id] : [merchantId, limit + 1],
-    );
+    const rows = await this.tasks.pageOfMerchant(merchantId, limit, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const now = this.clock.now();
@@ -165,11 +133,16 @@ export class ExportTasks {
   /** domain.md §5 / issue: a failed task can be run again (same task, same password, no new task counted). */
   async retry(id: string, caller: Principal): Promise<ExportTaskView> {
     const task = await this.row(id, caller);
-    const [, changed] = await this.dataSource.query(
-      `UPDATE export_task SET status = 'QUEUED', rows_done = 0, rows_total = NULL, failure = NULL, failed_at = NULL, started_at = NULL WHERE id = $1 AND status = 'FAILED' RETURNING id`,
-      [task.id],
+    const decision = decideExportTaskTransition(task, 'RETRY');
+    if (!decision.allowed) throw new DomainError(decision.veto.code, 409, decision.veto.reason);
+    await this.unitOfWork.run((scope) =>
+      applyTransition(scope, task, decision, {
+        save: async (moved, move) => {
+          // Moved meanwhile (another retry): refused as if it had been seen.
+          if (!(await this.tasks.saveRetried(scope.manager, moved.id, move))) throw new DomainError('EXPORT_NOT_RETRYABLE', 409, `only a FAILED task can be retried; this one is no longer ${move.from}`);
+        },
+      }),
     );
-    if (!changed) throw new DomainError('EXPORT_NOT_RETRYABLE', 409, `only a FAILED task can be retried; this one is ${task.status}`);
     return this.get(id, caller);
   }
 
@@ -193,19 +166,15 @@ export class ExportTasks {
     const now = this.clock.now();
     const settings = { perTaskPerDay: this.config.EXPORT_PASSWORD_SMS_PER_DAY, minIntervalSeconds: this.config.EXPORT_PASSWORD_SMS_INTERVAL_SECONDS, utcOffsetMinutes: this.config.PLATFORM_UTC_OFFSET_MINUTES };
     const sendsToday = await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT id FROM export_task WHERE id = $1 FOR UPDATE`, [task.id]);
-      const sent: Array<{ sent_at: Date }> = await manager.query(`SELECT sent_at FROM export_password_sms WHERE task_id = $1 AND sent_at > $2`, [task.id, new Date(now.getTime() - 2 * 86_400_000)]);
-      const veto = passwordSmsVeto(
-        sent.map((row) => row.sent_at),
-        now,
-        settings,
-      );
+      await this.tasks.lockForPasswordSms(manager, task.id);
+      const sent = await this.tasks.passwordSmsSince(manager, task.id, new Date(now.getTime() - 2 * 86_400_000));
+      const veto = passwordSmsVeto(sent, now, settings);
       if (veto) {
         throw new DomainError(veto.code, 429, veto.detail, { limit: veto.limit, nextAllowedAt: veto.nextAllowedAt.toISOString(), retryAfterSeconds: Math.max(1, Math.ceil((veto.nextAllowedAt.getTime() - now.getTime()) / 1000)) });
       }
-      await manager.query(`INSERT INTO export_password_sms (task_id, sent_at) VALUES ($1, $2)`, [task.id, now]);
+      await this.tasks.recordPasswordSms(manager, task.id, now);
       const today = platformDayOf(now, settings.utcOffsetMinutes);
-      return sent.filter((row) => platformDayOf(row.sent_at, settings.utcOffsetMinutes) === today).length + 1;
+      return sent.filter((sentAt) => platformDayOf(sentAt, settings.utcOffsetMinutes) === today).length + 1;
     });
     return { taskId: task.id, accountId: task.account_id, password: this.vault.open(task.password_sealed), sendsToday, dailyLimit: settings.perTaskPerDay };
   }

@@ -1,5 +1,6 @@
 import { EventDefinition, ShippingDeadlinePayload, ShippingTimedOut, ShippingWarningRaised } from '@orderline/shared/contracts';
 import { onEvent } from '@orderline/shared/messaging';
+import { ExportReadModel } from '../../infra/read-model.repository';
 
 /**
  * Shipping warnings (发货预警) and time-outs (发货超时) as the order service raises them, once
@@ -10,10 +11,7 @@ const alert = (definition: EventDefinition<ShippingDeadlinePayload>, kind: 'WARN
   onEvent(definition, async (event, scope) => {
     const p = event.payload;
     const detail = p.reportedShipBy ? `late shipping reported in advance: ships by ${p.reportedShipBy}` : null;
-    await scope.manager.query(
-      `INSERT INTO export_shipping_alert (alert_id, order_id, merchant_id, kind, ship_by, raised_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (alert_id) DO NOTHING`,
-      [`${p.orderId}:${kind}`, p.orderId, p.merchantId, kind, p.promisedShipBy, event.occurredAt, detail],
-    );
+    await new ExportReadModel(scope.manager).insertShippingAlert({ alertId: `${p.orderId}:${kind}`, orderId: p.orderId, merchantId: p.merchantId, kind, shipBy: p.promisedShipBy, raisedAt: event.occurredAt, detail });
   });
 
 export const shippingWarningRaised = alert(ShippingWarningRaised, 'WARNING');

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { StringDecoder } from 'node:string_decoder';
 import { DataSource, QueryRunner } from 'typeorm';
-import type { RowQuery } from './row-queries';
+import type { RowQuery } from './row-query-builder';
 
 export type RowValues = unknown[];
 

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { CreditHoldPlaced, CreditHoldReleased, LoanBooked, OrderCancelled, OrderPlaced, OrderShipped, RefundCompleted, RefundOffsetApplied, RepaymentReceived } from '@orderline/shared/contracts';
+import { EmbeddedService, eventually } from '@orderline/shared/service-testing';
+import { Principal } from '@orderline/shared/service-kit';
+import { CreditAccounts } from './app/credit-accounts';
+import { Repayments } from './app/repayments';
+import { CreditBillingConfig } from './credit-billing-config';
+import { CREDIT_BILLING_SERVICE_NAME, CreditBillingServiceModule } from './credit-billing-service.module';
+
+// Handler tier: the credit-billing service's real module on PGlite and the in-process bus, driven
+// by the events other services publish and by its public use cases; no HTTP, no Kafka.
+describe('credit-billing handlers: hold, capture, refund offset, repayment, release', () => {
+  const buyerId = randomUUID();
+  const buyer: Principal = { accountId: randomUUID(), role: 'BUYER', buyerId };
+  let service: EmbeddedService;
+  let accountId: string;
+
+  const placeCreditOrder = async (payable: number) => {
+    const orderId = randomUUID();
+    const line = { lineId: randomUUID(), skuId: 'sku-kettle', title: 'kettle', unitPrice: payable, quantity: 1, lineTotal: payable };
+    await service.publish(OrderPlaced, { orderId, merchantId: randomUUID(), buyerId, paymentMethod: 'CREDIT', credit: { plan: 'INSTALLMENT', periods: 3 }, payable, freight: 0, lines: [line] });
+    return { orderId, line };
+  };
+  const account = () => service.get(CreditAccounts).forBuyer(buyerId, buyer);
+
+  beforeAll(async () => {
+    service = await EmbeddedService.start({ name: CREDIT_BILLING_SERVICE_NAME, register: (options) => CreditBillingServiceModule.register(options), configClass: CreditBillingConfig });
+    accountId = (await service.get(CreditAccounts).open({ buyerId, creditLimit: 500_000 })).id;
+  }, 60_000);
+
+  afterAll(() => service?.stop());
+
+  it('holds a credit order, books the loan when it ships, offsets a refund and takes a repayment, keeping the line whole', async () => {
+    const { orderId, line } = await placeCreditOrder(30_000);
+    const hold = await service.event(CreditHoldPlaced, (payload) => payload.orderId === orderId);
+    expect(hold.payload).toMatchObject({ creditAccountId: accountId, amount: 30_000, availableAfter: 470_000 });
+
+    await service.publish(OrderShipped, { orderId, buyerId, shipmentId: 'shp-1', shippedAmount: 30_000, freight: 0 });
+    const loan = await service.event(LoanBooked, (payload) => payload.orderId === orderId);
+    expect(loan.payload).toMatchObject({ principal: 30_000, plan: 'INSTALLMENT', periodCount: 3 });
+    expect(loan.payload.periods.reduce((sum, period) => sum + period.principal, 0)).toBe(30_000);
+    expect(await account()).toMatchObject({ held: 0, outstanding: 30_000, available: 470_000 });
+
+    await service.publish(RefundCompleted, { refundId: `refund-${orderId}`, orderId, buyerId, paymentMethod: 'CREDIT', amount: 6_000, lines: [{ lineId: line.lineId, quantity: 1, amount: 6_000 }] });
+    const offset = await service.event(RefundOffsetApplied, (payload) => payload.orderId === orderId);
+    expect(offset.payload).toMatchObject({ loanId: loan.payload.loanId, amount: 6_000 });
+    expect(offset.payload.principalOffset + offset.payload.balanceCredit).toBe(6_000);
+    await eventually(async () => (await account()).outstanding === 24_000, 'the refund to lower what is owed');
+
+    const repayment = await service.get(Repayments).repay(buyerId, buyer, { amount: 1_000, loanId: loan.payload.loanId });
+    await service.event(RepaymentReceived, (payload) => payload.repaymentId === repayment.id && payload.amount === 1_000);
+    const after = await account();
+    // domain.md §4: the line is holds + loans.
+    expect(after.available).toBe(after.limit - after.held - after.outstanding);
+    // Nothing is billed yet: the repayment waits as the account's balance for the next statement.
+    expect(after).toMatchObject({ outstanding: 24_000, balance: 1_000 });
+  }, 60_000);
+
+  it('releases the hold of a credit order cancelled before shipment', async () => {
+    const { orderId } = await placeCreditOrder(12_000);
+    await service.event(CreditHoldPlaced, (payload) => payload.orderId === orderId);
+    await service.publish(OrderCancelled, { orderId, buyerId, paymentMethod: 'CREDIT', reason: 'NO_LONGER_WANTED', cancelledBy: 'BUYER', previousStatus: 'UNPAID' });
+    expect((await service.event(CreditHoldReleased, (payload) => payload.orderId === orderId)).payload).toMatchObject({ amount: 12_000 });
+    await eventually(async () => (await account()).held === 0, 'the hold to be released');
+  }, 30_000);
+});

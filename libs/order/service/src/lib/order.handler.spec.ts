@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { OrderCancelled, OrderPaid, OrderPaused, OrderPlaced, OrderResumed, OrderShipped, ShipmentDispatched } from '@orderline/shared/contracts';
+import { EmbeddedService, eventually } from '@orderline/shared/service-testing';
+import { Principal } from '@orderline/shared/service-kit';
+import { CancelOrder } from './app/cancel-order';
+import { GetOrder } from './app/get-order';
+import { MerchantCatalog } from './app/merchant-catalog';
+import { MerchantOperations } from './app/merchant-operations';
+import { OrderPayments } from './app/order-payments';
+import { PlaceOrder } from './app/place-order';
+import { OrderServiceConfig } from './order-service-config';
+import { ORDER_SERVICE_NAME, OrderServiceModule } from './order-service.module';
+
+// Handler tier: the order service's real module on PGlite and the in-process bus, no HTTP, no Kafka.
+describe('order service handlers: place, pay, pause, ship, cancel', () => {
+  const merchantId = randomUUID();
+  const merchant: Principal = { accountId: randomUUID(), role: 'MERCHANT', merchantId, accountKind: 'MAIN' };
+  const buyer: Principal = { accountId: randomUUID(), role: 'BUYER', buyerId: randomUUID() };
+  const operator: Principal = { accountId: randomUUID(), role: 'OPERATOR' };
+  const consignee = { name: '张三', phone: '13812345678', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } };
+  let service: EmbeddedService;
+
+  const statusOf = async (orderId: string) => (await service.get(GetOrder).execute(orderId, buyer)).status;
+  const place = () => service.get(PlaceOrder).execute({ merchantId, items: [{ skuId: 'sku-kettle', quantity: 2 }], consignee, paymentMethod: 'ONLINE' }, buyer);
+
+  beforeAll(async () => {
+    service = await EmbeddedService.start({ name: ORDER_SERVICE_NAME, register: (options) => OrderServiceModule.register(options), configClass: OrderServiceConfig });
+    await service.get(MerchantCatalog).putSku('sku-kettle', { title: 'Electric kettle 1.7 L', unitPrice: 19_900, listed: true }, merchant);
+  }, 60_000);
+
+  afterAll(() => service?.stop());
+
+  it('places an order priced from the catalog, takes its payment, pauses and releases it, and ships it when logistics dispatches', async () => {
+    const orderId = await place();
+    expect(await statusOf(orderId)).toBe('UNPAID');
+    const placed = await service.event(OrderPlaced, (payload) => payload.orderId === orderId);
+    expect(placed.payload).toMatchObject({ merchantId, buyerId: buyer.buyerId, paymentMethod: 'ONLINE', lines: [{ skuId: 'sku-kettle', quantity: 2, unitPrice: 19_900, lineTotal: 39_800 }] });
+
+    await service.get(OrderPayments).pay(orderId, buyer);
+    expect(await statusOf(orderId)).toBe('WAITING_OUTBOUND');
+    expect((await service.event(OrderPaid, (payload) => payload.orderId === orderId)).payload.amount).toBe(placed.payload.payable);
+
+    await service.get(MerchantOperations).pause(orderId, { reason: 'OUT_OF_STOCK' }, merchant);
+    expect(await statusOf(orderId)).toBe('PAUSED');
+    await service.event(OrderPaused, (payload) => payload.orderId === orderId && payload.reason === 'OUT_OF_STOCK');
+    expect(await service.get(MerchantOperations).stockArrived({ merchantId }, operator)).toMatchObject({ released: 1 });
+    expect(await statusOf(orderId)).toBe('WAITING_OUTBOUND');
+    await service.event(OrderResumed, (payload) => payload.orderId === orderId);
+
+    await service.publish(ShipmentDispatched, { shipmentId: `shp-${orderId.slice(0, 8)}`, orderId, carrier: 'JD_LOGISTICS', waybillNo: 'JD0001' });
+    await eventually(async () => (await statusOf(orderId)) === 'SHIPPED', 'the order to be SHIPPED');
+    await service.event(OrderShipped, (payload) => payload.orderId === orderId);
+  }, 60_000);
+
+  it('cancels an unpaid order for its buyer, and refuses to cancel it twice', async () => {
+    const orderId = await place();
+    await service.get(CancelOrder).execute(orderId, 'NO_LONGER_WANTED', buyer);
+    expect(await statusOf(orderId)).toBe('CANCELLED');
+    expect((await service.event(OrderCancelled, (payload) => payload.orderId === orderId)).payload).toMatchObject({ orderId });
+    await expect(service.get(CancelOrder).execute(orderId, 'NO_LONGER_WANTED', buyer)).rejects.toMatchObject({ status: 409 });
+  }, 30_000);
+});

@@ -37,6 +37,8 @@ const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/admin/clock': ['operator'],
   'GET /api/v1/admin/outbox/parked': ['operator'],
   'POST /api/v1/admin/outbox/parked/redrive': ['operator'],
+  'GET /api/v1/admin/dead-letters': ['operator'],
+  'POST /api/v1/admin/dead-letters/redrive': ['operator'],
   'POST /api/v1/admin/refunds/{refundId}/credit-offset/retry': ['operator'],
   'POST /api/v1/admin/refunds/{refundId}/settlement/escalate': ['operator'],
   'GET /api/v1/admin/sms': ['operator'],

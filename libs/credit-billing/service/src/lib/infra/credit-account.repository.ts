@@ -1,22 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CreditProduct, Loan, outstandingPrincipalOf, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
-import { DomainError } from '@orderline/shared/service-kit';
-import { CreditAccountRecord } from './credit.entity';
+import { AccountChange, AccountHold, CalendarDate, changedLoansOf, CreditAccount, isLoanSettled, Loan, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
+import { TimerFailures } from '@orderline/shared/messaging';
+import { CreditAccountRecord, CreditHoldRecord } from './credit.entity';
 
 /** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
 export function accountLockKey(buyerId: string): string {
   return `credit-account:${buyerId}`;
-}
-
-export interface RefundOffsetRow {
-  refund_id: string;
-  order_id: string;
-  credit_account_id: string;
-  amount: string;
-  /** PARKED, HOLD_RELEASED, APPLIED, DUPLICATE or REJECTED. */
-  status: string;
-  document: Record<string, unknown> | null;
 }
 
 /**
@@ -25,7 +15,7 @@ export interface RefundOffsetRow {
  * postings (append-only, unique keys), statement credits, products.
  */
 @Injectable()
-export class CreditBook {
+export class CreditAccountRepository {
   async lockAccountOfBuyer(manager: EntityManager, buyerId: string): Promise<CreditAccountRecord | null> {
     return manager.getRepository(CreditAccountRecord).findOne({ where: { buyerId }, lock: { mode: 'pessimistic_write' } });
   }
@@ -62,14 +52,6 @@ export class CreditBook {
     }
   }
 
-  /** Outstanding principal of the account after a movement: the sum over its open loans. */
-  async refreshOutstanding(manager: EntityManager, account: CreditAccountRecord, changedLoans: readonly Loan[]): Promise<number> {
-    const changed = new Map(changedLoans.map((loan) => [loan.loanId, loan]));
-    const loans = (await this.openLoans(manager, account.id)).map((loan) => changed.get(loan.loanId) ?? loan);
-    for (const loan of changedLoans) if (!loans.some((l) => l.loanId === loan.loanId)) loans.push(loan);
-    return loans.reduce((sum, loan) => sum + outstandingPrincipalOf(loan), 0);
-  }
-
   async post(manager: EntityManager, postings: readonly Posting[], at: Date): Promise<void> {
     for (const posting of postings) {
       await manager.query(
@@ -95,12 +77,6 @@ export class CreditBook {
     for (const credit of credits) await manager.query(`INSERT INTO statement_credit (credit_account_id, document) VALUES ($1, $2)`, [accountId, JSON.stringify(credit)]);
   }
 
-  /** A refund as credit-billing received it (credit_refund), locked for a retry of its offset. */
-  async lockRefundOffset(manager: EntityManager, refundId: string): Promise<RefundOffsetRow | undefined> {
-    const [row] = await manager.query(`SELECT refund_id, order_id, credit_account_id, amount, status, document FROM credit_refund WHERE refund_id = $1 FOR UPDATE`, [refundId]);
-    return row;
-  }
-
   /** An issued statement: an immutable document (domain.md §4.4). */
   async insertStatement(manager: EntityManager, input: { id: string; accountId: string; statement: Statement; issuedAt: Date }): Promise<void> {
     const { statement } = input;
@@ -119,14 +95,136 @@ export class CreditBook {
     return rows.map((row: { id: string; document: StatementCredit }) => ({ id: row.id, credit: row.document }));
   }
 
-  async product(manager: EntityManager, code: string): Promise<CreditProduct> {
-    const [row] = await manager.query(`SELECT definition FROM credit_product WHERE code = $1`, [code]);
-    if (!row) throw new DomainError('UNKNOWN_CREDIT_PRODUCT', 422, `no credit product ${code}`);
-    return row.definition as CreditProduct;
+  // --- the aggregate: load and save ---------------------------------------------------
+
+  /**
+   * The credit account aggregate as one command needs it: `orderId` loads that order's hold,
+   * `loans` the open loans (plus the order's loan, settled or not) and the pending statement
+   * credits. The account row must already be locked by the caller.
+   */
+  async load(manager: EntityManager, record: CreditAccountRecord, scope: { orderId?: string; loans?: boolean } = {}): Promise<CreditAccount> {
+    const holdRecord = scope.orderId ? await manager.getRepository(CreditHoldRecord).findOne({ where: { orderId: scope.orderId } }) : null;
+    let loans: Loan[] = [];
+    let pendingCredits: Array<{ id: string; credit: StatementCredit }> = [];
+    if (scope.loans) {
+      loans = await this.openLoans(manager, record.id);
+      const ofOrder = scope.orderId ? await this.loanOfOrder(manager, scope.orderId) : null;
+      if (ofOrder && !loans.some((loan) => loan.loanId === ofOrder.loanId)) loans.push(ofOrder);
+      pendingCredits = await this.pendingStatementCredits(manager, record.id);
+    }
+    return {
+      accountId: record.id,
+      limit: record.creditLimit,
+      cycle: { statementDay: record.statementDay, dueOffsetDays: record.dueOffsetDays },
+      held: record.held,
+      outstanding: record.outstanding,
+      balance: record.balance,
+      nextStatementDate: record.nextStatementDate as CalendarDate | null,
+      lastStatementDate: record.lastStatementDate as CalendarDate | null,
+      holds: holdRecord ? [holdOf(holdRecord)] : [],
+      loans,
+      pendingCredits,
+    };
   }
 
-  async defaultProduct(manager: EntityManager, planType: string): Promise<CreditProduct | null> {
-    const [row] = await manager.query(`SELECT definition FROM credit_product WHERE plan_type = $1 AND is_default`, [planType]);
-    return row ? (row.definition as CreditProduct) : null;
+  /** Saves what one command changed: the account row, holds, loans, statements, credits and postings. */
+  async save(manager: EntityManager, before: CreditAccount, change: AccountChange<unknown>, at: Date): Promise<void> {
+    const after = change.account;
+    const accountChanges: Partial<CreditAccountRecord> = {};
+    if (after.held !== before.held) accountChanges.held = after.held;
+    if (after.outstanding !== before.outstanding) accountChanges.outstanding = after.outstanding;
+    if (after.balance !== before.balance) accountChanges.balance = after.balance;
+    if (after.nextStatementDate !== before.nextStatementDate) accountChanges.nextStatementDate = after.nextStatementDate;
+    if (after.lastStatementDate !== before.lastStatementDate) accountChanges.lastStatementDate = after.lastStatementDate;
+    if (Object.keys(accountChanges).length > 0) await manager.getRepository(CreditAccountRecord).update({ id: after.accountId }, accountChanges);
+
+    for (const hold of after.holds) {
+      const old = before.holds.find((candidate) => candidate.holdId === hold.holdId);
+      if (old === hold) continue;
+      if (!old) {
+        await manager.insert(CreditHoldRecord, {
+          id: hold.holdId,
+          orderId: hold.orderId,
+          creditAccountId: after.accountId,
+          amount: hold.amount,
+          status: hold.status,
+          placedAt: at,
+          releasedAt: null,
+          releaseReason: null,
+          productCode: hold.productCode,
+          periodCount: hold.periodCount,
+          capturedAmount: hold.captured,
+          releasedAmount: hold.released,
+        });
+        continue;
+      }
+      const ended = hold.releaseReason !== old.releaseReason ? { releasedAt: at, releaseReason: hold.releaseReason } : {};
+      await manager.update(CreditHoldRecord, { id: hold.holdId }, { capturedAmount: hold.captured, releasedAmount: hold.released, status: hold.status, ...ended });
+    }
+
+    const known = new Set(before.loans.map((loan) => loan.loanId));
+    const changed = changedLoansOf(before, after);
+    for (const loan of changed.filter((candidate) => !known.has(candidate.loanId))) {
+      const hold = after.holds.find((candidate) => candidate.orderId === loan.orderId) as AccountHold;
+      await this.insertLoan(manager, after.accountId, hold.holdId, loan, isLoanSettled(loan), at);
+    }
+    await this.saveLoans(manager, changed.filter((loan) => known.has(loan.loanId)), isLoanSettled, at);
+
+    for (const issued of change.statements) {
+      await this.insertStatement(manager, { id: issued.statementId, accountId: after.accountId, statement: issued.statement, issuedAt: at });
+      if (issued.creditIds.length) await this.attachStatementCredits(manager, issued.creditIds, issued.statementId);
+    }
+    await this.addStatementCredits(manager, after.accountId, change.newCredits);
+    await this.post(manager, change.postings, at);
   }
+
+  /**
+   * The statement run's claim: one account whose statement day has come and that is not
+   * backing off after a failure, locked with SKIP LOCKED so instances share the work.
+   */
+  async claimAccountWithStatementDue(manager: EntityManager, job: string, today: CalendarDate, now: Date): Promise<string | undefined> {
+    const [candidate] = await manager.query(
+      `SELECT id FROM credit_account
+          WHERE next_statement_date IS NOT NULL AND next_statement_date <= $1 AND ${TimerFailures.notBackingOff(job, 'credit_account.id', '$2')}
+          ORDER BY next_statement_date LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [today, now],
+    );
+    return candidate?.id;
+  }
+
+  // --- reads -------------------------------------------------------------------------------
+
+  /** The account's loans (all, or one order's), oldest first, for reading. */
+  async loansOf(manager: EntityManager, accountId: string, orderId?: string): Promise<Array<{ document: Loan; settled: boolean }>> {
+    return manager.query(`SELECT document, settled FROM loan WHERE credit_account_id = $1 AND ($2::uuid IS NULL OR order_id = $2::uuid) ORDER BY booked_at, id`, [accountId, orderId ?? null]);
+  }
+
+  /** Issued statements, newest first; a buyer sees only those sent. */
+  async statementsOf(manager: EntityManager, accountId: string, sentOnly: boolean): Promise<Array<Record<string, unknown>>> {
+    return manager.query(
+      `SELECT id, statement_date, due_date, amount_due, sent_to_buyer FROM credit_statement WHERE credit_account_id = $1 ${sentOnly ? 'AND sent_to_buyer' : ''} ORDER BY statement_date DESC`,
+      [accountId],
+    );
+  }
+
+  async statementOf(manager: EntityManager, accountId: string, statementId: string): Promise<{ id: string; document: Statement } | undefined> {
+    const [row] = await manager.query(`SELECT id, document FROM credit_statement WHERE credit_account_id = $1 AND id = $2`, [accountId, statementId]);
+    return row;
+  }
+}
+
+function holdOf(record: CreditHoldRecord): AccountHold {
+  return {
+    holdId: record.id,
+    orderId: record.orderId,
+    amount: record.amount,
+    captured: record.capturedAmount,
+    released: record.releasedAmount,
+    status: record.status,
+    productCode: record.productCode,
+    periodCount: record.periodCount,
+    releaseReason: record.releaseReason,
+    // The refund table's unique refund id keeps rule 7 across loads (see RefundOffsetRepository).
+    appliedRefundIds: [],
+  };
 }

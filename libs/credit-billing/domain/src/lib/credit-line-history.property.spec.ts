@@ -320,11 +320,46 @@ function sendRefund(m: HistoryModel, real: Real, order: OrderModel, amount: Fen,
   if (outcome.principalOffsets.reduce((s, o) => s + o.offset, 0) !== outcome.principalOffset) fail(`refund ${refundId}: the period offsets do not sum`);
   // What the refund put on the balance, less what the balance then paid of what was owed (§4.4).
   if (real.line.balance !== balanceBefore + outcome.principalToBalance + outcome.feeRefundToBalance - paidFromBalanceSince(real.line, postingsBefore)) fail(`refund ${refundId}: balance`);
+  // Rule 2, predicted by the model: overdue principal first, then the scheduled periods by the
+  // product's rule (the model's own spread), billed-not-due periods last.
+  const before = outcome.periodsBefore;
+  const unpaid = (p: Loan['periods'][number]) => (p.status === 'VOIDED' ? 0 : p.principal - p.paidPrincipal - p.creditedPrincipal);
+  const overdue = before.filter((p) => p.status === 'OVERDUE').reduce((sum, p) => sum + unpaid(p), 0);
+  const scheduled = before.filter((p) => p.status === 'SCHEDULED');
+  const taken = Math.min(Math.max(0, amount - overdue), scheduled.reduce((sum, p) => sum + p.principal, 0));
+  const expectedScheduled = taken === 0 ? scheduled.map((p) => p.principal) : modelSpread(scheduled.map((p) => p.principal), taken, order.product.refundAllocationRule);
+  const actualScheduled = scheduled.map((p) => (outcome.loan.periods.find((q) => q.index === p.index) as Loan['periods'][number]).principal);
+  if (JSON.stringify(actualScheduled) !== JSON.stringify(expectedScheduled)) {
+    fail(`refund ${refundId} of ${amount} (${order.product.refundAllocationRule}): scheduled principals ${actualScheduled}, model ${expectedScheduled}`);
+  }
   // Rule 5: late fees are never refunded.
   const lateFees = (loan: Loan) => loan.periods.map((p) => [p.lateFee, p.paidLateFee]);
   if (JSON.stringify(lateFees(outcome.loan)) !== JSON.stringify(outcome.periodsBefore.map((p) => [p.lateFee, p.paidLateFee]))) fail(`refund ${refundId} changed late fees`);
   order.refundedToLoan += amount;
   m.refundedToLoans += amount;
+}
+
+/**
+ * The model of §4.5 rule 2 for the scheduled periods (written from the spec, not taken from
+ * the domain): REAMORTIZE keeps the count and spreads what is left evenly, the floor-division
+ * remainder on the first; LAST_FIRST and NEXT_FIRST take whole amounts from the last or the
+ * next period first. A period left with nothing is voided (principal 0).
+ */
+function modelSpread(principals: readonly Fen[], taken: Fen, rule: RefundAllocationRule): Fen[] {
+  if (rule === 'REAMORTIZE') {
+    const left = principals.reduce((sum, p) => sum + p, 0) - taken;
+    const each = Math.floor(left / principals.length);
+    return principals.map((_, i) => (i === 0 ? left - each * (principals.length - 1) : each));
+  }
+  const spread = [...principals];
+  let left = taken;
+  for (let k = 0; k < spread.length; k++) {
+    const i = rule === 'LAST_FIRST' ? spread.length - 1 - k : k;
+    const take = Math.min(left, spread[i]);
+    spread[i] -= take;
+    left -= take;
+  }
+  return spread;
 }
 
 class Refund implements HistoryCommand {

@@ -212,6 +212,13 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     }
   });
 
+  it('serves the OpenAPI document that docs/api/openapi.json holds (tools/api/write-openapi.mjs writes it from the same builder)', async () => {
+    const served = await (await fetch(`${stack.gatewayUrl}/docs-json`)).json();
+    const written = JSON.parse(readFileSync(join(__dirname, '..', 'docs', 'api', 'openapi.json'), 'utf8'));
+    expect(served).toEqual(written);
+    expect(await (await fetch(`${stack.gatewayUrl}/docs/openapi.json`)).json()).toEqual(written);
+  });
+
   it('looks up other contacts only after SMS verification, within the merchant\'s daily limit, until 00:00 platform time', async () => {
     const mainPhone = '13911110001';
     const subPhone = '13911110002';

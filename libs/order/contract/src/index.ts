@@ -1,3 +1,4 @@
 export * from './lib/place-order.request';
 export * from './lib/catalog.request';
 export * from './lib/fact-owners.request';
+export * from './lib/order.views';

@@ -5,3 +5,5 @@ export * from './lib/platform-day';
 export * from './lib/safe-text';
 // Who may assert each fact about an order (issue 12): read at the gateway and in the order service.
 export * from './lib/fact-owners';
+// The order code lists the API shows (pause reasons, release triggers, statuses): one array each.
+export * from './lib/order-codes';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { AFTER_SALES_REQUEST_TYPES, AfterSalesRequestType } from '@orderline/shared/contracts';
+import { AFTER_SALES_REQUEST_TYPES, AfterSalesRequestType, ApiCode, ApiFen, ApiFlag, ApiInteger, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, PAYMENT_METHODS } from '@orderline/shared/contracts';
 
 /** Reason codes a buyer picks (the sources' list, shortened). */
 export const AFTER_SALES_REASONS = ['DEFECTIVE', 'NOT_AS_DESCRIBED', 'WRONG_ITEM', 'DAMAGED_IN_TRANSIT', 'NOT_RECEIVED', 'NO_LONGER_WANTED', 'SIZE_OR_FIT', 'OTHER'] as const;
@@ -10,7 +10,7 @@ export const AFTER_SALES_STATUS_NAMES = ['REQUESTED', 'APPROVED', 'REJECTED', 'R
 
 export class AfterSalesLineRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() lineId: string;
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 9_999, example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
 }
 
 /** `POST /after-sales`: the buyer applies for chosen lines and quantities of a shipped order. */
@@ -59,7 +59,7 @@ export class AfterSalesListQuery {
   @ApiPropertyOptional({ enum: AFTER_SALES_STATUS_NAMES }) @IsOptional() @IsIn(AFTER_SALES_STATUS_NAMES) status?: string;
   @ApiPropertyOptional({ enum: AFTER_SALES_REQUEST_TYPES }) @IsOptional() @IsIn(AFTER_SALES_REQUEST_TYPES) type?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
-  @ApiPropertyOptional({ default: 20, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 20, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
 }
 
@@ -70,4 +70,131 @@ export class RefundableQuery {
 /** An operator takes a FAILED credit refund settlement out of the automatic path (issue 13 item 4). */
 export class EscalateRefundSettlementRequest {
   @ApiProperty({ example: 'Loan already fully refunded by a manual adjustment; finance to reconcile.' }) @IsString() @Length(1, 500) note: string;
+}
+
+// ---- What the after-sales service answers: the TypeScript its queries return and the OpenAPI schemas (docs/api.md).
+
+/** A refund's settlement state, worst first: a failed or escalated settlement shows over a pending one (issue 13 item 4). */
+export const REFUND_SETTLEMENT_STATUSES = ['ESCALATED', 'FAILED', 'PENDING', 'SETTLED'] as const;
+export const AFTER_SALES_COMMANDS = ['APPLY', 'APPROVE', 'REJECT', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'REPORT_PROBLEM', 'GRANT_REFUND', 'REQUEST_REPLACEMENT', 'COMPLETE_REFUND'] as const;
+/** The order as after-sales knows it from the order events. */
+export const AFTER_SALES_ORDER_STATUSES = ['PLACED', 'PAID', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
+
+export class AfterSalesLineView {
+  @ApiUuid() lineId: string;
+  @ApiInteger({ minimum: 1 }) quantity: number;
+}
+
+export class AfterSalesReviewView {
+  @ApiCode(['APPROVED', 'REJECTED']) decision: string;
+  @ApiCode(['MERCHANT', 'SYSTEM']) by: string;
+  @ApiText({ optional: true }) reason?: string;
+  @ApiTimestamp() at: string;
+}
+
+export class ReturnShipmentView {
+  @ApiText() carrier: string;
+  @ApiText() waybillNo: string;
+  @ApiFlag() pickup: boolean;
+  @ApiTimestamp() at: string;
+}
+
+export class ReturnReceiptView {
+  @ApiCode(['OK', 'PROBLEM']) condition: string;
+  @ApiText({ optional: true }) note?: string;
+  @ApiTimestamp() at: string;
+}
+
+export class RefundLineView {
+  @ApiUuid() lineId: string;
+  @ApiInteger({ minimum: 1 }) quantity: number;
+  @ApiFen() amount: number;
+}
+
+export class RefundSettlementView {
+  @ApiCode(PAYMENT_METHODS) method: string;
+  @ApiFen() amount: number;
+  /** PENDING, SETTLED, FAILED (credit-billing refused the offset: see failureReason) or ESCALATED (an operator took it over). */
+  @ApiCode(REFUND_SETTLEMENT_STATUSES) status: string;
+  @ApiText() idempotencyKey: string;
+  @ApiText({ nullable: true }) provider: string | null;
+  @ApiText({ nullable: true }) reference: string | null;
+  @ApiInteger({ minimum: 0 }) attempts: number;
+  @ApiTimestamp({ nullable: true }) settledAt: string | null;
+  @ApiText({ nullable: true }) failureReason: string | null;
+  @ApiText({ nullable: true }) lastError: string | null;
+  @ApiTimestamp({ nullable: true }) failedAt: string | null;
+  @ApiTimestamp({ nullable: true }) escalatedAt: string | null;
+  @ApiText({ nullable: true }) escalationNote: string | null;
+}
+
+export class RefundView {
+  @ApiUuid() id: string;
+  @ApiFen() amount: number;
+  @ApiText() status: string;
+  @ApiText() reason: string;
+  @ApiView([RefundLineView]) lines: RefundLineView[];
+  @ApiTimestamp() grantedAt: string;
+  @ApiTimestamp({ nullable: true }) completedAt: string | null;
+  /** SETTLED, PENDING, or FAILED / ESCALATED when a settlement failed (issue 13 item 4). */
+  @ApiCode(REFUND_SETTLEMENT_STATUSES) settlementStatus: string;
+  @ApiView([RefundSettlementView]) settlements: RefundSettlementView[];
+}
+
+export class AfterSalesStatusChangeView {
+  @ApiCode(AFTER_SALES_STATUS_NAMES, { nullable: true }) from: string | null;
+  @ApiCode(AFTER_SALES_STATUS_NAMES) to: string;
+  @ApiCode(AFTER_SALES_COMMANDS) command: string;
+  @ApiText() actor: string;
+  @ApiTimestamp() at: string;
+  @ApiText({ optional: true }) note?: string;
+}
+
+export class AfterSalesRequestView {
+  @ApiUuid() id: string;
+  @ApiUuid() orderId: string;
+  @ApiUuid() merchantId: string;
+  @ApiUuid() buyerId: string;
+  @ApiCode(AFTER_SALES_REQUEST_TYPES) type: string;
+  @ApiCode(AFTER_SALES_STATUS_NAMES) status: string;
+  @ApiText() reason: string;
+  @ApiText({ nullable: true }) description: string | null;
+  @ApiTexts() evidence: string[];
+  @ApiView([AfterSalesLineView]) lines: AfterSalesLineView[];
+  @ApiTimestamp() reviewDeadline: string;
+  @ApiView(AfterSalesReviewView, { nullable: true }) review: AfterSalesReviewView | null;
+  @ApiView(ReturnShipmentView, { nullable: true }) returnShipment: ReturnShipmentView | null;
+  @ApiView(ReturnReceiptView, { nullable: true }) receipt: ReturnReceiptView | null;
+  @ApiView(RefundView, { nullable: true }) refund: RefundView | null;
+  @ApiView([AfterSalesStatusChangeView]) history: AfterSalesStatusChangeView[];
+  @ApiTimestamp() createdAt: string;
+  @ApiTimestamp() updatedAt: string;
+}
+
+export class AfterSalesPageView {
+  @ApiView([AfterSalesRequestView]) items: AfterSalesRequestView[];
+  @ApiText({ nullable: true }) nextCursor: string | null;
+}
+
+export class RefundableLineView {
+  @ApiUuid() lineId: string;
+  @ApiText({ nullable: true }) skuId: string | null;
+  @ApiText({ nullable: true }) title: string | null;
+  @ApiInteger({ minimum: 0 }) quantity: number;
+  @ApiFen() paid: number;
+  @ApiFen() gross: number;
+  @ApiFen() freightShare: number;
+  @ApiFen() discountShare: number;
+  @ApiInteger({ minimum: 0 }) refundedQuantity: number;
+  @ApiInteger({ minimum: 0 }) returnableQuantity: number;
+}
+
+export class RefundableView {
+  @ApiUuid() orderId: string;
+  @ApiCode(AFTER_SALES_ORDER_STATUSES) status: string;
+  @ApiFlag() delivered: boolean;
+  @ApiCode(PAYMENT_METHODS) paymentMethod: string;
+  @ApiFen({ nullable: true }) paid: number | null;
+  @ApiFen() refunded: number;
+  @ApiView([RefundableLineView]) lines: RefundableLineView[];
 }

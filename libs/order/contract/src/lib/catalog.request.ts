@@ -59,16 +59,16 @@ export class SkuKindsRequest {
 /** A delivery-and-install fee charged per unit of the SKU (domain.md §1.1, §1.7). */
 export class SkuServiceFeeRequest {
   @ApiProperty({ example: 'INSTALLATION' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'feeType must be an upper-case fee type code' }) feeType: string;
-  @ApiProperty({ description: `fen per unit, at most ${MAX_SERVICE_FEE_FEN}`, example: 5000 }) @IsBoundedFen(MAX_SERVICE_FEE_FEN) amount: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_SERVICE_FEE_FEN, description: `fen per unit, at most ${MAX_SERVICE_FEE_FEN}`, example: 5000 }) @IsBoundedFen(MAX_SERVICE_FEE_FEN) amount: number;
 }
 
 /** `PUT /merchant/catalog/skus/{skuId}` (architecture.md): creates or replaces one SKU. */
 export class PutSkuRequest {
   @ApiProperty({ example: 'Electric kettle 1.7 L' }) @IsString() @Length(1, 200) title: string;
-  @ApiProperty({ description: `fen, at most ${MAX_UNIT_PRICE_FEN}`, example: 19900 }) @IsBoundedFen(MAX_UNIT_PRICE_FEN) unitPrice: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_UNIT_PRICE_FEN, description: `fen, at most ${MAX_UNIT_PRICE_FEN}`, example: 19900 }) @IsBoundedFen(MAX_UNIT_PRICE_FEN) unitPrice: number;
   @ApiPropertyOptional({ description: 'shown in the product snapshot', example: { colour: 'white', volume: '1.7 L' } }) @IsOptional() @IsSnapshotAttributes() attributes?: Record<string, string>;
   @ApiProperty({ description: 'false: delisted (下架), cannot be ordered' }) @IsBoolean() listed: boolean;
-  @ApiPropertyOptional({ description: 'units in stock; null or absent: not tracked', nullable: true, example: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000_000, description: 'units in stock; null or absent: not tracked', nullable: true, example: 100 })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
@@ -79,23 +79,11 @@ export class PutSkuRequest {
   @ApiPropertyOptional({ type: SkuKindsRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => SkuKindsRequest) kinds?: SkuKindsRequest;
 }
 
-export interface SkuView {
-  skuId: string;
-  merchantId: string;
-  title: string;
-  unitPrice: number;
-  attributes: Record<string, string>;
-  listed: boolean;
-  stock: number | null;
-  serviceFee: { feeType: string; amount: number } | null;
-  kinds: Record<string, boolean>;
-  updatedAt: string;
-}
 
 /** `PUT /merchant/freight-rule` (architecture.md, domain.md §1.1a). */
 export class FreightRuleRequest {
-  @ApiProperty({ description: `flat freight per order in fen, at most ${MAX_FREIGHT_FEN}`, example: 800 }) @IsBoundedFen(MAX_FREIGHT_FEN) amount: number;
-  @ApiPropertyOptional({ description: 'goods total (fen) from which freight is free', example: 9900, nullable: true })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_FREIGHT_FEN, description: `flat freight per order in fen, at most ${MAX_FREIGHT_FEN}`, example: 800 }) @IsBoundedFen(MAX_FREIGHT_FEN) amount: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_SPEND_THRESHOLD_FEN, description: 'goods total (fen) from which freight is free', example: 9900, nullable: true })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsBoundedFen(MAX_SPEND_THRESHOLD_FEN)
@@ -105,23 +93,13 @@ export class FreightRuleRequest {
 /** `POST /merchant/coupons` (architecture.md, domain.md §1.1a). */
 export class CreateCouponRequest {
   @ApiProperty({ example: 'WELCOME10' }) @Matches(/^[A-Z0-9][A-Z0-9_-]{2,31}$/, { message: 'code must be 3-32 upper-case letters, digits, _ or -' }) code: string;
-  @ApiProperty({ description: `fen off, 1..${MAX_COUPON_AMOUNT_FEN}`, example: 1000 }) @IsInt() @Min(1) @Max(MAX_COUPON_AMOUNT_FEN) amountOff: number;
-  @ApiProperty({ description: 'goods total (fen) the order must reach', example: 5000 }) @IsBoundedFen(MAX_SPEND_THRESHOLD_FEN) minimumSpend: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_COUPON_AMOUNT_FEN, description: `fen off, 1..${MAX_COUPON_AMOUNT_FEN}`, example: 1000 }) @IsInt() @Min(1) @Max(MAX_COUPON_AMOUNT_FEN) amountOff: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_SPEND_THRESHOLD_FEN, description: 'goods total (fen) the order must reach', example: 5000 }) @IsBoundedFen(MAX_SPEND_THRESHOLD_FEN) minimumSpend: number;
   @ApiProperty({ example: '2026-11-01T00:00:00Z' }) @IsISO8601({ strict: true }) validFrom: string;
   @ApiProperty({ example: '2026-12-31T00:00:00Z' }) @IsISO8601({ strict: true }) validTo: string;
-  @ApiProperty({ description: 'how many can be used (once per buyer)', example: 100 }) @IsInt() @Min(1) @Max(10_000_000) quantity: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 10_000_000, description: 'how many can be used (once per buyer)', example: 100 }) @IsInt() @Min(1) @Max(10_000_000) quantity: number;
 }
 
-export interface CouponView {
-  code: string;
-  merchantId: string;
-  amountOff: number;
-  minimumSpend: number;
-  validFrom: string;
-  validTo: string;
-  quantity: number;
-  remaining: number;
-}
 
 /** `GET /merchant/catalog/skus`: pages in SKU id order. */
 export class CatalogPageQuery {

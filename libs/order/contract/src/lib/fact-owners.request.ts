@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { NEGOTIATED_CANCELLATION_STATUSES } from '@orderline/shared/platform-rules';
 
 /** CERTIFICATE_UPLOADED (gold/jewellery, domain.md §1.5): what the merchant uploaded. */
 export class ReleaseCertificateRequest {
@@ -34,6 +35,6 @@ export class StockArrivalRequest {
 /** `GET /cancellation-requests` (buyer) and `GET /merchant/cancellation-requests`: optionally one order's. */
 export class CancellationRequestsQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
-  @ApiPropertyOptional({ example: 'PENDING' }) @IsOptional() @Matches(/^[A-Z_]{2,20}$/) status?: string;
+  @ApiPropertyOptional({ enum: NEGOTIATED_CANCELLATION_STATUSES }) @IsOptional() @Matches(/^[A-Z_]{2,20}$/) status?: string;
 }
 

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CREDIT_PLANS, IsFen, PAYMENT_METHODS } from '@orderline/shared/contracts';
+import { CREDIT_PLANS, IsFen, MAX_FEN, PAYMENT_METHODS, PHONE_PATTERN } from '@orderline/shared/contracts';
+import { MERCHANT_RELEASE_TRIGGERS, NEGOTIATED_CANCELLATION_REASON_CODES, ORDER_STATUSES, PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS } from '@orderline/shared/platform-rules';
 import { SKU_ID_PATTERN } from './catalog.request';
 import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.request';
+import { BUYER_CANCEL_REASONS, FULFILMENT_KINDS, ORDER_KINDS } from './order.views';
 
 /**
  * One line of `POST /orders`: a SKU of the merchant's catalog and a quantity. Title, unit
@@ -12,7 +14,7 @@ import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.r
  */
 export class OrderItemRequest {
   @ApiProperty({ example: 'sku-kettle-01' }) @Matches(SKU_ID_PATTERN, { message: 'skuId must be 1-64 letters, digits, _ . or -, starting with a letter or digit' }) skuId: string;
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 9_999, example: 1 }) @IsInt() @Min(1) @Max(9_999) quantity: number;
 }
 
 export class AddressRequest {
@@ -25,19 +27,19 @@ export class AddressRequest {
 
 export class ConsigneeRequest {
   @ApiProperty({ example: '张三' }) @IsString() @Length(1, 50) name: string;
-  @ApiProperty({ example: '13812345678' }) @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13812345678' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
   @ApiProperty({ type: AddressRequest }) @IsObject() @ValidateNested() @Type(() => AddressRequest) address: AddressRequest;
 }
 
 export class CreditTermsRequest {
   @ApiProperty({ enum: CREDIT_PLANS }) @IsIn(CREDIT_PLANS) plan: 'DEFERRED' | 'INSTALLMENT';
-  @ApiPropertyOptional({ enum: [3, 6, 12, 24] }) @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
+  @ApiPropertyOptional({ type: 'integer', enum: [3, 6, 12, 24] }) @IsOptional() @IsIn([3, 6, 12, 24]) periods?: number;
 }
 
 /** 定期购: the items are per period; the order is paid once and split into one child order per period. */
 export class SubscriptionRequest {
-  @ApiProperty({ minimum: 2, maximum: 24, example: 3 }) @IsInt() @Min(2) @Max(24) periods: number;
-  @ApiProperty({ minimum: 1, maximum: 90, example: 30, description: 'days between production dates' }) @IsInt() @Min(1) @Max(90) intervalDays: number;
+  @ApiProperty({ type: 'integer', minimum: 2, maximum: 24, example: 3 }) @IsInt() @Min(2) @Max(24) periods: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 90, example: 30, description: 'days between production dates' }) @IsInt() @Min(1) @Max(90) intervalDays: number;
   @ApiProperty({ example: '2026-12-01T00:00:00Z', description: 'production date of the first period' }) @IsISO8601({ strict: true }) firstProductionDate: string;
 }
 
@@ -70,7 +72,7 @@ export class PlaceOrderRequest {
   @ApiPropertyOptional({ type: CreditTermsRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => CreditTermsRequest) credit?: CreditTermsRequest;
   /** A merchant coupon (domain.md §1.1a), applied as an order-level discount. */
   @ApiPropertyOptional({ example: 'WELCOME10' }) @IsOptional() @Matches(/^[A-Z0-9][A-Z0-9_-]{2,31}$/, { message: 'couponCode must be 3-32 upper-case letters, digits, _ or -' }) couponCode?: string;
-  @ApiPropertyOptional({ enum: ['JD_LOGISTICS', 'THIRD_PARTY'] }) @IsOptional() @IsIn(['JD_LOGISTICS', 'THIRD_PARTY']) fulfilment?: 'JD_LOGISTICS' | 'THIRD_PARTY';
+  @ApiPropertyOptional({ enum: FULFILMENT_KINDS }) @IsOptional() @IsIn(FULFILMENT_KINDS) fulfilment?: (typeof FULFILMENT_KINDS)[number];
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) buyerNote?: string;
   @ApiPropertyOptional({ description: 'the buyer chose platform delivery (指定京配)' }) @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
   @ApiPropertyOptional({ type: OrderAttributesRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => OrderAttributesRequest) attributes?: OrderAttributesRequest;
@@ -78,92 +80,15 @@ export class PlaceOrderRequest {
 
 
 
-export const BUYER_CANCEL_REASONS = ['NO_LONGER_WANTED', 'ORDERED_BY_MISTAKE', 'WRONG_ADDRESS', 'FOUND_CHEAPER', 'DELIVERY_TOO_SLOW', 'OTHER'] as const;
-
 /** `POST /orders/{id}/cancel` (domain.md §1.3). */
 export class CancelOrderRequest {
   @ApiProperty({ enum: BUYER_CANCEL_REASONS }) @IsIn(BUYER_CANCEL_REASONS) reason: (typeof BUYER_CANCEL_REASONS)[number];
 }
 
-export interface OrderLineView {
-  id: string;
-  skuId: string;
-  title: string;
-  unitPrice: number;
-  quantity: number;
-  lineTotal: number;
-  /** The line's share of the order-level discount (fen). */
-  discount: number;
-}
-
-export interface OrderStatusChangeView {
-  from: string | null;
-  to: string;
-  reason: string | null;
-  actor: string;
-  at: string;
-}
-
-export interface OrderView {
-  id: string;
-  merchantId: string;
-  buyerId: string;
-  status: string;
-  paymentMethod: string;
-  credit: { plan: string; periods: number | null; holdId: string | null } | null;
-  goodsTotal: number;
-  freight: number;
-  payable: number;
-  /** The coupon's discount (domain.md §1.1a), already taken off `payable`. */
-  discountTotal: number;
-  couponCode: string | null;
-  cancellation: { reason: string; by: string } | null;
-  pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
-  fulfilment: string | null;
-  /** Merchant remarks (empty for the buyer). */
-  remarks: Array<{ text: string; at: string }>;
-  buyerNote: string | null;
-  /** Special kinds of domain.md §1.1 (CROSS_BORDER, SUBSCRIPTION, LOCAL_SERVICE_VOUCHER, …). */
-  kinds: string[];
-  serviceFees: Array<{ feeType: string; amount: number; skuIds: string[]; appliesTo: Array<{ skuId: string; title: string; unitPrice: number; quantity: number }> }>;
-  /** The promised shipping deadline (domain.md §1.8), once the order could ship. */
-  promisedShipBy: string | null;
-  /** After-sales requests of the order with their latest state (domain.md §1.10 link). */
-  afterSales: Array<{ id: string; type: string; status: string; lines: unknown; requestedAt: string; link: string }>;
-  refundedAmount: number;
-  refunds: Array<{ refundId: string; afterSalesId: string | null; amount: number; lines: unknown; refundedAt: string; link: string | null }>;
-  codReconciliation: { collectedAmount: number; settlementReference: string; reconciledAt: string } | null;
-  voucher: { verificationCode?: string; redeemedAt: string | null } | null;
-  subscription: Record<string, unknown> | null;
-  giftForOrderId: string | null;
-  /** Releases of past pauses with the data their owner attached (certificate, batch number, …). */
-  pauseReleases: PauseReleaseView[];
-  /** The carrier the order actually shipped with (from logistics' ShipmentDispatched), once shipped. */
-  shipmentCarrier: string | null;
-  /** Negotiated cancellation requests of the order (domain.md §1.4), each with a link for the reader. */
-  cancellationRequests: Array<{ id: string; status: string; reason: string; objectionDeadline: string; link: string }>;
-  consignee: { name: string; phone: string; address: AddressRequest };
-  lines: OrderLineView[];
-  history: OrderStatusChangeView[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PauseReleaseView {
-  reason: string;
-  trigger: string;
-  /** `merchant:<account>`, `operator:<account>` or `system`. */
-  by: string;
-  at: string;
-  evidence?: { kind: string; reference: string };
-  certificate?: { number: string; imageReference: string };
-  batchNumber?: string;
-  realNameCheck?: { reference: string };
-}
-
 /** `POST /merchant/orders/{id}/pause` (domain.md §1.5). */
 export class PauseOrderRequest {
-  @ApiProperty({ example: 'OUT_OF_STOCK', description: 'a pause reason code of domain.md §1.5' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'reason must be a pause reason code' }) reason: string;
+  // The document lists the codes; an unknown one passes this shape check and is refused by the order domain (422 with the list).
+  @ApiProperty({ enum: PAUSE_REASONS, example: 'OUT_OF_STOCK', description: 'a pause reason code of domain.md §1.5' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'reason must be a pause reason code' }) reason: string;
   @ApiPropertyOptional({ example: '2026-12-01T02:00:00Z', description: 'for timed reasons (reserved time, subscription date, fair date)' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -177,7 +102,7 @@ export class ReleaseEvidenceRequest {
 
 /** `POST /merchant/orders/{id}/resume`: what released the pause (an event or operation of §1.5). */
 export class ResumeOrderRequest {
-  @ApiProperty({ example: 'STOCK_ARRIVED' }) @Matches(/^[A-Z_]{2,60}$/, { message: 'trigger must be a release trigger code' }) trigger: string;
+  @ApiProperty({ enum: PAUSE_RELEASE_TRIGGERS, example: 'CERTIFICATE_UPLOADED', description: `a merchant may assert ${MERCHANT_RELEASE_TRIGGERS.join(', ')}; the others are 403 NOT_THE_FACT_OWNER (docs/who-may-do-what.md)` }) @Matches(/^[A-Z_]{2,60}$/, { message: 'trigger must be a release trigger code' }) trigger: string;
   @ApiPropertyOptional({ type: ReleaseEvidenceRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ReleaseEvidenceRequest) evidence?: ReleaseEvidenceRequest;
   // Merchant-owned releases carry their data (issue 12): stored and shown on the order.
   @ApiPropertyOptional({ type: ReleaseCertificateRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ReleaseCertificateRequest) certificate?: ReleaseCertificateRequest;
@@ -188,13 +113,12 @@ export class ResumeOrderRequest {
 /** `PATCH /merchant/orders/{id}/consignee` (domain.md §1.6); omitted parts stay. */
 export class ChangeConsigneeRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) name?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone?: string;
+  @ApiPropertyOptional({ pattern: PHONE_PATTERN.source }) @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone?: string;
   @ApiPropertyOptional({ type: AddressRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AddressRequest) address?: AddressRequest;
 }
 
-export const ORDER_KINDS = ['CROSS_BORDER', 'CUSTOMS_AUCTION', 'RESERVATION', 'PRESALE', 'GROUP_BUY', 'SUBSCRIPTION', 'LOCAL_SERVICE_VOUCHER', 'GIFT_SHIPPED_LATER', 'SIM_CARD', 'TOP_UP_GIFT', 'CUSTOMISED'] as const;
-
-export const ORDER_LIST_STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
+/** The list filters by the order statuses (domain.md §1.2). */
+export const ORDER_LIST_STATUSES = ORDER_STATUSES;
 
 /** `GET /merchant/orders` filters (domain.md §1.10). */
 export class MerchantOrdersQuery {
@@ -218,20 +142,20 @@ export class MerchantOrdersQuery {
 
 export class ServiceFeeChangeRequest {
   @ApiProperty({ example: 'INSTALLATION' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'feeType must be an upper-case fee type code' }) feeType: string;
-  @ApiProperty({ description: 'new amount in fen; 0 removes the fee type', example: 3000 }) @IsFen() amount: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'new amount in fen; 0 removes the fee type', example: 3000 }) @IsFen() amount: number;
   @ApiPropertyOptional({ type: [String], description: 'required for a fee type the order does not have yet' }) @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) @Length(1, 64, { each: true }) skuIds?: string[];
 }
 
 /** `PATCH /merchant/orders/{id}/fees` (domain.md §1.7): the freight the buyer will pay (0 = free shipping) and/or service fees. */
 export class ChangeFeesRequest {
-  @ApiPropertyOptional({ description: 'new freight in fen', example: 0 }) @IsOptional() @IsFen() freight?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'new freight in fen', example: 0 }) @IsOptional() @IsFen() freight?: number;
   @ApiPropertyOptional({ type: [ServiceFeeChangeRequest] }) @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ServiceFeeChangeRequest) serviceFees?: ServiceFeeChangeRequest[];
 }
 
 /** `POST /merchant/cancellation-requests` (domain.md §1.4): COD orders only. */
 export class CancellationRequestRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() orderId: string;
-  @ApiProperty({ example: 'BUYER_UNREACHABLE', description: 'OUT_OF_STOCK_OVERSOLD_OR_DEFECTIVE, BUYER_REFUSED_COD_DELIVERY, BUYER_UNREACHABLE, BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE, BUYER_ASKED_TO_CANCEL' })
+  @ApiProperty({ enum: NEGOTIATED_CANCELLATION_REASON_CODES, example: 'BUYER_UNREACHABLE' })
   @Matches(/^[A-Z_]{2,60}$/, { message: 'reason must be a reason code' })
   reason: string;
   @ApiPropertyOptional({ description: 'when the merchant called the buyer (at least 3 for BUYER_UNREACHABLE)', example: ['2026-11-23T02:00:00Z'] })
@@ -263,7 +187,7 @@ export class LateShippingReportRequest {
 
 /** `POST /orders/{id}/cod-reconciliation` (finance operator, domain.md §1.2): the cash the courier collected. */
 export class CodReconciliationRequest {
-  @ApiProperty({ description: 'fen; must equal the order payable', example: 19900 }) @IsFen() collectedAmount: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'fen; must equal the order payable', example: 19900 }) @IsFen() collectedAmount: number;
   @ApiProperty({ example: 'COD-SETTLE-2026-11-23-0007', description: "the courier's settlement batch reference" }) @Matches(/^[\w.:-]{1,64}$/, { message: 'settlementReference must be 1-64 letters, digits or . : _ -' }) settlementReference: string;
 }
 

@@ -1,3 +1,4 @@
+import { NEGOTIATED_CANCELLATION_STATUSES, NegotiatedCancellationReason, NegotiatedCancellationStatus } from '@orderline/shared/platform-rules';
 import { PaymentMethod } from './order-attributes';
 import { OrderStatus, PRE_SHIPMENT_STATUSES } from './order-status';
 import { decide, Decision, defineProcess, Guard, Transition, veto, Veto } from '@orderline/shared/process';
@@ -19,8 +20,8 @@ export const NEGOTIATED_CANCELLATION_REASONS = {
   BUYER_UNREACHABLE: 'the buyer cannot be reached',
   BREAKS_PURCHASE_RULES_OR_UNDELIVERABLE: 'the order breaks purchase rules or the address is undeliverable',
   BUYER_ASKED_TO_CANCEL: 'the buyer asked to cancel',
-} as const;
-export type NegotiatedCancellationReason = keyof typeof NEGOTIATED_CANCELLATION_REASONS;
+} as const satisfies Record<NegotiatedCancellationReason, string>;
+export type { NegotiatedCancellationReason, NegotiatedCancellationStatus } from '@orderline/shared/platform-rules';
 
 export interface NegotiatedCancellationPolicy {
   objectionWindowMs: number;
@@ -33,8 +34,6 @@ export const DEFAULT_NEGOTIATED_CANCELLATION_POLICY: NegotiatedCancellationPolic
   minimumCallAttemptsForUnreachable: 3,
 };
 
-export const NEGOTIATED_CANCELLATION_STATUSES = ['PENDING', 'REJECTED', 'WITHDRAWN', 'AUTO_CANCELLED'] as const;
-export type NegotiatedCancellationStatus = (typeof NEGOTIATED_CANCELLATION_STATUSES)[number];
 export type NegotiatedCancellationTrigger = 'BUYER_OBJECTS' | 'MERCHANT_WITHDRAWS' | 'OBJECTION_WINDOW_PASSED';
 
 export interface NegotiatedCancellationRequest {

@@ -4,23 +4,12 @@
  * release event to the orders it concerns.
  */
 
-import { FactOwner, OwnedPauseReleaseTrigger, PAUSE_RELEASE_OWNERS } from '@orderline/shared/platform-rules';
+import { FactOwner, OwnedPauseReleaseTrigger, PAUSE_REASONS, PAUSE_RELEASE_OWNERS, PauseReason, PauseReleaseTrigger } from '@orderline/shared/platform-rules';
 
-/** The events or operations that release a pause; names as published/handled by the services. */
-export const PAUSE_RELEASE_TRIGGERS = [
-  'LOGISTICS_DISRUPTION_LIFTED',
-  'RESERVED_TIME_REACHED',
-  'EARLY_RELEASE_REQUESTED',
-  'MAIN_ITEM_DELIVERED',
-  'STOCK_ARRIVED',
-  'REAL_NAME_APPROVED',
-  'CERTIFICATE_UPLOADED',
-  'BATCH_NUMBER_UPLOADED',
-  'GROUP_FORMED',
-  'SUBSCRIPTION_DATE_REACHED',
-  'FAIR_SHIPPING_DATE_REACHED',
-] as const;
-export type PauseReleaseTrigger = (typeof PAUSE_RELEASE_TRIGGERS)[number];
+// The reasons and release triggers are listed in the shared rules (the API's schemas show them);
+// the table below gives every reason its rule, and the compiler checks it has one for each.
+export { PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS } from '@orderline/shared/platform-rules';
+export type { PauseReason, PauseReleaseTrigger } from '@orderline/shared/platform-rules';
 
 // Every trigger names its owner (issue 12 item 2); the table is shared with the gateway, which
 // checks it at the edge. A trigger added here without an owner there fails to compile.
@@ -86,10 +75,7 @@ export const PAUSE_RELEASE_RULES = {
     releasedBy: ['FAIR_SHIPPING_DATE_REACHED'],
     timedBy: 'FAIR_SHIPPING_DATE_REACHED',
   },
-} as const satisfies Record<string, PauseReleaseRule>;
-
-export type PauseReason = keyof typeof PAUSE_RELEASE_RULES;
-export const PAUSE_REASONS = Object.keys(PAUSE_RELEASE_RULES) as PauseReason[];
+} as const satisfies Record<PauseReason, PauseReleaseRule>;
 
 export function pauseReleaseRule(reason: PauseReason): PauseReleaseRule {
   return PAUSE_RELEASE_RULES[reason];

@@ -1,3 +1,4 @@
+import { ShippingDeadlineState } from '@orderline/shared/platform-rules';
 /**
  * Shipping warnings (发货预警) and time-outs (发货超时) per order against the promised shipping
  * deadline (domain.md §1.8). Time is an input (`now`, a Date on the platform clock).
@@ -7,7 +8,7 @@
  * strictly after the deadline. A shipped order is judged at its shipping time: shipped late
  * stays TIMED_OUT (the export lists it), shipped on time is NONE.
  */
-export type ShippingDeadlineState = 'NONE' | 'WARNING' | 'TIMED_OUT';
+export type { ShippingDeadlineState } from '@orderline/shared/platform-rules';
 
 export interface ShippingDeadlinePolicy {
   /** How long before the deadline the warning starts; default 24 h (configuration). */

@@ -7,7 +7,7 @@ import { PLATFORM_CLOCK } from './tokens';
 
 /** `POST /admin/clock`: move the platform clock forward by seconds, or to an instant. */
 export class ClockChangeRequest {
-  @ApiPropertyOptional({ example: 172_800 }) @IsOptional() @IsInt() @Min(0) @Max(10 * 366 * 24 * 3600) advanceBySeconds?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10 * 366 * 24 * 3600, example: 172_800 }) @IsOptional() @IsInt() @Min(0) @Max(10 * 366 * 24 * 3600) advanceBySeconds?: number;
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }) now?: string;
 }
 

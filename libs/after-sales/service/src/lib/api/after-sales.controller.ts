@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { AfterSalesListQuery, ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, EscalateRefundSettlementRequest, RefundableQuery, RejectAfterSalesRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
+import { AfterSalesListQuery, AfterSalesPageView, AfterSalesRequestView, ApplyAfterSalesRequest, ConfirmReturnReceiptRequest, EscalateRefundSettlementRequest, RefundableQuery, RefundableView, RejectAfterSalesRequest, ReturnShipmentRequest } from '@orderline/after-sales/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { AfterSalesQueries } from '../app/after-sales-queries';
 import { AfterSalesRequests } from '../app/after-sales-requests';
@@ -17,56 +17,56 @@ export class AfterSalesController {
   /** Operators: a FAILED credit refund settlement is escalated (issue 13 item 4). Answers the request. */
   @Post('refunds/:refundId/settlement/escalate')
   @HttpCode(200)
-  async escalateSettlement(@Param('refundId', new ParseUUIDPipe()) refundId: string, @Body() request: EscalateRefundSettlementRequest, @CurrentPrincipal() caller: Principal) {
+  async escalateSettlement(@Param('refundId', new ParseUUIDPipe()) refundId: string, @Body() request: EscalateRefundSettlementRequest, @CurrentPrincipal() caller: Principal): Promise<AfterSalesRequestView> {
     await this.offsetOutcomes.escalate(refundId, request, caller);
     return this.queries.getByRefund(refundId, caller);
   }
 
   @Post()
-  async apply(@Body() request: ApplyAfterSalesRequest, @CurrentPrincipal() caller: Principal) {
+  async apply(@Body() request: ApplyAfterSalesRequest, @CurrentPrincipal() caller: Principal): Promise<AfterSalesRequestView> {
     const id = await this.requests.apply(request, caller);
     return this.queries.get(id, caller);
   }
 
   @Get()
-  list(@Query() query: AfterSalesListQuery, @CurrentPrincipal() caller: Principal) {
+  list(@Query() query: AfterSalesListQuery, @CurrentPrincipal() caller: Principal): Promise<AfterSalesPageView> {
     return this.queries.list(query, caller);
   }
 
   @Get('refundable')
-  refundable(@Query() query: RefundableQuery, @CurrentPrincipal() caller: Principal) {
+  refundable(@Query() query: RefundableQuery, @CurrentPrincipal() caller: Principal): Promise<RefundableView> {
     return this.queries.refundable(query.orderId, caller);
   }
 
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<AfterSalesRequestView> {
     return this.queries.get(id, caller);
   }
 
   @Post(':id/approve')
   @HttpCode(200)
-  async approve(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  async approve(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<AfterSalesRequestView> {
     await this.requests.approve(id, caller);
     return this.queries.get(id, caller);
   }
 
   @Post(':id/reject')
   @HttpCode(200)
-  async reject(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RejectAfterSalesRequest, @CurrentPrincipal() caller: Principal) {
+  async reject(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RejectAfterSalesRequest, @CurrentPrincipal() caller: Principal): Promise<AfterSalesRequestView> {
     await this.requests.reject(id, request.reason, caller);
     return this.queries.get(id, caller);
   }
 
   @Post(':id/return-shipment')
   @HttpCode(200)
-  async returnShipment(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ReturnShipmentRequest, @CurrentPrincipal() caller: Principal) {
+  async returnShipment(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ReturnShipmentRequest, @CurrentPrincipal() caller: Principal): Promise<AfterSalesRequestView> {
     await this.requests.registerReturnShipment(id, request, caller);
     return this.queries.get(id, caller);
   }
 
   @Post(':id/confirm-receipt')
   @HttpCode(200)
-  async confirmReceipt(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ConfirmReturnReceiptRequest, @CurrentPrincipal() caller: Principal) {
+  async confirmReceipt(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ConfirmReturnReceiptRequest, @CurrentPrincipal() caller: Principal): Promise<AfterSalesRequestView> {
     await this.requests.confirmReceipt(id, request, caller);
     return this.queries.get(id, caller);
   }

@@ -1,38 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AfterSalesListQuery } from '@orderline/after-sales/contract';
+import { AfterSalesListQuery, AfterSalesPageView, AfterSalesRequestView, REFUND_SETTLEMENT_STATUSES, RefundView, RefundableView } from '@orderline/after-sales/contract';
 import { allocatePaymentToLines } from '@orderline/after-sales/domain';
 import { decodeKeysetCursor, DomainError, encodeKeysetCursor, NotFoundError, Principal } from '@orderline/shared/service-kit';
 import { ShipmentCatchUp } from './shipment-catch-up';
 import { AfterSalesRecord, earlierRefunds, findOrder, findRequest, heldUnits, paidOrderOf, recordOf } from '../infra/after-sales-store';
-
-export interface RefundView {
-  id: string;
-  amount: number;
-  status: string;
-  reason: string;
-  lines: Array<{ lineId: string; quantity: number; amount: number }>;
-  grantedAt: string;
-  completedAt: string | null;
-  /** SETTLED, PENDING, or FAILED / ESCALATED when a settlement failed (issue 13 item 4). */
-  settlementStatus: string;
-  settlements: Array<{
-    method: string;
-    amount: number;
-    /** PENDING, SETTLED, FAILED (credit-billing refused the offset: see failureReason) or ESCALATED (an operator took it over). */
-    status: string;
-    idempotencyKey: string;
-    provider: string | null;
-    reference: string | null;
-    attempts: number;
-    settledAt: string | null;
-    failureReason: string | null;
-    lastError: string | null;
-    failedAt: string | null;
-    escalatedAt: string | null;
-    escalationNote: string | null;
-  }>;
-}
 
 /** Reads: one request with its refund, lists for buyers and merchants, what an order can still refund. */
 @Injectable()
@@ -42,7 +14,7 @@ export class AfterSalesQueries {
     private readonly shipmentCatchUp: ShipmentCatchUp,
   ) {}
 
-  async get(id: string, caller: Principal) {
+  async get(id: string, caller: Principal): Promise<AfterSalesRequestView> {
     const request = await findRequest(this.dataSource.manager, id);
     if (!request || !visibleTo(request, caller)) throw new NotFoundError(`after-sales request ${id}`);
     const [view] = await this.views([request]);
@@ -50,13 +22,13 @@ export class AfterSalesQueries {
   }
 
   /** The request a refund belongs to (operators act on refunds by id). */
-  async getByRefund(refundId: string, caller: Principal) {
+  async getByRefund(refundId: string, caller: Principal): Promise<AfterSalesRequestView> {
     const [row] = await this.dataSource.query(`SELECT after_sales_id FROM refund WHERE id = $1`, [refundId]);
     if (!row) throw new NotFoundError(`refund ${refundId}`);
     return this.get(row.after_sales_id, caller);
   }
 
-  async list(query: AfterSalesListQuery, caller: Principal) {
+  async list(query: AfterSalesListQuery, caller: Principal): Promise<AfterSalesPageView> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -82,7 +54,7 @@ export class AfterSalesQueries {
   }
 
   /** What the buyer paid per shipped line, what is refunded and what may still be applied for. */
-  async refundable(orderId: string, caller: Principal) {
+  async refundable(orderId: string, caller: Principal): Promise<RefundableView> {
     await this.shipmentCatchUp.ensureShippedCopy(orderId, caller);
     const manager = this.dataSource.manager;
     const order = await findOrder(manager, orderId);
@@ -118,7 +90,7 @@ export class AfterSalesQueries {
     };
   }
 
-  private async views(requests: AfterSalesRecord[]) {
+  private async views(requests: AfterSalesRecord[]): Promise<AfterSalesRequestView[]> {
     if (requests.length === 0) return [];
     const ids = requests.map((r) => r.id);
     const refunds = await this.dataSource.query(`SELECT * FROM refund WHERE after_sales_id = ANY($1::uuid[])`, [ids]);
@@ -164,7 +136,7 @@ function refundView(row: Record<string, any>, settlements: Array<Record<string, 
     lines: row.lines,
     grantedAt: new Date(row.granted_at).toISOString(),
     completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
-    settlementStatus: ['ESCALATED', 'FAILED', 'PENDING'].find((status) => settlements.some((s) => s.status === status)) ?? 'SETTLED',
+    settlementStatus: REFUND_SETTLEMENT_STATUSES.find((status) => settlements.some((s) => s.status === status)) ?? 'SETTLED',
     settlements: settlements.map((s) => ({
       method: s.method,
       amount: Number(s.amount),

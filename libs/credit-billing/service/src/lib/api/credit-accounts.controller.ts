@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { CreditAccountView, CreditLimitRequest, CreditProductRequest, LoansQuery, OpenCreditAccountRequest, RepaymentConfirmationRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
+import { CreditAccountView, CreditLimitRequest, CreditProductRequest, CreditProductView, LedgerPostingView, LoanView, LoansQuery, OpenCreditAccountRequest, RefundOffsetView, RepaymentConfirmationRequest, RepaymentRequest, RepaymentView, StatementSummaryView, StatementView } from '@orderline/credit-billing/contract';
 import { CurrentPrincipal, DomainError, Principal } from '@orderline/shared/service-kit';
 import { CreditAccounts } from '../app/credit-accounts';
 import { CreditProducts } from '../app/credit-products';
@@ -30,7 +30,7 @@ export class CreditAccountsController {
   }
 
   @Get(':id/ledger')
-  ledger(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  ledger(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<LedgerPostingView[]> {
     return this.queries.ledger(id, caller);
   }
 
@@ -40,34 +40,34 @@ export class CreditAccountsController {
   }
 
   @Get('by-buyer/:buyerId/loans')
-  loans(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Query() query: LoansQuery, @CurrentPrincipal() caller: Principal) {
+  loans(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Query() query: LoansQuery, @CurrentPrincipal() caller: Principal): Promise<LoanView[]> {
     return this.queries.loans(buyerId, caller, query.orderId);
   }
 
   @Get('by-buyer/:buyerId/statements')
-  statements(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @CurrentPrincipal() caller: Principal) {
+  statements(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @CurrentPrincipal() caller: Principal): Promise<StatementSummaryView[]> {
     return this.queries.statements(buyerId, caller);
   }
 
   @Get('by-buyer/:buyerId/statements/:id')
-  statement(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  statement(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<StatementView> {
     return this.queries.statement(buyerId, id, caller);
   }
 
   @Post('by-buyer/:buyerId/repayments')
-  repay(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Body() request: RepaymentRequest, @CurrentPrincipal() caller: Principal) {
+  repay(@Param('buyerId', new ParseUUIDPipe()) buyerId: string, @Body() request: RepaymentRequest, @CurrentPrincipal() caller: Principal): Promise<RepaymentView> {
     return this.repayments.repay(buyerId, caller, request);
   }
 
   /** Operators: try a refused refund offset again (issue 13 item 4). */
   @Post('refund-offsets/:refundId/retry')
   @HttpCode(200)
-  retryRefundOffset(@Param('refundId', new ParseUUIDPipe()) refundId: string, @CurrentPrincipal() caller: Principal) {
+  retryRefundOffset(@Param('refundId', new ParseUUIDPipe()) refundId: string, @CurrentPrincipal() caller: Principal): Promise<RefundOffsetView> {
     return this.refundOffsets.retryRefused(refundId, caller);
   }
 
   @Post('repayments/:id/confirmation')
-  confirmRepayment(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RepaymentConfirmationRequest, @CurrentPrincipal() caller: Principal) {
+  confirmRepayment(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RepaymentConfirmationRequest, @CurrentPrincipal() caller: Principal): Promise<RepaymentView> {
     return this.repayments.confirm(id, caller, request);
   }
 }
@@ -78,13 +78,13 @@ export class CreditProductsController {
   constructor(private readonly products: CreditProducts) {}
 
   @Get()
-  list(@CurrentPrincipal() caller: Principal) {
+  list(@CurrentPrincipal() caller: Principal): Promise<CreditProductView[]> {
     if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators manage credit products');
     return this.products.list();
   }
 
   @Put()
-  save(@Body() request: CreditProductRequest, @CurrentPrincipal() caller: Principal) {
+  save(@Body() request: CreditProductRequest, @CurrentPrincipal() caller: Principal): Promise<CreditProductView> {
     if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'only operators manage credit products');
     return this.products.save(request);
   }

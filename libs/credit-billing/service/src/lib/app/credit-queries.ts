@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LedgerPostingView, LoanView, StatementSummaryView, StatementView } from '@orderline/credit-billing/contract';
 import { DataSource } from 'typeorm';
 import { accrueDailyCharges, outstandingPrincipalOf } from '@orderline/credit-billing/domain';
 import { Clock, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
@@ -29,7 +30,7 @@ export class CreditQueries {
   }
 
   /** Loans with their periods as of today (late fees accrued for display, not yet posted). */
-  async loans(buyerId: string, caller: Principal, orderId?: string) {
+  async loans(buyerId: string, caller: Principal, orderId?: string): Promise<LoanView[]> {
     const account = await this.accountOf(buyerId, caller);
     const rows = await this.accounts.loansOf(this.dataSource.manager, account.id, orderId);
     const today = platformDate(this.clock.now(), this.config.PLATFORM_UTC_OFFSET_MINUTES);
@@ -51,20 +52,21 @@ export class CreditQueries {
     });
   }
 
-  async statements(buyerId: string, caller: Principal) {
+  async statements(buyerId: string, caller: Principal): Promise<StatementSummaryView[]> {
     const account = await this.accountOf(buyerId, caller);
     const rows = await this.accounts.statementsOf(this.dataSource.manager, account.id, caller.role === 'BUYER');
-    return rows.map((row: Record<string, unknown>) => ({ id: row.id, statementDate: row.statement_date, dueDate: row.due_date, amountDue: Number(row.amount_due), sentToBuyer: row.sent_to_buyer }));
+    // Calendar days as YYYY-MM-DD, as the statement document and the loans show them (not a Date at local midnight).
+    return rows.map((row: Record<string, any>) => ({ id: row.id, statementDate: row.statement_date, dueDate: row.due_date, amountDue: Number(row.amount_due), sentToBuyer: row.sent_to_buyer }));
   }
 
-  async statement(buyerId: string, statementId: string, caller: Principal) {
+  async statement(buyerId: string, statementId: string, caller: Principal): Promise<StatementView> {
     const account = await this.accountOf(buyerId, caller);
     const row = await this.accounts.statementOf(this.dataSource.manager, account.id, statementId);
     if (!row) throw new NotFoundError(`statement ${statementId}`);
     return { id: row.id, ...row.document };
   }
 
-  async ledger(accountId: string, caller: Principal) {
+  async ledger(accountId: string, caller: Principal): Promise<LedgerPostingView[]> {
     if (caller.role !== 'OPERATOR') throw new NotFoundError('ledger');
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ id: accountId });
     if (!account) throw new NotFoundError(`credit account ${accountId}`);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isLoanSettled, maximumRepaymentOfAccount, receiveRepayment } from '@orderline/credit-billing/domain';
-import { RepaymentConfirmationRequest, RepaymentRequest } from '@orderline/credit-billing/contract';
+import { RepaymentConfirmationRequest, RepaymentRequest, RepaymentView } from '@orderline/credit-billing/contract';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PaymentPort, PaymentResult, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
@@ -9,18 +9,8 @@ import { CreditAccountRepository } from '../infra/credit-account.repository';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
 import { AccountChanges } from './account-changes';
-import { RepaymentAllocationDocument, RepaymentRow, RepaymentStatus, RepaymentStore } from '../infra/repayment-store';
+import { RepaymentRow, RepaymentStore } from '../infra/repayment-store';
 
-export interface RepaymentView extends Partial<RepaymentAllocationDocument> {
-  id: string;
-  /** INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved. */
-  status: RepaymentStatus;
-  amount: number;
-  provider: string | null;
-  providerReference: string | null;
-  initiatedAt: string;
-  receivedAt: string | null;
-}
 
 function viewOf(row: RepaymentRow): RepaymentView {
   const allocation = row.status === 'CREDITED' && row.allocation

@@ -202,7 +202,7 @@ export class CreditAccountRepository {
   /** Issued statements, newest first; a buyer sees only those sent. */
   async statementsOf(manager: EntityManager, accountId: string, sentOnly: boolean): Promise<Array<Record<string, unknown>>> {
     return manager.query(
-      `SELECT id, statement_date, due_date, amount_due, sent_to_buyer FROM credit_statement WHERE credit_account_id = $1 ${sentOnly ? 'AND sent_to_buyer' : ''} ORDER BY statement_date DESC`,
+      `SELECT id, to_char(statement_date, 'YYYY-MM-DD') AS statement_date, to_char(due_date, 'YYYY-MM-DD') AS due_date, amount_due, sent_to_buyer FROM credit_statement WHERE credit_account_id = $1 ${sentOnly ? 'AND sent_to_buyer' : ''} ORDER BY statement_date DESC`,
       [accountId],
     );
   }

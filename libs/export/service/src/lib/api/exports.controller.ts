@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
-import { CreateExportRequest } from '@orderline/export/contract';
+import { CreateExportRequest, ExportTaskPageView, ExportTaskView, ReadModelStatusView } from '@orderline/export/contract';
 import { CurrentPrincipal, DomainError, Principal } from '@orderline/shared/service-kit';
 import { ExportTasks } from '../app/export-tasks';
 import { ExportFileStore } from '../infra/export-file-store';
@@ -18,12 +18,12 @@ export class ExportsController {
 
   @Post()
   @HttpCode(202)
-  create(@Body() request: CreateExportRequest, @CurrentPrincipal() caller: Principal) {
+  create(@Body() request: CreateExportRequest, @CurrentPrincipal() caller: Principal): Promise<ExportTaskView> {
     return this.tasks.create(request, caller);
   }
 
   @Get()
-  list(@Query('limit') limit: string | undefined, @Query('cursor') cursor: string | undefined, @CurrentPrincipal() caller: Principal) {
+  list(@Query('limit') limit: string | undefined, @Query('cursor') cursor: string | undefined, @CurrentPrincipal() caller: Principal): Promise<ExportTaskPageView> {
     const size = limit === undefined ? 20 : Number(limit);
     if (!Number.isInteger(size) || size < 1 || size > 100) throw new DomainError('VALIDATION_FAILED', 400, 'limit must be an integer from 1 to 100', { errors: [{ field: 'limit', message: 'an integer from 1 to 100' }] });
     return this.tasks.list(caller, size, cursor);
@@ -31,18 +31,18 @@ export class ExportsController {
 
   /** How far behind the read model is (operators). */
   @Get('read-model')
-  readModelStatus() {
+  readModelStatus(): Promise<ReadModelStatusView> {
     return this.readModel.status();
   }
 
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<ExportTaskView> {
     return this.tasks.get(id, caller);
   }
 
   @Post(':id/retry')
   @HttpCode(202)
-  retry(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  retry(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<ExportTaskView> {
     return this.tasks.retry(id, caller);
   }
 

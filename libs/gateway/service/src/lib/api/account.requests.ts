@@ -2,10 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MERCHANT_PERMISSIONS, MerchantPermission } from '@orderline/gateway/domain';
-import { IsFen } from '@orderline/shared/contracts';
+import { IsFen, MAX_FEN, PHONE_PATTERN } from '@orderline/shared/contracts';
 
-const USERNAME = /^[a-zA-Z0-9._-]{3,64}$/;
-const PHONE = /^\+?\d{6,20}$/;
+export const USERNAME_PATTERN = /^[a-zA-Z0-9._-]{3,64}$/;
 
 export class TokenRequest {
   @ApiProperty({ example: 'operator' }) @IsString() @Length(1, 64) username: string;
@@ -13,9 +12,9 @@ export class TokenRequest {
 }
 
 export class MainAccountRequest {
-  @ApiProperty() @Matches(USERNAME, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
+  @ApiProperty({ pattern: USERNAME_PATTERN.source, example: 'kettle-world' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
   @ApiProperty({ minLength: 8 }) @IsString() @Length(8, 128) password: string;
-  @ApiProperty({ example: '13900000000' }) @Matches(PHONE, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13900000000' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
 }
 
 export class CreateMerchantRequest {
@@ -24,18 +23,18 @@ export class CreateMerchantRequest {
 }
 
 export class CreateBuyerRequest {
-  @ApiProperty() @Matches(USERNAME, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
+  @ApiProperty({ pattern: USERNAME_PATTERN.source, example: 'kettle-world' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
   @ApiProperty({ minLength: 8 }) @IsString() @Length(8, 128) password: string;
   @ApiProperty({ example: '李四' }) @IsString() @Length(1, 50) name: string;
-  @ApiProperty({ example: '13800000000' }) @Matches(PHONE, { message: 'phone must be 6-20 digits' }) phone: string;
-  @ApiProperty({ description: 'credit limit in fen', example: 500_000 }) @IsFen() creditLimit: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 28 }) @IsOptional() @IsInt() @Min(1) @Max(28) statementDay?: number;
+  @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13800000000' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_FEN, description: 'credit limit in fen', example: 500_000 }) @IsFen() creditLimit: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 28 }) @IsOptional() @IsInt() @Min(1) @Max(28) statementDay?: number;
 }
 
 export class CreateSubAccountRequest {
-  @ApiProperty() @Matches(USERNAME, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
+  @ApiProperty({ pattern: USERNAME_PATTERN.source, example: 'kettle-world' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 letters, digits, dot, dash or underscore' }) username: string;
   @ApiProperty({ minLength: 8 }) @IsString() @Length(8, 128) password: string;
-  @ApiProperty({ example: '13900000001' }) @Matches(PHONE, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13900000001' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
   @ApiPropertyOptional({ enum: MERCHANT_PERMISSIONS, isArray: true, default: [] })
   @IsOptional()
   @IsArray()

@@ -4,9 +4,11 @@ import { Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { MerchantAccounts } from '../app/merchant-accounts';
 import { AccountStatusRequest, CreateBuyerRequest, PageLimitQuery, CreateMerchantRequest, CreateSubAccountRequest, SetPermissionsRequest, TokenRequest } from './account.requests';
-import { ApiExample, EXAMPLES } from './response-examples';
+import { EXAMPLES } from './response-examples';
 import { Public, MainAccountOnly, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
+import { AccessTokenView, AccountStatusView, BuyerCreatedView, MerchantCreatedView, RevealLogEntryView, SubAccountView } from './gateway.views';
+import { Answers, Operation } from './api-operation';
 
 @ApiTags('auth & accounts')
 @Controller()
@@ -16,67 +18,80 @@ export class AccountsController {
     private readonly merchantAccounts: MerchantAccounts,
   ) {}
 
+  @Operation('issueAccessToken', 'Sign in and get an access token')
   @Public()
-  @ApiExample(200, 'an access token', EXAMPLES.token)
+  @Answers(200, AccessTokenView, 'an access token', EXAMPLES.token)
   @Post('auth/token')
   @HttpCode(200)
-  token(@Body() request: TokenRequest, @Ip() clientAddress: string) {
+  token(@Body() request: TokenRequest, @Ip() clientAddress: string): Promise<AccessTokenView> {
     return this.accounts.issueToken(request.username, request.password, clientAddress);
   }
 
+  @Operation('createMerchant', 'Create a merchant with its main account')
   @ApiBearerAuth()
   @Roles('OPERATOR')
-  @ApiExample(201, 'the merchant and its main account', EXAMPLES.merchant)
+  @Answers(201, MerchantCreatedView, 'the merchant and its main account', EXAMPLES.merchant)
   @Post('merchants')
-  createMerchant(@Body() request: CreateMerchantRequest) {
+  createMerchant(@Body() request: CreateMerchantRequest): Promise<MerchantCreatedView> {
     return this.accounts.createMerchant(request);
   }
 
+  @Operation('createBuyer', 'Create a buyer with a credit line')
   @ApiBearerAuth()
   @Roles('OPERATOR')
-  @ApiExample(201, 'the buyer and its credit line', EXAMPLES.buyer)
+  @Answers(201, BuyerCreatedView, 'the buyer and its credit line', EXAMPLES.buyer)
   @Post('buyers')
-  createBuyer(@Body() request: CreateBuyerRequest, @Caller() caller: Principal) {
+  createBuyer(@Body() request: CreateBuyerRequest, @Caller() caller: Principal): Promise<BuyerCreatedView> {
     return this.accounts.createBuyer(request, caller.accountId);
   }
 
+  @Operation('setAccountStatus', 'Enable or disable an account')
   @ApiBearerAuth()
   @Roles('OPERATOR')
   @Put('accounts/:id/status')
-  setStatus(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: AccountStatusRequest) {
+  @Answers(200, AccountStatusView, 'the account with its new status')
+  setStatus(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: AccountStatusRequest): Promise<AccountStatusView> {
     return this.accounts.setDisabled(id, request.disabled);
   }
 
+  @Operation('createSubAccount', 'Create a sub-account of the merchant')
   @ApiBearerAuth()
   @Roles('MERCHANT')
   @MainAccountOnly()
   @Post('merchants/:id/sub-accounts')
-  createSubAccount(@Param('id', new ParseUUIDPipe()) merchantId: string, @Body() request: CreateSubAccountRequest, @Caller() caller: Principal) {
+  @Answers(201, SubAccountView, 'the sub-account and its permissions')
+  createSubAccount(@Param('id', new ParseUUIDPipe()) merchantId: string, @Body() request: CreateSubAccountRequest, @Caller() caller: Principal): Promise<SubAccountView> {
     return this.merchantAccounts.createSubAccount(merchantId, request, caller);
   }
 
+  @Operation('listSubAccounts', 'List the merchant\'s sub-accounts')
   @ApiBearerAuth()
   @Roles('MERCHANT')
   @MainAccountOnly()
   @Get('merchants/:id/sub-accounts')
-  listSubAccounts(@Param('id', new ParseUUIDPipe()) merchantId: string, @Caller() caller: Principal) {
+  @Answers(200, [SubAccountView], 'the sub-account and its permissions')
+  listSubAccounts(@Param('id', new ParseUUIDPipe()) merchantId: string, @Caller() caller: Principal): Promise<SubAccountView[]> {
     return this.merchantAccounts.listSubAccounts(merchantId, caller);
   }
 
+  @Operation('setSubAccountPermissions', 'Set a sub-account\'s permissions')
   @ApiBearerAuth()
   @Roles('MERCHANT')
   @MainAccountOnly()
   @Put('merchants/:id/sub-accounts/:sid/permissions')
-  setPermissions(@Param('id', new ParseUUIDPipe()) merchantId: string, @Param('sid', new ParseUUIDPipe()) subAccountId: string, @Body() request: SetPermissionsRequest, @Caller() caller: Principal) {
+  @Answers(200, SubAccountView, 'the sub-account and its permissions')
+  setPermissions(@Param('id', new ParseUUIDPipe()) merchantId: string, @Param('sid', new ParseUUIDPipe()) subAccountId: string, @Body() request: SetPermissionsRequest, @Caller() caller: Principal): Promise<SubAccountView> {
     return this.merchantAccounts.setPermissions(merchantId, subAccountId, request.permissions, caller);
   }
 
   /** Who revealed which consumer data, and when (domain.md §6.1); main account only. */
+  @Operation('listRevealLog', 'List who revealed which consumer data')
   @ApiBearerAuth()
   @Roles('MERCHANT')
   @MainAccountOnly()
   @Get('merchants/:id/reveal-log')
-  revealLog(@Param('id', new ParseUUIDPipe()) merchantId: string, @Query() query: PageLimitQuery, @Caller() caller: Principal) {
+  @Answers(200, [RevealLogEntryView], 'reveals, newest first')
+  revealLog(@Param('id', new ParseUUIDPipe()) merchantId: string, @Query() query: PageLimitQuery, @Caller() caller: Principal): Promise<RevealLogEntryView[]> {
     return this.merchantAccounts.revealLog(merchantId, caller, Math.min(Number(query.limit ?? 100), 500));
   }
 }

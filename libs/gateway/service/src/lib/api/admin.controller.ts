@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { OutboxRelay } from '@orderline/shared/messaging';
 import { applyClockChange, ClockChangeRequest, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
+import { OutboxRedriveView, PlatformClockView, ServiceOutboxParkingView } from './gateway.views';
+import { Answers, Operation } from './api-operation';
 
 /**
  * The test clock (architecture.md "test clock"): exists only with TEST_CLOCK=1. A change is
@@ -46,18 +48,22 @@ export class AdminClockController implements OnApplicationBootstrap, OnApplicati
     if (this.config.TEST_CLOCK !== '1') throw new NotFoundException('Cannot find this route');
   }
 
+  @Operation('getPlatformClock', 'Read the platform clock (test clock)')
   @Roles('OPERATOR')
   @Get()
-  async read() {
+  @Answers(200, PlatformClockView, "the platform clock and every service's")
+  async read(): Promise<PlatformClockView> {
     this.assertEnabled();
     const services = await Promise.all(this.services.services().map(async (name) => [name, (await this.services.call<{ now: string }>(name, 'GET', '/admin/clock', null)).now] as const));
     return { now: this.clock.now().toISOString(), offsetMs: this.clock.offset, services: Object.fromEntries(services) };
   }
 
+  @Operation('changePlatformClock', 'Move the platform clock (test clock)')
   @Roles('OPERATOR')
   @Post()
   @HttpCode(200)
-  async change(@Body() change: ClockChangeRequest) {
+  @Answers(200, PlatformClockView, "the platform clock and every service's")
+  async change(@Body() change: ClockChangeRequest): Promise<PlatformClockView> {
     this.assertEnabled();
     const { now, offsetMs } = applyClockChange(this.clock, change);
     return { now, offsetMs, services: await this.pushOffset() };
@@ -80,18 +86,23 @@ export class AdminOutboxController {
   ) {}
 
   /** Parked rows and the publishable backlog, per service. */
+  @Operation('listParkedOutboxRows', 'List parked outbox rows per service')
   @Roles('OPERATOR')
   @Get('parked')
-  async parked(@Caller() caller: Principal) {
+  @ApiExtraModels(ServiceOutboxParkingView)
+  @ApiResponse({ status: 200, description: 'per service (and the gateway): parked rows and the publishable backlog', schema: { type: 'object', additionalProperties: { $ref: getSchemaPath(ServiceOutboxParkingView) } } })
+  async parked(@Caller() caller: Principal): Promise<Record<string, ServiceOutboxParkingView>> {
     const answers = await Promise.all(this.services.services().map(async (name) => [name, await this.services.call<OutboxParkingView>(name, 'GET', '/admin/outbox/parked', caller)] as const));
     return { gateway: { parked: await this.relay.parked(), backlog: await this.relay.backlog() }, ...Object.fromEntries(answers) };
   }
 
   /** Re-drives every parked row of every service; answers how many each service had parked. */
+  @Operation('redriveParkedOutboxRows', 'Re-drive every parked outbox row')
   @Roles('OPERATOR')
   @Post('parked/redrive')
   @HttpCode(200)
-  async redrive(@Caller() caller: Principal) {
+  @Answers(200, OutboxRedriveView, 'rows re-driven per service')
+  async redrive(@Caller() caller: Principal): Promise<OutboxRedriveView> {
     const answers = await Promise.all(this.services.services().map(async (name) => [name, (await this.services.call<{ redriven: number }>(name, 'POST', '/admin/outbox/parked/redrive', caller, {})).redriven] as const));
     return { redriven: { gateway: await this.relay.redriveParked(), ...Object.fromEntries(answers) } };
   }

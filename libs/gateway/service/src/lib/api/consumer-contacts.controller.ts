@@ -17,9 +17,11 @@ function requireGrantFor(purpose: SmsVerificationRequest['purpose'], caller: Pri
     throw new DomainError('PERMISSION_REQUIRED', 403, `this sub-account needs the ${permission} permission from its main account`, { permission });
   }
 }
-import { ApiExample, EXAMPLES } from './response-examples';
+import { EXAMPLES } from './response-examples';
 import { Caller } from './caller.decorator';
 import { SmsQuery, SmsVerificationConfirmRequest, SmsVerificationRequest, VirtualNumberRequest } from './contacts.requests';
+import { OtherContactsView, RecordedSmsView, SmsVerificationConfirmedView, SmsVerificationSentView, VirtualNumberView } from './gateway.views';
+import { Answers, Operation } from './api-operation';
 
 @ApiTags('merchant contact')
 @ApiBearerAuth()
@@ -28,40 +30,46 @@ export class ConsumerContactsController {
   constructor(private readonly contacts: ConsumerContacts) {}
 
   /** Sends a 6-digit code to the calling account's phone (domain.md §6.2, §6.3). */
+  @Operation('requestSmsVerification', 'Send an SMS verification code to the caller')
   @Roles('MERCHANT')
   @Post('sms-verifications')
-  requestVerification(@Body() request: SmsVerificationRequest, @Caller() caller: Principal) {
+  @Answers(201, SmsVerificationSentView, 'where the code went and until when it is valid')
+  requestVerification(@Body() request: SmsVerificationRequest, @Caller() caller: Principal): Promise<SmsVerificationSentView> {
     requireGrantFor(request.purpose, caller);
     return this.contacts.requestVerification(caller, request.purpose);
   }
 
   /** Confirms the code; the verification holds until 00:00 platform time. */
+  @Operation('confirmSmsVerification', 'Confirm an SMS verification code')
   @Roles('MERCHANT')
   @Post('sms-verifications/confirm')
   @HttpCode(200)
-  confirmVerification(@Body() request: SmsVerificationConfirmRequest, @Caller() caller: Principal) {
+  @Answers(200, SmsVerificationConfirmedView, 'how long the verification holds')
+  confirmVerification(@Body() request: SmsVerificationConfirmRequest, @Caller() caller: Principal): Promise<SmsVerificationConfirmedView> {
     requireGrantFor(request.purpose, caller);
     return this.contacts.confirmVerification(caller, request.purpose, request.code);
   }
 
   /** The buyer's other numbers when the consignee does not answer: SMS-verified, 50 orders a day per merchant. */
+  @Operation('lookUpOtherContacts', 'Look up the buyer\'s other phone numbers')
   @Roles('MERCHANT')
   @RequirePermission('LOOKUP_OTHER_CONTACTS')
-  @ApiExample(200, "the buyer's other numbers and today's look-ups", { orderId: '3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11', contacts: [{ kind: 'BUYER_REGISTERED_PHONE', phone: '13911112222' }], lookupsToday: 3, dailyLimit: 50 })
+  @Answers(200, OtherContactsView, "the buyer's other numbers and today's look-ups", { orderId: '3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11', contacts: [{ kind: 'BUYER_REGISTERED_PHONE', phone: '13911112222' }], lookupsToday: 3, dailyLimit: 50 })
   @RevealsPersonalData()
   @Post('orders/:id/other-contacts')
   @HttpCode(200)
-  otherContacts(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+  otherContacts(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OtherContactsView> {
     return this.contacts.lookUpOtherContacts(id, caller);
   }
 
   /** A virtual number (main number + extension) to reach the consignee, valid per domain.md §6.2. */
+  @Operation('bindVirtualNumber', 'Get a virtual number to reach the consignee')
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
-  @ApiExample(200, 'a main number and extension', EXAMPLES.virtualNumber)
+  @Answers(200, VirtualNumberView, 'a main number and extension', EXAMPLES.virtualNumber)
   @Post('orders/:id/virtual-number')
   @HttpCode(200)
-  virtualNumber(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: VirtualNumberRequest, @Caller() caller: Principal) {
+  virtualNumber(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: VirtualNumberRequest, @Caller() caller: Principal): Promise<VirtualNumberView> {
     return this.contacts.bindVirtualNumber(id, caller, request.kind ?? 'ORDER');
   }
 }
@@ -76,9 +84,11 @@ export class AdminSmsController {
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
+  @Operation('listRecordedSms', 'List the SMS the recording adapter kept (test clock)')
   @Roles('OPERATOR')
   @Get()
-  list(@Query() query: SmsQuery) {
+  @Answers(200, [RecordedSmsView], 'the messages sent to the phone')
+  list(@Query() query: SmsQuery): Promise<RecordedSmsView[]> {
     if (this.config.TEST_CLOCK !== '1' || !(this.sms instanceof RecordingSmsSender)) throw new NotFoundException('Cannot find this route');
     return this.sms.sentTo(query.phone);
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { PHONE_PATTERN } from '@orderline/shared/contracts';
 
 export class SmsVerificationRequest {
   @ApiProperty({ enum: ['OTHER_CONTACTS', 'EXTRA_VIRTUAL_NUMBERS'] }) @IsIn(['OTHER_CONTACTS', 'EXTRA_VIRTUAL_NUMBERS']) purpose: 'OTHER_CONTACTS' | 'EXTRA_VIRTUAL_NUMBERS';
@@ -14,5 +15,5 @@ export class VirtualNumberRequest {
 }
 
 export class SmsQuery {
-  @ApiProperty({ example: '13900000000' }) @Matches(/^\+?\d{6,20}$/, { message: 'phone must be 6-20 digits' }) phone: string;
+  @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13900000000' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
 }

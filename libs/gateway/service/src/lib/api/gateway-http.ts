@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { FixedWindowCounter } from '@orderline/gateway/domain';
@@ -8,6 +8,7 @@ import { Clock, PLATFORM_CLOCK, problem, sendProblem, SERVICE_CONFIG } from '@or
 import { GatewayConfig } from '../gateway-config';
 import { mountEventDocs } from './event-docs';
 import { idempotencyMiddleware } from './idempotency.middleware';
+import { buildGatewayOpenApiDocument } from './openapi-document';
 
 /** Headers for a JSON API: no sniffing, no framing, no referrer, HTTPS only. */
 function securityHeaders(request: Request, response: Response, next: NextFunction): void {
@@ -48,63 +49,9 @@ export function configureGatewayHttp(app: INestApplication): void {
   mountEventDocs(app);
 }
 
-const PROBLEMS: Record<string, string> = {
-  '400': 'VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY',
-  '401': 'UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS',
-  '403': 'FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED',
-  '404': 'NOT_FOUND (also for another merchant\'s or buyer\'s ids)',
-  '409': 'a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, …',
-  '413': 'PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values)',
-  '415': 'UNSUPPORTED_MEDIA_TYPE (send application/json)',
-  '422': 'IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, …',
-  '429': 'RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header)',
-  '500': 'INTERNAL_ERROR (never for a client mistake)',
-};
-
-/** Every operation documents the problem+json answers it can give, with their codes. */
-function addProblemResponses(document: ReturnType<typeof SwaggerModule.createDocument>): void {
-  document.components ??= {};
-  document.components.schemas ??= {};
-  document.components.schemas['Problem'] = {
-    type: 'object',
-    description: 'RFC 9457 problem details with a stable machine code',
-    required: ['type', 'title', 'status', 'detail', 'code'],
-    properties: {
-      type: { type: 'string', example: 'https://orderline.dev/problems/validation-failed' },
-      title: { type: 'string', example: 'Bad Request' },
-      status: { type: 'integer', example: 400 },
-      detail: { type: 'string', example: '1 field(s) failed validation' },
-      code: { type: 'string', example: 'VALIDATION_FAILED' },
-      errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string', example: 'items.0.unitPrice' }, message: { type: 'string', example: 'unitPrice must be an integer number' } } } },
-    },
-  };
-  for (const pathItem of Object.values(document.paths)) {
-    for (const operation of Object.values(pathItem) as Array<{ responses?: Record<string, unknown>; security?: unknown[] }>) {
-      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
-      operation.responses ??= {};
-      for (const [status, codes] of Object.entries(PROBLEMS)) {
-        if (status === '401' && !operation.security) continue;
-        operation.responses[status] ??= { description: codes, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
-      }
-    }
-  }
-}
-
 /** OpenAPI document at /docs-json (and /docs/openapi.json), UI at /docs. */
 export function mountApiDocs(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Orderline API')
-      .setDescription(
-        'Orders and consumer credit for marketplace merchants. Money is integer fen. Errors are application/problem+json with a stable `code` ' +
-          '(and `errors[]` per field for validation). State-changing requests accept an `Idempotency-Key` header. Limits answer 429 with Retry-After.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  addProblemResponses(document);
+  const document = buildGatewayOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.getHttpAdapter().get('/docs/openapi.json', (_request: Request, response: Response) => response.json(document));
 }

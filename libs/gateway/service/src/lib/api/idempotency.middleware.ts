@@ -6,7 +6,10 @@ import { Clock, overloadProblem, problem, sendProblem } from '@orderline/shared/
 import { runWithIdempotencyKey } from '../infra/service-client';
 import { claimsOf } from './auth.guard';
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/** An Idempotency-Key: 1-255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** The methods whose answers are remembered under their key. */
+export const IDEMPOTENT_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface StoredResponse {
@@ -27,8 +30,8 @@ interface StoredResponse {
 export function idempotencyMiddleware(deps: { dataSource: DataSource; jwt: JwtService; clock: Clock; ttlHours: number }) {
   return async (request: Request, response: Response, next: NextFunction) => {
     const key = request.header('idempotency-key');
-    if (key === undefined || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method)) return next();
-    if (!KEY.test(key)) return sendProblem(response, problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters'));
+    if (key === undefined || !IDEMPOTENT_METHODS.includes(request.method)) return next();
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) return sendProblem(response, problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters'));
     const claims = await claimsOf(deps.jwt, request.header('authorization'));
     // Without a valid token the route refuses the call anyway; nothing to remember.
     if (!claims) return next();

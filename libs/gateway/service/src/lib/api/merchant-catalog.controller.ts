@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CatalogPageQuery, CouponView, CreateCouponRequest, FreightRuleRequest, PutSkuRequest, SkuView } from '@orderline/order/contract';
+import { CatalogPageQuery, CouponView, CreateCouponRequest, FreightRuleRequest, FreightRuleView, PutSkuRequest, SkuPageView, SkuView } from '@orderline/order/contract';
 import { Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
-import { ApiExample, EXAMPLES } from './response-examples';
+import { EXAMPLES } from './response-examples';
+import { Answers, Operation } from './api-operation';
 
 /**
  * The merchant's catalog, freight rule and coupons (domain.md §1.1a): the platform prices
@@ -20,54 +21,60 @@ export class MerchantCatalogController {
   constructor(private readonly services: ServiceClient) {}
 
   /** Creates or replaces one SKU: title, unit price (fen), snapshot attributes, listed, stock, service fee, kinds. */
+  @Operation('putSku', 'Create or replace a SKU')
   @Roles('MERCHANT')
   @RequirePermission('MANAGE_CATALOG')
-  @ApiExample(200, 'the SKU as stored', EXAMPLES.sku)
+  @Answers(200, SkuView, 'the SKU as stored', EXAMPLES.sku)
   @Put('catalog/skus/:skuId')
   @HttpCode(200)
   putSku(@Param('skuId') skuId: string, @Body() request: PutSkuRequest, @Caller() caller: Principal): Promise<SkuView> {
     return this.services.call<SkuView>('order', 'PUT', `/merchant-catalog/skus/${encodeURIComponent(skuId)}`, caller, request);
   }
 
+  @Operation('listSkus', 'List the merchant\'s SKUs')
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
-  @ApiExample(200, "a page of the merchant's SKUs in id order", { items: [EXAMPLES.sku], nextCursor: null })
+  @Answers(200, SkuPageView, "a page of the merchant's SKUs in id order", { items: [EXAMPLES.sku], nextCursor: null })
   @Get('catalog/skus')
-  listSkus(@Query() query: CatalogPageQuery, @Caller() caller: Principal): Promise<{ items: SkuView[]; nextCursor: string | null }> {
+  listSkus(@Query() query: CatalogPageQuery, @Caller() caller: Principal): Promise<SkuPageView> {
     const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined) as Array<[string, string]>).toString();
     return this.services.call('order', 'GET', `/merchant-catalog/skus${search ? `?${search}` : ''}`, caller);
   }
 
   /** The freight of every order: a flat amount, free from `freeAbove` (goods total) on. */
+  @Operation('putFreightRule', 'Set the merchant\'s freight rule')
   @Roles('MERCHANT')
   @RequirePermission('MANAGE_CATALOG')
-  @ApiExample(200, 'the rule as stored', EXAMPLES.freightRule)
+  @Answers(200, FreightRuleView, 'the rule as stored', EXAMPLES.freightRule)
   @Put('freight-rule')
   @HttpCode(200)
-  putFreightRule(@Body() request: FreightRuleRequest, @Caller() caller: Principal) {
+  putFreightRule(@Body() request: FreightRuleRequest, @Caller() caller: Principal): Promise<FreightRuleView> {
     return this.services.call('order', 'PUT', '/merchant-catalog/freight-rule', caller, request);
   }
 
+  @Operation('getFreightRule', 'Get the merchant\'s freight rule')
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
-  @ApiExample(200, 'the rule (amount 0 when the merchant has none)', EXAMPLES.freightRule)
+  @Answers(200, FreightRuleView, 'the rule (amount 0 when the merchant has none)', EXAMPLES.freightRule)
   @Get('freight-rule')
-  freightRule(@Caller() caller: Principal) {
+  freightRule(@Caller() caller: Principal): Promise<FreightRuleView> {
     return this.services.call('order', 'GET', '/merchant-catalog/freight-rule', caller);
   }
 
   /** A coupon: amount off above a minimum spend, a validity window, a number available, once per buyer. */
+  @Operation('createCoupon', 'Create a coupon')
   @Roles('MERCHANT')
   @RequirePermission('MANAGE_CATALOG')
-  @ApiExample(201, 'the coupon', EXAMPLES.coupon)
+  @Answers(201, CouponView, 'the coupon', EXAMPLES.coupon)
   @Post('coupons')
   createCoupon(@Body() request: CreateCouponRequest, @Caller() caller: Principal): Promise<CouponView> {
     return this.services.call<CouponView>('order', 'POST', '/merchant-catalog/coupons', caller, request);
   }
 
+  @Operation('listCoupons', 'List the merchant\'s coupons')
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
-  @ApiExample(200, "the merchant's coupons with what remains", [EXAMPLES.coupon])
+  @Answers(200, [CouponView], "the merchant's coupons with what remains", [EXAMPLES.coupon])
   @Get('coupons')
   listCoupons(@Caller() caller: Principal): Promise<CouponView[]> {
     return this.services.call<CouponView[]>('order', 'GET', '/merchant-catalog/coupons', caller);

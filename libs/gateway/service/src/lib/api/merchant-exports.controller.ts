@@ -2,13 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
-import { CreateExportRequest } from '@orderline/export/contract';
+import { CreateExportRequest, EXPORT_FILE_MEDIA_TYPES, ExportTaskPageView, ExportTaskView, ReadModelStatusView } from '@orderline/export/contract';
 import { Principal } from '@orderline/shared/service-kit';
 import { MerchantExports } from '../app/merchant-exports';
 import { ServiceClient } from '../infra/service-client';
 import { RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
-import { ApiExample } from './response-examples';
+import { ExportLockView, ExportPasswordSentView } from './gateway.views';
+import { Answers, AnswersFile, AnswersProblem, Operation } from './api-operation';
 
 const TASK_EXAMPLE = {
   id: '0b9f1f5e-7c1a-4c52-9a53-5f1f0d9d2a10',
@@ -52,21 +53,23 @@ export class MerchantExportsController {
   ) {}
 
   /** Queues an export task (202); limits per account and type: 10 min apart, 10 a day, 31/60-day ranges. */
+  @Operation('createExport', 'Queue an export task')
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')
-  @ApiExample(202, 'the queued task', TASK_EXAMPLE)
+  @Answers(202, ExportTaskView, 'the queued task', TASK_EXAMPLE)
   @Post()
   @HttpCode(202)
-  create(@Body() request: CreateExportRequest, @Caller() caller: Principal) {
+  create(@Body() request: CreateExportRequest, @Caller() caller: Principal): Promise<ExportTaskView> {
     return this.exports.create(request, caller);
   }
 
   /** Task history of the merchant, newest first. */
+  @Operation('listExports', 'List the merchant\'s export tasks')
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')
-  @ApiExample(200, 'a page of tasks', { items: [TASK_EXAMPLE], nextCursor: null })
+  @Answers(200, ExportTaskPageView, 'a page of tasks', { items: [TASK_EXAMPLE], nextCursor: null })
   @Get()
-  list(@Query() query: ExportHistoryQuery, @Caller() caller: Principal) {
+  list(@Query() query: ExportHistoryQuery, @Caller() caller: Principal): Promise<ExportTaskPageView> {
     const search = new URLSearchParams();
     if (query.limit) search.set('limit', query.limit);
     if (query.cursor) search.set('cursor', query.cursor);
@@ -74,39 +77,46 @@ export class MerchantExportsController {
   }
 
   /** One task with its progress (rows done / total) and, once COMPLETED, its file. */
+  @Operation('getExport', 'Get an export task')
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')
-  @ApiExample(200, 'the task', { ...TASK_EXAMPLE, status: 'RUNNING', startedAt: '2026-03-31T02:00:01.000Z', progress: { rowsDone: 5000, rowsTotal: 12000 }, attempts: 1 })
+  @Answers(200, ExportTaskView, 'the task', { ...TASK_EXAMPLE, status: 'RUNNING', startedAt: '2026-03-31T02:00:01.000Z', progress: { rowsDone: 5000, rowsTotal: 12000 }, attempts: 1 })
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<ExportTaskView> {
     return this.services.call('export', 'GET', `/exports/${id}`, caller);
   }
 
   /** Runs a FAILED task again (same task and password; not a new task for the limits). */
+  @Operation('retryExport', 'Run a failed export task again')
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')
   @Post(':id/retry')
   @HttpCode(202)
-  async retry(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+  @Answers(202, ExportTaskView, 'the queued task')
+  async retry(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<ExportTaskView> {
     await this.exports.assertNotLocked(caller);
     return this.services.call('export', 'POST', `/exports/${id}/retry`, caller);
   }
 
   /** The file (CSV, XLSX, or an AES-256 zip for encrypted types), for the merchant that created it. */
+  @Operation('downloadExportFile', 'Download an export file')
+  @AnswersProblem(410, 'EXPORT_FILE_EXPIRED: the file expired; create a new task')
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')
   @Get(':id/file')
+  @AnswersFile('the file: CSV, XLSX, or an AES-256 zip for encrypted types', EXPORT_FILE_MEDIA_TYPES.CSV, EXPORT_FILE_MEDIA_TYPES.XLSX, EXPORT_FILE_MEDIA_TYPES.ENCRYPTED)
   async file(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal, @Res() response: Response): Promise<void> {
     await this.exports.download(id, caller, response);
   }
 
   /** Sends the password of an encrypted file to the phone of the account that created the task (5 a day, 60 s apart). */
+  @Operation('sendExportPassword', 'Send an encrypted export\'s password by SMS')
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')
-  @ApiExample(200, 'where the SMS went', { taskId: TASK_EXAMPLE.id, sentTo: '139****0000', sendsToday: 1, dailyLimit: 5 })
+  @Answers(200, ExportPasswordSentView, 'where the SMS went', { taskId: TASK_EXAMPLE.id, sentTo: '139****0000', sendsToday: 1, dailyLimit: 5 })
   @Post(':id/password-sms')
   @HttpCode(200)
-  passwordSms(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal) {
+  passwordSms(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<ExportPasswordSentView> {
     return this.exports.sendPassword(id, caller);
   }
 }
@@ -121,16 +131,20 @@ export class ExportOperationsController {
     private readonly services: ServiceClient,
   ) {}
 
+  @Operation('setExportLock', 'Lock or unlock a merchant\'s exports')
   @Roles('OPERATOR')
   @Put('merchants/:id/export-lock')
-  lock(@Param('id', new ParseUUIDPipe()) merchantId: string, @Body() request: ExportLockRequest, @Caller() caller: Principal) {
+  @Answers(200, ExportLockView, 'the lock as stored')
+  lock(@Param('id', new ParseUUIDPipe()) merchantId: string, @Body() request: ExportLockRequest, @Caller() caller: Principal): Promise<ExportLockView> {
     return this.exports.setLock(merchantId, request.locked, request.reason, caller);
   }
 
   /** How far behind the export read model is (events still to apply per topic). */
+  @Operation('getExportReadModelStatus', 'Get how far behind the export read model is')
   @Roles('OPERATOR')
   @Get('exports/read-model')
-  readModel(@Caller() caller: Principal) {
+  @Answers(200, ReadModelStatusView, "the read model's lag per topic")
+  readModel(@Caller() caller: Principal): Promise<ReadModelStatusView> {
     return this.services.call('export', 'GET', '/exports/read-model', caller);
   }
 }

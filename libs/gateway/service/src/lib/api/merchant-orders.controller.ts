@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, LiftLogisticsDisruptionRequest, MerchantOrdersQuery, OrderRemarksRequest, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest, StockArrivalRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, GroupFormedView, LateShippingReportRequest, LateShippingReportResultView, LiftLogisticsDisruptionRequest, LogisticsDisruptionLiftedView, MerchantOrderListView, MerchantOrdersQuery, MerchantOrderView, OrderBatchResultView, OrderRemarksRequest, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest, StockArrivalRequest, StockArrivalView } from '@orderline/order/contract';
 import { DomainError } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -8,7 +8,8 @@ import { MerchantOrders } from '../app/merchant-orders';
 import { RevealQuery } from './account.requests';
 import { AssertsFact, RequirePermission, RevealsPersonalData, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
-import { ApiExample, EXAMPLES } from './response-examples';
+import { EXAMPLES } from './response-examples';
+import { Answers, Operation } from './api-operation';
 
 @ApiTags('merchant orders')
 @ApiBearerAuth()
@@ -20,38 +21,42 @@ export class MerchantOrdersController {
   ) {}
 
   /** Reports late shipping in advance for many orders; each is REPORTED, REFUSED (with its code) or NOT_FOUND. */
+  @Operation('reportLateShipping', 'Report late shipping for orders in advance')
   @AssertsFact('REPORT_LATE_SHIPPING')
-  @ApiExample(200, 'each order REPORTED, REFUSED with its code, or NOT_FOUND', EXAMPLES.lateShippingReports)
+  @Answers(200, [LateShippingReportResultView], 'each order REPORTED, REFUSED with its code, or NOT_FOUND', EXAMPLES.lateShippingReports)
   @Post('late-shipping-reports')
   @HttpCode(200)
-  lateShipping(@Body() request: LateShippingReportRequest, @Caller() caller: Principal) {
+  lateShipping(@Body() request: LateShippingReportRequest, @Caller() caller: Principal): Promise<LateShippingReportResultView[]> {
     return this.services.call('order', 'POST', '/merchant-orders/late-shipping-reports', caller, request);
   }
 
   /** Appends one remark to many orders; each order answers ADDED or NOT_FOUND. */
+  @Operation('addOrderRemarks', 'Add a remark to many orders')
   @AssertsFact('ADD_REMARK')
-  @ApiExample(200, 'each order ADDED or NOT_FOUND', EXAMPLES.batchResults)
+  @Answers(200, [OrderBatchResultView], 'each order ADDED or NOT_FOUND', EXAMPLES.batchResults)
   @Post('remarks')
   @HttpCode(200)
-  remarks(@Body() request: OrderRemarksRequest, @Caller() caller: Principal) {
+  remarks(@Body() request: OrderRemarksRequest, @Caller() caller: Principal): Promise<OrderBatchResultView[]> {
     return this.services.call('order', 'POST', '/merchant-orders/remarks', caller, request);
   }
 
   /** The merchant's orders, newest first, with counts per status; consignees masked. */
+  @Operation('listMerchantOrders', 'List the merchant\'s orders with counts per status')
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
-  @ApiExample(200, 'a page of orders with counts per status; consignees masked', EXAMPLES.merchantOrderList)
+  @Answers(200, MerchantOrderListView, 'a page of orders with counts per status; consignees masked', EXAMPLES.merchantOrderList)
   @Get()
-  list(@Query() query: MerchantOrdersQuery, @Caller() caller: Principal) {
+  list(@Query() query: MerchantOrdersQuery, @Caller() caller: Principal): Promise<MerchantOrderListView> {
     return this.orders.list(query, caller);
   }
 
   /** Pauses an order waiting for outbound with a reason of domain.md §1.5. */
+  @Operation('pauseOrder', 'Pause an order waiting for outbound')
   @AssertsFact('PAUSE')
-  @ApiExample(200, 'the paused order', { ...EXAMPLES.order, status: 'PAUSED', pause: { reason: 'OUT_OF_STOCK', pausedAt: '2026-11-23T09:00:00.000Z' } })
+  @Answers(200, MerchantOrderView, 'the paused order', { ...EXAMPLES.order, consigneeRevealed: false, status: 'PAUSED', pause: { reason: 'OUT_OF_STOCK', pausedAt: '2026-11-23T09:00:00.000Z' } })
   @Post(':id/pause')
   @HttpCode(200)
-  pause(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: PauseOrderRequest, @Caller() caller: Principal) {
+  pause(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: PauseOrderRequest, @Caller() caller: Principal): Promise<MerchantOrderView> {
     return this.orders.pause(id, request, caller);
   }
 
@@ -61,47 +66,52 @@ export class MerchantOrdersController {
    * batch number, REAL_NAME_APPROVED with the check's reference. Every other trigger is the
    * platform's (403 NOT_THE_FACT_OWNER).
    */
+  @Operation('resumeOrder', 'Release an order\'s pause')
   @Roles('MERCHANT')
   @RequirePermission('OPERATE_ORDERS')
-  @ApiExample(200, 'the order waiting for outbound again', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
+  @Answers(200, MerchantOrderView, 'the order waiting for outbound again', { ...EXAMPLES.order, consigneeRevealed: false, status: 'WAITING_OUTBOUND' })
   @Post(':id/resume')
   @HttpCode(200)
-  resume(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ResumeOrderRequest, @Caller() caller: Principal) {
+  resume(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ResumeOrderRequest, @Caller() caller: Principal): Promise<MerchantOrderView> {
     return this.orders.resume(id, request, caller);
   }
 
   /** Changes the freight of an UNPAID online order (domain.md §1.7); payable never below zero. */
+  @Operation('changeOrderFees', 'Change an order\'s freight or service fees')
   @AssertsFact('CHANGE_FEES')
-  @ApiExample(200, 'the order with the new freight and payable', { ...EXAMPLES.order, paymentMethod: 'ONLINE', credit: null, freight: 0, payable: 59700 })
+  @Answers(200, MerchantOrderView, 'the order with the new freight and payable', { ...EXAMPLES.order, consigneeRevealed: false, paymentMethod: 'ONLINE', credit: null, freight: 0, payable: 59700 })
   @Patch(':id/fees')
-  fees(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeFeesRequest, @Caller() caller: Principal) {
+  fees(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeFeesRequest, @Caller() caller: Principal): Promise<MerchantOrderView> {
     return this.orders.changeFees(id, request, caller);
   }
 
   /** Changes the consignee within the rules of domain.md §1.6; a refusal says what may change. */
+  @Operation('changeOrderConsignee', 'Change an order\'s consignee')
   @AssertsFact('CHANGE_CONSIGNEE')
-  @ApiExample(200, 'the order with the new consignee (masked)', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
+  @Answers(200, MerchantOrderView, 'the order with the new consignee (masked)', { ...EXAMPLES.order, consigneeRevealed: false, status: 'WAITING_OUTBOUND' })
   @Patch(':id/consignee')
-  consignee(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeConsigneeRequest, @Caller() caller: Principal) {
+  consignee(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ChangeConsigneeRequest, @Caller() caller: Principal): Promise<MerchantOrderView> {
     return this.orders.changeConsignee(id, request, caller);
   }
 
   /** Redeems a local-service voucher (LOC) with the code the buyer shows in the shop; the order completes. */
+  @Operation('redeemVoucher', 'Redeem a local-service voucher')
   @AssertsFact('REDEEM_VOUCHER')
-  @ApiExample(200, 'the redeemed voucher order', { ...EXAMPLES.order, status: 'COMPLETED', kinds: ['LOCAL_SERVICE_VOUCHER'], voucher: { redeemedAt: '2026-11-24T10:00:00.000Z' } })
+  @Answers(200, MerchantOrderView, 'the redeemed voucher order', { ...EXAMPLES.order, consigneeRevealed: false, status: 'COMPLETED', kinds: ['LOCAL_SERVICE_VOUCHER'], voucher: { redeemedAt: '2026-11-24T10:00:00.000Z' } })
   @Post(':id/redeem')
   @HttpCode(200)
-  redeem(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RedeemVoucherRequest, @Caller() caller: Principal) {
+  redeem(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RedeemVoucherRequest, @Caller() caller: Principal): Promise<MerchantOrderView> {
     return this.orders.redeem(id, request, caller);
   }
 
   /** One of the merchant's orders; consignee masked unless `reveal=true` (logged; needs REVEAL_CONSUMER_INFO). */
+  @Operation('getMerchantOrder', 'Get one of the merchant\'s orders')
   @Roles('MERCHANT')
   @RequirePermission('VIEW_ORDERS')
   @RevealsPersonalData()
-  @ApiExample(200, 'the order; consignee masked unless revealed', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
+  @Answers(200, MerchantOrderView, 'the order; consignee masked unless revealed', { ...EXAMPLES.order, consigneeRevealed: false, status: 'WAITING_OUTBOUND' })
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: RevealQuery, @Caller() caller: Principal) {
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: RevealQuery, @Caller() caller: Principal): Promise<MerchantOrderView> {
     return this.orders.get(id, caller, query.reveal === 'true');
   }
 }
@@ -113,11 +123,12 @@ export class MerchantOrdersController {
 export class GroupBuysController {
   constructor(private readonly services: ServiceClient) {}
 
+  @Operation('markGroupFormed', 'Record that a group-buy formed')
   @AssertsFact('FORM_GROUP')
-  @ApiExample(200, 'how many orders of the group were released', EXAMPLES.groupFormed)
+  @Answers(200, GroupFormedView, 'how many orders of the group were released', EXAMPLES.groupFormed)
   @Post(':groupId/formed')
   @HttpCode(200)
-  formed(@Param('groupId') groupId: string, @Caller() caller: Principal) {
+  formed(@Param('groupId') groupId: string, @Caller() caller: Principal): Promise<GroupFormedView> {
     if (!/^[\w-]{1,64}$/.test(groupId)) throw new DomainError('VALIDATION_FAILED', 400, 'groupId must be 1-64 letters, digits, _ or -', { errors: [{ field: 'groupId', message: 'invalid group id' }] });
     return this.services.call('order', 'POST', `/merchant-orders/group-buys/${groupId}/formed`, caller);
   }
@@ -131,20 +142,22 @@ export class PlatformReleasesController {
   constructor(private readonly services: ServiceClient) {}
 
   /** Shipping is possible again for a disruption cause, everywhere or in one consignee province; its paused orders wait for outbound again. */
+  @Operation('liftLogisticsDisruption', 'Lift a logistics disruption')
   @AssertsFact('LIFT_LOGISTICS_DISRUPTION')
-  @ApiExample(200, 'how many paused orders were released', { reason: 'LOGISTICS_WEATHER', province: '广东省', released: 12 })
+  @Answers(200, LogisticsDisruptionLiftedView, 'how many paused orders were released', { reason: 'LOGISTICS_WEATHER', province: '广东省', released: 12 })
   @Post('logistics-disruptions/lift')
   @HttpCode(200)
-  lift(@Body() request: LiftLogisticsDisruptionRequest, @Caller() caller: Principal) {
+  lift(@Body() request: LiftLogisticsDisruptionRequest, @Caller() caller: Principal): Promise<LogisticsDisruptionLiftedView> {
     return this.services.call('order', 'POST', '/operations/logistics-disruptions/lift', caller, request);
   }
 
   /** Stock arrived at a merchant's shipping warehouse; its out-of-stock and scheduling pauses end (optionally only orders holding given SKUs). */
+  @Operation('recordStockArrival', 'Record stock arriving at a merchant\'s warehouse')
   @AssertsFact('RECORD_STOCK_ARRIVAL')
-  @ApiExample(200, 'how many paused orders were released', { merchantId: 'b5d6a1de-1e0a-4f7e-a0a5-97c9e2f3d4a1', released: 3 })
+  @Answers(200, StockArrivalView, 'how many paused orders were released', { merchantId: 'b5d6a1de-1e0a-4f7e-a0a5-97c9e2f3d4a1', released: 3 })
   @Post('stock-arrivals')
   @HttpCode(200)
-  stockArrived(@Body() request: StockArrivalRequest, @Caller() caller: Principal) {
+  stockArrived(@Body() request: StockArrivalRequest, @Caller() caller: Principal): Promise<StockArrivalView> {
     return this.services.call('order', 'POST', '/operations/stock-arrivals', caller, request);
   }
 }

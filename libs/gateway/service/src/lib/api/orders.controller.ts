@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CancelOrderRequest, CodReconciliationRequest, OrderView, PlaceOrderRequest, RiskFlagRequest } from '@orderline/order/contract';
+import { CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
 import { DomainError, Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { ServiceClient } from '../infra/service-client';
-import { ApiExample, EXAMPLES } from './response-examples';
+import { EXAMPLES } from './response-examples';
 import { AssertsFact, RequirePermission } from './auth.guard';
 import { Caller } from './caller.decorator';
+import { Answers, AnswersProblem, Operation } from './api-operation';
 
 @ApiTags('buyer orders')
 @ApiBearerAuth()
@@ -18,41 +19,46 @@ export class OrdersController {
   ) {}
 
   /** Places an order; a CREDIT order then waits for credit-billing's hold (status UNPAID → WAITING_OUTBOUND or CANCELLED). */
+  @Operation('placeOrder', 'Place an order')
   @AssertsFact('PLACE')
-  @ApiExample(201, 'the order, UNPAID until credit-billing answers', EXAMPLES.order)
+  @Answers(201, OrderView, 'the order, UNPAID until credit-billing answers', EXAMPLES.order)
   @Post()
   async place(@Body() request: PlaceOrderRequest, @Caller() caller: Principal): Promise<OrderView> {
     if (!(await this.accounts.merchantExists(request.merchantId))) throw new DomainError('UNKNOWN_MERCHANT', 422, `merchant ${request.merchantId} does not exist`, { errors: [{ field: 'merchantId', message: 'no such merchant' }] });
     return this.services.call<OrderView>('order', 'POST', '/orders', caller, request);
   }
 
+  @Operation('getOrder', 'Get an order')
   // A merchant may read its own orders here too: with VIEW_ORDERS, masked by the gateway.
   @RequirePermission('VIEW_ORDERS')
-  @ApiExample(200, 'the order with lines and history', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
+  @Answers(200, OrderView, 'the order with lines and history', { ...EXAMPLES.order, status: 'WAITING_OUTBOUND' })
   @Get(':id')
   get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
     return this.services.call<OrderView>('order', 'GET', `/orders/${id}`, caller);
   }
 
   /** Operator: flags an order as risky (shown and filterable in the merchant list). */
+  @Operation('setOrderRiskFlag', 'Flag or unflag an order as risky')
   @AssertsFact('FLAG_RISK')
-  @ApiExample(200, 'the flag as stored', EXAMPLES.riskFlag)
+  @Answers(200, RiskFlagView, 'the flag as stored', EXAMPLES.riskFlag)
   @Put(':id/risk-flag')
-  riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @Caller() caller: Principal) {
+  riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @Caller() caller: Principal): Promise<RiskFlagView> {
     return this.services.call('order', 'PUT', `/orders/${id}/risk-flag`, caller, request);
   }
 
   /** A line as it was when the order was placed (product snapshot). */
+  @Operation('getOrderLineSnapshot', 'Get a line as it was when the order was placed')
   @RequirePermission('VIEW_ORDERS')
-  @ApiExample(200, 'the line as it was at order time', EXAMPLES.lineSnapshot)
+  @Answers(200, LineSnapshotView, 'the line as it was at order time', EXAMPLES.lineSnapshot)
   @Get(':id/lines/:lineId/snapshot')
-  snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @Caller() caller: Principal) {
+  snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @Caller() caller: Principal): Promise<LineSnapshotView> {
     return this.services.call('order', 'GET', `/orders/${id}/lines/${lineId}/snapshot`, caller);
   }
 
   /** The buyer confirms receipt after shipment; the order completes (domain.md §2.4). */
+  @Operation('confirmOrderReceipt', 'Confirm receipt of a shipped order')
   @AssertsFact('CONFIRM_RECEIPT')
-  @ApiExample(200, 'the completed order', { ...EXAMPLES.order, status: 'COMPLETED' })
+  @Answers(200, OrderView, 'the completed order', { ...EXAMPLES.order, status: 'COMPLETED' })
   @Post(':id/confirm-receipt')
   @HttpCode(200)
   confirmReceipt(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
@@ -60,16 +66,19 @@ export class OrdersController {
   }
 
   /** Pays an UNPAID online order through the payment port; it then waits for outbound. */
+  @Operation('payOrder', 'Pay an unpaid online order')
+  @AnswersProblem(402, 'PAYMENT_NOT_CONFIRMED: the payment provider did not confirm; nothing was paid')
   @AssertsFact('PAY')
-  @ApiExample(200, 'the paid order, waiting for outbound', { ...EXAMPLES.order, paymentMethod: 'ONLINE', credit: null, status: 'WAITING_OUTBOUND' })
+  @Answers(200, OrderView, 'the paid order, waiting for outbound', { ...EXAMPLES.order, paymentMethod: 'ONLINE', credit: null, status: 'WAITING_OUTBOUND' })
   @Post(':id/pay')
   @HttpCode(200)
   pay(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<OrderView> {
     return this.services.call<OrderView>('order', 'POST', `/orders/${id}/pay`, caller);
   }
 
+  @Operation('cancelOrder', 'Cancel an order before it ships')
   @AssertsFact('CANCEL')
-  @ApiExample(200, 'the cancelled order', { ...EXAMPLES.order, status: 'CANCELLED', cancellation: { reason: 'NO_LONGER_WANTED', by: 'BUYER' } })
+  @Answers(200, OrderView, 'the cancelled order', { ...EXAMPLES.order, status: 'CANCELLED', cancellation: { reason: 'NO_LONGER_WANTED', by: 'BUYER' } })
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CancelOrderRequest, @Caller() caller: Principal): Promise<OrderView> {
@@ -77,8 +86,9 @@ export class OrdersController {
   }
 
   /** Finance (operator) reconciles the cash a courier collected for a delivered COD order; the order completes (domain.md §1.2). */
+  @Operation('reconcileCodPayment', 'Reconcile the cash collected for a COD order')
   @AssertsFact('RECONCILE_COD')
-  @ApiExample(200, 'the completed COD order with its reconciliation', { ...EXAMPLES.order, paymentMethod: 'COD', credit: null, status: 'COMPLETED', codReconciliation: { collectedAmount: 59700, settlementReference: 'COD-SETTLE-2026-11-23-0007', reconciledAt: '2026-11-26T02:00:00.000Z' } })
+  @Answers(200, OrderView, 'the completed COD order with its reconciliation', { ...EXAMPLES.order, paymentMethod: 'COD', credit: null, status: 'COMPLETED', codReconciliation: { collectedAmount: 59700, settlementReference: 'COD-SETTLE-2026-11-23-0007', reconciledAt: '2026-11-26T02:00:00.000Z' } })
   @Post(':id/cod-reconciliation')
   @HttpCode(200)
   reconcileCod(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CodReconciliationRequest, @Caller() caller: Principal): Promise<OrderView> {

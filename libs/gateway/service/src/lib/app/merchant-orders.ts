@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrdersQuery, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrderListView, MerchantOrdersQuery, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { checkFactOwner, hasPermission, maskConsignee, pauseReleaseOwner } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
@@ -35,9 +35,9 @@ export class MerchantOrders {
   }
 
   /** The list with every consignee masked (domain.md §1.10, §6.1). */
-  async list(query: MerchantOrdersQuery, caller: Principal) {
+  async list(query: MerchantOrdersQuery, caller: Principal): Promise<MerchantOrderListView> {
     const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined) as Array<[string, string]>).toString();
-    const page = await this.services.call<{ items: Array<{ consignee: OrderView['consignee'] }> }>('order', 'GET', `/merchant-orders${search ? `?${search}` : ''}`, caller);
+    const page = await this.services.call<MerchantOrderListView>('order', 'GET', `/merchant-orders${search ? `?${search}` : ''}`, caller);
     return { ...page, items: page.items.map((item) => ({ ...item, consignee: maskConsignee(item.consignee) })) };
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { CorrectWaybillRequest, CreateShipmentsRequest, ExpressServiceRequest, ShipmentsWithoutTrackingQuery, VerifiedCarrierEventRequest } from '@orderline/logistics/contract';
+import { CarrierEventAcceptedView, CorrectWaybillRequest, CreateShipmentsRequest, ExpressContractView, ExpressServiceRequest, ShipmentView, ShipmentsCreatedView, ShipmentsWithoutTrackingQuery, ShipmentsWithoutTrackingView, ShippingOptionsView, TrackingView, VerifiedCarrierEventRequest } from '@orderline/logistics/contract';
 import { CurrentPrincipal, DomainError, Principal } from '@orderline/shared/service-kit';
 import { ExpressContracts } from '../app/express-contracts';
 import { ReceiptTimers } from '../app/receipt-timers';
@@ -18,35 +18,35 @@ export class MerchantShipmentsController {
   ) {}
 
   @Get('options')
-  options(@CurrentPrincipal() caller: Principal) {
+  options(@CurrentPrincipal() caller: Principal): Promise<ShippingOptionsView> {
     return this.contracts.shippingOptions(caller);
   }
 
   @Post()
   @HttpCode(201)
-  create(@Body() request: CreateShipmentsRequest, @CurrentPrincipal() caller: Principal) {
+  create(@Body() request: CreateShipmentsRequest, @CurrentPrincipal() caller: Principal): Promise<ShipmentsCreatedView> {
     return this.ship.execute(request, caller);
   }
 
   @Get('without-tracking')
-  withoutTracking(@Query() query: ShipmentsWithoutTrackingQuery, @CurrentPrincipal() caller: Principal) {
+  withoutTracking(@Query() query: ShipmentsWithoutTrackingQuery, @CurrentPrincipal() caller: Principal): Promise<ShipmentsWithoutTrackingView> {
     return this.queries.withoutTracking(query.days, caller);
   }
 
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<ShipmentView> {
     return this.queries.shipment(id, caller);
   }
 
   @Patch(':id/waybill')
-  async correct(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CorrectWaybillRequest, @CurrentPrincipal() caller: Principal) {
+  async correct(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: CorrectWaybillRequest, @CurrentPrincipal() caller: Principal): Promise<ShipmentView> {
     await this.changes.correctWaybill(id, request, caller);
     return this.queries.shipment(id, caller);
   }
 
   @Post(':id/intercept')
   @HttpCode(200)
-  async intercept(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  async intercept(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<ShipmentView> {
     await this.changes.requestInterception(id, caller);
     return this.queries.shipment(id, caller);
   }
@@ -70,13 +70,13 @@ export class OrderTrackingController {
   ) {}
 
   @Get(':id/tracking')
-  tracking(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  tracking(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<TrackingView> {
     return this.queries.tracking(id, caller);
   }
 
   @Post(':id/extend-receipt')
   @HttpCode(200)
-  async extend(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
+  async extend(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<TrackingView> {
     await this.timers.extend(id, caller);
     return this.queries.tracking(id, caller);
   }
@@ -89,7 +89,7 @@ export class CarrierEventsController {
 
   @Post()
   @HttpCode(200)
-  record(@Body() event: VerifiedCarrierEventRequest) {
+  record(@Body() event: VerifiedCarrierEventRequest): Promise<CarrierEventAcceptedView> {
     return this.changes.recordCarrierEvent(event);
   }
 }
@@ -99,7 +99,7 @@ export class ExpressContractsController {
   constructor(private readonly contracts: ExpressContracts) {}
 
   @Put(':merchantId')
-  set(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() request: ExpressServiceRequest, @CurrentPrincipal() caller: Principal) {
+  set(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() request: ExpressServiceRequest, @CurrentPrincipal() caller: Principal): Promise<ExpressContractView> {
     if (caller.role !== 'OPERATOR') throw new DomainError('FORBIDDEN', 403, 'operators manage express contracts');
     return this.contracts.set(merchantId, request.signed);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, LateShippingReportRequest, MerchantOrdersQuery, OrderRemarksRequest, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, GroupFormedView, LateShippingReportRequest, LateShippingReportResultView, MerchantOrderListView, MerchantOrdersQuery, OrderBatchResultView, OrderRemarksRequest, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { GetOrder } from '../app/get-order';
 import { MerchantOperations } from '../app/merchant-operations';
@@ -31,19 +31,19 @@ export class MerchantOrdersController {
 
   @Post('late-shipping-reports')
   @HttpCode(200)
-  lateShipping(@Body() request: LateShippingReportRequest, @CurrentPrincipal() caller: Principal) {
+  lateShipping(@Body() request: LateShippingReportRequest, @CurrentPrincipal() caller: Principal): Promise<LateShippingReportResultView[]> {
     return this.flags.reportLateShipping(request.orderIds, request.newShipBy, request.reason, caller);
   }
 
   @Post('/group-buys/:groupId/formed')
   @HttpCode(200)
-  groupFormed(@Param('groupId') groupId: string, @CurrentPrincipal() caller: Principal) {
+  groupFormed(@Param('groupId') groupId: string, @CurrentPrincipal() caller: Principal): Promise<GroupFormedView> {
     return this.operations.groupFormed(groupId, caller);
   }
 
   @Post('remarks')
   @HttpCode(200)
-  addRemarks(@Body() request: OrderRemarksRequest, @CurrentPrincipal() caller: Principal) {
+  addRemarks(@Body() request: OrderRemarksRequest, @CurrentPrincipal() caller: Principal): Promise<OrderBatchResultView[]> {
     return this.remarks.append(request.orderIds, request.remark, caller);
   }
 
@@ -54,7 +54,7 @@ export class MerchantOrdersController {
   }
 
   @Get()
-  orders(@Query() query: MerchantOrdersQuery, @CurrentPrincipal() caller: Principal) {
+  orders(@Query() query: MerchantOrdersQuery, @CurrentPrincipal() caller: Principal): Promise<MerchantOrderListView> {
     return this.list.list(query, caller);
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { CancelOrderRequest, CodReconciliationRequest, OrderView, PlaceOrderRequest, RiskFlagRequest } from '@orderline/order/contract';
+import { CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { CancelOrder } from '../app/cancel-order';
 import { GetOrder } from '../app/get-order';
@@ -28,12 +28,12 @@ export class OrdersController {
   }
 
   @Put(':id/risk-flag')
-  riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @CurrentPrincipal() caller: Principal) {
+  riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @CurrentPrincipal() caller: Principal): Promise<RiskFlagView> {
     return this.flags.setRiskFlag(id, request.flagged, request.reason, caller);
   }
 
   @Get(':id/lines/:lineId/snapshot')
-  snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @CurrentPrincipal() caller: Principal) {
+  snapshot(@Param('id', new ParseUUIDPipe()) id: string, @Param('lineId', new ParseUUIDPipe()) lineId: string, @CurrentPrincipal() caller: Principal): Promise<LineSnapshotView> {
     return this.getOrder.lineSnapshot(id, lineId, caller);
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { LiftLogisticsDisruptionRequest, StockArrivalRequest } from '@orderline/order/contract';
+import { LiftLogisticsDisruptionRequest, LogisticsDisruptionLiftedView, StockArrivalRequest, StockArrivalView } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { MerchantOperations } from '../app/merchant-operations';
 
@@ -10,13 +10,13 @@ export class PlatformReleasesController {
 
   @Post('logistics-disruptions/lift')
   @HttpCode(200)
-  lift(@Body() request: LiftLogisticsDisruptionRequest, @CurrentPrincipal() caller: Principal) {
+  lift(@Body() request: LiftLogisticsDisruptionRequest, @CurrentPrincipal() caller: Principal): Promise<LogisticsDisruptionLiftedView> {
     return this.operations.liftLogisticsDisruption(request, caller);
   }
 
   @Post('stock-arrivals')
   @HttpCode(200)
-  stockArrived(@Body() request: StockArrivalRequest, @CurrentPrincipal() caller: Principal) {
+  stockArrived(@Body() request: StockArrivalRequest, @CurrentPrincipal() caller: Principal): Promise<StockArrivalView> {
     return this.operations.stockArrived(request, caller);
   }
 }

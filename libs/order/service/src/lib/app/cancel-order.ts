@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BuyerCancelReason } from '@orderline/order/contract';
 import { OrderCancelled } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
@@ -16,7 +17,7 @@ export class CancelOrder {
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(orderId: string, reason: string, buyer: Principal): Promise<void> {
+  async execute(orderId: string, reason: BuyerCancelReason, buyer: Principal): Promise<void> {
     assertFactOwner('CANCEL', buyer);
     await this.unitOfWork.run(async (scope) => {
       const order = await lockOrder(scope, orderId);

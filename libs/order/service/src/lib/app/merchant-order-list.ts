@@ -75,9 +75,9 @@ export class MerchantOrderList {
         flag(query.hasAfterSales),
       ],
     );
-    const counts = Object.fromEntries(ORDER_LIST_STATUSES.map((status) => [status, 0]));
+    const counts = Object.fromEntries(ORDER_LIST_STATUSES.map((status) => [status, 0])) as Record<(typeof ORDER_LIST_STATUSES)[number], number>;
     // Tab counts from the folded status deltas (see order-status-counts.migration.ts).
-    for (const row of await this.dataSource.query(`SELECT status, sum(delta)::int AS n FROM order_status_delta WHERE merchant_id = $1 GROUP BY status`, [caller.merchantId])) counts[row.status] = row.n;
+    for (const row of await this.dataSource.query(`SELECT status, sum(delta)::int AS n FROM order_status_delta WHERE merchant_id = $1 GROUP BY status`, [caller.merchantId])) counts[row.status as keyof typeof counts] = row.n;
     const page = rows.slice(0, limit);
     const mergeGroups = await this.mergeGroups(caller.merchantId, page.filter((row: Record<string, any>) => row.status === 'WAITING_OUTBOUND').map((row: Record<string, any>) => row.consignee_phone));
     const policy = { warningWindowMs: this.config.SHIPPING_WARNING_WINDOW_SECONDS * 1000 };

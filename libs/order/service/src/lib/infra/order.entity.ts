@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn, ManyToOne, JoinColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrderStatus } from '@orderline/order/domain';
-import type { PauseReleaseView } from '@orderline/order/contract';
+import type { OrderCancellationReason, OrderCancelledBy, PauseReleaseView } from '@orderline/order/contract';
 import { fenColumn } from '@orderline/shared/persistence';
 
 export interface ServiceFeeRecord {
@@ -41,8 +41,9 @@ export class OrderRecord {
   @Column('text', { name: 'consignee_name' }) consigneeName: string;
   @Column('text', { name: 'consignee_phone' }) consigneePhone: string;
   @Column('jsonb', { name: 'consignee_address' }) consigneeAddress: AddressRecord;
-  @Column('text', { name: 'cancel_reason', nullable: true }) cancelReason: string | null;
-  @Column('text', { name: 'cancelled_by', nullable: true }) cancelledBy: string | null;
+  // The API's code lists (order contract): a reason outside them does not compile.
+  @Column('text', { name: 'cancel_reason', nullable: true }) cancelReason: OrderCancellationReason | null;
+  @Column('text', { name: 'cancelled_by', nullable: true }) cancelledBy: OrderCancelledBy | null;
   /** The active pause of a PAUSED order (domain.md §1.5). */
   @Column('jsonb', { nullable: true }) pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
   @Column('boolean', { name: 'specified_platform_delivery', default: false }) specifiedPlatformDelivery: boolean;

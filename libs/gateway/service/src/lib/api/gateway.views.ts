@@ -1,0 +1,147 @@
+import { MERCHANT_PERMISSIONS } from '@orderline/gateway/domain';
+import { ApiCode, ApiCodes, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView } from '@orderline/shared/contracts';
+
+/**
+ * What the gateway itself answers (accounts, carriers, consumer contact, operations): the
+ * TypeScript its use cases return and the OpenAPI schemas (docs/api.md).
+ */
+
+export class AccessTokenView {
+  @ApiText() accessToken: string;
+  @ApiCode(['Bearer']) tokenType: string;
+  @ApiInteger({ minimum: 1, description: 'seconds' }) expiresIn: number;
+}
+
+export class AccountRefView {
+  @ApiUuid() id: string;
+  @ApiText() username: string;
+}
+
+export class MerchantCreatedView {
+  @ApiUuid() id: string;
+  @ApiText() name: string;
+  @ApiView(AccountRefView) mainAccount: AccountRefView;
+}
+
+export class BuyerCreatedView {
+  @ApiUuid() id: string;
+  @ApiText() username: string;
+  @ApiUuid() creditAccountId: string;
+  @ApiFen() creditLimit: number;
+}
+
+export class AccountStatusView {
+  @ApiUuid() id: string;
+  @ApiFlag() disabled: boolean;
+}
+
+export class SubAccountView {
+  @ApiUuid() id: string;
+  @ApiText() username: string;
+  @ApiCodes(MERCHANT_PERMISSIONS) permissions: string[];
+  @ApiFlag() disabled: boolean;
+}
+
+export class RevealLogEntryView {
+  @ApiUuid() accountId: string;
+  @ApiUuid() orderId: string;
+  @ApiTexts({ description: 'name, phone, address' }) fields: string[];
+  @ApiTimestamp() revealedAt: string;
+}
+
+export class CarrierView {
+  @ApiUuid() id: string;
+  @ApiText() code: string;
+  @ApiText() name: string;
+  @ApiFlag() disabled: boolean;
+  @ApiTimestamp() secretRotatedAt: string;
+}
+
+export class CarrierWithSecretView extends CarrierView {
+  @ApiText({ description: 'the HMAC secret of its webhook; shown this once' }) webhookSecret: string;
+}
+
+export class SmsVerificationSentView {
+  @ApiText({ description: 'the masked phone the code went to' }) sentTo: string;
+  @ApiTimestamp() codeExpiresAt: string;
+}
+
+export class SmsVerificationConfirmedView {
+  @ApiTimestamp({ description: 'the verification holds until 00:00 platform time' }) verifiedUntil: string;
+}
+
+export class OtherContactView {
+  @ApiText() kind: string;
+  @ApiText() phone: string;
+}
+
+export class OtherContactsView {
+  @ApiUuid() orderId: string;
+  @ApiView([OtherContactView]) contacts: OtherContactView[];
+  @ApiInteger({ minimum: 0 }) lookupsToday: number;
+  @ApiInteger({ minimum: 1 }) dailyLimit: number;
+}
+
+export const VIRTUAL_NUMBER_KINDS = ['ORDER', 'AFTER_SALES'] as const;
+
+export class VirtualNumberView {
+  @ApiUuid() orderId: string;
+  @ApiCode(VIRTUAL_NUMBER_KINDS) kind: string;
+  @ApiText() mainNumber: string;
+  @ApiText() extension: string;
+  @ApiText({ description: 'an instant (ISO-8601), or ORDER_COMPLETION' }) validUntil: string;
+  @ApiText() howToCall: string;
+  @ApiText() howToText: string;
+  @ApiFlag({ description: 'the binding already existed' }) reused: boolean;
+}
+
+export class RecordedSmsView {
+  @ApiText() phone: string;
+  @ApiText() body: string;
+  @ApiTimestamp() sentAt: string;
+}
+
+export class PlatformClockView {
+  @ApiTimestamp() now: string;
+  @ApiInteger({ description: 'ms the platform clock is ahead of real time' }) offsetMs: number;
+  @ApiMap('string', { description: 'each service and its clock (ISO-8601)' }) services: Record<string, string>;
+}
+
+export class ParkedOutboxRowView {
+  @ApiText() id: string;
+  @ApiUuid() eventId: string;
+  @ApiText() eventType: string;
+  @ApiText() topic: string;
+  @ApiText() key: string;
+  @ApiInteger({ minimum: 0 }) attempts: number;
+  @ApiText({ nullable: true }) lastError: string | null;
+  @ApiTimestamp() parkedAt: string;
+}
+
+export class ServiceOutboxParkingView {
+  @ApiView([ParkedOutboxRowView]) parked: ParkedOutboxRowView[];
+  @ApiInteger({ minimum: 0, description: 'rows the relay can publish now' }) backlog: number;
+}
+
+export class OutboxRedriveView {
+  @ApiMap('integer', { description: 'rows re-driven per service (and the gateway)' }) redriven: Record<string, number>;
+}
+
+export class ExportLockView {
+  @ApiUuid() merchantId: string;
+  @ApiFlag() exportLocked: boolean;
+  @ApiText({ nullable: true }) reason: string | null;
+}
+
+export class ExportPasswordSentView {
+  @ApiUuid() taskId: string;
+  @ApiText({ description: 'the masked phone the password went to' }) sentTo: string;
+  @ApiInteger({ minimum: 0 }) sendsToday: number;
+  @ApiInteger({ minimum: 1 }) dailyLimit: number;
+}
+
+export class HealthView {
+  @ApiCode(['ok', 'unavailable']) status: string;
+  @ApiText() service: string;
+  @ApiMap('string', { description: 'database, eventBus and each service: up or down' }) checks: Record<string, string>;
+}

@@ -9,3 +9,4 @@ export * from './lib/statement';
 export * from './lib/refund-offset';
 export * from './lib/ledger';
 export * from './lib/credit-account';
+export * from './lib/period-process';

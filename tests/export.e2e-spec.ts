@@ -57,9 +57,8 @@ describe('export center (real Kafka + PostgreSQL)', () => {
   }
 
   async function download(client: GatewayClient, id: string): Promise<{ status: number; body: Buffer; contentType: string | null }> {
-    const token = (client as any).token as string;
-    const response = await fetch(`${stack.gatewayUrl}/api/v1/merchant/exports/${id}/file`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: response.status, body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+    const file = await client.download(`/merchant/exports/${id}/file`);
+    return { status: file.status, body: file.bytes, contentType: file.contentType };
   }
 
   async function lastSms(phone: string): Promise<string> {

@@ -125,9 +125,9 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const statuses: number[] = [];
     let limited: { status: number; body: any } | undefined;
     for (let i = 0; i < 7; i++) {
-      const response = await fetch(`${stack.gatewayUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'wrong-password' }) });
+      const response = await gateway.request('POST', '/auth/token', { username, password: 'wrong-password' });
       statuses.push(response.status);
-      if (response.status === 429) limited = { status: 429, body: { ...((await response.json()) as object), retryAfter: response.headers.get('retry-after') } };
+      if (response.status === 429) limited = { status: 429, body: { ...response.body, retryAfter: response.retryAfter } };
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
@@ -139,7 +139,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     await waitUntil(async () => (await buyer.request('GET', '/credit/account')).status === 403, 'the disabled account to be refused');
     expect(await buyer.request('GET', '/credit/account')).toMatchObject({ status: 403, body: { code: 'ACCOUNT_DISABLED' } });
 
-    const response = await fetch(`${stack.gatewayUrl}/api/v1/health`, { headers: { 'x-request-id': 'req-12345' } });
+    const response = await gateway.request('GET', '/health', undefined, { 'x-request-id': 'req-12345' });
     expect(response.headers.get('x-correlation-id')).toBe('req-12345');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('DENY');

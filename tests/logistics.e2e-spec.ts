@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { queryDatabase } from './support/databases';
-import { catalogItems, createBuyer, creditOrder, GatewayClient, operatorOf, SkuKinds, waitForStatus } from './support/gateway-client';
+import { catalogItems, createBuyer, creditOrder, GatewayClient, operatorOf, OrderView, SkuKinds, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -51,7 +51,7 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
 
   const consignee = (city = '深圳市', name = '王小明') => ({ name, phone: '13800138000', address: { province: '广东省', city, county: '南山区', detail: '科技园 1 号' } });
 
-  async function placed(extra: Record<string, unknown> = {}, status = 'WAITING_OUTBOUND', kinds: SkuKinds = {}) {
+  async function placed(extra: Record<string, unknown> = {}, status: OrderView['status'] = 'WAITING_OUTBOUND', kinds: SkuKinds = {}) {
     const order = await buyer.expect(201, 'POST', '/orders', { ...(await creditOrder(merchantId, 1_000, 2, 0, kinds)), ...extra });
     return waitForStatus(buyer, order.id, status);
   }
@@ -151,9 +151,9 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     await merchant.expect(200, 'PATCH', `/merchant/orders/${order.id}/consignee`, { phone: '13911112222' });
     await logisticsKnows(order.id, `paid AND consignee ->> 'phone' = '13911112222'`);
     const { results } = await ship({ orderIds: [order.id], carrier: 'JD_LOGISTICS' });
-    const label = await fetch(`${stack.gatewayUrl}/api/v1/merchant/shipments/${results[0].shipmentId}/waybill-label`, { headers: { authorization: `Bearer ${(merchant as any).token}` } });
+    const label = await merchant.download(`/merchant/shipments/${results[0].shipmentId}/waybill-label`);
     expect(label.status).toBe(200);
-    const text = decodePdf(Buffer.from(await label.arrayBuffer()));
+    const text = decodePdf(label.bytes);
     expect(text).toContain('13911112222');
     expect(text).not.toContain('13800138000');
   });
@@ -256,14 +256,13 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     expect(tracking).toMatchObject({ shipped: true, shipment: { id: merged.shipmentId, merged: true }, lines: [{ skuId: 'sku-cup', quantity: 2 }] });
 
     // Printable documents: the packing slip is masked, the electronic waybill carries the real phone.
-    const slip = await fetch(`${stack.gatewayUrl}/api/v1/merchant/shipments/${merged.shipmentId}/packing-slip`, { headers: { authorization: `Bearer ${(merchant as any).token}` } });
-    expect(slip.headers.get('content-type')).toContain('application/pdf');
-    const slipText = decodePdf(Buffer.from(await slip.arrayBuffer()));
+    const slip = await merchant.download(`/merchant/shipments/${merged.shipmentId}/packing-slip`);
+    expect(slip.contentType).toContain('application/pdf');
+    const slipText = decodePdf(slip.bytes);
     expect(slipText).toContain('138****8000');
     expect(slipText).not.toContain('13800138000');
     expect(slipText).toContain('sku-pot');
-    const label = await fetch(`${stack.gatewayUrl}/api/v1/merchant/shipments/${merged.shipmentId}/waybill-label`, { headers: { authorization: `Bearer ${(merchant as any).token}` } });
-    const labelBytes = Buffer.from(await label.arrayBuffer());
+    const labelBytes = (await merchant.download(`/merchant/shipments/${merged.shipmentId}/waybill-label`)).bytes;
     expect(labelBytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
     expect(decodePdf(labelBytes)).toContain('13800138000');
   });

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { ALL_TOPICS, buildEnvelope, createEventRegistry, EventRegistry, OrderPlaced, OrderPlacedPayload, Topics } from '@orderline/shared/contracts';
 import {
   CreateMessagingTables1763900000000,
+  DeadLetterRecords1764700013600,
+  DeadLetters,
   DLQ_HEADERS,
   OutboxParking1764700013500,
   EventConsumer,
@@ -23,6 +25,9 @@ jest.setTimeout(120_000);
 const registry: EventRegistry = createEventRegistry();
 /** freight carries a sequence number; this value makes the handler fail every time. */
 const HANDLER_BUG = 13_013;
+/** This one makes it fail until the test fixes the cause (a dead letter worth re-driving). */
+const FIXABLE_BUG = 13_014;
+let fixableBugFixed = false;
 
 function payload(orderId: string, sequence: number): OrderPlacedPayload {
   return {
@@ -48,6 +53,8 @@ interface Harness {
   consumer: EventConsumer;
   deadLetters: IncomingMessage[];
   dlqReader: Subscription;
+  /** What the consumer group dead-lettered, as the service records it for an operator. */
+  deadLetterBox: DeadLetters;
   applied(): Promise<Array<{ order_id: string; sequence: number }>>;
   close(): Promise<void>;
 }
@@ -64,7 +71,7 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
     const { postgresUrl } = infrastructure();
     const names = isolation(`bb_${name === 'Kafka' ? 'kafka' : 'local'}`);
     const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
-    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500] }), url);
+    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600] }), url);
     await dataSource.query(`CREATE TABLE applied_event (id bigserial PRIMARY KEY, event_id uuid NOT NULL, order_id uuid NOT NULL, sequence integer NOT NULL)`);
     const transport = makeTransport(names.topicPrefix);
     await transport.ensureTopics(ALL_TOPICS);
@@ -79,6 +86,7 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
       handlers: [
         onEvent(OrderPlaced, async (event, scope) => {
           if (event.payload.freight === HANDLER_BUG) throw new Error('handler bug: cannot apply this event');
+          if (event.payload.freight === FIXABLE_BUG && !fixableBugFixed) throw new Error('reference data missing: cannot apply this event yet');
           await scope.manager.query(`INSERT INTO applied_event (event_id, order_id, sequence) VALUES ($1, $2, $3)`, [event.eventId, event.payload.orderId, event.payload.freight]);
         }),
       ],
@@ -87,6 +95,8 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
     const dlqReader = await transport.subscribe({ groupId: 'dlq-reader', topics: [`${Topics.orders}.dlq`], handle: async (messages) => void deadLetters.push(...messages) });
     relay.start();
     await consumer.start();
+    const deadLetterBox = new DeadLetters({ groupId: 'backbone-consumer', transport, unitOfWork });
+    await deadLetterBox.start(consumer.topics());
     harness = {
       dataSource,
       transport,
@@ -95,9 +105,11 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
       consumer,
       deadLetters,
       dlqReader,
+      deadLetterBox,
       applied: () => dataSource.query(`SELECT order_id, sequence FROM applied_event ORDER BY id`),
       close: async () => {
         await consumer.stop();
+        await deadLetterBox.stop();
         await dlqReader.stop();
         await relay.stop();
         await transport.close();
@@ -182,6 +194,57 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
     expect(errors[2]).toMatch(/payable/);
     expect(errors[3]).toMatch(/handler bug/);
     expect(dead[0].value?.toString()).toBe('{"this is": not json');
+  });
+
+  it('re-drives a dead-lettered event once its cause is fixed: applied once, never re-driven twice, other groups unaffected', async () => {
+    fixableBugFixed = false; // the suite runs once per transport
+    // Another group that applies the same topic: it applied the event the first time.
+    const bystanderApplied: string[] = [];
+    const bystander = new EventConsumer({
+      groupId: 'backbone-bystander',
+      transport: harness.transport,
+      registry,
+      unitOfWork: harness.unitOfWork,
+      handlers: [onEvent(OrderPlaced, async (event) => void bystanderApplied.push(event.eventId))],
+    });
+    await bystander.start();
+    try {
+      const orderId = randomUUID();
+      const eventId = await harness.unitOfWork.run((scope) => scope.publish(OrderPlaced, payload(orderId, FIXABLE_BUG)));
+      const [dead] = await waitUntil(async () => {
+        const rows = await harness.deadLetterBox.list({ eventId });
+        return rows.length > 0 ? rows : undefined;
+      }, 'the dead letter to be recorded');
+      expect(dead).toMatchObject({ eventId, eventType: 'OrderPlaced', key: orderId, originalTopic: Topics.orders, attempts: 3, consumerGroup: 'backbone-consumer', redrivenAt: null });
+      expect(dead.error).toMatch(/reference data missing/);
+      expect(dead.failedAt).not.toBeNull();
+      await waitUntil(async () => bystanderApplied.includes(eventId) || undefined, 'the bystander group to apply the event');
+      expect((await harness.applied()).filter((row) => row.order_id === orderId)).toEqual([]);
+
+      // The operator fixes the cause and re-drives it (filtered by topic: the other dead letters of this suite stay).
+      fixableBugFixed = true;
+      const duplicatesBefore = bystander.counters.duplicates;
+      const redriven = await harness.deadLetterBox.redrive({ eventId, topic: Topics.orders });
+      expect(redriven.map((row) => row.eventId)).toEqual([eventId]);
+      expect(redriven[0].redrivenAt).not.toBeNull();
+      expect(await harness.deadLetterBox.redrive({ eventId })).toEqual([]);
+
+      const applied = await waitUntil(async () => {
+        const rows = (await harness.applied()).filter((row) => row.order_id === orderId);
+        return rows.length > 0 ? rows : undefined;
+      }, 'the re-driven event to be applied');
+      expect(applied).toEqual([{ order_id: orderId, sequence: FIXABLE_BUG }]);
+      // The other group already had it: its inbox dropped the re-driven copy.
+      await waitUntil(async () => bystander.counters.duplicates > duplicatesBefore || undefined, 'the bystander to see the re-driven copy');
+      expect(bystanderApplied.filter((id) => id === eventId)).toHaveLength(1);
+      // The re-drive went out through the outbox, as one row carrying the original envelope.
+      const outbox = await harness.dataSource.query(`SELECT envelope, published_at FROM outbox_event WHERE envelope::jsonb ->> 'eventId' = $1 ORDER BY id`, [eventId]);
+      expect(outbox).toHaveLength(2);
+      expect(outbox[1].envelope).toBe(outbox[0].envelope);
+      expect((await harness.deadLetterBox.list({ eventId }))[0].redrivenAt).not.toBeNull();
+    } finally {
+      await bystander.stop();
+    }
   });
 
   it('lets several relays drain one outbox without publishing a row twice', async () => {

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ShipmentDispatched } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
-import { merchantAccount } from './support/after-sales-steps';
+import { merchantAccount, returnThroughFailures } from './support/after-sales-steps';
 import { EventPublisher } from './support/event-publisher';
 import { catalogItems, createBuyer, GatewayClient, operatorOf } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
@@ -25,45 +25,6 @@ interface PlannedOrder {
   prices: [number, number];
   id?: string;
   lineIds?: string[];
-}
-
-/**
- * Drives one return through every step, surviving a dead after-sales service: an answer of
- * 5xx (the gateway could not reach it) or a refusal after a step that may have committed
- * before the service died is resolved by reading the request's state again.
- */
-async function runReturn(buyer: GatewayClient, merchant: GatewayClient, orderId: string, lineId: string): Promise<string> {
-  let id: string | undefined;
-  let status = 'NONE';
-  for (let attempt = 0; attempt < 2_000; attempt++) {
-    if (status === 'REFUND_PENDING' || status === 'REFUNDED') return id!;
-    let answer;
-    if (!id) answer = await buyer.request('POST', '/after-sales', { orderId, type: 'RETURN_AND_REFUND', lines: [{ lineId, quantity: 1 }], reason: 'DEFECTIVE' });
-    else if (status === 'REQUESTED') answer = await merchant.request('POST', `/merchant/after-sales/${id}/approve`);
-    else if (status === 'APPROVED') answer = await buyer.request('POST', `/after-sales/${id}/return-shipment`, { carrier: 'SF', waybillNo: `SFR${orderId.slice(0, 8)}` });
-    else if (status === 'RETURN_IN_TRANSIT') answer = await merchant.request('POST', `/merchant/after-sales/${id}/confirm-receipt`, {});
-    else throw new Error(`return ${id} reached ${status}`);
-    if (answer.status < 300) {
-      id = answer.body.id;
-      status = answer.body.status;
-      continue;
-    }
-    if (answer.status === 429) {
-      await sleep(1_000 * (answer.body.retryAfterSeconds ?? 1));
-      continue;
-    }
-    if (answer.status < 500 && !(answer.status === 409 || answer.status === 404)) throw new Error(`return of ${orderId}/${lineId}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    await sleep(150);
-    // The step may have committed before the service died: read where the request stands.
-    const listed = await buyer.request('GET', `/after-sales?orderId=${orderId}&limit=10`);
-    if (listed.status !== 200) continue;
-    const mine = listed.body.items.find((r: any) => r.lines[0].lineId === lineId && r.status !== 'REJECTED');
-    if (mine) {
-      id = mine.id;
-      status = mine.status;
-    }
-  }
-  throw new Error(`return of ${orderId}/${lineId} did not finish`);
 }
 
 describe('refund saga while after-sales and credit-billing are SIGKILLed and restarted (real Kafka + PostgreSQL)', () => {
@@ -129,7 +90,7 @@ describe('refund saga while after-sales and credit-billing are SIGKILLed and res
       Array.from({ length: CONCURRENCY }, async () => {
         while (cursor < returns.length) {
           const { order, lineId } = returns[cursor++];
-          refundIds.push(await runReturn(buyers[order.buyer].client, merchant.client, order.id!, lineId));
+          refundIds.push(await returnThroughFailures(buyers[order.buyer].client, merchant.client, order.id!, lineId, () => sleep(150)));
         }
       }),
     );

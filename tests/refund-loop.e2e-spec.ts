@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RefundCompleted } from '@orderline/shared/contracts';
+import { RefundCompleted, Topics } from '@orderline/shared/contracts';
 import { merchantAccount, shipOrder } from './support/after-sales-steps';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
@@ -10,6 +10,8 @@ const { startStack } = require('../tools/stack/stack.js');
 jest.setTimeout(240_000);
 
 const PLATFORM_OFFSET_MS = 8 * 3_600_000;
+/** Refunds each read and repaid at once (issue 13 item 3: "100+ times"). */
+const READ_AFTER_REFUND_ROUNDS = Number(process.env.CREDIT_READ_AFTER_REFUND_ROUNDS ?? 100);
 
 /** 00:00:05 platform time on the first day of the month after `instant`'s platform month, as UTC. */
 function firstSecondsOfNextMonth(instant: string): string {
@@ -18,9 +20,11 @@ function firstSecondsOfNextMonth(instant: string): string {
 }
 
 /**
- * Issue 13 items 4 and 5: a refund offset credit-billing refuses is visible in after-sales
- * (FAILED + reason) and can be retried or escalated; a repayment in the first seconds of a
- * statement day pays that day's statement although no background run has issued it yet.
+ * Issue 13 items 3, 4 and 5: a refund offset credit-billing refuses is visible in after-sales
+ * (FAILED + reason) and can be retried or escalated; dead-lettered events are listed and
+ * re-driven by an operator; a repayment in the first seconds of a statement day pays that
+ * day's statement although no background run has issued it yet; credit reads right after a
+ * refund already show it.
  */
 describe('refund loop and catch-up before acting (real Kafka + PostgreSQL)', () => {
   const names = isolation('refundloop');
@@ -184,5 +188,117 @@ describe('refund loop and catch-up before acting (real Kafka + PostgreSQL)', () 
     expect(after.periods[0]).toMatchObject({ status: 'PAID' });
     expect(after.periods.slice(1).every((p: any) => p.status === 'SCHEDULED')).toBe(true);
     expect(await buyer.expect(200, 'GET', '/credit/account')).toMatchObject({ outstanding: 12_000 - first.principal, balance: 0 });
+  });
+  it('lists what each service dead-lettered and re-drives it on an operator\'s call, once', async () => {
+    // A RefundCompleted no consumer can decode (a negative amount): every group that reads the
+    // after-sales topic retries it CONSUMER_MAX_ATTEMPTS times and dead-letters it.
+    const eventId = await publisher.publish(RefundCompleted, { refundId: randomUUID(), orderId: randomUUID(), buyerId: randomUUID(), paymentMethod: 'CREDIT', amount: -5, lines: [] }, 'after-sales-service');
+    const listed = await waitUntil(async () => {
+      const view = await operator.expect(200, 'GET', `/admin/dead-letters?eventId=${eventId}`);
+      return view['credit-billing'].deadLetters.length > 0 ? view : undefined;
+    }, 'credit-billing to record the dead letter', 60_000, 250);
+    expect(listed['credit-billing']).toMatchObject({ consumerGroup: 'credit-billing-service' });
+    expect(listed['credit-billing'].deadLetters).toEqual([
+      expect.objectContaining({ eventId, eventType: 'RefundCompleted', originalTopic: Topics.afterSales, attempts: expect.any(Number), error: expect.stringContaining('amount'), redrivenAt: null }),
+    ]);
+    expect(await gateway.request('GET', '/admin/dead-letters')).toMatchObject({ status: 401 });
+    const { client: buyer } = await createBuyer(gateway, operator, 1_000);
+    expect(await buyer.request('POST', '/admin/dead-letters/redrive', { eventId })).toMatchObject({ status: 403 });
+    expect(await operator.request('POST', '/admin/dead-letters/redrive', { eventId: 'not-a-uuid' })).toMatchObject({ status: 400 });
+
+    // Re-driven: back on its topic through credit-billing's outbox, marked so it is not re-driven twice.
+    const redriven = await operator.expect(200, 'POST', '/admin/dead-letters/redrive', { eventId, topic: Topics.afterSales });
+    expect(redriven.redriven['credit-billing']).toEqual([expect.objectContaining({ eventId, redrivenAt: expect.any(String) })]);
+    const creditDb = stack.databaseUrl('credit_billing');
+    const outbox = await queryDatabase(creditDb, `SELECT topic, event_type FROM outbox_event WHERE envelope::jsonb ->> 'eventId' = $1`, [eventId]);
+    expect(outbox).toEqual([{ topic: Topics.afterSales, event_type: 'RefundCompleted' }]);
+    expect((await operator.expect(200, 'POST', '/admin/dead-letters/redrive', { eventId })).redriven['credit-billing']).toEqual([]);
+    // The cause was not fixed: the event fails again and comes back as a new dead letter to act on.
+    const again = await waitUntil(async () => {
+      const rows = (await operator.expect(200, 'GET', `/admin/dead-letters?eventId=${eventId}`))['credit-billing'].deadLetters;
+      return rows.length === 2 ? rows : undefined;
+    }, 'the re-driven event to be dead-lettered again', 60_000, 250);
+    expect(again.map((row: any) => row.redrivenAt === null)).toEqual([false, true]);
+  });
+
+  it(`credit reads right after a refund already show it: ${READ_AFTER_REFUND_ROUNDS} refunds, each read and repaid at once`, async () => {
+    // Loans booked the day before a statement day, so the next day bills their first periods
+    // while the goods are still in transit (a refund-only is for goods not yet received).
+    const statementDayStart = firstSecondsOfNextMonth((await operator.expect(200, 'GET', '/admin/clock')).now);
+    await operator.expect(200, 'POST', '/admin/clock', { now: new Date(Date.parse(statementDayStart) - 12 * 3_600_000).toISOString() });
+    const lanes = 5;
+    const perLane = Math.ceil(READ_AFTER_REFUND_ROUNDS / lanes);
+    const buyers = await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        const { client: buyer } = await createBuyer(gateway, operator, 100_000_000);
+        const orders: any[] = [];
+        // Set up four at a time per buyer (the refunds below run one after another per buyer).
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            while (orders.length < perLane) {
+              const slot = orders.push(undefined) - 1;
+              orders[slot] = (await shippedCreditOrder(buyer, 1_000, 3)).order;
+            }
+          }),
+        );
+        return { buyer, orders };
+      }),
+    );
+    // The statement day comes: first periods are billed (by the catch-up of the next read), so there is something to repay.
+    await operator.expect(200, 'POST', '/admin/clock', { now: statementDayStart });
+
+    const stale: unknown[] = [];
+    const overpaid: unknown[] = [];
+    const refundIds: string[] = [];
+    let repaid = 0;
+    await Promise.all(
+      buyers.map(async ({ buyer, orders }) => {
+        for (const order of orders) {
+          const applied = await buyer.expect(201, 'POST', '/after-sales', { orderId: order.id, type: 'REFUND_ONLY', lines: [{ lineId: order.lines[0].id, quantity: 2 }], reason: 'NOT_RECEIVED' });
+          const approved = await merchant.client.expect(200, 'POST', `/merchant/after-sales/${applied.id}/approve`);
+          expect(approved).toMatchObject({ status: 'REFUNDED', refund: { amount: 2_000 } });
+          refundIds.push(approved.refund.id);
+          // At once, as the buyer's app would: the loan shows the refund, and what is billed is repaid exactly.
+          const [loan] = await buyer.expect(200, 'GET', `/credit/loans?orderId=${order.id}`);
+          if (loan.refundedPrincipal !== 2_000 || loan.outstandingPrincipal !== 1_000) stale.push({ orderId: order.id, refundedPrincipal: loan.refundedPrincipal, outstandingPrincipal: loan.outstandingPrincipal });
+          const owed = loan.periods.filter((period: any) => period.status === 'BILLED' || period.status === 'OVERDUE').reduce((sum: number, period: any) => sum + period.owed, 0);
+          if (owed > 0) {
+            const repayment = await buyer.expect(201, 'POST', '/credit/repayments', { amount: owed, loanId: loan.id });
+            repaid += 1;
+            if (repayment.toBalance !== 0) overpaid.push({ orderId: order.id, owed, repayment });
+          }
+          const account = await buyer.expect(200, 'GET', '/credit/account');
+          if (account.balance !== 0) overpaid.push({ orderId: order.id, balance: account.balance });
+        }
+      }),
+    );
+    expect(stale).toEqual([]);
+    expect(overpaid).toEqual([]);
+    expect(repaid).toBeGreaterThan(0);
+
+    // The RefundCompleted events arrive later and change nothing: each refund was applied once, no balance appeared.
+    const afterSalesDb = stack.databaseUrl('after_sales');
+    const creditDb = stack.databaseUrl('credit_billing');
+    const events = await queryDatabase(afterSalesDb, `SELECT event_id FROM outbox_event WHERE event_type = 'RefundCompleted' AND envelope::jsonb -> 'payload' ->> 'refundId' = ANY($1::text[])`, [refundIds]);
+    expect(events).toHaveLength(refundIds.length);
+    await waitUntil(
+      async () => (await queryDatabase(creditDb, `SELECT count(*)::int AS n FROM inbox_message WHERE consumer_group = 'credit-billing-service' AND event_id = ANY($1::uuid[])`, [events.map((row) => row.event_id)]))[0].n === events.length,
+      'credit-billing to consume every RefundCompleted',
+      60_000,
+      250,
+    );
+    const applied = await queryDatabase(creditDb, `SELECT status, count(*)::int AS n FROM credit_refund WHERE refund_id = ANY($1::text[]) GROUP BY status`, [refundIds]);
+    expect(applied).toEqual([{ status: 'APPLIED', n: refundIds.length }]);
+    for (const { buyer, orders } of buyers) {
+      const loans = await buyer.expect(200, 'GET', '/credit/loans');
+      expect(loans).toHaveLength(orders.length);
+      for (const loan of loans) {
+        expect(loan.refundedPrincipal).toBe(2_000);
+        expect(loan.periods.filter((period: any) => period.status === 'BILLED' || period.status === 'OVERDUE')).toEqual([]);
+      }
+      const account = await buyer.expect(200, 'GET', '/credit/account');
+      expect(account.balance).toBe(0);
+      expect(account.outstanding).toBe(loans.reduce((sum: number, loan: any) => sum + loan.outstandingPrincipal, 0));
+    }
   });
 });

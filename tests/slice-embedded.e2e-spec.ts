@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { creditOrderSliceTests } from './support/credit-order-slice';
+import { GatewayClient, gatewayHealthy, operatorOf } from './support/gateway-client';
 import { waitUntil } from './support/infrastructure';
 
 jest.setTimeout(300_000);
@@ -27,7 +28,7 @@ async function stopPlatform(platform: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-const healthy = async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health`).catch(() => undefined))?.status === 200;
+const healthy = () => gatewayHealthy(`http://127.0.0.1:${PORT}`);
 
 describe('credit-order slice on the embedded platform (PGlite + in-process bus)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'orderline-embedded-'));
@@ -46,23 +47,16 @@ describe('credit-order slice on the embedded platform (PGlite + in-process bus)'
   creditOrderSliceTests(() => `http://127.0.0.1:${PORT}`);
 
   it('keeps its data in the data folder across a restart and stops cleanly', async () => {
-    const base = `http://127.0.0.1:${PORT}/api/v1`;
-    const login = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'operator-password' }) });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const created = await fetch(`${base}/buyers`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify({ username: 'persistent-buyer', password: 'buyer-password', name: '赵六', phone: '13700000000', creditLimit: 4_242 }),
-    });
+    const gateway = new GatewayClient(`http://127.0.0.1:${PORT}`);
+    const operator = await operatorOf(gateway);
+    const created = await operator.request('POST', '/buyers', { username: 'persistent-buyer', password: 'buyer-password', name: '赵六', phone: '13700000000', creditLimit: 4_242 });
     expect(created.status).toBe(201);
 
     expect(await stopPlatform(platform)).toBe(0);
     platform = startPlatform(dataDir);
     await waitUntil(healthy, 'the restarted platform', 180_000, 250);
 
-    const buyerLogin = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'persistent-buyer', password: 'buyer-password' }) });
-    expect(buyerLogin.status).toBe(200);
-    const account = await fetch(`${base}/credit/account`, { headers: { authorization: `Bearer ${((await buyerLogin.json()) as { accessToken: string }).accessToken}` } });
-    expect(await account.json()).toMatchObject({ limit: 4_242, available: 4_242 });
+    const buyer = await gateway.login('persistent-buyer', 'buyer-password');
+    expect(await buyer.expect(200, 'GET', '/credit/account')).toMatchObject({ limit: 4_242, available: 4_242 });
   });
 });

@@ -22,7 +22,7 @@ export function creditOrderSliceTests(gatewayUrl: () => string): void {
     expect(placed).toMatchObject({ status: 'UNPAID', payable: 3_000, goodsTotal: 2_500, freight: 500 });
 
     const waiting = await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND');
-    expect(waiting.credit.holdId).toEqual(expect.any(String));
+    expect(waiting.credit?.holdId).toEqual(expect.any(String));
     expect(waiting.history.map((h: { to: string }) => h.to)).toEqual(['UNPAID', 'WAITING_OUTBOUND']);
     expect(await buyer.expect(200, 'GET', '/credit/account')).toMatchObject({ limit: 10_000, held: 3_000, available: 7_000, outstanding: 0, activeHolds: 1 });
 

@@ -38,6 +38,14 @@ describe('module boundaries (Nx tags + lint)', () => {
     expect(lintErrors('apps/order-service/src/leak.ts', "import '../../gateway/src/main';\n")).toEqual([expect.stringMatching(/enforce-module-boundaries/)]);
   });
 
+  it('keeps the generated API client out of apps and services (it is for tests and tools)', () => {
+    const source = "import { createOrderlineClient } from '@orderline/shared/api-client';\nexport const x = createOrderlineClient;\n";
+    expect(lintErrors('apps/gateway/src/leak.ts', source)).toEqual([expect.stringMatching(/enforce-module-boundaries/)]);
+    expect(lintErrors('libs/gateway/service/src/lib/leak.ts', source)).toEqual([expect.stringMatching(/enforce-module-boundaries/)]);
+    expect(lintErrors('libs/shared/service-kit/src/lib/leak.ts', source)).toEqual([expect.stringMatching(/enforce-module-boundaries/)]);
+    expect(lintErrors('tests/support/fine.ts', source)).toEqual([]);
+  });
+
   it('allows what the architecture allows', () => {
     expect(lintErrors('libs/order/domain/src/lib/fine.ts', "import { sumFen } from '@orderline/shared/money';\nexport const x = sumFen;\n")).toEqual([]);
     expect(lintErrors('libs/gateway/service/src/lib/fine.ts', "import { PlaceOrderRequest } from '@orderline/order/contract';\nexport const x = PlaceOrderRequest;\n")).toEqual([]);

@@ -10,5 +10,6 @@ export * from './lib/bus-log-store';
 export * from './lib/in-process-transport';
 export * from './lib/messaging-tables.migration';
 export * from './lib/timer-failures';
+export * from './lib/dead-letters';
 export * from './lib/periodic-task';
 export * from './lib/apply-transition';

@@ -12,4 +12,5 @@ export * from './lib/payment-port';
 export * from './lib/request-guard';
 export * from './lib/outbox-admin';
 export * from './lib/read-your-writes';
+export * from './lib/dead-letter-admin';
 export * from './lib/keyset-cursor';

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AfterSalesController } from './api/after-sales.controller';
 import { AfterSalesQueries } from './app/after-sales-queries';
@@ -10,7 +10,7 @@ import { OrderFactsProjection } from './app/order-facts';
 import { RefundOffsetOutcomes } from './app/refund-offset-outcomes';
 import { Refunds } from './app/refunds';
 import { AfterSalesSchema1763900002000 } from './infra/after-sales-schema.migration';
-import { AfterSalesRefundOffsetFailures1764700013400 } from './infra/refund-offset-failures.migration';
+import { AfterSalesCreditOffsetAnswers1764700013700, AfterSalesRefundOffsetFailures1764700013400 } from './infra/refund-offset-failures.migration';
 import { RefundPaymentPort, SimulatedRefundProvider } from './infra/refund-payment-port';
 
 export const AFTER_SALES_SERVICE_NAME = 'after-sales-service';
@@ -29,7 +29,7 @@ export class AfterSalesServiceModule {
           ...options,
           serviceName: AFTER_SALES_SERVICE_NAME,
           entities: [],
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, AfterSalesSchema1763900002000, CreateTimerFailures1764590000000, AfterSalesRefundOffsetFailures1764700013400],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, AfterSalesSchema1763900002000, CreateTimerFailures1764590000000, AfterSalesRefundOffsetFailures1764700013400, AfterSalesCreditOffsetAnswers1764700013700],
         }),
       ],
       controllers: [AfterSalesController],

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { MAX_FEN } from '@orderline/shared/money';
 import { BaseServiceConfig, SimulatedConfirmation, toInt } from '@orderline/shared/service-kit';
 
@@ -18,4 +18,9 @@ export class CreditBillingConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) CREDIT_LIMIT_MAX = MAX_FEN;
   /** The simulated payment provider confirms repayments at once, or waits for the confirmation callback. */
   @IsOptional() @IsIn(['AT_ONCE', 'ON_CALLBACK']) SIMULATED_REPAYMENT_CONFIRMATION: SimulatedConfirmation = 'AT_ONCE';
+  /**
+   * After-sales, asked before a buyer's credit read for refunds whose offset has not arrived yet
+   * (read-your-writes, issue 13 item 3); unset = reads show what the events brought so far.
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+$/, { message: 'AFTER_SALES_SERVICE_URL must be http(s)://host:port' }) AFTER_SALES_SERVICE_URL?: string;
 }

@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AccountsController } from './api/accounts.controller';
 import { AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController } from './api/after-sales.controller';
-import { AdminClockController, AdminOutboxController } from './api/admin.controller';
+import { AdminClockController, AdminDeadLettersController, AdminOutboxController } from './api/admin.controller';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { CarriersController } from './api/carriers.controller';
 import { AdminSmsController, ConsumerContactsController } from './api/consumer-contacts.controller';
@@ -50,11 +50,11 @@ export class GatewayModule {
           serviceName: GATEWAY_SERVICE_NAME,
           internalEndpoints: false,
           entities: GATEWAY_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100],
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, AdminOutboxController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, AdminOutboxController, AdminDeadLettersController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports,
         // domain.md §6.1 on every answer to a merchant account (issue 12).
         { provide: APP_INTERCEPTOR, useClass: MerchantPrivacyInterceptor },

@@ -59,3 +59,42 @@ export class OutboxParking1764700013500 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE outbox_event DROP COLUMN attempts, DROP COLUMN last_error, DROP COLUMN parked_at`);
   }
 }
+
+/**
+ * Issue 13 item 4: what a consumer group dead-lettered, as its service recorded it from the
+ * `<topic>.dlq` topics, and whether an operator re-drove it. One row per DLQ message (its
+ * coordinates are the key, so reading the DLQ again records nothing twice).
+ */
+export class DeadLetterRecords1764700013600 implements MigrationInterface {
+  name = 'DeadLetterRecords1764700013600';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE dead_letter (
+        id                  bigserial PRIMARY KEY,
+        consumer_group      text        NOT NULL,
+        dlq_topic           text        NOT NULL,
+        dlq_partition       integer     NOT NULL,
+        dlq_offset          text        NOT NULL,
+        event_id            text,
+        event_type          text,
+        message_key         text        NOT NULL,
+        original_topic      text        NOT NULL,
+        original_partition  integer,
+        original_offset     text,
+        error               text,
+        attempts            integer,
+        failed_at           timestamptz,
+        envelope            text        NOT NULL,
+        recorded_at         timestamptz NOT NULL DEFAULT now(),
+        redriven_at         timestamptz,
+        redrive_outbox_event_id uuid,
+        UNIQUE (consumer_group, dlq_topic, dlq_partition, dlq_offset)
+      )`);
+    await queryRunner.query(`CREATE INDEX dead_letter_waiting ON dead_letter (id) WHERE redriven_at IS NULL`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE dead_letter`);
+  }
+}

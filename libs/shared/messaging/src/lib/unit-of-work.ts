@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { buildEnvelope, EventDefinition, EventRegistry } from '@orderline/shared/contracts';
 import { currentEventContext } from './event-context';
@@ -47,6 +48,19 @@ export class TransactionScope {
     this.pending.push({ eventId: envelope.eventId, type: envelope.type, topic: definition.topic, key, envelope: JSON.stringify(envelope) });
     this.published += 1;
     return envelope.eventId;
+  }
+
+  /**
+   * Puts an event that already went out once back in the outbox exactly as it was on the wire
+   * (a dead-letter re-drive): the envelope keeps its event id, so every inbox that applied it
+   * drops it; the outbox row gets an id of its own (`outboxEventId`), because the same event
+   * may be re-driven more than once. Returns that id.
+   */
+  republish(message: { type: string; topic: string; key: string; envelope: string }): string {
+    const outboxEventId = randomUUID();
+    this.pending.push({ eventId: outboxEventId, type: message.type, topic: message.topic, key: message.key, envelope: message.envelope });
+    this.published += 1;
+    return outboxEventId;
   }
 
   /** Writes the buffered events, in publish order, with one multi-row insert. */

@@ -2,10 +2,11 @@ import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, M
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ALL_TOPICS, createEventRegistry, EventRegistry } from '@orderline/shared/contracts';
-import { EventConsumer, EventHandlerBinding, KafkaTransport, MessageTransport, OutboxRelay, UnitOfWork } from '@orderline/shared/messaging';
+import { DeadLetters, EventConsumer, EventHandlerBinding, KafkaTransport, MessageTransport, OutboxRelay, UnitOfWork } from '@orderline/shared/messaging';
 import { createServiceDataSource, openServiceDatabase } from '@orderline/shared/persistence';
 import { Clock, SystemClock } from './clock';
 import { BaseServiceConfig } from './config';
+import { DeadLetterAdminController } from './dead-letter-admin';
 import { OutboxAdminController } from './outbox-admin';
 import { HealthController } from './health.controller';
 import { TestClockController } from './test-clock';
@@ -58,6 +59,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly unitOfWork: UnitOfWork,
     private readonly registry: EventRegistry,
     private readonly dataSource: DataSource,
+    private readonly deadLetters: DeadLetters,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
     @Inject(SERVICE_NAME) private readonly serviceName: string,
@@ -85,11 +87,14 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       logger: this.logger.component('consumer'),
     });
     await this.consumer.start();
+    // The group's own dead letters, for the operator's list and re-drive (docs/refund-loop-and-catch-up.md).
+    await this.deadLetters.start(handlers.length > 0 ? this.consumer.topics() : []);
     this.logger.emit('info', 'messaging started', 'runtime', { bus: this.transport.kind, consumes: this.consumer.topics() });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
+    await this.deadLetters.stop();
     await this.relay.stop();
   }
 
@@ -108,7 +113,7 @@ export class ServiceRuntimeModule {
     const transportProvided = options.transport !== undefined;
     return {
       module: ServiceRuntimeModule,
-      controllers: options.internalEndpoints === false ? [] : [HealthController, OutboxAdminController, ...(config.TEST_CLOCK === '1' ? [TestClockController] : [])],
+      controllers: options.internalEndpoints === false ? [] : [HealthController, OutboxAdminController, DeadLetterAdminController, ...(config.TEST_CLOCK === '1' ? [TestClockController] : [])],
       providers: [
         { provide: SERVICE_NAME, useValue: options.serviceName },
         { provide: SERVICE_CONFIG, useValue: config },
@@ -170,9 +175,14 @@ export class ServiceRuntimeModule {
           useFactory: (dataSource: DataSource) => (options.consumerGroupId ? options.consumerGroupId(dataSource) : options.serviceName),
           inject: [DataSource],
         },
+        {
+          provide: DeadLetters,
+          useFactory: (transport: MessageTransport, unitOfWork: UnitOfWork, groupId: string) => new DeadLetters({ groupId, transport, unitOfWork, logger: logger.component('dead-letters') }),
+          inject: [MESSAGE_TRANSPORT, UnitOfWork, 'CONSUMER_GROUP_ID'],
+        },
         MessagingLifecycle,
       ],
-      exports: [SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork],
+      exports: [SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork, DeadLetters],
     };
   }
 }

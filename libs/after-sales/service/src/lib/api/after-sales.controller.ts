@@ -22,6 +22,12 @@ export class AfterSalesController {
     return this.queries.getByRefund(refundId, caller);
   }
 
+  /** Internal (credit-billing's read-through): the buyer's CREDIT refunds whose offset is not answered yet. */
+  @Get('refunds/awaiting-credit-offset')
+  awaitingCreditOffset(@Query('buyerId', new ParseUUIDPipe()) buyerId: string, @CurrentPrincipal() caller: Principal) {
+    return this.offsetOutcomes.awaitingOffset(buyerId, caller);
+  }
+
   @Post()
   async apply(@Body() request: ApplyAfterSalesRequest, @CurrentPrincipal() caller: Principal): Promise<AfterSalesRequestView> {
     const id = await this.requests.apply(request, caller);

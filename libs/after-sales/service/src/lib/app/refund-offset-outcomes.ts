@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EscalateRefundSettlementRequest } from '@orderline/after-sales/contract';
-import { EventEnvelope, RefundOffsetApplied, RefundOffsetAppliedPayload, RefundOffsetRefused, RefundOffsetRefusedPayload } from '@orderline/shared/contracts';
+import { EventEnvelope, GrantedRefund, RefundOffsetApplied, RefundOffsetAppliedPayload, RefundOffsetRefused, RefundOffsetRefusedPayload } from '@orderline/shared/contracts';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-import { creditSettlementOf, markCreditOffsetApplied, markCreditOffsetEscalated, markCreditOffsetFailed } from '../infra/refund-offset-outcome-store';
+import { creditRefundsAwaitingOffset, creditSettlementOf, markCreditOffsetAnswered, markCreditOffsetApplied, markCreditOffsetEscalated, markCreditOffsetFailed } from '../infra/refund-offset-outcome-store';
 
 /**
  * Closes the refund loop (issue 13 item 4): a CREDIT refund is recorded as settled when it is
@@ -32,11 +32,23 @@ export class RefundOffsetOutcomes {
   private async refused(event: EventEnvelope<RefundOffsetRefusedPayload>, scope: TransactionScope): Promise<void> {
     const { refundId, reason, refundable, amount } = event.payload;
     const detail = `credit-billing refused to offset ${amount} fen: ${reason} (refundable principal ${refundable} fen)`;
+    await markCreditOffsetAnswered(scope.manager, refundId, this.clock.now());
     if (await markCreditOffsetFailed(scope.manager, refundId, reason, detail, this.clock.now())) this.logger.warn('credit refund offset refused', { refundId, reason, refundable });
   }
 
   private async applied(event: EventEnvelope<RefundOffsetAppliedPayload>, scope: TransactionScope): Promise<void> {
+    await markCreditOffsetAnswered(scope.manager, event.payload.refundId, this.clock.now());
     await markCreditOffsetApplied(scope.manager, event.payload.refundId, this.clock.now());
+  }
+
+  /**
+   * Read-your-writes (issue 13 item 3): the buyer's completed CREDIT refunds credit-billing has
+   * not answered yet, which it asks for before serving a credit read, so a refund the buyer saw
+   * REFUNDED already shows in the account, bill and loans.
+   */
+  async awaitingOffset(buyerId: string, caller: Principal): Promise<GrantedRefund[]> {
+    if (caller.role === 'MERCHANT' || (caller.role === 'BUYER' && caller.buyerId !== buyerId)) throw new DomainError('FORBIDDEN', 403, 'only the buyer or an operator reads the buyer\'s refunds awaiting an offset');
+    return creditRefundsAwaitingOffset(this.unitOfWork.dataSource.manager, buyerId);
   }
 
   /** An operator takes a failed offset out of the automatic path (e.g. to settle it by hand). */

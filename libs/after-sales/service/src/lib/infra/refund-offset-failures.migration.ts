@@ -19,3 +19,26 @@ export class AfterSalesRefundOffsetFailures1764700013400 implements MigrationInt
     await queryRunner.query(`ALTER TABLE refund_settlement ADD CONSTRAINT refund_settlement_status_check CHECK (status IN ('PENDING', 'SETTLED'))`);
   }
 }
+
+/**
+ * Read-your-writes for credit reads (issue 13 item 3): a CREDIT settlement remembers when
+ * credit-billing answered its offset (`RefundOffsetApplied` or `RefundOffsetRefused`), so
+ * credit-billing can ask for the refunds of a buyer it may not have applied yet. Settlements
+ * that exist already count as answered: their offsets happened long ago.
+ */
+export class AfterSalesCreditOffsetAnswers1764700013700 implements MigrationInterface {
+  name = 'AfterSalesCreditOffsetAnswers1764700013700';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE refund_settlement ADD COLUMN offset_answered_at timestamptz`);
+    await queryRunner.query(`UPDATE refund_settlement SET offset_answered_at = created_at WHERE method = 'CREDIT'`);
+    await queryRunner.query(`CREATE INDEX refund_settlement_offset_unanswered ON refund_settlement (refund_id) WHERE method = 'CREDIT' AND offset_answered_at IS NULL`);
+    await queryRunner.query(`CREATE INDEX refund_buyer ON refund (buyer_id)`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX refund_buyer`);
+    await queryRunner.query(`DROP INDEX refund_settlement_offset_unanswered`);
+    await queryRunner.query(`ALTER TABLE refund_settlement DROP COLUMN offset_answered_at`);
+  }
+}

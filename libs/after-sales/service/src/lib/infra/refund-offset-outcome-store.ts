@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { GrantedRefund } from '@orderline/shared/contracts';
 
 /**
  * The CREDIT settlement of a refund as credit-billing's offset left it (issue 13 item 4).
@@ -38,4 +39,26 @@ export async function creditSettlementOf(manager: EntityManager, refundId: strin
 
 export async function markCreditOffsetEscalated(manager: EntityManager, refundId: string, note: string, at: Date): Promise<void> {
   await manager.query(`UPDATE refund_settlement SET status = 'ESCALATED', escalated_at = $2, escalation_note = $3 WHERE refund_id = $1 AND method = 'CREDIT'`, [refundId, at, note]);
+}
+
+/** credit-billing answered the offset of this refund (applied or refused): credit reads need not ask for it any more. */
+export async function markCreditOffsetAnswered(manager: EntityManager, refundId: string, at: Date): Promise<void> {
+  await manager.query(`UPDATE refund_settlement SET offset_answered_at = $2 WHERE refund_id = $1 AND method = 'CREDIT' AND offset_answered_at IS NULL`, [refundId, at]);
+}
+
+/**
+ * A buyer's completed CREDIT refunds whose offset credit-billing has not answered yet: the
+ * latest 100 (a read right after a refund needs the newest; an offset that releases a hold
+ * before capture publishes no outcome, so a few old rows may stay unanswered for ever), in the
+ * order they completed — the order their events carry.
+ */
+export async function creditRefundsAwaitingOffset(manager: EntityManager, buyerId: string): Promise<GrantedRefund[]> {
+  const rows: Array<{ id: string; order_id: string; buyer_id: string; amount: string }> = await manager.query(
+    `SELECT * FROM (
+       SELECT r.id, r.order_id, r.buyer_id, r.amount, r.completed_at FROM refund r JOIN refund_settlement s ON s.refund_id = r.id AND s.method = 'CREDIT' AND s.offset_answered_at IS NULL
+        WHERE r.buyer_id = $1 AND r.status = 'COMPLETED' ORDER BY r.completed_at DESC, r.id DESC LIMIT 100
+     ) latest ORDER BY completed_at, id`,
+    [buyerId],
+  );
+  return rows.map((row) => ({ refundId: row.id, orderId: row.order_id, buyerId: row.buyer_id, paymentMethod: 'CREDIT', amount: Number(row.amount) }));
 }

@@ -8,12 +8,14 @@ import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
 import { CreditAccountRecord, CreditHoldRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
+import { RefundReadThrough } from './refund-read-through';
 
 @Injectable()
 export class CreditAccounts {
   constructor(
     private readonly dataSource: DataSource,
     private readonly catchUp: AccountCatchUp,
+    private readonly refundReadThrough: RefundReadThrough,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
@@ -45,6 +47,8 @@ export class CreditAccounts {
   async forBuyer(buyerId: string, caller: Principal): Promise<CreditAccountView> {
     if (caller.role === 'BUYER' && caller.buyerId !== buyerId) throw new NotFoundError('credit account');
     if (caller.role === 'MERCHANT') throw new NotFoundError('credit account');
+    // Issue 13 item 3: a refund the buyer already saw REFUNDED shows in what is read now.
+    await this.refundReadThrough.beforeRead(buyerId, caller);
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ buyerId });
     if (!account) throw new NotFoundError('credit account');
     return this.view(await this.catchUp.beforeRead(account));

@@ -9,6 +9,7 @@ import { CreditAccountRepository } from '../infra/credit-account.repository';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
 import { periodView } from './loan-snapshots';
+import { RefundReadThrough } from './refund-read-through';
 
 /** What the buyer (or an operator) reads: loans with their plans, statements, the ledger. */
 @Injectable()
@@ -17,12 +18,15 @@ export class CreditQueries {
     private readonly dataSource: DataSource,
     private readonly accounts: CreditAccountRepository,
     private readonly catchUp: AccountCatchUp,
+    private readonly refundReadThrough: RefundReadThrough,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
 
   private async accountOf(buyerId: string, caller: Principal): Promise<CreditAccountRecord> {
     if (caller.role === 'MERCHANT' || (caller.role === 'BUYER' && caller.buyerId !== buyerId)) throw new NotFoundError('credit account');
+    // Issue 13 item 3: a refund the buyer already saw REFUNDED shows in what is read now.
+    await this.refundReadThrough.beforeRead(buyerId, caller);
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ buyerId });
     if (!account) throw new NotFoundError('credit account');
     // §4.4: a read sees statements whose day has come, even before the background run.

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { applyRefund, CreditAccount, RefundOutcome } from '@orderline/credit-billing/domain';
-import { EventEnvelope, RefundCompleted, RefundCompletedPayload } from '@orderline/shared/contracts';
+import { EventEnvelope, GrantedRefund, RefundCompleted, RefundCompletedPayload } from '@orderline/shared/contracts';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { accountLockKey, CreditAccountRepository } from '../infra/credit-account.repository';
@@ -36,7 +36,15 @@ export class RefundOffsets {
   }
 
   async onRefundCompleted(event: EventEnvelope<RefundCompletedPayload>, scope: TransactionScope): Promise<void> {
-    const refund = event.payload;
+    await this.offsetGranted(scope, event.payload);
+  }
+
+  /**
+   * The one way a refund granted by after-sales enters credit-billing: the `RefundCompleted`
+   * consumer and the read-through of credit reads (`RefundReadThrough`) both come here, so
+   * whichever is first applies it and the other finds the refund id recorded.
+   */
+  async offsetGranted(scope: TransactionScope, refund: GrantedRefund): Promise<void> {
     if (refund.paymentMethod !== 'CREDIT') return;
     const record = await this.accounts.lockAccountOfBuyer(scope.manager, refund.buyerId);
     if (!record) return;

@@ -9,6 +9,7 @@ import { CreditAccountRepository } from '../infra/credit-account.repository';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
 import { AccountChanges } from './account-changes';
+import { RefundReadThrough } from './refund-read-through';
 import { RepaymentRow, RepaymentStore } from '../infra/repayment-store';
 
 
@@ -44,6 +45,7 @@ export class Repayments {
     private readonly changes: AccountChanges,
     private readonly store: RepaymentStore,
     private readonly payments: PaymentPort,
+    private readonly refundReadThrough: RefundReadThrough,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
   ) {}
@@ -53,6 +55,8 @@ export class Repayments {
     const { amount, loanId } = request;
     if (amount <= 0) throw new DomainError('VALIDATION_FAILED', 400, 'a repayment must be positive', { errors: [{ field: 'amount', message: 'amount must be at least 1 fen' }] });
     const repaymentId = request.repaymentId ?? randomUUID();
+    // Issue 13 item 3: a refund the buyer already saw REFUNDED is offset before the bound is computed.
+    await this.refundReadThrough.beforeRead(buyerId, caller);
     const initiated = await this.unitOfWork.run(async (scope) => {
       const record = await this.accounts.lockAccountOfBuyer(scope.manager, buyerId);
       if (!record) throw new NotFoundError('credit account');

@@ -27,6 +27,12 @@ export class RefundOffsetRepository {
     return recorded.length > 0;
   }
 
+  /** Which of these refund ids were received already. */
+  async receivedOf(manager: EntityManager, refundIds: readonly string[]): Promise<Set<string>> {
+    const recorded: Array<{ refund_id: string }> = await manager.query(`SELECT refund_id FROM credit_refund WHERE refund_id = ANY($1::text[])`, [refundIds]);
+    return new Set(recorded.map((row) => row.refund_id));
+  }
+
   /** Refunds parked for an order, in arrival order. */
   async parkedOf(manager: EntityManager, orderId: string): Promise<Array<Pick<RefundOffsetRow, 'refund_id' | 'order_id' | 'amount'>>> {
     return manager.query(`SELECT refund_id, order_id, amount FROM credit_refund WHERE order_id = $1 AND status = 'PARKED' ORDER BY received_at, refund_id`, [orderId]);

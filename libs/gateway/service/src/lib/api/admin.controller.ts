@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { OutboxRelay } from '@orderline/shared/messaging';
-import { applyClockChange, ClockChangeRequest, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
+import { DeadLetters, DeadLetterView, OutboxRelay } from '@orderline/shared/messaging';
+import { applyClockChange, ClockChangeRequest, DeadLetterFilterRequest, DeadLettersView, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
-import { OutboxRedriveView, PlatformClockView, ServiceOutboxParkingView } from './gateway.views';
+import { DeadLetterRowView, OutboxRedriveView, PlatformClockView, ServiceDeadLettersView, ServiceOutboxParkingView } from './gateway.views';
 import { Answers, Operation } from './api-operation';
 
 /**
@@ -105,5 +105,49 @@ export class AdminOutboxController {
   async redrive(@Caller() caller: Principal): Promise<OutboxRedriveView> {
     const answers = await Promise.all(this.services.services().map(async (name) => [name, (await this.services.call<{ redriven: number }>(name, 'POST', '/admin/outbox/parked/redrive', caller, {})).redriven] as const));
     return { redriven: { gateway: await this.relay.redriveParked(), ...Object.fromEntries(answers) } };
+  }
+}
+
+/**
+ * Operators see and re-drive dead-lettered events (issue 13 item 4) of every service and of the
+ * gateway: each service lists what its own consumer group sent to `<topic>.dlq`; a re-drive puts
+ * the original event back on its original topic through that service's outbox (inboxes that
+ * applied it drop it), and marks it so it is not re-driven twice. Optional filter: event id,
+ * original topic. docs/refund-loop-and-catch-up.md.
+ */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('admin/dead-letters')
+export class AdminDeadLettersController {
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly deadLetters: DeadLetters,
+  ) {}
+
+  @Operation('listDeadLetters', 'List dead-lettered events per service')
+  @Roles('OPERATOR')
+  @Get()
+  @ApiExtraModels(ServiceDeadLettersView)
+  @ApiResponse({ status: 200, description: "per service (and the gateway): its consumer group and what it dead-lettered", schema: { type: 'object', additionalProperties: { $ref: getSchemaPath(ServiceDeadLettersView) } } })
+  async list(@Query() filter: DeadLetterFilterRequest, @Caller() caller: Principal): Promise<Record<string, DeadLettersView>> {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => typeof value === 'string')).toString();
+    const answers = await Promise.all(this.services.services().map(async (name) => [name, await this.services.call<DeadLettersView>(name, 'GET', `/admin/dead-letters${query ? `?${query}` : ''}`, caller)] as const));
+    return { gateway: { consumerGroup: this.deadLetters.groupId, deadLetters: await this.deadLetters.list(filter) }, ...Object.fromEntries(answers) };
+  }
+
+  /** Re-drives the waiting dead letters that match, in every service; answers what each re-drove. */
+  @Operation('redriveDeadLetters', 'Re-drive dead-lettered events')
+  @Roles('OPERATOR')
+  @Post('redrive')
+  @HttpCode(200)
+  @ApiExtraModels(DeadLetterRowView)
+  @ApiResponse({
+    status: 200,
+    description: 'the dead letters each service (and the gateway) re-drove',
+    schema: { type: 'object', required: ['redriven'], properties: { redriven: { type: 'object', additionalProperties: { type: 'array', items: { $ref: getSchemaPath(DeadLetterRowView) } } } } },
+  })
+  async redrive(@Body() filter: DeadLetterFilterRequest, @Caller() caller: Principal): Promise<{ redriven: Record<string, DeadLetterView[]> }> {
+    const answers = await Promise.all(this.services.services().map(async (name) => [name, (await this.services.call<{ redriven: DeadLetterView[] }>(name, 'POST', '/admin/dead-letters/redrive', caller, filter)).redriven] as const));
+    return { redriven: { gateway: await this.deadLetters.redrive(filter), ...Object.fromEntries(answers) } };
   }
 }

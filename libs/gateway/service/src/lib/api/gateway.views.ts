@@ -127,6 +127,34 @@ export class OutboxRedriveView {
   @ApiMap('integer', { description: 'rows re-driven per service (and the gateway)' }) redriven: Record<string, number>;
 }
 
+export class DeadLetterCoordinatesView {
+  @ApiText() topic: string;
+  @ApiInteger({ minimum: 0 }) partition: number;
+  @ApiText() offset: string;
+}
+
+/** One event a consumer group dead-lettered (docs/refund-loop-and-catch-up.md). */
+export class DeadLetterRowView {
+  @ApiText() id: string;
+  @ApiText({ nullable: true, description: 'the envelope\'s event id (null when the message was not a readable envelope)' }) eventId: string | null;
+  @ApiText({ nullable: true }) eventType: string | null;
+  @ApiText() key: string;
+  @ApiText() originalTopic: string;
+  @ApiInteger({ minimum: 0, nullable: true }) originalPartition: number | null;
+  @ApiText({ nullable: true }) originalOffset: string | null;
+  @ApiText({ nullable: true }) error: string | null;
+  @ApiInteger({ minimum: 0, nullable: true }) attempts: number | null;
+  @ApiTimestamp({ nullable: true }) failedAt: string | null;
+  @ApiText() consumerGroup: string;
+  @ApiView(DeadLetterCoordinatesView) dlq: DeadLetterCoordinatesView;
+  @ApiTimestamp({ nullable: true, description: 'when an operator re-drove it (null: waiting)' }) redrivenAt: string | null;
+}
+
+export class ServiceDeadLettersView {
+  @ApiText() consumerGroup: string;
+  @ApiView([DeadLetterRowView]) deadLetters: DeadLetterRowView[];
+}
+
 export class ExportLockView {
   @ApiUuid() merchantId: string;
   @ApiFlag() exportLocked: boolean;

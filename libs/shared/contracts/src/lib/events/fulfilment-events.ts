@@ -66,6 +66,13 @@ export class RefundCompletedPayload {
   @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => RefundedLine) lines: RefundedLine[];
 }
 
+/**
+ * What credit-billing needs of a granted refund to offset it: the `RefundCompleted` fields its
+ * handler reads. After-sales also answers these for a buyer's refunds whose offset it has not
+ * heard back about yet (read-your-writes, docs/refund-loop-and-catch-up.md).
+ */
+export type GrantedRefund = Pick<RefundCompletedPayload, 'refundId' | 'orderId' | 'buyerId' | 'paymentMethod' | 'amount'>;
+
 /** After-sales topic, keyed by order id. */
 export const RefundCompleted = defineEvent({
   type: 'RefundCompleted',

@@ -34,13 +34,13 @@ function nextFirstOfMonth(instant: string): string {
 
 describe('credit-billing: loans, statements, repayments and refund offsets (real Kafka + PostgreSQL)', () => {
   const names = isolation('credit');
-  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stop(): Promise<void> };
+  let stack: { gatewayUrl: string; databaseUrl(db: string): string; stopService(app: string, signal?: string): Promise<void>; startService(app: string): Promise<void>; stop(): Promise<void> };
   let gateway: GatewayClient;
   let operator: GatewayClient;
   let publisher: EventPublisher;
 
   beforeAll(async () => {
-    stack = await startStack({ ...infrastructure(), ...names, basePort: 4500, logDir: 'tmp/test-logs/credit', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', BILLING_RUN_INTERVAL_MS: '200' } });
+    stack = await startStack({ ...infrastructure(), ...names, basePort: 4500, logDir: 'tmp/test-logs/credit', env: { DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'warn', TEST_CLOCK: '1', BILLING_RUN_INTERVAL_MS: '200', KAFKA_SESSION_TIMEOUT_MS: '6000' } });
     gateway = new GatewayClient(stack.gatewayUrl);
     operator = await operatorOf(gateway);
     publisher = new EventPublisher(infrastructure().kafkaBrokers, names.topicPrefix);
@@ -278,5 +278,23 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     expect(await buyer.request('GET', `/credit/statements/${randomUUID()}`)).toMatchObject({ status: 404 });
     expect(await buyer.request('GET', '/credit/loans?orderId=nope')).toMatchObject({ status: 400 });
     expect(await buyer.request('GET', '/credit/ledger?accountId=x')).toMatchObject({ status: 403 });
+  });
+
+  // Found by `npm run chaos`: the test clock's offset lived only in memory, so a restarted gateway
+  // pushed 0, and a restarted service ran weeks in the past until the next push (a loan booked
+  // then sat before its account's statement date, and every call on the account answered 500).
+  it('keeps the test clock across SIGKILLs: a restarted gateway or service resumes the offset', async () => {
+    await operator.expect(200, 'POST', '/admin/clock', { advanceBySeconds: 3 * 86_400 });
+    const before = await operator.expect(200, 'GET', '/admin/clock');
+    expect(before.offsetMs).toBeGreaterThanOrEqual(3 * 86_400_000);
+    await stack.stopService('gateway', 'SIGKILL');
+    await stack.startService('gateway');
+    // Before the fix the restarted gateway stayed at offset 0 for ever (and pushed it on).
+    expect((await operator.expect(200, 'GET', '/admin/clock')).offsetMs).toBeGreaterThanOrEqual(before.offsetMs);
+    // A restarted service reads the platform time before it serves: at once, not after a push.
+    await stack.stopService('credit-billing-service', 'SIGKILL');
+    await stack.startService('credit-billing-service');
+    const restarted = await operator.expect(200, 'GET', '/admin/clock');
+    expect(Date.parse(restarted.services['credit-billing'])).toBeGreaterThanOrEqual(Date.parse(before.now));
   });
 });

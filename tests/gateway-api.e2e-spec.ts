@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryDatabase } from './support/databases';
@@ -116,6 +117,21 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const { client: otherBuyer } = await createBuyer(gateway, operator, 10_000);
     expect((await otherBuyer.request('POST', '/orders', body, { 'idempotency-key': 'order-key-1' })).status).toBe(201);
     expect(await buyer.request('POST', '/orders', body, { 'idempotency-key': 'bad key with spaces' })).toMatchObject({ status: 400, body: { code: 'INVALID_IDEMPOTENCY_KEY' } });
+
+    // Found by `npm run chaos`: a gateway SIGKILLed mid-request left its key IN_PROGRESS, and every
+    // retry answered 409 IDEMPOTENT_REQUEST_IN_PROGRESS for 24 h. Past its lease the claim is taken over.
+    const [account] = await queryDatabase(stack.databaseUrl('gateway'), `SELECT id FROM account WHERE buyer_id = $1`, [buyerId]);
+    const orphanBody = await creditOrder(merchantId, 555);
+    const hash = createHash('sha256').update(`POST /api/v1/orders\n${JSON.stringify(orphanBody)}`).digest('hex');
+    await queryDatabase(
+      stack.databaseUrl('gateway'),
+      `INSERT INTO idempotency_record (account_id, idempotency_key, request_hash, state, created_at, expires_at, claimed_until)
+       VALUES ($1, 'orphan-key', $2, 'IN_PROGRESS', now(), now() + interval '1 day', now() - interval '1 second')`,
+      [account.id, hash],
+    );
+    const takenOver = await buyer.request('POST', '/orders', orphanBody, { 'idempotency-key': 'orphan-key' });
+    expect(takenOver).toMatchObject({ status: 201, body: { payable: 555 } });
+    expect((await buyer.request('POST', '/orders', orphanBody, { 'idempotency-key': 'orphan-key' })).body.id).toBe(takenOver.body.id);
   });
 
   it('limits sign-in attempts with Retry-After, refuses disabled accounts, and sends security headers', async () => {

@@ -14,6 +14,10 @@
 //   ORDERLINE_CACHE_DIR       cache/state dir            (default ~/.cache/orderline)
 //   ORDERLINE_KAFKA_VERSION   Apache Kafka version       (default 4.1.1, see KAFKA_VERSION.md)
 //   ORDERLINE_KAFKA_DATA_DIR  broker data dir            (default <cache>/kafka-data)
+//   ORDERLINE_STATE_DIR       pid file, state, lock, logs and generated broker config
+//                             (default <cache>; a second, private broker — e.g. for
+//                             `npm run chaos` beside a shared one — sets its own, so kafka:kill
+//                             only ever sees the pid of the broker it started itself)
 //   ORDERLINE_KAFKA_PORT      broker port                (default 9092; controller = port+1)
 //   ORDERLINE_PG_PORT         PostgreSQL port            (default 5432)
 //   ORDERLINE_INFRA_NO_DOCKER=1  never use Docker, even if an engine answers
@@ -35,11 +39,12 @@ export const SCALA_VERSION = '2.13';
 const CACHE_DIR = path.resolve(process.env.ORDERLINE_CACHE_DIR || path.join(os.homedir(), '.cache', 'orderline'));
 const KAFKA_HOME = path.join(CACHE_DIR, 'kafka', KAFKA_VERSION);
 const LIBS_DIR = path.join(KAFKA_HOME, 'libs');
-const CONFIG_DIR = path.join(KAFKA_HOME, 'config');
+const STATE_DIR = process.env.ORDERLINE_STATE_DIR ? path.resolve(process.env.ORDERLINE_STATE_DIR) : undefined;
+const CONFIG_DIR = STATE_DIR ? path.join(STATE_DIR, 'config') : path.join(KAFKA_HOME, 'config');
 const DATA_DIR = path.resolve(process.env.ORDERLINE_KAFKA_DATA_DIR || path.join(CACHE_DIR, 'kafka-data'));
 const KAFKA_LOG_DIRS = path.join(DATA_DIR, 'logs');
-const RUN_DIR = path.join(CACHE_DIR, 'run');
-const LOGS_DIR = path.join(CACHE_DIR, 'logs');
+const RUN_DIR = path.join(STATE_DIR ?? CACHE_DIR, 'run');
+const LOGS_DIR = path.join(STATE_DIR ?? CACHE_DIR, 'logs');
 const PID_FILE = path.join(RUN_DIR, 'kafka.pid');
 const STATE_FILE = path.join(RUN_DIR, 'infra-state.json');
 const LOCK_FILE = path.join(RUN_DIR, 'infra.lock');

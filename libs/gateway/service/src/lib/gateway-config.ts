@@ -30,6 +30,11 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Hours an Idempotency-Key's first response is kept and replayed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(24) IDEMPOTENCY_TTL_HOURS = 24;
   /**
+   * Seconds a request holds its Idempotency-Key while it runs; a retry after that takes the key
+   * over (the gateway that held it died). Longer than any request runs (3 × 15 s downstream).
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(5) @Max(3_600) IDEMPOTENCY_LEASE_SECONDS = 60;
+  /**
    * Extra attempts of a downstream call that found the service busy (503) or unreachable: every
    * GET, and a state-changing call only when its request carries an Idempotency-Key.
    */

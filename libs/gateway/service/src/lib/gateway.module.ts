@@ -35,6 +35,7 @@ import { CarrierEventsController, ExpressServiceController, MerchantShipmentsCon
 import { ExportOperationsController, MerchantExportsController } from './api/merchant-exports.controller';
 import { MerchantExports } from './app/merchant-exports';
 import { GatewayExports1763900002100 } from './infra/gateway-exports.migration';
+import { GatewayIdempotencyLease1764800000100 } from './infra/gateway-idempotency-lease.migration';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 export const GATEWAY_PREFIX = 'api/v1';
@@ -50,7 +51,7 @@ export class GatewayModule {
           serviceName: GATEWAY_SERVICE_NAME,
           internalEndpoints: false,
           entities: GATEWAY_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100, GatewayIdempotencyLease1764800000100],
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],

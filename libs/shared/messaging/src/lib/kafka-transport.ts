@@ -11,6 +11,8 @@ export interface KafkaTransportOptions {
   partitions?: number;
   /** Concurrent partitions per consumer (each partition is still handled in order). */
   partitionsConsumedConcurrently?: number;
+  /** Consumer session (and rebalance) timeout; heartbeats every third of it, at most 3 s. Default 30 s. */
+  sessionTimeoutMs?: number;
   logger?: MessagingLogger;
 }
 
@@ -128,9 +130,9 @@ export class KafkaTransport implements MessageTransport {
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const consumer = this.kafka.consumer({
       groupId: this.prefix + options.groupId,
-      sessionTimeout: 30_000,
-      rebalanceTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 20 },
     });

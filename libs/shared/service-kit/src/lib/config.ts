@@ -26,6 +26,12 @@ export class BaseServiceConfig {
   KAFKA_TOPIC_PREFIX = '';
   /** Partitions of the topics the service creates at start (the broker has auto-creation off). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(48) KAFKA_TOPIC_PARTITIONS = 3;
+  /**
+   * Kafka consumer session timeout. A service starts serving only once its consumer has joined
+   * its group, and after a SIGKILL the group waits this long for the dead member first: a
+   * shorter session restarts a crashed service sooner (the broker's minimum is 6 s).
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(6_000) @Max(300_000) KAFKA_SESSION_TIMEOUT_MS = 30_000;
   /** `debug`, `info`, `warn` or `error`; JSON lines on stdout. */
   @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
   /** Attempts to apply an event before it goes to `<topic>.dlq`. */

@@ -9,7 +9,7 @@ import { BaseServiceConfig } from './config';
 import { DeadLetterAdminController } from './dead-letter-admin';
 import { OutboxAdminController } from './outbox-admin';
 import { HealthController } from './health.controller';
-import { TestClockController } from './test-clock';
+import { restoreTestClock, TestClockController } from './test-clock';
 import { JsonLogger } from './json-logger';
 import { APP_LOGGER, EVENT_HANDLERS, MESSAGE_TRANSPORT, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
@@ -130,12 +130,13 @@ export class ServiceRuntimeModule {
               clientId: options.serviceName,
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
               partitions: config.KAFKA_TOPIC_PARTITIONS,
+              sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
               logger: logger.component('kafka'),
             }),
         },
         {
           provide: DataSource,
-          useFactory: async () => {
+          useFactory: async (clock: Clock) => {
             const dataSource = createServiceDataSource({
               url: config.DATABASE_URL,
               entities: options.entities,
@@ -148,8 +149,12 @@ export class ServiceRuntimeModule {
               log: logger.component('database'),
             });
             const server = !options.embeddedDatabase;
-            return openServiceDatabase(dataSource, config.DATABASE_URL, { createIfMissing: server, lockMigrations: server });
+            const opened = await openServiceDatabase(dataSource, config.DATABASE_URL, { createIfMissing: server, lockMigrations: server });
+            // Before anything reads the time: a restarted process resumes the platform's test clock.
+            if (config.TEST_CLOCK === '1' && clock instanceof SystemClock) await restoreTestClock(opened, clock);
+            return opened;
           },
+          inject: [PLATFORM_CLOCK],
         },
         {
           provide: OutboxRelay,

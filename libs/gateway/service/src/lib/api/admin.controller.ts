@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { DeadLetters, DeadLetterView, OutboxRelay } from '@orderline/shared/messaging';
-import { applyClockChange, ClockChangeRequest, DeadLetterFilterRequest, DeadLettersView, OutboxParkingView, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
+import { DataSource } from 'typeorm';
+import { applyClockChange, ClockChangeRequest, DeadLetterFilterRequest, DeadLettersView, OutboxParkingView, persistTestClock, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SystemClock } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { ServiceClient } from '../infra/service-client';
 import { Roles } from './auth.guard';
@@ -12,7 +13,8 @@ import { Answers, Operation } from './api-operation';
 /**
  * The test clock (architecture.md "test clock"): exists only with TEST_CLOCK=1. A change is
  * applied here and its offset sent to every service, so each service's time rules follow it;
- * the offset is pushed again every few seconds so a restarted service catches up.
+ * the offset is pushed again every few seconds. Every process keeps the offset in its database
+ * and resumes from it after a restart (restoreTestClock).
  */
 @ApiTags('test clock')
 @ApiBearerAuth()
@@ -24,6 +26,7 @@ export class AdminClockController implements OnApplicationBootstrap, OnApplicati
     @Inject(PLATFORM_CLOCK) private readonly clock: SystemClock,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
     private readonly services: ServiceClient,
+    private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -66,6 +69,8 @@ export class AdminClockController implements OnApplicationBootstrap, OnApplicati
   async change(@Body() change: ClockChangeRequest): Promise<PlatformClockView> {
     this.assertEnabled();
     const { now, offsetMs } = applyClockChange(this.clock, change);
+    // Kept before it is pushed: a gateway restarted later resumes from here (restoreTestClock).
+    await persistTestClock(this.dataSource, this.clock);
     return { now, offsetMs, services: await this.pushOffset() };
   }
 }

@@ -44,7 +44,7 @@ export function configureGatewayHttp(app: INestApplication): void {
   });
   app.use(securityHeaders);
   app.use(ipRateLimit(new FixedWindowCounter({ limit: config.RATE_LIMIT_IP_PER_MINUTE, windowMs: 60_000 }), clock));
-  app.use(idempotencyMiddleware({ dataSource: app.get(DataSource), jwt: app.get(JwtService), clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS }));
+  app.use(idempotencyMiddleware({ dataSource: app.get(DataSource), jwt: app.get(JwtService), clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS, leaseSeconds: config.IDEMPOTENCY_LEASE_SECONDS }));
   mountApiDocs(app);
   mountEventDocs(app);
 }

@@ -27,7 +27,7 @@ interface StoredResponse {
  * first and get its answer, so the effect runs once. A 5xx is not stored: the key may be
  * retried. Keys are kept for IDEMPOTENCY_TTL_HOURS.
  */
-export function idempotencyMiddleware(deps: { dataSource: DataSource; jwt: JwtService; clock: Clock; ttlHours: number }) {
+export function idempotencyMiddleware(deps: { dataSource: DataSource; jwt: JwtService; clock: Clock; ttlHours: number; leaseSeconds: number }) {
   return async (request: Request, response: Response, next: NextFunction) => {
     const key = request.header('idempotency-key');
     if (key === undefined || !IDEMPOTENT_METHODS.includes(request.method)) return next();
@@ -38,15 +38,16 @@ export function idempotencyMiddleware(deps: { dataSource: DataSource; jwt: JwtSe
 
     const hash = createHash('sha256').update(`${request.method} ${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
     const now = deps.clock.now();
+    const run = () => runWithIdempotencyKey(key, () => runAndRemember(deps.dataSource, claims.sub, key, response, next));
     try {
       await deps.dataSource.query(`DELETE FROM idempotency_record WHERE account_id = $1 AND idempotency_key = $2 AND expires_at < $3`, [claims.sub, key, now]);
       const claimed = await deps.dataSource.query(
-        `INSERT INTO idempotency_record (account_id, idempotency_key, request_hash, state, created_at, expires_at)
-         VALUES ($1, $2, $3, 'IN_PROGRESS', $4, $5) ON CONFLICT DO NOTHING RETURNING account_id`,
-        [claims.sub, key, hash, now, new Date(now.getTime() + deps.ttlHours * 3_600_000)],
+        `INSERT INTO idempotency_record (account_id, idempotency_key, request_hash, state, created_at, expires_at, claimed_until)
+         VALUES ($1, $2, $3, 'IN_PROGRESS', $4, $5, $6) ON CONFLICT DO NOTHING RETURNING account_id`,
+        [claims.sub, key, hash, now, new Date(now.getTime() + deps.ttlHours * 3_600_000), leaseEnd(deps.leaseSeconds)],
       );
-      if (claimed.length === 1) return runWithIdempotencyKey(key, () => runAndRemember(deps.dataSource, claims.sub, key, response, next));
-      await replay(deps.dataSource, claims.sub, key, hash, response);
+      if (claimed.length === 1) return run();
+      if ((await replay(deps.dataSource, claims.sub, key, hash, response, deps.leaseSeconds)) === 'TAKEN_OVER') return run();
     } catch {
       // Registered after the body parser's error handler: answer here rather than next(error).
       sendProblem(response, overloadProblem('the request could not be checked against its Idempotency-Key; retry shortly'));
@@ -74,23 +75,54 @@ function runAndRemember(dataSource: DataSource, accountId: string, key: string, 
   next();
 }
 
-async function replay(dataSource: DataSource, accountId: string, key: string, hash: string, response: Response): Promise<void> {
+/**
+ * How long a claim holds (real time, not the test clock): longer than any request can run
+ * (downstream calls time out after 15 s and are tried three times at most).
+ */
+function leaseEnd(leaseSeconds: number): Date {
+  return new Date(Date.now() + leaseSeconds * 1_000);
+}
+
+/**
+ * Answers a key already claimed: its stored answer, or a refusal. A claim whose lease ran out
+ * belongs to a gateway that died with the request in hand (SIGKILL, crash): without this, the
+ * key answered IN_PROGRESS until it expired (24 h), so the client could never learn the outcome
+ * with it. The first retry past the lease takes the claim over and runs the request again —
+ * what a retry after a 5xx does too (the 5xx answer drops the key).
+ */
+async function replay(dataSource: DataSource, accountId: string, key: string, hash: string, response: Response, leaseSeconds: number): Promise<'ANSWERED' | 'TAKEN_OVER'> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const [stored]: StoredResponse[] = await dataSource.query(
       `SELECT request_hash, state, response_status, response_body, response_type FROM idempotency_record WHERE account_id = $1 AND idempotency_key = $2`,
       [accountId, key],
     );
-    if (!stored) return sendProblem(response, problem(409, 'IDEMPOTENT_REQUEST_FAILED', 'the first request with this Idempotency-Key failed on our side; send it again'));
+    if (!stored) {
+      sendProblem(response, problem(409, 'IDEMPOTENT_REQUEST_FAILED', 'the first request with this Idempotency-Key failed on our side; send it again'));
+      return 'ANSWERED';
+    }
     if (stored.request_hash !== hash) {
-      return sendProblem(response, problem(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request; use a new key for a new request'));
+      sendProblem(response, problem(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request; use a new key for a new request'));
+      return 'ANSWERED';
     }
     if (stored.state === 'DONE') {
       response.status(stored.response_status ?? 200).setHeader('Idempotent-Replayed', 'true');
       response.type(stored.response_type ?? 'application/json').send(stored.response_body ?? '');
-      return;
+      return 'ANSWERED';
     }
-    if (Date.now() > deadline) return sendProblem(response, problem(409, 'IDEMPOTENT_REQUEST_IN_PROGRESS', 'a request with this Idempotency-Key is still running; retry shortly'));
+    // A SELECT around the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
+    const [{ taken }] = await dataSource.query(
+      `WITH claim AS (
+         UPDATE idempotency_record SET claimed_until = $3
+          WHERE account_id = $1 AND idempotency_key = $2 AND state = 'IN_PROGRESS' AND (claimed_until IS NULL OR claimed_until < $4) RETURNING 1
+       ) SELECT count(*)::int AS taken FROM claim`,
+      [accountId, key, leaseEnd(leaseSeconds), new Date()],
+    );
+    if (taken === 1) return 'TAKEN_OVER';
+    if (Date.now() > deadline) {
+      sendProblem(response, problem(409, 'IDEMPOTENT_REQUEST_IN_PROGRESS', 'a request with this Idempotency-Key is still running; retry shortly'));
+      return 'ANSWERED';
+    }
     await sleep(50);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ledgerProblems, Loan, loanInvariantProblems, Posting } from '@orderline/credit-billing/domain';
 import { OrderPlaced, OrderShipped, RefundCompleted } from '@orderline/shared/contracts';
 import { queryDatabase } from './support/databases';
 import { EventPublisher } from './support/event-publisher';
@@ -133,6 +134,12 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     }
     expect(debits).toBe(credits);
     expect(postings.map((p: any) => p.kind)).toEqual(expect.arrayContaining(['HOLD_PLACED', 'HOLD_CAPTURED', 'LOAN_BOOKED', 'FEE_CHARGED', 'REPAYMENT', 'REFUND_OFFSET']));
+    // The property test's §4.6 reference checks, on the real postings and loans: every posting
+    // balanced, none twice, and per loan booked = repaid + offset + outstanding (loan and ledger agree).
+    expect(ledgerProblems(postings as Posting[])).toEqual([]);
+    const loans = await queryDatabase(stack.databaseUrl('credit_billing'), `SELECT document FROM loan WHERE credit_account_id = $1`, [creditAccountId]);
+    expect(loans).toHaveLength(1);
+    for (const { document } of loans) expect(loanInvariantProblems(document as Loan, postings as Posting[])).toEqual([]);
     const events = await queryDatabase(stack.databaseUrl('credit_billing'), `SELECT event_type FROM outbox_event WHERE envelope::jsonb -> 'payload' ->> 'orderId' = $1 ORDER BY id`, [order.id]);
     expect(events.map((e) => e.event_type)).toEqual(['CreditHoldPlaced', 'LoanBooked', 'RefundOffsetApplied', 'RefundOffsetApplied', 'LoanSettled']);
   });

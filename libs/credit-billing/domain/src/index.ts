@@ -8,3 +8,5 @@ export * from './lib/repayment-allocation';
 export * from './lib/statement';
 export * from './lib/refund-offset';
 export * from './lib/ledger';
+export * from './lib/credit-account';
+export * from './lib/period-process';

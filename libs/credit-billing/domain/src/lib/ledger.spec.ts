@@ -18,7 +18,7 @@ import { withPeriods } from './loan';
 import { bookLoan } from './plan-schedule';
 import { applyRefundToLoan } from './refund-offset';
 import { allocateRepayment } from './repayment-allocation';
-import { SimulatedAccount } from '../testing/simulated-account';
+import { captureLoan, loanById, refund, repay, unlimitedBook } from '../testing/in-memory-credit-book';
 
 const cycle = { statementDay: 5, dueOffsetDays: 10 };
 const entries = (posting: Posting) => posting.entries.map((e) => `${e.side} ${e.account} ${e.amount}${e.loanId ? ` ${e.loanId}` : ''}`);
@@ -51,9 +51,9 @@ describe('ledger (domain.md §4.6)', () => {
   });
 
   it('a cash repayment credits each receivable per loan and the excess to the balance', () => {
-    const account = new SimulatedAccount(cycle);
-    account.capture({ loanId: 'L1', principal: 30_000, bookedOn: '2024-01-20', product: DEFAULT_INSTALLMENT_PRODUCT, periodCount: 3 });
-    account.issueStatement('2024-02-05');
+    const account = unlimitedBook(cycle, '2024-01-20');
+    captureLoan(account, { loanId: 'L1', principal: 30_000, product: DEFAULT_INSTALLMENT_PRODUCT, periodCount: 3 });
+    account.advanceTo('2024-02-05');
     const allocation = allocateRepayment({ loans: account.loans, amount: 12_000, on: '2024-02-17' }); // 1 day late: 5 fen
     const [lateFee, repayment] = repaymentPostings({ accountId: 'A1', repaymentId: 'P1', allocation, source: 'CASH' });
     expect(entries(lateFee)).toEqual(['DEBIT LATE_FEE_RECEIVABLE 5 L1', 'CREDIT LATE_FEE_INCOME 5']);
@@ -69,16 +69,17 @@ describe('ledger (domain.md §4.6)', () => {
 
   it('a refund offset clears principal and puts repaid principal on the balance; billed fee reductions are reversed', () => {
     const product = creditProduct('DEFERRED', { deferralFeeRatePpm: 10_000 });
-    const account = new SimulatedAccount(cycle);
-    account.capture({ loanId: 'D1', principal: 50_000, bookedOn: '2024-01-20', product });
-    account.issueStatement('2024-02-05');
-    account.repay(30_000, '2024-02-06'); // fee 500, principal 29 500
-    const result = applyRefundToLoan(account.loan('D1'), { refundId: 'RF1', amount: 50_000, on: '2024-02-10' });
+    const account = unlimitedBook(cycle, '2024-01-20');
+    captureLoan(account, { loanId: 'D1', principal: 50_000, product });
+    account.advanceTo('2024-02-06');
+    repay(account, 30_000); // fee 500, principal 29 500
+    const result = applyRefundToLoan(loanById(account, 'D1'), { refundId: 'RF1', amount: 50_000, on: '2024-02-10' });
     if (result.kind !== 'APPLIED') throw new Error(result.kind);
     const [offset, feeRefund] = refundOffsetPostings('A1', result);
     expect(entries(offset)).toEqual(['DEBIT REFUND_CLEARING 50000', 'CREDIT LOAN_PRINCIPAL_RECEIVABLE 20500 D1', 'CREDIT BUYER_BALANCE 29500']);
     expect(entries(feeRefund)).toEqual(['DEBIT FEE_INCOME 500', 'CREDIT BUYER_BALANCE 500']);
-    account.refund('D1', { refundId: 'RF1', amount: 50_000, on: '2024-02-10' });
+    account.advanceTo('2024-02-10');
+    refund(account, 'D1', 'RF1', 50_000);
     expect(account.balance).toBe(30_000);
     expect(buyerBalanceOf(account.postings)).toBe(30_000);
     expect(account.problems()).toEqual([]);
@@ -93,25 +94,26 @@ describe('ledger (domain.md §4.6)', () => {
   });
 
   it('booked principal = repaid + offset + outstanding + written off, in the loan and in the ledger', () => {
-    const account = new SimulatedAccount(cycle);
-    account.capture({ loanId: 'L1', principal: 60_000, bookedOn: '2024-01-20', product: DEFAULT_INSTALLMENT_PRODUCT, periodCount: 6 });
-    account.issueStatement('2024-02-05');
-    account.repay(10_300, '2024-02-06');
-    account.refund('L1', { refundId: 'RF', amount: 20_000, on: '2024-02-07' });
+    const account = unlimitedBook(cycle, '2024-01-20');
+    captureLoan(account, { loanId: 'L1', principal: 60_000, product: DEFAULT_INSTALLMENT_PRODUCT, periodCount: 6 });
+    account.advanceTo('2024-02-06');
+    repay(account, 10_300);
+    account.advanceTo('2024-02-07');
+    refund(account, 'L1', 'RF', 20_000);
     expect(loanLedgerFigures(account.postings, 'L1')).toEqual({ booked: 60_000, repaid: 10_000, offset: 20_000, writtenOff: 0, outstanding: 30_000, feeReceivable: 0, lateFeeReceivable: 0 });
     expect(account.problems()).toEqual([]);
 
     // a write-off must show in the loan as well as the ledger
     const writeOff = writeOffPosting({ accountId: 'A1', loanId: 'L1', writeOffId: 'W1', amount: 1_000 });
-    expect(loanInvariantProblems(account.loan('L1'), [...account.postings, writeOff]).join('\n')).toMatch(/writtenOff: loan says 0, ledger says 1000/);
+    expect(loanInvariantProblems(loanById(account, 'L1'), [...account.postings, writeOff]).join('\n')).toMatch(/writtenOff: loan says 0, ledger says 1000/);
   });
 
   it('catches a loan and a ledger that disagree, a lost fen, or a posting written twice', () => {
-    const account = new SimulatedAccount(cycle);
-    account.capture({ loanId: 'L1', principal: 60_000, bookedOn: '2024-01-20', product: DEFAULT_INSTALLMENT_PRODUCT, periodCount: 6 });
-    account.issueStatement('2024-02-05');
-    account.repay(10_300, '2024-02-06');
-    const loan = account.loan('L1');
+    const account = unlimitedBook(cycle, '2024-01-20');
+    captureLoan(account, { loanId: 'L1', principal: 60_000, product: DEFAULT_INSTALLMENT_PRODUCT, periodCount: 6 });
+    account.advanceTo('2024-02-06');
+    repay(account, 10_300);
+    const loan = loanById(account, 'L1');
     // one fen of repaid principal lost from the loan
     const tampered = withPeriods(loan, [{ ...loan.periods[0], paidPrincipal: 9_999 }]);
     const problems = loanInvariantProblems(tampered, account.postings);

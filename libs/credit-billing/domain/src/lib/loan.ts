@@ -1,6 +1,7 @@
 import { Fen, RatePpm, sumFen } from '@orderline/shared/money';
 import { CalendarDate } from './calendar-date';
 import { PlanType, RefundAllocationRule } from './credit-product';
+import { movePeriod } from './period-process';
 
 /**
  * domain.md §4.3 period states: SCHEDULED (not yet on a statement), BILLED (on an issued
@@ -95,7 +96,7 @@ export function owedOf(period: LoanPeriod): PeriodOwed {
 
 /** Billed or overdue periods with nothing left to pay become PAID (see {@link PeriodStatus}). */
 export function withSettledStatus(period: LoanPeriod): LoanPeriod {
-  if ((period.status === 'BILLED' || period.status === 'OVERDUE') && owedOf(period).total === 0) return { ...period, status: 'PAID' };
+  if ((period.status === 'BILLED' || period.status === 'OVERDUE') && owedOf(period).total === 0) return movePeriod(period, 'SETTLE');
   return period;
 }
 

@@ -1,6 +1,7 @@
 import { applyRateHalfUp, Fen } from '@orderline/shared/money';
 import { addDays, assertCalendarDate, CalendarDate, daysBetween, isBefore } from './calendar-date';
 import { Loan, LoanPeriod, unpaidPrincipalOf, withPeriods } from './loan';
+import { movePeriod } from './period-process';
 
 /** Late fees charged to one period by one accrual (one posting per period and accrual). */
 export interface LateFeeCharge {
@@ -39,7 +40,7 @@ export function accrueDailyCharges(loan: Loan, today: CalendarDate): DailyCharge
   for (const original of loan.periods) {
     let period = original;
     if (period.status === 'BILLED' && isBefore(period.dueDate, today)) {
-      period = { ...period, status: 'OVERDUE' };
+      period = movePeriod(period, 'FALL_DUE');
       becameOverdue.push(period.index);
     }
     if (period.status === 'OVERDUE') {

@@ -5,7 +5,7 @@ import { bookLoan } from './plan-schedule';
 import { applyRefundToLoan, refundHold, RefundApplied, RefundOffsetResult, spreadScheduledPrincipal } from './refund-offset';
 import { allocateRepayment } from './repayment-allocation';
 import { issueStatement, StatementCredit } from './statement';
-import { SimulatedAccount } from '../testing/simulated-account';
+import { captureLoan, InMemoryCreditBook, loanById, refund as refundOrder, repay, unlimitedBook } from '../testing/in-memory-credit-book';
 
 const cycle = { statementDay: 5, dueOffsetDays: 10 };
 const installment = (principal: number, rule: RefundAllocationRule = 'REAMORTIZE', periodCount = 6): Loan =>
@@ -321,21 +321,27 @@ describe('refund offset (domain.md §4.5)', () => {
   });
 
   describe('rule 6: the same refund before or after a statement day leaves the same principal owed', () => {
-    // outstanding principal − balance, for an account holding one loan
+    // outstanding principal − balance, for an account holding one loan (the production aggregate)
     function scenario(timing: 'before' | 'after', amount: number, paidPeriods: number, rule: RefundAllocationRule) {
-      const account = new SimulatedAccount(cycle);
-      account.capture({ loanId: 'L1', principal: 60_000, bookedOn: '2024-01-20', product: creditProduct('INSTALLMENT', { refundAllocationRule: rule }), periodCount: 6 });
-      const days = ['2024-02-05', '2024-03-05', '2024-04-05'];
+      const account = unlimitedBook(cycle, '2024-01-20');
+      captureLoan(account, { loanId: 'L1', principal: 60_000, product: creditProduct('INSTALLMENT', { refundAllocationRule: rule }), periodCount: 6 });
+      const days = ['2024-02-05', '2024-03-05', '2024-04-05'] as const;
       for (let i = 0; i < 3; i++) {
-        account.issueStatement(days[i]);
-        if (i < paidPeriods) account.repay(account.statements[i].statement.amountDue, days[i]);
+        account.advanceTo(days[i]);
+        if (i < paidPeriods) repay(account, account.statements[i].statement.amountDue);
       }
-      if (timing === 'before') account.refund('L1', { refundId: 'RF', amount, on: '2024-05-04' });
-      account.issueStatement('2024-05-05');
-      if (timing === 'after') account.refund('L1', { refundId: 'RF', amount, on: '2024-05-05' });
+      if (timing === 'before') {
+        account.advanceTo('2024-05-04');
+        refundOrder(account, 'L1', 'RF', amount);
+      }
+      account.advanceTo('2024-05-05');
+      if (timing === 'after') refundOrder(account, 'L1', 'RF', amount);
       expect(account.problems()).toEqual([]);
       return account;
     }
+    // The balance pays a fee still owed at once (§4.4), which moves principal owed by that fee:
+    // the fee of the period billed meanwhile is what rule 6 lets differ.
+    const owedBeforeFees = (account: InMemoryCreditBook) => account.principalOwed() - account.feeMovesOfBalance();
 
     it.each([
       ['partial, nothing repaid (overdue periods)', 25_000, 0],
@@ -347,8 +353,9 @@ describe('refund offset (domain.md §4.5)', () => {
       for (const rule of ['REAMORTIZE', 'LAST_FIRST', 'NEXT_FIRST'] as const) {
         const before = scenario('before', amount, paid, rule);
         const after = scenario('after', amount, paid, rule);
-        expect(after.principalOwed()).toBe(before.principalOwed());
-        expect(before.principalOwed()).toBe(60_000 - paid * 10_000 - amount);
+        expect(owedBeforeFees(after)).toBe(owedBeforeFees(before));
+        expect(owedBeforeFees(before)).toBe(60_000 - paid * 10_000 - amount);
+        expect(before.feeMovesOfBalance()).toBe(0);
       }
     });
 
@@ -360,10 +367,11 @@ describe('refund offset (domain.md §4.5)', () => {
       // after: p4 was billed with its fee (300), which stays; the refund credits it on the next statement
       expect(after.statements[3].statement.billedLines.map((l) => [l.periodIndex, l.principal, l.fee])).toEqual([[4, 10_000, 300]]);
       // 35 000 > the 30 000 unpaid: p5-p6 voided, p4 credited in full, 5 000 to the balance either way
-      expect(after.pendingCredits).toEqual([expect.objectContaining({ periodIndex: 4, principal: 10_000 })]);
-      expect(after.loan('L1').periods[3]).toMatchObject({ status: 'BILLED', fee: 300, creditedPrincipal: 10_000 });
-      expect([before.balance, after.balance]).toEqual([5_000, 5_000]);
-      expect(owedOf(after.loan('L1').periods[3]).total).toBe(300);
+      expect(after.account.pendingCredits.map((pending) => pending.credit)).toEqual([expect.objectContaining({ periodIndex: 4, principal: 10_000 })]);
+      // 5 000 to the balance either way; after, the balance pays p4's fee at once (§4.4)
+      expect(loanById(after, 'L1').periods[3]).toMatchObject({ status: 'PAID', fee: 300, paidFee: 300, creditedPrincipal: 10_000 });
+      expect([before.balance, after.balance]).toEqual([5_000, 4_700]);
+      expect(owedOf(loanById(after, 'L1').periods[3]).total).toBe(0);
     });
   });
 

@@ -4,6 +4,7 @@ import { RefundAllocationRule } from './credit-product';
 import { isLoanSettled, Loan, LoanPeriod, refundableOf, unpaidPrincipalOf, withSettledStatus } from './loan';
 import { accrueDailyCharges, LateFeeCharge } from './overdue';
 import { StatementCredit } from './statement';
+import { movePeriod } from './period-process';
 
 /** A completed refund of (part of) a credit order, as `RefundCompleted` reports it. */
 export interface Refund {
@@ -220,7 +221,7 @@ export function applyRefundToLoan(loan: Loan, refund: Refund): RefundOffsetResul
     scheduled.forEach((period, i) => {
       const unpaidBefore = period.principal;
       // Under any rule a period left with zero principal is voided, with its fee.
-      if (spread[i] === 0) Object.assign(period, { status: 'VOIDED', principal: 0 });
+      if (spread[i] === 0) Object.assign(period, { status: movePeriod(period, 'VOID').status, principal: 0 });
       else period.principal = spread[i];
       if (spread[i] !== unpaidBefore) {
         offsets.push({ periodIndex: period.index, source: 'SCHEDULED', unpaidBefore, unpaidAfter: spread[i], offset: unpaidBefore - spread[i] });

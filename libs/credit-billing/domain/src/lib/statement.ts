@@ -3,6 +3,7 @@ import { addDays, assertCalendarDate, CalendarDate, isBefore } from './calendar-
 import { Loan, LoanPeriod, owedOf, withPeriods } from './loan';
 import { accrueDailyCharges, LateFeeCharge } from './overdue';
 import { allocateRepayment, RepaymentAllocation } from './repayment-allocation';
+import { movePeriod } from './period-process';
 
 /**
  * A refund reduction of an amount already billed (domain.md §4.5 rule 3): the issued
@@ -132,7 +133,7 @@ export function issueStatement(input: IssueStatementInput): IssuedStatement {
         throw new StatementError(`statement ${period.statementDate} of loan ${loan.loanId} must be issued before ${statementDate}`);
       }
       if (period.status === 'SCHEDULED' && period.statementDate === statementDate) {
-        nowBilled.push({ ...period, status: 'BILLED' });
+        nowBilled.push(movePeriod(period, 'BILL'));
         billedPeriods.push({ loanId: loan.loanId, periodIndex: period.index, principal: period.principal, fee: period.fee });
       }
     }

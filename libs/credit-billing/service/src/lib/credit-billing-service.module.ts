@@ -4,6 +4,7 @@ import { EVENT_HANDLERS, PaymentPort, SERVICE_CONFIG, ServiceModuleOptions, Serv
 import { CreditBillingConfig } from './credit-billing-config';
 import { CreditAccountsController, CreditProductsController } from './api/credit-accounts.controller';
 import { AccountCatchUp } from './app/account-catch-up';
+import { AccountChanges } from './app/account-changes';
 import { CreditAccounts } from './app/credit-accounts';
 import { CreditHolds } from './app/credit-holds';
 import { CreditProducts } from './app/credit-products';
@@ -13,7 +14,9 @@ import { RefundOffsets } from './app/refund-offsets';
 import { RefundReadThrough } from './app/refund-read-through';
 import { Repayments } from './app/repayments';
 import { StatementRuns } from './app/statement-runs';
-import { CreditBook } from './infra/credit-book';
+import { CreditAccountRepository } from './infra/credit-account.repository';
+import { CreditProductRepository } from './infra/credit-product.repository';
+import { RefundOffsetRepository } from './infra/refund-offset.repository';
 import { CreateCreditLedger1763900000700 } from './infra/credit-ledger.migration';
 import { CREDIT_ENTITIES } from './infra/credit.entity';
 import { CreditRepaymentPayments1764590000200 } from './infra/repayment-payments.migration';
@@ -37,8 +40,11 @@ export class CreditBillingServiceModule {
       ],
       controllers: [CreditAccountsController, CreditProductsController],
       providers: [
-        CreditBook,
+        CreditAccountRepository,
+        CreditProductRepository,
+        RefundOffsetRepository,
         RepaymentStore,
+        AccountChanges,
         AccountCatchUp,
         CreditAccounts,
         CreditQueries,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { availableOf, DEFAULT_BILLING_CYCLE, nextStatementDayAfter } from '@orderline/credit-billing/domain';
+import { availableOf, DEFAULT_BILLING_CYCLE, openAccount } from '@orderline/credit-billing/domain';
 import { CreditAccountView, OpenCreditAccountRequest } from '@orderline/credit-billing/contract';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
@@ -24,19 +24,24 @@ export class CreditAccounts {
   async open(request: OpenCreditAccountRequest): Promise<CreditAccountView> {
     this.assertLimitAllowed(request.creditLimit);
     const repository = this.dataSource.getRepository(CreditAccountRecord);
-    const statementDay = request.statementDay ?? DEFAULT_BILLING_CYCLE.statementDay;
+    const opened = openAccount({
+      accountId: randomUUID(),
+      limit: request.creditLimit,
+      cycle: { statementDay: request.statementDay ?? DEFAULT_BILLING_CYCLE.statementDay, dueOffsetDays: request.dueOffsetDays ?? DEFAULT_BILLING_CYCLE.dueOffsetDays },
+      openedOn: platformDate(this.clock.now(), this.config.PLATFORM_UTC_OFFSET_MINUTES),
+    });
     const record = {
-      id: randomUUID(),
+      id: opened.accountId,
       buyerId: request.buyerId,
-      creditLimit: request.creditLimit,
-      held: 0,
-      outstanding: 0,
-      balance: 0,
-      statementDay,
-      dueOffsetDays: request.dueOffsetDays ?? DEFAULT_BILLING_CYCLE.dueOffsetDays,
+      creditLimit: opened.limit,
+      held: opened.held,
+      outstanding: opened.outstanding,
+      balance: opened.balance,
+      statementDay: opened.cycle.statementDay,
+      dueOffsetDays: opened.cycle.dueOffsetDays,
       // The first statement day strictly after the account opened (domain.md §4.3).
-      nextStatementDate: nextStatementDayAfter(platformDate(this.clock.now(), this.config.PLATFORM_UTC_OFFSET_MINUTES), statementDay),
-      lastStatementDate: null,
+      nextStatementDate: opened.nextStatementDate,
+      lastStatementDate: opened.lastStatementDate,
     };
     await repository.createQueryBuilder().insert().values(record).orIgnore().execute();
     const account = await repository.findOneByOrFail({ buyerId: request.buyerId });

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LedgerPostingView, LoanView, StatementSummaryView, StatementView } from '@orderline/credit-billing/contract';
 import { DataSource } from 'typeorm';
-import { accrueDailyCharges, Loan, outstandingPrincipalOf } from '@orderline/credit-billing/domain';
+import { accrueDailyCharges, outstandingPrincipalOf } from '@orderline/credit-billing/domain';
 import { Clock, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { platformDate } from '../infra/billing-calendar';
-import { CreditBook } from '../infra/credit-book';
+import { CreditAccountRepository } from '../infra/credit-account.repository';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
 import { periodView } from './loan-snapshots';
@@ -16,7 +16,7 @@ import { RefundReadThrough } from './refund-read-through';
 export class CreditQueries {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly book: CreditBook,
+    private readonly accounts: CreditAccountRepository,
     private readonly catchUp: AccountCatchUp,
     private readonly refundReadThrough: RefundReadThrough,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
@@ -36,10 +36,7 @@ export class CreditQueries {
   /** Loans with their periods as of today (late fees accrued for display, not yet posted). */
   async loans(buyerId: string, caller: Principal, orderId?: string): Promise<LoanView[]> {
     const account = await this.accountOf(buyerId, caller);
-    const rows: Array<{ document: Loan; settled: boolean }> = await this.dataSource.query(
-      `SELECT document, settled FROM loan WHERE credit_account_id = $1 AND ($2::uuid IS NULL OR order_id = $2::uuid) ORDER BY booked_at, id`,
-      [account.id, orderId ?? null],
-    );
+    const rows = await this.accounts.loansOf(this.dataSource.manager, account.id, orderId);
     const today = platformDate(this.clock.now(), this.config.PLATFORM_UTC_OFFSET_MINUTES);
     return rows.map(({ document, settled }) => {
       const loan = accrueDailyCharges(document, today).loan;
@@ -61,17 +58,14 @@ export class CreditQueries {
 
   async statements(buyerId: string, caller: Principal): Promise<StatementSummaryView[]> {
     const account = await this.accountOf(buyerId, caller);
-    const rows = await this.dataSource.query(
-      `SELECT id, to_char(statement_date, 'YYYY-MM-DD') AS statement_date, to_char(due_date, 'YYYY-MM-DD') AS due_date, amount_due, sent_to_buyer FROM credit_statement WHERE credit_account_id = $1 ${caller.role === 'BUYER' ? 'AND sent_to_buyer' : ''} ORDER BY statement_date DESC`,
-      [account.id],
-    );
+    const rows = await this.accounts.statementsOf(this.dataSource.manager, account.id, caller.role === 'BUYER');
     // Calendar days as YYYY-MM-DD, as the statement document and the loans show them (not a Date at local midnight).
     return rows.map((row: Record<string, any>) => ({ id: row.id, statementDate: row.statement_date, dueDate: row.due_date, amountDue: Number(row.amount_due), sentToBuyer: row.sent_to_buyer }));
   }
 
   async statement(buyerId: string, statementId: string, caller: Principal): Promise<StatementView> {
     const account = await this.accountOf(buyerId, caller);
-    const [row] = await this.dataSource.query(`SELECT id, document FROM credit_statement WHERE credit_account_id = $1 AND id = $2`, [account.id, statementId]);
+    const row = await this.accounts.statementOf(this.dataSource.manager, account.id, statementId);
     if (!row) throw new NotFoundError(`statement ${statementId}`);
     return { id: row.id, ...row.document };
   }
@@ -80,6 +74,6 @@ export class CreditQueries {
     if (caller.role !== 'OPERATOR') throw new NotFoundError('ledger');
     const account = await this.dataSource.getRepository(CreditAccountRecord).findOneBy({ id: accountId });
     if (!account) throw new NotFoundError(`credit account ${accountId}`);
-    return this.dataSource.transaction((manager) => this.book.postings(manager, accountId));
+    return this.dataSource.transaction((manager) => this.accounts.postings(manager, accountId));
   }
 }

@@ -3,6 +3,7 @@ import { GrantedRefund } from '@orderline/shared/contracts';
 import { isInfrastructureError, MessagingLogger, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, JsonLogger, Principal, readFromOwner, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
+import { RefundOffsetRepository } from '../infra/refund-offset.repository';
 import { RefundOffsets } from './refund-offsets';
 
 /**
@@ -22,6 +23,7 @@ export class RefundReadThrough {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly refundOffsets: RefundOffsets,
+    private readonly refunds: RefundOffsetRepository,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
   ) {
@@ -33,8 +35,7 @@ export class RefundReadThrough {
     if (caller.role !== 'BUYER' && caller.role !== 'OPERATOR') return;
     const granted = await readFromOwner<GrantedRefund[]>(this.config.AFTER_SALES_SERVICE_URL, `/after-sales/refunds/awaiting-credit-offset?buyerId=${buyerId}`, caller, this.config);
     if (!Array.isArray(granted) || granted.length === 0) return;
-    const recorded: Array<{ refund_id: string }> = await this.unitOfWork.dataSource.query(`SELECT refund_id FROM credit_refund WHERE refund_id = ANY($1::text[])`, [granted.map((refund) => refund.refundId)]);
-    const known = new Set(recorded.map((row) => row.refund_id));
+    const known = await this.refunds.receivedOf(this.unitOfWork.dataSource.manager, granted.map((refund) => refund.refundId));
     for (const refund of granted) {
       if (known.has(refund.refundId) || refund.buyerId !== buyerId) continue;
       try {

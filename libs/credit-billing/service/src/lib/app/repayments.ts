@@ -1,16 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { allocateRepayment, isLoanSettled, lateFeePostings, maximumRepaymentOf, outstandingPrincipalOf, repaymentPostings } from '@orderline/credit-billing/domain';
+import { isLoanSettled, maximumRepaymentOfAccount, receiveRepayment } from '@orderline/credit-billing/domain';
 import { RepaymentConfirmationRequest, RepaymentRequest, RepaymentView } from '@orderline/credit-billing/contract';
-import { LoanSettled, RepaymentReceived } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
-import { sumFen } from '@orderline/shared/money';
 import { Clock, DomainError, NotFoundError, PaymentPort, PaymentResult, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
-import { platformDate } from '../infra/billing-calendar';
-import { CreditBook } from '../infra/credit-book';
+import { CreditAccountRepository } from '../infra/credit-account.repository';
 import { CreditAccountRecord } from '../infra/credit.entity';
 import { AccountCatchUp } from './account-catch-up';
+import { AccountChanges } from './account-changes';
 import { RefundReadThrough } from './refund-read-through';
 import { RepaymentRow, RepaymentStore } from '../infra/repayment-store';
 
@@ -42,8 +40,9 @@ function viewOf(row: RepaymentRow): RepaymentView {
 export class Repayments {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly book: CreditBook,
+    private readonly accounts: CreditAccountRepository,
     private readonly catchUp: AccountCatchUp,
+    private readonly changes: AccountChanges,
     private readonly store: RepaymentStore,
     private readonly payments: PaymentPort,
     private readonly refundReadThrough: RefundReadThrough,
@@ -59,26 +58,23 @@ export class Repayments {
     // Issue 13 item 3: a refund the buyer already saw REFUNDED is offset before the bound is computed.
     await this.refundReadThrough.beforeRead(buyerId, caller);
     const initiated = await this.unitOfWork.run(async (scope) => {
-      const account = await this.book.lockAccountOfBuyer(scope.manager, buyerId);
-      if (!account) throw new NotFoundError('credit account');
+      const record = await this.accounts.lockAccountOfBuyer(scope.manager, buyerId);
+      if (!record) throw new NotFoundError('credit account');
       // §4.4: a statement whose day has come is issued first, so the bound counts it.
-      await this.catchUp.bringUpToDate(scope, account);
+      const account = await this.catchUp.bringUpToDate(scope, record);
       const existing = await this.store.find(scope.manager, repaymentId);
       if (existing) {
-        if (existing.creditAccountId !== account.id) throw new NotFoundError(`repayment ${repaymentId}`);
+        if (existing.creditAccountId !== record.id) throw new NotFoundError(`repayment ${repaymentId}`);
         if (existing.amount !== amount || (existing.preferredLoanId ?? undefined) !== loanId) {
           throw new DomainError('REPAYMENT_ID_REUSED', 409, `repayment ${repaymentId} was initiated with another amount or loan`);
         }
         return existing;
       }
-      const loans = await this.book.openLoans(scope.manager, account.id);
-      if (loanId && !loans.some((loan) => loan.loanId === loanId)) throw new NotFoundError(`open loan ${loanId}`);
+      if (loanId && !account.loans.some((loan) => loan.loanId === loanId && !isLoanSettled(loan))) throw new NotFoundError(`open loan ${loanId}`);
       const now = this.clock.now();
-      const maximum = maximumRepaymentOf({
-        loans,
-        on: platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES),
-        balance: account.balance,
-        pending: await this.store.pendingAmountOf(scope.manager, account.id),
+      const maximum = maximumRepaymentOfAccount(account, {
+        on: this.changes.today(),
+        pending: await this.store.pendingAmountOf(scope.manager, record.id),
         overpaymentCap: this.config.REPAYMENT_OVERPAYMENT_CAP,
       });
       if (amount > maximum) {
@@ -86,7 +82,7 @@ export class Repayments {
           maximum,
         });
       }
-      await this.store.insertInitiated(scope.manager, { id: repaymentId, creditAccountId: account.id, amount, preferredLoanId: loanId, at: now });
+      await this.store.insertInitiated(scope.manager, { id: repaymentId, creditAccountId: record.id, amount, preferredLoanId: loanId, at: now });
       return (await this.store.find(scope.manager, repaymentId))!;
     });
     if (initiated.status !== 'INITIATED') return viewOf(initiated);
@@ -110,7 +106,7 @@ export class Repayments {
       const unlocked = await this.store.find(scope.manager, repaymentId);
       if (!unlocked) throw new NotFoundError(`repayment ${repaymentId}`);
       // The account first, then the repayment: the order every movement of the account locks in.
-      const account = (await this.book.lockAccount(scope.manager, unlocked.creditAccountId)) as CreditAccountRecord;
+      const record = (await this.accounts.lockAccount(scope.manager, unlocked.creditAccountId)) as CreditAccountRecord;
       const repayment = (await this.store.find(scope.manager, repaymentId, true))!;
       if (fromCallback && repayment.providerReference && repayment.providerReference !== payment.reference) {
         throw new DomainError('PROVIDER_REFERENCE_MISMATCH', 409, `repayment ${repaymentId} was sent to the provider as ${repayment.providerReference}`);
@@ -129,21 +125,11 @@ export class Repayments {
       }
       // §4.4 decisions: statements and overdue days are brought up to date first (a repayment
       // in the first seconds of a statement day pays that day's statement), and the balance
-      // pays what is owed before the cash does: the cash is applied together with it.
-      await this.catchUp.bringUpToDate(scope, account);
+      // pays what is owed before the cash does: the aggregate does both before allocating.
+      const account = await this.accounts.load(scope.manager, record, { loans: true });
+      const change = receiveRepayment(account, { repaymentId, amount: repayment.amount, preferredLoanId: repayment.preferredLoanId ?? undefined }, this.changes.context());
+      const allocation = await this.changes.commit(scope, record, account, change);
       const now = this.clock.now();
-      const loans = await this.book.openLoans(scope.manager, account.id);
-      const allocation = allocateRepayment({
-        loans,
-        amount: repayment.amount,
-        on: platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES),
-        preferredLoanId: repayment.preferredLoanId ?? undefined,
-      });
-      await this.book.saveLoans(scope.manager, allocation.loans, isLoanSettled, now);
-      // The allocation carries every open loan of the account.
-      const outstanding = allocation.loans.reduce((sum, loan) => sum + outstandingPrincipalOf(loan), 0);
-      await scope.manager.getRepository(CreditAccountRecord).update({ id: account.id }, { outstanding, balance: sumFen([account.balance, allocation.toBalance]) });
-      await this.book.post(scope.manager, [...lateFeePostings(account.id, allocation.lateFeesCharged), ...repaymentPostings({ accountId: account.id, repaymentId, allocation, source: 'CASH' })], now);
       await this.store.markCredited(
         scope.manager,
         repaymentId,
@@ -156,11 +142,6 @@ export class Repayments {
         },
         now,
       );
-      await scope.publish(RepaymentReceived, { repaymentId, creditAccountId: account.id, amount: repayment.amount, principalRepaid: allocation.principalRepaid, toBalance: allocation.toBalance });
-      for (const settledId of allocation.settledLoanIds) {
-        const loan = allocation.loans.find((l) => l.loanId === settledId)!;
-        await scope.publish(LoanSettled, { loanId: settledId, orderId: loan.orderId, creditAccountId: account.id });
-      }
       return viewOf((await this.store.find(scope.manager, repaymentId))!);
     });
   }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { runStatementStep } from '@orderline/credit-billing/domain';
 import { MessagingLogger, PeriodicTask, runIsolated, TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
-import { platformDate } from '../infra/billing-calendar';
-import { CreditBook } from '../infra/credit-book';
+import { CreditAccountRepository } from '../infra/credit-account.repository';
 import { CreditAccountRecord } from '../infra/credit.entity';
-import { AccountCatchUp } from './account-catch-up';
+import { AccountChanges } from './account-changes';
 
 /**
  * Issues statements on each account's statement day (domain.md §4.4), reading the platform
@@ -27,8 +27,8 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly dataSource: DataSource,
-    private readonly book: CreditBook,
-    private readonly catchUp: AccountCatchUp,
+    private readonly accounts: CreditAccountRepository,
+    private readonly changes: AccountChanges,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
@@ -56,22 +56,16 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
 
   private async issueNext(claimed: (accountId: string) => void): Promise<boolean> {
     const now = this.clock.now();
-    const today = platformDate(now, this.config.PLATFORM_UTC_OFFSET_MINUTES);
     return this.unitOfWork.run(async (scope) => {
-      const [candidate] = await scope.manager.query(
-        `SELECT id FROM credit_account
-          WHERE next_statement_date IS NOT NULL AND next_statement_date <= $1 AND ${TimerFailures.notBackingOff(STATEMENT_RUN_JOB, 'credit_account.id', '$2')}
-          ORDER BY next_statement_date LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [today, now],
-      );
-      if (!candidate) return false;
-      claimed(candidate.id);
-      const account = (await this.book.lockAccount(scope.manager, candidate.id)) as CreditAccountRecord;
+      const accountId = await this.accounts.claimAccountWithStatementDue(scope.manager, STATEMENT_RUN_JOB, this.changes.today(), now);
+      if (!accountId) return false;
+      claimed(accountId);
+      const record = (await this.accounts.lockAccount(scope.manager, accountId)) as CreditAccountRecord;
       // One statement per claim (a failure is recorded against this account only); the
       // balance then pays whatever is owed, exactly as a repayment or a read would (§4.4).
-      if (this.catchUp.statementDue(account)) await this.catchUp.issueNextStatement(scope, account);
-      if (!this.catchUp.statementDue(account)) await this.catchUp.payOwedFromBalance(scope, account);
-      await TimerFailures.clear(scope.manager, STATEMENT_RUN_JOB, account.id);
+      const account = await this.accounts.load(scope.manager, record, { loans: true });
+      await this.changes.commit(scope, record, account, runStatementStep(account, this.changes.context()));
+      await TimerFailures.clear(scope.manager, STATEMENT_RUN_JOB, record.id);
       return true;
     });
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ApiCode, ApiCodes, ApiDate, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTimestamp, ApiUuid, ApiView, IsFen, MAX_FEN } from '@orderline/shared/contracts';
-import { CREDIT_PLANS } from '@orderline/shared/platform-rules';
+import { CREDIT_PLANS, REFUND_ALLOCATION_RULES } from '@orderline/shared/platform-rules';
 
 // ---- What credit-billing answers: the TypeScript its queries return and the OpenAPI schemas (docs/api.md).
 // The code lists below are the domain's unions as arrays; credit-view-codes.ts in the service
@@ -9,7 +9,7 @@ import { CREDIT_PLANS } from '@orderline/shared/platform-rules';
 
 export const PERIOD_STATUSES = ['SCHEDULED', 'BILLED', 'OVERDUE', 'PAID', 'VOIDED'] as const;
 export const REPAYMENT_STATUSES = ['INITIATED', 'CREDITED', 'DECLINED'] as const;
-export const REFUND_ALLOCATION_RULES = ['REAMORTIZE', 'LAST_FIRST', 'NEXT_FIRST'] as const;
+export { REFUND_ALLOCATION_RULES };
 export const POSTING_KINDS = ['HOLD_PLACED', 'HOLD_RELEASED', 'HOLD_CAPTURED', 'LOAN_BOOKED', 'FEE_CHARGED', 'LATE_FEE_CHARGED', 'REPAYMENT', 'BALANCE_PAYMENT', 'REFUND_OFFSET', 'FEE_REFUND', 'WRITE_OFF'] as const;
 export const LEDGER_ACCOUNTS = [
   'CREDIT_HOLD_RESERVED',

@@ -1,13 +1,15 @@
 import { RatePpm } from '@orderline/shared/money';
+import { CREDIT_PLANS, CreditPlanType, REFUND_ALLOCATION_RULES, RefundAllocationRuleCode } from '@orderline/shared/platform-rules';
 
 /** domain.md §4.3: a credit order is repaid either in one go or in N periods. */
-export type PlanType = 'DEFERRED' | 'INSTALLMENT';
+export type PlanType = CreditPlanType;
 
 /** domain.md §4.5 rule 2: how a refund is taken from the scheduled periods. */
-export type RefundAllocationRule = 'REAMORTIZE' | 'LAST_FIRST' | 'NEXT_FIRST';
+export type RefundAllocationRule = RefundAllocationRuleCode;
 
-export const PLAN_TYPES: readonly PlanType[] = ['DEFERRED', 'INSTALLMENT'];
-export const REFUND_ALLOCATION_RULES: readonly RefundAllocationRule[] = ['REAMORTIZE', 'LAST_FIRST', 'NEXT_FIRST'];
+// The lists are declared once in platform-rules (the contract's API enums use the same arrays).
+export const PLAN_TYPES: readonly PlanType[] = CREDIT_PLANS;
+export { REFUND_ALLOCATION_RULES };
 
 /** domain.md §4.3: N ∈ {3, 6, 12, 24}. */
 export const SUPPORTED_PERIOD_COUNTS: readonly number[] = [3, 6, 12, 24];

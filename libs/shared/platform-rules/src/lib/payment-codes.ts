@@ -16,3 +16,11 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export const CREDIT_PLANS = ['DEFERRED', 'INSTALLMENT'] as const;
 
 export type CreditPlanType = (typeof CREDIT_PLANS)[number];
+
+/**
+ * How a refund is taken from a loan's scheduled periods (domain.md §4.5 rule 2), a property of
+ * the credit product. Declared once for the credit contract (API enums) and the credit rules.
+ */
+export const REFUND_ALLOCATION_RULES = ['REAMORTIZE', 'LAST_FIRST', 'NEXT_FIRST'] as const;
+
+export type RefundAllocationRuleCode = (typeof REFUND_ALLOCATION_RULES)[number];

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { OrderPaymentFacts } from '@orderline/after-sales/domain';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 
 export interface OrderLineFact {
   lineId: string;
@@ -15,7 +16,7 @@ export interface OrderFacts extends OrderPaymentFacts {
   orderId: string;
   merchantId: string;
   buyerId: string;
-  paymentMethod: 'ONLINE' | 'COD' | 'CREDIT';
+  paymentMethod: PaymentMethod;
   creditPlan: string | null;
   status: 'PLACED' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
   delivered: boolean;

@@ -1,7 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { GrantedRefund } from '@orderline/shared/contracts';
+import { PaymentMethod } from '@orderline/shared/platform-rules';
 
-export type SettlementMethod = 'ONLINE' | 'COD' | 'CREDIT';
+/** A settlement moves money back the way the order was paid. */
+export type SettlementMethod = PaymentMethod;
 
 /** A settlement row as the read side shows it (`refund_settlement`: one money movement of a refund). */
 export type SettlementRow = Record<string, any>;

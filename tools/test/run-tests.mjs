@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { ensureDebianPackages } from './system-packages.mjs';
 
 const require = createRequire(import.meta.url);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -23,6 +24,9 @@ if (!process.env.KAFKA_BROKERS || !process.env.POSTGRES_URL) {
 // Test-only: scrypt at N=2^14 instead of OWASP's 2^17 (same hash format, ~8x cheaper), since
 // the suites create hundreds of accounts; production refuses a cost below 2^17 (GatewayConfig).
 process.env.PASSWORD_SCRYPT_LOG2N ||= '14';
+
+step('tools the tests drive (tools/test/system-packages.mjs)');
+ensureDebianPackages();
 
 step('building (tsc)');
 execFileSync(npm, ['run', 'build', '--silent'], { stdio: 'inherit' });

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { AFTER_SALES_SERVICE_NAME, AfterSalesConfig, AfterSalesServiceModule } from '@orderline/after-sales/service';
 import { CREDIT_BILLING_SERVICE_NAME, CreditBillingConfig, CreditBillingServiceModule } from '@orderline/credit-billing/service';
 import { EXPORT_SERVICE_NAME, ExportServiceConfig, ExportServiceModule } from '@orderline/export/service';
-import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
+import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp, mountConsole } from '@orderline/gateway/service';
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceConfig, LogisticsServiceModule } from '@orderline/logistics/service';
 import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
 import { InProcessTransport, SqlBusLogStore } from '@orderline/shared/messaging';
@@ -128,9 +128,13 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
   const gatewayLogger = new JsonLogger(GATEWAY_SERVICE_NAME, logLevel);
   const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, embeddedDatabase: true }), { logger: gatewayLogger, globalPrefix: GATEWAY_PREFIX });
   configureGatewayHttp(gateway);
+  // The browser console, built by `npm run build` into dist/console beside dist/apps (docs/console.md).
+  const consoleDir = resolve(__dirname, '..', '..', '..', 'console');
+  if (existsSync(join(consoleDir, 'index.html'))) mountConsole(gateway, consoleDir);
+  else platformLogger.emit('warn', `no console at ${consoleDir}: run \`npm run build\``, 'platform');
   const host = options.host ?? '127.0.0.1';
   await gateway.listen(options.port, host);
-  platformLogger.emit('info', `Orderline (embedded) on http://${host === '0.0.0.0' ? 'localhost' : host}:${options.port}/api/v1 — OpenAPI at http://localhost:${options.port}/docs`, 'platform', {
+  platformLogger.emit('info', `Orderline (embedded) on http://${host === '0.0.0.0' ? 'localhost' : host}:${options.port}/api/v1 — console at http://localhost:${options.port}/, OpenAPI at http://localhost:${options.port}/docs`, 'platform', {
     data: options.ephemeral ? 'in memory (ephemeral)' : resolve(options.dataDir),
   });
 

@@ -10,6 +10,12 @@ type Task = ApiSchema<'ExportTaskView'>;
 type CreateExport = ApiSchema<'CreateExportRequest'>;
 const TYPES: CreateExport['type'][] = ['ORDER_DETAILS', 'ORDER_DISCOUNTS', 'ORDER_EXPRESS', 'UNPAID_ORDERS', 'PRESALE_ORDERS', 'BONDED_ORDERS', 'SIM_CARD_ORDERS', 'TOP_UP_GIFT_ORDERS', 'CUSTOMISED_ORDERS', 'SHIPPING_WARNINGS', 'SHIPPING_TIMEOUTS', 'ADVANCE_COMPENSATION', 'DIRECT_COMPENSATION', 'LATE_SHIPPING_COMPENSATION', 'LOC_ORDERS', 'LOC_SIGNUPS'];
 
+/** The range a task covers when none is picked: the last 30 days up to tomorrow (the end is exclusive). */
+function lastThirtyDays(): [string, string] {
+  const day = 24 * 60 * 60 * 1000;
+  return [new Date(Date.now() - 30 * day).toISOString(), new Date(Date.now() + day).toISOString()];
+}
+
 /** 导出中心: create a task, follow its progress, get the password of an encrypted file by SMS, download. */
 export function ExportCenterPage() {
   const t = useT();
@@ -43,9 +49,10 @@ export function ExportCenterPage() {
           layout="inline"
           style={{ rowGap: 8 }}
           initialValues={{ type: 'ORDER_DETAILS', format: 'CSV', consigneeMode: 'MASKED' }}
-          onFinish={(values: { type: CreateExport['type']; format: CreateExport['format']; consigneeMode: CreateExport['consigneeMode']; range: [{ toISOString(): string }, { toISOString(): string }] }) =>
+          onFinish={(values: { type: CreateExport['type']; format: CreateExport['format']; consigneeMode: CreateExport['consigneeMode']; range?: [{ toISOString(): string }, { toISOString(): string }] | null }) =>
             act(async () => {
-              await call(api.POST('/api/v1/merchant/exports', { body: { type: values.type, format: values.format, consigneeMode: values.consigneeMode, from: values.range[0].toISOString(), to: values.range[1].toISOString() } }));
+              const [from, to] = values.range ? values.range.map((end) => end.toISOString()) : lastThirtyDays();
+              await call(api.POST('/api/v1/merchant/exports', { body: { type: values.type, format: values.format, consigneeMode: values.consigneeMode, from, to } }));
               await queryClient.invalidateQueries({ queryKey: ['exports'] });
             })
           }
@@ -59,7 +66,7 @@ export function ExportCenterPage() {
           <Form.Item label={t('consigneeMode')} name="consigneeMode">
             <Select style={{ width: 180 }} options={(['NONE', 'MASKED', 'FULL'] as const).map((value) => ({ value, label: t(value) }))} />
           </Form.Item>
-          <Form.Item label={t('timeRange')} name="range" rules={[{ required: true }]}>
+          <Form.Item label={t('timeRange')} name="range" extra={t('lastThirtyDays')}>
             <DatePicker.RangePicker showTime />
           </Form.Item>
           <Button type="primary" htmlType="submit">

@@ -120,7 +120,7 @@ export function MerchantOrderPage({ id }: { id: string }) {
                 {view.consignee.address.county} {view.consignee.address.detail}
               </span>{' '}
               {!reveal && (
-                <Button size="small" type="link" onClick={() => setReveal(true)}>
+                <Button size="small" type="link" aria-label={`${t('reveal')} ${t('consignee')}`} onClick={() => setReveal(true)}>
                   {t('reveal')}
                 </Button>
               )}

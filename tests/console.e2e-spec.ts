@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { answerOf } from '@orderline/shared/api-client';
 import { nextSfWaybillNo } from './support/after-sales-steps';
-import { launchChromium, newConsolePage, screenshot, signIn, unlabelledControls, waitForText } from './support/console-browser';
+import { clearScreenshots, launchChromium, newConsolePage, screenshot, signIn, unlabelledControls, waitForText } from './support/console-browser';
 import { GatewayClient, gatewayHealthy, operatorOf, TEST_CONSIGNEE, waitForStatus } from './support/gateway-client';
 import { waitUntil } from './support/infrastructure';
 import { readZip } from './support/zip-reader';
@@ -58,6 +58,7 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
   const orders: Record<'single' | 'batch1' | 'batch2' | 'merged1' | 'merged2' | 'address' | 'cancel', string> = {} as never;
 
   beforeAll(async () => {
+    clearScreenshots();
     platform = startPlatform(dataDir);
     const [launched] = await Promise.all([launchChromium(), waitUntil(() => gatewayHealthy(BASE), 'the embedded platform to answer /api/v1/health', 240_000, 250)]);
     browser = launched;
@@ -113,9 +114,10 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await checkPage(merchant, 'merchant-orders-filtered-revealed');
     await merchant.getByRole('button', { name: /重\s*置/ }).click();
 
-    await merchant.getByRole('radio', { name: 'English' }).check({ force: true });
+    const languages = merchant.getByRole('banner').or(merchant.locator('header'));
+    await languages.getByText('English', { exact: true }).click();
     await merchant.getByRole('heading', { name: 'Orders' }).waitFor();
-    await merchant.getByRole('radio', { name: '中文' }).check({ force: true });
+    await languages.getByText('中文', { exact: true }).click();
     await merchant.getByRole('heading', { name: '订单查询与跟踪' }).waitFor();
   });
 
@@ -253,6 +255,8 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await merchant.getByRole('heading', { name: '导出中心' }).waitFor();
     await choose(merchant, '收货人信息', '明文（加密文件）');
     await merchant.getByRole('button', { name: '新建导出任务' }).click();
+    await merchant.getByTestId('export-status').first().or(merchant.getByRole('alert')).first().waitFor();
+    await checkPage(merchant, 'export-created');
     await waitForText(merchant.getByTestId('export-status').first(), /COMPLETED/, 120_000);
     await merchant.getByRole('button', { name: '发送解压密码短信' }).click();
     await waitForText(merchant.getByTestId('password-sent'), /139\*\*\*\*0000/);

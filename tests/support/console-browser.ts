@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
@@ -40,10 +40,18 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs =
     if (pattern.test(last)) return last;
     await locator.page().waitForTimeout(200);
   }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await locator.page().screenshot({ path: join(SCREENSHOTS, `failed-wait-${Date.now()}.png`), fullPage: true }).catch(() => undefined);
   throw new Error(`waited ${timeoutMs} ms for ${pattern} in ${locator}; last text: ${JSON.stringify(last)}`);
 }
 
 let shot = 0;
+
+/** Starts the run's screenshots afresh: what is in the folder afterwards is this run's pages. */
+export function clearScreenshots(): void {
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  shot = 0;
+}
 
 /** A full-page screenshot kept as a test artifact, numbered in the order the test takes them. */
 export async function screenshot(page: Page, name: string, extraPath?: string): Promise<void> {

@@ -37,6 +37,8 @@ function startPlatform(dataDir: string): ChildProcess {
 async function choose(page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
   await page.getByLabel(label, { exact: typeof label === 'string' }).click();
   await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
+  // The next click must reach the page, not a dropdown still closing over it.
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' }).catch(() => page.keyboard.press('Escape'));
 }
 
 /** The page's screenshot, and no control without an accessible name. */
@@ -267,7 +269,7 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
       const sent = await answerOf(operator.api.GET('/api/v1/admin/sms', { params: { query: { phone: MERCHANT_PHONE } } }));
       return sent.find((sms) => /password is \S+\./.test(sms.body)) ? sent : undefined;
     }, 'the password SMS');
-    const password = /password is (\S+)\./.exec(messages.find((sms) => /password is/.test(sms.body))!.body)![1];
+    const password = /password is (\S+)\./.exec(messages.map((sms) => sms.body).join('\n'))?.[1] ?? '';
 
     const [download] = await Promise.all([merchant.waitForEvent('download'), merchant.getByRole('button', { name: /下\s*载/ }).click()]);
     const path = join(mkdtempSync(join(tmpdir(), 'console-export-')), download.suggestedFilename());

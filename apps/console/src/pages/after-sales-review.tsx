@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { ApiSchema, call } from '../api';
 import { useT } from '../i18n';
 import { formatFen } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
+import { useAction } from '../use-action';
 
 type Request = ApiSchema<'AfterSalesRequestView'>;
 const STATUSES = ['REQUESTED', 'APPROVED', 'RETURN_IN_TRANSIT', 'RECEIVED', 'RETURN_DISPUTED', 'REFUND_PENDING', 'REFUNDED', 'REJECTED'] as const;
@@ -14,9 +15,8 @@ const STATUSES = ['REQUESTED', 'APPROVED', 'RETURN_IN_TRANSIT', 'RECEIVED', 'RET
 export function AfterSalesReviewPage() {
   const t = useT();
   const { api } = useSession();
-  const queryClient = useQueryClient();
   const [status, setStatus] = useState<string>('ALL');
-  const [error, setError] = useState<unknown>();
+  const { error, act: run } = useAction(['merchant-after-sales']);
   const [rejecting, setRejecting] = useState<Request>();
   const [receiving, setReceiving] = useState<Request>();
   const list = useQuery({
@@ -24,15 +24,9 @@ export function AfterSalesReviewPage() {
     queryFn: () => call(api.GET('/api/v1/merchant/after-sales', { params: { query: { limit: 50, ...(status === 'ALL' ? {} : { status: status as Request['status'] }) } } })),
   });
   const act = async (action: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await action();
-      setRejecting(undefined);
-      setReceiving(undefined);
-      await queryClient.invalidateQueries({ queryKey: ['merchant-after-sales'] });
-    } catch (failure) {
-      setError(failure);
-    }
+    if (!(await run(action))) return;
+    setRejecting(undefined);
+    setReceiving(undefined);
   };
   return (
     <section aria-labelledby="after-sales-title">

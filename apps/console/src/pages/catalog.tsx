@@ -1,11 +1,11 @@
-import { useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, InputNumber, Switch, Table, Typography } from 'antd';
 import { call } from '../api';
 import { useT } from '../i18n';
 import { formatFen, parseYuan } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
+import { useAction } from '../use-action';
 
 const yuanRule = { validator: async (_: unknown, value?: string) => (!value || parseYuan(value) !== undefined ? undefined : Promise.reject(new Error('¥ 0.00'))) };
 
@@ -13,19 +13,9 @@ const yuanRule = { validator: async (_: unknown, value?: string) => (!value || p
 export function CatalogPage() {
   const t = useT();
   const { api } = useSession();
-  const queryClient = useQueryClient();
-  const [error, setError] = useState<unknown>();
+  const { error, act } = useAction();
   const skus = useQuery({ queryKey: ['skus'], queryFn: () => call(api.GET('/api/v1/merchant/catalog/skus', {})) });
   const freight = useQuery({ queryKey: ['freight-rule'], queryFn: () => call(api.GET('/api/v1/merchant/freight-rule')) });
-  const act = async (action: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await action();
-      await queryClient.invalidateQueries();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
   return (
     <section aria-labelledby="catalog-title">
       <Typography.Title level={3} id="catalog-title">

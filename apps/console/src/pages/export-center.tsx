@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, DatePicker, Form, Progress, Select, Space, Table, Tag, Typography } from 'antd';
 import { ApiSchema, call, downloadFile } from '../api';
 import { useT } from '../i18n';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
+import { useAction } from '../use-action';
 
 type Task = ApiSchema<'ExportTaskView'>;
 type CreateExport = ApiSchema<'CreateExportRequest'>;
@@ -20,8 +21,7 @@ function lastThirtyDays(): [string, string] {
 export function ExportCenterPage() {
   const t = useT();
   const { api, session } = useSession();
-  const queryClient = useQueryClient();
-  const [error, setError] = useState<unknown>();
+  const { error, act } = useAction(['exports']);
   const [sent, setSent] = useState<ApiSchema<'ExportPasswordSentView'>>();
   const tasks = useQuery({
     queryKey: ['exports'],
@@ -29,14 +29,6 @@ export function ExportCenterPage() {
     // Long work shows progress: poll while a task is still queued or running.
     refetchInterval: (query) => (query.state.data?.items.some((task) => task.status === 'QUEUED' || task.status === 'RUNNING') ? 1_000 : false),
   });
-  const act = async (action: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
   return (
     <section aria-labelledby="exports-title">
       <Typography.Title level={3} id="exports-title">
@@ -53,7 +45,6 @@ export function ExportCenterPage() {
             act(async () => {
               const [from, to] = values.range ? values.range.map((end) => end.toISOString()) : lastThirtyDays();
               await call(api.POST('/api/v1/merchant/exports', { body: { type: values.type, format: values.format, consigneeMode: values.consigneeMode, from, to } }));
-              await queryClient.invalidateQueries({ queryKey: ['exports'] });
             })
           }
         >

@@ -1,10 +1,10 @@
-import { useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, Select, Table, Typography } from 'antd';
 import { ApiSchema, call } from '../api';
 import { useT } from '../i18n';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
+import { useAction } from '../use-action';
 
 type Permission = ApiSchema<'SubAccountView'>['permissions'][number];
 const PERMISSIONS: Permission[] = ['VIEW_ORDERS', 'OPERATE_ORDERS', 'SHIP', 'AFTER_SALES', 'EXPORT', 'EXPORT_SENSITIVE', 'REVEAL_CONSUMER_INFO', 'LOOKUP_OTHER_CONTACTS', 'MANAGE_CATALOG'];
@@ -14,18 +14,8 @@ export function SubAccountsPage() {
   const t = useT();
   const { api, session } = useSession();
   const merchantId = session.merchantId as string;
-  const queryClient = useQueryClient();
-  const [error, setError] = useState<unknown>();
+  const { error, act } = useAction(['sub-accounts']);
   const accounts = useQuery({ queryKey: ['sub-accounts'], queryFn: () => call(api.GET('/api/v1/merchants/{id}/sub-accounts', { params: { path: { id: merchantId } } })) });
-  const act = async (action: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await action();
-      await queryClient.invalidateQueries({ queryKey: ['sub-accounts'] });
-    } catch (failure) {
-      setError(failure);
-    }
-  };
   return (
     <section aria-labelledby="sub-accounts-title">
       <Typography.Title level={3} id="sub-accounts-title">

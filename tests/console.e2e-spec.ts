@@ -38,7 +38,7 @@ async function choose(page: Page, label: string | RegExp, option: string | RegEx
   await page.getByLabel(label, { exact: typeof label === 'string' }).click();
   await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
   // The next click must reach the page, not a dropdown still closing over it.
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' }).catch(() => page.keyboard.press('Escape'));
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
 }
 
 /** The page's screenshot, and no control without an accessible name. */

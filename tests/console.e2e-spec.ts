@@ -177,12 +177,15 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await merchant.goto(`/orders/${orders.address}`);
     await merchant.getByRole('heading', { name: `订单详情 ${short(orders.address)}` }).waitFor();
     const form = merchant.locator('form').filter({ has: merchant.getByLabel('详细地址') });
+    // Masked levels start blank: the merchant types what it sends.
+    expect(await form.getByLabel('区县').inputValue()).toBe('');
+    await form.getByLabel('区县').fill('南山区');
     await form.getByLabel('详细地址').fill('科技园 2 号');
     await form.getByRole('button', { name: '修改收货信息' }).click();
     await merchant.getByRole('status').first().waitFor();
     // The detail masks the address line too: reveal it (logged) to see the change.
     await merchant.getByRole('button', { name: '查看 收货人' }).click();
-    await waitForText(merchant.getByTestId('detail-consignee'), /科技园 2 号/);
+    await waitForText(merchant.getByTestId('detail-consignee'), /南山区 科技园 2 号/);
     await checkPage(merchant, 'order-detail-address-changed');
 
     // A problem+json with errors[]: the message and the field it concerns.
@@ -194,6 +197,7 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await merchant.goto(`/orders/${orders.single}`);
     await merchant.getByRole('heading', { name: `订单详情 ${short(orders.single)}` }).waitFor();
     await waitForText(merchant.getByTestId('detail-status'), /已出库/);
+    await merchant.getByLabel('区县').fill('南山区');
     await merchant.getByLabel('详细地址').fill('科技园 3 号');
     await merchant.getByRole('button', { name: '修改收货信息' }).click();
     const refusal = await waitForText(merchant.getByRole('alert').first(), /CONSIGNEE_LOCKED_AFTER_OUTBOUND/);

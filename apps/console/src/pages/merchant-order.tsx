@@ -22,6 +22,8 @@ function ConsigneeChangeForm({ order }: { order: ApiSchema<'MerchantOrderView'> 
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  // A masked level ("***") is not a value to send back: it starts blank until revealed or typed.
+  const clear = (value: string | null | undefined) => (value && !value.includes('*') ? value : undefined);
   const address = order.consignee.address;
   return (
     <Card title={t('changeConsignee')} size="small" style={{ marginTop: 16 }}>
@@ -30,7 +32,8 @@ function ConsigneeChangeForm({ order }: { order: ApiSchema<'MerchantOrderView'> 
       <Form<ConsigneeChange>
         layout="inline"
         style={{ rowGap: 8 }}
-        initialValues={{ province: address.province, city: address.city, county: address.county, town: address.town ?? undefined, detail: address.detail }}
+        key={String(order.consigneeRevealed)}
+        initialValues={{ province: clear(address.province), city: clear(address.city), county: clear(address.county), town: clear(address.town), detail: clear(address.detail) }}
         onFinish={async (values) => {
           setBusy(true);
           setError(undefined);

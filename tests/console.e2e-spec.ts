@@ -263,6 +263,8 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await merchant.getByRole('button', { name: '新建导出任务' }).click();
     await merchant.getByTestId('export-status').first().or(merchant.getByRole('alert')).first().waitFor();
     await checkPage(merchant, 'export-created');
+    const refused = merchant.getByRole('alert');
+    if (await refused.count()) throw new Error(`the export was refused: ${await refused.first().textContent()}`);
     await waitForText(merchant.getByTestId('export-status').first(), /COMPLETED/, 120_000);
     await merchant.getByRole('button', { name: '发送解压密码短信' }).click();
     await waitForText(merchant.getByTestId('password-sent'), /139\*\*\*\*0000/);

@@ -111,7 +111,7 @@ const WORDS = {
   MASKED: ['脱敏', 'Masked'],
   FULL: ['明文（加密文件）', 'In clear (encrypted file)'],
   timeRange: ['时间范围', 'Time range'],
-  lastThirtyDays: ['不选则为最近 30 天', 'Empty: the last 30 days'],
+  lastSevenDays: ['不选则为最近 7 天', 'Empty: the last 7 days'],
   progress: ['进度', 'Progress'],
   passwordSms: ['发送解压密码短信', 'Send password SMS'],
   passwordSent: ['密码已发送至', 'Password sent to'],

@@ -79,9 +79,10 @@ export function startTracing(options: TracingOptions, env: Env = process.env): T
   provider.register();
   registerInstrumentations({
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
-      // The gateway calls the services with fetch (undici): the client span and its traceparent header.
-      new UndiciInstrumentation(),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''), requireParentforOutgoingSpans: true }),
+      // The gateway calls the services with fetch (undici): the client span and its traceparent
+      // header. Readiness probes of the services run outside any request and stay untraced.
+      new UndiciInstrumentation({ requireParentforSpans: true }),
       // Only queries inside a traced request or event: the relay's and timers' polling would
       // otherwise start a trace every second.
       new PgInstrumentation({ requireParentSpan: true }),

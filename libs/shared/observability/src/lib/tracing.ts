@@ -49,20 +49,19 @@ export function decideTracing(env: Env, options: TracingOptions): TracingDecisio
 /** Paths polled by health checks and scrapers: a span each would bury the traces worth reading. */
 const UNTRACED_PATHS = /^\/(api\/v1\/)?(health|metrics)(\/|\?|$)/;
 
-let shutdown: (() => Promise<void>) | undefined;
+let started = false;
 
 /** Starts tracing when the environment asks for it; returns the decision. Idempotent. */
 export function startTracing(options: TracingOptions, env: Env = process.env): TracingDecision {
   const decision = decideTracing(env, options);
-  if (!decision.enabled || shutdown) return decision;
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  if (!decision.enabled || started) return decision;
+  // Required here, not imported at the top: loaded only when tracing is on.
   const { NodeTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const exporter =
     decision.exporter === 'console'
       ? new ConsoleSpanExporter()
@@ -88,13 +87,6 @@ export function startTracing(options: TracingOptions, env: Env = process.env): T
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
-  shutdown = () => provider.shutdown();
+  started = true;
   return decision;
-}
-
-/** Flushes and stops the exporter (best effort; spans still buffered after a hard kill are lost). */
-export async function stopTracing(): Promise<void> {
-  const stop = shutdown;
-  shutdown = undefined;
-  await stop?.().catch(() => undefined);
 }

@@ -8,11 +8,11 @@ const TRACEPARENT = `00-${TRACE_ID}-${SPAN_ID}-01`;
 
 describe('W3C traceparent', () => {
   it('parses and formats back the same header, flags and tracestate included', () => {
-    const parsed = parseTraceparent(TRACEPARENT, 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7');
+    const parsed = parseTraceparent(TRACEPARENT, 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7') as SpanContext;
     expect(parsed).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED, isRemote: true });
-    expect(parsed!.traceState!.get('congo')).toBe('t61rcWkgMzE');
-    expect(formatTraceparent(parsed!)).toBe(TRACEPARENT);
-    expect(formatTraceparent({ ...parsed!, traceFlags: TraceFlags.NONE })).toBe(`00-${TRACE_ID}-${SPAN_ID}-00`);
+    expect(parsed.traceState?.get('congo')).toBe('t61rcWkgMzE');
+    expect(formatTraceparent(parsed)).toBe(TRACEPARENT);
+    expect(formatTraceparent({ ...parsed, traceFlags: TraceFlags.NONE })).toBe(`00-${TRACE_ID}-${SPAN_ID}-00`);
   });
 
   it.each([

@@ -58,13 +58,28 @@ export class BaseServiceConfig {
   @IsOptional() @IsString() INTERNAL_API_TOKEN?: string;
   /** Seals personal data inside events (order → export); the same on every service; required in production. */
   @IsOptional() @IsString() @MinLength(16) PERSONAL_DATA_KEY?: string;
+  /**
+   * Personal-data keys sealed under before (comma-separated, newest first) while a key rotates:
+   * values they sealed still open; new values are sealed under PERSONAL_DATA_KEY only. Drop one
+   * once `orderline rotate-key` has re-sealed what it sealed (docs/admin-cli.md).
+   */
+  @IsOptional() @Matches(/^[^,\s]{16,}(,[^,\s]{16,})*$/, { message: 'PERSONAL_DATA_KEYS_PREVIOUS must be a comma-separated list of keys of 16+ characters' })
+  PERSONAL_DATA_KEYS_PREVIOUS?: string;
+  /** Processed outbox rows and inbox rows older than this many days are deleted by the retention job (0: kept for ever). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) RETENTION_DAYS = 0;
+  /** How often the retention job looks for rows to delete. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1_000) RETENTION_INTERVAL_MS = 3_600_000;
 }
 
-/** The secret personal data in events is sealed with (development falls back to the internal token). */
-export function personalDataSecret(config: BaseServiceConfig): string {
-  if (config.PERSONAL_DATA_KEY) return config.PERSONAL_DATA_KEY;
+/**
+ * The secrets personal data in events is sealed with, newest first: PERSONAL_DATA_KEY seals,
+ * PERSONAL_DATA_KEYS_PREVIOUS still open (development falls back to the internal token).
+ */
+export function personalDataSecret(config: Pick<BaseServiceConfig, 'PERSONAL_DATA_KEY' | 'PERSONAL_DATA_KEYS_PREVIOUS' | 'NODE_ENV' | 'INTERNAL_API_TOKEN'>): string[] {
+  const previous = config.PERSONAL_DATA_KEYS_PREVIOUS ? config.PERSONAL_DATA_KEYS_PREVIOUS.split(',') : [];
+  if (config.PERSONAL_DATA_KEY) return [config.PERSONAL_DATA_KEY, ...previous];
   if (config.NODE_ENV === 'production') throw new ConfigError('invalid configuration:\n  - PERSONAL_DATA_KEY is missing (required in production)');
-  return config.INTERNAL_API_TOKEN ?? 'orderline-development-personal-data';
+  return [config.INTERNAL_API_TOKEN ?? 'orderline-development-personal-data', ...previous];
 }
 
 export function loadConfig<T extends object>(configClass: new () => T, env: Record<string, string | undefined>): T {

@@ -55,7 +55,7 @@ export class BaseServiceConfig {
   /** `1`: the platform clock can be moved (POST /admin/clock); never in production. */
   @IsOptional() @IsIn(['0', '1']) TEST_CLOCK: '0' | '1' = '0';
   /** Shared secret the gateway sends to services; required in production. */
-  @IsOptional() @IsString() INTERNAL_API_TOKEN?: string;
+  @IsOptional() @IsString() @MinLength(16) INTERNAL_API_TOKEN?: string;
   /** Seals personal data inside events (order → export); the same on every service; required in production. */
   @IsOptional() @IsString() @MinLength(16) PERSONAL_DATA_KEY?: string;
   /**
@@ -96,5 +96,29 @@ export function loadConfig<T extends object>(configClass: new () => T, env: Reco
   }
   const { NODE_ENV, TEST_CLOCK } = config as { NODE_ENV?: string; TEST_CLOCK?: string };
   if (NODE_ENV === 'production' && TEST_CLOCK === '1') throw new ConfigError('invalid configuration:\n  - TEST_CLOCK is invalid: the test clock cannot run with NODE_ENV=production');
+  if (NODE_ENV === 'production') {
+    const problems = productionSecretProblems(config as Record<string, unknown>);
+    if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
   return config;
+}
+
+/** Variables that hold a secret (the operator's too: `username:password`). */
+const SECRET_VARIABLE = /(_TOKEN|_KEY|_KEYS_PREVIOUS|_SECRET|^BOOTSTRAP_OPERATOR)$/;
+/** What example files and docker/docker-compose.yml put where a secret belongs. */
+const PLACEHOLDER = /change-?me|placeholder/i;
+
+/**
+ * A production start refuses the secrets a copy-paste would leave in place (issue 16 item 6):
+ * a placeholder in any secret variable, and a missing internal token or personal-data key (every
+ * service has both; a service without the token would accept calls from anyone on its network).
+ */
+function productionSecretProblems(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(config)) {
+    if (SECRET_VARIABLE.test(name) && typeof value === 'string' && PLACEHOLDER.test(value)) problems.push(`${name} is invalid: a placeholder cannot be a production secret; set a value of your own (e.g. openssl rand -hex 32)`);
+  }
+  if (!config.INTERNAL_API_TOKEN) problems.push('INTERNAL_API_TOKEN is missing (required in production)');
+  if (!config.PERSONAL_DATA_KEY) problems.push('PERSONAL_DATA_KEY is missing (required in production)');
+  return problems;
 }

@@ -26,8 +26,9 @@ export async function resealStoredEnvelopes(dataSource: DataSource, secrets: rea
   const result: ResealResult = { keyId: personalDataKeyId(secrets), resealed: 0, alreadyCurrent: 0, unreadable: 0 };
   for (const table of TABLES) {
     for (let after = '0'; ; ) {
+      // `id` stays the bigint column (pg hands it over as a string): ordered by number, not as text.
       const rows: Array<{ id: string; envelope: string }> = await dataSource.query(
-        `SELECT id::text AS id, envelope FROM ${table} WHERE id > $1::bigint AND envelope LIKE '%Sealed"%' ORDER BY id LIMIT $2`,
+        `SELECT id, envelope FROM ${table} WHERE id > $1::bigint AND envelope LIKE '%Sealed"%' ORDER BY id LIMIT $2`,
         [after, batchSize],
       );
       if (rows.length === 0) break;

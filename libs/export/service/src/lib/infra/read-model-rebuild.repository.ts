@@ -35,8 +35,9 @@ export async function deleteOrdersFromReadModel(manager: EntityManager, orderIds
  * deletes them, so it is the history the read model is rebuilt from.
  */
 export async function publishedEventsPage(source: DataSource, types: readonly string[], afterId: string, limit: number): Promise<StoredEvent[]> {
+  // `id` stays the bigint column (pg hands it over as a string): ordered by number, not as text.
   const rows: Array<{ id: string; envelope: string }> = await source.query(
-    `SELECT id::text AS id, envelope FROM outbox_event WHERE published_at IS NOT NULL AND event_type = ANY($1::text[]) AND id > $2::bigint ORDER BY id LIMIT $3`,
+    `SELECT id, envelope FROM outbox_event WHERE published_at IS NOT NULL AND event_type = ANY($1::text[]) AND id > $2::bigint ORDER BY id LIMIT $3`,
     [types, afterId, limit],
   );
   return rows;

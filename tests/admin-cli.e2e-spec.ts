@@ -159,7 +159,8 @@ describe('admin CLI (real Kafka + PostgreSQL)', () => {
     const newKid = personalDataKeyId(NEW_KEY);
     for (const app of ['order-service', 'logistics-service', 'export-service']) {
       await stack.stopService(app);
-      await stack.startService(app, rotated);
+      // Logistics also runs its retention job every second from now on (the last test checks it).
+      await stack.startService(app, app === 'logistics-service' ? { ...rotated, RETENTION_DAYS: '30', RETENTION_INTERVAL_MS: '1000' } : rotated);
     }
     orders.after = await placeOrder();
     const before = (await placedOrderEnvelope(orders.before!)).payload.consigneeSealed;
@@ -226,5 +227,14 @@ describe('admin CLI (real Kafka + PostgreSQL)', () => {
     const rebuilt = await orderline(['export', 'rebuild-read-model', '--json'], { PERSONAL_DATA_KEY: NEW_KEY });
     expect(rebuilt.code).toBe(0);
     expect(await queryDatabase(exportDb(), `SELECT * FROM export_order WHERE order_id = $1`, [orders.before])).toEqual(kept);
+  });
+
+  it('runs the same purge as a scheduled retention job in a service (RETENTION_DAYS)', async () => {
+    const logisticsDb = stack.databaseUrl('logistics');
+    const [aged] = await queryDatabase(logisticsDb, `UPDATE inbox_message SET processed_at = now() - interval '31 days' WHERE event_id = (SELECT event_id FROM inbox_message ORDER BY processed_at LIMIT 1) RETURNING event_id`);
+    const recent = (await queryDatabase(logisticsDb, `SELECT count(*)::int AS n FROM inbox_message WHERE event_id <> $1`, [aged.event_id]))[0].n;
+    expect(recent).toBeGreaterThan(0);
+    await waitUntil(async () => (await queryDatabase(logisticsDb, `SELECT 1 FROM inbox_message WHERE event_id = $1`, [aged.event_id])).length === 0, 'the retention job to delete the aged inbox row', 30_000, 250);
+    expect((await queryDatabase(logisticsDb, `SELECT count(*)::int AS n FROM inbox_message WHERE event_id <> $1`, [aged.event_id]))[0].n).toBeGreaterThanOrEqual(recent);
   });
 });

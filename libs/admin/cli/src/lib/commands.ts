@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { rebuildReadModel } from '@orderline/export/service';
-import { passwordProblem } from '@orderline/gateway/domain';
+import { passwordProblem, USERNAME } from '@orderline/gateway/domain';
 import { scryptCost, upsertOperator } from '@orderline/gateway/service';
 import { personalDataKeyId } from '@orderline/shared/contracts';
 import { purgeProcessedMessages, resealStoredEnvelopes, retentionCutoff } from '@orderline/shared/messaging';
@@ -70,7 +70,7 @@ async function appliedMigrations(dataSource: DataSource): Promise<string[]> {
 export async function createOperator(username: string, password: string, env: Env): Promise<CommandResult> {
   const problem = passwordProblem(password);
   if (problem) throw new UsageError(problem);
-  if (!/^[A-Za-z0-9._@-]{3,64}$/.test(username)) throw new UsageError('the username takes 3 to 64 letters, digits, . _ @ -');
+  if (!USERNAME.test(username)) throw new UsageError('the username takes 3 to 64 letters, digits, dot, dash or underscore');
   const gateway = SERVICES.find((service) => service.name === 'gateway')!;
   const outcome = await withDatabases([gateway], env, (databases) => upsertOperator(databases.get('gateway')!, username, password, scryptCost(Number(env.PASSWORD_SCRYPT_LOG2N || 17))));
   const said = { created: 'created', updated: 'existed: password set, role OPERATOR, enabled', unchanged: 'exists with this password already' }[outcome];

@@ -18,6 +18,9 @@ export { EXPORT_SERVICE_NAME };
  * The export center (domain.md §5): its own read model built only from events, export tasks
  * run in the background, files streamed to disk.
  */
+/** The schema of this service's database, in order (the service and `orderline migrate` apply them). */
+export const EXPORT_MIGRATIONS = [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, OutboxTraceContext1765016000200];
+
 @Module({})
 export class ExportServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
@@ -28,7 +31,7 @@ export class ExportServiceModule {
           ...options,
           serviceName: EXPORT_SERVICE_NAME,
           entities: [],
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, OutboxTraceContext1765016000200],
+          migrations: EXPORT_MIGRATIONS,
           consumerGroupId: readModelGroupId,
         }),
       ],

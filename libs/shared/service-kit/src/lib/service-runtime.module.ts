@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, M
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ALL_TOPICS, createEventRegistry, EventRegistry } from '@orderline/shared/contracts';
-import { DeadLetters, EventConsumer, EventHandlerBinding, KafkaTransport, MessageTransport, OutboxRelay, UnitOfWork } from '@orderline/shared/messaging';
+import { DeadLetters, EventConsumer, EventHandlerBinding, KafkaTransport, MessageTransport, OutboxRelay, PeriodicTask, purgeProcessedMessages, retentionCutoff, UnitOfWork } from '@orderline/shared/messaging';
 import { createServiceDataSource, openServiceDatabase } from '@orderline/shared/persistence';
 import { Clock, SystemClock } from './clock';
 import { BaseServiceConfig } from './config';
@@ -52,6 +52,7 @@ export type ServiceModuleOptions = Omit<ServiceRuntimeOptions, 'serviceName' | '
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private consumer?: EventConsumer;
+  private retention?: PeriodicTask;
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -90,9 +91,32 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     // The group's own dead letters, for the operator's list and re-drive (docs/refund-loop-and-catch-up.md).
     await this.deadLetters.start(handlers.length > 0 ? this.consumer.topics() : []);
     this.logger.emit('info', 'messaging started', 'runtime', { bus: this.transport.kind, consumes: this.consumer.topics() });
+    this.startRetention();
+  }
+
+  /**
+   * RETENTION_DAYS > 0: processed outbox and inbox rows older than that are deleted now and
+   * then (the same code as `orderline purge`). Published_at and processed_at are the
+   * database's real time, so the cut-off is real time too, never the movable platform clock.
+   */
+  private startRetention(): void {
+    const days = this.config.RETENTION_DAYS;
+    if (!days) return;
+    const log = this.logger.component('retention');
+    this.retention = new PeriodicTask(
+      'retention',
+      this.config.RETENTION_INTERVAL_MS,
+      async () => {
+        const purged = await purgeProcessedMessages(this.dataSource, retentionCutoff(new Date(), days));
+        if (purged.outboxRows + purged.inboxRows > 0) log.log('processed messages purged', { ...purged, days });
+      },
+      log,
+    );
+    this.retention.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.retention?.stop();
     await this.consumer?.stop();
     await this.deadLetters.stop();
     await this.relay.stop();

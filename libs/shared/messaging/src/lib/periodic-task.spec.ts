@@ -1,4 +1,4 @@
-import { metricsRegistry } from '@orderline/shared/metrics';
+import { familyValues } from '@orderline/shared/metrics';
 import { PeriodicTask } from './periodic-task';
 
 const logger = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn() });
@@ -41,12 +41,12 @@ describe('PeriodicTask', () => {
     }, logger(), 'order-service');
     await task.runOnce();
     await task.runOnce();
-    const runs = (await metricsRegistry.getSingleMetric('orderline_timer_runs_total')!.get()).values.filter((v) => v.labels.timer === 'metered timer');
+    const runs = (await familyValues('orderline_timer_runs_total')).filter((v) => v.labels.timer === 'metered timer');
     expect(runs.map((v) => [v.labels.service, v.labels.outcome, v.value])).toEqual([
       ['order-service', 'ok', 1],
       ['order-service', 'failed', 1],
     ]);
-    const durations = (await metricsRegistry.getSingleMetric('orderline_timer_run_duration_seconds')!.get()).values;
+    const durations = await familyValues('orderline_timer_run_duration_seconds');
     expect(durations.find((v) => v.labels.timer === 'metered timer' && v.metricName === 'orderline_timer_run_duration_seconds_count')?.value).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
 import { httpMetricsMiddleware, methodLabel, routeLabel } from './http-metrics';
-import { metricsRegistry } from './metrics-registry';
+import { familyValues } from './metrics-registry';
 
 function exchange(method: string, route: { path: unknown } | undefined, status: number) {
   const request = { method, baseUrl: '', route } as unknown as Request;
@@ -29,9 +29,9 @@ describe('HTTP metrics', () => {
     middleware(request, response, next);
     expect(next).toHaveBeenCalled();
     response.emit('finish');
-    const counted = (await metricsRegistry.getSingleMetric('orderline_http_requests_total')!.get()).values;
+    const counted = await familyValues('orderline_http_requests_total');
     expect(counted).toContainEqual(expect.objectContaining({ labels: { service: 'gateway', method: 'POST', route: '/api/v1/orders', status: '201' }, value: 1 }));
-    const timed = (await metricsRegistry.getSingleMetric('orderline_http_request_duration_seconds')!.get()).values;
+    const timed = await familyValues('orderline_http_request_duration_seconds');
     expect(timed.find((v) => v.metricName === 'orderline_http_request_duration_seconds_count' && v.labels.route === '/api/v1/orders')?.value).toBe(1);
   });
 });

@@ -133,3 +133,10 @@ export function startTimerRun(service: string, timer: string): (outcome: 'ok' | 
 export function countExportRows(service: string, exportType: string, rows: number): void {
   if (rows > 0) exportRows.inc({ service, export_type: exportType }, rows);
 }
+
+/** The current values of one family (its `_bucket` / `_count` / `_sum` lines for a histogram), for tests and tools. */
+export async function familyValues(name: string): Promise<Array<{ labels: Partial<Record<string, string | number>>; value: number; metricName?: string }>> {
+  const metric = metricsRegistry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric family ${name}`);
+  return (await metric.get()).values;
+}

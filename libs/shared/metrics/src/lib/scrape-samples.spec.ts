@@ -1,9 +1,5 @@
-import { metricsRegistry } from './metrics-registry';
+import { familyValues as values } from './metrics-registry';
 import { addSampleSource, renderMetrics, sampleAll } from './scrape-samples';
-
-async function values(name: string) {
-  return (await metricsRegistry.getSingleMetric(name)!.get()).values;
-}
 
 describe('scrape-time samples', () => {
   it('sets every sampled family from its source, one series set per service', async () => {

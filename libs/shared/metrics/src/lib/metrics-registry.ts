@@ -21,15 +21,12 @@ export function collectProcessMetrics(service: string): void {
   collectDefaultMetrics({ register: metricsRegistry, labels: { service } });
 }
 
-/** Latency buckets in seconds: from a cache hit (5 ms) to the slowest export request we allow (30 s). */
+const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers: [metricsRegistry] });
+
+/** Seconds, 5 ms to 30 s: requests sit at the low end, timer ticks (a statement run, an export claim) reach the high end. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-export const httpRequests = new Counter({
-  name: 'orderline_http_requests_total',
-  help: 'HTTP requests answered, by route template (never the raw path) and status code.',
-  labelNames: ['service', 'method', 'route', 'status'] as const,
-  registers: [metricsRegistry],
-});
+export const httpRequests = counter('orderline_http_requests_total', 'HTTP requests answered, by route template (never the raw path) and status code.', ['service', 'method', 'route', 'status']);
 
 export const httpRequestDuration = new Histogram({
   name: 'orderline_http_request_duration_seconds',
@@ -39,47 +36,17 @@ export const httpRequestDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-const outboxPublished = new Counter({
-  name: 'orderline_outbox_published_total',
-  help: 'Outbox rows the relay published to the bus, by topic.',
-  labelNames: ['service', 'topic'] as const,
-  registers: [metricsRegistry],
-});
+const outboxPublished = counter('orderline_outbox_published_total', 'Outbox rows the relay published to the bus, by topic.', ['service', 'topic']);
 
-const outboxPublishFailures = new Counter({
-  name: 'orderline_outbox_publish_failures_total',
-  help: 'Failed relay publishes: `bus_unavailable` (the whole batch waits) or `row_refused` (one row counts an attempt; parked at the limit).',
-  labelNames: ['service', 'reason'] as const,
-  registers: [metricsRegistry],
-});
+const outboxPublishFailures = counter('orderline_outbox_publish_failures_total', 'Failed relay publishes: `bus_unavailable` (the whole batch waits) or `row_refused` (one row counts an attempt; parked at the limit).', ['service', 'reason']);
 
-const eventsApplied = new Counter({
-  name: 'orderline_consumer_events_applied_total',
-  help: 'Events applied through the inbox (duplicates excluded), by consumer group and event type.',
-  labelNames: ['service', 'group', 'event_type'] as const,
-  registers: [metricsRegistry],
-});
+const eventsApplied = counter('orderline_consumer_events_applied_total', 'Events applied through the inbox (duplicates excluded), by consumer group and event type.', ['service', 'group', 'event_type']);
 
-const eventsRetried = new Counter({
-  name: 'orderline_consumer_events_retried_total',
-  help: 'Failed attempts to apply an event that will be retried (database outages excluded), by source topic.',
-  labelNames: ['service', 'group', 'topic'] as const,
-  registers: [metricsRegistry],
-});
+const eventsRetried = counter('orderline_consumer_events_retried_total', 'Failed attempts to apply an event that will be retried (database outages excluded), by source topic.', ['service', 'group', 'topic']);
 
-const eventsDeadLettered = new Counter({
-  name: 'orderline_consumer_events_dead_lettered_total',
-  help: 'Events sent to `<topic>.dlq` after their last attempt, by source topic.',
-  labelNames: ['service', 'group', 'topic'] as const,
-  registers: [metricsRegistry],
-});
+const eventsDeadLettered = counter('orderline_consumer_events_dead_lettered_total', 'Events sent to `<topic>.dlq` after their last attempt, by source topic.', ['service', 'group', 'topic']);
 
-const timerRuns = new Counter({
-  name: 'orderline_timer_runs_total',
-  help: 'Ticks of a periodic task, by outcome (`ok` or `failed`).',
-  labelNames: ['service', 'timer', 'outcome'] as const,
-  registers: [metricsRegistry],
-});
+const timerRuns = counter('orderline_timer_runs_total', 'Ticks of a periodic task, by outcome (`ok` or `failed`).', ['service', 'timer', 'outcome']);
 
 const timerRunDuration = new Histogram({
   name: 'orderline_timer_run_duration_seconds',
@@ -89,12 +56,7 @@ const timerRunDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-const exportRows = new Counter({
-  name: 'orderline_export_rows_total',
-  help: 'Rows written into export files, by export type (rate() gives rows per second).',
-  labelNames: ['service', 'export_type'] as const,
-  registers: [metricsRegistry],
-});
+const exportRows = counter('orderline_export_rows_total', 'Rows written into export files, by export type (rate() gives rows per second).', ['service', 'export_type']);
 
 /** What the outbox relay reports (libs/shared/messaging outbox-relay.ts). */
 export const outboxMetrics = {

@@ -56,6 +56,8 @@ export class BaseServiceConfig {
   @IsOptional() @IsIn(['0', '1']) TEST_CLOCK: '0' | '1' = '0';
   /** Shared secret the gateway sends to services; required in production. */
   @IsOptional() @IsString() @MinLength(16) INTERNAL_API_TOKEN?: string;
+  /** Bearer token `GET /metrics` asks for (Prometheus `authorization.credentials_file`); unset: services serve metrics to their internal network, the gateway not at all. */
+  @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   /** Seals personal data inside events (order → export); the same on every service; required in production. */
   @IsOptional() @IsString() @MinLength(16) PERSONAL_DATA_KEY?: string;
   /**

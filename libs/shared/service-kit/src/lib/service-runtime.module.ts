@@ -9,6 +9,7 @@ import { BaseServiceConfig } from './config';
 import { DeadLetterAdminController } from './dead-letter-admin';
 import { OutboxAdminController } from './outbox-admin';
 import { HealthController } from './health.controller';
+import { addServiceMetricsSource } from './service-metrics';
 import { restoreTestClock, TestClockController } from './test-clock';
 import { JsonLogger } from './json-logger';
 import { APP_LOGGER, EVENT_HANDLERS, MESSAGE_TRANSPORT, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
@@ -53,6 +54,7 @@ export type ServiceModuleOptions = Omit<ServiceRuntimeOptions, 'serviceName' | '
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private consumer?: EventConsumer;
   private retention?: PeriodicTask;
+  private removeMetricsSource?: () => void;
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -86,10 +88,13 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       handlers,
       retryPolicy: { maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS, baseDelayMs: this.config.CONSUMER_RETRY_BASE_MS, maxDelayMs: Math.max(5_000, this.config.CONSUMER_RETRY_BASE_MS) },
       logger: this.logger.component('consumer'),
+      service: this.serviceName,
     });
     await this.consumer.start();
     // The group's own dead letters, for the operator's list and re-drive (docs/refund-loop-and-catch-up.md).
     await this.deadLetters.start(handlers.length > 0 ? this.consumer.topics() : []);
+    const consumer = this.consumer;
+    this.removeMetricsSource = addServiceMetricsSource({ serviceName: this.serviceName, dataSource: this.dataSource, relay: this.relay, transport: this.transport, groupId: this.consumerGroupId, consumedTopics: () => consumer.topics() });
     this.logger.emit('info', 'messaging started', 'runtime', { bus: this.transport.kind, consumes: this.consumer.topics() });
     this.startRetention();
   }
@@ -117,6 +122,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.retention?.stop();
+    this.removeMetricsSource?.();
     await this.consumer?.stop();
     await this.deadLetters.stop();
     await this.relay.stop();

@@ -98,6 +98,12 @@ export class ExportTaskRepository {
     return Boolean(changed);
   }
 
+  /** Tasks waiting for a runner and tasks being written (the export queue depth metric). */
+  async queueDepth(): Promise<{ queued: number; running: number }> {
+    const [row] = await this.dataSource.query(`SELECT count(*) FILTER (WHERE status = 'QUEUED')::int AS queued, count(*) FILTER (WHERE status = 'RUNNING')::int AS running FROM export_task WHERE status IN ('QUEUED', 'RUNNING')`);
+    return { queued: row.queued, running: row.running };
+  }
+
   /** The oldest queued task, locked; another runner's claim skips it (SKIP LOCKED), so runners share the queue. */
   async lockNextQueued(manager: EntityManager): Promise<ExportTaskRow | undefined> {
     const [row] = await manager.query(`SELECT * FROM export_task WHERE status = 'QUEUED' ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1`);

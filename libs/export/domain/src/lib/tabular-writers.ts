@@ -48,15 +48,30 @@ export function xmlText(text: string): string {
   return text.replace(INVALID_XML, '').replace(XML_SPECIAL, (c) => XML_ESCAPES[c]);
 }
 
-function xlsxRow(cells: readonly Cell[]): string {
-  let row = '<row>';
-  for (const cell of cells) {
-    if (cell === null) row += '<c/>';
-    else if (typeof cell === 'number') row += `<c><v>${cell}</v></c>`;
+/** A column's letters in A1 notation (0 → A, 25 → Z, 26 → AA). */
+export function columnLetters(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+/**
+ * One worksheet row. The row number and cell references (`r`) are optional in the standard, but
+ * Excel always writes them and readers such as ExcelJS need them (the interop suite opens our
+ * files with it); with references an empty cell is simply left out. `refs` holds `<c r="A`,
+ * `<c r="B`, … for the header's columns, so a cell costs one concatenation more.
+ */
+function xlsxRow(number: number, cells: readonly Cell[], refs: string[]): string {
+  let row = `<row r="${number}">`;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (cell === null) continue;
+    const ref = (refs[i] ??= `<c r="${columnLetters(i)}`) + number;
+    if (typeof cell === 'number') row += `${ref}"><v>${cell}</v></c>`;
     else {
       // Inline strings are never evaluated, but a copy saved as CSV would be: neutralise too.
       const text = xmlText(neutraliseFormula(cell));
-      row += /^\s|\s$/.test(text) ? `<c t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `<c t="inlineStr"><is><t>${text}</t></is></c>`;
+      row += /^\s|\s$/.test(text) ? `${ref}" t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
     }
   }
   return row + '</row>';
@@ -97,6 +112,7 @@ export class XlsxWriter implements TabularWriter {
   private sheet?: Writable;
   private pending = '';
   private rows = 0;
+  private readonly refs: string[] = [];
 
   constructor(
     private readonly out: Writable,
@@ -112,13 +128,13 @@ export class XlsxWriter implements TabularWriter {
       await endStream(entry, Buffer.from(xml, 'utf8'));
     }
     this.sheet = await this.zip.openEntry('xl/worksheets/sheet1.xml', { modifiedAt: this.modifiedAt });
-    this.pending = `${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(header);
+    this.pending = `${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(1, header, this.refs);
     this.rows = 1;
   }
 
   writeRow(cells: readonly Cell[]): Promise<void> | undefined {
     if (++this.rows > XLSX_MAX_ROWS) throw new Error(`an xlsx sheet holds at most ${XLSX_MAX_ROWS - 1} rows; choose CSV or a shorter time range`);
-    this.pending += xlsxRow(cells);
+    this.pending += xlsxRow(this.rows, cells, this.refs);
     return this.pending.length >= FLUSH_AT ? this.flush() : undefined;
   }
 

@@ -56,22 +56,29 @@ export function columnLetters(index: number): string {
 }
 
 /**
- * One worksheet row. The row number and cell references (`r`) are optional in the standard, but
- * Excel always writes them and readers such as ExcelJS need them (the interop suite opens our
- * files with it); with references an empty cell is simply left out. `refs` holds `<c r="A`,
- * `<c r="B`, … for the header's columns, so a cell costs one concatenation more.
+ * One worksheet row. Row and cell references (`r`) are optional in the standard, but readers such
+ * as ExcelJS need the row number, and place a cell without one right after the previous cell —
+ * skipping empty `<c/>` elements, which shifted the rest of the row. So an empty cell is left
+ * out, and the cell after a gap (and the first) carries its address; the others go without,
+ * which keeps the row path and the deflated size close to what they were. `letters` caches the
+ * column letters.
  */
-function xlsxRow(number: number, cells: readonly Cell[], refs: string[]): string {
+function xlsxRow(number: number, cells: readonly Cell[], letters: string[]): string {
   let row = `<row r="${number}">`;
+  let gap = true;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
-    if (cell === null) continue;
-    const ref = (refs[i] ??= `<c r="${columnLetters(i)}`) + number;
-    if (typeof cell === 'number') row += `${ref}"><v>${cell}</v></c>`;
+    if (cell === null) {
+      gap = true;
+      continue;
+    }
+    const open = gap ? `<c r="${(letters[i] ??= columnLetters(i))}${number}"` : '<c';
+    gap = false;
+    if (typeof cell === 'number') row += `${open}><v>${cell}</v></c>`;
     else {
       // Inline strings are never evaluated, but a copy saved as CSV would be: neutralise too.
       const text = xmlText(neutraliseFormula(cell));
-      row += /^\s|\s$/.test(text) ? `${ref}" t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+      row += /^\s|\s$/.test(text) ? `${open} t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `${open} t="inlineStr"><is><t>${text}</t></is></c>`;
     }
   }
   return row + '</row>';
@@ -112,7 +119,7 @@ export class XlsxWriter implements TabularWriter {
   private sheet?: Writable;
   private pending = '';
   private rows = 0;
-  private readonly refs: string[] = [];
+  private readonly letters: string[] = [];
 
   constructor(
     private readonly out: Writable,
@@ -128,13 +135,13 @@ export class XlsxWriter implements TabularWriter {
       await endStream(entry, Buffer.from(xml, 'utf8'));
     }
     this.sheet = await this.zip.openEntry('xl/worksheets/sheet1.xml', { modifiedAt: this.modifiedAt });
-    this.pending = `${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(1, header, this.refs);
+    this.pending = `${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(1, header, this.letters);
     this.rows = 1;
   }
 
   writeRow(cells: readonly Cell[]): Promise<void> | undefined {
     if (++this.rows > XLSX_MAX_ROWS) throw new Error(`an xlsx sheet holds at most ${XLSX_MAX_ROWS - 1} rows; choose CSV or a shorter time range`);
-    this.pending += xlsxRow(this.rows, cells, this.refs);
+    this.pending += xlsxRow(this.rows, cells, this.letters);
     return this.pending.length >= FLUSH_AT ? this.flush() : undefined;
   }
 

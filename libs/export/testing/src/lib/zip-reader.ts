@@ -130,8 +130,9 @@ export function readZip(file: Buffer, password?: string): ZipEntry[] {
 }
 
 /**
- * The cells of a simple inline-string/number worksheet, as text, placed by their A1 references
- * (empty cells are left out of the file): each row as wide as the header row.
+ * The cells of a simple inline-string/number worksheet, as text: a cell with an A1 reference goes
+ * to that column, one without follows the previous cell (empty cells are left out of the file);
+ * each row as wide as the header row.
  */
 export function readXlsxRows(xlsx: Buffer): string[][] {
   const sheet = readZip(xlsx).find((entry) => entry.name === 'xl/worksheets/sheet1.xml');
@@ -141,8 +142,10 @@ export function readXlsxRows(xlsx: Buffer): string[][] {
   const column = (letters: string) => [...letters].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0) - 1;
   const rows = [...xml.matchAll(/<row r="\d+">(.*?)<\/row>/gs)].map(([, row]) => {
     const cells: string[] = [];
-    for (const m of row.matchAll(/<c r="([A-Z]+)\d+"(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)<\/t><\/is><\/c>|><v>(.*?)<\/v><\/c>)/gs)) {
-      cells[column(m[1])] = m[2] !== undefined ? unescape(m[2]) : m[3];
+    let at = -1;
+    for (const m of row.matchAll(/<c(?: r="([A-Z]+)\d+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)<\/t><\/is><\/c>|><v>(.*?)<\/v><\/c>)/gs)) {
+      at = m[1] !== undefined ? column(m[1]) : at + 1;
+      cells[at] = m[2] !== undefined ? unescape(m[2]) : m[3];
     }
     return cells;
   });

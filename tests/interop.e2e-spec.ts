@@ -125,23 +125,24 @@ describe('interoperability: exports and labels opened by independent tools (real
     expect(shippedRow).toMatchObject({ '订单状态': 'SHIPPED', '数量': '2', '运费（分）': '300', '收件人姓名': '王小明', '收件人电话': '13800138000' });
   });
 
-  it('writes an XLSX that ExcelJS reads, and English headers on request in a CSV that csv-parse reads strictly', async () => {
-    const xlsx = await exported({ type: 'ORDER_DISCOUNTS', format: 'XLSX', consigneeMode: 'NONE' });
+  it('writes an XLSX that ExcelJS reads, cells after empty ones in their columns; English headers on request in a CSV that csv-parse reads strictly', async () => {
+    // Shipping info: not delivered yet and no town, so cells follow empty ones (ExcelJS must place them by reference).
+    const xlsx = await exported({ type: 'ORDER_EXPRESS', format: 'XLSX' });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.bytes as never);
     const sheet = workbook.worksheets[0];
-    const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1);
-    expect(values(1).slice(0, 4)).toEqual(['订单号', '下单时间', '订单状态', '支付方式']);
-    expect(sheet.rowCount).toBe(1 + orderIds.length);
-    const payable = values(1).indexOf('应付金额（分）');
-    const amounts = [2, 3].map((row) => values(row)[payable]);
-    // Numbers stay numbers (integer fen): 2 × 1500 + 300 and 2 × 2600 + 300.
-    expect(amounts.sort()).toEqual([3_300, 5_500]);
+    expect(sheet.rowCount).toBe(2);
+    const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+    expect(header.slice(0, 3)).toEqual(['订单号', '下单时间', '订单状态']);
+    const row = Object.fromEntries(header.map((name, i) => [name, sheet.getRow(2).getCell(i + 1).value]));
+    expect(row).toMatchObject({ '订单号': orderIds[0], '快递公司': 'JD_LOGISTICS', '运单号': waybillNo, '包裹签收时间': null, '最新物流状态': 'DISPATCHED', '收件人姓名': '王小明', '收件人电话': '13800138000', '省': '广东省', '乡镇街道': null, '详细地址': '科技园 1 号' });
 
-    const csv = await exported({ type: 'ORDER_EXPRESS', format: 'CSV', language: 'en' });
+    const csv = await exported({ type: 'ORDER_DISCOUNTS', format: 'CSV', consigneeMode: 'NONE', language: 'en' });
     expect(csv.task.language).toBe('en');
-    expect(csv.disposition).toContain(`filename="order_express-${csv.task.id.slice(0, 8)}.csv"`);
+    expect(csv.disposition).toContain(`filename="order_discounts-${csv.task.id.slice(0, 8)}.csv"`);
     const rows: Array<Record<string, string>> = parse(csv.bytes, STRICT_CSV);
-    expect(rows).toEqual([expect.objectContaining({ 'order id': orderIds[0], carrier: 'JD_LOGISTICS', 'waybill number': waybillNo, 'consignee name': '王小明' })]);
+    expect(Object.keys(rows[0]).slice(0, 4)).toEqual(['order id', 'placed at', 'status', 'payment method']);
+    // Amounts in integer fen: 2 × 1500 + 300 and 2 × 2600 + 300.
+    expect(rows.map((r) => [r['order id'], r['payable (fen)']]).sort()).toEqual([[orderIds[0], '3300'], [orderIds[1], '5500']].sort());
   });
 });

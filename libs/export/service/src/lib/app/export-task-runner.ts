@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decideExportTaskTransition, exportFileKind, ExportTaskTrigger } from '@orderline/export/domain';
+import { decideExportTaskTransition, exportFileBaseName, exportFileKind, ExportTaskTrigger } from '@orderline/export/domain';
 import { ExportCompleted } from '@orderline/shared/contracts';
 import { addSampleSource, countExportRows } from '@orderline/shared/metrics';
 import { applyTransition, outgoing, PeriodicTask, TransactionScope, TransitionSteps, UnitOfWork } from '@orderline/shared/messaging';
@@ -164,8 +164,9 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
         type: task.type,
         consigneeMode: task.consignee_mode,
         format: task.format,
+        language: task.language,
         password: task.encrypted && task.password_sealed ? this.vault.open(task.password_sealed) : undefined,
-        baseName: `${task.type.toLowerCase()}-${task.id.slice(0, 8)}`,
+        baseName: exportFileBaseName(task.type, task.language, task.id),
         deflateLevel: this.config.EXPORT_DEFLATE_LEVEL,
         modifiedAt: this.clock.now(),
         rows: source,

@@ -11,6 +11,7 @@ import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, con
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceConfig, LogisticsServiceModule } from '@orderline/logistics/service';
 import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
 import { InProcessTransport, SqlBusLogStore } from '@orderline/shared/messaging';
+import { collectProcessMetrics } from '@orderline/shared/metrics';
 import { BaseServiceConfig, createHttpApp, JsonLogger, loadConfig, ServiceModuleOptions } from '@orderline/shared/service-kit';
 
 export interface EmbeddedPlatformOptions {
@@ -67,10 +68,16 @@ function jwtSecret(options: EmbeddedPlatformOptions): string {
   return keptSecret('JWT_SECRET', 'jwt-secret', options);
 }
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
 export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Promise<() => Promise<void>> {
   if (!options.ephemeral) mkdirSync(resolve(options.dataDir), { recursive: true });
   const logLevel = (process.env.LOG_LEVEL as 'info') ?? 'info';
   const platformLogger = new JsonLogger('platform', logLevel);
+  // One process, one registry: every service below labels its own series (docs/observability.md "Metrics").
+  collectProcessMetrics('platform');
   // The bus keeps its log and its groups' positions in a PGlite of its own, so a SIGKILL loses
   // no event (issue 13 item 1, docs/embedded-bus.md); --ephemeral keeps nothing anyway.
   const busDataDir = options.ephemeral ? undefined : resolve(options.dataDir, 'bus');
@@ -106,7 +113,7 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     // The services started before this one are reachable (logistics asks the order service when its copy lags).
     const config = loadConfig(service.configClass ?? BaseServiceConfig, { ...common, ...serviceUrls, PORT: '0', DATABASE_URL: database.url });
     const logger = new JsonLogger(service.name, logLevel);
-    const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger, internalToken: config.INTERNAL_API_TOKEN });
+    const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger, internalToken: config.INTERNAL_API_TOKEN, metrics: { service: service.name } });
     await app.listen(0, '127.0.0.1');
     apps.push(app);
     serviceUrls[service.urlVariable] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -126,13 +133,18 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     PASSWORD_SCRYPT_LOG2N: process.env.PASSWORD_SCRYPT_LOG2N,
   });
   const gatewayLogger = new JsonLogger(GATEWAY_SERVICE_NAME, logLevel);
-  const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, embeddedDatabase: true }), { logger: gatewayLogger, globalPrefix: GATEWAY_PREFIX });
+  const host = options.host ?? '127.0.0.1';
+  const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, embeddedDatabase: true }), {
+    logger: gatewayLogger,
+    globalPrefix: GATEWAY_PREFIX,
+    // The whole platform's metrics on the one port: open on loopback (the try-it default), behind METRICS_TOKEN otherwise.
+    metrics: { service: GATEWAY_SERVICE_NAME, endpoint: { token: process.env.METRICS_TOKEN || undefined, open: isLoopback(host) } },
+  });
   configureGatewayHttp(gateway);
   // The browser console, built by `npm run build` into dist/console beside dist/apps (docs/console.md).
   const consoleDir = resolve(__dirname, '..', '..', '..', 'console');
   if (existsSync(join(consoleDir, 'index.html'))) mountConsole(gateway, consoleDir);
   else platformLogger.emit('warn', `no console at ${consoleDir}: run \`npm run build\``, 'platform');
-  const host = options.host ?? '127.0.0.1';
   await gateway.listen(options.port, host);
   platformLogger.emit('info', `Orderline (embedded) on http://${host === '0.0.0.0' ? 'localhost' : host}:${options.port}/api/v1 — console at http://localhost:${options.port}/, OpenAPI at http://localhost:${options.port}/docs`, 'platform', {
     data: options.ephemeral ? 'in memory (ephemeral)' : resolve(options.dataDir),

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, PaymentPort, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule, SimulatedPaymentPort } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from './credit-billing-config';
 import { CreditAccountsController, CreditProductsController } from './api/credit-accounts.controller';
@@ -25,6 +25,9 @@ import { CreateCreditSchema1763900000200 } from './infra/credit-schema.migration
 
 export const CREDIT_BILLING_SERVICE_NAME = 'credit-billing-service';
 
+/** The schema of this service's database, in order (the service and `orderline migrate` apply them). */
+export const CREDIT_BILLING_MIGRATIONS = [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200, OutboxTraceContext1765016000200];
+
 @Module({})
 export class CreditBillingServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
@@ -35,7 +38,7 @@ export class CreditBillingServiceModule {
           ...options,
           serviceName: CREDIT_BILLING_SERVICE_NAME,
           entities: CREDIT_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200],
+          migrations: CREDIT_BILLING_MIGRATIONS,
         }),
       ],
       controllers: [CreditAccountsController, CreditProductsController],

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { BaseServiceConfig, EVENT_HANDLERS, personalDataSecret, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { ExportsController } from './api/exports.controller';
 import { ExportTaskRunner } from './app/export-task-runner';
@@ -7,6 +7,7 @@ import { ExportTasks } from './app/export-tasks';
 import { readModelHandlers } from './app/read-model';
 import { ExportFileStore } from './infra/export-file-store';
 import { CreateExportSchema1763900002000 } from './infra/export-schema.migration';
+import { ExportTaskLanguage1764700021000 } from './infra/export-task-language.migration';
 import { ExportTaskRepository } from './infra/export-task.repository';
 import { PasswordVault } from './infra/password-vault';
 import { EXPORT_EMBEDDED } from './infra/tokens';
@@ -18,6 +19,9 @@ export { EXPORT_SERVICE_NAME };
  * The export center (domain.md §5): its own read model built only from events, export tasks
  * run in the background, files streamed to disk.
  */
+/** The schema of this service's database, in order (the service and `orderline migrate` apply them). */
+export const EXPORT_MIGRATIONS = [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, OutboxTraceContext1765016000200, ExportTaskLanguage1764700021000];
+
 @Module({})
 export class ExportServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
@@ -28,7 +32,7 @@ export class ExportServiceModule {
           ...options,
           serviceName: EXPORT_SERVICE_NAME,
           entities: [],
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000],
+          migrations: EXPORT_MIGRATIONS,
           consumerGroupId: readModelGroupId,
         }),
       ],

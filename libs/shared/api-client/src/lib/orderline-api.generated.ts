@@ -3202,6 +3202,12 @@ export interface components {
              */
             to: string;
             filters?: components["schemas"]["ExportFiltersRequest"];
+            /**
+             * @description language of the column headers and the file name (codes and values are the same in both)
+             * @default zh-CN
+             * @enum {string}
+             */
+            language?: "zh-CN" | "en";
         };
         ExportProgressView: {
             rowsDone: number;
@@ -3226,6 +3232,8 @@ export interface components {
             format: "CSV" | "XLSX";
             /** @enum {string} */
             consigneeMode: "NONE" | "MASKED" | "FULL";
+            /** @enum {string} */
+            language: "zh-CN" | "en";
             /** Format: date-time */
             from: string;
             /** Format: date-time */
@@ -13786,7 +13794,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description application/pdf (text only, written by a small built-in PDF writer) */
+            /** @description application/pdf: the electronic waybill on a 100 × 150 mm label with a Code 128 barcode of the waybill number, the packing slip on A4; Chinese text in an embedded font subset */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13918,7 +13926,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description application/pdf (text only, written by a small built-in PDF writer) */
+            /** @description application/pdf: the electronic waybill on a 100 × 150 mm label with a Code 128 barcode of the waybill number, the packing slip on A4; Chinese text in an embedded font subset */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -17052,6 +17060,7 @@ export interface operations {
                      *           "type": "ORDER_DETAILS",
                      *           "format": "CSV",
                      *           "consigneeMode": "MASKED",
+                     *           "language": "zh-CN",
                      *           "from": "2026-03-01T00:00:00.000Z",
                      *           "to": "2026-03-31T00:00:00.000Z",
                      *           "filters": {},
@@ -17217,6 +17226,7 @@ export interface operations {
                      *       "type": "ORDER_DETAILS",
                      *       "format": "CSV",
                      *       "consigneeMode": "MASKED",
+                     *       "language": "zh-CN",
                      *       "from": "2026-03-01T00:00:00.000Z",
                      *       "to": "2026-03-31T00:00:00.000Z",
                      *       "filters": {},
@@ -17374,6 +17384,7 @@ export interface operations {
                      *       "type": "ORDER_DETAILS",
                      *       "format": "CSV",
                      *       "consigneeMode": "MASKED",
+                     *       "language": "zh-CN",
                      *       "from": "2026-03-01T00:00:00.000Z",
                      *       "to": "2026-03-31T00:00:00.000Z",
                      *       "filters": {},

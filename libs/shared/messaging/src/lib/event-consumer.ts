@@ -1,4 +1,6 @@
 import { deadLetterTopicOf, DLQ_HEADERS, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
+import { consumerMetrics } from '@orderline/shared/metrics';
+import { inConsumeSpan } from '@orderline/shared/observability';
 import { runWithEventContext } from './event-context';
 import { MessagingLogger, silentLogger } from './logger';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, RetryPolicy, shouldRetry } from './retry-policy';
@@ -33,6 +35,8 @@ export interface EventConsumerOptions {
   /** Events applied together in one transaction when none of them fails (default 100). */
   maxBatchSize?: number;
   logger?: MessagingLogger;
+  /** The `service` label of this consumer's metrics (default: the group id). */
+  service?: string;
 }
 
 /** Declared with the topics (the AsyncAPI document lists them); re-exported for the consumer's users. */
@@ -87,6 +91,7 @@ export class EventConsumer {
   private readonly retryPolicy: RetryPolicy;
   private readonly logger: MessagingLogger;
   private subscription?: Subscription;
+  private readonly metricsService: string;
   private stats = { applied: 0, duplicates: 0, deadLettered: 0, batches: 0, fallbacks: 0 };
 
   constructor(private readonly options: EventConsumerOptions) {
@@ -96,6 +101,7 @@ export class EventConsumer {
     }
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.logger = options.logger ?? silentLogger;
+    this.metricsService = options.service ?? options.groupId;
   }
 
   get counters(): Readonly<{ applied: number; duplicates: number; deadLettered: number; batches: number; fallbacks: number }> {
@@ -147,6 +153,7 @@ export class EventConsumer {
     const seen = new Set<string>();
     const unique = wanted.filter(({ event }) => !seen.has(event.eventId) && seen.add(event.eventId));
     let applied = 0;
+    let fresh = new Set<string>();
     await this.options.unitOfWork.run(async (scope) => {
       const recorded: Array<{ event_id: string }> = await scope.manager.query(
         `INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
@@ -162,15 +169,17 @@ export class EventConsumer {
           unique.map(({ message }) => message.offset),
         ],
       );
-      const fresh = new Set(recorded.map((row) => row.event_id));
+      fresh = new Set(recorded.map((row) => row.event_id));
       const lockKeys = [...new Set(unique.filter(({ event }) => fresh.has(event.eventId)).flatMap(({ event }) => this.handlers.get(event.type)?.lockKey?.(event) ?? []))].sort();
       for (const key of lockKeys) await scope.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [key]);
-      for (const { event } of unique) {
+      for (const { message, event } of unique) {
         if (!fresh.has(event.eventId)) continue;
-        await runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () => this.handlers.get(event.type)!.handle(event, scope));
+        await this.inSpan(message, event, () => runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () => this.handlers.get(event.type)!.handle(event, scope)));
         applied += 1;
       }
     });
+    // Counted after the commit: a rolled-back batch is applied again one by one.
+    for (const { event } of unique) if (fresh.has(event.eventId)) consumerMetrics.applied(this.metricsService, this.options.groupId, event.type);
     this.stats.applied += applied;
     this.stats.duplicates += wanted.length - applied;
   }
@@ -194,6 +203,7 @@ export class EventConsumer {
           await this.deadLetter(message, error, attempts);
           return;
         }
+        consumerMetrics.retried(this.metricsService, this.options.groupId, message.topic);
         const delay = retryDelayMs(attempts + 1, this.retryPolicy);
         this.logger.warn('consumer: event failed, retrying', {
           group: this.options.groupId,
@@ -212,7 +222,8 @@ export class EventConsumer {
     const binding = this.handlers.get(event.type);
     // A topic carries many event types; this group applies only those it has handlers for.
     if (!binding) return;
-    await runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () =>
+    let applied = false;
+    await this.inSpan(message, event, () => runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () =>
       this.options.unitOfWork.run(async (scope) => {
         const recorded = await scope.manager.query(
           `INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
@@ -225,8 +236,27 @@ export class EventConsumer {
         }
         await binding.handle(event, scope);
         this.stats.applied += 1;
+        applied = true;
       }),
-    );
+    ));
+    if (applied) consumerMetrics.applied(this.metricsService, this.options.groupId, event.type);
+  }
+
+  /**
+   * The consumer span of one event: child of the producer span named by the message's
+   * `traceparent`, so the trace of the request that wrote the event continues here.
+   */
+  private inSpan<T>(message: IncomingMessage, event: EventEnvelope<unknown>, work: () => Promise<T>): Promise<T> {
+    return inConsumeSpan(`process ${event.type}`, message.headers, {
+      'messaging.system': this.options.transport.kind,
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': message.topic,
+      'messaging.destination.partition.id': String(message.partition),
+      'messaging.kafka.offset': Number(message.offset),
+      'messaging.consumer.group.name': this.options.groupId,
+      'messaging.message.id': event.eventId,
+      'orderline.event_type': event.type,
+    }, work);
   }
 
   private async deadLetter(message: IncomingMessage, error: unknown, attempts: number): Promise<void> {
@@ -257,5 +287,6 @@ export class EventConsumer {
       },
     ]);
     this.stats.deadLettered += 1;
+    consumerMetrics.deadLettered(this.metricsService, this.options.groupId, message.topic);
   }
 }

@@ -1,7 +1,7 @@
 import { Admin, CompressionTypes, Consumer, IHeaders, Kafka, logLevel, Producer } from 'kafkajs';
 import { deadLetterTopicOf } from '@orderline/shared/contracts';
 import { MessagingLogger, silentLogger } from './logger';
-import { IncomingMessage, MessageTransport, OutgoingMessage, SubscribeOptions, Subscription } from './transport';
+import { IncomingMessage, MessageTransport, OutgoingMessage, PartitionLag, SubscribeOptions, Subscription } from './transport';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -172,6 +172,22 @@ export class KafkaTransport implements MessageTransport {
         await consumer.disconnect();
       },
     };
+  }
+
+  async consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    if (topics.length === 0) return [];
+    const admin = await this.adminClient();
+    const committed = await admin.fetchOffsets({ groupId: this.prefix + groupId, topics: topics.map((topic) => this.physical(topic)) });
+    const lags: PartitionLag[] = [];
+    for (const { topic, partitions } of committed) {
+      for (const end of await admin.fetchTopicOffsets(topic)) {
+        const offset = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+        // -1: the group committed nothing there yet, so it will read from the oldest message kept.
+        const position = offset < 0 ? Number(end.low) : offset;
+        lags.push({ topic: this.logical(topic), partition: end.partition, lag: Math.max(0, Number(end.high) - position) });
+      }
+    }
+    return lags;
   }
 
   async isHealthy(): Promise<boolean> {

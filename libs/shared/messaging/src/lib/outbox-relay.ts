@@ -1,8 +1,10 @@
 import { EVENT_HEADERS } from '@orderline/shared/contracts';
+import { outboxMetrics } from '@orderline/shared/metrics';
+import { SendSpan, startSendSpan } from '@orderline/shared/observability';
 import { DataSource, EntityManager } from 'typeorm';
 import { MessagingLogger, silentLogger } from './logger';
 import { retryDelayMs } from './retry-policy';
-import { MessageTransport } from './transport';
+import { MessageTransport, OutgoingMessage } from './transport';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -42,15 +44,26 @@ const PUBLISHABLE = `o.published_at IS NULL AND o.parked_at IS NULL
 
 interface OutboxRow {
   id: string;
+  event_id: string;
   topic: string;
   message_key: string;
   event_type: string;
   envelope: string;
   attempts: number;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
-function messageOf(row: OutboxRow) {
-  return { topic: row.topic, key: row.message_key, value: row.envelope, headers: { [EVENT_HEADERS.eventType]: row.event_type } };
+/** A row on its way to the bus, with the producer span whose context its headers carry. */
+function sendOf(row: OutboxRow, transport: MessageTransport): { message: OutgoingMessage; span: SendSpan } {
+  const span = startSendSpan(`send ${row.event_type}`, row, {
+    'messaging.system': transport.kind,
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': row.topic,
+    'messaging.message.id': row.event_id,
+    'orderline.event_type': row.event_type,
+  });
+  return { message: { topic: row.topic, key: row.message_key, value: row.envelope, headers: { [EVENT_HEADERS.eventType]: row.event_type, ...span.headers } }, span };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -107,6 +120,7 @@ export class OutboxRelay {
         failures = 0;
       } catch (error) {
         failures += 1;
+        outboxMetrics.failed(this.options.producer, 'bus_unavailable');
         const delay = retryDelayMs(Math.min(failures + 1, 8), { maxAttempts: Infinity, baseDelayMs: 200, maxDelayMs: 5_000 });
         this.logger.warn('outbox relay: publish failed, will retry', { producer: this.options.producer, error: String(error), retryInMs: delay });
         await sleep(delay);
@@ -136,18 +150,22 @@ export class OutboxRelay {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`outbox:${this.options.producer}`]);
       if (!locked) return 0;
       const rows: OutboxRow[] = await manager.query(
-        `SELECT o.id, o.topic, o.message_key, o.event_type, o.envelope, o.attempts FROM outbox_event o WHERE ${PUBLISHABLE} ORDER BY o.id LIMIT $1`,
+        `SELECT o.id, o.event_id, o.topic, o.message_key, o.event_type, o.envelope, o.attempts, o.traceparent, o.tracestate FROM outbox_event o WHERE ${PUBLISHABLE} ORDER BY o.id LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
+      const sends = rows.map((row) => sendOf(row, this.options.transport));
       try {
-        await this.options.transport.publish(rows.map(messageOf));
+        await this.options.transport.publish(sends.map((send) => send.message));
+        sends.forEach((send) => send.span.end());
       } catch (error) {
+        sends.forEach((send) => send.span.end(error));
         // The bus is down: nothing is the rows' fault; the loop retries the batch with backoff.
         if (!(await this.options.transport.isHealthy().catch(() => false))) throw error;
         return this.publishOneByOne(manager, rows);
       }
       await manager.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      outboxMetrics.published(this.options.producer, rows.map((row) => row.topic));
       return rows.length;
     });
     this.publishedTotal += count;
@@ -165,11 +183,16 @@ export class OutboxRelay {
     for (const row of rows) {
       const key = `${row.topic}\u0000${row.message_key}`;
       if (heldBack.has(key)) continue;
+      const send = sendOf(row, this.options.transport);
       try {
-        await this.options.transport.publish([messageOf(row)]);
+        await this.options.transport.publish([send.message]);
+        send.span.end();
         published.push(row.id);
+        outboxMetrics.published(this.options.producer, [row.topic]);
       } catch (error) {
+        send.span.end(error);
         heldBack.add(key);
+        outboxMetrics.failed(this.options.producer, 'row_refused');
         const attempts = row.attempts + 1;
         const park = attempts >= this.maxAttempts;
         await manager.query(`UPDATE outbox_event SET attempts = $2, last_error = $3, parked_at = CASE WHEN $4 THEN now() ELSE NULL END WHERE id = $1`, [row.id, attempts, String(error).slice(0, 1000), park]);
@@ -186,6 +209,19 @@ export class OutboxRelay {
   async backlog(): Promise<number> {
     const [{ count }] = await this.options.dataSource.query(`SELECT count(*)::int AS count FROM outbox_event o WHERE ${PUBLISHABLE}`);
     return count;
+  }
+
+  /**
+   * What the metrics report: the backlog, the age of its oldest row (database clock, 0 when
+   * empty) and the parked rows, in one statement.
+   */
+  async stats(): Promise<{ backlog: number; oldestUnpublishedAgeSeconds: number; parked: number }> {
+    const [row] = await this.options.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM outbox_event o WHERE ${PUBLISHABLE}) AS backlog,
+              (SELECT coalesce(extract(epoch FROM now() - min(o.created_at)), 0)::float8 FROM outbox_event o WHERE ${PUBLISHABLE}) AS oldest,
+              (SELECT count(*)::int FROM outbox_event WHERE parked_at IS NOT NULL AND published_at IS NULL) AS parked`,
+    );
+    return { backlog: row.backlog, oldestUnpublishedAgeSeconds: Math.max(0, Number(row.oldest)), parked: row.parked };
   }
 
   /** Parked rows, oldest first (operator view). */

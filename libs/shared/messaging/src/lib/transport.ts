@@ -48,6 +48,14 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** How far a consumer group is behind on one partition (the consumer lag metric). */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Messages between the group's committed position and the end of the partition. */
+  lag: number;
+}
+
 export interface MessageTransport {
   readonly kind: 'kafka' | 'in-process';
   /** Creates the topics and their `.dlq` twins if missing (never relies on auto-creation). */
@@ -55,6 +63,8 @@ export interface MessageTransport {
   /** Resolves once every message is durably accepted (Kafka: acks=all). */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** The group's lag on every partition of `topics` (Kafka: committed offset vs high watermark). */
+  consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]>;
   /** True when the bus can take and deliver messages now. */
   isHealthy(): Promise<boolean>;
   close(): Promise<void>;

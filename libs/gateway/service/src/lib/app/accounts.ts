@@ -3,13 +3,14 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { CreditAccountView } from '@orderline/credit-billing/contract';
-import { FixedWindowCounter, parseBootstrapOperator } from '@orderline/gateway/domain';
+import { parseBootstrapOperator, SlidingWindowCounter } from '@orderline/gateway/domain';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreateBuyerRequest, CreateMerchantRequest } from '../api/account.requests';
 import { GatewayConfig } from '../gateway-config';
 import { AccountRecord, BuyerRecord, MerchantRecord } from '../infra/gateway.entity';
 import { hashPassword, needsRehash, scryptCost, ScryptCost, verifyPassword } from '../infra/password-hasher';
 import { ServiceClient } from '../infra/service-client';
+import { upsertOperator } from '../infra/operator-account';
 import { AccountDirectory } from './account-directory';
 import type { AccessTokenClaims } from '../api/auth.guard';
 
@@ -22,7 +23,7 @@ function isUniqueViolation(error: unknown): boolean {
 export class Accounts implements OnApplicationBootstrap {
   // A hash to compare against when the user does not exist, so both paths cost the same.
   private dummyHash?: Promise<string>;
-  private readonly loginAttempts: FixedWindowCounter;
+  private readonly loginAttempts: SlidingWindowCounter;
   private readonly hashCost: ScryptCost;
 
   constructor(
@@ -33,19 +34,14 @@ export class Accounts implements OnApplicationBootstrap {
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
   ) {
-    this.loginAttempts = new FixedWindowCounter({ limit: config.LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
+    this.loginAttempts = new SlidingWindowCounter({ limit: config.LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
     this.hashCost = scryptCost(config.PASSWORD_SCRYPT_LOG2N);
   }
 
   /** The operator of BOOTSTRAP_OPERATOR exists from start-up; its password follows the variable. */
   async onApplicationBootstrap(): Promise<void> {
     const { username, password } = parseBootstrapOperator(this.config.BOOTSTRAP_OPERATOR);
-    const accounts = this.dataSource.getRepository(AccountRecord);
-    const existing = await accounts.findOneBy({ username });
-    if (existing && (await verifyPassword(password, existing.passwordHash)) && !needsRehash(existing.passwordHash, this.hashCost)) return;
-    const passwordHash = await hashPassword(password, this.hashCost);
-    if (existing) await accounts.update({ id: existing.id }, { passwordHash, role: 'OPERATOR', disabled: false });
-    else await accounts.createQueryBuilder().insert().values({ id: randomUUID(), username, passwordHash, role: 'OPERATOR', merchantId: null, buyerId: null, phone: null, disabled: false }).orIgnore().execute();
+    await upsertOperator(this.dataSource, username, password, this.hashCost);
   }
 
   async issueToken(username: string, password: string, clientAddress: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {

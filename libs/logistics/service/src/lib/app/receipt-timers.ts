@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { autoConfirmCase, autoConfirmView, decideReceiptExtension, isPlatformCarrier, ShipmentReceiptFacts } from '@orderline/logistics/domain';
 import { ReceiptAutoConfirmed } from '@orderline/shared/contracts';
 import { MessagingLogger, PeriodicTask, runIsolated, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
 import { loadOrders } from '../infra/logistics-order.repository';
 import {
@@ -79,9 +79,10 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
+    @Inject(SERVICE_NAME) serviceName: string,
   ) {
     this.logger = logger.component('receipt-timers');
-    this.loop = new PeriodicTask('receipt timers', config.LOGISTICS_TIMER_INTERVAL_MS, () => this.tick(), this.logger);
+    this.loop = new PeriodicTask('receipt timers', config.LOGISTICS_TIMER_INTERVAL_MS, () => this.tick(), this.logger, serviceName);
   }
 
   onApplicationBootstrap(): void {

@@ -36,6 +36,22 @@ describe('after-sales process (domain.md §3)', () => {
     expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'GRANT_REFUND')).toMatchObject({ allowed: false, veto: { code: 'NOT_FOR_THIS_TYPE' } });
   });
 
+  it('completes an exchange only when the shipped replacement was received', () => {
+    const steps = ['APPROVE', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'REQUEST_REPLACEMENT', 'SHIP_REPLACEMENT', 'RECEIVE_REPLACEMENT'] as const;
+    let status: Parameters<typeof decideAfterSalesTransition>[0]['status'] = 'REQUESTED';
+    for (const step of steps) {
+      const decision = decideAfterSalesTransition({ type: 'EXCHANGE', status }, step);
+      if (!decision.allowed) throw new Error(decision.veto.reason);
+      status = decision.to;
+    }
+    expect(status).toBe('EXCHANGED');
+    // Logistics' answers carry no event of after-sales' own, and never skip the shipment.
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'REPLACEMENT_REQUESTED' }, 'SHIP_REPLACEMENT')).toMatchObject({ allowed: true, effects: [] });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'REPLACEMENT_REQUESTED' }, 'RECEIVE_REPLACEMENT')).toMatchObject({ allowed: false, veto: { code: 'INVALID_AFTER_SALES_TRANSITION' } });
+    expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'RECEIVED' }, 'SHIP_REPLACEMENT')).toMatchObject({ allowed: false, veto: { code: 'NOT_FOR_THIS_TYPE' } });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'EXCHANGED' }, 'SHIP_REPLACEMENT')).toMatchObject({ allowed: false });
+  });
+
   it('refuses a second review and a receipt before the return ships', () => {
     expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'APPROVED' }, 'REJECT')).toMatchObject({ allowed: false, veto: { code: 'INVALID_AFTER_SALES_TRANSITION' } });
     expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'APPROVED' }, 'CONFIRM_RECEIPT')).toMatchObject({ allowed: false, veto: { code: 'INVALID_AFTER_SALES_TRANSITION' } });

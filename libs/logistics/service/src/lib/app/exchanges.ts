@@ -118,11 +118,12 @@ export class Exchanges {
         { carrier: request.carrier, serviceProduct, waybillNo: request.waybillNo, merchantSignedExpress: signedExpress, airCities: this.config.airCities },
       );
       if (!decision.allowed) throw new DomainError(decision.veto.code, OUTBOUND_INPUT_CODES.has(decision.veto.code) ? 422 : 409, decision.veto.reason);
-      if (!platform && (await waybillNoInUse(scope.manager, request.carrier, request.waybillNo!))) throw new DomainError('WAYBILL_NO_IN_USE', 409, `${request.carrier} waybill ${request.waybillNo} is already on another shipment`);
+      const entered = platform ? undefined : request.waybillNo;
+      if (entered && (await waybillNoInUse(scope.manager, request.carrier, entered))) throw new DomainError('WAYBILL_NO_IN_USE', 409, `${request.carrier} waybill ${request.waybillNo} is already on another shipment`);
       const now = this.clock.now();
       const shipmentId = randomUUID();
       // The platform carrier adapter numbers its waybills; a third-party number was entered.
-      const waybillNo = platform ? await this.platformCarrier.nextWaybillNo(scope.manager) : request.waybillNo!;
+      const waybillNo = entered ?? (await this.platformCarrier.nextWaybillNo(scope.manager));
       await insertShipment(scope.manager, {
         id: shipmentId,
         merchantId,

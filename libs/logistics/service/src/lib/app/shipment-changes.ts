@@ -52,9 +52,9 @@ export class ShipmentChanges {
       if (!inserted) return { accepted: true as const, duplicate: true, shipmentId: shipment.id };
       const delivered = event.status === 'DELIVERED' && !shipment.deliveredAt && shipment.status !== 'INTERCEPTED' && shipment.status !== 'RETURNED';
 
-      if (shipment.purpose === 'RETURN') {
+      if (shipment.purpose === 'RETURN' && shipment.afterSalesId && shipment.returnOrderId) {
         // Goods coming back to the merchant: the request hears of each event; no timer, no interception.
-        await scope.publish(ReturnParcelTracked, { afterSalesId: shipment.afterSalesId!, orderId: shipment.returnOrderId!, carrier: shipment.carrier, waybillNo: shipment.waybillNo, status: event.status, occurredAt: occurredAt.toISOString(), location: event.location });
+        await scope.publish(ReturnParcelTracked, { afterSalesId: shipment.afterSalesId, orderId: shipment.returnOrderId, carrier: shipment.carrier, waybillNo: shipment.waybillNo, status: event.status, occurredAt: occurredAt.toISOString(), location: event.location });
         if (delivered) await markShipmentDelivered(scope.manager, shipment.id, occurredAt);
         return { accepted: true as const, duplicate: false, shipmentId: shipment.id };
       }

@@ -125,6 +125,8 @@ describe('exchanges: return parcel tracked, replacement shipped and received, ex
       ['RECEIVE_REPLACEMENT', 'EXCHANGED'],
     ]);
     expect(await replacementOf(afterSalesId, 'RECEIVED')).toMatchObject({ receivedBy: 'DELIVERED_BY_PLATFORM_CARRIER', shipment: { waybillNo, deliveredAt: expect.any(String) } });
+    // The order shows where its exchange stands.
+    await waitUntil(async () => ((await buyer.expect(200, 'GET', `/orders/${orderId}`)).afterSales as any[]).some((link) => link.id === afterSalesId && link.status === 'EXCHANGED') || undefined, 'the order to show the exchange completed');
   });
 
   it('lists a booked pickup no carrier reported on as "no tracking", and completes a third-party replacement by the auto-confirm timer', async () => {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { BaseServiceConfig, EVENT_HANDLERS, personalDataSecret, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { ExportsController } from './api/exports.controller';
 import { ExportTaskRunner } from './app/export-task-runner';
@@ -28,7 +28,7 @@ export class ExportServiceModule {
           ...options,
           serviceName: EXPORT_SERVICE_NAME,
           entities: [],
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, OutboxTraceContext1765016000200],
           consumerGroupId: readModelGroupId,
         }),
       ],

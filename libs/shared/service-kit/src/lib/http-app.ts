@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import express, { NextFunction, Request, Response } from 'express';
 import { runWithEventContext } from '@orderline/shared/messaging';
+import { accessLog } from './access-log';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 import { JsonLogger } from './json-logger';
 import { createValidationPipe, overloadProblem, problem, problemErrorMiddleware, ProblemFilter, sendProblem, setOverloadRetryAfterSeconds } from './problem';
@@ -76,6 +77,8 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: options.logger, bodyParser: false, abortOnError: false });
   app.disable('x-powered-by');
   app.use(correlationMiddleware);
+  // Before every refusal below, so shed, unauthenticated and malformed requests are logged too.
+  app.use(accessLog(options.logger, { trustPrincipalHeader: options.internalToken !== undefined }));
   app.use(inFlightLimit(options.maxInFlightRequests ?? DEFAULT_MAX_IN_FLIGHT_REQUESTS));
   if (options.internalToken) {
     const token = options.internalToken;

@@ -92,6 +92,11 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.logger.emit('info', 'messaging started', 'runtime', { bus: this.transport.kind, consumes: this.consumer.topics() });
   }
 
+  /** The event consumer is running and has joined its group (readiness, health.controller.ts). */
+  consumerJoined(): boolean {
+    return this.consumer?.joined() ?? false;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
     await this.deadLetters.stop();
@@ -187,7 +192,7 @@ export class ServiceRuntimeModule {
         },
         MessagingLifecycle,
       ],
-      exports: [SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork, DeadLetters],
+      exports: [MessagingLifecycle, SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork, DeadLetters],
     };
   }
 }

@@ -21,7 +21,8 @@ export interface AccessLogFields {
 /**
  * The route template (`/api/v1/orders/:id`) when a route matched, so no path value reaches the
  * log. A request refused before routing (401, 415, 503, 404) shows its path with every segment
- * that is not a plain word replaced by `*`: ids, phone numbers and names never appear.
+ * that is not a plain word (letters and hyphens, a version digit) replaced by `*`: ids, phone numbers
+ * and names never appear.
  */
 export function loggedRoute(request: Pick<Request, 'route' | 'baseUrl' | 'originalUrl'>): string {
   const template = request.route?.path;
@@ -29,7 +30,7 @@ export function loggedRoute(request: Pick<Request, 'route' | 'baseUrl' | 'origin
   const path = (request.originalUrl ?? '').split('?')[0];
   return path
     .split('/')
-    .map((segment) => (segment === '' || /^[a-z][a-z-]{0,31}$/.test(segment) ? segment : '*'))
+    .map((segment) => (segment === '' || /^[a-z][a-z-]{0,30}\d?$/.test(segment) ? segment : '*'))
     .join('/');
 }
 

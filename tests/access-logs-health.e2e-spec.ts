@@ -139,8 +139,8 @@ describe('npm start in pretty mode (not a terminal, LOG_FORMAT=pretty)', () => {
     delete env.LOG_LEVEL;
     delete env.BOOTSTRAP_OPERATOR;
     platform = spawn(process.execPath, ['-r', './tools/runtime/register-paths.js', 'dist/apps/platform/src/main.js', '--ephemeral'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    platform.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    platform.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    platform.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    platform.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const lines = await waitUntil(async () => {
       const all = output.split('\n');
       return all.some((line) => line.includes('Orderline ready on')) ? all : undefined;

@@ -48,7 +48,8 @@ function isHealthProbe(request: IncomingMessage): boolean {
 export function accessLog(logger: JsonLogger, options: { trustPrincipalHeader: boolean }): RequestHandler {
   const destination = {
     write(line: string): void {
-      const { level, msg, reqId: _reqId, ...fields } = JSON.parse(line) as Record<string, unknown> & { level: number; msg: string };
+      const { level, msg, ...fields } = JSON.parse(line) as Record<string, unknown> & { level: number; msg: string };
+      delete fields.reqId; // pino-http's own binding: the line carries it as correlationId
       logger.emit(PINO_LEVELS[level] ?? 'info', msg, 'access', fields);
     },
   };

@@ -25,6 +25,8 @@ jest.setTimeout(600_000);
 const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/auth/token': ['anyone'],
   'GET /api/v1/health': ['anyone'],
+  'GET /api/v1/health/ready': ['anyone'],
+  'GET /api/v1/health/live': ['anyone'],
   'POST /api/v1/carrier-events': ['signed'],
   'POST /api/v1/merchants': ['operator'],
   'POST /api/v1/buyers': ['operator'],

@@ -35,12 +35,12 @@ else {
     if (!service.build) {
       // A pinned tag: a version with a dot, never a floating major (`postgres:16`) or latest.
       const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : 'latest';
-      if (!/^\d+\.\d+/.test(tag)) problems.push(`docker-compose.yml: ${name} uses ${image || 'no image'}; pin an exact version tag`);
+      if (!/^v?\d+\.\d+/.test(tag)) problems.push(`docker-compose.yml: ${name} uses ${image || 'no image'}; pin an exact version tag`);
     }
     if ((name === 'kafka' || name === 'postgres') && service.ports) problems.push(`docker-compose.yml: ${name} publishes ports; only docker-compose.debug-ports.yml may`);
     if (service.logging?.driver !== 'json-file' || !service.logging?.options?.['max-size']) problems.push(`docker-compose.yml: ${name} has no json-file log rotation (logging.options.max-size)`);
     if (!service.deploy?.resources?.limits?.memory) problems.push(`docker-compose.yml: ${name} has no memory limit (deploy.resources.limits.memory)`);
-    for (const dependency of Object.keys(service.depends_on ?? {})) if (!services[dependency]) problems.push(`docker-compose.yml: ${name} depends on unknown service ${dependency}`);
+    for (const dependency of Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {})) if (!services[dependency]) problems.push(`docker-compose.yml: ${name} depends on unknown service ${dependency}`);
     for (const volume of service.volumes ?? []) {
       const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
       if (source && !/^[./~]/.test(source) && !(source in (main.volumes ?? {}))) problems.push(`docker-compose.yml: ${name} mounts undeclared volume ${source}`);

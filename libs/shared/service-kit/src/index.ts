@@ -16,3 +16,4 @@ export * from './lib/dead-letter-admin';
 export * from './lib/keyset-cursor';
 export * from './lib/service-metrics';
 export * from './lib/metrics-endpoint';
+export * from './lib/access-log';

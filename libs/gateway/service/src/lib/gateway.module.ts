@@ -31,6 +31,7 @@ import { ServiceClient } from './infra/service-client';
 import { RecordingSmsSender, SmsSender } from './infra/sms-sender';
 import { GatewayContacts1763900000500 } from './infra/gateway-contacts.migration';
 import { GatewayCarriers1763900000600 } from './infra/gateway-carriers.migration';
+import { MerchantReplacementsController, MerchantReturnParcelsController } from './api/exchanges.controller';
 import { CarrierEventsController, ExpressServiceController, MerchantShipmentsController, OrderLogisticsController } from './api/logistics.controller';
 import { ExportOperationsController, MerchantExportsController } from './api/merchant-exports.controller';
 import { MerchantExports } from './app/merchant-exports';
@@ -58,7 +59,7 @@ export class GatewayModule {
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, AdminOutboxController, AdminDeadLettersController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, AdminOutboxController, AdminDeadLettersController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController, MerchantReplacementsController, MerchantReturnParcelsController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports,
         // domain.md §6.1 on every answer to a merchant account (issue 12).
         { provide: APP_INTERCEPTOR, useClass: MerchantPrivacyInterceptor },

@@ -122,6 +122,13 @@ export class EventConsumer {
     });
   }
 
+  /** True when there is nothing to consume, or the subscription has joined its group (readiness). */
+  joined(): boolean {
+    if (this.handlers.size === 0) return true;
+    if (!this.subscription) return false;
+    return this.subscription.joined?.() ?? true;
+  }
+
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = undefined;

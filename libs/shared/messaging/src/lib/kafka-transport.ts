@@ -136,6 +136,12 @@ export class KafkaTransport implements MessageTransport {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 20 },
     });
+    // Readiness asks whether the group was joined (docs/observability.md "Health"); a crash that
+    // KafkaJS restarts from ends in a new GROUP_JOIN.
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+    consumer.on(consumer.events.CRASH, () => (joined = false));
+    consumer.on(consumer.events.STOP, () => (joined = false));
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics.map((t) => this.physical(t)), fromBeginning: options.fromBeginning ?? true });
     this.consumers.add(consumer);
@@ -166,6 +172,7 @@ export class KafkaTransport implements MessageTransport {
       },
     });
     return {
+      joined: () => joined,
       stop: async () => {
         // disconnect() waits for the batch in hand, then commits the resolved offsets.
         this.consumers.delete(consumer);

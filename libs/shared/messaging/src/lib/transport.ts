@@ -46,6 +46,8 @@ export interface SubscribeOptions {
 export interface Subscription {
   /** Stops fetching, lets the message in hand finish, commits what was processed. */
   stop(): Promise<void>;
+  /** False until the consumer has joined its group, and again after it crashed or stopped (readiness). */
+  joined?(): boolean;
 }
 
 /** How far a consumer group is behind on one partition (the consumer lag metric). */

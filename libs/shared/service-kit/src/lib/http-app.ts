@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import express, { NextFunction, Request, Response } from 'express';
 import { collectProcessMetrics, httpMetricsMiddleware } from '@orderline/shared/metrics';
 import { runWithEventContext } from '@orderline/shared/messaging';
+import { accessLog } from './access-log';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 import { JsonLogger } from './json-logger';
 import { metricsEndpoint, MetricsEndpointPolicy } from './metrics-endpoint';
@@ -83,6 +84,8 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   if (options.metrics?.endpoint) app.use(metricsEndpoint(options.metrics.endpoint));
   if (options.metrics) app.use(httpMetricsMiddleware(options.metrics.service));
   app.use(correlationMiddleware);
+  // Before every refusal below, so shed, unauthenticated and malformed requests are logged too.
+  app.use(accessLog(options.logger, { trustPrincipalHeader: options.internalToken !== undefined }));
   app.use(inFlightLimit(options.maxInFlightRequests ?? DEFAULT_MAX_IN_FLIGHT_REQUESTS));
   if (options.internalToken) {
     const token = options.internalToken;

@@ -120,6 +120,11 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.retention.start();
   }
 
+  /** The event consumer is running and has joined its group (readiness, health.controller.ts). */
+  consumerJoined(): boolean {
+    return this.consumer?.joined() ?? false;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await this.retention?.stop();
     this.removeMetricsSource?.();
@@ -217,7 +222,7 @@ export class ServiceRuntimeModule {
         },
         MessagingLifecycle,
       ],
-      exports: [SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork, DeadLetters],
+      exports: [MessagingLifecycle, SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork, DeadLetters],
     };
   }
 }

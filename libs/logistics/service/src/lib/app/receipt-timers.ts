@@ -6,6 +6,7 @@ import { MessagingLogger, PeriodicTask, runIsolated, TimerFailures, TransactionS
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
 import { loadOrders } from '../infra/logistics-order.repository';
+import { receiveReplacement } from './replacement-receipt';
 import {
   claimNextDueReceipt,
   closeReceiptAutoConfirmed,
@@ -114,6 +115,13 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
       claimed(row.orderId);
       const shipment = await loadShipment(scope.manager, row.shipmentId);
       if (!shipment) throw new Error(`shipment ${row.shipmentId} of order ${row.orderId} is missing`);
+      if (row.afterSalesId) {
+        // An exchange's replacement: its receipt completes the exchange, not the (already shipped) order.
+        await closeReceiptAutoConfirmed(scope.manager, row.shipmentId, row.orderId, now);
+        await receiveReplacement(scope, row.afterSalesId, row.shipmentId, 'AUTO_CONFIRMED', row.autoConfirmAt);
+        await TimerFailures.clear(scope.manager, RECEIPT_TIMER_JOB, row.orderId);
+        return true;
+      }
       const events = await loadTrackingEvents(scope.manager, row.shipmentId);
       const kase = autoConfirmCase(receiptFacts(shipment, events, { receiptExtendedAt: null, closedAt: null, closedReason: null } as ShipmentOrderRow));
       await closeReceiptAutoConfirmed(scope.manager, row.shipmentId, row.orderId, now);

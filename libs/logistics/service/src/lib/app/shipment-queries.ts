@@ -136,17 +136,7 @@ export class ShipmentQueries {
   }
 
   private shipmentSummary(shipment: ShipmentRow) {
-    return {
-      id: shipment.id,
-      carrier: shipment.carrier,
-      serviceProduct: shipment.serviceProduct,
-      waybillNo: shipment.waybillNo,
-      merged: shipment.merged,
-      packageCount: shipment.packageCount,
-      declaredValue: shipment.declaredValue,
-      outboundAt: shipment.outboundAt.toISOString(),
-      deliveredAt: shipment.deliveredAt?.toISOString() ?? null,
-    };
+    return shipmentSummary(shipment);
   }
 
   private eventViews(events: TrackingEventRow[]) {
@@ -175,4 +165,19 @@ export class ShipmentQueries {
       },
     };
   }
+}
+
+/** The parcel as every view shows it: carrier, product, waybill, package, outbound and delivery. */
+export function shipmentSummary(shipment: ShipmentRow) {
+  return {
+    id: shipment.id,
+    carrier: shipment.carrier,
+    serviceProduct: shipment.serviceProduct,
+    waybillNo: shipment.waybillNo,
+    merged: shipment.merged,
+    packageCount: shipment.packageCount,
+    declaredValue: shipment.declaredValue,
+    outboundAt: shipment.outboundAt.toISOString(),
+    deliveredAt: shipment.deliveredAt?.toISOString() ?? null,
+  };
 }

@@ -10,7 +10,7 @@ export default [
   ...nx.configs['flat/typescript'],
   { ignores: ['**/dist', '**/node_modules', 'tmp', '.nx', 'coverage', '**/*.generated.ts'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-function-type': 'off',
@@ -29,6 +29,8 @@ export default [
             // The generated API client is for tests and tools, which stand outside the projects:
             // no app or lib lists `type:client`, so none may import it; it imports no project.
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
+            // The browser console (apps/console) talks to the platform only through that client.
+            { sourceTag: 'type:console', onlyDependOnLibsWithTags: ['type:client'] },
             // A service's code sees its own scope and the shared one; the gateway also sees
             // the services' request/response contracts; the embedded platform wires them all.
             ...SERVICE_SCOPES.map((scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'] })),

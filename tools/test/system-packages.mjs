@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 export const TEST_SYSTEM_PACKAGES = [
   // Browser tests of the console: Debian's Chromium driven by playwright-core.
   'chromium',
+  // The console is Chinese by default: without a CJK font its screenshots show empty boxes.
+  'fonts-wqy-zenhei',
   // Interoperability: the AES-256 zip opened by 7-Zip with the SMS'd password.
   '7zip',
   // Interoperability: the waybill / packing-slip PDFs read by pdftotext and rendered by pdftoppm.

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { AFTER_SALES_SERVICE_NAME, AfterSalesConfig, AfterSalesServiceModule } from '@orderline/after-sales/service';
 import { CREDIT_BILLING_SERVICE_NAME, CreditBillingConfig, CreditBillingServiceModule } from '@orderline/credit-billing/service';
 import { EXPORT_SERVICE_NAME, ExportServiceConfig, ExportServiceModule } from '@orderline/export/service';
-import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp } from '@orderline/gateway/service';
+import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, configureGatewayHttp, mountConsole } from '@orderline/gateway/service';
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceConfig, LogisticsServiceModule } from '@orderline/logistics/service';
 import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
 import { InProcessTransport, SqlBusLogStore } from '@orderline/shared/messaging';
@@ -173,6 +173,10 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     metrics: { service: GATEWAY_SERVICE_NAME, endpoint: { token: process.env.METRICS_TOKEN || undefined, open: isLoopback(host) } },
   });
   configureGatewayHttp(gateway);
+  // The browser console, built by `npm run build` into dist/console beside dist/apps (docs/console.md).
+  const consoleDir = resolve(__dirname, '..', '..', '..', 'console');
+  if (existsSync(join(consoleDir, 'index.html'))) mountConsole(gateway, consoleDir);
+  else platformLogger.emit('warn', `no console at ${consoleDir}: run \`npm run build\``, 'platform');
   await gateway.listen(options.port, host);
   for (const logger of loggers) logger.setMinimum(logLevel);
   const ready = readyLine(host, options.port, gatewayConfig.BOOTSTRAP_OPERATOR, format === 'pretty');

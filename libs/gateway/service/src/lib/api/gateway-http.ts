@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { extname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { FixedWindowCounter } from '@orderline/gateway/domain';
 import { Clock, PLATFORM_CLOCK, problem, sendProblem, SERVICE_CONFIG } from '@orderline/shared/service-kit';
@@ -54,4 +55,29 @@ export function mountApiDocs(app: INestApplication): void {
   const document = buildGatewayOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.getHttpAdapter().get('/docs/openapi.json', (_request: Request, response: Response) => response.json(document));
+}
+
+/** Paths the console never answers: the API, its documents, health and metrics stay the gateway's. */
+const NOT_CONSOLE = /^\/(api|docs|docs-json|health|metrics|asyncapi\.json)(\/|$)/;
+
+/**
+ * The browser console (apps/console, built into `dir` by Vite) at `/` — embedded mode only:
+ * its static files, and index.html for any other page path so a deep link or a reload of
+ * /orders/<id> opens the page (history fallback). The scripts and styles are the console's own;
+ * Ant Design writes its styles into <style> elements, hence 'unsafe-inline' for styles only.
+ */
+export function mountConsole(app: INestApplication, dir: string): void {
+  const index = join(dir, 'index.html');
+  const files = express.static(dir, { index: false, fallthrough: true, maxAge: '1h' });
+  const policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || NOT_CONSOLE.test(request.path)) return next();
+    response.setHeader('Content-Security-Policy', policy);
+    files(request, response, () => {
+      // Only a page request falls back to index.html: a missing script or image stays a 404.
+      if (extname(request.path) || !request.accepts('html')) return next();
+      response.setHeader('Cache-Control', 'no-cache');
+      response.sendFile(index);
+    });
+  });
 }

@@ -1,0 +1,218 @@
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, List, Select, Space, Table, Tag, Typography } from 'antd';
+import { ApiSchema, call } from '../api';
+import { useT } from '../i18n';
+import { formatFen } from '../money';
+import { ProblemAlert } from '../problem-view';
+import { navigate } from '../router';
+import { useSession } from '../session';
+
+const CANCELLABLE = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'];
+const CANCEL_REASONS = ['NO_LONGER_WANTED', 'ORDERED_BY_MISTAKE', 'WRONG_ADDRESS', 'FOUND_CHEAPER', 'DELIVERY_TOO_SLOW', 'OTHER'] as const;
+const AFTER_SALES_REASONS = ['DEFECTIVE', 'NOT_AS_DESCRIBED', 'WRONG_ITEM', 'DAMAGED_IN_TRANSIT', 'NOT_RECEIVED', 'NO_LONGER_WANTED', 'SIZE_OR_FIT', 'OTHER'] as const;
+
+/**
+ * The buyer's orders. The API has no list of a buyer's orders yet (only GET /orders/{id}), so
+ * the page lists the orders the buyer's loans and after-sales requests name, and opens any
+ * other order by its number.
+ */
+export function BuyerOrdersPage() {
+  const t = useT();
+  const { api } = useSession();
+  const loans = useQuery({ queryKey: ['loans'], queryFn: () => call(api.GET('/api/v1/credit/loans', {})) });
+  const requests = useQuery({ queryKey: ['buyer-after-sales'], queryFn: () => call(api.GET('/api/v1/after-sales', { params: { query: { limit: 50 } } })) });
+  const orderIds = [...new Set([...(loans.data ?? []).map((loan) => loan.orderId), ...(requests.data?.items ?? []).map((request) => request.orderId)])];
+  return (
+    <section aria-labelledby="my-orders-title">
+      <Typography.Title level={3} id="my-orders-title">
+        {t('myOrders')}
+      </Typography.Title>
+      <Form layout="inline" onFinish={(values: { orderId: string }) => navigate(`/buyer/orders/${values.orderId.trim()}`)} style={{ marginBottom: 16 }}>
+        <Form.Item label={t('orderId')} name="orderId" rules={[{ required: true }]}>
+          <Input style={{ width: 340 }} />
+        </Form.Item>
+        <Button htmlType="submit">{t('openOrder')}</Button>
+      </Form>
+      <ProblemAlert error={loans.error ?? requests.error} />
+      <List
+        bordered
+        header={t('knownOrders')}
+        dataSource={orderIds}
+        renderItem={(orderId) => (
+          <List.Item>
+            <a href={`/buyer/orders/${orderId}`} onClick={(event) => { event.preventDefault(); navigate(`/buyer/orders/${orderId}`); }}>
+              {orderId}
+            </a>
+          </List.Item>
+        )}
+      />
+    </section>
+  );
+}
+
+function AfterSalesForm({ orderId }: { orderId: string }) {
+  const t = useT();
+  const { api } = useSession();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<unknown>();
+  const refundable = useQuery({ queryKey: ['refundable', orderId], queryFn: () => call(api.GET('/api/v1/after-sales/refundable', { params: { query: { orderId } } })) });
+  const returnable = (refundable.data?.lines ?? []).filter((line) => line.returnableQuantity > 0);
+  return (
+    <Card size="small" title={t('applyReturn')} style={{ marginTop: 16 }}>
+      <ProblemAlert error={error ?? refundable.error} />
+      <Form
+        layout="vertical"
+        initialValues={{ type: 'RETURN_AND_REFUND', reason: 'DEFECTIVE' }}
+        onFinish={async (values: { type: ApiSchema<'ApplyAfterSalesRequest'>['type']; reason: ApiSchema<'ApplyAfterSalesRequest'>['reason']; description?: string; quantities: Record<string, number | null> }) => {
+          setError(undefined);
+          try {
+            const lines = Object.entries(values.quantities ?? {})
+              .filter(([, quantity]) => quantity && quantity > 0)
+              .map(([lineId, quantity]) => ({ lineId, quantity: quantity as number }));
+            await call(api.POST('/api/v1/after-sales', { body: { orderId, type: values.type, reason: values.reason, lines, ...(values.description ? { description: values.description } : {}) } }));
+            await queryClient.invalidateQueries({ queryKey: ['buyer-after-sales'] });
+            await queryClient.invalidateQueries({ queryKey: ['refundable', orderId] });
+          } catch (failure) {
+            setError(failure);
+          }
+        }}
+      >
+        <Space wrap>
+          <Form.Item label={t('type')} name="type">
+            <Select style={{ width: 200 }} options={(['RETURN_AND_REFUND', 'REFUND_ONLY', 'EXCHANGE'] as const).map((value) => ({ value, label: value }))} />
+          </Form.Item>
+          <Form.Item label={t('reason')} name="reason">
+            <Select style={{ width: 200 }} options={AFTER_SALES_REASONS.map((value) => ({ value, label: value }))} />
+          </Form.Item>
+          <Form.Item label={t('detail')} name="description">
+            <Input style={{ width: 260 }} />
+          </Form.Item>
+        </Space>
+        {returnable.map((line) => (
+          <Form.Item key={line.lineId} label={`${line.title ?? line.skuId} (≤ ${line.returnableQuantity})`} name={['quantities', line.lineId]}>
+            <InputNumber min={0} max={line.returnableQuantity} precision={0} />
+          </Form.Item>
+        ))}
+        <Button type="primary" htmlType="submit" disabled={!returnable.length}>
+          {t('applyReturn')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+function AfterSalesList({ orderId }: { orderId: string }) {
+  const t = useT();
+  const { api } = useSession();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<unknown>();
+  const requests = useQuery({ queryKey: ['buyer-after-sales', orderId], queryFn: () => call(api.GET('/api/v1/after-sales', { params: { query: { orderId } } })), refetchInterval: 2_000 });
+  if (!requests.data?.items.length) return null;
+  return (
+    <Card size="small" title={t('afterSales')} style={{ marginTop: 16 }}>
+      <ProblemAlert error={error} />
+      <Table
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={requests.data.items}
+        columns={[
+          { title: t('type'), dataIndex: 'type' },
+          { title: t('status'), dataIndex: 'status', render: (status: string) => <Tag data-testid="buyer-after-sales-status">{status}</Tag> },
+          { title: t('refund'), dataIndex: 'refund', render: (refund: ApiSchema<'AfterSalesRequestView'>['refund']) => (refund ? formatFen(refund.amount) : '—') },
+          {
+            title: t('actions'),
+            key: 'actions',
+            render: (_, request) =>
+              request.status === 'APPROVED' &&
+              request.type !== 'REFUND_ONLY' && (
+                <Form
+                  layout="inline"
+                  initialValues={{ carrier: 'SF' }}
+                  onFinish={async (values: { carrier: string; waybillNo: string }) => {
+                    setError(undefined);
+                    try {
+                      await call(api.POST('/api/v1/after-sales/{id}/return-shipment', { params: { path: { id: request.id } }, body: values }));
+                      await queryClient.invalidateQueries({ queryKey: ['buyer-after-sales'] });
+                    } catch (failure) {
+                      setError(failure);
+                    }
+                  }}
+                >
+                  <Form.Item label={t('carrier')} name="carrier">
+                    <Input style={{ width: 70 }} />
+                  </Form.Item>
+                  <Form.Item label={t('waybillNo')} name="waybillNo" rules={[{ required: true }]}>
+                    <Input style={{ width: 160 }} />
+                  </Form.Item>
+                  <Button htmlType="submit">{t('shipReturn')}</Button>
+                </Form>
+              ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** One of the buyer's orders: cancel before shipment; after shipment the page points to returns. */
+export function BuyerOrderPage({ id }: { id: string }) {
+  const t = useT();
+  const { api } = useSession();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<unknown>();
+  const order = useQuery({ queryKey: ['buyer-order', id], queryFn: () => call(api.GET('/api/v1/orders/{id}', { params: { path: { id } } })) });
+  const view = order.data;
+  const shipped = view && ['SHIPPED', 'DELIVERED', 'COMPLETED'].includes(view.status);
+  return (
+    <section aria-labelledby="buyer-order-title">
+      <Space>
+        <Button onClick={() => navigate('/buyer/orders')}>← {t('myOrders')}</Button>
+        <Typography.Title level={3} id="buyer-order-title" style={{ margin: 0 }}>
+          {t('orderDetail')} {id.slice(0, 8)}
+        </Typography.Title>
+      </Space>
+      <ProblemAlert error={error ?? order.error} />
+      {view && (
+        <>
+          <Descriptions bordered size="small" column={2} style={{ marginTop: 16 }}>
+            <Descriptions.Item label={t('status')}>
+              <Tag data-testid="buyer-order-status">{t(view.status)}</Tag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('payable')}>{formatFen(view.payable)}</Descriptions.Item>
+            <Descriptions.Item label={t('paymentMethod')}>{t(view.paymentMethod)}</Descriptions.Item>
+            <Descriptions.Item label={t('goods')}>{view.lines.map((line) => `${line.title} × ${line.quantity} @ ${formatFen(line.unitPrice)}`).join(', ')}</Descriptions.Item>
+          </Descriptions>
+          {CANCELLABLE.includes(view.status) && (
+            <Card size="small" title={t('cancelOrder')} style={{ marginTop: 16 }}>
+              <Form
+                layout="inline"
+                initialValues={{ reason: 'NO_LONGER_WANTED' }}
+                onFinish={async (values: { reason: (typeof CANCEL_REASONS)[number] }) => {
+                  setError(undefined);
+                  try {
+                    await call(api.POST('/api/v1/orders/{id}/cancel', { params: { path: { id } }, body: { reason: values.reason } }));
+                    await queryClient.invalidateQueries({ queryKey: ['buyer-order', id] });
+                  } catch (failure) {
+                    setError(failure);
+                  }
+                }}
+              >
+                <Form.Item label={t('cancelReason')} name="reason">
+                  <Select style={{ width: 220 }} options={CANCEL_REASONS.map((value) => ({ value, label: value }))} />
+                </Form.Item>
+                <Button danger htmlType="submit">
+                  {t('cancelOrder')}
+                </Button>
+              </Form>
+            </Card>
+          )}
+          {shipped && <Alert role="note" type="info" style={{ marginTop: 16 }} title={t('afterShipmentUseReturns')} />}
+          {shipped && <AfterSalesForm orderId={id} />}
+          <AfterSalesList orderId={id} />
+        </>
+      )}
+    </section>
+  );
+}

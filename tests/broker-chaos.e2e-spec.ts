@@ -136,7 +136,9 @@ describe('broker killed and restarted while credit orders flow (real Kafka + Pos
     const before = await snapshot(orderDb, creditDb);
     const { kafkaBrokers } = infrastructure();
     const kafka = new Kafka({ clientId: 'replay-test', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // Retries like the services' producer: the broker was restarted by the test before, and on a busy
+    // machine partitions may still be changing leaders when the replay starts.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 12 } });
     await producer.connect();
     let replayed = 0;
     for (const database of ['gateway', 'order', 'logistics', 'after_sales', 'credit_billing', 'export']) {

@@ -25,6 +25,9 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
   return result;
 }
 
+/** How long start-up keeps trying to create its topics while the broker settles. */
+const ENSURE_TOPICS_BUDGET_MS = 120_000;
+
 export class KafkaTransport implements MessageTransport {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
@@ -72,21 +75,49 @@ export class KafkaTransport implements MessageTransport {
     return this.admin;
   }
 
+  /**
+   * Creates the topics (and their dead-letter topics) this service needs and waits until each has
+   * a leader. Idempotent, so it is simply tried again while the broker is settling: several
+   * services create the same topics at once, and a broker that has just restarted or is busy
+   * answers metadata for a topic it has just created with "does not host this topic-partition"
+   * for a while — KafkaJS only waits out LEADER_NOT_AVAILABLE there. A start-up that gave up on
+   * that would leave the service down for a condition that clears by itself.
+   */
   async ensureTopics(topics: readonly string[]): Promise<void> {
-    const admin = await this.adminClient();
     const wanted = [...new Set(topics.flatMap((topic) => [topic, deadLetterTopicOf(topic)]))].map((t) => this.physical(t));
+    const giveUpAt = Date.now() + ENSURE_TOPICS_BUDGET_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.createMissingTopics(wanted);
+        return;
+      } catch (error) {
+        if (Date.now() >= giveUpAt) throw error;
+        const delay = Math.min(5_000, 250 * 2 ** Math.min(attempt, 5));
+        this.logger.warn('kafka: topics not ready yet, trying again', { attempt, retryInMs: delay, error: String((error as Error)?.message ?? error) });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async createMissingTopics(wanted: readonly string[]): Promise<void> {
+    const admin = await this.adminClient();
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: 1 })),
-      });
-    } catch (error) {
-      // Another service may have created the same topics a moment earlier.
-      if (!/already exists/i.test(String((error as Error).message))) throw error;
+    if (missing.length > 0) {
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: 1 })),
+        });
+      } catch (error) {
+        // Another service may have created the same topics a moment earlier.
+        if (!/already exists/i.test(String((error as Error).message))) throw error;
+      }
     }
+    // Every partition of every topic has a leader before the service says it is ready.
+    const { topics } = await admin.fetchTopicMetadata({ topics: [...wanted] });
+    const leaderless = topics.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0));
+    if (leaderless.length > 0) throw new Error(`topics without a leader yet: ${leaderless.map((topic) => topic.name).join(', ')}`);
   }
 
   private async connectedProducer(): Promise<Producer> {

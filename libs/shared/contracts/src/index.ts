@@ -13,6 +13,7 @@ export * from './lib/events/after-sales-events';
 export * from './lib/events/export-events';
 export * from './lib/personal-data';
 export * from './lib/events/cancellation-request-events';
+export * from './lib/events/compensation-events';
 export * from './lib/api-schema';
 export * from './lib/event-flows';
 export * from './lib/asyncapi';

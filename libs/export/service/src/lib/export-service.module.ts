@@ -7,6 +7,7 @@ import { ExportTasks } from './app/export-tasks';
 import { readModelHandlers } from './app/read-model';
 import { ExportFileStore } from './infra/export-file-store';
 import { CreateExportSchema1763900002000 } from './infra/export-schema.migration';
+import { ExportCompensationAndSignups1764900019100 } from './infra/export-compensation-signups.migration';
 import { ExportTaskRepository } from './infra/export-task.repository';
 import { PasswordVault } from './infra/password-vault';
 import { EXPORT_EMBEDDED } from './infra/tokens';
@@ -28,7 +29,7 @@ export class ExportServiceModule {
           ...options,
           serviceName: EXPORT_SERVICE_NAME,
           entities: [],
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, ExportCompensationAndSignups1764900019100],
           consumerGroupId: readModelGroupId,
         }),
       ],

@@ -6,6 +6,7 @@ import { ReceiptAutoConfirmed, ShipmentDelivered, ShipmentDispatched, ShipmentIn
 import { ConsigneeChanged, DispatchRejected, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { ExportCompleted } from './events/export-events';
 import { CancellationRequestSubmitted } from './events/cancellation-request-events';
+import { CompensationGranted, LocSignupSubmitted } from './events/compensation-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -50,6 +51,8 @@ export const ALL_EVENTS = [
   LoanSettled,
   ExportCompleted,
   CancellationRequestSubmitted,
+  CompensationGranted,
+  LocSignupSubmitted,
 ] as const;
 
 export function createEventRegistry(): EventRegistry {

@@ -58,7 +58,8 @@ export class Compensations {
    */
   async grantLateShipping(scope: TransactionScope, orderId: string): Promise<void> {
     const order = await lockOrder(scope.manager, orderId);
-    if (!order) return;
+    // A local-service order (voucher, sign-up) is redeemed in the shop: it never ships, so it is never late.
+    if (!order || order.kinds.includes('LOCAL_SERVICE_VOUCHER')) return;
     if (await findExistingCompensation(scope.manager, { orderId, kind: 'LATE_SHIPPING', grantedBy: 'system', idempotencyKey: null })) return;
     const amount = lateShippingCompensationAmount(await this.boundOf(scope, order), lateShippingPolicyOf(this.config));
     if (amount === 0) return;

@@ -194,8 +194,9 @@ export class ExportReadModel {
   async insertLocSignup(signup: { orderId: string; merchantId: string; kind: string; skuId: string; title: string; name: string | null; phone: string | null; idType: string | null; idNumber: string | null; classDate: string; signedUpAt: At }): Promise<void> {
     await this.manager.query(
       `INSERT INTO export_loc_signup (signup_id, merchant_id, activity_id, order_id, name, phone, signed_up_at, kind, title, id_type, id_number, class_date)
-       VALUES ($1, $2, $3, $1, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (signup_id) DO NOTHING`,
-      [signup.orderId, signup.merchantId, signup.skuId, signup.name, signup.phone, signup.signedUpAt, signup.kind, signup.title, signup.idType, signup.idNumber, signup.classDate],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (signup_id) DO NOTHING`,
+      // The order id twice: the sign-up id column is text, the order id column uuid.
+      [signup.orderId, signup.merchantId, signup.skuId, signup.orderId, signup.name, signup.phone, signup.signedUpAt, signup.kind, signup.title, signup.idType, signup.idNumber, signup.classDate],
     );
   }
 

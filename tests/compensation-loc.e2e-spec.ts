@@ -140,7 +140,10 @@ describe('compensation and LOC sign-ups (real Kafka + PostgreSQL)', () => {
     const driving = await buyer.expect(201, 'POST', '/orders', { ...base, items: [drivingItem], signup: drivingForm });
     const activity = await buyer.expect(201, 'POST', '/orders', { ...base, items: [activityItem], signup: activityForm });
     expect(driving).toMatchObject({ kinds: ['LOCAL_SERVICE_VOUCHER', 'LOCAL_SERVICE_SIGNUP'], signup: { kind: 'DRIVING_SCHOOL', ...drivingForm } });
-    expect((await main.expect(200, 'GET', `/orders/${driving.id}`)).signup).toMatchObject({ name: '陈**', phone: '137****6100', idNumber: '110***********1234', classDate: '2026-12-20' });
+    const maskedForm = { name: '陈**', phone: '137****6100', idNumber: '110***********1234', classDate: '2026-12-20' };
+    expect((await main.expect(200, 'GET', `/orders/${driving.id}`)).signup).toMatchObject(maskedForm);
+    expect((await main.expect(200, 'GET', `/merchant/orders/${driving.id}`)).signup).toMatchObject(maskedForm);
+    expect((await main.expect(200, 'GET', `/merchant/orders/${driving.id}?reveal=true`)).signup).toMatchObject(drivingForm);
     // Sealed in the event like the consignee: the outbox never holds the form in clear.
     const envelopes = await queryDatabase(stack.databaseUrl('order'), `SELECT envelope FROM outbox_event WHERE message_key = $1`, [driving.id]);
     for (const { envelope } of envelopes) for (const secret of ['110101199003071234', '陈驾驶', '13700006100']) expect(envelope).not.toContain(secret);

@@ -4,6 +4,7 @@ import { ALL_TOPICS, buildEnvelope, createEventRegistry, EventRegistry, OrderPla
 import {
   CreateMessagingTables1763900000000,
   DeadLetterRecords1764700013600,
+  OutboxTraceContext1765016000200,
   DeadLetters,
   DLQ_HEADERS,
   OutboxParking1764700013500,
@@ -71,7 +72,7 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
     const { postgresUrl } = infrastructure();
     const names = isolation(`bb_${name === 'Kafka' ? 'kafka' : 'local'}`);
     const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
-    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600] }), url);
+    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200] }), url);
     await dataSource.query(`CREATE TABLE applied_event (id bigserial PRIMARY KEY, event_id uuid NOT NULL, order_id uuid NOT NULL, sequence integer NOT NULL)`);
     const transport = makeTransport(names.topicPrefix);
     await transport.ensureTopics(ALL_TOPICS);

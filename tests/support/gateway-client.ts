@@ -38,6 +38,14 @@ function onMismatch(mismatches: ResponseSchemaMismatch[]): void {
 }
 
 const API_PREFIX = '/api/v1';
+const STATE_CHANGING_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+/** How long `expect` keeps honouring 503 + Retry-After before it reports the 503. */
+const OVERLOAD_RETRY_BUDGET_MS = 120_000;
+/** Retry-After in seconds (RFC 9110 delay-seconds), 1 s when absent, capped at 10 s. */
+function retryAfterMs(header: string | null): number {
+  const seconds = Number(header);
+  return Math.min(10, Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000;
+}
 /** Strings are sent as they are (tests send malformed JSON on purpose); anything else as JSON. */
 const bodySerializer = (body: unknown) => (typeof body === 'string' ? body : JSON.stringify(body));
 
@@ -78,10 +86,26 @@ export class GatewayClient {
     return { status: response.status, body: parsed as T, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after'), headers: response.headers };
   }
 
+  /**
+   * A call that must answer `status`, made as a well-behaved client makes it on a busy machine:
+   * a signed-in state change carries an Idempotency-Key, and a 503 (overload, with Retry-After)
+   * is retried after the time it asks for — reads always, state changes only under their key, so a
+   * retry can never apply twice. Tests that study the 503 itself call `request`.
+   */
   async expect<T = any>(status: number, method: string, path: string, body?: unknown): Promise<T> {
-    const result = await this.request<T>(method, path, body);
-    if (result.status !== status) throw new Error(`${method} ${path} answered ${result.status}, expected ${status}: ${JSON.stringify(result.body)}`);
-    return result.body;
+    const stateChange = STATE_CHANGING_METHODS.includes(method.toUpperCase());
+    const retriable = status !== 503 && (!stateChange || this.token !== undefined);
+    const headers: Record<string, string> = stateChange && this.token !== undefined ? { 'idempotency-key': `test-${randomUUID()}` } : {};
+    const giveUpAt = Date.now() + OVERLOAD_RETRY_BUDGET_MS;
+    for (;;) {
+      const result = await this.request<T>(method, path, body, headers);
+      if (result.status === 503 && retriable && Date.now() < giveUpAt) {
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs(result.retryAfter)));
+        continue;
+      }
+      if (result.status !== status) throw new Error(`${method} ${path} answered ${result.status}, expected ${status}: ${JSON.stringify(result.body)}`);
+      return result.body;
+    }
   }
 
   /** A file (PDF, ZIP, …) by GET: its bytes and content type; the content type is checked against the document. */

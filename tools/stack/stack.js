@@ -18,6 +18,11 @@ const SERVICES = [
 ];
 const GATEWAY = { app: 'gateway', database: 'gateway', offset: 0 };
 
+/** How a deployable is run: the path resolver and the tracing preload (off unless OTEL_* asks), then its main. */
+function nodeArguments(app) {
+  return ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), '-r', path.join(ROOT, 'tools/runtime/tracing.js'), path.join(ROOT, `dist/apps/${app}/src/main.js`)];
+}
+
 function databaseUrl(serverUrl, name) {
   const url = new URL(serverUrl);
   url.pathname = '/' + name;
@@ -88,7 +93,7 @@ async function startStack(options) {
       DATABASE_URL: databaseUrl(options.postgresUrl, `${prefix}_${service.database}`),
     };
     const stdio = options.logDir ? ['ignore', fs.openSync(path.join(options.logDir, `${service.app}.log`), 'a'), fs.openSync(path.join(options.logDir, `${service.app}.log`), 'a')] : 'inherit';
-    const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, `dist/apps/${service.app}/src/main.js`)], { env, stdio, cwd: ROOT });
+    const child = spawn(process.execPath, nodeArguments(service.app), { env, stdio, cwd: ROOT });
     const handle = { service, child, exited: false };
     child.on('exit', (code, signal) => {
       handle.exited = true;
@@ -143,7 +148,7 @@ async function startStack(options) {
       const env = { ...common, PORT: String(basePort + portOffset), DATABASE_URL: databaseUrl(options.postgresUrl, `${prefix}_${service.database}`) };
       const logFile = options.logDir ? path.join(options.logDir, `${app}-${portOffset}.log`) : undefined;
       const stdio = logFile ? ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] : 'inherit';
-      const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, `dist/apps/${app}/src/main.js`)], { env, stdio, cwd: ROOT });
+      const child = spawn(process.execPath, nodeArguments(app), { env, stdio, cwd: ROOT });
       const handle = { service, child, exited: false };
       child.on('exit', (code, signal) => {
         handle.exited = true;

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AfterSalesController } from './api/after-sales.controller';
 import { AfterSalesQueries } from './app/after-sales-queries';
@@ -29,7 +29,7 @@ export class AfterSalesServiceModule {
           ...options,
           serviceName: AFTER_SALES_SERVICE_NAME,
           entities: [],
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, AfterSalesSchema1763900002000, CreateTimerFailures1764590000000, AfterSalesRefundOffsetFailures1764700013400, AfterSalesCreditOffsetAnswers1764700013700],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, AfterSalesSchema1763900002000, CreateTimerFailures1764590000000, AfterSalesRefundOffsetFailures1764700013400, AfterSalesCreditOffsetAnswers1764700013700, OutboxTraceContext1765016000200],
         }),
       ],
       controllers: [AfterSalesController],

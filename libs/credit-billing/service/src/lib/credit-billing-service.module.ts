@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, PaymentPort, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule, SimulatedPaymentPort } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from './credit-billing-config';
 import { CreditAccountsController, CreditProductsController } from './api/credit-accounts.controller';
@@ -35,7 +35,7 @@ export class CreditBillingServiceModule {
           ...options,
           serviceName: CREDIT_BILLING_SERVICE_NAME,
           entities: CREDIT_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200, OutboxTraceContext1765016000200],
         }),
       ],
       controllers: [CreditAccountsController, CreditProductsController],

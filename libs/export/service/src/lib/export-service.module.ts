@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { BaseServiceConfig, EVENT_HANDLERS, personalDataSecret, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { ExportsController } from './api/exports.controller';
 import { ExportTaskRunner } from './app/export-task-runner';
@@ -7,7 +7,7 @@ import { ExportTasks } from './app/export-tasks';
 import { readModelHandlers } from './app/read-model';
 import { ExportFileStore } from './infra/export-file-store';
 import { CreateExportSchema1763900002000 } from './infra/export-schema.migration';
-import { ExportCompensationAndSignups1764900019100 } from './infra/export-compensation-signups.migration';
+import { ExportCompensationAndSignups1765100019100 } from './infra/export-compensation-signups.migration';
 import { ExportTaskRepository } from './infra/export-task.repository';
 import { PasswordVault } from './infra/password-vault';
 import { EXPORT_EMBEDDED } from './infra/tokens';
@@ -29,7 +29,7 @@ export class ExportServiceModule {
           ...options,
           serviceName: EXPORT_SERVICE_NAME,
           entities: [],
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, ExportCompensationAndSignups1764900019100],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, OutboxTraceContext1765016000200, ExportCompensationAndSignups1765100019100],
           consumerGroupId: readModelGroupId,
         }),
       ],

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { AccountsController } from './api/accounts.controller';
 import { AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController } from './api/after-sales.controller';
@@ -51,7 +51,7 @@ export class GatewayModule {
           serviceName: GATEWAY_SERVICE_NAME,
           internalEndpoints: false,
           entities: GATEWAY_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100, GatewayIdempotencyLease1764800000100],
+          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100, GatewayIdempotencyLease1764800000100, OutboxTraceContext1765016000200],
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],

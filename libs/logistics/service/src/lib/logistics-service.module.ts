@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { assertAutoConfirmTableIsConsistent } from '@orderline/logistics/domain';
-import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateTimerFailures1764590000000, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { CarrierEventsController, ExpressContractsController, MerchantShipmentsController, OrderTrackingController } from './api/shipments.controller';
 import { ExpressContracts } from './app/express-contracts';
@@ -25,7 +25,7 @@ export class LogisticsServiceModule {
     assertAutoConfirmTableIsConsistent();
     return {
       module: LogisticsServiceModule,
-      imports: [ServiceRuntimeModule.forRoot({ ...options, serviceName: LOGISTICS_SERVICE_NAME, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, LogisticsSchema1763900002000, CreateTimerFailures1764590000000] })],
+      imports: [ServiceRuntimeModule.forRoot({ ...options, serviceName: LOGISTICS_SERVICE_NAME, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, LogisticsSchema1763900002000, CreateTimerFailures1764590000000, OutboxTraceContext1765016000200] })],
       controllers: [MerchantShipmentsController, OrderTrackingController, CarrierEventsController, ExpressContractsController],
       providers: [
         ShipOrders,

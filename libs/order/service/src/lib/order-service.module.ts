@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600 } from '@orderline/shared/messaging';
+import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
@@ -37,7 +37,7 @@ import { MerchantCatalogController } from './api/merchant-catalog.controller';
 import { OrderCatalogAndCoupons1763900001700 } from './infra/order-catalog.migration';
 import { ShippingDeadlines } from './app/shipping-deadlines';
 import { Compensations } from './app/compensations';
-import { OrderCompensations1764900019000 } from './infra/order-compensations.migration';
+import { OrderCompensations1765100019000 } from './infra/order-compensations.migration';
 
 export const ORDER_SERVICE_NAME = 'order-service';
 
@@ -51,7 +51,7 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700, OrderFactOwners1763900004100, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OrderCompensations1764900019000],
+          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700, OrderFactOwners1763900004100, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200, OrderCompensations1765100019000],
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController, MerchantCatalogController, PlatformReleasesController],

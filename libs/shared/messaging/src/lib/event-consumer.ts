@@ -1,4 +1,5 @@
 import { deadLetterTopicOf, DLQ_HEADERS, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
+import { inConsumeSpan } from '@orderline/shared/observability';
 import { runWithEventContext } from './event-context';
 import { MessagingLogger, silentLogger } from './logger';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, RetryPolicy, shouldRetry } from './retry-policy';
@@ -165,9 +166,9 @@ export class EventConsumer {
       const fresh = new Set(recorded.map((row) => row.event_id));
       const lockKeys = [...new Set(unique.filter(({ event }) => fresh.has(event.eventId)).flatMap(({ event }) => this.handlers.get(event.type)?.lockKey?.(event) ?? []))].sort();
       for (const key of lockKeys) await scope.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [key]);
-      for (const { event } of unique) {
+      for (const { message, event } of unique) {
         if (!fresh.has(event.eventId)) continue;
-        await runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () => this.handlers.get(event.type)!.handle(event, scope));
+        await this.inSpan(message, event, () => runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () => this.handlers.get(event.type)!.handle(event, scope)));
         applied += 1;
       }
     });
@@ -212,7 +213,7 @@ export class EventConsumer {
     const binding = this.handlers.get(event.type);
     // A topic carries many event types; this group applies only those it has handlers for.
     if (!binding) return;
-    await runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () =>
+    await this.inSpan(message, event, () => runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () =>
       this.options.unitOfWork.run(async (scope) => {
         const recorded = await scope.manager.query(
           `INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
@@ -226,7 +227,24 @@ export class EventConsumer {
         await binding.handle(event, scope);
         this.stats.applied += 1;
       }),
-    );
+    ));
+  }
+
+  /**
+   * The consumer span of one event: child of the producer span named by the message's
+   * `traceparent`, so the trace of the request that wrote the event continues here.
+   */
+  private inSpan<T>(message: IncomingMessage, event: EventEnvelope<unknown>, work: () => Promise<T>): Promise<T> {
+    return inConsumeSpan(`process ${event.type}`, message.headers, {
+      'messaging.system': this.options.transport.kind,
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': message.topic,
+      'messaging.destination.partition.id': String(message.partition),
+      'messaging.kafka.offset': Number(message.offset),
+      'messaging.consumer.group.name': this.options.groupId,
+      'messaging.message.id': event.eventId,
+      'orderline.event_type': event.type,
+    }, work);
   }
 
   private async deadLetter(message: IncomingMessage, error: unknown, attempts: number): Promise<void> {

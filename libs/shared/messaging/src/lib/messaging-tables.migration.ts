@@ -98,3 +98,20 @@ export class DeadLetterRecords1764700013600 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE dead_letter`);
   }
 }
+
+/**
+ * Issue 16 item 2: the W3C trace context of the span that wrote each event, so the relay can
+ * send it in the message headers (hours later, from another process) and the consumers'
+ * spans join the trace of the request that caused the event. Null when nothing traced it.
+ */
+export class OutboxTraceContext1765016000200 implements MigrationInterface {
+  name = 'OutboxTraceContext1765016000200';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE outbox_event ADD COLUMN traceparent text, ADD COLUMN tracestate text`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE outbox_event DROP COLUMN traceparent, DROP COLUMN tracestate`);
+  }
+}

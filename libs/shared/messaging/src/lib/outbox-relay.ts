@@ -1,8 +1,9 @@
 import { EVENT_HEADERS } from '@orderline/shared/contracts';
+import { SendSpan, startSendSpan } from '@orderline/shared/observability';
 import { DataSource, EntityManager } from 'typeorm';
 import { MessagingLogger, silentLogger } from './logger';
 import { retryDelayMs } from './retry-policy';
-import { MessageTransport } from './transport';
+import { MessageTransport, OutgoingMessage } from './transport';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -42,15 +43,26 @@ const PUBLISHABLE = `o.published_at IS NULL AND o.parked_at IS NULL
 
 interface OutboxRow {
   id: string;
+  event_id: string;
   topic: string;
   message_key: string;
   event_type: string;
   envelope: string;
   attempts: number;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
-function messageOf(row: OutboxRow) {
-  return { topic: row.topic, key: row.message_key, value: row.envelope, headers: { [EVENT_HEADERS.eventType]: row.event_type } };
+/** A row on its way to the bus, with the producer span whose context its headers carry. */
+function sendOf(row: OutboxRow, transport: MessageTransport): { message: OutgoingMessage; span: SendSpan } {
+  const span = startSendSpan(`send ${row.event_type}`, row, {
+    'messaging.system': transport.kind,
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': row.topic,
+    'messaging.message.id': row.event_id,
+    'orderline.event_type': row.event_type,
+  });
+  return { message: { topic: row.topic, key: row.message_key, value: row.envelope, headers: { [EVENT_HEADERS.eventType]: row.event_type, ...span.headers } }, span };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -136,13 +148,16 @@ export class OutboxRelay {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`outbox:${this.options.producer}`]);
       if (!locked) return 0;
       const rows: OutboxRow[] = await manager.query(
-        `SELECT o.id, o.topic, o.message_key, o.event_type, o.envelope, o.attempts FROM outbox_event o WHERE ${PUBLISHABLE} ORDER BY o.id LIMIT $1`,
+        `SELECT o.id, o.event_id, o.topic, o.message_key, o.event_type, o.envelope, o.attempts, o.traceparent, o.tracestate FROM outbox_event o WHERE ${PUBLISHABLE} ORDER BY o.id LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
+      const sends = rows.map((row) => sendOf(row, this.options.transport));
       try {
-        await this.options.transport.publish(rows.map(messageOf));
+        await this.options.transport.publish(sends.map((send) => send.message));
+        sends.forEach((send) => send.span.end());
       } catch (error) {
+        sends.forEach((send) => send.span.end(error));
         // The bus is down: nothing is the rows' fault; the loop retries the batch with backoff.
         if (!(await this.options.transport.isHealthy().catch(() => false))) throw error;
         return this.publishOneByOne(manager, rows);
@@ -165,10 +180,13 @@ export class OutboxRelay {
     for (const row of rows) {
       const key = `${row.topic}\u0000${row.message_key}`;
       if (heldBack.has(key)) continue;
+      const send = sendOf(row, this.options.transport);
       try {
-        await this.options.transport.publish([messageOf(row)]);
+        await this.options.transport.publish([send.message]);
+        send.span.end();
         published.push(row.id);
       } catch (error) {
+        send.span.end(error);
         heldBack.add(key);
         const attempts = row.attempts + 1;
         const park = attempts >= this.maxAttempts;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { buildEnvelope, EventDefinition, EventRegistry } from '@orderline/shared/contracts';
+import { TraceCarrier, traceCarrierOf } from '@orderline/shared/observability';
 import { currentEventContext } from './event-context';
 
 export interface PublishOptions {
@@ -14,7 +15,7 @@ export interface PublishOptions {
  * exists if and only if the state change committed.
  */
 export class TransactionScope {
-  private readonly pending: Array<{ eventId: string; type: string; topic: string; key: string; envelope: string }> = [];
+  private readonly pending: Array<{ eventId: string; type: string; topic: string; key: string; envelope: string; trace: TraceCarrier }> = [];
   private published = 0;
 
   constructor(
@@ -45,7 +46,8 @@ export class TransactionScope {
       causationId: context?.causationId ?? null,
     });
     // Buffered and written with one statement just before the commit (see flush).
-    this.pending.push({ eventId: envelope.eventId, type: envelope.type, topic: definition.topic, key, envelope: JSON.stringify(envelope) });
+    // The span writing the event (a request's, a consumer's) becomes the parent of its consumers' spans.
+    this.pending.push({ eventId: envelope.eventId, type: envelope.type, topic: definition.topic, key, envelope: JSON.stringify(envelope), trace: traceCarrierOf() });
     this.published += 1;
     return envelope.eventId;
   }
@@ -58,7 +60,7 @@ export class TransactionScope {
    */
   republish(message: { type: string; topic: string; key: string; envelope: string }): string {
     const outboxEventId = randomUUID();
-    this.pending.push({ eventId: outboxEventId, type: message.type, topic: message.topic, key: message.key, envelope: message.envelope });
+    this.pending.push({ eventId: outboxEventId, type: message.type, topic: message.topic, key: message.key, envelope: message.envelope, trace: traceCarrierOf() });
     this.published += 1;
     return outboxEventId;
   }
@@ -68,11 +70,11 @@ export class TransactionScope {
     if (this.pending.length === 0) return;
     const rows = this.pending.splice(0);
     await this.manager.query(
-      `INSERT INTO outbox_event (event_id, event_type, topic, message_key, envelope)
-       SELECT e.event_id, e.event_type, e.topic, e.message_key, e.envelope
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(event_id, event_type, topic, message_key, envelope, n)
+      `INSERT INTO outbox_event (event_id, event_type, topic, message_key, envelope, traceparent, tracestate)
+       SELECT e.event_id, e.event_type, e.topic, e.message_key, e.envelope, e.traceparent, e.tracestate
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(event_id, event_type, topic, message_key, envelope, traceparent, tracestate, n)
        ORDER BY e.n`,
-      [rows.map((r) => r.eventId), rows.map((r) => r.type), rows.map((r) => r.topic), rows.map((r) => r.key), rows.map((r) => r.envelope)],
+      [rows.map((r) => r.eventId), rows.map((r) => r.type), rows.map((r) => r.topic), rows.map((r) => r.key), rows.map((r) => r.envelope), rows.map((r) => r.trace.traceparent), rows.map((r) => r.trace.tracestate)],
     );
   }
 }

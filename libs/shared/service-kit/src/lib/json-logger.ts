@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import { currentEventContext, MessagingLogger } from '@orderline/shared/messaging';
+import { activeTraceId } from '@orderline/shared/observability';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevelName = keyof typeof LEVELS;
@@ -55,12 +56,15 @@ export class JsonLogger implements LoggerService {
   emit(level: LogLevelName, message: unknown, context?: string, fields?: Record<string, unknown>): void {
     if (LEVELS[level] < LEVELS[this.minimum]) return;
     const correlationId = currentEventContext()?.correlationId;
+    // With tracing on, a line finds its trace (and the trace its lines) by this id.
+    const traceId = activeTraceId();
     const record: Record<string, unknown> = {
       time: new Date().toISOString(),
       level,
       service: this.service,
       ...(context ? { context } : {}),
       ...(correlationId ? { correlationId } : {}),
+      ...(traceId ? { traceId } : {}),
       msg: message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message),
       ...(fields ? (redactFields(fields) as Record<string, unknown>) : {}),
     };

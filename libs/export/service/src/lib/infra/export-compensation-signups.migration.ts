@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 18: the LOC sign-up rows get what the form carries (kind, course or activity title,
  * ID type and number, class date); compensation rows keep who granted them.
  */
-export class ExportCompensationAndSignups1764900019100 implements MigrationInterface {
-  name = 'ExportCompensationAndSignups1764900019100';
+export class ExportCompensationAndSignups1765100019100 implements MigrationInterface {
+  name = 'ExportCompensationAndSignups1765100019100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE export_loc_signup ADD COLUMN kind text, ADD COLUMN title text, ADD COLUMN id_type text, ADD COLUMN id_number text, ADD COLUMN class_date date`);

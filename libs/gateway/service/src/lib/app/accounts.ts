@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { CreditAccountView } from '@orderline/credit-billing/contract';
-import { FixedWindowCounter, parseBootstrapOperator } from '@orderline/gateway/domain';
+import { parseBootstrapOperator, SlidingWindowCounter } from '@orderline/gateway/domain';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreateBuyerRequest, CreateMerchantRequest } from '../api/account.requests';
 import { GatewayConfig } from '../gateway-config';
@@ -22,7 +22,7 @@ function isUniqueViolation(error: unknown): boolean {
 export class Accounts implements OnApplicationBootstrap {
   // A hash to compare against when the user does not exist, so both paths cost the same.
   private dummyHash?: Promise<string>;
-  private readonly loginAttempts: FixedWindowCounter;
+  private readonly loginAttempts: SlidingWindowCounter;
   private readonly hashCost: ScryptCost;
 
   constructor(
@@ -33,7 +33,7 @@ export class Accounts implements OnApplicationBootstrap {
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
   ) {
-    this.loginAttempts = new FixedWindowCounter({ limit: config.LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
+    this.loginAttempts = new SlidingWindowCounter({ limit: config.LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
     this.hashCost = scryptCost(config.PASSWORD_SCRYPT_LOG2N);
   }
 

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (issue 18, docs/compensation.md). One late-shipping compensation per order (its natural key);
  * an operator's or merchant's compensation is found again by the caller's Idempotency-Key.
  */
-export class OrderCompensations1764900019000 implements MigrationInterface {
-  name = 'OrderCompensations1764900019000';
+export class OrderCompensations1765100019000 implements MigrationInterface {
+  name = 'OrderCompensations1765100019000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

@@ -25,6 +25,8 @@ jest.setTimeout(600_000);
 const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/auth/token': ['anyone'],
   'GET /api/v1/health': ['anyone'],
+  'GET /api/v1/health/ready': ['anyone'],
+  'GET /api/v1/health/live': ['anyone'],
   'POST /api/v1/carrier-events': ['signed'],
   'POST /api/v1/merchants': ['operator'],
   'POST /api/v1/buyers': ['operator'],
@@ -84,6 +86,9 @@ const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/merchant/shipments/{id}/intercept': ['merchant:SHIP'],
   'GET /api/v1/merchant/shipments/{id}/packing-slip': ['merchant:SHIP'],
   'GET /api/v1/merchant/shipments/{id}/waybill-label': ['merchant:SHIP'],
+  'GET /api/v1/merchant/replacements': ['merchant:SHIP'],
+  'POST /api/v1/merchant/replacements/{id}/ship': ['merchant:SHIP'],
+  'GET /api/v1/merchant/return-parcels/without-tracking': ['merchant:AFTER_SALES'],
   'GET /api/v1/orders/{id}/tracking': ['buyer', 'operator', 'merchant:VIEW_ORDERS'],
   'POST /api/v1/orders/{id}/extend-receipt': ['buyer'],
   'PUT /api/v1/merchants/{id}/express-service': ['operator'],
@@ -261,6 +266,8 @@ describe('access matrix: every route of /docs-json with every kind of principal 
         [/^\/api\/v1\/(merchant\/)?orders\/\{id\}/, ids.order],
         [/^\/api\/v1\/merchant\/shipments\/\{id\}/, ids.shipment],
         [/^\/api\/v1\/(merchant\/)?after-sales\/\{id\}/, ids.afterSales],
+        // The fixture's request is a return, not an exchange: its replacement answers like a missing one.
+        [/^\/api\/v1\/merchant\/replacements\/\{id\}/, ids.afterSales],
         [/^\/api\/v1\/(merchant\/)?cancellation-requests\/\{id\}/, ids.cancellationRequest],
         [/^\/api\/v1\/merchant\/exports\/\{id\}/, ids.export],
         [/^\/api\/v1\/merchants\/\{id\}/, ids.merchant],

@@ -151,25 +151,25 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     expect(file.status).toBe(200);
     expect(() => readZip(file.body, 'not-the-password')).toThrow(/wrong password/);
     const [entry] = readZip(file.body, password);
-    expect(entry.name).toMatch(/^order_details-.*\.csv$/);
+    expect(entry.name).toMatch(/^订单明细-[0-9a-f]{8}\.csv$/);
     const rows = asObjects(parseCsv(entry.data.toString('utf8')));
     expect(rows).toHaveLength(4);
     const [plain, injected, presale] = orders;
-    expect(rows.map((r) => r['order id'])).toEqual([plain.id, injected.id, presale.id, presale.id]);
-    expect(rows[0]).toMatchObject({ status: 'COMPLETED', 'payment method': 'CREDIT', 'sku': 'sku-kettle-1500', 'unit price (fen)': '1500', quantity: '2', 'line total (fen)': '3000', 'freight (fen)': '300', 'payable (fen)': '3300', 'refunded (fen)': '1500', 'refunded quantity': '1', 'consignee name': '王小明', 'consignee phone': '13800138000', county: '南山区', 'address detail': '科技园 1 号' });
-    expect(rows[2]).toMatchObject({ title: 'Cup, "large"', 'special kinds': 'PRESALE', status: 'WAITING_OUTBOUND' });
-    expect(rows[3]).toMatchObject({ sku: 'sku-b', quantity: '3', 'line total (fen)': '300' });
+    expect(rows.map((r) => r['订单号'])).toEqual([plain.id, injected.id, presale.id, presale.id]);
+    expect(rows[0]).toMatchObject({ '订单状态': 'COMPLETED', '支付方式': 'CREDIT', '商品编码': 'sku-kettle-1500', '单价（分）': '1500', '数量': '2', '小计（分）': '3000', '运费（分）': '300', '应付金额（分）': '3300', '已退款金额（分）': '1500', '已退数量': '1', '收件人姓名': '王小明', '收件人电话': '13800138000', '区县': '南山区', '详细地址': '科技园 1 号' });
+    expect(rows[2]).toMatchObject({ '商品名称': 'Cup, "large"', '特殊订单类型': 'PRESALE', '订单状态': 'WAITING_OUTBOUND' });
+    expect(rows[3]).toMatchObject({ '商品编码': 'sku-b', '数量': '3', '小计（分）': '300' });
 
     // Formula injection: every cell a spreadsheet would evaluate starts with a quote.
-    expect(rows[1]['consignee phone']).toBe('13711113333');
+    expect(rows[1]['收件人电话']).toBe('13711113333');
     // The consignee travels sealed: no event in the order service's outbox holds it in clear.
     const envelopes = await queryDatabase(stack.databaseUrl('order'), `SELECT envelope FROM outbox_event WHERE message_key = ANY($1::text[])`, [orders.map((o) => o.id)]);
     expect(envelopes.length).toBeGreaterThan(3);
     for (const { envelope } of envelopes) for (const secret of ['13800138000', '13711113333', '王小明', '科技园']) expect(envelope).not.toContain(secret);
     expect(envelopes.some(({ envelope }) => JSON.parse(envelope).payload.consigneeSealed)).toBe(true);
-    expect(rows[1]).toMatchObject({ 'buyer note': `'=HYPERLINK("http://evil.example","click")`, 'consignee name': "'@SUM(1+1)", town: "'-1+1", 'address detail': "'+cmd|calc" });
+    expect(rows[1]).toMatchObject({ '买家留言': `'=HYPERLINK("http://evil.example","click")`, '收件人姓名': "'@SUM(1+1)", '乡镇街道': "'-1+1", '详细地址': "'+cmd|calc" });
     // Negative numbers stay numbers; there is none here, but numbers are never quoted.
-    expect(rows[0]['goods total (fen)']).toBe('3000');
+    expect(rows[0]['商品金额（分）']).toBe('3000');
 
     // Password SMS limits: 60 s apart, 5 per task per day; the password never changes.
     expect(await main.request('POST', `/merchant/exports/${task.id}/password-sms`)).toMatchObject({ status: 429, body: { code: 'PASSWORD_SMS_TOO_SOON' } });
@@ -189,9 +189,9 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     const xlsx = await download(main, discounts.id);
     expect(xlsx.contentType).toContain('spreadsheetml');
     const sheet = asObjects(readXlsxRows(xlsx.body));
-    expect(sheet.map((r) => r['order id'])).toEqual(orders.map((o) => o.id));
-    expect(sheet[0]).toMatchObject({ 'goods total (fen)': '3000', 'freight (fen)': '300', 'payable (fen)': '3300' });
-    expect(Object.keys(sheet[0])).not.toContain('consignee name');
+    expect(sheet.map((r) => r['订单号'])).toEqual(orders.map((o) => o.id));
+    expect(sheet[0]).toMatchObject({ '商品金额（分）': '3000', '运费（分）': '300', '应付金额（分）': '3300' });
+    expect(Object.keys(sheet[0])).not.toContain('收件人姓名');
   });
 
   it('enforces the limits per account and type on the platform clock, and says which limit and when', async () => {
@@ -225,7 +225,7 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     // The warnings raised so far (by the order service, on the platform clock) are the file's rows.
     const warnings = await completed(main, nextDay.id);
     const rows = parseCsv((await download(main, nextDay.id)).body.toString('utf8'));
-    expect(rows[0]).toEqual(['order id', 'placed at', 'order status', 'promised ship-by', 'raised at', 'detail']);
+    expect(rows[0]).toEqual(['订单号', '下单时间', '订单状态', '承诺发货时间', '预警时间', '说明']);
     expect(warnings.progress).toEqual({ rowsDone: rows.length - 1, rowsTotal: rows.length - 1 });
     for (const row of rows.slice(1)) expect(orders.map((o) => o.id)).toContain(row[0]);
   });
@@ -244,7 +244,7 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     const password = /password is (\S+)\./.exec(await lastSms('13900005101'))![1];
     const [entry] = readZip((await download(subClient, masked.id)).body, password);
     const rows = asObjects(readXlsxRows(entry.data));
-    expect(rows[0]).toMatchObject({ 'consignee name': '王**', 'consignee phone': '138****8000', province: '广东省', city: '深圳市', county: '***', 'address detail': '***' });
+    expect(rows[0]).toMatchObject({ '收件人姓名': '王**', '收件人电话': '138****8000', '省': '广东省', '市': '深圳市', '区县': '***', '详细地址': '***' });
     expect(JSON.stringify(rows)).not.toContain('13800138000');
 
     // NONE leaves consumer data out entirely.
@@ -255,8 +255,8 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     const nonePassword = /password is (\S+)\./.exec(await lastSms(MAIN_PHONE))![1];
     const [noneEntry] = readZip((await download(main, none.id)).body, nonePassword);
     const noneRows = parseCsv(noneEntry.data.toString('utf8'));
-    expect(noneRows[0]).not.toContain('consignee name');
-    expect(noneRows[0]).not.toContain('province');
+    expect(noneRows[0]).not.toContain('收件人姓名');
+    expect(noneRows[0]).not.toContain('省');
     expect(noneRows.slice(1).map((r) => r[0])).toEqual([orders[2].id]);
     expect(noneEntry.data.toString('utf8')).not.toContain('王小明');
 
@@ -341,11 +341,11 @@ describe('export center (real Kafka + PostgreSQL)', () => {
     const task = await main.expect(202, 'POST', '/merchant/exports', { type: 'SHIPPING_TIMEOUTS', format: 'CSV', consigneeMode: 'NONE', ...(await range(6)) });
     await completed(main, task.id);
     const rows = asObjects(parseCsv((await download(main, task.id)).body.toString('utf8')));
-    expect(rows.map((row) => row['order id']).sort()).toEqual([...waiting].sort());
+    expect(rows.map((row) => row['订单号']).sort()).toEqual([...waiting].sort());
     for (const row of rows) {
-      const order = orders.find((o) => o.id === row['order id']);
-      expect(Date.parse(row['promised ship-by'])).toBe(Date.parse(order.promisedShipBy));
-      expect(row['order status']).toBe('WAITING_OUTBOUND');
+      const order = orders.find((o) => o.id === row['订单号']);
+      expect(Date.parse(row['承诺发货时间'])).toBe(Date.parse(order.promisedShipBy));
+      expect(row['订单状态']).toBe('WAITING_OUTBOUND');
     }
   });
 

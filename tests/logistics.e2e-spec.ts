@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { queryDatabase } from './support/databases';
 import { catalogItems, createBuyer, creditOrder, GatewayClient, operatorOf, OrderView, SkuKinds, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
+import { pdfText } from './support/pdf-tools';
 const { startStack } = require('../tools/stack/stack.js');
 
 jest.setTimeout(300_000);
@@ -153,7 +154,7 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     const { results } = await ship({ orderIds: [order.id], carrier: 'JD_LOGISTICS' });
     const label = await merchant.download(`/merchant/shipments/${results[0].shipmentId}/waybill-label`);
     expect(label.status).toBe(200);
-    const text = decodePdf(label.bytes);
+    const text = pdfText(label.bytes);
     expect(text).toContain('13911112222');
     expect(text).not.toContain('13800138000');
   });
@@ -258,13 +259,13 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     // Printable documents: the packing slip is masked, the electronic waybill carries the real phone.
     const slip = await merchant.download(`/merchant/shipments/${merged.shipmentId}/packing-slip`);
     expect(slip.contentType).toContain('application/pdf');
-    const slipText = decodePdf(slip.bytes);
+    const slipText = pdfText(slip.bytes);
     expect(slipText).toContain('138****8000');
     expect(slipText).not.toContain('13800138000');
     expect(slipText).toContain('sku-pot');
     const labelBytes = (await merchant.download(`/merchant/shipments/${merged.shipmentId}/waybill-label`)).bytes;
-    expect(labelBytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
-    expect(decodePdf(labelBytes)).toContain('13800138000');
+    expect(labelBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdfText(labelBytes)).toContain('13800138000');
   });
 
   it('verifies carrier signatures, ignores replays, orders tracking by time, delivers, and corrects waybills with history', async () => {
@@ -406,14 +407,3 @@ describe('logistics: outbound, tracking, interception and auto-confirm (real Kaf
     expect((await fetch(`${replica!.url}/health`)).status).toBe(200);
   });
 });
-
-/** The text strings of a PDF written by the logistics service's writer (UCS-2 hex strings). */
-function decodePdf(pdf: Buffer): string {
-  return [...pdf.toString('latin1').matchAll(/<([0-9a-f]+)> Tj/g)]
-    .map((match) => {
-      let out = '';
-      for (let i = 0; i < match[1].length; i += 4) out += String.fromCharCode(parseInt(match[1].slice(i, i + 4), 16));
-      return out;
-    })
-    .join('\n');
-}

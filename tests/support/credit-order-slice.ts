@@ -117,7 +117,9 @@ export function creditOrderSliceTests(gatewayUrl: () => string): void {
   it('serves health and the OpenAPI document', async () => {
     const health = await gateway.request('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.body.checks).toMatchObject({ database: 'up', eventBus: 'up', 'order-service': 'up', 'credit-billing-service': 'up' });
+    expect(health.body.checks).toMatchObject({ database: 'up', eventBus: 'up', consumer: 'up' });
+    // The services are reported beside the gateway's own checks (docs/observability.md "Health").
+    expect(health.body.downstream).toMatchObject({ 'order-service': 'up', 'credit-billing-service': 'up' });
     const docs = await fetch(`${gatewayUrl()}/docs/openapi.json`);
     expect(docs.status).toBe(200);
     const document = (await docs.json()) as { paths: Record<string, unknown> };

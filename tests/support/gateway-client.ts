@@ -109,9 +109,9 @@ export class GatewayClient {
   }
 
   /** A file (PDF, ZIP, …) by GET: its bytes and content type; the content type is checked against the document. */
-  async download(path: string): Promise<{ status: number; contentType: string | null; bytes: Buffer; body: any }> {
+  async download(path: string): Promise<{ status: number; contentType: string | null; disposition: string | null; bytes: Buffer; body: any }> {
     const { data, error, response } = (await this.api.request('get', `${API_PREFIX}${path}` as never, { parseAs: 'arrayBuffer' } as never)) as { data?: ArrayBuffer; error?: unknown; response: Response };
-    return { status: response.status, contentType: response.headers.get('content-type'), bytes: Buffer.from(data ?? new ArrayBuffer(0)), body: error };
+    return { status: response.status, contentType: response.headers.get('content-type'), disposition: response.headers.get('content-disposition'), bytes: Buffer.from(data ?? new ArrayBuffer(0)), body: error };
   }
 
   async login(username: string, password: string): Promise<GatewayClient> {

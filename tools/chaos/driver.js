@@ -466,7 +466,7 @@ async function restartEverything(run) {
   if (run.options.broker) await run.options.broker.start();
   // SIGKILL, all at once: the harshest restart, and no graceful drain to wait for.
   await Promise.all([...SERVICE_APPS, 'gateway'].map((app) => stack.stopService(app, 'SIGKILL')));
-  // All at once: the gateway's health waits for the services anyway.
+  // All at once: each start waits for that process's own readiness (the gateway's no longer waits for the services).
   await Promise.all([...SERVICE_APPS, 'gateway'].map((app) => startWithRetries(stack, app)));
 }
 

@@ -57,6 +57,9 @@ const CONTROLLER_PORT = KAFKA_PORT + 1;
 export const PG_PORT = Number(process.env.ORDERLINE_PG_PORT || 5432);
 const TIMEOUT_MS = Number(process.env.ORDERLINE_INFRA_TIMEOUT_S || 90) * 1000;
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker', 'docker-compose.yml');
+// The compose file publishes no database or broker port and tunes Kafka for production; the
+// tests reach both on the host and want a broker that fails over fast.
+const TEST_OVERRIDES = ['docker-compose.debug-ports.yml', 'docker-compose.test-broker.yml'].flatMap((file) => ['-f', path.join(REPO_ROOT, 'docker', file)]);
 
 export const DATABASES = [
   'orderline_gateway',
@@ -639,8 +642,8 @@ function dockerAvailable() {
 
 function compose(args) {
   const v2 = run('docker', ['compose', 'version'], { timeout: 5000 }).ok;
-  if (v2) return run('docker', ['compose', '-f', COMPOSE_FILE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (which('docker-compose')) return run('docker-compose', ['-f', COMPOSE_FILE, ...args]);
+  if (v2) return run('docker', ['compose', '-f', COMPOSE_FILE, ...TEST_OVERRIDES, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (which('docker-compose')) return run('docker-compose', ['-f', COMPOSE_FILE, ...TEST_OVERRIDES, ...args]);
   throw new InfraError('a Docker engine answers but neither `docker compose` nor `docker-compose` is installed (apt-get install docker-compose-plugin)');
 }
 

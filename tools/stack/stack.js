@@ -85,10 +85,11 @@ async function startStack(options) {
   if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
 
   const processes = new Map();
-  function launch(service) {
+  function launch(service, extraEnv = {}) {
     const env = {
       ...common,
       ...(service === GATEWAY ? gatewayEnv : {}),
+      ...extraEnv,
       PORT: String(basePort + service.offset),
       DATABASE_URL: databaseUrl(options.postgresUrl, `${prefix}_${service.database}`),
     };
@@ -103,9 +104,10 @@ async function startStack(options) {
     return handle;
   }
 
-  async function startService(app) {
+  /** `extraEnv`: variables this start of the service gets on top of the stack's (e.g. a rotated key). */
+  async function startService(app, extraEnv = {}) {
     const service = app === 'gateway' ? GATEWAY : SERVICES.find((s) => s.app === app);
-    const handle = launch(service);
+    const handle = launch(service, extraEnv);
     const healthPath = service === GATEWAY ? '/api/v1/health' : '/health';
     await waitForHttp(`http://127.0.0.1:${basePort + service.offset}${healthPath}`, 60_000, () => !handle.exited);
   }

@@ -11,7 +11,8 @@ import { GATEWAY_PREFIX, GATEWAY_SERVICE_NAME, GatewayConfig, GatewayModule, con
 import { LOGISTICS_SERVICE_NAME, LogisticsServiceConfig, LogisticsServiceModule } from '@orderline/logistics/service';
 import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
 import { InProcessTransport, SqlBusLogStore } from '@orderline/shared/messaging';
-import { BaseServiceConfig, createHttpApp, JsonLogger, loadConfig, ServiceModuleOptions } from '@orderline/shared/service-kit';
+import { collectProcessMetrics } from '@orderline/shared/metrics';
+import { BaseServiceConfig, createHttpApp, JsonLogger, LogLevelName, loadConfig, logFormatFrom, ServiceModuleOptions } from '@orderline/shared/service-kit';
 
 export interface EmbeddedPlatformOptions {
   port: number;
@@ -67,10 +68,48 @@ function jwtSecret(options: EmbeddedPlatformOptions): string {
   return keptSecret('JWT_SECRET', 'jwt-secret', options);
 }
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+const DOCUMENTED_OPERATOR = 'operator:operator-password';
+
+/**
+ * The one line `npm start` prints when it is ready: where the API and its docs answer and how
+ * to sign in. The operator's password is shown only when it is the documented default, and only
+ * to a terminal (pretty mode): JSON logs end up in files.
+ */
+export function readyLine(host: string, port: number, bootstrapOperator: string | undefined, showDefaultPassword: boolean): { message: string; fields: Record<string, string> } {
+  const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  const username = (bootstrapOperator ?? DOCUMENTED_OPERATOR).split(':')[0];
+  const isDefault = (bootstrapOperator ?? DOCUMENTED_OPERATOR) === DOCUMENTED_OPERATOR;
+  const signIn = isDefault
+    ? showDefaultPassword
+      ? `sign in as ${username} / ${DOCUMENTED_OPERATOR.split(':')[1]}`
+      : `sign in as ${username} with the documented default password (README)`
+    : `sign in as ${username} with the password set in BOOTSTRAP_OPERATOR`;
+  return {
+    message: `Orderline ready on ${origin}/api/v1 · API docs ${origin}/docs · ${signIn} (POST /api/v1/auth/token)`,
+    fields: { url: `${origin}/api/v1`, docs: `${origin}/docs`, operator: username },
+  };
+}
+
 export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Promise<() => Promise<void>> {
   if (!options.ephemeral) mkdirSync(resolve(options.dataDir), { recursive: true });
-  const logLevel = (process.env.LOG_LEVEL as 'info') ?? 'info';
-  const platformLogger = new JsonLogger('platform', logLevel);
+  const logLevel = (process.env.LOG_LEVEL as LogLevelName) ?? 'info';
+  const format = logFormatFrom(process.env, process.stdout.isTTY === true);
+  // Pretty mode is for a person at a terminal: start-up prints warnings and one ready line, then
+  // the chosen level applies (docs/observability.md "Logs"). JSON mode logs start-up as it goes.
+  const quietStart = format === 'pretty' && process.env.LOG_LEVEL === undefined;
+  const loggers: JsonLogger[] = [];
+  const newLogger = (service: string) => {
+    const logger = new JsonLogger(service, quietStart ? 'warn' : logLevel, undefined, format);
+    loggers.push(logger);
+    return logger;
+  };
+  const platformLogger = newLogger('platform');
+  // One process, one registry: every service below labels its own series (docs/observability.md "Metrics").
+  collectProcessMetrics('platform');
   // The bus keeps its log and its groups' positions in a PGlite of its own, so a SIGKILL loses
   // no event (issue 13 item 1, docs/embedded-bus.md); --ephemeral keeps nothing anyway.
   const busDataDir = options.ephemeral ? undefined : resolve(options.dataDir, 'bus');
@@ -105,8 +144,8 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     databases.push(database);
     // The services started before this one are reachable (logistics asks the order service when its copy lags).
     const config = loadConfig(service.configClass ?? BaseServiceConfig, { ...common, ...serviceUrls, PORT: '0', DATABASE_URL: database.url });
-    const logger = new JsonLogger(service.name, logLevel);
-    const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger, internalToken: config.INTERNAL_API_TOKEN });
+    const logger = newLogger(service.name);
+    const app = await createHttpApp(service.register({ config, logger, transport: bus, embeddedDatabase: true }), { logger, internalToken: config.INTERNAL_API_TOKEN, metrics: { service: service.name } });
     await app.listen(0, '127.0.0.1');
     apps.push(app);
     serviceUrls[service.urlVariable] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -125,14 +164,19 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
     EMBEDDED_MODE: '1',
     PASSWORD_SCRYPT_LOG2N: process.env.PASSWORD_SCRYPT_LOG2N,
   });
-  const gatewayLogger = new JsonLogger(GATEWAY_SERVICE_NAME, logLevel);
-  const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, embeddedDatabase: true }), { logger: gatewayLogger, globalPrefix: GATEWAY_PREFIX });
-  configureGatewayHttp(gateway);
+  const gatewayLogger = newLogger(GATEWAY_SERVICE_NAME);
   const host = options.host ?? '127.0.0.1';
-  await gateway.listen(options.port, host);
-  platformLogger.emit('info', `Orderline (embedded) on http://${host === '0.0.0.0' ? 'localhost' : host}:${options.port}/api/v1 — OpenAPI at http://localhost:${options.port}/docs`, 'platform', {
-    data: options.ephemeral ? 'in memory (ephemeral)' : resolve(options.dataDir),
+  const gateway = await createHttpApp(GatewayModule.register({ config: gatewayConfig, logger: gatewayLogger, transport: bus, embeddedDatabase: true }), {
+    logger: gatewayLogger,
+    globalPrefix: GATEWAY_PREFIX,
+    // The whole platform's metrics on the one port: open on loopback (the try-it default), behind METRICS_TOKEN otherwise.
+    metrics: { service: GATEWAY_SERVICE_NAME, endpoint: { token: process.env.METRICS_TOKEN || undefined, open: isLoopback(host) } },
   });
+  configureGatewayHttp(gateway);
+  await gateway.listen(options.port, host);
+  for (const logger of loggers) logger.setMinimum(logLevel);
+  const ready = readyLine(host, options.port, gatewayConfig.BOOTSTRAP_OPERATOR, format === 'pretty');
+  platformLogger.emit('info', ready.message, 'platform', { ...ready.fields, data: options.ephemeral ? 'in memory (ephemeral)' : resolve(options.dataDir) });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

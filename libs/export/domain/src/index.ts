@@ -1,4 +1,5 @@
 export * from './lib/export-types';
+export * from './lib/export-labels';
 export * from './lib/export-limits';
 export * from './lib/consignee-masking';
 export * from './lib/row-projection';

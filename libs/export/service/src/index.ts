@@ -5,3 +5,6 @@ export { runExportPipeline } from './lib/app/export-pipeline';
 export { CopyRows, CursorRows } from './lib/infra/read-model-rows';
 export { rowQuery } from './lib/infra/row-query-builder';
 export { CreateExportSchema1763900002000 } from './lib/infra/export-schema.migration';
+// `orderline export rebuild-read-model` (apps/admin-cli).
+export { rebuildReadModel } from './lib/app/rebuild-read-model';
+export type { RebuildReadModelResult } from './lib/app/rebuild-read-model';

@@ -1,1 +1,2 @@
 export * from './lib/logistics.requests';
+export * from './lib/exchanges.requests';

@@ -8,3 +8,4 @@ export * from './lib/carriers';
 export * from './lib/outbound';
 export * from './lib/shipment-process';
 export * from './lib/masking';
+export * from './lib/replacement';

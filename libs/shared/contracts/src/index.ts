@@ -10,6 +10,7 @@ export * from './lib/events/credit-events';
 export * from './lib/events/fulfilment-events';
 export * from './lib/events/logistics-events';
 export * from './lib/events/after-sales-events';
+export * from './lib/events/exchange-events';
 export * from './lib/events/export-events';
 export * from './lib/personal-data';
 export * from './lib/events/cancellation-request-events';

@@ -13,3 +13,5 @@ export * from './lib/timer-failures';
 export * from './lib/dead-letters';
 export * from './lib/periodic-task';
 export * from './lib/apply-transition';
+export * from './lib/retention';
+export * from './lib/reseal-envelopes';

@@ -14,3 +14,6 @@ export * from './lib/outbox-admin';
 export * from './lib/read-your-writes';
 export * from './lib/dead-letter-admin';
 export * from './lib/keyset-cursor';
+export * from './lib/service-metrics';
+export * from './lib/metrics-endpoint';
+export * from './lib/access-log';

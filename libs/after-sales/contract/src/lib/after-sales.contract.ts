@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { AFTER_SALES_REQUEST_TYPES, AfterSalesRequestType, ApiCode, ApiFen, ApiFlag, ApiInteger, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView } from '@orderline/shared/contracts';
+import { AFTER_SALES_REQUEST_TYPES, AfterSalesRequestType, ApiCode, ApiFen, ApiFlag, ApiInteger, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, REPLACEMENT_RECEIPTS, TRACKING_STATUSES } from '@orderline/shared/contracts';
 import { PAYMENT_METHODS } from '@orderline/shared/platform-rules';
 
 /** Reason codes a buyer picks (the sources' list, shortened). */
 export const AFTER_SALES_REASONS = ['DEFECTIVE', 'NOT_AS_DESCRIBED', 'WRONG_ITEM', 'DAMAGED_IN_TRANSIT', 'NOT_RECEIVED', 'NO_LONGER_WANTED', 'SIZE_OR_FIT', 'OTHER'] as const;
 
-export const AFTER_SALES_STATUS_NAMES = ['REQUESTED', 'APPROVED', 'REJECTED', 'RETURN_IN_TRANSIT', 'RECEIVED', 'RETURN_DISPUTED', 'REFUND_PENDING', 'REFUNDED', 'REPLACEMENT_REQUESTED'] as const;
+export const AFTER_SALES_STATUS_NAMES = ['REQUESTED', 'APPROVED', 'REJECTED', 'RETURN_IN_TRANSIT', 'RECEIVED', 'RETURN_DISPUTED', 'REFUND_PENDING', 'REFUNDED', 'REPLACEMENT_REQUESTED', 'REPLACEMENT_SHIPPED', 'EXCHANGED'] as const;
 
 export class AfterSalesLineRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() lineId: string;
@@ -77,7 +77,7 @@ export class EscalateRefundSettlementRequest {
 
 /** A refund's settlement state, worst first: a failed or escalated settlement shows over a pending one (issue 13 item 4). */
 export const REFUND_SETTLEMENT_STATUSES = ['ESCALATED', 'FAILED', 'PENDING', 'SETTLED'] as const;
-export const AFTER_SALES_COMMANDS = ['APPLY', 'APPROVE', 'REJECT', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'REPORT_PROBLEM', 'GRANT_REFUND', 'REQUEST_REPLACEMENT', 'COMPLETE_REFUND'] as const;
+export const AFTER_SALES_COMMANDS = ['APPLY', 'APPROVE', 'REJECT', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'REPORT_PROBLEM', 'GRANT_REFUND', 'REQUEST_REPLACEMENT', 'SHIP_REPLACEMENT', 'RECEIVE_REPLACEMENT', 'COMPLETE_REFUND'] as const;
 /** The order as after-sales knows it from the order events. */
 export const AFTER_SALES_ORDER_STATUSES = ['PLACED', 'PAID', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
 
@@ -98,6 +98,23 @@ export class ReturnShipmentView {
   @ApiText() waybillNo: string;
   @ApiFlag() pickup: boolean;
   @ApiTimestamp() at: string;
+}
+
+/** One carrier event of the return parcel, as logistics reported it (ReturnParcelTracked). */
+export class ReturnTrackingEventView {
+  @ApiCode(TRACKING_STATUSES) status: string;
+  @ApiTimestamp() occurredAt: string;
+  @ApiText({ optional: true }) location?: string;
+}
+
+/** An exchange's replacement parcel, as logistics reported it (ReplacementShipped, ReplacementReceived). */
+export class ReplacementShipmentView {
+  @ApiUuid() shipmentId: string;
+  @ApiText() carrier: string;
+  @ApiText() waybillNo: string;
+  @ApiTimestamp() shippedAt: string;
+  @ApiCode(REPLACEMENT_RECEIPTS, { nullable: true }) receivedBy: string | null;
+  @ApiTimestamp({ nullable: true }) receivedAt: string | null;
 }
 
 export class ReturnReceiptView {
@@ -165,7 +182,11 @@ export class AfterSalesRequestView {
   @ApiTimestamp() reviewDeadline: string;
   @ApiView(AfterSalesReviewView, { nullable: true }) review: AfterSalesReviewView | null;
   @ApiView(ReturnShipmentView, { nullable: true }) returnShipment: ReturnShipmentView | null;
+  /** The return parcel's carrier events in time order (empty until the carrier reports one). */
+  @ApiView([ReturnTrackingEventView]) returnTracking: ReturnTrackingEventView[];
   @ApiView(ReturnReceiptView, { nullable: true }) receipt: ReturnReceiptView | null;
+  /** An exchange's replacement once logistics shipped it. */
+  @ApiView(ReplacementShipmentView, { nullable: true }) replacement: ReplacementShipmentView | null;
   @ApiView(RefundView, { nullable: true }) refund: RefundView | null;
   @ApiView([AfterSalesStatusChangeView]) history: AfterSalesStatusChangeView[];
   @ApiTimestamp() createdAt: string;

@@ -1,6 +1,6 @@
 import { applicationProblem } from './after-sales-application';
 import { processProblems } from '@orderline/shared/process';
-import { AFTER_SALES_PROCESS, decideAfterSalesTransition } from './after-sales-process';
+import { AFTER_SALES_PROCESS, AfterSalesCommand, AfterSalesStatus, AfterSalesType, decideAfterSalesTransition } from './after-sales-process';
 
 describe('after-sales process (domain.md §3)', () => {
   it('passes the start-up checks: every status reachable, no step ambiguous for one type', () => {
@@ -15,15 +15,16 @@ describe('after-sales process (domain.md §3)', () => {
     expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'REQUEST_REPLACEMENT')).toMatchObject({ allowed: true, effects: ['REPLACEMENT_REQUESTED'] });
   });
 
-  it('runs a return and refund through review, return shipment, receipt and refund', () => {
-    const steps = ['APPROVE', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'GRANT_REFUND', 'COMPLETE_REFUND'] as const;
-    let status: Parameters<typeof decideAfterSalesTransition>[0]['status'] = 'REQUESTED';
-    for (const step of steps) {
-      const decision = decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status }, step);
+  /** Where a new request of `type` ends after `steps`, each of which must be allowed. */
+  const walk = (type: AfterSalesType, steps: readonly AfterSalesCommand[]) =>
+    steps.reduce<AfterSalesStatus>((status, step) => {
+      const decision = decideAfterSalesTransition({ type, status }, step);
       if (!decision.allowed) throw new Error(decision.veto.reason);
-      status = decision.to;
-    }
-    expect(status).toBe('REFUNDED');
+      return decision.to;
+    }, 'REQUESTED');
+
+  it('runs a return and refund through review, return shipment, receipt and refund', () => {
+    expect(walk('RETURN_AND_REFUND', ['APPROVE', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'GRANT_REFUND', 'COMPLETE_REFUND'])).toBe('REFUNDED');
   });
 
   it('refunds a refund-only request on approval, without a return', () => {
@@ -34,6 +35,15 @@ describe('after-sales process (domain.md §3)', () => {
   it('ends an exchange with a replacement, never a refund', () => {
     expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'REQUEST_REPLACEMENT')).toMatchObject({ allowed: true, to: 'REPLACEMENT_REQUESTED' });
     expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'RECEIVED' }, 'GRANT_REFUND')).toMatchObject({ allowed: false, veto: { code: 'NOT_FOR_THIS_TYPE' } });
+  });
+
+  it('completes an exchange only when the shipped replacement was received', () => {
+    expect(walk('EXCHANGE', ['APPROVE', 'SHIP_RETURN', 'CONFIRM_RECEIPT', 'REQUEST_REPLACEMENT', 'SHIP_REPLACEMENT', 'RECEIVE_REPLACEMENT'])).toBe('EXCHANGED');
+    // Logistics' answers carry no event of after-sales' own, and never skip the shipment.
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'REPLACEMENT_REQUESTED' }, 'SHIP_REPLACEMENT')).toMatchObject({ allowed: true, effects: [] });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'REPLACEMENT_REQUESTED' }, 'RECEIVE_REPLACEMENT')).toMatchObject({ allowed: false, veto: { code: 'INVALID_AFTER_SALES_TRANSITION' } });
+    expect(decideAfterSalesTransition({ type: 'RETURN_AND_REFUND', status: 'RECEIVED' }, 'SHIP_REPLACEMENT')).toMatchObject({ allowed: false, veto: { code: 'NOT_FOR_THIS_TYPE' } });
+    expect(decideAfterSalesTransition({ type: 'EXCHANGE', status: 'EXCHANGED' }, 'SHIP_REPLACEMENT')).toMatchObject({ allowed: false });
   });
 
   it('refuses a second review and a receipt before the return ships', () => {

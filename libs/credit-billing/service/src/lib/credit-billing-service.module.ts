@@ -25,6 +25,9 @@ import { CreateCreditSchema1763900000200 } from './infra/credit-schema.migration
 
 export const CREDIT_BILLING_SERVICE_NAME = 'credit-billing-service';
 
+/** The schema of this service's database, in order (the service and `orderline migrate` apply them). */
+export const CREDIT_BILLING_MIGRATIONS = [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200, OutboxTraceContext1765016000200];
+
 @Module({})
 export class CreditBillingServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
@@ -35,7 +38,7 @@ export class CreditBillingServiceModule {
           ...options,
           serviceName: CREDIT_BILLING_SERVICE_NAME,
           entities: CREDIT_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateCreditSchema1763900000200, CreateCreditLedger1763900000700, CreateTimerFailures1764590000000, CreditRepaymentPayments1764590000200, OutboxTraceContext1765016000200],
+          migrations: CREDIT_BILLING_MIGRATIONS,
         }),
       ],
       controllers: [CreditAccountsController, CreditProductsController],

@@ -38,3 +38,11 @@ export type ConsigneeMode = (typeof CONSIGNEE_MODES)[number];
 /** The states of an export task (its process: libs/export/domain export-task-process.ts). */
 export const EXPORT_TASK_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
 export type ExportTaskStatus = (typeof EXPORT_TASK_STATUSES)[number];
+
+/**
+ * The language of a file's column headers and name (issue 18): Chinese, the merchants' own, by
+ * default; English on request. Only the words change: codes and values stay as they are.
+ */
+export const EXPORT_LANGUAGES = ['zh-CN', 'en'] as const;
+export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
+export const DEFAULT_EXPORT_LANGUAGE: ExportLanguage = 'zh-CN';

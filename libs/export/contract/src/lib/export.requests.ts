@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/platform-rules';
-import { CONSIGNEE_MODES, EXPORT_FORMATS, EXPORT_TASK_STATUSES, EXPORT_TYPES, ExportType } from '@orderline/export/codes';
+import { CONSIGNEE_MODES, DEFAULT_EXPORT_LANGUAGE, EXPORT_FORMATS, EXPORT_LANGUAGES, EXPORT_TASK_STATUSES, EXPORT_TYPES, ExportLanguage, ExportType } from '@orderline/export/codes';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { ApiCode, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTimestamp, ApiUuid, ApiView } from '@orderline/shared/contracts';
 
@@ -14,6 +14,7 @@ export type ExportTypeCode = ExportType;
 export const EXPORT_STATUSES = EXPORT_TASK_STATUSES;
 export const EXPORT_FORMAT_CODES = EXPORT_FORMATS;
 export const CONSIGNEE_MODE_CODES = CONSIGNEE_MODES;
+export const EXPORT_LANGUAGE_CODES = EXPORT_LANGUAGES;
 /**
  * The media types of export files as the export service serves them (exportFileKind in the
  * export domain; export-file-kind.spec.ts checks both agree): encrypted types are AES zips.
@@ -36,6 +37,8 @@ export class CreateExportRequest {
   @ApiProperty({ example: '2026-03-01T00:00:00Z', description: 'start of the time range (inclusive)' }) @IsISO8601({ strict: true }) from: string;
   @ApiProperty({ example: '2026-03-31T00:00:00Z', description: 'end of the time range (exclusive)' }) @IsISO8601({ strict: true }) to: string;
   @ApiPropertyOptional({ type: ExportFiltersRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ExportFiltersRequest) filters?: ExportFiltersRequest;
+  @ApiPropertyOptional({ enum: EXPORT_LANGUAGE_CODES, default: DEFAULT_EXPORT_LANGUAGE, description: 'language of the column headers and the file name (codes and values are the same in both)' })
+  @IsOptional() @IsIn(EXPORT_LANGUAGE_CODES) language?: ExportLanguage;
 }
 
 /** What the export service hands the gateway (and only the gateway) for the password SMS. */
@@ -68,6 +71,7 @@ export class ExportTaskView {
   @ApiCode(EXPORT_TYPE_CODES) type: string;
   @ApiCode(EXPORT_FORMAT_CODES) format: string;
   @ApiCode(CONSIGNEE_MODE_CODES) consigneeMode: string;
+  @ApiCode(EXPORT_LANGUAGE_CODES) language: string;
   @ApiTimestamp() from: string;
   @ApiTimestamp() to: string;
   @ApiMap('any') filters: Record<string, unknown>;

@@ -4,7 +4,7 @@ import { openExportFile } from './export-file';
 import { csvField, csvLine, neutraliseFormula } from './csv';
 import { WinZipAesEncryptor } from './winzip-aes';
 import { ZipWriter } from './zip-writer';
-import { endStream } from './tabular-writers';
+import { columnLetters, endStream } from './tabular-writers';
 
 async function collect(run: (out: PassThrough) => Promise<void>): Promise<Buffer> {
   const out = new PassThrough();
@@ -37,6 +37,12 @@ describe('CSV escaping and formula neutralisation', () => {
 
   it('quotes separators, quotes and line breaks (RFC 4180)', () => {
     expect(csvLine(['a,b', 'say "hi"', 'x\ny', null, 3])).toBe('"a,b","say ""hi""","x\ny",,3\r\n');
+  });
+});
+
+describe('XLSX cell references', () => {
+  it('names columns in A1 notation', () => {
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(columnLetters)).toEqual(['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA']);
   });
 });
 

@@ -4,8 +4,8 @@ import { ConsigneeMode, ExportType } from '@orderline/export/codes';
  * The columns and rules of the export types of domain.md §5. The code lists themselves
  * (types, formats, consignee modes) are declared once in `@orderline/export/codes`.
  */
-export { CONSIGNEE_MODES, EXPORT_FORMATS, EXPORT_TYPES } from '@orderline/export/codes';
-export type { ConsigneeMode, ExportFormat, ExportType } from '@orderline/export/codes';
+export { CONSIGNEE_MODES, DEFAULT_EXPORT_LANGUAGE, EXPORT_FORMATS, EXPORT_LANGUAGES, EXPORT_TYPES } from '@orderline/export/codes';
+export type { ConsigneeMode, ExportFormat, ExportLanguage, ExportType } from '@orderline/export/codes';
 
 /** Where a type's rows come from in the export read model. */
 export type RowSource = 'ORDER_LINES' | 'ORDERS' | 'SHIPMENTS' | 'SHIPPING_ALERTS' | 'COMPENSATIONS' | 'LOC_SIGNUPS';

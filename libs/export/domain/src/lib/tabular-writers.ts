@@ -48,15 +48,37 @@ export function xmlText(text: string): string {
   return text.replace(INVALID_XML, '').replace(XML_SPECIAL, (c) => XML_ESCAPES[c]);
 }
 
-function xlsxRow(cells: readonly Cell[]): string {
-  let row = '<row>';
-  for (const cell of cells) {
-    if (cell === null) row += '<c/>';
-    else if (typeof cell === 'number') row += `<c><v>${cell}</v></c>`;
+/** A column's letters in A1 notation (0 → A, 25 → Z, 26 → AA). */
+export function columnLetters(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+/**
+ * One worksheet row. Row and cell references (`r`) are optional in the standard, but readers such
+ * as ExcelJS need the row number, and place a cell without one right after the previous cell —
+ * skipping empty `<c/>` elements, which shifted the rest of the row. So an empty cell is left
+ * out, and the cell after a gap (and the first) carries its address; the others go without,
+ * which keeps the row path and the deflated size close to what they were. `letters` caches the
+ * column letters.
+ */
+function xlsxRow(number: number, cells: readonly Cell[], letters: string[]): string {
+  let row = `<row r="${number}">`;
+  let gap = true;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (cell === null) {
+      gap = true;
+      continue;
+    }
+    const open = gap ? `<c r="${(letters[i] ??= columnLetters(i))}${number}"` : '<c';
+    gap = false;
+    if (typeof cell === 'number') row += `${open}><v>${cell}</v></c>`;
     else {
       // Inline strings are never evaluated, but a copy saved as CSV would be: neutralise too.
       const text = xmlText(neutraliseFormula(cell));
-      row += /^\s|\s$/.test(text) ? `<c t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `<c t="inlineStr"><is><t>${text}</t></is></c>`;
+      row += /^\s|\s$/.test(text) ? `${open} t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `${open} t="inlineStr"><is><t>${text}</t></is></c>`;
     }
   }
   return row + '</row>';
@@ -97,6 +119,7 @@ export class XlsxWriter implements TabularWriter {
   private sheet?: Writable;
   private pending = '';
   private rows = 0;
+  private readonly letters: string[] = [];
 
   constructor(
     private readonly out: Writable,
@@ -112,13 +135,13 @@ export class XlsxWriter implements TabularWriter {
       await endStream(entry, Buffer.from(xml, 'utf8'));
     }
     this.sheet = await this.zip.openEntry('xl/worksheets/sheet1.xml', { modifiedAt: this.modifiedAt });
-    this.pending = `${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(header);
+    this.pending = `${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(1, header, this.letters);
     this.rows = 1;
   }
 
   writeRow(cells: readonly Cell[]): Promise<void> | undefined {
     if (++this.rows > XLSX_MAX_ROWS) throw new Error(`an xlsx sheet holds at most ${XLSX_MAX_ROWS - 1} rows; choose CSV or a shorter time range`);
-    this.pending += xlsxRow(cells);
+    this.pending += xlsxRow(this.rows, cells, this.letters);
     return this.pending.length >= FLUSH_AT ? this.flush() : undefined;
   }
 

@@ -129,15 +129,28 @@ export function readZip(file: Buffer, password?: string): ZipEntry[] {
   return entries;
 }
 
-/** The cells of a simple inline-string/number worksheet, as text. */
+/**
+ * The cells of a simple inline-string/number worksheet, as text: a cell with an A1 reference goes
+ * to that column, one without follows the previous cell (empty cells are left out of the file);
+ * each row as wide as the header row.
+ */
 export function readXlsxRows(xlsx: Buffer): string[][] {
   const sheet = readZip(xlsx).find((entry) => entry.name === 'xl/worksheets/sheet1.xml');
   if (!sheet) throw new ZipFormatError('no xl/worksheets/sheet1.xml');
   const xml = sheet.data.toString('utf8');
   const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  return [...xml.matchAll(/<row>(.*?)<\/row>/gs)].map(([, row]) =>
-    [...row.matchAll(/<c\/>|<c t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)<\/t><\/is><\/c>|<c><v>(.*?)<\/v><\/c>/gs)].map((m) => (m[1] !== undefined ? unescape(m[1]) : m[2] !== undefined ? m[2] : '')),
-  );
+  const column = (letters: string) => [...letters].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0) - 1;
+  const rows = [...xml.matchAll(/<row r="\d+">(.*?)<\/row>/gs)].map(([, row]) => {
+    const cells: string[] = [];
+    let at = -1;
+    for (const m of row.matchAll(/<c(?: r="([A-Z]+)\d+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)<\/t><\/is><\/c>|><v>(.*?)<\/v><\/c>)/gs)) {
+      at = m[1] !== undefined ? column(m[1]) : at + 1;
+      cells[at] = m[2] !== undefined ? unescape(m[2]) : m[3];
+    }
+    return cells;
+  });
+  const width = rows[0]?.length ?? 0;
+  return rows.map((cells) => Array.from({ length: Math.max(width, cells.length) }, (_, i) => cells[i] ?? ''));
 }
 
 /** RFC 4180 CSV (quoted fields, CRLF), BOM stripped. */

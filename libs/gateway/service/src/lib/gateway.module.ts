@@ -31,6 +31,7 @@ import { ServiceClient } from './infra/service-client';
 import { RecordingSmsSender, SmsSender } from './infra/sms-sender';
 import { GatewayContacts1763900000500 } from './infra/gateway-contacts.migration';
 import { GatewayCarriers1763900000600 } from './infra/gateway-carriers.migration';
+import { MerchantReplacementsController, MerchantReturnParcelsController } from './api/exchanges.controller';
 import { CarrierEventsController, ExpressServiceController, MerchantShipmentsController, OrderLogisticsController } from './api/logistics.controller';
 import { ExportOperationsController, MerchantExportsController } from './api/merchant-exports.controller';
 import { MerchantExports } from './app/merchant-exports';
@@ -39,6 +40,9 @@ import { GatewayIdempotencyLease1764800000100 } from './infra/gateway-idempotenc
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 export const GATEWAY_PREFIX = 'api/v1';
+
+/** The schema of this service's database, in order (the service and `orderline migrate` apply them). */
+export const GATEWAY_MIGRATIONS = [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100, GatewayIdempotencyLease1764800000100, OutboxTraceContext1765016000200];
 
 @Module({})
 export class GatewayModule {
@@ -51,11 +55,11 @@ export class GatewayModule {
           serviceName: GATEWAY_SERVICE_NAME,
           internalEndpoints: false,
           entities: GATEWAY_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateGatewaySchema1763900000300, GatewayApiQuality1763900000400, GatewayContacts1763900000500, GatewayCarriers1763900000600, GatewayExports1763900002100, GatewayIdempotencyLease1764800000100, OutboxTraceContext1765016000200],
+          migrations: GATEWAY_MIGRATIONS,
         }),
         JwtModule.register({ secret: options.config.JWT_SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, AdminOutboxController, AdminDeadLettersController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController],
+      controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, AdminOutboxController, AdminDeadLettersController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController, MerchantReplacementsController, MerchantReturnParcelsController],
       providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports,
         // domain.md §6.1 on every answer to a merchant account (issue 12).
         { provide: APP_INTERCEPTOR, useClass: MerchantPrivacyInterceptor },

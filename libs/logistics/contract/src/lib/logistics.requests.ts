@@ -8,8 +8,8 @@ export const AUTO_CONFIRM_CASE_CODES = ['PLATFORM_CARRIER', 'THIRD_PARTY_DELIVER
 export const SHIPMENT_REGIONS = ['DOMESTIC', 'CROSS_BORDER'] as const;
 export const SHIPMENT_RESULTS = ['SHIPPED', 'REFUSED', 'NOT_FOUND'] as const;
 
-const CARRIER_CODE = /^[A-Z][A-Z0-9_]{1,31}$/;
-const WAYBILL_NO = /^[A-Za-z0-9-]{1,64}$/;
+export const CARRIER_CODE = /^[A-Z][A-Z0-9_]{1,31}$/;
+export const WAYBILL_NO = /^[A-Za-z0-9-]{1,64}$/;
 
 export class OrderWaybillRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() orderId: string;

@@ -41,6 +41,9 @@ import { OrderCompensations1765100019000 } from './infra/order-compensations.mig
 
 export const ORDER_SERVICE_NAME = 'order-service';
 
+/** The schema of this service's database, in order (the service and `orderline migrate` apply them). */
+export const ORDER_MIGRATIONS = [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700, OrderFactOwners1763900004100, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200, OrderCompensations1765100019000];
+
 @Module({})
 export class OrderServiceModule {
   static register(options: ServiceModuleOptions): DynamicModule {
@@ -51,7 +54,7 @@ export class OrderServiceModule {
           ...options,
           serviceName: ORDER_SERVICE_NAME,
           entities: ORDER_ENTITIES,
-          migrations: [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700, OrderFactOwners1763900004100, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200, OrderCompensations1765100019000],
+          migrations: ORDER_MIGRATIONS,
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController, MerchantCatalogController, PlatformReleasesController],

@@ -606,8 +606,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Check the platform's readiness */
+        /** Check the gateway's readiness (same as /health/ready) */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the gateway's readiness */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check that the gateway process answers */
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1552,6 +1586,57 @@ export interface paths {
         put?: never;
         /** Record stock arriving at a merchant's warehouse */
         post: operations["recordStockArrival"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merchant/replacements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the replacements of exchanges */
+        get: operations["listReplacements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merchant/replacements/{id}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ship the replacement of an exchange */
+        post: operations["shipReplacement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merchant/return-parcels/without-tracking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List return parcels without a tracking event */
+        get: operations["listReturnParcelsWithoutTracking"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2558,10 +2643,18 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "unavailable";
             service: string;
-            /** @description database, eventBus and each service: up or down */
+            /** @description what readiness depends on: database, eventBus, consumer (up or down) */
             checks: {
                 [key: string]: string;
             };
+            /** @description each service's readiness, reported without failing the gateway's: up or down */
+            downstream: {
+                [key: string]: string;
+            };
+        };
+        LivenessView: {
+            /** @enum {string} */
+            status: "ok";
         };
         PlatformClockView: {
             /** Format: date-time */
@@ -3101,12 +3194,31 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        ReturnTrackingEventView: {
+            /** @enum {string} */
+            status: "PICKED_UP" | "IN_TRANSIT" | "OUT_FOR_DELIVERY" | "DELIVERED" | "EXCEPTION" | "INTERCEPTED" | "INTERCEPT_FAILED" | "RETURNED_TO_SENDER";
+            /** Format: date-time */
+            occurredAt: string;
+            location?: string;
+        };
         ReturnReceiptView: {
             /** @enum {string} */
             condition: "OK" | "PROBLEM";
             note?: string;
             /** Format: date-time */
             at: string;
+        };
+        ReplacementShipmentView: {
+            /** Format: uuid */
+            shipmentId: string;
+            carrier: string;
+            waybillNo: string;
+            /** Format: date-time */
+            shippedAt: string;
+            /** @enum {string|null} */
+            receivedBy: "DELIVERED_BY_PLATFORM_CARRIER" | "AUTO_CONFIRMED" | null;
+            /** Format: date-time */
+            receivedAt: string | null;
         };
         RefundLineView: {
             /** Format: uuid */
@@ -3154,11 +3266,11 @@ export interface components {
         };
         AfterSalesStatusChangeView: {
             /** @enum {string|null} */
-            from: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED" | null;
+            from: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED" | "REPLACEMENT_SHIPPED" | "EXCHANGED" | null;
             /** @enum {string} */
-            to: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED";
+            to: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED" | "REPLACEMENT_SHIPPED" | "EXCHANGED";
             /** @enum {string} */
-            command: "APPLY" | "APPROVE" | "REJECT" | "SHIP_RETURN" | "CONFIRM_RECEIPT" | "REPORT_PROBLEM" | "GRANT_REFUND" | "REQUEST_REPLACEMENT" | "COMPLETE_REFUND";
+            command: "APPLY" | "APPROVE" | "REJECT" | "SHIP_RETURN" | "CONFIRM_RECEIPT" | "REPORT_PROBLEM" | "GRANT_REFUND" | "REQUEST_REPLACEMENT" | "SHIP_REPLACEMENT" | "RECEIVE_REPLACEMENT" | "COMPLETE_REFUND";
             actor: string;
             /** Format: date-time */
             at: string;
@@ -3176,7 +3288,7 @@ export interface components {
             /** @enum {string} */
             type: "RETURN_AND_REFUND" | "REFUND_ONLY" | "EXCHANGE";
             /** @enum {string} */
-            status: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED";
+            status: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED" | "REPLACEMENT_SHIPPED" | "EXCHANGED";
             reason: string;
             description: string | null;
             evidence: string[];
@@ -3185,7 +3297,9 @@ export interface components {
             reviewDeadline: string;
             review: components["schemas"]["AfterSalesReviewView"] | null;
             returnShipment: components["schemas"]["ReturnShipmentView"] | null;
+            returnTracking: components["schemas"]["ReturnTrackingEventView"][];
             receipt: components["schemas"]["ReturnReceiptView"] | null;
+            replacement: components["schemas"]["ReplacementShipmentView"] | null;
             refund: components["schemas"]["RefundView"] | null;
             history: components["schemas"]["AfterSalesStatusChangeView"][];
             /** Format: date-time */
@@ -3305,6 +3419,12 @@ export interface components {
              */
             to: string;
             filters?: components["schemas"]["ExportFiltersRequest"];
+            /**
+             * @description language of the column headers and the file name (codes and values are the same in both)
+             * @default zh-CN
+             * @enum {string}
+             */
+            language?: "zh-CN" | "en";
         };
         ExportProgressView: {
             rowsDone: number;
@@ -3329,6 +3449,8 @@ export interface components {
             format: "CSV" | "XLSX";
             /** @enum {string} */
             consigneeMode: "NONE" | "MASKED" | "FULL";
+            /** @enum {string} */
+            language: "zh-CN" | "en";
             /** Format: date-time */
             from: string;
             /** Format: date-time */
@@ -3567,6 +3689,59 @@ export interface components {
             /** Format: uuid */
             merchantId: string;
             released: number;
+        };
+        ReplacementView: {
+            /** Format: uuid */
+            afterSalesId: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            status: "WAITING_OUTBOUND" | "SHIPPED" | "RECEIVED";
+            lines: components["schemas"]["ShipmentLineView"][];
+            /** Format: date-time */
+            requestedAt: string;
+            shipment: components["schemas"]["ShipmentSummaryView"] | null;
+            /** @enum {string|null} */
+            receivedBy: "DELIVERED_BY_PLATFORM_CARRIER" | "AUTO_CONFIRMED" | null;
+            /** Format: date-time */
+            receivedAt: string | null;
+        };
+        ReplacementsView: {
+            items: components["schemas"]["ReplacementView"][];
+        };
+        ShipReplacementRequest: {
+            /**
+             * @description JD_LOGISTICS (the platform carrier) or a third-party carrier code (SF, YTO, ZTO, …)
+             * @example JD_LOGISTICS
+             */
+            carrier: string;
+            /**
+             * @description platform carrier only; EXPRESS needs a signed merchant and an air route
+             * @default STANDARD
+             * @enum {string}
+             */
+            serviceProduct?: "STANDARD" | "EXPRESS";
+            /**
+             * @description third-party carrier: the number on the parcel
+             * @example SF1234567890123
+             */
+            waybillNo?: string;
+        };
+        ReturnParcelWithoutTrackingView: {
+            /** Format: uuid */
+            afterSalesId: string;
+            /** Format: uuid */
+            orderId: string;
+            carrier: string;
+            waybillNo: string;
+            pickup: boolean;
+            /** Format: date-time */
+            registeredAt: string;
+            daysSinceRegistered: number;
+        };
+        ReturnParcelsWithoutTrackingView: {
+            days: number;
+            items: components["schemas"]["ReturnParcelWithoutTrackingView"][];
         };
         /** @description RFC 9457 problem details with a stable machine code */
         Problem: {
@@ -9922,7 +10097,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description every part is up */
+            /** @description the gateway is ready; `downstream` says which services answer */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10031,13 +10206,272 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description a part is down (see checks) */
+            /** @description the gateway's own database, bus or consumer is down (see checks) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HealthView"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the gateway is ready; `downstream` says which services answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the gateway's own database, bus or consumer is down (see checks) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthView"];
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the process answers (no dependency is checked) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -14225,7 +14659,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description application/pdf (text only, written by a small built-in PDF writer) */
+            /** @description application/pdf: the electronic waybill on a 100 × 150 mm label with a Code 128 barcode of the waybill number, the packing slip on A4; Chinese text in an embedded font subset */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14357,7 +14791,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description application/pdf (text only, written by a small built-in PDF writer) */
+            /** @description application/pdf: the electronic waybill on a 100 × 150 mm label with a Code 128 barcode of the waybill number, the packing slip on A4; Chinese text in an embedded font subset */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -15139,7 +15573,7 @@ export interface operations {
     listAfterSalesRequests: {
         parameters: {
             query?: {
-                status?: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED";
+                status?: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED" | "REPLACEMENT_SHIPPED" | "EXCHANGED";
                 type?: "RETURN_AND_REFUND" | "REFUND_ONLY" | "EXCHANGE";
                 orderId?: string;
                 limit?: number;
@@ -15191,10 +15625,23 @@ export interface operations {
                      *             "pickup": false,
                      *             "at": "2026-11-23T10:00:00.000Z"
                      *           },
+                     *           "returnTracking": [
+                     *             {
+                     *               "status": "PICKED_UP",
+                     *               "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *               "location": "深圳南山"
+                     *             },
+                     *             {
+                     *               "status": "DELIVERED",
+                     *               "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *               "location": "杭州西湖"
+                     *             }
+                     *           ],
                      *           "receipt": {
                      *             "condition": "OK",
                      *             "at": "2026-11-24T10:00:00.000Z"
                      *           },
+                     *           "replacement": null,
                      *           "refund": {
                      *             "id": "aefd0000-0000-4000-8000-000000000011",
                      *             "amount": 19900,
@@ -15403,7 +15850,9 @@ export interface operations {
                      *       "reviewDeadline": "2026-11-25T08:00:00.000Z",
                      *       "review": null,
                      *       "returnShipment": null,
+                     *       "returnTracking": [],
                      *       "receipt": null,
+                     *       "replacement": null,
                      *       "refund": null,
                      *       "history": [
                      *         {
@@ -15737,10 +16186,23 @@ export interface operations {
                      *         "pickup": false,
                      *         "at": "2026-11-23T10:00:00.000Z"
                      *       },
+                     *       "returnTracking": [
+                     *         {
+                     *           "status": "PICKED_UP",
+                     *           "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *           "location": "深圳南山"
+                     *         },
+                     *         {
+                     *           "status": "DELIVERED",
+                     *           "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *           "location": "杭州西湖"
+                     *         }
+                     *       ],
                      *       "receipt": {
                      *         "condition": "OK",
                      *         "at": "2026-11-24T10:00:00.000Z"
                      *       },
+                     *       "replacement": null,
                      *       "refund": {
                      *         "id": "aefd0000-0000-4000-8000-000000000011",
                      *         "amount": 19900,
@@ -15957,7 +16419,20 @@ export interface operations {
                      *         "pickup": false,
                      *         "at": "2026-11-23T10:00:00.000Z"
                      *       },
+                     *       "returnTracking": [
+                     *         {
+                     *           "status": "PICKED_UP",
+                     *           "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *           "location": "深圳南山"
+                     *         },
+                     *         {
+                     *           "status": "DELIVERED",
+                     *           "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *           "location": "杭州西湖"
+                     *         }
+                     *       ],
                      *       "receipt": null,
+                     *       "replacement": null,
                      *       "refund": null,
                      *       "history": [
                      *         {
@@ -16090,7 +16565,7 @@ export interface operations {
     listMerchantAfterSalesRequests: {
         parameters: {
             query?: {
-                status?: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED";
+                status?: "REQUESTED" | "APPROVED" | "REJECTED" | "RETURN_IN_TRANSIT" | "RECEIVED" | "RETURN_DISPUTED" | "REFUND_PENDING" | "REFUNDED" | "REPLACEMENT_REQUESTED" | "REPLACEMENT_SHIPPED" | "EXCHANGED";
                 type?: "RETURN_AND_REFUND" | "REFUND_ONLY" | "EXCHANGE";
                 orderId?: string;
                 limit?: number;
@@ -16142,10 +16617,23 @@ export interface operations {
                      *             "pickup": false,
                      *             "at": "2026-11-23T10:00:00.000Z"
                      *           },
+                     *           "returnTracking": [
+                     *             {
+                     *               "status": "PICKED_UP",
+                     *               "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *               "location": "深圳南山"
+                     *             },
+                     *             {
+                     *               "status": "DELIVERED",
+                     *               "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *               "location": "杭州西湖"
+                     *             }
+                     *           ],
                      *           "receipt": {
                      *             "condition": "OK",
                      *             "at": "2026-11-24T10:00:00.000Z"
                      *           },
+                     *           "replacement": null,
                      *           "refund": {
                      *             "id": "aefd0000-0000-4000-8000-000000000011",
                      *             "amount": 19900,
@@ -16358,10 +16846,23 @@ export interface operations {
                      *         "pickup": false,
                      *         "at": "2026-11-23T10:00:00.000Z"
                      *       },
+                     *       "returnTracking": [
+                     *         {
+                     *           "status": "PICKED_UP",
+                     *           "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *           "location": "深圳南山"
+                     *         },
+                     *         {
+                     *           "status": "DELIVERED",
+                     *           "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *           "location": "杭州西湖"
+                     *         }
+                     *       ],
                      *       "receipt": {
                      *         "condition": "OK",
                      *         "at": "2026-11-24T10:00:00.000Z"
                      *       },
+                     *       "replacement": null,
                      *       "refund": {
                      *         "id": "aefd0000-0000-4000-8000-000000000011",
                      *         "amount": 19900,
@@ -16569,7 +17070,20 @@ export interface operations {
                      *         "at": "2026-11-23T09:00:00.000Z"
                      *       },
                      *       "returnShipment": null,
+                     *       "returnTracking": [
+                     *         {
+                     *           "status": "PICKED_UP",
+                     *           "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *           "location": "深圳南山"
+                     *         },
+                     *         {
+                     *           "status": "DELIVERED",
+                     *           "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *           "location": "杭州西湖"
+                     *         }
+                     *       ],
                      *       "receipt": null,
+                     *       "replacement": null,
                      *       "refund": null,
                      *       "history": [
                      *         {
@@ -16750,7 +17264,20 @@ export interface operations {
                      *         "at": "2026-11-23T09:00:00.000Z"
                      *       },
                      *       "returnShipment": null,
+                     *       "returnTracking": [
+                     *         {
+                     *           "status": "PICKED_UP",
+                     *           "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *           "location": "深圳南山"
+                     *         },
+                     *         {
+                     *           "status": "DELIVERED",
+                     *           "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *           "location": "杭州西湖"
+                     *         }
+                     *       ],
                      *       "receipt": null,
+                     *       "replacement": null,
                      *       "refund": null,
                      *       "history": [
                      *         {
@@ -16935,10 +17462,23 @@ export interface operations {
                      *         "pickup": false,
                      *         "at": "2026-11-23T10:00:00.000Z"
                      *       },
+                     *       "returnTracking": [
+                     *         {
+                     *           "status": "PICKED_UP",
+                     *           "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *           "location": "深圳南山"
+                     *         },
+                     *         {
+                     *           "status": "DELIVERED",
+                     *           "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *           "location": "杭州西湖"
+                     *         }
+                     *       ],
                      *       "receipt": {
                      *         "condition": "OK",
                      *         "at": "2026-11-24T10:00:00.000Z"
                      *       },
+                     *       "replacement": null,
                      *       "refund": {
                      *         "id": "aefd0000-0000-4000-8000-000000000011",
                      *         "amount": 19900,
@@ -17300,10 +17840,23 @@ export interface operations {
                      *         "pickup": false,
                      *         "at": "2026-11-23T10:00:00.000Z"
                      *       },
+                     *       "returnTracking": [
+                     *         {
+                     *           "status": "PICKED_UP",
+                     *           "occurredAt": "2026-11-23T12:00:00.000Z",
+                     *           "location": "深圳南山"
+                     *         },
+                     *         {
+                     *           "status": "DELIVERED",
+                     *           "occurredAt": "2026-11-24T09:00:00.000Z",
+                     *           "location": "杭州西湖"
+                     *         }
+                     *       ],
                      *       "receipt": {
                      *         "condition": "OK",
                      *         "at": "2026-11-24T10:00:00.000Z"
                      *       },
+                     *       "replacement": null,
                      *       "refund": {
                      *         "id": "aefd0000-0000-4000-8000-000000000011",
                      *         "amount": 19900,
@@ -17491,6 +18044,7 @@ export interface operations {
                      *           "type": "ORDER_DETAILS",
                      *           "format": "CSV",
                      *           "consigneeMode": "MASKED",
+                     *           "language": "zh-CN",
                      *           "from": "2026-03-01T00:00:00.000Z",
                      *           "to": "2026-03-31T00:00:00.000Z",
                      *           "filters": {},
@@ -17656,6 +18210,7 @@ export interface operations {
                      *       "type": "ORDER_DETAILS",
                      *       "format": "CSV",
                      *       "consigneeMode": "MASKED",
+                     *       "language": "zh-CN",
                      *       "from": "2026-03-01T00:00:00.000Z",
                      *       "to": "2026-03-31T00:00:00.000Z",
                      *       "filters": {},
@@ -17813,6 +18368,7 @@ export interface operations {
                      *       "type": "ORDER_DETAILS",
                      *       "format": "CSV",
                      *       "consigneeMode": "MASKED",
+                     *       "language": "zh-CN",
                      *       "from": "2026-03-01T00:00:00.000Z",
                      *       "to": "2026-03-31T00:00:00.000Z",
                      *       "filters": {},
@@ -19694,6 +20250,480 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["StockArrivalView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReplacements: {
+        parameters: {
+            query?: {
+                /** @description only replacements in this status (WAITING_OUTBOUND: still to ship) */
+                status?: "WAITING_OUTBOUND" | "SHIPPED" | "RECEIVED";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description replacements, oldest request first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "afterSalesId": "5a1e5a1e-0000-4000-8000-000000000010",
+                     *           "orderId": "3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11",
+                     *           "status": "WAITING_OUTBOUND",
+                     *           "lines": [
+                     *             {
+                     *               "lineId": "c0ffee00-0000-4000-8000-000000000003",
+                     *               "skuId": "kettle",
+                     *               "title": "Kettle",
+                     *               "quantity": 1
+                     *             }
+                     *           ],
+                     *           "requestedAt": "2026-11-26T08:00:00.000Z",
+                     *           "shipment": null,
+                     *           "receivedBy": null,
+                     *           "receivedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReplacementsView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shipReplacement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipReplacementRequest"];
+            };
+        };
+        responses: {
+            /** @description the replacement, SHIPPED */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "afterSalesId": "5a1e5a1e-0000-4000-8000-000000000010",
+                     *       "orderId": "3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11",
+                     *       "status": "SHIPPED",
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "c0ffee00-0000-4000-8000-000000000003",
+                     *           "skuId": "kettle",
+                     *           "title": "Kettle",
+                     *           "quantity": 1
+                     *         }
+                     *       ],
+                     *       "requestedAt": "2026-11-26T08:00:00.000Z",
+                     *       "shipment": {
+                     *         "id": "5a1e0b7c-0000-4000-8000-00000000000c",
+                     *         "carrier": "JD_LOGISTICS",
+                     *         "serviceProduct": "STANDARD",
+                     *         "waybillNo": "JDV000000000042",
+                     *         "merged": false,
+                     *         "packageCount": 1,
+                     *         "declaredValue": null,
+                     *         "outboundAt": "2026-11-26T10:00:00.000Z",
+                     *         "deliveredAt": null
+                     *       },
+                     *       "receivedBy": null,
+                     *       "receivedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReplacementView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReturnParcelsWithoutTracking: {
+        parameters: {
+            query?: {
+                /** @description registered at least this many days ago (default NO_TRACKING_ALERT_DAYS) */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description return parcels without a tracking event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "days": 3,
+                     *       "items": [
+                     *         {
+                     *           "afterSalesId": "5a1e5a1e-0000-4000-8000-000000000010",
+                     *           "orderId": "3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11",
+                     *           "carrier": "SF",
+                     *           "waybillNo": "SF1234567890123",
+                     *           "pickup": false,
+                     *           "registeredAt": "2026-11-23T10:00:00.000Z",
+                     *           "daysSinceRegistered": 4
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReturnParcelsWithoutTrackingView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */

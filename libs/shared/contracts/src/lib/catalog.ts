@@ -5,6 +5,7 @@ import { CodReconciled, OrderFeesChanged, OrderStatusChanged, ShippingTimedOut, 
 import { ReceiptAutoConfirmed, ShipmentDelivered, ShipmentDispatched, ShipmentInterceptionUpdated, TrackingUpdated, WaybillCorrected } from './events/logistics-events';
 import { ConsigneeChanged, DispatchRejected, OrderCancelled, OrderCompleted, OrderDelivered, OrderPaid, OrderPaused, OrderPlaced, OrderResumed } from './events/order-events';
 import { ExportCompleted } from './events/export-events';
+import { ReplacementReceived, ReplacementShipped, ReturnParcelTracked } from './events/exchange-events';
 import { CancellationRequestSubmitted } from './events/cancellation-request-events';
 import { CompensationGranted, LocSignupSubmitted } from './events/compensation-events';
 import { EventRegistry } from './registry';
@@ -40,6 +41,9 @@ export const ALL_EVENTS = [
   ReturnShipmentRegistered,
   ReturnReceived,
   ReplacementRequested,
+  ReplacementShipped,
+  ReplacementReceived,
+  ReturnParcelTracked,
   CreditHoldPlaced,
   CreditHoldDeclined,
   CreditHoldReleased,

@@ -1,6 +1,6 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { openPersonalData, sealPersonalData } from './personal-data';
-import { Sealer } from './sealer';
+import { openPersonalData, personalDataKeyId, resealPersonalData, sealPersonalData } from './personal-data';
+import { sealedKeyId, Sealer } from './sealer';
 
 const keyA = createHash('sha256').update('key a').digest();
 const keyB = createHash('sha256').update('key b').digest();
@@ -57,5 +57,19 @@ describe('Sealer', () => {
     const sealed = sealPersonalData({ phone: '13800000000' }, 'old secret');
     expect(openPersonalData(sealed, ['new secret', 'old secret'])).toEqual({ phone: '13800000000' });
     expect(openPersonalData(sealPersonalData({ a: 1 }, ['new secret', 'old secret']), 'new secret')).toEqual({ a: 1 });
+  });
+});
+
+describe('resealPersonalData (key rotation)', () => {
+  it('moves a value sealed under a previous key to the current one, leaves current values, and reports what no key opens', () => {
+    const old = sealPersonalData({ phone: '13800000000' }, 'old-secret-0123456789');
+    const rotated = ['new-secret-0123456789', 'old-secret-0123456789'];
+    const moved = resealPersonalData(old, rotated);
+    expect(moved.outcome).toBe('resealed');
+    const sealed = (moved as { sealed: string }).sealed;
+    expect(sealedKeyId(sealed)).toBe(personalDataKeyId(rotated));
+    expect(openPersonalData(sealed, ['new-secret-0123456789'])).toEqual({ phone: '13800000000' });
+    expect(resealPersonalData(sealed, rotated)).toEqual({ outcome: 'current' });
+    expect(resealPersonalData(old, ['unrelated-secret-0123456789'])).toEqual({ outcome: 'unreadable' });
   });
 });

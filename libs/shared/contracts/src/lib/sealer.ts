@@ -23,6 +23,11 @@ export class Sealer {
     this.keys = keys.map((key) => ({ id: keyId(key), key }));
   }
 
+  /** The id of the key new values are sealed under (what `sealedKeyId` reads back). */
+  get sealingKeyId(): string {
+    return this.keys[0].id;
+  }
+
   seal(plaintext: string): string {
     const { id, key } = this.keys[0];
     const iv = randomBytes(12);
@@ -48,6 +53,12 @@ export class Sealer {
     }
     return undefined;
   }
+}
+
+/** The key id a sealed value names (`v2.<kid>.…`), or undefined for the formats sealed before key ids. */
+export function sealedKeyId(sealed: string): string | undefined {
+  const parts = sealed.split('.');
+  return parts[0] === 'v2' && parts.length === 5 ? parts[1] : undefined;
 }
 
 /** A key's id in sealed values: 8 base64url characters of a hash of the key. */

@@ -1,4 +1,5 @@
 import { deadLetterTopicOf, DLQ_HEADERS, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
+import { consumerMetrics } from '@orderline/shared/metrics';
 import { inConsumeSpan } from '@orderline/shared/observability';
 import { runWithEventContext } from './event-context';
 import { MessagingLogger, silentLogger } from './logger';
@@ -34,6 +35,8 @@ export interface EventConsumerOptions {
   /** Events applied together in one transaction when none of them fails (default 100). */
   maxBatchSize?: number;
   logger?: MessagingLogger;
+  /** The `service` label of this consumer's metrics (default: the group id). */
+  service?: string;
 }
 
 /** Declared with the topics (the AsyncAPI document lists them); re-exported for the consumer's users. */
@@ -88,6 +91,7 @@ export class EventConsumer {
   private readonly retryPolicy: RetryPolicy;
   private readonly logger: MessagingLogger;
   private subscription?: Subscription;
+  private readonly metricsService: string;
   private stats = { applied: 0, duplicates: 0, deadLettered: 0, batches: 0, fallbacks: 0 };
 
   constructor(private readonly options: EventConsumerOptions) {
@@ -97,6 +101,7 @@ export class EventConsumer {
     }
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.logger = options.logger ?? silentLogger;
+    this.metricsService = options.service ?? options.groupId;
   }
 
   get counters(): Readonly<{ applied: number; duplicates: number; deadLettered: number; batches: number; fallbacks: number }> {
@@ -115,6 +120,13 @@ export class EventConsumer {
       maxBatchSize: this.options.maxBatchSize ?? 100,
       handle: (messages, context) => this.deliverBatch(messages, context),
     });
+  }
+
+  /** True when there is nothing to consume, or the subscription has joined its group (readiness). */
+  joined(): boolean {
+    if (this.handlers.size === 0) return true;
+    if (!this.subscription) return false;
+    return this.subscription.joined?.() ?? true;
   }
 
   async stop(): Promise<void> {
@@ -148,6 +160,7 @@ export class EventConsumer {
     const seen = new Set<string>();
     const unique = wanted.filter(({ event }) => !seen.has(event.eventId) && seen.add(event.eventId));
     let applied = 0;
+    let fresh = new Set<string>();
     await this.options.unitOfWork.run(async (scope) => {
       const recorded: Array<{ event_id: string }> = await scope.manager.query(
         `INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
@@ -163,7 +176,7 @@ export class EventConsumer {
           unique.map(({ message }) => message.offset),
         ],
       );
-      const fresh = new Set(recorded.map((row) => row.event_id));
+      fresh = new Set(recorded.map((row) => row.event_id));
       const lockKeys = [...new Set(unique.filter(({ event }) => fresh.has(event.eventId)).flatMap(({ event }) => this.handlers.get(event.type)?.lockKey?.(event) ?? []))].sort();
       for (const key of lockKeys) await scope.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [key]);
       for (const { message, event } of unique) {
@@ -172,6 +185,8 @@ export class EventConsumer {
         applied += 1;
       }
     });
+    // Counted after the commit: a rolled-back batch is applied again one by one.
+    for (const { event } of unique) if (fresh.has(event.eventId)) consumerMetrics.applied(this.metricsService, this.options.groupId, event.type);
     this.stats.applied += applied;
     this.stats.duplicates += wanted.length - applied;
   }
@@ -195,6 +210,7 @@ export class EventConsumer {
           await this.deadLetter(message, error, attempts);
           return;
         }
+        consumerMetrics.retried(this.metricsService, this.options.groupId, message.topic);
         const delay = retryDelayMs(attempts + 1, this.retryPolicy);
         this.logger.warn('consumer: event failed, retrying', {
           group: this.options.groupId,
@@ -213,6 +229,7 @@ export class EventConsumer {
     const binding = this.handlers.get(event.type);
     // A topic carries many event types; this group applies only those it has handlers for.
     if (!binding) return;
+    let applied = false;
     await this.inSpan(message, event, () => runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () =>
       this.options.unitOfWork.run(async (scope) => {
         const recorded = await scope.manager.query(
@@ -226,8 +243,10 @@ export class EventConsumer {
         }
         await binding.handle(event, scope);
         this.stats.applied += 1;
+        applied = true;
       }),
     ));
+    if (applied) consumerMetrics.applied(this.metricsService, this.options.groupId, event.type);
   }
 
   /**
@@ -275,5 +294,6 @@ export class EventConsumer {
       },
     ]);
     this.stats.deadLettered += 1;
+    consumerMetrics.deadLettered(this.metricsService, this.options.groupId, message.topic);
   }
 }

@@ -179,3 +179,17 @@ class KeptBusLogStore implements BusLogStore {
     this.entries = this.entries.filter((entry) => entry.topic !== topic || entry.partition !== partition || entry.offset >= offset);
   }
 }
+
+describe('in-process bus consumer lag', () => {
+  it("reports a group's lag per partition from its committed position to the end of the log", async () => {
+    const bus = new InProcessTransport({ partitions: 1 });
+    await bus.ensureTopics(['lagging']);
+    await bus.publish(Array.from({ length: 4 }, (_, i) => ({ topic: 'lagging', key: 'k', value: `m${i}` })));
+    // A group that never subscribed reads from the start: all four are ahead of it.
+    expect(await bus.consumerLag('late', ['lagging'])).toEqual([{ topic: 'lagging', partition: 0, lag: 4 }]);
+    const subscription = await bus.subscribe({ groupId: 'late', topics: ['lagging'], handle: async () => undefined });
+    expect(await bus.drained(2_000)).toBe(true);
+    expect(await bus.consumerLag('late', ['lagging'])).toEqual([{ topic: 'lagging', partition: 0, lag: 0 }]);
+    await subscription.stop();
+  });
+});

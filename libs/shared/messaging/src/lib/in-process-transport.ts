@@ -1,7 +1,7 @@
 import { deadLetterTopicOf } from '@orderline/shared/contracts';
 import { BusLogEntry, BusLogStore } from './bus-log-store';
 import { MessagingLogger, silentLogger } from './logger';
-import { IncomingMessage, MessageTransport, OutgoingMessage, partitionOfKey, SubscribeOptions, Subscription } from './transport';
+import { IncomingMessage, MessageTransport, OutgoingMessage, partitionOfKey, PartitionLag, SubscribeOptions, Subscription } from './transport';
 
 interface StoredMessage {
   key: string | null;
@@ -280,6 +280,16 @@ export class InProcessTransport implements MessageTransport {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return false;
+  }
+
+  async consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    await this.ready();
+    return topics.flatMap((topic) =>
+      this.partitionsOf(topic).map((log, partition) => {
+        const position = this.committed.get(positionKey(groupId, topic, partition))?.position ?? log.baseOffset;
+        return { topic, partition, lag: Math.max(0, log.endOffset - position) };
+      }),
+    );
   }
 
   async isHealthy(): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Admin, CompressionTypes, Consumer, IHeaders, Kafka, logLevel, Producer } from 'kafkajs';
 import { deadLetterTopicOf } from '@orderline/shared/contracts';
 import { MessagingLogger, silentLogger } from './logger';
-import { IncomingMessage, MessageTransport, OutgoingMessage, SubscribeOptions, Subscription } from './transport';
+import { IncomingMessage, MessageTransport, OutgoingMessage, PartitionLag, SubscribeOptions, Subscription } from './transport';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -136,6 +136,12 @@ export class KafkaTransport implements MessageTransport {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 20 },
     });
+    // Readiness asks whether the group was joined (docs/observability.md "Health"); a crash that
+    // KafkaJS restarts from ends in a new GROUP_JOIN.
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+    consumer.on(consumer.events.CRASH, () => (joined = false));
+    consumer.on(consumer.events.STOP, () => (joined = false));
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics.map((t) => this.physical(t)), fromBeginning: options.fromBeginning ?? true });
     this.consumers.add(consumer);
@@ -166,12 +172,29 @@ export class KafkaTransport implements MessageTransport {
       },
     });
     return {
+      joined: () => joined,
       stop: async () => {
         // disconnect() waits for the batch in hand, then commits the resolved offsets.
         this.consumers.delete(consumer);
         await consumer.disconnect();
       },
     };
+  }
+
+  async consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    if (topics.length === 0) return [];
+    const admin = await this.adminClient();
+    const committed = await admin.fetchOffsets({ groupId: this.prefix + groupId, topics: topics.map((topic) => this.physical(topic)) });
+    const lags: PartitionLag[] = [];
+    for (const { topic, partitions } of committed) {
+      for (const end of await admin.fetchTopicOffsets(topic)) {
+        const offset = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+        // -1: the group committed nothing there yet, so it will read from the oldest message kept.
+        const position = offset < 0 ? Number(end.low) : offset;
+        lags.push({ topic: this.logical(topic), partition: end.partition, lag: Math.max(0, Number(end.high) - position) });
+      }
+    }
+    return lags;
   }
 
   async isHealthy(): Promise<boolean> {

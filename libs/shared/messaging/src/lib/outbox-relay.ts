@@ -1,4 +1,5 @@
 import { EVENT_HEADERS } from '@orderline/shared/contracts';
+import { outboxMetrics } from '@orderline/shared/metrics';
 import { SendSpan, startSendSpan } from '@orderline/shared/observability';
 import { DataSource, EntityManager } from 'typeorm';
 import { MessagingLogger, silentLogger } from './logger';
@@ -119,6 +120,7 @@ export class OutboxRelay {
         failures = 0;
       } catch (error) {
         failures += 1;
+        outboxMetrics.failed(this.options.producer, 'bus_unavailable');
         const delay = retryDelayMs(Math.min(failures + 1, 8), { maxAttempts: Infinity, baseDelayMs: 200, maxDelayMs: 5_000 });
         this.logger.warn('outbox relay: publish failed, will retry', { producer: this.options.producer, error: String(error), retryInMs: delay });
         await sleep(delay);
@@ -163,6 +165,7 @@ export class OutboxRelay {
         return this.publishOneByOne(manager, rows);
       }
       await manager.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      outboxMetrics.published(this.options.producer, rows.map((row) => row.topic));
       return rows.length;
     });
     this.publishedTotal += count;
@@ -185,9 +188,11 @@ export class OutboxRelay {
         await this.options.transport.publish([send.message]);
         send.span.end();
         published.push(row.id);
+        outboxMetrics.published(this.options.producer, [row.topic]);
       } catch (error) {
         send.span.end(error);
         heldBack.add(key);
+        outboxMetrics.failed(this.options.producer, 'row_refused');
         const attempts = row.attempts + 1;
         const park = attempts >= this.maxAttempts;
         await manager.query(`UPDATE outbox_event SET attempts = $2, last_error = $3, parked_at = CASE WHEN $4 THEN now() ELSE NULL END WHERE id = $1`, [row.id, attempts, String(error).slice(0, 1000), park]);
@@ -204,6 +209,19 @@ export class OutboxRelay {
   async backlog(): Promise<number> {
     const [{ count }] = await this.options.dataSource.query(`SELECT count(*)::int AS count FROM outbox_event o WHERE ${PUBLISHABLE}`);
     return count;
+  }
+
+  /**
+   * What the metrics report: the backlog, the age of its oldest row (database clock, 0 when
+   * empty) and the parked rows, in one statement.
+   */
+  async stats(): Promise<{ backlog: number; oldestUnpublishedAgeSeconds: number; parked: number }> {
+    const [row] = await this.options.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM outbox_event o WHERE ${PUBLISHABLE}) AS backlog,
+              (SELECT coalesce(extract(epoch FROM now() - min(o.created_at)), 0)::float8 FROM outbox_event o WHERE ${PUBLISHABLE}) AS oldest,
+              (SELECT count(*)::int FROM outbox_event WHERE parked_at IS NOT NULL AND published_at IS NULL) AS parked`,
+    );
+    return { backlog: row.backlog, oldestUnpublishedAgeSeconds: Math.max(0, Number(row.oldest)), parked: row.parked };
   }
 
   /** Parked rows, oldest first (operator view). */

@@ -1,3 +1,4 @@
+import { familyValues } from '@orderline/shared/metrics';
 import { PeriodicTask } from './periodic-task';
 
 const logger = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn() });
@@ -31,5 +32,21 @@ describe('PeriodicTask', () => {
     expect(log.error).toHaveBeenCalledWith('test timer failed; the next beat tries again', { error: 'database down' });
     await task.runOnce();
     expect(calls).toBe(2);
+  });
+
+  it('counts each tick by outcome and times it, labelled with its service', async () => {
+    let calls = 0;
+    const task = new PeriodicTask('metered timer', 60_000, async () => {
+      if (++calls === 2) throw new Error('database down');
+    }, logger(), 'order-service');
+    await task.runOnce();
+    await task.runOnce();
+    const runs = (await familyValues('orderline_timer_runs_total')).filter((v) => v.labels.timer === 'metered timer');
+    expect(runs.map((v) => [v.labels.service, v.labels.outcome, v.value])).toEqual([
+      ['order-service', 'ok', 1],
+      ['order-service', 'failed', 1],
+    ]);
+    const durations = await familyValues('orderline_timer_run_duration_seconds');
+    expect(durations.find((v) => v.labels.timer === 'metered timer' && v.metricName === 'orderline_timer_run_duration_seconds_count')?.value).toBe(2);
   });
 });

@@ -1,3 +1,4 @@
+import { startTimerRun } from '@orderline/shared/metrics';
 import { MessagingLogger } from './logger';
 
 /**
@@ -17,6 +18,8 @@ export class PeriodicTask {
     private readonly intervalMs: number,
     private readonly tick: () => Promise<unknown>,
     private readonly logger: MessagingLogger,
+    /** The `service` label of the timer's metrics (embedded mode runs every service's timers in one process). */
+    private readonly service = 'unknown',
   ) {}
 
   start(): void {
@@ -27,9 +30,14 @@ export class PeriodicTask {
 
   /** One tick now, unless one is already running (then its completion). */
   runOnce(): Promise<void> {
-    this.running ??= this.tick()
-      .then(() => undefined)
-      .catch((error) => this.logger.error(`${this.name} failed; the next beat tries again`, { error: String((error as Error)?.message ?? error) }))
+    if (this.running) return this.running;
+    const finished = startTimerRun(this.service, this.name);
+    this.running = this.tick()
+      .then(() => finished('ok'))
+      .catch((error) => {
+        finished('failed');
+        this.logger.error(`${this.name} failed; the next beat tries again`, { error: String((error as Error)?.message ?? error) });
+      })
       .finally(() => (this.running = undefined));
     return this.running;
   }

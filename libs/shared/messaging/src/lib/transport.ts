@@ -46,6 +46,16 @@ export interface SubscribeOptions {
 export interface Subscription {
   /** Stops fetching, lets the message in hand finish, commits what was processed. */
   stop(): Promise<void>;
+  /** False until the consumer has joined its group, and again after it crashed or stopped (readiness). */
+  joined?(): boolean;
+}
+
+/** How far a consumer group is behind on one partition (the consumer lag metric). */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Messages between the group's committed position and the end of the partition. */
+  lag: number;
 }
 
 export interface MessageTransport {
@@ -55,6 +65,8 @@ export interface MessageTransport {
   /** Resolves once every message is durably accepted (Kafka: acks=all). */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** The group's lag on every partition of `topics` (Kafka: committed offset vs high watermark). */
+  consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]>;
   /** True when the bus can take and deliver messages now. */
   isHealthy(): Promise<boolean>;
   close(): Promise<void>;

@@ -55,16 +55,33 @@ export class BaseServiceConfig {
   /** `1`: the platform clock can be moved (POST /admin/clock); never in production. */
   @IsOptional() @IsIn(['0', '1']) TEST_CLOCK: '0' | '1' = '0';
   /** Shared secret the gateway sends to services; required in production. */
-  @IsOptional() @IsString() INTERNAL_API_TOKEN?: string;
+  @IsOptional() @IsString() @MinLength(16) INTERNAL_API_TOKEN?: string;
+  /** Bearer token `GET /metrics` asks for (Prometheus `authorization.credentials_file`); unset: services serve metrics to their internal network, the gateway not at all. */
+  @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   /** Seals personal data inside events (order → export); the same on every service; required in production. */
   @IsOptional() @IsString() @MinLength(16) PERSONAL_DATA_KEY?: string;
+  /**
+   * Personal-data keys sealed under before (comma-separated, newest first) while a key rotates:
+   * values they sealed still open; new values are sealed under PERSONAL_DATA_KEY only. Drop one
+   * once `orderline rotate-key` has re-sealed what it sealed (docs/admin-cli.md).
+   */
+  @IsOptional() @Matches(/^[^,\s]{16,}(,[^,\s]{16,})*$/, { message: 'PERSONAL_DATA_KEYS_PREVIOUS must be a comma-separated list of keys of 16+ characters' })
+  PERSONAL_DATA_KEYS_PREVIOUS?: string;
+  /** Processed outbox rows and inbox rows older than this many days are deleted by the retention job (0: kept for ever). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) RETENTION_DAYS = 0;
+  /** How often the retention job looks for rows to delete. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1_000) RETENTION_INTERVAL_MS = 3_600_000;
 }
 
-/** The secret personal data in events is sealed with (development falls back to the internal token). */
-export function personalDataSecret(config: BaseServiceConfig): string {
-  if (config.PERSONAL_DATA_KEY) return config.PERSONAL_DATA_KEY;
+/**
+ * The secrets personal data in events is sealed with, newest first: PERSONAL_DATA_KEY seals,
+ * PERSONAL_DATA_KEYS_PREVIOUS still open (development falls back to the internal token).
+ */
+export function personalDataSecret(config: Pick<BaseServiceConfig, 'PERSONAL_DATA_KEY' | 'PERSONAL_DATA_KEYS_PREVIOUS' | 'NODE_ENV' | 'INTERNAL_API_TOKEN'>): string[] {
+  const previous = config.PERSONAL_DATA_KEYS_PREVIOUS ? config.PERSONAL_DATA_KEYS_PREVIOUS.split(',') : [];
+  if (config.PERSONAL_DATA_KEY) return [config.PERSONAL_DATA_KEY, ...previous];
   if (config.NODE_ENV === 'production') throw new ConfigError('invalid configuration:\n  - PERSONAL_DATA_KEY is missing (required in production)');
-  return config.INTERNAL_API_TOKEN ?? 'orderline-development-personal-data';
+  return [config.INTERNAL_API_TOKEN ?? 'orderline-development-personal-data', ...previous];
 }
 
 export function loadConfig<T extends object>(configClass: new () => T, env: Record<string, string | undefined>): T {
@@ -81,5 +98,29 @@ export function loadConfig<T extends object>(configClass: new () => T, env: Reco
   }
   const { NODE_ENV, TEST_CLOCK } = config as { NODE_ENV?: string; TEST_CLOCK?: string };
   if (NODE_ENV === 'production' && TEST_CLOCK === '1') throw new ConfigError('invalid configuration:\n  - TEST_CLOCK is invalid: the test clock cannot run with NODE_ENV=production');
+  if (NODE_ENV === 'production') {
+    const problems = productionSecretProblems(config as Record<string, unknown>);
+    if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
   return config;
+}
+
+/** Variables that hold a secret (the operator's too: `username:password`). */
+const SECRET_VARIABLE = /(_TOKEN|_KEY|_KEYS_PREVIOUS|_SECRET|^BOOTSTRAP_OPERATOR)$/;
+/** What example files and docker/docker-compose.yml put where a secret belongs. */
+const PLACEHOLDER = /change-?me|placeholder/i;
+
+/**
+ * A production start refuses the secrets a copy-paste would leave in place (issue 16 item 6):
+ * a placeholder in any secret variable, and a missing internal token or personal-data key (every
+ * service has both; a service without the token would accept calls from anyone on its network).
+ */
+function productionSecretProblems(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(config)) {
+    if (SECRET_VARIABLE.test(name) && typeof value === 'string' && PLACEHOLDER.test(value)) problems.push(`${name} is invalid: a placeholder cannot be a production secret; set a value of your own (e.g. openssl rand -hex 32)`);
+  }
+  if (!config.INTERNAL_API_TOKEN) problems.push('INTERNAL_API_TOKEN is missing (required in production)');
+  if (!config.PERSONAL_DATA_KEY) problems.push('PERSONAL_DATA_KEY is missing (required in production)');
+  return problems;
 }

@@ -3,9 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import express, { NextFunction, Request, Response } from 'express';
+import { collectProcessMetrics, httpMetricsMiddleware } from '@orderline/shared/metrics';
 import { runWithEventContext } from '@orderline/shared/messaging';
+import { accessLog } from './access-log';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 import { JsonLogger } from './json-logger';
+import { metricsEndpoint, MetricsEndpointPolicy } from './metrics-endpoint';
 import { createValidationPipe, overloadProblem, problem, problemErrorMiddleware, ProblemFilter, sendProblem, setOverloadRetryAfterSeconds } from './problem';
 import { requestGuard } from './request-guard';
 
@@ -25,6 +28,8 @@ export interface HttpAppOptions {
   internalToken?: string;
   /** Requests served at once; more are shed with 503 + Retry-After (default DEFAULT_MAX_IN_FLIGHT_REQUESTS). */
   maxInFlightRequests?: number;
+  /** Label of this app's HTTP series, and who may read `GET /metrics` here (none: not served). */
+  metrics?: { service: string; endpoint?: MetricsEndpointPolicy };
 }
 
 export const DEFAULT_MAX_IN_FLIGHT_REQUESTS = 256;
@@ -75,7 +80,12 @@ function requireJsonBodies(request: Request, response: Response, next: NextFunct
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: options.logger, bodyParser: false, abortOnError: false });
   app.disable('x-powered-by');
+  // Scrapes are answered first and not counted: they are the observer, not the traffic.
+  if (options.metrics?.endpoint) app.use(metricsEndpoint(options.metrics.endpoint));
+  if (options.metrics) app.use(httpMetricsMiddleware(options.metrics.service));
   app.use(correlationMiddleware);
+  // Before every refusal below, so shed, unauthenticated and malformed requests are logged too.
+  app.use(accessLog(options.logger, { trustPrincipalHeader: options.internalToken !== undefined }));
   app.use(inFlightLimit(options.maxInFlightRequests ?? DEFAULT_MAX_IN_FLIGHT_REQUESTS));
   if (options.internalToken) {
     const token = options.internalToken;
@@ -122,12 +132,15 @@ export async function runService<C extends BaseServiceConfig>(options: RunServic
   }
   const logger = new JsonLogger(options.serviceName, config.LOG_LEVEL);
   setOverloadRetryAfterSeconds(config.OVERLOAD_RETRY_AFTER_SECONDS);
+  collectProcessMetrics(options.serviceName);
   try {
     const app = await createHttpApp(options.module(config, logger), {
       logger,
       globalPrefix: options.globalPrefix,
       internalToken: options.public ? undefined : config.INTERNAL_API_TOKEN,
       maxInFlightRequests: config.MAX_IN_FLIGHT_REQUESTS,
+      // The services' ports are internal; the public gateway serves metrics only with a token.
+      metrics: { service: options.serviceName, endpoint: { token: config.METRICS_TOKEN, open: !options.public } },
     });
     app.enableShutdownHooks();
     await options.configure?.(app, config);

@@ -4,13 +4,39 @@ import { activeTraceId } from '@orderline/shared/observability';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevelName = keyof typeof LEVELS;
+/** `json`: one object per line (services, files, pipes). `pretty`: one readable line for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * Nest's start-up chatter (a line per module and per mapped route, ~240 in embedded mode) is
+ * for debugging the wiring, not for operating the platform: it is logged at debug level.
+ */
+const NEST_WIRING_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
+/** LOG_FORMAT when set (json or pretty), else pretty only when stdout is a terminal. */
+export function logFormatFrom(env: NodeJS.ProcessEnv, stdoutIsTerminal: boolean): LogFormat {
+  if (env.LOG_FORMAT === 'pretty' || env.LOG_FORMAT === 'json') return env.LOG_FORMAT;
+  return stdoutIsTerminal ? 'pretty' : 'json';
+}
+
+/** `12:04:05 INFO  gateway access: GET /api/v1/orders/:id 200 12ms  key=value …`, fields already redacted. */
+function prettyLine(record: Record<string, unknown>): string {
+  const { time, level, service, context, msg, ...fields } = record;
+  // An access line's message already reads `GET /route 200 12ms`.
+  const shown = context === 'access' ? Object.entries(fields).filter(([key]) => !['method', 'route', 'status', 'latencyMs'].includes(key)) : Object.entries(fields);
+  const rest = shown
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  const clock = String(time).slice(11, 19);
+  return `${clock} ${String(level).toUpperCase().padEnd(5)} ${service}${context && context !== service ? ' ' + context : ''}: ${msg}${rest ? '  ' + rest : ''}`;
+}
 
 /**
  * Fields whose values never reach a log line, whatever component logs them (issue 12 item 7,
  * docs/security.md): secrets and the personal data of domain.md §6. Matched on the field name,
  * at any depth of the logged fields.
  */
-const REDACTED_FIELD = /^(password|passwordHash|hash|secret|webhookSecret|token|accessToken|refreshToken|authorization|cookie|apiKey|personalDataKey|consignee|name|fullName|phone|mobile|address|addresses|detail|idCard|idNumber|otherContacts|verificationCode|envelope|payload|parameters|params)$/i;
+const REDACTED_FIELD = /^(password|passwordHash|hash|secret|webhookSecret|token|accessToken|refreshToken|authorization|cookie|x-internal-token|internalToken|apiKey|personalDataKey|consignee|name|fullName|phone|mobile|address|addresses|detail|idCard|idNumber|otherContacts|verificationCode|envelope|payload|parameters|params)$/i;
 const REDACTED = '[redacted]';
 
 /**
@@ -49,9 +75,15 @@ export function redactSecrets(line: string): string {
 export class JsonLogger implements LoggerService {
   constructor(
     private readonly service: string,
-    private readonly minimum: LogLevelName = 'info',
+    private minimum: LogLevelName = 'info',
     private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+    private readonly format: LogFormat = 'json',
   ) {}
+
+  /** Embedded pretty mode keeps start-up quiet, then lowers the level once the platform is ready. */
+  setMinimum(level: LogLevelName): void {
+    this.minimum = level;
+  }
 
   emit(level: LogLevelName, message: unknown, context?: string, fields?: Record<string, unknown>): void {
     if (LEVELS[level] < LEVELS[this.minimum]) return;
@@ -68,11 +100,12 @@ export class JsonLogger implements LoggerService {
       msg: message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message),
       ...(fields ? (redactFields(fields) as Record<string, unknown>) : {}),
     };
-    this.write(redactSecrets(JSON.stringify(record)));
+    this.write(redactSecrets(this.format === 'pretty' ? prettyLine(record) : JSON.stringify(record)));
   }
 
   log(message: unknown, context?: string): void {
-    this.emit('info', message, typeof context === 'string' ? context : undefined);
+    const name = typeof context === 'string' ? context : undefined;
+    this.emit(name && NEST_WIRING_CONTEXTS.has(name) ? 'debug' : 'info', message, name);
   }
   error(message: unknown, stackOrContext?: string, context?: string): void {
     this.emit('error', message, context ?? (stackOrContext && !stackOrContext.includes('\n') ? stackOrContext : undefined), stackOrContext?.includes('\n') ? { stack: stackOrContext } : undefined);

@@ -2,13 +2,14 @@ import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, M
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ALL_TOPICS, createEventRegistry, EventRegistry } from '@orderline/shared/contracts';
-import { DeadLetters, EventConsumer, EventHandlerBinding, KafkaTransport, MessageTransport, OutboxRelay, UnitOfWork } from '@orderline/shared/messaging';
+import { DeadLetters, EventConsumer, EventHandlerBinding, KafkaTransport, MessageTransport, OutboxRelay, PeriodicTask, purgeProcessedMessages, retentionCutoff, UnitOfWork } from '@orderline/shared/messaging';
 import { createServiceDataSource, openServiceDatabase } from '@orderline/shared/persistence';
 import { Clock, SystemClock } from './clock';
 import { BaseServiceConfig } from './config';
 import { DeadLetterAdminController } from './dead-letter-admin';
 import { OutboxAdminController } from './outbox-admin';
 import { HealthController } from './health.controller';
+import { addServiceMetricsSource } from './service-metrics';
 import { restoreTestClock, TestClockController } from './test-clock';
 import { JsonLogger } from './json-logger';
 import { APP_LOGGER, EVENT_HANDLERS, MESSAGE_TRANSPORT, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
@@ -52,6 +53,8 @@ export type ServiceModuleOptions = Omit<ServiceRuntimeOptions, 'serviceName' | '
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private consumer?: EventConsumer;
+  private retention?: PeriodicTask;
+  private removeMetricsSource?: () => void;
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -85,14 +88,46 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       handlers,
       retryPolicy: { maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS, baseDelayMs: this.config.CONSUMER_RETRY_BASE_MS, maxDelayMs: Math.max(5_000, this.config.CONSUMER_RETRY_BASE_MS) },
       logger: this.logger.component('consumer'),
+      service: this.serviceName,
     });
     await this.consumer.start();
     // The group's own dead letters, for the operator's list and re-drive (docs/refund-loop-and-catch-up.md).
     await this.deadLetters.start(handlers.length > 0 ? this.consumer.topics() : []);
+    const consumer = this.consumer;
+    this.removeMetricsSource = addServiceMetricsSource({ serviceName: this.serviceName, dataSource: this.dataSource, relay: this.relay, transport: this.transport, groupId: this.consumerGroupId, consumedTopics: () => consumer.topics() });
     this.logger.emit('info', 'messaging started', 'runtime', { bus: this.transport.kind, consumes: this.consumer.topics() });
+    this.startRetention();
+  }
+
+  /**
+   * RETENTION_DAYS > 0: processed outbox and inbox rows older than that are deleted now and
+   * then (the same code as `orderline purge`). Published_at and processed_at are the
+   * database's real time, so the cut-off is real time too, never the movable platform clock.
+   */
+  private startRetention(): void {
+    const days = this.config.RETENTION_DAYS;
+    if (!days) return;
+    const log = this.logger.component('retention');
+    this.retention = new PeriodicTask(
+      'retention',
+      this.config.RETENTION_INTERVAL_MS,
+      async () => {
+        const purged = await purgeProcessedMessages(this.dataSource, retentionCutoff(new Date(), days));
+        if (purged.outboxRows + purged.inboxRows > 0) log.log('processed messages purged', { ...purged, days });
+      },
+      log,
+    );
+    this.retention.start();
+  }
+
+  /** The event consumer is running and has joined its group (readiness, health.controller.ts). */
+  consumerJoined(): boolean {
+    return this.consumer?.joined() ?? false;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.retention?.stop();
+    this.removeMetricsSource?.();
     await this.consumer?.stop();
     await this.deadLetters.stop();
     await this.relay.stop();
@@ -187,7 +222,7 @@ export class ServiceRuntimeModule {
         },
         MessagingLifecycle,
       ],
-      exports: [SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork, DeadLetters],
+      exports: [MessagingLifecycle, SERVICE_NAME, SERVICE_CONFIG, APP_LOGGER, PLATFORM_CLOCK, EventRegistry, MESSAGE_TRANSPORT, DataSource, OutboxRelay, UnitOfWork, DeadLetters],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MessagingLogger, PeriodicTask, runIsolated } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
 import { AfterSalesConfig } from '../after-sales-config';
 import { AfterSalesRequests, REVIEW_DEADLINE_JOB } from './after-sales-requests';
 import { Refunds } from './refunds';
@@ -24,9 +24,10 @@ export class AfterSalesTimers implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: AfterSalesConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
+    @Inject(SERVICE_NAME) serviceName: string,
   ) {
     this.logger = logger.component('after-sales-timers');
-    this.loop = new PeriodicTask('after-sales timers', config.AFTER_SALES_TIMER_INTERVAL_MS, () => this.tick(), this.logger);
+    this.loop = new PeriodicTask('after-sales timers', config.AFTER_SALES_TIMER_INTERVAL_MS, () => this.tick(), this.logger, serviceName);
   }
 
   onApplicationBootstrap(): void {

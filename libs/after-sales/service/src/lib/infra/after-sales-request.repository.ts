@@ -27,9 +27,28 @@ export interface AfterSalesRecord {
   review: { decision: 'APPROVED' | 'REJECTED'; by: 'MERCHANT' | 'SYSTEM'; reason?: string; at: string } | null;
   returnShipment: { carrier: string; waybillNo: string; pickup: boolean; at: string } | null;
   receipt: { condition: 'OK' | 'PROBLEM'; note?: string; at: string } | null;
+  returnTracking: ReturnTrackingEntry[];
+  replacement: ReplacementRecord | null;
   history: HistoryEntry[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A carrier event of the return parcel (ReturnParcelTracked). */
+export interface ReturnTrackingEntry {
+  status: string;
+  occurredAt: string;
+  location?: string;
+}
+
+/** An exchange's replacement parcel (ReplacementShipped, then ReplacementReceived). */
+export interface ReplacementRecord {
+  shipmentId: string;
+  carrier: string;
+  waybillNo: string;
+  shippedAt: string;
+  receivedBy: string | null;
+  receivedAt: string | null;
 }
 
 export function recordOf(row: Record<string, unknown>): AfterSalesRecord {
@@ -48,6 +67,8 @@ export function recordOf(row: Record<string, unknown>): AfterSalesRecord {
     review: (row.review as AfterSalesRecord['review']) ?? null,
     returnShipment: (row.return_shipment as AfterSalesRecord['returnShipment']) ?? null,
     receipt: (row.receipt as AfterSalesRecord['receipt']) ?? null,
+    returnTracking: (row.return_tracking as ReturnTrackingEntry[]) ?? [],
+    replacement: (row.replacement as ReplacementRecord | null) ?? null,
     history: row.history as HistoryEntry[],
     createdAt: new Date(row.created_at as string),
     updatedAt: new Date(row.updated_at as string),
@@ -72,7 +93,7 @@ export async function heldUnits(manager: EntityManager, orderId: string): Promis
 }
 
 /** The columns a step may set beside the status (jsonb documents of the review, return and receipt). */
-export type RequestChanges = Partial<Record<'review' | 'return_shipment' | 'receipt', unknown>>;
+export type RequestChanges = Partial<Record<'review' | 'return_shipment' | 'receipt' | 'replacement', unknown>>;
 
 /** Writes a moved request: its new status and what the step changed, on the row and on `request`. */
 export async function saveRequestStep(manager: EntityManager, request: AfterSalesRecord, at: Date, changes: RequestChanges): Promise<void> {
@@ -87,6 +108,20 @@ export async function saveRequestStep(manager: EntityManager, request: AfterSale
   if (changes.review !== undefined) request.review = changes.review as AfterSalesRecord['review'];
   if (changes.return_shipment !== undefined) request.returnShipment = changes.return_shipment as AfterSalesRecord['returnShipment'];
   if (changes.receipt !== undefined) request.receipt = changes.receipt as AfterSalesRecord['receipt'];
+  if (changes.replacement !== undefined) request.replacement = changes.replacement as ReplacementRecord;
+}
+
+/**
+ * Adds a return-parcel carrier event, kept in time order (carriers send them in any order);
+ * a redelivered event changes nothing (the inbox already ignores it, this is the second guard).
+ */
+export async function appendReturnTracking(manager: EntityManager, requestId: string, entry: ReturnTrackingEntry): Promise<void> {
+  await manager.query(
+    `UPDATE after_sales_request SET return_tracking = (
+        SELECT coalesce(jsonb_agg(e ORDER BY e ->> 'occurredAt'), '[]'::jsonb) FROM jsonb_array_elements(return_tracking || $2::jsonb) e)
+      WHERE id = $1 AND NOT return_tracking @> $2::jsonb`,
+    [requestId, JSON.stringify([entry])],
+  );
 }
 
 /** Appends one entry to the request's history (kept on the row, oldest first). */

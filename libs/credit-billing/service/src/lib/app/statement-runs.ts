@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import { runStatementStep } from '@orderline/credit-billing/domain';
 import { MessagingLogger, PeriodicTask, runIsolated, TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
 import { CreditBillingConfig } from '../credit-billing-config';
 import { CreditAccountRepository } from '../infra/credit-account.repository';
 import { CreditAccountRecord } from '../infra/credit.entity';
@@ -32,9 +32,10 @@ export class StatementRuns implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: CreditBillingConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
+    @Inject(SERVICE_NAME) serviceName: string,
   ) {
     this.logger = logger.component('statement-runs');
-    this.loop = new PeriodicTask('statement run', config.BILLING_RUN_INTERVAL_MS, () => this.runDue(), this.logger);
+    this.loop = new PeriodicTask('statement run', config.BILLING_RUN_INTERVAL_MS, () => this.runDue(), this.logger, serviceName);
   }
 
   onApplicationBootstrap(): void {

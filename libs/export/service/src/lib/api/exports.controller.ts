@@ -61,7 +61,7 @@ export class ExportsController {
     response.status(200);
     response.setHeader('content-type', file.contentType);
     response.setHeader('content-length', String(file.size));
-    response.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+    response.setHeader('content-disposition', file.disposition);
     const stream = createReadStream(this.files.finalPath(file.fileName));
     stream.on('error', () => response.destroy());
     stream.pipe(response);

@@ -1,12 +1,14 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { ConsigneeMode, ExportFormat, ExportType, openExportFile, rowProjector } from '@orderline/export/domain';
+import { columnHeaders, ConsigneeMode, DEFAULT_EXPORT_LANGUAGE, ExportFormat, ExportLanguage, ExportType, openExportFile, rowProjector } from '@orderline/export/domain';
 import { RowSource } from '../infra/read-model-rows';
 
 export interface ExportPipelineInput {
   type: ExportType;
   consigneeMode: ConsigneeMode;
   format: ExportFormat;
+  /** Of the header row only (default Chinese); the rows are the same in every language. */
+  language?: ExportLanguage;
   /** Encrypted types: the AES-256 zip password. */
   password?: string;
   baseName: string;
@@ -30,7 +32,7 @@ export async function runExportPipeline(input: ExportPipelineInput): Promise<num
   await input.onTotal?.(total);
   const file = await openExportFile(
     input.out,
-    projector.columns.map((column) => column.header),
+    columnHeaders(projector.columns, input.language ?? DEFAULT_EXPORT_LANGUAGE),
     { format: input.format, password: input.password, baseName: input.baseName, deflateLevel: input.deflateLevel, modifiedAt: input.modifiedAt },
   );
   let rowsDone = 0;

@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decideExportTaskTransition, exportFileKind, ExportTaskTrigger } from '@orderline/export/domain';
+import { decideExportTaskTransition, exportFileBaseName, exportFileKind, ExportTaskTrigger } from '@orderline/export/domain';
 import { ExportCompleted } from '@orderline/shared/contracts';
+import { addSampleSource, countExportRows } from '@orderline/shared/metrics';
 import { applyTransition, outgoing, PeriodicTask, TransactionScope, TransitionSteps, UnitOfWork } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
 import { ExportFileStore } from '../infra/export-file-store';
 import { PasswordVault } from '../infra/password-vault';
@@ -27,6 +28,7 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
   private readonly loop: PeriodicTask;
   private ticking = false;
   private stopping = false;
+  private removeQueueSample?: () => void;
   private readonly active = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly logger;
 
@@ -39,18 +41,21 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: ExportServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
+    @Inject(SERVICE_NAME) private readonly serviceName: string,
     @Inject(EXPORT_EMBEDDED) private readonly embedded: boolean,
   ) {
     this.logger = logger.component('export-runner');
-    this.loop = new PeriodicTask('export runner', config.EXPORT_POLL_INTERVAL_MS, () => this.tick(), this.logger);
+    this.loop = new PeriodicTask('export runner', config.EXPORT_POLL_INTERVAL_MS, () => this.tick(), this.logger, serviceName);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.files.ensureDirectory();
+    this.removeQueueSample = addSampleSource(this.serviceName, 'export-queue', async () => ({ exportQueue: await this.tasks.queueDepth() }));
     this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.removeQueueSample?.();
     this.stopping = true;
     await this.loop.stop();
     for (const task of this.active.values()) task.abort();
@@ -159,8 +164,9 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
         type: task.type,
         consigneeMode: task.consignee_mode,
         format: task.format,
+        language: task.language,
         password: task.encrypted && task.password_sealed ? this.vault.open(task.password_sealed) : undefined,
-        baseName: `${task.type.toLowerCase()}-${task.id.slice(0, 8)}`,
+        baseName: exportFileBaseName(task.type, task.language, task.id),
         deflateLevel: this.config.EXPORT_DEFLATE_LEVEL,
         modifiedAt: this.clock.now(),
         rows: source,
@@ -169,6 +175,8 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
           await this.tasks.saveTotal(task.id, total);
         },
         onProgress: (done) => {
+          // Counted as written, not at completion, so rows/s follows a long export as it runs.
+          countExportRows(this.serviceName, task.type, done - rowsDone);
           rowsDone = done;
           const stop = aborted();
           if (stop) throw stop;

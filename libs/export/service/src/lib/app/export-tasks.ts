@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CreateExportRequest, ExportTaskView, PasswordReleaseView } from '@orderline/export/contract';
-import { decideExportTaskTransition, EXPORT_TASK_PROCESS, ExportType, exportFileKind, exportTaskVeto, exportTypeDefinition, passwordSmsVeto, platformDayOf } from '@orderline/export/domain';
+import { attachmentDisposition, decideExportTaskTransition, DEFAULT_EXPORT_LANGUAGE, EXPORT_TASK_PROCESS, exportFileBaseName, ExportType, exportFileKind, exportTaskVeto, exportTypeDefinition, passwordSmsVeto, platformDayOf } from '@orderline/export/domain';
 import { applyTransition, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, decodeKeysetCursor, DomainError, encodeKeysetCursor, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
@@ -48,6 +48,7 @@ export class ExportTasks {
       type: row.type,
       format: row.format,
       consigneeMode: row.consignee_mode,
+      language: row.language,
       from: row.range_from.toISOString(),
       to: row.range_to.toISOString(),
       filters: row.filters,
@@ -63,7 +64,7 @@ export class ExportTasks {
       attempts: row.attempts,
       file:
         row.status === 'COMPLETED' && row.file_name && row.expires_at
-          ? { name: row.file_name, size: Number(row.file_size), contentType: kind.contentType, expiresAt: row.expires_at.toISOString(), expired: row.expires_at <= now || row.file_deleted_at !== null }
+          ? { name: this.downloadName(row), size: Number(row.file_size), contentType: kind.contentType, expiresAt: row.expires_at.toISOString(), expired: row.expires_at <= now || row.file_deleted_at !== null }
           : null,
     };
   }
@@ -99,7 +100,7 @@ export class ExportTasks {
         });
       }
       const sealed = definition.encrypted ? this.vault.seal(this.vault.generate()) : null;
-      const task = { id, merchantId, accountId: caller.accountId, type, format: request.format, consigneeMode: request.consigneeMode, from, to, filters: request.filters ?? {}, encrypted: definition.encrypted, passwordSealed: sealed, createdAt: now };
+      const task = { id, merchantId, accountId: caller.accountId, type, format: request.format, consigneeMode: request.consigneeMode, language: request.language ?? DEFAULT_EXPORT_LANGUAGE, from, to, filters: request.filters ?? {}, encrypted: definition.encrypted, passwordSealed: sealed, createdAt: now };
       await this.tasks.insert(manager, task, EXPORT_TASK_PROCESS.initial[0]);
     });
     return this.get(id, caller);
@@ -147,13 +148,18 @@ export class ExportTasks {
   }
 
   /** The downloadable file of a completed, unexpired task of the caller's merchant. */
-  async file(id: string, caller: Principal): Promise<{ fileName: string; contentType: string; size: number }> {
+  /** The name a download gets: the type in the task's language (the stored file is named by task id). */
+  private downloadName(row: ExportTaskRow, language = row.language): string {
+    return `${exportFileBaseName(row.type, language, row.id)}.${exportFileKind(row.format, row.encrypted).extension}`;
+  }
+
+  async file(id: string, caller: Principal): Promise<{ fileName: string; contentType: string; size: number; disposition: string }> {
     const task = await this.row(id, caller);
     if (task.status !== 'COMPLETED' || !task.file_name) throw new DomainError('EXPORT_NOT_READY', 409, `the task is ${task.status}; its file can be downloaded once it is COMPLETED`, { status: task.status });
     if ((task.expires_at && task.expires_at <= this.clock.now()) || task.file_deleted_at) {
       throw new DomainError('EXPORT_FILE_EXPIRED', 410, `the file expired at ${task.expires_at?.toISOString()}; create a new task`, { expiredAt: task.expires_at?.toISOString() });
     }
-    return { fileName: task.file_name, contentType: exportFileKind(task.format, task.encrypted).contentType, size: Number(task.file_size) };
+    return { fileName: task.file_name, contentType: exportFileKind(task.format, task.encrypted).contentType, size: Number(task.file_size), disposition: attachmentDisposition(this.downloadName(task), this.downloadName(task, 'en')) };
   }
 
   /**

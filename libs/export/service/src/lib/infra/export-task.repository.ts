@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConsigneeMode, ExportFormat, ExportTaskStatus, ExportType } from '@orderline/export/codes';
+import { ConsigneeMode, ExportFormat, ExportLanguage, ExportTaskStatus, ExportType } from '@orderline/export/codes';
 import { Transition } from '@orderline/shared/process';
 
 /** One row of `export_task` as PostgreSQL returns it. */
@@ -11,6 +11,7 @@ export interface ExportTaskRow {
   type: ExportType;
   format: ExportFormat;
   consignee_mode: ConsigneeMode;
+  language: ExportLanguage;
   range_from: Date;
   range_to: Date;
   filters: Record<string, unknown>;
@@ -38,6 +39,7 @@ export interface NewExportTask {
   type: ExportType;
   format: ExportFormat;
   consigneeMode: ConsigneeMode;
+  language: ExportLanguage;
   from: Date;
   to: Date;
   filters: object;
@@ -70,9 +72,9 @@ export class ExportTaskRepository {
 
   async insert(manager: EntityManager, task: NewExportTask, status: ExportTaskStatus): Promise<void> {
     await manager.query(
-      `INSERT INTO export_task (id, merchant_id, account_id, type, format, consignee_mode, range_from, range_to, filters, status, encrypted, password_sealed, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $13, $10, $11, $12)`,
-      [task.id, task.merchantId, task.accountId, task.type, task.format, task.consigneeMode, task.from, task.to, JSON.stringify(task.filters), task.encrypted, task.passwordSealed, task.createdAt, status],
+      `INSERT INTO export_task (id, merchant_id, account_id, type, format, consignee_mode, range_from, range_to, filters, status, encrypted, password_sealed, created_at, language)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $13, $10, $11, $12, $14)`,
+      [task.id, task.merchantId, task.accountId, task.type, task.format, task.consigneeMode, task.from, task.to, JSON.stringify(task.filters), task.encrypted, task.passwordSealed, task.createdAt, status, task.language],
     );
   }
 
@@ -96,6 +98,12 @@ export class ExportTaskRepository {
       [id, move.from, move.to],
     );
     return Boolean(changed);
+  }
+
+  /** Tasks waiting for a runner and tasks being written (the export queue depth metric). */
+  async queueDepth(): Promise<{ queued: number; running: number }> {
+    const [row] = await this.dataSource.query(`SELECT count(*) FILTER (WHERE status = 'QUEUED')::int AS queued, count(*) FILTER (WHERE status = 'RUNNING')::int AS running FROM export_task WHERE status IN ('QUEUED', 'RUNNING')`);
+    return { queued: row.queued, running: row.running };
   }
 
   /** The oldest queued task, locked; another runner's claim skips it (SKIP LOCKED), so runners share the queue. */

@@ -27,7 +27,12 @@ export const AFTER_SALES_EXAMPLES = {
     reviewDeadline: '2026-11-25T08:00:00.000Z',
     review: { decision: 'APPROVED', by: 'MERCHANT', at: '2026-11-23T09:00:00.000Z' },
     returnShipment: { carrier: 'SF', waybillNo: 'SF1234567890', pickup: false, at: '2026-11-23T10:00:00.000Z' },
+    returnTracking: [
+      { status: 'PICKED_UP', occurredAt: '2026-11-23T12:00:00.000Z', location: '深圳南山' },
+      { status: 'DELIVERED', occurredAt: '2026-11-24T09:00:00.000Z', location: '杭州西湖' },
+    ],
     receipt: { condition: 'OK', at: '2026-11-24T10:00:00.000Z' },
+    replacement: null,
     refund: {
       id: 'aefd0000-0000-4000-8000-000000000011',
       amount: 19900,
@@ -82,7 +87,7 @@ export class AfterSalesController {
   /** Applies for a return and refund, a refund only (goods never delivered) or an exchange of chosen lines of a shipped order. */
   @Operation('applyForAfterSales', 'Apply for a return, refund or exchange')
   @Roles('BUYER')
-  @Answers(201, AfterSalesRequestView, 'the request, REQUESTED, with its review deadline', { ...AFTER_SALES_EXAMPLES.request, status: 'REQUESTED', review: null, returnShipment: null, receipt: null, refund: null })
+  @Answers(201, AfterSalesRequestView, 'the request, REQUESTED, with its review deadline', { ...AFTER_SALES_EXAMPLES.request, status: 'REQUESTED', review: null, returnShipment: null, returnTracking: [], receipt: null, refund: null })
   @Post()
   apply(@Body() request: ApplyAfterSalesRequest, @Caller() caller: Principal): Promise<AfterSalesRequestView> {
     return this.services.call('after-sales', 'POST', '/after-sales', caller, request);

@@ -171,5 +171,10 @@ export class ExportPasswordSentView {
 export class HealthView {
   @ApiCode(['ok', 'unavailable']) status: string;
   @ApiText() service: string;
-  @ApiMap('string', { description: 'database, eventBus and each service: up or down' }) checks: Record<string, string>;
+  @ApiMap('string', { description: 'what readiness depends on: database, eventBus, consumer (up or down)' }) checks: Record<string, string>;
+  @ApiMap('string', { description: 'each service\'s readiness, reported without failing the gateway\'s: up or down' }) downstream: Record<string, string>;
+}
+
+export class LivenessView {
+  @ApiCode(['ok']) status: string;
 }

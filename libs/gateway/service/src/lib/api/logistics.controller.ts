@@ -29,7 +29,7 @@ const SHIPMENT_VIEW = {
   interception: null,
   waybillCorrections: [],
 };
-const DOCUMENT_NOTE = 'application/pdf (text only, written by a small built-in PDF writer)';
+const DOCUMENT_NOTE = 'application/pdf: the electronic waybill on a 100 × 150 mm label with a Code 128 barcode of the waybill number, the packing slip on A4; Chinese text in an embedded font subset';
 
 /** Outbound and after-outbound operations of domain.md §2, owned by the logistics service. */
 @ApiTags('logistics')

@@ -16,6 +16,7 @@ const TASK_EXAMPLE = {
   type: 'ORDER_DETAILS',
   format: 'CSV',
   consigneeMode: 'MASKED',
+  language: 'zh-CN',
   from: '2026-03-01T00:00:00.000Z',
   to: '2026-03-31T00:00:00.000Z',
   filters: {},
@@ -52,7 +53,7 @@ export class MerchantExportsController {
     private readonly services: ServiceClient,
   ) {}
 
-  /** Queues an export task (202); limits per account and type: 10 min apart, 10 a day, 31/60-day ranges. */
+  /** Queues an export task (202); limits per account and type: 10 min apart, 10 a day, 31/60-day ranges. Headers and file name in Chinese unless `language` is `en`. */
   @Operation('createExport', 'Queue an export task')
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')

@@ -34,7 +34,7 @@ describe('the gateway OpenAPI document', () => {
         .filter(([status, response]) => {
           const content = response.content ?? {};
           if (status.startsWith('2')) return !Object.values(content).some((media: any) => media.schema);
-          return content['application/problem+json']?.schema?.$ref !== '#/components/schemas/Problem' && operation.operationId !== 'getHealth';
+          return content['application/problem+json']?.schema?.$ref !== '#/components/schemas/Problem' && !['getHealth', 'getReadiness'].includes(operation.operationId);
         })
         .map(([status]) => `${operation.operationId} ${status}`),
     );
@@ -46,7 +46,7 @@ describe('the gateway OpenAPI document', () => {
     const missing = stateChanging.filter(({ operation }) => operation.security.length > 0 && !(operation.parameters ?? []).some((p: AnyObject) => p.$ref === '#/components/parameters/IdempotencyKey'));
     expect(missing.map(({ operation }) => operation.operationId)).toEqual([]);
     expect(operations.filter(({ operation }) => !Array.isArray(operation.security)).map(({ operation }) => operation.operationId)).toEqual([]);
-    expect(operations.filter(({ operation }) => operation.security.length === 0).map(({ operation }) => operation.operationId).sort()).toEqual(['getHealth', 'issueAccessToken', 'receiveCarrierEvent']);
+    expect(operations.filter(({ operation }) => operation.security.length === 0).map(({ operation }) => operation.operationId).sort()).toEqual(['getHealth', 'getLiveness', 'getReadiness', 'issueAccessToken', 'receiveCarrierEvent']);
   });
 
   it('describes money as bounded integers, code lists from the code, and nullable values a validator accepts', () => {

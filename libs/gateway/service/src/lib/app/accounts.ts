@@ -10,6 +10,7 @@ import { GatewayConfig } from '../gateway-config';
 import { AccountRecord, BuyerRecord, MerchantRecord } from '../infra/gateway.entity';
 import { hashPassword, needsRehash, scryptCost, ScryptCost, verifyPassword } from '../infra/password-hasher';
 import { ServiceClient } from '../infra/service-client';
+import { upsertOperator } from '../infra/operator-account';
 import { AccountDirectory } from './account-directory';
 import type { AccessTokenClaims } from '../api/auth.guard';
 
@@ -40,12 +41,7 @@ export class Accounts implements OnApplicationBootstrap {
   /** The operator of BOOTSTRAP_OPERATOR exists from start-up; its password follows the variable. */
   async onApplicationBootstrap(): Promise<void> {
     const { username, password } = parseBootstrapOperator(this.config.BOOTSTRAP_OPERATOR);
-    const accounts = this.dataSource.getRepository(AccountRecord);
-    const existing = await accounts.findOneBy({ username });
-    if (existing && (await verifyPassword(password, existing.passwordHash)) && !needsRehash(existing.passwordHash, this.hashCost)) return;
-    const passwordHash = await hashPassword(password, this.hashCost);
-    if (existing) await accounts.update({ id: existing.id }, { passwordHash, role: 'OPERATOR', disabled: false });
-    else await accounts.createQueryBuilder().insert().values({ id: randomUUID(), username, passwordHash, role: 'OPERATOR', merchantId: null, buyerId: null, phone: null, disabled: false }).orIgnore().execute();
+    await upsertOperator(this.dataSource, username, password, this.hashCost);
   }
 
   async issueToken(username: string, password: string, clientAddress: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {

@@ -32,6 +32,8 @@ describe('gateway configuration of passwords', () => {
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/gateway',
     KAFKA_BROKERS: '127.0.0.1:9092',
     JWT_SECRET: 'a-secret-of-sixteen-chars',
+    INTERNAL_API_TOKEN: 'an-internal-token-0123',
+    PERSONAL_DATA_KEY: 'a-personal-data-key-0123',
     ORDER_SERVICE_URL: 'http://127.0.0.1:1',
     CREDIT_BILLING_SERVICE_URL: 'http://127.0.0.1:1',
     LOGISTICS_SERVICE_URL: 'http://127.0.0.1:1',

@@ -100,10 +100,10 @@ export class ServiceClient {
     throw new ForwardedProblem(problem(502, 'BAD_GATEWAY', `the ${service} service answered ${response.status}`));
   }
 
-  /** Readiness of one service (its database and the event bus). */
+  /** Readiness of one service (its database, the event bus and its consumer). */
   async health(service: Downstream): Promise<boolean> {
     try {
-      const response = await fetch(this.baseUrls[service] + '/health', { signal: AbortSignal.timeout(3_000) });
+      const response = await fetch(this.baseUrls[service] + '/health/ready', { signal: AbortSignal.timeout(3_000) });
       return response.ok;
     } catch {
       return false;

@@ -3,9 +3,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { autoConfirmCase, autoConfirmView, decideReceiptExtension, isPlatformCarrier, ShipmentReceiptFacts } from '@orderline/logistics/domain';
 import { ReceiptAutoConfirmed } from '@orderline/shared/contracts';
 import { MessagingLogger, PeriodicTask, runIsolated, TimerFailures, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
 import { loadOrders } from '../infra/logistics-order.repository';
+import { receiveReplacement } from './replacement-receipt';
 import {
   claimNextDueReceipt,
   closeReceiptAutoConfirmed,
@@ -79,9 +80,10 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: LogisticsServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
+    @Inject(SERVICE_NAME) serviceName: string,
   ) {
     this.logger = logger.component('receipt-timers');
-    this.loop = new PeriodicTask('receipt timers', config.LOGISTICS_TIMER_INTERVAL_MS, () => this.tick(), this.logger);
+    this.loop = new PeriodicTask('receipt timers', config.LOGISTICS_TIMER_INTERVAL_MS, () => this.tick(), this.logger, serviceName);
   }
 
   onApplicationBootstrap(): void {
@@ -113,6 +115,13 @@ export class ReceiptTimers implements OnApplicationBootstrap, OnApplicationShutd
       claimed(row.orderId);
       const shipment = await loadShipment(scope.manager, row.shipmentId);
       if (!shipment) throw new Error(`shipment ${row.shipmentId} of order ${row.orderId} is missing`);
+      if (row.afterSalesId) {
+        // An exchange's replacement: its receipt completes the exchange, not the (already shipped) order.
+        await closeReceiptAutoConfirmed(scope.manager, row.shipmentId, row.orderId, now);
+        await receiveReplacement(scope, row.afterSalesId, row.shipmentId, 'AUTO_CONFIRMED', row.autoConfirmAt);
+        await TimerFailures.clear(scope.manager, RECEIPT_TIMER_JOB, row.orderId);
+        return true;
+      }
       const events = await loadTrackingEvents(scope.manager, row.shipmentId);
       const kase = autoConfirmCase(receiptFacts(shipment, events, { receiptExtendedAt: null, closedAt: null, closedReason: null } as ShipmentOrderRow));
       await closeReceiptAutoConfirmed(scope.manager, row.shipmentId, row.orderId, now);

@@ -23,7 +23,7 @@ export interface OrderShipmentResult {
 }
 
 /** Refusals that are about what the merchant typed (422) rather than the order's state (409). */
-const INPUT_CODES = new Set(['WAYBILL_NO_REQUIRED', 'WAYBILL_NO_INVALID', 'SERVICE_PRODUCT_PLATFORM_ONLY', 'EXPRESS_NOT_SIGNED', 'EXPRESS_ROUTE_NOT_SUPPORTED', 'PLATFORM_DELIVERY_SPECIFIED']);
+export const OUTBOUND_INPUT_CODES = new Set(['WAYBILL_NO_REQUIRED', 'WAYBILL_NO_INVALID', 'SERVICE_PRODUCT_PLATFORM_ONLY', 'EXPRESS_NOT_SIGNED', 'EXPRESS_ROUTE_NOT_SUPPORTED', 'PLATFORM_DELIVERY_SPECIFIED']);
 
 class Refusal extends Error {
   constructor(
@@ -79,7 +79,7 @@ export class ShipOrders {
     if (request.orderIds.length === 1 && results[0].status !== 'SHIPPED') {
       const only = results[0];
       if (only.status === 'NOT_FOUND') throw new DomainError('NOT_FOUND', 404, `order ${only.orderId} was not found`);
-      throw new DomainError(only.code!, INPUT_CODES.has(only.code!) ? 422 : 409, only.reason!, { orderId: only.orderId });
+      throw new DomainError(only.code!, OUTBOUND_INPUT_CODES.has(only.code!) ? 422 : 409, only.reason!, { orderId: only.orderId });
     }
     return { results };
   }

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decideShipmentTransition, InterceptionTrigger, isPlatformCarrier, waybillNoProblem } from '@orderline/logistics/domain';
 import { CorrectWaybillRequest, VerifiedCarrierEventRequest } from '@orderline/logistics/contract';
-import { ShipmentDelivered, ShipmentInterceptionUpdated, TrackingStatus, TrackingUpdated, WaybillCorrected } from '@orderline/shared/contracts';
+import { ReturnParcelTracked, ShipmentDelivered, ShipmentInterceptionUpdated, TrackingStatus, TrackingUpdated, WaybillCorrected } from '@orderline/shared/contracts';
 import { applyTransition, outgoing, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { PlatformCarrier } from '../infra/platform-carrier';
 import { loadShipmentOrders } from '../infra/shipment-order.repository';
 import { correctWaybillNo, insertTrackingEvent, loadShipment, loadShipmentByWaybill, markShipmentDelivered, saveShipmentStatus, ShipmentRow, waybillNoInUse } from '../infra/shipment.repository';
+import { receiveReplacement } from './replacement-receipt';
 import { refreshReceiptTimers } from './receipt-timers';
 
 /** Carrier statuses that answer an interception request (domain.md §2.3). */
@@ -49,20 +50,33 @@ export class ShipmentChanges {
         description: event.description ?? null,
       });
       if (!inserted) return { accepted: true as const, duplicate: true, shipmentId: shipment.id };
+      const delivered = event.status === 'DELIVERED' && !shipment.deliveredAt && shipment.status !== 'INTERCEPTED' && shipment.status !== 'RETURNED';
+
+      if (shipment.purpose === 'RETURN' && shipment.afterSalesId && shipment.returnOrderId) {
+        // Goods coming back to the merchant: the request hears of each event; no timer, no interception.
+        await scope.publish(ReturnParcelTracked, { afterSalesId: shipment.afterSalesId, orderId: shipment.returnOrderId, carrier: shipment.carrier, waybillNo: shipment.waybillNo, status: event.status, occurredAt: occurredAt.toISOString(), location: event.location });
+        if (delivered) await markShipmentDelivered(scope.manager, shipment.id, occurredAt);
+        return { accepted: true as const, duplicate: false, shipmentId: shipment.id };
+      }
 
       const orders = await loadShipmentOrders(scope.manager, shipment.id);
       for (const order of orders) {
         await scope.publish(TrackingUpdated, { shipmentId: shipment.id, orderId: order.orderId, carrier: shipment.carrier, waybillNo: shipment.waybillNo, status: event.status, occurredAt: occurredAt.toISOString(), location: event.location });
       }
-      if (event.status === 'DELIVERED' && !shipment.deliveredAt && shipment.status !== 'INTERCEPTED' && shipment.status !== 'RETURNED') {
+      if (delivered) {
         await markShipmentDelivered(scope.manager, shipment.id, occurredAt);
-        for (const order of orders) {
+        // An exchange's replacement is not the order's delivery: the order service never hears of it.
+        for (const order of orders.filter((o) => o.afterSalesId === null)) {
           await scope.publish(ShipmentDelivered, { shipmentId: shipment.id, orderId: order.orderId, carrierKind: isPlatformCarrier(shipment.carrier) ? 'PLATFORM' : 'THIRD_PARTY' });
         }
       }
       const trigger = INTERCEPTION_TRIGGERS[event.status];
       if (trigger) await this.moveInterception(scope, shipment, trigger, now);
       await refreshReceiptTimers(scope.manager, shipment.id, now);
+      // domain.md §2.4: a platform carrier's delivery is the receipt (third parties wait for the timer).
+      if (delivered && isPlatformCarrier(shipment.carrier)) {
+        for (const order of orders) if (order.afterSalesId) await receiveReplacement(scope, order.afterSalesId, shipment.id, 'DELIVERED_BY_PLATFORM_CARRIER', occurredAt);
+      }
       return { accepted: true as const, duplicate: false, shipmentId: shipment.id };
     });
   }

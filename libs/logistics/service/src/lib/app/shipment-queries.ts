@@ -7,7 +7,7 @@ import { LogisticsServiceConfig } from '../logistics-config';
 import { loadOrders } from '../infra/logistics-order.repository';
 import { liveShipmentOrder, loadShipmentOrders, ShipmentOrderRow } from '../infra/shipment-order.repository';
 import { loadShipment, loadTrackingEvents, ShipmentRow, shipmentsWithoutTracking, TrackingEventRow, waybillCorrections } from '../infra/shipment.repository';
-import { writePdf } from '../infra/pdf-writer';
+import { PdfLine, PdfOptions, writePdf } from '../infra/pdf-writer';
 import { receiptFacts } from './receipt-timers';
 
 export interface ShippingDocument {
@@ -99,11 +99,11 @@ export class ShipmentQueries {
     const lines = [
       { text: '装箱单 Packing slip', size: 16 },
       { text: `Shipment ${shipment.id}` },
-      { text: `${shipment.carrier} ${shipment.waybillNo}  (${shipment.serviceProduct})  packages: ${shipment.packageCount}` },
-      { text: `Consignee: ${consignee ? `${consignee.name} ${consignee.phone} ${consignee.address.province}${consignee.address.city}${consignee.address.county}` : '-'}` },
-      ...orders.flatMap((order) => [{ text: `Order ${order.orderId}`, size: 12 }, ...order.lines.map((line) => ({ text: `  ${line.skuId}  ${line.title}  × ${line.quantity}` }))]),
+      { text: `${shipment.carrier} ${shipment.waybillNo}  (${shipment.serviceProduct})  件数 packages: ${shipment.packageCount}` },
+      { text: `收件人 Consignee: ${consignee ? `${consignee.name} ${consignee.phone} ${consignee.address.province}${consignee.address.city}${consignee.address.county}` : '-'}` },
+      ...orders.flatMap((order) => [{ text: `订单 Order ${order.orderId}`, size: 12 }, ...order.lines.map((line) => ({ text: `  ${line.skuId}  ${line.title}  × ${line.quantity}` }))]),
     ];
-    return this.document(`packing-slip-${shipment.waybillNo}.pdf`, 'Packing slip', lines);
+    return this.document(`packing-slip-${shipment.waybillNo}.pdf`, '装箱单 Packing slip', lines, { page: 'A4' });
   }
 
   /** The electronic waybill (电子面单): the real name, phone and address, as the courier needs them (domain.md §2.1). */
@@ -114,19 +114,19 @@ export class ShipmentQueries {
     const consignee = order?.consignee;
     if (!consignee) throw new DomainError('CONSIGNEE_UNKNOWN', 409, 'logistics has no consignee for this shipment');
     const a = consignee.address;
+    // The first line heads the label; the barcode of the waybill number follows it.
     const lines = [
-      { text: `电子面单 ${shipment.carrier}`, size: 16 },
-      { text: `Waybill ${shipment.waybillNo}`, size: 14 },
-      { text: `Service ${shipment.serviceProduct}  packages ${shipment.packageCount}${shipment.declaredValue !== null ? `  declared ${formatFen(shipment.declaredValue)} CNY` : ''}` },
-      { text: `收件人 ${consignee.name}  ${consignee.phone}` },
-      { text: `${a.province}${a.city}${a.county}${a.town ?? ''}${a.detail}` },
-      { text: `Orders: ${orders.map((o) => o.orderId).join(', ')}` },
+      { text: `电子面单 ${shipment.carrier}`, size: 14 },
+      { text: `收件人 ${consignee.name}  ${consignee.phone}`, size: 12 },
+      { text: `${a.province}${a.city}${a.county}${a.town ?? ''}${a.detail}`, size: 12 },
+      { text: `Waybill ${shipment.waybillNo}  ${shipment.serviceProduct}  件数 packages ${shipment.packageCount}${shipment.declaredValue !== null ? `  保价 declared ${formatFen(shipment.declaredValue)} CNY` : ''}`, size: 9 },
+      { text: `订单 Orders: ${orders.map((o) => o.orderId).join(', ')}`, size: 8 },
     ];
-    return this.document(`waybill-${shipment.waybillNo}.pdf`, 'Waybill', lines);
+    return this.document(`waybill-${shipment.waybillNo}.pdf`, '电子面单 Waybill', lines, { page: 'LABEL_100X150', barcode: shipment.waybillNo });
   }
 
-  private document(filename: string, title: string, lines: { text: string; size?: number }[]): ShippingDocument {
-    return { filename, contentType: 'application/pdf', contentBase64: writePdf(title, lines).toString('base64') };
+  private async document(filename: string, title: string, lines: PdfLine[], options: PdfOptions): Promise<ShippingDocument> {
+    return { filename, contentType: 'application/pdf', contentBase64: (await writePdf(title, lines, options)).toString('base64') };
   }
 
   private async ownShipment(shipmentId: string, caller: Principal): Promise<ShipmentRow> {
@@ -136,17 +136,7 @@ export class ShipmentQueries {
   }
 
   private shipmentSummary(shipment: ShipmentRow) {
-    return {
-      id: shipment.id,
-      carrier: shipment.carrier,
-      serviceProduct: shipment.serviceProduct,
-      waybillNo: shipment.waybillNo,
-      merged: shipment.merged,
-      packageCount: shipment.packageCount,
-      declaredValue: shipment.declaredValue,
-      outboundAt: shipment.outboundAt.toISOString(),
-      deliveredAt: shipment.deliveredAt?.toISOString() ?? null,
-    };
+    return shipmentSummary(shipment);
   }
 
   private eventViews(events: TrackingEventRow[]) {
@@ -175,4 +165,19 @@ export class ShipmentQueries {
       },
     };
   }
+}
+
+/** The parcel as every view shows it: carrier, product, waybill, package, outbound and delivery. */
+export function shipmentSummary(shipment: ShipmentRow) {
+  return {
+    id: shipment.id,
+    carrier: shipment.carrier,
+    serviceProduct: shipment.serviceProduct,
+    waybillNo: shipment.waybillNo,
+    merged: shipment.merged,
+    packageCount: shipment.packageCount,
+    declaredValue: shipment.declaredValue,
+    outboundAt: shipment.outboundAt.toISOString(),
+    deliveredAt: shipment.deliveredAt?.toISOString() ?? null,
+  };
 }

@@ -12,6 +12,8 @@ export abstract class PlatformCarrier {
   abstract nextWaybillNo(manager: EntityManager): Promise<string>;
   /** Passes a merchant's interception request on to the carrier. */
   abstract requestInterception(waybillNo: string): Promise<void>;
+  /** Sends a courier to collect a return parcel booked as a pickup (after-sales numbered its waybill). */
+  abstract bookPickup(waybillNo: string): Promise<void>;
 }
 
 /** The default adapter: numbers from a database sequence; interception requests are accepted as sent. */
@@ -24,5 +26,9 @@ export class SimulatedPlatformCarrier extends PlatformCarrier {
 
   async requestInterception(): Promise<void> {
     // The simulated carrier answers later, as a carrier event (INTERCEPTED or INTERCEPT_FAILED).
+  }
+
+  async bookPickup(): Promise<void> {
+    // The simulated courier's progress arrives as carrier events (PICKED_UP, IN_TRANSIT, DELIVERED).
   }
 }

@@ -12,23 +12,25 @@ export interface ShipmentOrderRow {
   closedReason: string | null;
   voidedAt: Date | null;
   voidReason: string | null;
+  /** Set on an exchange's replacement: the after-sales request it answers (the order has its own live row). */
+  afterSalesId: string | null;
 }
 
 const SHIPMENT_ORDER_COLUMNS = `shipment_id AS "shipmentId", order_id AS "orderId", lines, receipt_extended_at AS "receiptExtendedAt", auto_confirm_at AS "autoConfirmAt",
-  closed_at AS "closedAt", closed_reason AS "closedReason", voided_at AS "voidedAt", void_reason AS "voidReason"`;
+  closed_at AS "closedAt", closed_reason AS "closedReason", voided_at AS "voidedAt", void_reason AS "voidReason", after_sales_id AS "afterSalesId"`;
 
 export async function loadShipmentOrders(manager: EntityManager, shipmentId: string, includeVoided = false): Promise<ShipmentOrderRow[]> {
   return manager.query(`SELECT ${SHIPMENT_ORDER_COLUMNS} FROM shipment_order WHERE shipment_id = $1${includeVoided ? '' : ' AND voided_at IS NULL'} ORDER BY order_id`, [shipmentId]);
 }
 
-/** The live (not voided) shipment of an order, if it shipped. */
+/** The live (not voided) shipment of an order, if it shipped (an exchange's replacement is not the order's shipment). */
 export async function liveShipmentOrder(manager: EntityManager, orderId: string, lock = false): Promise<ShipmentOrderRow | undefined> {
-  const [row] = await manager.query(`SELECT ${SHIPMENT_ORDER_COLUMNS} FROM shipment_order WHERE order_id = $1 AND voided_at IS NULL${lock ? ' FOR UPDATE' : ''}`, [orderId]);
+  const [row] = await manager.query(`SELECT ${SHIPMENT_ORDER_COLUMNS} FROM shipment_order WHERE order_id = $1 AND voided_at IS NULL AND after_sales_id IS NULL${lock ? ' FOR UPDATE' : ''}`, [orderId]);
   return row;
 }
 
-export async function insertShipmentOrder(manager: EntityManager, shipmentId: string, orderId: string, lines: ShipmentOrderRow['lines']): Promise<void> {
-  await manager.query(`INSERT INTO shipment_order (shipment_id, order_id, lines) VALUES ($1, $2, $3)`, [shipmentId, orderId, JSON.stringify(lines)]);
+export async function insertShipmentOrder(manager: EntityManager, shipmentId: string, orderId: string, lines: ShipmentOrderRow['lines'], afterSalesId: string | null = null): Promise<void> {
+  await manager.query(`INSERT INTO shipment_order (shipment_id, order_id, lines, after_sales_id) VALUES ($1, $2, $3, $4)`, [shipmentId, orderId, JSON.stringify(lines), afterSalesId]);
 }
 
 /** The shipment's orders whose receipt timer still runs, locked for a recomputation. */
@@ -50,9 +52,9 @@ export async function closeReceiptAutoConfirmed(manager: EntityManager, shipment
   await manager.query(`UPDATE shipment_order SET closed_at = $3, closed_reason = 'AUTO_CONFIRMED' WHERE shipment_id = $1 AND order_id = $2`, [shipmentId, orderId, at]);
 }
 
-/** The order completed (buyer, platform carrier or our timer): its open receipt timer closes. */
+/** The order completed (buyer, platform carrier or our timer): its open receipt timer closes (an exchange's replacement keeps its own). */
 export async function closeReceiptOrderCompleted(manager: EntityManager, orderId: string, at: Date): Promise<void> {
-  await manager.query(`UPDATE shipment_order SET closed_at = $2, closed_reason = 'ORDER_COMPLETED' WHERE order_id = $1 AND closed_at IS NULL AND voided_at IS NULL`, [orderId, at]);
+  await manager.query(`UPDATE shipment_order SET closed_at = $2, closed_reason = 'ORDER_COMPLETED' WHERE order_id = $1 AND closed_at IS NULL AND voided_at IS NULL AND after_sales_id IS NULL`, [orderId, at]);
 }
 
 export async function setAutoConfirmAt(manager: EntityManager, shipmentId: string, orderId: string, autoConfirmAt: Date | null): Promise<void> {
@@ -68,9 +70,9 @@ export async function recordReceiptExtension(manager: EntityManager, shipmentId:
  * Claims the receipt deadline reached first, skipping rows another instance holds and orders
  * whose firing failed recently (backing off in `timer_failure`).
  */
-export async function claimNextDueReceipt(manager: EntityManager, job: string, now: Date): Promise<{ shipmentId: string; orderId: string; autoConfirmAt: Date } | undefined> {
+export async function claimNextDueReceipt(manager: EntityManager, job: string, now: Date): Promise<{ shipmentId: string; orderId: string; autoConfirmAt: Date; afterSalesId: string | null } | undefined> {
   const [row] = await manager.query(
-    `SELECT shipment_id AS "shipmentId", order_id AS "orderId", auto_confirm_at AS "autoConfirmAt" FROM shipment_order
+    `SELECT shipment_id AS "shipmentId", order_id AS "orderId", auto_confirm_at AS "autoConfirmAt", after_sales_id AS "afterSalesId" FROM shipment_order
           WHERE closed_at IS NULL AND voided_at IS NULL AND auto_confirm_at <= $1 AND ${TimerFailures.notBackingOff(job, 'shipment_order.order_id', '$1')}
           ORDER BY auto_confirm_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     [now],

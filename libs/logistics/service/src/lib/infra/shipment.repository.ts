@@ -17,7 +17,15 @@ export interface ShipmentRow {
   status: InterceptionState;
   interceptionUpdatedAt: Date | null;
   shippedBy: string;
+  /** What the parcel carries: an order's goods, an exchange's replacement, or goods coming back (RETURN). */
+  purpose: ShipmentPurpose;
+  /** The after-sales request of a REPLACEMENT or RETURN parcel. */
+  afterSalesId: string | null;
+  /** The order a RETURN parcel belongs to (other parcels name their orders in shipment_order). */
+  returnOrderId: string | null;
 }
+
+export type ShipmentPurpose = 'ORDER' | 'REPLACEMENT' | 'RETURN';
 
 export interface TrackingEventRow {
   carrierEventId: string;
@@ -31,7 +39,7 @@ export interface TrackingEventRow {
 
 const SHIPMENT_COLUMNS = `id, merchant_id AS "merchantId", carrier, service_product AS "serviceProduct", waybill_no AS "waybillNo", merged, package_count AS "packageCount",
   declared_value::float8 AS "declaredValue", cross_border AS "crossBorder", outbound_at AS "outboundAt", delivered_at AS "deliveredAt", interception AS status,
-  interception_updated_at AS "interceptionUpdatedAt", shipped_by AS "shippedBy"`;
+  interception_updated_at AS "interceptionUpdatedAt", shipped_by AS "shippedBy", purpose, after_sales_id AS "afterSalesId", return_order_id AS "returnOrderId"`;
 
 export async function loadShipment(manager: EntityManager, shipmentId: string, lock = false): Promise<ShipmentRow | undefined> {
   const [row] = await manager.query(`SELECT ${SHIPMENT_COLUMNS} FROM shipment WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [shipmentId]);
@@ -59,12 +67,27 @@ export async function waybillNoInUse(manager: EntityManager, carrier: string, wa
 
 export async function insertShipment(
   manager: EntityManager,
-  shipment: Pick<ShipmentRow, 'id' | 'merchantId' | 'carrier' | 'serviceProduct' | 'waybillNo' | 'merged' | 'packageCount' | 'declaredValue' | 'crossBorder' | 'outboundAt' | 'shippedBy'>,
+  shipment: Pick<ShipmentRow, 'id' | 'merchantId' | 'carrier' | 'serviceProduct' | 'waybillNo' | 'merged' | 'packageCount' | 'declaredValue' | 'crossBorder' | 'outboundAt' | 'shippedBy'> & Partial<Pick<ShipmentRow, 'purpose' | 'afterSalesId' | 'returnOrderId'>>,
 ): Promise<void> {
   await manager.query(
-    `INSERT INTO shipment (id, merchant_id, carrier, service_product, waybill_no, merged, package_count, declared_value, cross_border, outbound_at, shipped_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [shipment.id, shipment.merchantId, shipment.carrier, shipment.serviceProduct, shipment.waybillNo, shipment.merged, shipment.packageCount, shipment.declaredValue, shipment.crossBorder, shipment.outboundAt, shipment.shippedBy],
+    `INSERT INTO shipment (id, merchant_id, carrier, service_product, waybill_no, merged, package_count, declared_value, cross_border, outbound_at, shipped_by, purpose, after_sales_id, return_order_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      shipment.id,
+      shipment.merchantId,
+      shipment.carrier,
+      shipment.serviceProduct,
+      shipment.waybillNo,
+      shipment.merged,
+      shipment.packageCount,
+      shipment.declaredValue,
+      shipment.crossBorder,
+      shipment.outboundAt,
+      shipment.shippedBy,
+      shipment.purpose ?? 'ORDER',
+      shipment.afterSalesId ?? null,
+      shipment.returnOrderId ?? null,
+    ],
   );
 }
 

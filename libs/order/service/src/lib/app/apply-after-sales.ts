@@ -7,6 +7,8 @@ import {
   EventEnvelope,
   RefundCompleted,
   RefundCompletedPayload,
+  ReplacementReceived,
+  ReplacementShipped,
   ReturnReceived,
   ReturnShipmentRegistered,
 } from '@orderline/shared/contracts';
@@ -30,6 +32,9 @@ export class ApplyAfterSalesEvents {
       onEvent(ReturnShipmentRegistered, (event, scope) => this.moved(scope, event.payload.afterSalesId, 'RETURN_IN_TRANSIT', event.occurredAt)),
       onEvent(ReturnReceived, (event, scope) => this.moved(scope, event.payload.afterSalesId, event.payload.condition === 'OK' ? 'RETURN_RECEIVED' : 'RETURN_DISPUTED', event.occurredAt)),
       onEvent(RefundCompleted, (event, scope) => this.refunded(event, scope)),
+      // An exchange goes on in logistics after the goods came back (issue 18 item 2): the order shows where it stands.
+      onEvent(ReplacementShipped, (event, scope) => this.moved(scope, event.payload.afterSalesId, 'REPLACEMENT_SHIPPED', event.occurredAt)),
+      onEvent(ReplacementReceived, (event, scope) => this.moved(scope, event.payload.afterSalesId, 'EXCHANGED', event.occurredAt)),
     ];
   }
 

@@ -19,6 +19,7 @@ function timersWith(fakes: { unpaid?: jest.Mock; cancel?: jest.Mock; pause?: jes
     { now: () => NOW } as never,
     { UNPAID_ORDER_TTL_SECONDS: 86_400, ORDER_TIMER_INTERVAL_MS: 1_000 } as never,
     logger as never,
+    'order-service',
   );
   return { timers, errors, recorded };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MessagingLogger, PeriodicTask, runIsolated } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
 import { NEGOTIATED_AUTO_CANCEL_JOB, SHIPPING_DEADLINE_JOB, TIMED_PAUSE_RELEASE_JOB, UNPAID_EXPIRY_JOB } from '../infra/order-timer.store';
 import { MerchantOperations } from './merchant-operations';
@@ -46,9 +46,10 @@ export class OrderTimers implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
+    @Inject(SERVICE_NAME) serviceName: string,
   ) {
     this.logger = logger.component('order-timers');
-    this.loop = new PeriodicTask('order timers', config.ORDER_TIMER_INTERVAL_MS, () => this.tick(), this.logger);
+    this.loop = new PeriodicTask('order timers', config.ORDER_TIMER_INTERVAL_MS, () => this.tick(), this.logger, serviceName);
   }
 
   onApplicationBootstrap(): void {

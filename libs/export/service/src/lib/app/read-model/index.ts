@@ -12,7 +12,7 @@ import { shippingTimedOut, shippingWarningRaised } from './shipping-alerts';
  * Every event the export read model applies: one small file per source. Types whose events
  * do not exist yet (tracking updates, after-sales states) get a file here when their events are declared.
  */
-export const readModelHandlers = (personalDataSecret: string): EventHandlerBinding[] => [
+export const readModelHandlers = (personalDataSecret: readonly string[]): EventHandlerBinding[] => [
   orderPlaced(personalDataSecret),
   orderPaid,
   orderPaused,

@@ -11,7 +11,7 @@ export function readModelConsignee(consignee: EventConsignee): ReadModelConsigne
  * A new order row and its lines (domain.md §5 read model). Refunds that arrived first (the
  * after-sales topic is consumed independently) are folded in.
  */
-export const orderPlaced = (personalDataSecret: string) =>
+export const orderPlaced = (personalDataSecret: readonly string[]) =>
   onEvent(OrderPlaced, async (event, scope) => {
     const p = event.payload;
     const consignee = p.consigneeSealed ? openPersonalData<EventConsignee>(p.consigneeSealed, personalDataSecret) : undefined;

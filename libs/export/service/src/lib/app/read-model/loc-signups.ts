@@ -6,7 +6,7 @@ import { ExportReadModel } from '../../infra/read-model.repository';
  * The rows of the LOC sign-up exports (Loc 驾校报名 / 活动报名, encrypted, domain.md §5): the form
  * opened with the personal-data key like the consignee; masking happens when a file is written.
  */
-export const locSignupSubmitted = (personalDataSecret: string) =>
+export const locSignupSubmitted = (personalDataSecret: readonly string[]) =>
   onEvent(LocSignupSubmitted, async (event, scope) => {
     const p = event.payload;
     const form = openPersonalData<EventSignupForm>(p.formSealed, personalDataSecret);

@@ -69,7 +69,7 @@ describe('compensation and LOC sign-ups (real Kafka + PostgreSQL)', () => {
     stack = await startStack({
       ...infrastructure(),
       ...names,
-      basePort: 6150,
+      basePort: 6400,
       logDir: 'tmp/test-logs/compensation-loc',
       env: { DATABASE_POOL_SIZE: '5', LOG_LEVEL: 'warn', TEST_CLOCK: '1', ORDER_TIMER_INTERVAL_MS: '200', EXPORT_FILES_DIR: path.join(FILES_DIR, names.databasePrefix), EXPORT_POLL_INTERVAL_MS: '200' },
     });

@@ -126,6 +126,8 @@ const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/orders/{id}/cancel': ['buyer'],
   'POST /api/v1/orders/{id}/confirm-receipt': ['buyer'],
   'POST /api/v1/orders/{id}/cod-reconciliation': ['operator'],
+  'POST /api/v1/orders/{id}/advance-compensations': ['operator'],
+  'POST /api/v1/merchant/orders/{id}/direct-compensations': ['merchant:AFTER_SALES'],
 };
 
 const GRANTS = ['VIEW_ORDERS', 'OPERATE_ORDERS', 'SHIP', 'AFTER_SALES', 'EXPORT', 'EXPORT_SENSITIVE', 'REVEAL_CONSUMER_INFO', 'LOOKUP_OTHER_CONTACTS', 'MANAGE_CATALOG'] as const;

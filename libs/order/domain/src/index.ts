@@ -14,3 +14,4 @@ export * from './lib/merged-shipment';
 export * from './lib/subscription-plan';
 export * from './lib/catalog-pricing';
 export * from './lib/cod-reconciliation';
+export * from './lib/compensation';

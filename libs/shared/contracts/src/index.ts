@@ -14,6 +14,7 @@ export * from './lib/events/exchange-events';
 export * from './lib/events/export-events';
 export * from './lib/personal-data';
 export * from './lib/events/cancellation-request-events';
+export * from './lib/events/compensation-events';
 export * from './lib/api-schema';
 export * from './lib/event-flows';
 export * from './lib/asyncapi';

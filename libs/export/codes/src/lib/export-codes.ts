@@ -22,6 +22,9 @@ export const EXPORT_TYPES = [
   'LATE_SHIPPING_COMPENSATION',
   'LOC_ORDERS',
   'LOC_SIGNUPS',
+  // The seeds' two sign-up exports (loc驾校报名信息, loc活动报名信息); LOC_SIGNUPS lists both kinds.
+  'LOC_DRIVING_SCHOOL_SIGNUPS',
+  'LOC_ACTIVITY_SIGNUPS',
 ] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
 

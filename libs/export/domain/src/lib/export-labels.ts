@@ -58,9 +58,14 @@ const HEADERS_ZH: Readonly<Record<string, string>> = {
   compensationStatus: '赔付状态',
   createdAt: '创建时间',
   signupId: '报名编号',
+  signupKind: '报名类型',
   activityId: '活动',
+  activityTitle: '活动名称',
   signupName: '报名人姓名',
   signupPhone: '报名人电话',
+  idType: '证件类型',
+  idNumber: '证件号码',
+  classDate: '上课/活动日期',
   signedUpAt: '报名时间',
 };
 
@@ -82,6 +87,8 @@ const TYPE_TITLES_ZH: Readonly<Record<ExportType, string>> = {
   LATE_SHIPPING_COMPENSATION: '延迟发货赔付',
   LOC_ORDERS: '本地生活订单',
   LOC_SIGNUPS: '本地生活报名',
+  LOC_DRIVING_SCHOOL_SIGNUPS: 'Loc驾校报名信息',
+  LOC_ACTIVITY_SIGNUPS: 'Loc活动报名信息',
 };
 
 /** A column's header in `language`; a column without a Chinese header is a bug the unit test names. */

@@ -49,8 +49,8 @@ describe('password SMS limits (domain.md §5)', () => {
 
 describe('export types and consignee modes', () => {
   it('covers every type of domain.md §5 with the right encrypted flag', () => {
-    expect(EXPORT_TYPES).toHaveLength(16);
-    expect(EXPORT_TYPES.filter((t) => EXPORT_TYPE_DEFINITIONS[t].encrypted)).toEqual(['ORDER_DETAILS', 'UNPAID_ORDERS', 'PRESALE_ORDERS', 'BONDED_ORDERS', 'TOP_UP_GIFT_ORDERS', 'LOC_ORDERS', 'LOC_SIGNUPS']);
+    expect(EXPORT_TYPES).toHaveLength(18);
+    expect(EXPORT_TYPES.filter((t) => EXPORT_TYPE_DEFINITIONS[t].encrypted)).toEqual(['ORDER_DETAILS', 'UNPAID_ORDERS', 'PRESALE_ORDERS', 'BONDED_ORDERS', 'TOP_UP_GIFT_ORDERS', 'LOC_ORDERS', 'LOC_SIGNUPS', 'LOC_DRIVING_SCHOOL_SIGNUPS', 'LOC_ACTIVITY_SIGNUPS']);
   });
 
   it('leaves consumer data out (NONE), masks it (MASKED) or keeps it (FULL)', () => {

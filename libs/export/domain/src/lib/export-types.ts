@@ -15,9 +15,10 @@ export interface RowSelector {
   status?: string;
   /** An order kind as the order service names it (PRESALE, CROSS_BORDER, LOCAL_SERVICE_VOUCHER, …; SIM_CARD, TOP_UP_GIFT, CUSTOMISED). */
   kind?: string;
-  /** SHIPPING_ALERTS: WARNING or TIMEOUT; COMPENSATIONS: ADVANCE, DIRECT or LATE_SHIPPING. */
+  /** SHIPPING_ALERTS: WARNING or TIMEOUT; COMPENSATIONS: ADVANCE, DIRECT or LATE_SHIPPING; LOC_SIGNUPS: DRIVING_SCHOOL or ACTIVITY (absent: both). */
   alertKind?: string;
   compensationKind?: string;
+  signupKind?: string;
 }
 
 export type CellKind = 'text' | 'integer' | 'time';
@@ -27,7 +28,7 @@ export interface ExportColumn {
   header: string;
   kind: CellKind;
   /** Consumer data (domain.md §6.1): masked or left out by the consignee mode. */
-  sensitive?: 'name' | 'phone' | 'region' | 'address';
+  sensitive?: 'name' | 'phone' | 'region' | 'address' | 'idNumber';
 }
 
 export interface ExportTypeDefinition {
@@ -116,7 +117,23 @@ const ALERT: ExportColumn[] = [text('orderId', 'order id'), time('placedAt', 'pl
 
 const COMPENSATION: ExportColumn[] = [text('compensationId', 'compensation id'), text('orderId', 'order id'), integer('amount', 'amount (fen)'), text('reason', 'reason'), text('compensationStatus', 'status'), time('createdAt', 'created at')];
 
-const SIGNUP: ExportColumn[] = [text('signupId', 'sign-up id'), text('activityId', 'activity'), text('orderId', 'order id'), text('signupName', 'name', 'name'), text('signupPhone', 'phone', 'phone'), time('signedUpAt', 'signed up at')];
+const SIGNUP: ExportColumn[] = [
+  text('signupId', 'sign-up id'),
+  text('signupKind', 'sign-up kind'),
+  text('activityId', 'activity'),
+  text('activityTitle', 'activity title'),
+  text('orderId', 'order id'),
+  text('signupName', 'name', 'name'),
+  text('signupPhone', 'phone', 'phone'),
+  text('idType', 'ID type'),
+  text('idNumber', 'ID number', 'idNumber'),
+  text('classDate', 'class date'),
+  time('signedUpAt', 'signed up at'),
+];
+
+function signups(type: ExportType, title: string, selector: RowSelector): ExportTypeDefinition {
+  return { type, group: 'local-services', title, encrypted: true, maxRangeDays: 60, source: 'LOC_SIGNUPS', selector, columns: SIGNUP, filters: [] };
+}
 
 const ORDER_FILTERS: readonly ExportFilterName[] = ['status', 'paymentMethod', 'skuId'];
 
@@ -140,7 +157,9 @@ export const EXPORT_TYPE_DEFINITIONS: Readonly<Record<ExportType, ExportTypeDefi
   DIRECT_COMPENSATION: { type: 'DIRECT_COMPENSATION', group: 'compensation', title: 'merchant direct compensation', encrypted: false, maxRangeDays: 60, source: 'COMPENSATIONS', selector: { compensationKind: 'DIRECT' }, columns: COMPENSATION, filters: ['status'] },
   LATE_SHIPPING_COMPENSATION: { type: 'LATE_SHIPPING_COMPENSATION', group: 'compensation', title: 'late-shipping compensation', encrypted: false, maxRangeDays: 60, source: 'COMPENSATIONS', selector: { compensationKind: 'LATE_SHIPPING' }, columns: COMPENSATION, filters: ['status'] },
   LOC_ORDERS: { ...orders('LOC_ORDERS', 'LOC orders', true, 60, { kind: 'LOCAL_SERVICE_VOUCHER' }), group: 'local-services' },
-  LOC_SIGNUPS: { type: 'LOC_SIGNUPS', group: 'local-services', title: 'LOC sign-ups', encrypted: true, maxRangeDays: 60, source: 'LOC_SIGNUPS', selector: {}, columns: SIGNUP, filters: [] },
+  LOC_SIGNUPS: signups('LOC_SIGNUPS', 'LOC sign-ups', {}),
+  LOC_DRIVING_SCHOOL_SIGNUPS: signups('LOC_DRIVING_SCHOOL_SIGNUPS', 'LOC driving-school sign-ups', { signupKind: 'DRIVING_SCHOOL' }),
+  LOC_ACTIVITY_SIGNUPS: signups('LOC_ACTIVITY_SIGNUPS', 'LOC activity sign-ups', { signupKind: 'ACTIVITY' }),
 };
 
 export function exportTypeDefinition(type: ExportType): ExportTypeDefinition {

@@ -7,6 +7,7 @@ import { ExportTasks } from './app/export-tasks';
 import { readModelHandlers } from './app/read-model';
 import { ExportFileStore } from './infra/export-file-store';
 import { CreateExportSchema1763900002000 } from './infra/export-schema.migration';
+import { ExportCompensationAndSignups1765100019100 } from './infra/export-compensation-signups.migration';
 import { ExportTaskLanguage1764700021000 } from './infra/export-task-language.migration';
 import { ExportTaskRepository } from './infra/export-task.repository';
 import { PasswordVault } from './infra/password-vault';
@@ -20,7 +21,7 @@ export { EXPORT_SERVICE_NAME };
  * run in the background, files streamed to disk.
  */
 /** The schema of this service's database, in order (the service and `orderline migrate` apply them). */
-export const EXPORT_MIGRATIONS = [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, OutboxTraceContext1765016000200, ExportTaskLanguage1764700021000];
+export const EXPORT_MIGRATIONS = [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, CreateExportSchema1763900002000, OutboxTraceContext1765016000200, ExportTaskLanguage1764700021000, ExportCompensationAndSignups1765100019100];
 
 @Module({})
 export class ExportServiceModule {

@@ -19,4 +19,10 @@ describe('maskPersonalData (domain.md §6.1)', () => {
     const once = maskPersonalData({ consignee });
     expect(maskPersonalData(once)).toEqual(once);
   });
+
+  it('masks a LOC sign-up form: name, phone and the ID number (first 3 and last 4 kept)', () => {
+    const masked = maskPersonalData({ signup: { kind: 'DRIVING_SCHOOL', name: '王小明', phone: '13700001111', idType: 'RESIDENT_ID', idNumber: '110101199003071234', classDate: '2026-12-20' } });
+    expect(masked).toEqual({ signup: { kind: 'DRIVING_SCHOOL', name: '王**', phone: '137****1111', idType: 'RESIDENT_ID', idNumber: '110***********1234', classDate: '2026-12-20' } });
+    expect(maskPersonalData(masked)).toEqual(masked);
+  });
 });

@@ -1,4 +1,4 @@
-import { maskAddress, maskName, maskPhone, PostalAddress } from '@orderline/shared/platform-rules';
+import { maskAddress, maskIdNumber, maskName, maskPhone, PostalAddress } from '@orderline/shared/platform-rules';
 
 /**
  * Fields that hold a consumer's personal data wherever they appear in a response (domain.md
@@ -9,8 +9,10 @@ import { maskAddress, maskName, maskPhone, PostalAddress } from '@orderline/shar
 const NAME_FIELDS = new Set(['consigneeName', 'buyerName', 'recipientName']);
 const PHONE_FIELDS = new Set(['consigneePhone', 'buyerPhone', 'recipientPhone']);
 const ADDRESS_FIELDS = new Set(['consigneeAddress', 'buyerAddress', 'recipientAddress']);
-/** Objects that are a person as a whole: their name, phone and address are masked. */
-const PERSON_FIELDS = new Set(['consignee', 'buyer', 'recipient']);
+/** Identity document numbers (a LOC sign-up form). */
+const ID_NUMBER_FIELDS = new Set(['idNumber']);
+/** Objects that are a person as a whole: their name, phone, address and ID number are masked. */
+const PERSON_FIELDS = new Set(['consignee', 'buyer', 'recipient', 'signup']);
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -29,6 +31,11 @@ function maskPerson(value: unknown): unknown {
   return maskPersonalData(masked, new Set(['name', 'phone', 'address']));
 }
 
+function maskIdNumberLike(value: unknown): unknown {
+  // Masking is idempotent: a number already masked keeps its stars.
+  return typeof value === 'string' && !value.includes('*') ? maskIdNumber(value) : value;
+}
+
 /**
  * A copy of `body` with every consumer name, phone and address masked; masking is idempotent,
  * so an already masked value stays as it is. `skip` keeps the given keys of the top level.
@@ -43,6 +50,7 @@ export function maskPersonalData(body: unknown, skip: ReadonlySet<string> = new 
     else if (NAME_FIELDS.has(key) && typeof value === 'string') masked[key] = maskName(value);
     else if (PHONE_FIELDS.has(key) && typeof value === 'string') masked[key] = maskPhone(value);
     else if (ADDRESS_FIELDS.has(key)) masked[key] = maskAddressLike(value);
+    else if (ID_NUMBER_FIELDS.has(key)) masked[key] = maskIdNumberLike(value);
     else masked[key] = maskPersonalData(value);
   }
   return masked;

@@ -54,6 +54,8 @@ export class SkuKindsRequest {
   @ApiPropertyOptional({ description: 'LOC voucher redeemed in the shop' }) @IsOptional() @IsBoolean() localServiceVoucher?: boolean;
   @ApiPropertyOptional({ description: '充值赠品' }) @IsOptional() @IsBoolean() topUpGift?: boolean;
   @ApiPropertyOptional({ description: '定制' }) @IsOptional() @IsBoolean() customised?: boolean;
+  @ApiPropertyOptional({ description: 'LOC driving-school sign-up (驾校报名): the order carries the sign-up form' }) @IsOptional() @IsBoolean() drivingSchoolSignup?: boolean;
+  @ApiPropertyOptional({ description: 'LOC activity sign-up (活动报名): the order carries the sign-up form' }) @IsOptional() @IsBoolean() activitySignup?: boolean;
 }
 
 /** A delivery-and-install fee charged per unit of the SKU (domain.md §1.1, §1.7). */

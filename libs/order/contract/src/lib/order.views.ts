@@ -1,4 +1,5 @@
 import { ApiCode, ApiObjects, ApiCodes, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, AFTER_SALES_REQUEST_TYPES } from '@orderline/shared/contracts';
+import { CompensationView, LocSignupView } from './compensation';
 import { CREDIT_PLANS, NEGOTIATED_CANCELLATION_REASON_CODES, NEGOTIATED_CANCELLATION_STATUSES, ORDER_STATUSES, PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PAYMENT_METHODS, SHIPPING_DEADLINE_STATES } from '@orderline/shared/platform-rules';
 
 /**
@@ -6,7 +7,7 @@ import { CREDIT_PLANS, NEGOTIATED_CANCELLATION_REASON_CODES, NEGOTIATED_CANCELLA
  * the services return and, through their decorators, the OpenAPI schemas (docs/api.md).
  */
 
-export const ORDER_KINDS = ['CROSS_BORDER', 'CUSTOMS_AUCTION', 'RESERVATION', 'PRESALE', 'GROUP_BUY', 'SUBSCRIPTION', 'LOCAL_SERVICE_VOUCHER', 'GIFT_SHIPPED_LATER', 'SIM_CARD', 'TOP_UP_GIFT', 'CUSTOMISED'] as const;
+export const ORDER_KINDS = ['CROSS_BORDER', 'CUSTOMS_AUCTION', 'RESERVATION', 'PRESALE', 'GROUP_BUY', 'SUBSCRIPTION', 'LOCAL_SERVICE_VOUCHER', 'GIFT_SHIPPED_LATER', 'SIM_CARD', 'TOP_UP_GIFT', 'CUSTOMISED', 'LOCAL_SERVICE_SIGNUP'] as const;
 
 /** The buyer's own reasons to cancel (domain.md §1.3). */
 export const BUYER_CANCEL_REASONS = ['NO_LONGER_WANTED', 'ORDERED_BY_MISTAKE', 'WRONG_ADDRESS', 'FOUND_CHEAPER', 'DELIVERY_TOO_SLOW', 'OTHER'] as const;
@@ -190,7 +191,12 @@ export class OrderView {
   @ApiFen() refundedAmount: number;
   @ApiView([OrderRefundView]) refunds: OrderRefundView[];
   @ApiView(CodReconciliationView, { nullable: true }) codReconciliation: CodReconciliationView | null;
+  /** Compensation to the buyer (赔付, docs/compensation.md): advance, merchant direct and late shipping, oldest first. */
+  @ApiView([CompensationView]) compensations: CompensationView[];
+  @ApiFen({ description: 'all compensation of the order (fen), never more than it paid' }) compensatedAmount: number;
   @ApiView(VoucherView, { nullable: true }) voucher: VoucherView | null;
+  /** The sign-up form of a local-service sign-up order (LOC), personal data masked for the merchant. */
+  @ApiView(LocSignupView, { nullable: true }) signup: LocSignupView | null;
   @ApiMap('any', { nullable: true, description: 'PARENT {periods, intervalDays, childOrderIds} or CHILD {parentOrderId, period, productionDate}' }) subscription: Record<string, unknown> | null;
   @ApiUuid({ nullable: true }) giftForOrderId: string | null;
   /** Releases of past pauses with the data their owner attached (certificate, batch number, …). */

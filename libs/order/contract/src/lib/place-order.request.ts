@@ -6,6 +6,7 @@ import { CREDIT_PLANS, CreditPlanType, MERCHANT_RELEASE_TRIGGERS, NEGOTIATED_CAN
 import { SKU_ID_PATTERN } from './catalog.request';
 import { RealNameCheckRequest, ReleaseCertificateRequest } from './fact-owners.request';
 import { BUYER_CANCEL_REASONS, FULFILMENT_KINDS, ORDER_KINDS } from './order.views';
+import { LocSignupFormRequest } from './compensation';
 
 /**
  * One line of `POST /orders`: a SKU of the merchant's catalog and a quantity. Title, unit
@@ -76,6 +77,8 @@ export class PlaceOrderRequest {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500) buyerNote?: string;
   @ApiPropertyOptional({ description: 'the buyer chose platform delivery (指定京配)' }) @IsOptional() @IsBoolean() specifiedPlatformDelivery?: boolean;
   @ApiPropertyOptional({ type: OrderAttributesRequest }) @IsOptional() @IsObject() @ValidateNested() @Type(() => OrderAttributesRequest) attributes?: OrderAttributesRequest;
+  /** Required when the SKU is a LOC sign-up (drivingSchoolSignup / activitySignup), refused otherwise. */
+  @ApiPropertyOptional({ type: LocSignupFormRequest, description: 'the sign-up form of a LOC sign-up SKU (required for one, refused otherwise)' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocSignupFormRequest) signup?: LocSignupFormRequest;
 }
 
 

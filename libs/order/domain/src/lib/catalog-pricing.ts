@@ -13,9 +13,12 @@ export interface SkuKinds {
   localServiceVoucher?: boolean;
   topUpGift?: boolean;
   customised?: boolean;
+  /** LOC sign-ups (驾校报名, 活动报名): a local-service order that carries the buyer's sign-up form. */
+  drivingSchoolSignup?: boolean;
+  activitySignup?: boolean;
 }
 
-export const SKU_KIND_NAMES: ReadonlyArray<keyof SkuKinds> = ['crossBorder', 'customsAuction', 'presale', 'reservation', 'simCard', 'localServiceVoucher', 'topUpGift', 'customised'];
+export const SKU_KIND_NAMES: ReadonlyArray<keyof SkuKinds> = ['crossBorder', 'customsAuction', 'presale', 'reservation', 'simCard', 'localServiceVoucher', 'topUpGift', 'customised', 'drivingSchoolSignup', 'activitySignup'];
 
 export interface CatalogSku {
   skuId: string;

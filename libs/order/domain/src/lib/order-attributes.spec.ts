@@ -18,9 +18,10 @@ describe('order attributes', () => {
       simCard: { realNameApproved: false },
       topUpGift: {},
       customised: {},
+      localServiceSignup: { kind: 'DRIVING_SCHOOL' },
     });
     expect(kinds).toEqual([...ORDER_KINDS]);
-    expect(new Set(kinds).size).toBe(11);
+    expect(new Set(kinds).size).toBe(12);
   });
 
   it('combines kinds (a cross-border presale is both)', () => {

@@ -76,6 +76,8 @@ export interface SpecialAttributes {
   subscription?: SubscriptionAttributes;
   /** LOC: redeemed in a shop with a verification code, nothing is shipped. */
   localServiceVoucher?: { verificationCode: string; redeemedAt?: Date };
+  /** LOC sign-up (驾校报名 / 活动报名): a voucher order whose buyer filled in a sign-up form. */
+  localServiceSignup?: { kind: 'DRIVING_SCHOOL' | 'ACTIVITY' };
   /** 赠品后发: a gift order released once the main item is delivered (§1.5). */
   giftShippedLater?: { mainOrderId: string };
   /** A telecom SIM card: waits for the buyer's real-name check before shipping (§1.5); its own export (§5). */
@@ -102,6 +104,7 @@ export const ORDER_KINDS = [
   'SIM_CARD',
   'TOP_UP_GIFT',
   'CUSTOMISED',
+  'LOCAL_SERVICE_SIGNUP',
 ] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
@@ -117,6 +120,7 @@ const KIND_OF_ATTRIBUTE: Record<keyof SpecialAttributes, OrderKind> = {
   simCard: 'SIM_CARD',
   topUpGift: 'TOP_UP_GIFT',
   customised: 'CUSTOMISED',
+  localServiceSignup: 'LOCAL_SERVICE_SIGNUP',
 };
 
 /** The kinds an order has, in the declared order of ORDER_KINDS (for lists and filters). */

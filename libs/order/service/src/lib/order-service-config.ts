@@ -15,4 +15,13 @@ export class OrderServiceConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) FEE_CHANGE_MAX_FREIGHT = 100_000;
   /** The most one service fee type may be on an order (fen; default 5 000.00 yuan). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) FEE_CHANGE_MAX_SERVICE_FEE = 500_000;
+  /**
+   * Late-shipping compensation (延迟发货赔付, docs/compensation.md): this share of what the order
+   * paid, in basis points (default 3 000 = 30 %), rounded down to whole fen, ...
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_000) LATE_SHIPPING_COMPENSATION_RATE_BP = 3_000;
+  /** ... raised to this floor (fen; default 500 = 5 yuan) ... */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) LATE_SHIPPING_COMPENSATION_FLOOR_FEN = 500;
+  /** ... held under this cap (fen; default 50 000 = 500 yuan; at least the floor), and never more than the order paid. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) LATE_SHIPPING_COMPENSATION_CAP_FEN = 50_000;
 }

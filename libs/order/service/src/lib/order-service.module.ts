@@ -36,11 +36,13 @@ import { MerchantCatalog } from './app/merchant-catalog';
 import { MerchantCatalogController } from './api/merchant-catalog.controller';
 import { OrderCatalogAndCoupons1763900001700 } from './infra/order-catalog.migration';
 import { ShippingDeadlines } from './app/shipping-deadlines';
+import { Compensations } from './app/compensations';
+import { OrderCompensations1765100019000 } from './infra/order-compensations.migration';
 
 export const ORDER_SERVICE_NAME = 'order-service';
 
 /** The schema of this service's database, in order (the service and `orderline migrate` apply them). */
-export const ORDER_MIGRATIONS = [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700, OrderFactOwners1763900004100, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200];
+export const ORDER_MIGRATIONS = [CreateMessagingTables1763900000000, CreateOrderSchema1763900000100, OrderOperations1763900000800, OrderPayments1763900000900, OrderCancellationRequests1763900001000, OrderRemarks1763900001100, OrderListIndexes1763900001200, OrderFlags1763900001300, OrderLifecycle1763900001400, OrderStatusCounts1763900001500, OrderAfterSales1763900001600, OrderCatalogAndCoupons1763900001700, OrderFactOwners1763900004100, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200, OrderCompensations1765100019000];
 
 @Module({})
 export class OrderServiceModule {
@@ -74,6 +76,7 @@ export class OrderServiceModule {
         ApplyAfterSalesEvents,
         OrderSettlements,
         ShippingDeadlines,
+        Compensations,
         {
           provide: EVENT_HANDLERS,
           useFactory: (credit: ApplyCreditDecision, shipments: ApplyShipmentEvents, afterSales: ApplyAfterSalesEvents) => [...credit.bindings(), ...shipments.bindings(), ...afterSales.bindings()],

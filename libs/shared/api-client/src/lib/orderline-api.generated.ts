@@ -173,6 +173,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/advance-compensations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant an advance compensation (先行赔付) on an order */
+        post: operations["grantAdvanceCompensation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}/lines/{lineId}/snapshot": {
         parameters: {
             query?: never;
@@ -388,6 +405,23 @@ export interface paths {
         put?: never;
         /** Redeem a local-service voucher */
         post: operations["redeemVoucher"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merchant/orders/{id}/direct-compensations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a merchant direct compensation (商家直赔) on an order */
+        post: operations["grantDirectCompensation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1770,6 +1804,28 @@ export interface components {
             /** @example group-42 */
             groupBuyId?: string;
         };
+        LocSignupFormRequest: {
+            /** @example 王小明 */
+            name: string;
+            /** @example 13700001111 */
+            phone: string;
+            /**
+             * @example RESIDENT_ID
+             * @enum {string}
+             */
+            idType: "RESIDENT_ID" | "PASSPORT" | "HK_MACAO_PERMIT" | "TAIWAN_PERMIT";
+            /**
+             * @description 5-30 letters or digits
+             * @example 110101199003071234
+             */
+            idNumber: string;
+            /**
+             * Format: date
+             * @description the class or activity date chosen
+             * @example 2026-12-20
+             */
+            classDate: string;
+        };
         PlaceOrderRequest: {
             /** Format: uuid */
             merchantId: string;
@@ -1786,6 +1842,8 @@ export interface components {
             /** @description the buyer chose platform delivery (指定京配) */
             specifiedPlatformDelivery?: boolean;
             attributes?: components["schemas"]["OrderAttributesRequest"];
+            /** @description the sign-up form of a LOC sign-up SKU (required for one, refused otherwise) */
+            signup?: components["schemas"]["LocSignupFormRequest"];
         };
         OrderCreditTermsView: {
             /** @enum {string} */
@@ -1861,11 +1919,39 @@ export interface components {
             /** Format: date-time */
             reconciledAt: string;
         };
+        CompensationView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description ADVANCE 先行赔付, DIRECT 商家直赔, LATE_SHIPPING 延迟发货赔付
+             * @enum {string}
+             */
+            kind: "ADVANCE" | "DIRECT" | "LATE_SHIPPING";
+            /** @description fen */
+            amount: number;
+            reason: string;
+            /** Format: date-time */
+            grantedAt: string;
+        };
         VoucherView: {
             /** @description the buyer only */
             verificationCode?: string;
             /** Format: date-time */
             redeemedAt: string | null;
+        };
+        LocSignupView: {
+            /** @enum {string} */
+            kind: "DRIVING_SCHOOL" | "ACTIVITY";
+            name: string;
+            phone: string;
+            /** @enum {string} */
+            idType: "RESIDENT_ID" | "PASSPORT" | "HK_MACAO_PERMIT" | "TAIWAN_PERMIT";
+            /** @description masked for the merchant (first 3 and last 4 kept) */
+            idNumber: string;
+            /** Format: date */
+            classDate: string;
+            /** Format: date-time */
+            signedUpAt: string;
         };
         ReleaseEvidenceView: {
             kind: string;
@@ -1970,7 +2056,7 @@ export interface components {
             /** @description merchant remarks (empty for the buyer) */
             remarks: components["schemas"]["OrderRemarkView"][];
             buyerNote: string | null;
-            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED")[];
+            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED" | "LOCAL_SERVICE_SIGNUP")[];
             serviceFees: components["schemas"]["OrderServiceFeeView"][];
             /** Format: date-time */
             promisedShipBy: string | null;
@@ -1979,7 +2065,11 @@ export interface components {
             refundedAmount: number;
             refunds: components["schemas"]["OrderRefundView"][];
             codReconciliation: components["schemas"]["CodReconciliationView"] | null;
+            compensations: components["schemas"]["CompensationView"][];
+            /** @description all compensation of the order (fen), never more than it paid */
+            compensatedAmount: number;
             voucher: components["schemas"]["VoucherView"] | null;
+            signup: components["schemas"]["LocSignupView"] | null;
             /** @description PARENT {periods, intervalDays, childOrderIds} or CHILD {parentOrderId, period, productionDate} */
             subscription: {
                 [key: string]: unknown;
@@ -2006,6 +2096,15 @@ export interface components {
             orderId: string;
             riskFlag: boolean;
             riskReason: string | null;
+        };
+        GrantCompensationRequest: {
+            /**
+             * @description fen, at least 1; all compensation of an order together never exceeds what it paid
+             * @example 2000
+             */
+            amount: number;
+            /** @example goods arrived damaged; compensated before the return */
+            reason: string;
         };
         LineSnapshotView: {
             /** Format: uuid */
@@ -2105,7 +2204,7 @@ export interface components {
             lateShippingReportedShipBy: string | null;
             consignee: components["schemas"]["ConsigneeView"];
             shippingDeadline: components["schemas"]["ShippingDeadlineView"] | null;
-            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED")[];
+            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED" | "LOCAL_SERVICE_SIGNUP")[];
             /** @description cross-border orders: bonded or not */
             bonded: boolean | null;
             lines: components["schemas"]["MerchantOrderListLineView"][];
@@ -2175,7 +2274,7 @@ export interface components {
             /** @description merchant remarks (empty for the buyer) */
             remarks: components["schemas"]["OrderRemarkView"][];
             buyerNote: string | null;
-            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED")[];
+            kinds: ("CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED" | "LOCAL_SERVICE_SIGNUP")[];
             serviceFees: components["schemas"]["OrderServiceFeeView"][];
             /** Format: date-time */
             promisedShipBy: string | null;
@@ -2184,7 +2283,11 @@ export interface components {
             refundedAmount: number;
             refunds: components["schemas"]["OrderRefundView"][];
             codReconciliation: components["schemas"]["CodReconciliationView"] | null;
+            compensations: components["schemas"]["CompensationView"][];
+            /** @description all compensation of the order (fen), never more than it paid */
+            compensatedAmount: number;
             voucher: components["schemas"]["VoucherView"] | null;
+            signup: components["schemas"]["LocSignupView"] | null;
             /** @description PARENT {periods, intervalDays, childOrderIds} or CHILD {parentOrderId, period, productionDate} */
             subscription: {
                 [key: string]: unknown;
@@ -3297,7 +3400,7 @@ export interface components {
              * @example ORDER_DETAILS
              * @enum {string}
              */
-            type: "ORDER_DETAILS" | "ORDER_DISCOUNTS" | "ORDER_EXPRESS" | "UNPAID_ORDERS" | "PRESALE_ORDERS" | "BONDED_ORDERS" | "SIM_CARD_ORDERS" | "TOP_UP_GIFT_ORDERS" | "CUSTOMISED_ORDERS" | "SHIPPING_WARNINGS" | "SHIPPING_TIMEOUTS" | "ADVANCE_COMPENSATION" | "DIRECT_COMPENSATION" | "LATE_SHIPPING_COMPENSATION" | "LOC_ORDERS" | "LOC_SIGNUPS";
+            type: "ORDER_DETAILS" | "ORDER_DISCOUNTS" | "ORDER_EXPRESS" | "UNPAID_ORDERS" | "PRESALE_ORDERS" | "BONDED_ORDERS" | "SIM_CARD_ORDERS" | "TOP_UP_GIFT_ORDERS" | "CUSTOMISED_ORDERS" | "SHIPPING_WARNINGS" | "SHIPPING_TIMEOUTS" | "ADVANCE_COMPENSATION" | "DIRECT_COMPENSATION" | "LATE_SHIPPING_COMPENSATION" | "LOC_ORDERS" | "LOC_SIGNUPS" | "LOC_DRIVING_SCHOOL_SIGNUPS" | "LOC_ACTIVITY_SIGNUPS";
             /** @enum {string} */
             format: "CSV" | "XLSX";
             /**
@@ -3341,7 +3444,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "ORDER_DETAILS" | "ORDER_DISCOUNTS" | "ORDER_EXPRESS" | "UNPAID_ORDERS" | "PRESALE_ORDERS" | "BONDED_ORDERS" | "SIM_CARD_ORDERS" | "TOP_UP_GIFT_ORDERS" | "CUSTOMISED_ORDERS" | "SHIPPING_WARNINGS" | "SHIPPING_TIMEOUTS" | "ADVANCE_COMPENSATION" | "DIRECT_COMPENSATION" | "LATE_SHIPPING_COMPENSATION" | "LOC_ORDERS" | "LOC_SIGNUPS";
+            type: "ORDER_DETAILS" | "ORDER_DISCOUNTS" | "ORDER_EXPRESS" | "UNPAID_ORDERS" | "PRESALE_ORDERS" | "BONDED_ORDERS" | "SIM_CARD_ORDERS" | "TOP_UP_GIFT_ORDERS" | "CUSTOMISED_ORDERS" | "SHIPPING_WARNINGS" | "SHIPPING_TIMEOUTS" | "ADVANCE_COMPENSATION" | "DIRECT_COMPENSATION" | "LATE_SHIPPING_COMPENSATION" | "LOC_ORDERS" | "LOC_SIGNUPS" | "LOC_DRIVING_SCHOOL_SIGNUPS" | "LOC_ACTIVITY_SIGNUPS";
             /** @enum {string} */
             format: "CSV" | "XLSX";
             /** @enum {string} */
@@ -3438,6 +3541,10 @@ export interface components {
             topUpGift?: boolean;
             /** @description 定制 */
             customised?: boolean;
+            /** @description LOC driving-school sign-up (驾校报名): the order carries the sign-up form */
+            drivingSchoolSignup?: boolean;
+            /** @description LOC activity sign-up (活动报名): the order carries the sign-up form */
+            activitySignup?: boolean;
         };
         PutSkuRequest: {
             /** @example Electric kettle 1.7 L */
@@ -4868,6 +4975,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -5080,6 +5190,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -5248,6 +5361,154 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["RiskFlagView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grantAdvanceCompensation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantCompensationRequest"];
+            };
+        };
+        responses: {
+            /** @description the compensation, also shown on the order */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c0be0000-0000-4000-8000-000000000019",
+                     *       "kind": "ADVANCE",
+                     *       "amount": 2000,
+                     *       "reason": "goods arrived damaged; compensated before the return",
+                     *       "grantedAt": "2026-11-24T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CompensationView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -5590,6 +5851,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -5801,6 +6065,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -6032,6 +6299,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -6251,6 +6521,9 @@ export interface operations {
                      *         "settlementReference": "COD-SETTLE-2026-11-23-0007",
                      *         "reconciledAt": "2026-11-26T02:00:00.000Z"
                      *       },
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -6701,7 +6974,7 @@ export interface operations {
                 skuId?: string;
                 riskFlag?: "true" | "false";
                 /** @description special kind (domain.md §1.1) */
-                kind?: "CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED";
+                kind?: "CROSS_BORDER" | "CUSTOMS_AUCTION" | "RESERVATION" | "PRESALE" | "GROUP_BUY" | "SUBSCRIPTION" | "LOCAL_SERVICE_VOUCHER" | "GIFT_SHIPPED_LATER" | "SIM_CARD" | "TOP_UP_GIFT" | "CUSTOMISED" | "LOCAL_SERVICE_SIGNUP";
                 hasBuyerNote?: "true" | "false";
                 /** @description after-sales refunded part of the order */
                 hasRefund?: "true" | "false";
@@ -6986,6 +7259,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -7206,6 +7482,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -7422,6 +7701,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -7642,6 +7924,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,
@@ -7864,6 +8149,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": {
                      *         "redeemedAt": "2026-11-24T10:00:00.000Z"
                      *       },
@@ -7889,6 +8177,154 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["MerchantOrderView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grantDirectCompensation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the first answer for this account and key is stored for IDEMPOTENCY_TTL_HOURS and replayed (with `Idempotent-Replayed: true`); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantCompensationRequest"];
+            };
+        };
+        responses: {
+            /** @description the compensation, also shown on the order */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c0be0000-0000-4000-8000-000000000019",
+                     *       "kind": "DIRECT",
+                     *       "amount": 2000,
+                     *       "reason": "goods arrived damaged; compensated before the return",
+                     *       "grantedAt": "2026-11-24T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CompensationView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
@@ -8082,6 +8518,9 @@ export interface operations {
                      *       "refundedAmount": 0,
                      *       "refunds": [],
                      *       "codReconciliation": null,
+                     *       "compensations": [],
+                     *       "compensatedAmount": 0,
+                     *       "signup": null,
                      *       "voucher": null,
                      *       "subscription": null,
                      *       "giftForOrderId": null,

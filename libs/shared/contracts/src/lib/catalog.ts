@@ -7,6 +7,7 @@ import { ConsigneeChanged, DispatchRejected, OrderCancelled, OrderCompleted, Ord
 import { ExportCompleted } from './events/export-events';
 import { ReplacementReceived, ReplacementShipped, ReturnParcelTracked } from './events/exchange-events';
 import { CancellationRequestSubmitted } from './events/cancellation-request-events';
+import { CompensationGranted, LocSignupSubmitted } from './events/compensation-events';
 import { EventRegistry } from './registry';
 
 /** Every event type of the platform. A type missing here cannot be published or consumed. */
@@ -54,6 +55,8 @@ export const ALL_EVENTS = [
   LoanSettled,
   ExportCompleted,
   CancellationRequestSubmitted,
+  CompensationGranted,
+  LocSignupSubmitted,
 ] as const;
 
 export function createEventRegistry(): EventRegistry {

@@ -37,6 +37,8 @@ export const EVENT_FLOWS: Readonly<Record<EventTypeName, EventFlow>> = {
   VoucherRedeemed: { producer: 'order-service', consumers: [] },
   DispatchRejected: { producer: 'order-service', consumers: ['logistics-service'] },
   CancellationRequestSubmitted: { producer: 'order-service', consumers: ['gateway'] },
+  CompensationGranted: { producer: 'order-service', consumers: ['export-service'] },
+  LocSignupSubmitted: { producer: 'order-service', consumers: ['export-service'] },
   ShipmentDispatched: { producer: 'logistics-service', consumers: ['order-service', 'export-service'] },
   ShipmentDelivered: { producer: 'logistics-service', consumers: ['order-service', 'export-service'] },
   TrackingUpdated: { producer: 'logistics-service', consumers: [] },

@@ -71,6 +71,11 @@ export const ORDER_FACT_OWNERS = {
   FORM_GROUP: { owner: 'OPERATOR', via: 'POST /api/v1/group-buys/{groupId}/formed' },
   LIFT_LOGISTICS_DISRUPTION: { owner: 'OPERATOR', via: 'POST /api/v1/operations/logistics-disruptions/lift' },
   RECORD_STOCK_ARRIVAL: { owner: 'OPERATOR', via: 'POST /api/v1/operations/stock-arrivals' },
+  // Compensation (赔付, docs/compensation.md): the platform pays first (先行赔付) on an operator's
+  // word; the merchant records what it paid the buyer itself (商家直赔) with the after-sales grant.
+  GRANT_ADVANCE_COMPENSATION: { owner: 'OPERATOR', via: 'POST /api/v1/orders/{id}/advance-compensations' },
+  GRANT_DIRECT_COMPENSATION: { owner: 'MERCHANT', permission: 'AFTER_SALES' },
+  GRANT_LATE_SHIPPING_COMPENSATION: { owner: 'PLATFORM', via: "the order service's shipping time-out rule (domain.md §1.8)" },
 } as const satisfies Record<string, FactOwner>;
 
 export type OrderFact = keyof typeof ORDER_FACT_OWNERS;

@@ -15,6 +15,13 @@ export function maskPhone(phone: string): string {
   return '*'.repeat(digits.length);
 }
 
+/** An identity document number: the first 3 and last 4 characters kept (110***********1234). */
+export function maskIdNumber(idNumber: string): string {
+  const characters = [...idNumber.trim()];
+  if (characters.length <= 7) return '*'.repeat(characters.length);
+  return characters.slice(0, 3).join('') + '*'.repeat(characters.length - 7) + characters.slice(-4).join('');
+}
+
 export interface PostalAddress {
   province: string;
   city: string;

@@ -66,3 +66,18 @@ export type NegotiatedCancellationStatus = (typeof NEGOTIATED_CANCELLATION_STATU
 /** Where an order still to ship stands against its promised shipping deadline (domain.md §1.8). */
 export const SHIPPING_DEADLINE_STATES = ['NONE', 'WARNING', 'TIMED_OUT'] as const;
 export type ShippingDeadlineState = (typeof SHIPPING_DEADLINE_STATES)[number];
+
+/**
+ * The kinds of compensation (赔付, domain.md §1.8, §5): 先行赔付 advance (the platform pays first,
+ * an operator records it), 商家直赔 merchant direct, 延迟发货赔付 late shipping (the time-out rule).
+ */
+export const COMPENSATION_KINDS = ['ADVANCE', 'DIRECT', 'LATE_SHIPPING'] as const;
+export type CompensationKind = (typeof COMPENSATION_KINDS)[number];
+
+/** Local-service (LOC) sign-ups (domain.md §1.1, §5): the SKU says which form its orders carry. */
+export const LOC_SIGNUP_KINDS = ['DRIVING_SCHOOL', 'ACTIVITY'] as const;
+export type LocSignupKind = (typeof LOC_SIGNUP_KINDS)[number];
+
+/** The identity documents a sign-up form accepts (居民身份证, passport, 港澳/台湾 travel permits). */
+export const ID_DOCUMENT_TYPES = ['RESIDENT_ID', 'PASSPORT', 'HK_MACAO_PERMIT', 'TAIWAN_PERMIT'] as const;
+export type IdDocumentType = (typeof ID_DOCUMENT_TYPES)[number];

@@ -182,6 +182,24 @@ export class ExportReadModel {
     );
   }
 
+  /** One compensation (赔付) by its id: a redelivered event changes nothing. */
+  async insertCompensation(compensation: { compensationId: string; orderId: string; merchantId: string; kind: string; amount: number; reason: string; grantedBy: string; grantedAt: At }): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO export_compensation (compensation_id, order_id, merchant_id, kind, amount, reason, status, granted_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'GRANTED', $7, $8) ON CONFLICT (compensation_id) DO NOTHING`,
+      [compensation.compensationId, compensation.orderId, compensation.merchantId, compensation.kind, compensation.amount, compensation.reason, compensation.grantedBy, compensation.grantedAt],
+    );
+  }
+
+  /** One LOC sign-up per order (its id is the order's): a redelivered event changes nothing. */
+  async insertLocSignup(signup: { orderId: string; merchantId: string; kind: string; skuId: string; title: string; name: string | null; phone: string | null; idType: string | null; idNumber: string | null; classDate: string; signedUpAt: At }): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO export_loc_signup (signup_id, merchant_id, activity_id, order_id, name, phone, signed_up_at, kind, title, id_type, id_number, class_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (signup_id) DO NOTHING`,
+      // The order id twice: the sign-up id column is text, the order id column uuid.
+      [signup.orderId, signup.merchantId, signup.skuId, signup.orderId, signup.name, signup.phone, signup.signedUpAt, signup.kind, signup.title, signup.idType, signup.idNumber, signup.classDate],
+    );
+  }
+
   /** Events of one order on the orders topic arrive in order (one partition per key), so each sets its columns. */
   private async setColumns(orderId: string, assignments: string, values: unknown[]): Promise<void> {
     await this.manager.query(`UPDATE export_order SET ${assignments} WHERE order_id = $1`, [orderId, ...values]);

@@ -91,10 +91,15 @@ const COMPENSATION: Select = [
 ];
 const SIGNUP: Select = [
   ['s.signup_id', 'signupId'],
+  ['s.kind', 'signupKind'],
   ['s.activity_id', 'activityId'],
+  ['s.title', 'activityTitle'],
   ['s.order_id', 'orderId'],
   ['s.name', 'signupName'],
   ['s.phone', 'signupPhone'],
+  ['s.id_type', 'idType'],
+  ['s.id_number', 'idNumber'],
+  [`to_char(s.class_date, 'YYYY-MM-DD')`, 'classDate'],
   [time('s.signed_up_at'), 'signedUpAt'],
 ];
 
@@ -149,6 +154,7 @@ export function rowQuery(input: RowQueryInput): RowQuery {
       if (input.filters.status?.length) where.push(`c.status = ANY(${param(input.filters.status)}::text[])`);
       return build(COMPENSATION, `FROM export_compensation c WHERE c.merchant_id = $1 AND c.created_at >= $2 AND c.created_at < $3${and()} ORDER BY c.created_at, c.compensation_id`);
     case 'LOC_SIGNUPS':
-      return build(SIGNUP, `FROM export_loc_signup s WHERE s.merchant_id = $1 AND s.signed_up_at >= $2 AND s.signed_up_at < $3 ORDER BY s.signed_up_at, s.signup_id`);
+      if (definition.selector.signupKind) where.push(`s.kind = ${param(definition.selector.signupKind)}`);
+      return build(SIGNUP, `FROM export_loc_signup s WHERE s.merchant_id = $1 AND s.signed_up_at >= $2 AND s.signed_up_at < $3${and()} ORDER BY s.signed_up_at, s.signup_id`);
   }
 }

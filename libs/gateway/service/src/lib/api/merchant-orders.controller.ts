@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, GroupFormedView, LateShippingReportRequest, LateShippingReportResultView, LiftLogisticsDisruptionRequest, LogisticsDisruptionLiftedView, MerchantOrderListView, MerchantOrdersQuery, MerchantOrderView, OrderBatchResultView, OrderRemarksRequest, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest, StockArrivalRequest, StockArrivalView } from '@orderline/order/contract';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { CompensationView, GrantCompensationRequest, ChangeConsigneeRequest, ChangeFeesRequest, GroupFormedView, LateShippingReportRequest, LateShippingReportResultView, LiftLogisticsDisruptionRequest, LogisticsDisruptionLiftedView, MerchantOrderListView, MerchantOrdersQuery, MerchantOrderView, OrderBatchResultView, OrderRemarksRequest, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest, StockArrivalRequest, StockArrivalView } from '@orderline/order/contract';
 import { DomainError } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -102,6 +102,19 @@ export class MerchantOrdersController {
   @HttpCode(200)
   redeem(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RedeemVoucherRequest, @Caller() caller: Principal): Promise<MerchantOrderView> {
     return this.orders.redeem(id, request, caller);
+  }
+
+  /**
+   * 商家直赔: the merchant records a compensation it paid the buyer directly (docs/compensation.md;
+   * the AFTER_SALES grant). Whole fen, never more than the order paid in all; the Idempotency-Key
+   * is the record's natural key.
+   */
+  @Operation('grantDirectCompensation', 'Record a merchant direct compensation (商家直赔) on an order')
+  @AssertsFact('GRANT_DIRECT_COMPENSATION')
+  @Answers(201, CompensationView, 'the compensation, also shown on the order', { ...EXAMPLES.compensation, kind: 'DIRECT' })
+  @Post(':id/direct-compensations')
+  directCompensation(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: GrantCompensationRequest, @Headers('idempotency-key') idempotencyKey: string | undefined, @Caller() caller: Principal): Promise<CompensationView> {
+    return this.services.call('order', 'POST', `/merchant-orders/${id}/direct-compensations`, caller, { ...request, ...(idempotencyKey ? { idempotencyKey } : {}) });
   }
 
   /** One of the merchant's orders; consignee masked unless `reveal=true` (logged; needs REVEAL_CONSUMER_INFO). */

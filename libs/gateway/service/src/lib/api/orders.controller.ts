@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
+import { CompensationView, GrantCompensationRequest, CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
 import { DomainError, Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
 import { ServiceClient } from '../infra/service-client';
@@ -44,6 +44,19 @@ export class OrdersController {
   @Put(':id/risk-flag')
   riskFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: RiskFlagRequest, @Caller() caller: Principal): Promise<RiskFlagView> {
     return this.services.call('order', 'PUT', `/orders/${id}/risk-flag`, caller, request);
+  }
+
+  /**
+   * Operator: 先行赔付, the platform compensates the buyer first (docs/compensation.md). Whole fen;
+   * all compensation of an order never exceeds what it paid. The Idempotency-Key is also the
+   * record's natural key: the same key answers the first compensation.
+   */
+  @Operation('grantAdvanceCompensation', 'Grant an advance compensation (先行赔付) on an order')
+  @AssertsFact('GRANT_ADVANCE_COMPENSATION')
+  @Answers(201, CompensationView, 'the compensation, also shown on the order', EXAMPLES.compensation)
+  @Post(':id/advance-compensations')
+  advanceCompensation(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: GrantCompensationRequest, @Headers('idempotency-key') idempotencyKey: string | undefined, @Caller() caller: Principal): Promise<CompensationView> {
+    return this.services.call('order', 'POST', `/orders/${id}/advance-compensations`, caller, { ...request, ...(idempotencyKey ? { idempotencyKey } : {}) });
   }
 
   /** A line as it was when the order was placed (product snapshot). */

@@ -38,6 +38,9 @@ export const EXAMPLES = {
     refundedAmount: 0,
     refunds: [],
     codReconciliation: null,
+    compensations: [],
+    compensatedAmount: 0,
+    signup: null,
     voucher: null,
     subscription: null,
     giftForOrderId: null,
@@ -101,6 +104,7 @@ export const EXAMPLES = {
     { orderId: 'aaaaaaaa-0000-4000-8000-000000000009', result: 'REFUSED', code: 'LATE_SHIPPING_ALREADY_REPORTED', reason: 'this order was reported already' },
   ],
   lineSnapshot: { orderId: ORDER_ID, lineId: 'c0ffee00-0000-4000-8000-000000000003', skuId: 'kettle', title: 'Kettle', unitPrice: 19900, quantity: 3, lineTotal: 59700, discount: 0, attributes: { colour: 'white' }, capturedAt: '2026-11-23T08:00:00.000Z' },
+  compensation: { id: 'c0be0000-0000-4000-8000-000000000019', kind: 'ADVANCE', amount: 2000, reason: 'goods arrived damaged; compensated before the return', grantedAt: '2026-11-24T10:00:00.000Z' },
   riskFlag: { orderId: ORDER_ID, riskFlag: true, riskReason: 'address used by many accounts' },
   groupFormed: { groupId: 'group-42', orders: 3, released: 3 },
   cancellationRequest: {

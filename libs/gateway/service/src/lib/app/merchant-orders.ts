@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrderListView, MerchantOrdersQuery, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
-import { checkFactOwner, hasPermission, maskConsignee, pauseReleaseOwner } from '@orderline/gateway/domain';
+import { checkFactOwner, hasPermission, maskConsignee, maskPersonalData, pauseReleaseOwner } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { ServiceClient } from '../infra/service-client';
 import { recordReveal } from '../infra/reveal-log.repository';
@@ -24,8 +24,9 @@ export class MerchantOrders {
     }
     // The order service answers 404 for another merchant's order.
     const order = await this.services.call<OrderView>('order', 'GET', `/orders/${orderId}`, caller);
-    if (!reveal) return { ...order, consignee: maskConsignee(order.consignee), consigneeRevealed: false };
-    await recordReveal(this.dataSource.manager, { merchantId: caller.merchantId, accountId: caller.accountId, orderId, fields: ['name', 'phone', 'address'], at: this.clock.now() });
+    // The LOC sign-up form is the buyer's personal data too: masked, or revealed and logged, with the consignee.
+    if (!reveal) return this.masked(order);
+    await recordReveal(this.dataSource.manager, { merchantId: caller.merchantId, accountId: caller.accountId, orderId, fields: order.signup ? ['name', 'phone', 'address', 'signup'] : ['name', 'phone', 'address'], at: this.clock.now() });
     return { ...order, consigneeRevealed: true };
   }
 
@@ -62,6 +63,6 @@ export class MerchantOrders {
   }
 
   private masked(order: OrderView) {
-    return { ...order, consignee: maskConsignee(order.consignee), consigneeRevealed: false };
+    return { ...order, consignee: maskConsignee(order.consignee), signup: (maskPersonalData({ signup: order.signup }) as Pick<OrderView, 'signup'>).signup, consigneeRevealed: false };
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ChangeConsigneeRequest, ChangeFeesRequest, GroupFormedView, LateShippingReportRequest, LateShippingReportResultView, MerchantOrderListView, MerchantOrdersQuery, OrderBatchResultView, OrderRemarksRequest, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
+import { ChangeConsigneeRequest, ChangeFeesRequest, GroupFormedView, LateShippingReportRequest, LateShippingReportResultView, MerchantOrderListView, MerchantOrdersQuery, OrderBatchResultView, OrderRemarksRequest, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest, CompensationView, ServiceGrantCompensationRequest } from '@orderline/order/contract';
+import { Compensations } from '../app/compensations';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { GetOrder } from '../app/get-order';
 import { MerchantOperations } from '../app/merchant-operations';
@@ -20,7 +21,14 @@ export class MerchantOrdersController {
     private readonly remarks: OrderRemarks,
     private readonly flags: OrderFlags,
     private readonly settlements: OrderSettlements,
+    private readonly compensations: Compensations,
   ) {}
+
+  /** 商家直赔: the merchant records what it paid the buyer directly (docs/compensation.md). */
+  @Post(':id/direct-compensations')
+  directCompensation(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ServiceGrantCompensationRequest, @CurrentPrincipal() caller: Principal): Promise<CompensationView> {
+    return this.compensations.grant(id, 'DIRECT', request, caller);
+  }
 
   @Post(':id/redeem')
   @HttpCode(200)

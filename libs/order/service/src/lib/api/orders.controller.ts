@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
+import { CompensationView, ServiceGrantCompensationRequest, CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
 import { CancelOrder } from '../app/cancel-order';
 import { GetOrder } from '../app/get-order';
@@ -7,6 +7,7 @@ import { OrderFlags } from '../app/order-flags';
 import { OrderPayments } from '../app/order-payments';
 import { PlaceOrder } from '../app/place-order';
 import { OrderSettlements } from '../app/order-settlements';
+import { Compensations } from '../app/compensations';
 
 /** The order service's internal API; the gateway authenticates and forwards here. */
 @Controller('orders')
@@ -18,7 +19,14 @@ export class OrdersController {
     private readonly payments: OrderPayments,
     private readonly flags: OrderFlags,
     private readonly settlements: OrderSettlements,
+    private readonly compensations: Compensations,
   ) {}
+
+  /** 先行赔付: the platform compensates the buyer first, on an operator's word (docs/compensation.md). */
+  @Post(':id/advance-compensations')
+  advanceCompensation(@Param('id', new ParseUUIDPipe()) id: string, @Body() request: ServiceGrantCompensationRequest, @CurrentPrincipal() caller: Principal): Promise<CompensationView> {
+    return this.compensations.grant(id, 'ADVANCE', request, caller);
+  }
 
   @Post(':id/cod-reconciliation')
   @HttpCode(200)

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { EventSignupForm, openPersonalData } from '@orderline/shared/contracts';
 import { DataSource } from 'typeorm';
 import { OrderView } from '@orderline/order/contract';
-import { NotFoundError, Principal } from '@orderline/shared/service-kit';
+import { BaseServiceConfig, NotFoundError, personalDataSecret, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord } from '../infra/order.entity';
 import { findCancellationRequests } from '../infra/cancellation-request.repository';
 import { afterSalesOfOrder, refundsOfOrder } from '../infra/order-after-sales.repository';
@@ -9,6 +10,9 @@ import { codReconciliationOf } from '../infra/order-payment.repository';
 import { remarksOfOrder } from '../infra/order-remark.repository';
 import { StoredKinds } from './order-kind-rules';
 import { afterSalesLink, cancellationRequestLink } from './reader-links';
+import { compensationsOfOrder } from '../infra/order-compensation.repository';
+import { locSignupOf } from '../infra/order-loc-signup.repository';
+import { compensationView } from './compensations';
 
 function canSee(order: OrderRecord, caller: Principal): boolean {
   if (caller.role === 'OPERATOR') return true;
@@ -18,7 +22,10 @@ function canSee(order: OrderRecord, caller: Principal): boolean {
 
 @Injectable()
 export class GetOrder {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
+  ) {}
 
   /** The product snapshot of one line, as it was when the order was placed (domain.md §1.1). */
   async lineSnapshot(orderId: string, lineId: string, caller: Principal) {
@@ -32,7 +39,7 @@ export class GetOrder {
   async execute(orderId: string, caller: Principal): Promise<OrderView> {
     const order = await this.dataSource.getRepository(OrderRecord).findOne({ where: { id: orderId } });
     if (!order || !canSee(order, caller)) throw new NotFoundError(`order ${orderId}`);
-    const [lines, history, remarks, refunds, reconciliation, afterSales, cancellationRequests] = await Promise.all([
+    const [lines, history, remarks, refunds, reconciliation, afterSales, cancellationRequests, compensations, signup] = await Promise.all([
       this.dataSource.getRepository(OrderLineRecord).find({ where: { orderId }, order: { position: 'ASC' } }),
       this.dataSource.getRepository(OrderStatusChangeRecord).find({ where: { orderId }, order: { id: 'ASC' } }),
       // Remarks are the merchant's notes: never shown to the buyer.
@@ -42,7 +49,11 @@ export class GetOrder {
       afterSalesOfOrder(this.dataSource.manager, orderId),
       // canSee above already decided the reader may see this order, so every request of it.
       findCancellationRequests(this.dataSource.manager, 'ALL', { orderId }),
+      compensationsOfOrder(this.dataSource.manager, orderId),
+      locSignupOf(this.dataSource.manager, orderId),
     ]);
+    // The gateway masks the form for a merchant like the consignee (domain.md §6.1).
+    const form = signup ? openPersonalData<EventSignupForm>(signup.form_sealed, personalDataSecret(this.config)) : undefined;
     const kinds = order.specialAttributes as StoredKinds;
     const voucher = kinds.localServiceVoucher;
     const subscription = kinds.subscription;
@@ -75,6 +86,9 @@ export class GetOrder {
       refunds: refunds.map((row) => ({ refundId: row.refund_id, afterSalesId: row.after_sales_id, amount: Number(row.amount), lines: row.lines, refundedAt: row.refunded_at.toISOString(), link: row.after_sales_id ? afterSalesLink(row.after_sales_id, caller) : null })),
       codReconciliation: reconciliation ? { collectedAmount: Number(reconciliation.collected_amount), settlementReference: reconciliation.settlement_reference, reconciledAt: reconciliation.reconciled_at.toISOString() } : null,
       // The verification code is the buyer's to show in the shop; the merchant only learns whether it was redeemed.
+      compensations: compensations.map(compensationView),
+      compensatedAmount: compensations.reduce((sum, row) => sum + Number(row.amount), 0),
+      signup: signup && form ? { kind: signup.kind, name: form.name, phone: form.phone, idType: form.idType, idNumber: form.idNumber, classDate: signup.class_date, signedUpAt: signup.signed_up_at.toISOString() } : null,
       voucher: voucher ? { ...(caller.role === 'BUYER' && voucher.verificationCode ? { verificationCode: voucher.verificationCode } : {}), redeemedAt: voucher.redeemedAt ?? null } : null,
       subscription: subscription
         ? subscription.role === 'PARENT'

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { couponUsableAt, orderKinds, paymentTermsProblem, priceFromCatalog, SkuKinds, SpecialAttributes, subscriptionPlanProblem } from '@orderline/order/domain';
 import { PlaceOrderRequest } from '@orderline/order/contract';
-import { OrderPlaced, sealPersonalData } from '@orderline/shared/contracts';
+import { LocSignupSubmitted, OrderPlaced, sealPersonalData } from '@orderline/shared/contracts';
+import type { LocSignupKind } from '@orderline/shared/platform-rules';
+import { insertLocSignup } from '../infra/order-loc-signup.repository';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { BaseServiceConfig, Clock, DomainError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { findCoupon, findSkus, freightRuleOf, redeemCoupon, StoredCoupon, takeStock } from '../infra/catalog-store';
@@ -25,13 +27,27 @@ function specialAttributesOf(request: PlaceOrderRequest, goods: SkuKinds): Recor
     ...(goods.reservation || attributes?.reservedDeliveryAt ? { reservation: attributes?.reservedDeliveryAt ? { reservedDeliveryAt: attributes.reservedDeliveryAt } : {} } : {}),
     ...(goods.presale ? { presale: {} } : {}),
     ...(attributes?.groupBuyId ? { groupBuy: { groupId: attributes.groupBuyId, formed: false } } : {}),
-    ...(goods.localServiceVoucher ? { localServiceVoucher: {} } : {}),
+    // A sign-up is a local-service order like a voucher (redeemed in the shop, nothing ships) with a form.
+    ...(goods.localServiceVoucher || signupKindOf(goods) ? { localServiceVoucher: {} } : {}),
+    ...(signupKindOf(goods) ? { localServiceSignup: { kind: signupKindOf(goods) } } : {}),
     ...(attributes?.giftForOrderId ? { giftShippedLater: { mainOrderId: attributes.giftForOrderId } } : {}),
     ...(goods.simCard ? { simCard: { realNameApproved: false } } : {}),
     ...(goods.topUpGift ? { topUpGift: {} } : {}),
     ...(goods.customised ? { customised: {} } : {}),
     ...(subscription ? { subscription: { role: 'PARENT', periods: subscription.periods, intervalDays: subscription.intervalDays, firstProductionDate: subscription.firstProductionDate, childOrderIds: [] } } : {}),
   };
+}
+
+/** The LOC sign-up form the goods ask for, if any (SKU kinds drivingSchoolSignup / activitySignup). */
+function signupKindOf(goods: SkuKinds): LocSignupKind | undefined {
+  if (goods.drivingSchoolSignup) return 'DRIVING_SCHOOL';
+  if (goods.activitySignup) return 'ACTIVITY';
+  return undefined;
+}
+
+function isCalendarDate(date: string): boolean {
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
 }
 
 /** Kind combinations and inputs the rules cannot honour; refused before anything is stored. */
@@ -45,8 +61,14 @@ function kindProblem(request: PlaceOrderRequest, goods: SkuKinds): { code: strin
     // Decision: a coupon's discount is not split over subscription periods (docs/catalog-and-pricing.md).
     if (request.couponCode) return { code: 'COUPON_NOT_FOR_SUBSCRIPTION', detail: 'coupons cannot be applied to a subscription order' };
   }
-  if (goods.localServiceVoucher && request.paymentMethod === 'COD') return { code: 'VOUCHER_NEEDS_PREPAYMENT', detail: 'a local-service voucher is paid before it is redeemed; cash on delivery is not possible' };
-  const special = [attributes?.subscription, goods.localServiceVoucher, attributes?.giftForOrderId, attributes?.groupBuyId].filter(Boolean).length;
+  const signupKind = signupKindOf(goods);
+  if (goods.drivingSchoolSignup && goods.activitySignup) return { code: 'SIGNUP_KINDS_CONFLICT', detail: 'a driving-school and an activity sign-up cannot be ordered together' };
+  if (signupKind && request.items.length !== 1) return { code: 'SIGNUP_ONE_ITEM', detail: 'a LOC sign-up order holds the one sign-up SKU it is for' };
+  if (request.signup && !isCalendarDate(request.signup.classDate)) return { code: 'SIGNUP_CLASS_DATE_INVALID', detail: `classDate ${request.signup.classDate} is not a date of the calendar` };
+  if (signupKind && !request.signup) return { code: 'SIGNUP_FORM_REQUIRED', detail: 'a LOC sign-up order carries the sign-up form (signup: name, phone, idType, idNumber, classDate)' };
+  if (!signupKind && request.signup) return { code: 'SIGNUP_FORM_NOT_EXPECTED', detail: 'only a LOC sign-up SKU (drivingSchoolSignup or activitySignup) takes a sign-up form' };
+  if ((goods.localServiceVoucher || signupKind) && request.paymentMethod === 'COD') return { code: 'VOUCHER_NEEDS_PREPAYMENT', detail: 'a local-service voucher is paid before it is redeemed; cash on delivery is not possible' };
+  const special = [attributes?.subscription, goods.localServiceVoucher || signupKind, attributes?.giftForOrderId, attributes?.groupBuyId].filter(Boolean).length;
   if (special > 1) return { code: 'ORDER_KINDS_CONFLICT', detail: 'subscription, local-service voucher, gift and group-buy orders cannot be combined in one order' };
   return undefined;
 }
@@ -162,6 +184,15 @@ export class PlaceOrder {
         fulfilment: request.fulfilment,
         buyerNote: request.buyerNote,
       });
+      const signupKind = signupKindOf(price.kinds);
+      if (signupKind && request.signup) {
+        // The form is personal data: sealed at rest and in the event, like the consignee (ADR 0004, 0013).
+        const { classDate, ...form } = request.signup;
+        const formSealed = sealPersonalData({ name: form.name, phone: form.phone, idType: form.idType, idNumber: form.idNumber }, personalDataSecret(this.config));
+        const sku = price.lines[0];
+        await insertLocSignup(scope.manager, { orderId, kind: signupKind, skuId: sku.skuId, classDate, formSealed, signedUpAt: now });
+        await scope.publish(LocSignupSubmitted, { orderId, merchantId: request.merchantId, buyerId: buyer.buyerId!, kind: signupKind, skuId: sku.skuId, title: sku.title, classDate, formSealed, signedUpAt: now.toISOString() });
+      }
       if (cashOnDelivery) await onReadyForOutbound(scope, cashOnDelivery, now);
     });
     return orderId;

@@ -3,6 +3,7 @@ import { ShippingTimedOut, ShippingWarningRaised } from '@orderline/shared/contr
 import { TimerFailures, UnitOfWork } from '@orderline/shared/messaging';
 import { Clock, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
+import { Compensations } from './compensations';
 import { claimNextShippingDeadline, markShippingTimedOut, markShippingWarned, SHIPPING_DEADLINE_JOB } from '../infra/order-timer.store';
 
 /**
@@ -18,6 +19,7 @@ export class ShippingDeadlines {
     private readonly unitOfWork: UnitOfWork,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
+    private readonly compensations: Compensations,
   ) {}
 
   /**
@@ -44,6 +46,9 @@ export class ShippingDeadlines {
       if (order.promised_ship_by.getTime() < now.getTime()) {
         await markShippingTimedOut(scope.manager, order.id, now);
         await scope.publish(ShippingTimedOut, payload);
+        // The owner of the time-out owns its compensation (延迟发货赔付), in the same transaction;
+        // a delay reported in advance (延迟发货报备) is covered: no compensation (docs/compensation.md).
+        if (!order.reported_ship_by) await this.compensations.grantLateShipping(scope, order.id);
       }
       await TimerFailures.clear(scope.manager, SHIPPING_DEADLINE_JOB, order.id);
       return true;

@@ -1,4 +1,6 @@
 import type { EventHandlerBinding } from '@orderline/shared/messaging';
+import { compensationGranted } from './compensations';
+import { locSignupSubmitted } from './loc-signups';
 import { consigneeChanged } from './consignee-changed';
 import { orderPlaced } from './order-placed';
 import { orderCancelled, orderCompleted, orderDelivered, orderPaid, orderPaused, orderResumed, orderShipped } from './order-status';
@@ -8,7 +10,7 @@ import { shippingTimedOut, shippingWarningRaised } from './shipping-alerts';
 
 /**
  * Every event the export read model applies: one small file per source. Types whose events
- * do not exist yet (compensation, LOC sign-ups, tracking updates, after-sales states) get a file here when their events are declared.
+ * do not exist yet (tracking updates, after-sales states) get a file here when their events are declared.
  */
 export const readModelHandlers = (personalDataSecret: readonly string[]): EventHandlerBinding[] => [
   orderPlaced(personalDataSecret),
@@ -25,4 +27,6 @@ export const readModelHandlers = (personalDataSecret: readonly string[]): EventH
   refundCompleted,
   shippingWarningRaised,
   shippingTimedOut,
+  compensationGranted,
+  locSignupSubmitted(personalDataSecret),
 ];

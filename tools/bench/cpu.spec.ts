@@ -1,6 +1,5 @@
 // The pure part of the bench's CPU-per-unit figures (tools/bench/lib/cpu.cjs): parsing
 // /proc/<pid>/stat, naming processes, deltas between snapshots and the per-unit arithmetic.
-/* eslint-disable @typescript-eslint/no-var-requires */
 const { parseProcStat, processKey, cpuDelta, perUnitMs, formatPerUnit } = require('./lib/cpu.cjs') as {
   parseProcStat: (text: string) => { pid: number; comm: string; ppid: number; cpuSeconds: number } | null;
   processKey: (stat: { pid: number; comm: string; ppid: number }, cmdline: string, benchPid: number) => string | null;

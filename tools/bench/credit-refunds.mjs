@@ -29,39 +29,12 @@ const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
 const { createGatewayRequester, pooled, putCatalog, summarize, sleep, waitFor: waitForPart } = require('./lib/common.cjs');
+const { cpuSnapshot, cpuDelta } = require('./lib/cpu.cjs');
 
 const waitFor = (what, timeoutMs, check, intervalMs = 50) => waitForPart('(d)', what, timeoutMs, check, intervalMs);
 
 const now = () => performance.timeOrigin + performance.now();
 
-const CLK_TCK = 100; // USER_HZ on Linux
-/** CPU seconds used so far by each stack service (children of this process), PostgreSQL, Kafka and the bench itself. */
-function serviceCpu() {
-  const result = {};
-  if (process.platform !== 'linux') return result;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const used = (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
-      const shared = comm === 'postgres' ? 'postgres' : comm === 'java' ? 'kafka (java)' : null;
-      if (shared) {
-        result[`${shared}#${entry}`] = used; // per process: backends come and go during a phase
-        continue;
-      }
-      if (Number(fields[1]) !== process.pid) continue; // field 4: ppid
-      const app = /dist\/apps\/([^/]+)\//.exec(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8'))?.[1];
-      if (app) result[app] = used;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const self = process.cpuUsage();
-  result['bench (load + probes)'] = (self.user + self.system) / 1e6;
-  return result;
-}
 /** Busy and total jiffies of the whole machine. */
 function machineCpu() {
   if (process.platform !== 'linux') return null;
@@ -238,23 +211,19 @@ export async function runCreditRefunds(options) {
     const dbStats = async () => (await samplerPool.query(`SELECT xact_rollback::bigint AS rollbacks, deadlocks::bigint AS deadlocks FROM pg_stat_database WHERE datname = $1`, [creditDbName])).rows[0];
     const diagnose = async (fn) => {
       const before = await dbStats();
-      const cpuBefore = serviceCpu();
+      const cpuBefore = cpuSnapshot();
       const machineBefore = machineCpu();
       const t0 = now();
       Object.assign(sampler, { on: true, samples: 0, counts: {} });
       const result = await fn();
       sampler.on = false;
       const wall = (now() - t0) / 1000;
-      const cpuAfter = serviceCpu();
+      const cpuAfter = cpuSnapshot();
       const machineAfter = machineCpu();
       const after = await dbStats();
       const perSample = Object.fromEntries(Object.entries(sampler.counts).map(([k, v]) => [k, v / Math.max(1, sampler.samples)]));
-      const cpu = {};
-      for (const [key, used] of Object.entries(cpuAfter)) {
-        const name = key.split('#')[0];
-        if (!(key in cpuBefore) && !key.includes('#')) continue;
-        cpu[name] = (cpu[name] ?? 0) + (used - (cpuBefore[key] ?? 0)) / wall; // processes that ended during the phase are missed
-      }
+      const cpuSeconds = cpuDelta(cpuBefore, cpuAfter); // processes that ended during the phase are missed
+      const cpu = Object.fromEntries(Object.entries(cpuSeconds).map(([name, seconds]) => [name, seconds / wall]));
       const machineBusy = machineBefore && machineAfter ? (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total) : null;
       // The consumer's transactions: inbox rows of one transaction share processed_at (now() = transaction start).
       const records = result.records;
@@ -278,6 +247,7 @@ export async function runCreditRefunds(options) {
         segments,
         consumerTx: { count: sizes.length, avgRefunds: sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length), maxRefunds: Math.max(0, ...sizes), single: sizes.filter((n) => n === 1).length },
         cpu,
+        cpuSeconds,
         machineBusy,
         db: { rollbacks: Number(after.rollbacks) - Number(before.rollbacks), deadlocks: Number(after.deadlocks) - Number(before.deadlocks), backends: perSample },
       };

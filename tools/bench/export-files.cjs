@@ -11,6 +11,7 @@ const { performance } = require('node:perf_hooks');
 const { CreateMessagingTables1763900000000 } = require('@orderline/shared/messaging');
 const { createServiceDataSource, openServiceDatabase } = require('@orderline/shared/persistence');
 const { CreateExportSchema1763900002000, CopyRows, rowQuery, runExportPipeline } = require('@orderline/export/service');
+const { BENCH_KEY, cpuDelta, cpuSnapshot } = require('./lib/cpu.cjs');
 
 const url = process.env.BENCH_EXPORT_DATABASE_URL;
 const rows = Number(process.env.BENCH_EXPORT_ROWS || 1_000_000);
@@ -44,6 +45,7 @@ async function main() {
   async function pass(label, format, password) {
     const file = path.join(dir, `${label}.out`);
     const source = new CopyRows(url, query, 5_000);
+    const cpuBefore = cpuSnapshot();
     const start = performance.now();
     const written = await runExportPipeline({
       type: 'UNPAID_ORDERS',
@@ -58,10 +60,14 @@ async function main() {
     });
     await source.close(true);
     const seconds = (performance.now() - start) / 1000;
+    // This process is the pipeline (its own cpuUsage); PostgreSQL is every postgres process on the
+    // machine. Kafka takes no part in an export, so it is left out.
+    const used = cpuDelta(cpuBefore, cpuSnapshot());
+    const cpuSeconds = { 'export pipeline': used[BENCH_KEY], postgres: used.postgres ?? 0 };
     const bytes = fs.statSync(file).size;
     fs.rmSync(file, { force: true });
     if (written !== rows) throw new Error(`${label}: ${written} rows written, ${rows} expected`);
-    return { seconds, rowsPerSecond: rows / seconds, bytes };
+    return { seconds, rowsPerSecond: rows / seconds, bytes, cpuSeconds };
   }
 
   const csv = await pass('csv', 'CSV');

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { createGatewayRequester, putCatalog, summarize, sleep } = require('./lib/common.cjs');
+const { measureCpu } = require('./lib/cpu.cjs');
 
 const { request, close: closeRequester } = createGatewayRequester({ maxSockets: 512 });
 
@@ -203,9 +204,13 @@ export async function runGatewayOrders(options) {
     await drain(warm.records);
 
     log(`(c) saturation: ${seconds}s closed loop, concurrency ${concurrency}`);
-    const sat = await closedLoop('saturation', seconds * 1000);
-    await drain(sat.records);
-    const saturation = phaseFigures(sat.records, sat.startedAt, sat.endedAt);
+    // CPU is measured until the phase's orders are held (drain), so the asynchronous hold path counts.
+    const { result: sat, cpuSeconds: satCpu } = await measureCpu(async () => {
+      const phase = await closedLoop('saturation', seconds * 1000);
+      await drain(phase.records);
+      return phase;
+    });
+    const saturation = { ...phaseFigures(sat.records, sat.startedAt, sat.endedAt), cpuSeconds: satCpu };
     log(
       `(c) saturation: ${saturation.placedPerSecond.toFixed(1)} placed/s, held p50 ${saturation.placeToHeldMs.p50?.toFixed(0)} ms p99 ${saturation.placeToHeldMs.p99?.toFixed(0)} ms`,
     );
@@ -213,9 +218,12 @@ export async function runGatewayOrders(options) {
     const rate = Math.max(1, saturation.placedPerSecond * options.halfLoadFraction);
     await sleep(1_000);
     log(`(c) half load: ${rate.toFixed(1)} orders/s fixed arrival rate for ${seconds}s`);
-    const half = await openLoop('half', rate, seconds * 1000);
-    await drain(half.records);
-    const halfLoad = { ...phaseFigures(half.records, half.startedAt, half.endedAt), targetRate: rate, scheduled: half.scheduled, skipped: half.skipped };
+    const { result: half, cpuSeconds: halfCpu } = await measureCpu(async () => {
+      const phase = await openLoop('half', rate, seconds * 1000);
+      await drain(phase.records);
+      return phase;
+    });
+    const halfLoad = { ...phaseFigures(half.records, half.startedAt, half.endedAt), targetRate: rate, scheduled: half.scheduled, skipped: half.skipped, cpuSeconds: halfCpu };
     log(`(c) half load: held p50 ${halfLoad.placeToHeldMs.p50?.toFixed(0)} ms p99 ${halfLoad.placeToHeldMs.p99?.toFixed(0)} ms`);
 
     return { buyers: buyers.length, concurrency, pollMs, probeQueries, saturation, halfLoad };

@@ -39,9 +39,23 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const REGISTER = path.join(ROOT, 'tools/runtime/register-paths.js');
 const { envNumber, summarize, databaseUrl, sleep } = require('./lib/common.cjs');
+const { formatPerUnit, perUnitMs } = require('./lib/cpu.cjs');
 
 const startedAt = Date.now();
 const log = (line) => process.stdout.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+
+// Flags after `npm run bench --`: --cpu-prof (a .cpuprofile per process), --peer (Vendure side by side).
+const FLAGS = new Set(process.argv.slice(2));
+for (const flag of FLAGS) {
+  if (flag !== '--cpu-prof' && flag !== '--peer') {
+    console.error(`[bench] unknown argument ${flag}; known: --cpu-prof, --peer`);
+    process.exit(2);
+  }
+}
+const PROFILE_DIR = path.join(ROOT, 'tmp/bench-profiles');
+/** Node flags that make `processName` write a .cpuprofile into tmp/bench-profiles/<processName>/ when it exits. */
+const profileArgs = (processName) => (FLAGS.has('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, processName)}`] : []);
+const PEER_DIR = path.resolve(process.env.BENCH_PEER_DIR || path.join(ROOT, '..', 'shared/peers/vendure'));
 
 const skip = new Set((process.env.BENCH_SKIP || '').split(',').map((s) => s.trim()).filter(Boolean));
 const config = {
@@ -84,7 +98,7 @@ const config = {
   },
 };
 config.list = { orders: envNumber('BENCH_LIST_ORDERS', 1_000_000), repeats: envNumber('BENCH_LIST_REPEATS', 20) };
-const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, halfLoadP99Ms: 150, refundP99Ms: 100, afterSalesP99Ms: 100, listP99Ms: 300, consoleFirstPageP99Ms: 1_000, exportCsvRowsPerSecond: 200_000, exportXlsxRowsPerSecond: 60_000, exportZipOverhead: 1.25, exportRssMb: 256 };
+const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, ordersVsVendure: 15, halfLoadP99Ms: 150, refundP99Ms: 100, afterSalesP99Ms: 100, listP99Ms: 300, consoleFirstPageP99Ms: 1_000, exportCsvRowsPerSecond: 200_000, exportXlsxRowsPerSecond: 60_000, exportZipOverhead: 1.25, exportRssMb: 256 };
 const EXPORT_ROWS = envNumber('BENCH_EXPORT_ROWS', 1_000_000);
 
 // ------------------------------------------------------------------ infrastructure & build
@@ -198,7 +212,7 @@ function forkChild(file, env) {
   const child = fork(path.join(HERE, file), [], {
     cwd: ROOT,
     // BENCH_CHILD_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the children.
-    execArgv: ['-r', REGISTER, ...(process.env.BENCH_CHILD_NODE_ARGS || '').split(' ').filter(Boolean)],
+    execArgv: ['-r', REGISTER, ...profileArgs(path.basename(file, path.extname(file))), ...(process.env.BENCH_CHILD_NODE_ARGS || '').split(' ').filter(Boolean)],
     env: { ...process.env, KAFKA_BROKERS, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -382,6 +396,30 @@ async function benchPgbench() {
   return { tps, latencyAvgMs: latency, scale, clients, threads, seconds };
 }
 
+// ------------------------------------------------------------------ --peer: Vendure side by side
+
+/**
+ * Runs the Vendure peer's own runner (PEER_DIR/run-side-by-side.sh, PARTS=vendure): it installs
+ * Vendure 3.7.3 from the npm registry into $VENDURE_WORK (default ~/.cache/vendure-peer, never into
+ * this repository), populates the vendure_peer database, and measures guest checkouts with the same
+ * phases and BENCH_* settings as (c). Its JSON result is read back from the run folder it made.
+ */
+async function benchPeer() {
+  const script = path.join(PEER_DIR, 'run-side-by-side.sh');
+  if (!fs.existsSync(script)) throw new Error(`${script} not found (set BENCH_PEER_DIR to the Vendure peer folder)`);
+  const work = path.resolve(process.env.VENDURE_WORK || path.join(os.homedir(), '.cache/vendure-peer'));
+  const runsDir = path.join(work, 'runs');
+  const before = new Set(fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []);
+  log(`(peer) Vendure side by side: ${script} with PARTS=vendure (work folder ${work})`);
+  const child = spawnSync('bash', [script], { cwd: PEER_DIR, env: { ...process.env, PARTS: 'vendure', VENDURE_WORK: work }, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (child.status !== 0) throw new Error(`${script} exited with ${child.status ?? child.signal}`);
+  const runs = (fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []).filter((name) => !before.has(name) && fs.existsSync(path.join(runsDir, name, 'vendure-result.json'))).sort();
+  if (!runs.length) throw new Error(`no vendure-result.json in a new run folder under ${runsDir}`);
+  const result = JSON.parse(fs.readFileSync(path.join(runsDir, runs.at(-1), 'vendure-result.json'), 'utf8'));
+  log(`(peer) Vendure: ${fmt(result.saturation.ordersPerSecond)} paid checkouts/s saturated`);
+  return result;
+}
+
 // ------------------------------------------------------------------ (c) gateway credit orders
 
 function portFree(port) {
@@ -415,6 +453,7 @@ async function benchStack(step) {
     topicPrefix: `${TOPIC_PREFIX}-stack.`,
     basePort,
     logDir: LOG_DIR,
+    nodeArgs: profileArgs,
     // (e) polls GET /credit/loans per pending refund and one merchant confirms every return: the
     // gateway's per-account and per-address limits are lifted so they are not what is measured.
     env: { BOOTSTRAP_OPERATOR: operator, NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET || 'bench-secret-not-for-production', RATE_LIMIT_ACCOUNT_PER_MINUTE: '10000000', RATE_LIMIT_IP_PER_MINUTE: '10000000' },
@@ -482,7 +521,7 @@ async function benchStack(step) {
 async function benchExports() {
   const url = databaseUrl(POSTGRES_URL, `${DB_PREFIX}_export`);
   log(`(f) exports: generating ${EXPORT_ROWS.toLocaleString('en-US')} read-model rows, then CSV, CSV+AES zip, XLSX`);
-  const child = spawnSync(process.execPath, ['--max-old-space-size=512', '-r', REGISTER, path.join(HERE, 'export-files.cjs')], {
+  const child = spawnSync(process.execPath, ['--max-old-space-size=512', ...profileArgs('export-files'), '-r', REGISTER, path.join(HERE, 'export-files.cjs')], {
     cwd: ROOT,
     env: { ...process.env, BENCH_EXPORT_DATABASE_URL: url, BENCH_EXPORT_ROWS: String(EXPORT_ROWS) },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -507,7 +546,7 @@ function ms(n) {
 }
 const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
 
-function buildReport({ raw, outbox, pg, orders, refunds, aftersales, list, exports, errors }) {
+function buildReport({ raw, outbox, pg, peer, orders, refunds, aftersales, list, exports, errors }) {
   const rows = [];
   const add = (measure, value, target, status) => rows.push([measure, value, target ?? '', status ?? '']);
   if (raw) add('(a) raw KafkaJS producer (idempotent, acks=-1, batch ' + raw.batchSize + ')', `${fmt(raw.msgsPerSecond)} msgs/s · ${raw.mbPerSecond.toFixed(1)} MB/s (~${Math.round(raw.avgMessageBytes)} B/msg)`);
@@ -528,12 +567,23 @@ function buildReport({ raw, outbox, pg, orders, refunds, aftersales, list, expor
     }
   }
   if (pg) add(`pgbench TPC-B-like (-s ${pg.scale}, -c ${pg.clients} -j ${pg.threads}, ${pg.seconds} s)`, `${fmt(pg.tps)} TPS`);
+  const vendure = peer?.saturation;
+  if (vendure) {
+    add(`(peer) Vendure 3.7.3 guest checkouts paid, saturated (concurrency ${peer.settings?.concurrency ?? '?'}; 6 Shop API calls each)`, `${fmt(vendure.ordersPerSecond)} paid/s · p50 ${ms(vendure.checkoutMs?.p50)} · p99 ${ms(vendure.checkoutMs?.p99)}`);
+    if (vendure.cpu) add('(peer) Vendure CPU per paid order, saturated (Vendure process / its PostgreSQL backends)', `${ms(vendure.cpu.serverMsPerOrder)} / ${ms(vendure.cpu.postgresMsPerOrder)}`);
+  }
   if (orders) {
     const s = orders.saturation;
     const h = orders.halfLoad;
     const ratio = pg ? s.placedPerSecond / pg.tps : null;
     add(`(c) credit orders via gateway, saturated (concurrency ${orders.concurrency})`, `${fmt(s.placedPerSecond)} orders/s placed · ${fmt(s.heldPerSecond)} held/s`);
     add('(c) ratio to pgbench TPS', ratio === null ? '—' : `${ratio.toFixed(2)} ×`, `≥ ${TARGETS.ordersVsPgbench} ×`, verdict(ratio === null ? null : ratio >= TARGETS.ordersVsPgbench));
+    if (vendure) {
+      const held = s.heldPerSecond / vendure.ordersPerSecond;
+      add('(c) ratio to Vendure (held/s ÷ paid/s; placed/s ÷ paid/s)', `${held.toFixed(2)} × (placed ${(s.placedPerSecond / vendure.ordersPerSecond).toFixed(2)} ×)`, `≥ ${TARGETS.ordersVsVendure} × held`, verdict(held >= TARGETS.ordersVsVendure));
+    }
+    add('(c) CPU ms per order placed, saturated (until held)', formatPerUnit(perUnitMs(s.cpuSeconds ?? {}, s.placed)));
+    add('(c) CPU ms per order placed, half load (until held)', formatPerUnit(perUnitMs(h.cpuSeconds ?? {}, h.placed)));
     add('(c) place → WAITING_OUTBOUND, saturated', `p50 ${ms(s.placeToHeldMs.p50)} · p99 ${ms(s.placeToHeldMs.p99)} (POST p50 ${ms(s.postMs.p50)})`);
     add(`(c) place → WAITING_OUTBOUND at ${fmt(h.targetRate)} orders/s (half load)`, `p50 ${ms(h.placeToHeldMs.p50)} · p99 ${ms(h.placeToHeldMs.p99)} (POST p99 ${ms(h.postMs.p99)})`, `p99 ≤ ${TARGETS.halfLoadP99Ms} ms`, verdict(h.placeToHeldMs.p99 === null ? null : h.placeToHeldMs.p99 <= TARGETS.halfLoadP99Ms));
   }
@@ -548,6 +598,8 @@ function buildReport({ raw, outbox, pg, orders, refunds, aftersales, list, expor
       `p99 ≤ ${TARGETS.refundP99Ms} ms`,
       verdict(p.committedMs.p99 === null ? null : p.committedMs.p99 <= TARGETS.refundP99Ms),
     );
+    add('(d) CPU ms per refund applied, burst', formatPerUnit(perUnitMs(s.cpuSeconds ?? {}, s.applied)));
+    add('(d) CPU ms per refund applied, paced', formatPerUnit(perUnitMs(p.cpuSeconds ?? {}, p.applied)));
   }
   if (list) {
     for (const q of list.queries) {
@@ -572,6 +624,9 @@ function buildReport({ raw, outbox, pg, orders, refunds, aftersales, list, expor
     add(`(f) export ${fmt(exports.rows)} order rows to CSV (masked, cursor → file)`, `${fmt(exports.csv.rowsPerSecond)} rows/s (${exports.csv.seconds.toFixed(1)} s, ${mb(exports.csv.bytes)})`, `≥ ${fmt(TARGETS.exportCsvRowsPerSecond)} rows/s`, verdict(exports.csv.rowsPerSecond >= TARGETS.exportCsvRowsPerSecond));
     add('(f) export to XLSX', `${fmt(exports.xlsx.rowsPerSecond)} rows/s (${exports.xlsx.seconds.toFixed(1)} s, ${mb(exports.xlsx.bytes)})`, `≥ ${fmt(TARGETS.exportXlsxRowsPerSecond)} rows/s`, verdict(exports.xlsx.rowsPerSecond >= TARGETS.exportXlsxRowsPerSecond));
     add('(f) CSV in an AES-256 zip vs plain CSV (time)', `${exports.zipOverhead.toFixed(2)} × (${fmt(exports.csvZip.rowsPerSecond)} rows/s, ${mb(exports.csvZip.bytes)})`, `≤ ${TARGETS.exportZipOverhead} ×`, verdict(exports.zipOverhead <= TARGETS.exportZipOverhead));
+    for (const [label, pass] of [['CSV', exports.csv], ['CSV in an AES-256 zip', exports.csvZip], ['XLSX', exports.xlsx]]) {
+      add(`(f) CPU ms per 1,000 rows exported, ${label}`, formatPerUnit(perUnitMs(pass.cpuSeconds ?? {}, exports.rows / 1000), { digits: 2 }));
+    }
     add('(f) peak RSS of the export process (--max-old-space-size=512)', mb(exports.peakRssBytes), `≤ ${TARGETS.exportRssMb} MB`, verdict(exports.peakRssBytes <= TARGETS.exportRssMb * 2 ** 20));
   }
   const header = ['Measure', 'Result', 'Target', 'Status'];
@@ -608,6 +663,7 @@ async function main() {
     await step('raw', '(a) raw producer', benchRawProducer);
     await step('outbox', '(b) outbox → inbox', benchOutbox);
     await step('pg', 'pgbench', benchPgbench);
+    if (FLAGS.has('--peer')) await step('peer', '(peer) Vendure side by side', benchPeer);
     if (!skip.has('orders') || !skip.has('refunds') || !skip.has('aftersales') || !skip.has('list')) {
       try {
         await benchStack(step);

@@ -19,8 +19,8 @@ const SERVICES = [
 const GATEWAY = { app: 'gateway', database: 'gateway', offset: 0 };
 
 /** How a deployable is run: the path resolver and the tracing preload (off unless OTEL_* asks), then its main. */
-function nodeArguments(app) {
-  return ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), '-r', path.join(ROOT, 'tools/runtime/tracing.js'), path.join(ROOT, `dist/apps/${app}/src/main.js`)];
+function nodeArguments(app, extra = []) {
+  return [...extra, '-r', path.join(ROOT, 'tools/runtime/register-paths.js'), '-r', path.join(ROOT, 'tools/runtime/tracing.js'), path.join(ROOT, `dist/apps/${app}/src/main.js`)];
 }
 
 function databaseUrl(serverUrl, name) {
@@ -55,6 +55,7 @@ async function waitForHttp(url, timeoutMs, isAlive) {
  * @param {number} [options.basePort]        gateway port; services take the next five
  * @param {string} [options.logDir]          write each service's log there instead of stdout
  * @param {object} [options.env]             extra variables for every service
+ * @param {(app: string) => string[]} [options.nodeArgs]  extra Node flags per process, e.g. the bench's --cpu-prof
  */
 async function startStack(options) {
   // TEST_PORT_SHIFT moves a whole run's ports, so two checkouts can run the same suite at once.
@@ -77,9 +78,10 @@ async function startStack(options) {
     EXPORT_PASSWORD_KEY: process.env.EXPORT_PASSWORD_KEY || randomBytes(24).toString('hex'),
     ...options.env,
   };
+  // options.env wins over the local defaults: the bench starts a production stack, which refuses them.
   const gatewayEnv = {
-    JWT_SECRET: process.env.JWT_SECRET || 'local-stack-secret-change-me',
-    BOOTSTRAP_OPERATOR: process.env.BOOTSTRAP_OPERATOR || 'operator:operator-password',
+    JWT_SECRET: common.JWT_SECRET || 'local-stack-secret-change-me',
+    BOOTSTRAP_OPERATOR: common.BOOTSTRAP_OPERATOR || 'operator:operator-password',
   };
   for (const service of SERVICES) gatewayEnv[service.urlVariable] = `http://127.0.0.1:${basePort + service.offset}`;
   if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
@@ -94,7 +96,7 @@ async function startStack(options) {
       DATABASE_URL: databaseUrl(options.postgresUrl, `${prefix}_${service.database}`),
     };
     const stdio = options.logDir ? ['ignore', fs.openSync(path.join(options.logDir, `${service.app}.log`), 'a'), fs.openSync(path.join(options.logDir, `${service.app}.log`), 'a')] : 'inherit';
-    const child = spawn(process.execPath, nodeArguments(service.app), { env, stdio, cwd: ROOT });
+    const child = spawn(process.execPath, nodeArguments(service.app, options.nodeArgs?.(service.app)), { env, stdio, cwd: ROOT });
     const handle = { service, child, exited: false };
     child.on('exit', (code, signal) => {
       handle.exited = true;
@@ -150,7 +152,7 @@ async function startStack(options) {
       const env = { ...common, PORT: String(basePort + portOffset), DATABASE_URL: databaseUrl(options.postgresUrl, `${prefix}_${service.database}`) };
       const logFile = options.logDir ? path.join(options.logDir, `${app}-${portOffset}.log`) : undefined;
       const stdio = logFile ? ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] : 'inherit';
-      const child = spawn(process.execPath, nodeArguments(app), { env, stdio, cwd: ROOT });
+      const child = spawn(process.execPath, nodeArguments(app, options.nodeArgs?.(`${app}-${portOffset}`)), { env, stdio, cwd: ROOT });
       const handle = { service, child, exited: false };
       child.on('exit', (code, signal) => {
         handle.exited = true;

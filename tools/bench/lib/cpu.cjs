@@ -1,0 +1,104 @@
+'use strict';
+// CPU per unit of work (issue 19 item 1): how many CPU milliseconds each process spent per order,
+// refund or exported row. Read from /proc/<pid>/stat (utime + stime) before and after a phase, so
+// every process of the stack, PostgreSQL and Kafka are seen without instrumenting them; the bench's
+// own work comes from process.cpuUsage(). The parsing and the arithmetic are pure (cpu.spec.ts).
+const fs = require('node:fs');
+
+const CLK_TCK = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
+const BENCH_KEY = 'bench (load + probes)';
+
+/**
+ * One line of /proc/<pid>/stat. The command name is in parentheses and may itself contain spaces
+ * or ')', so the fields after it are found from the LAST ')'.
+ * @returns {{ pid: number, comm: string, ppid: number, cpuSeconds: number } | null}
+ */
+function parseProcStat(text) {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  const fields = text.slice(close + 2).trim().split(/\s+/); // fields[0] is field 3 (state)
+  const utime = Number(fields[11]); // field 14
+  const stime = Number(fields[12]); // field 15
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
+  return { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), ppid: Number(fields[1]), cpuSeconds: (utime + stime) / CLK_TCK };
+}
+
+/**
+ * The name a process's CPU is reported under, or null when it is not ours to count.
+ * PostgreSQL and Kafka processes are keyed per pid ("postgres#123") because backends come and go
+ * during a phase; a service is a child of the bench started from dist/apps/<app>/.
+ */
+function processKey(stat, cmdline, benchPid) {
+  if (stat.comm === 'postgres') return `postgres#${stat.pid}`;
+  if (stat.comm === 'java') return `kafka (java)#${stat.pid}`;
+  if (stat.ppid !== benchPid) return null;
+  return /dist\/apps\/([^/]+)\//.exec(cmdline)?.[1] ?? null;
+}
+
+/** CPU seconds used so far by each stack service (children of this process), PostgreSQL, Kafka and the bench itself. */
+function cpuSnapshot(benchPid = process.pid) {
+  const result = {};
+  if (process.platform !== 'linux') return result;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseProcStat(fs.readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      if (!stat) continue;
+      const cmdline = stat.ppid === benchPid ? fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8') : '';
+      const key = processKey(stat, cmdline, benchPid);
+      if (key) result[key] = stat.cpuSeconds;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const self = process.cpuUsage();
+  result[BENCH_KEY] = (self.user + self.system) / 1e6;
+  return result;
+}
+
+/**
+ * CPU seconds each process name used between two snapshots. Per-pid keys ("postgres#123") are summed
+ * under their name; a per-pid process that started during the phase counts from 0, a named one that
+ * was not there before is left out (it was restarted: its counter does not continue). Processes that
+ * ended during the phase are missed.
+ */
+function cpuDelta(before, after) {
+  const result = {};
+  for (const [key, used] of Object.entries(after)) {
+    const perPid = key.includes('#');
+    if (!(key in before) && !perPid) continue;
+    const name = key.split('#')[0];
+    result[name] = (result[name] ?? 0) + Math.max(0, used - (before[key] ?? 0));
+  }
+  return result;
+}
+
+/** CPU milliseconds per unit for each name, plus `total`; null when no unit was done. */
+function perUnitMs(deltaSeconds, units) {
+  if (!units || units <= 0) return null;
+  const result = {};
+  let total = 0;
+  for (const [name, seconds] of Object.entries(deltaSeconds)) {
+    result[name] = (seconds * 1000) / units;
+    total += seconds;
+  }
+  result.total = (total * 1000) / units;
+  return result;
+}
+
+/** "gateway 12.3 · order-service 8.1 · … · total 57.0 ms", largest first; `digits` for tiny per-row figures. */
+function formatPerUnit(perUnit, { digits = 1, unit = 'ms' } = {}) {
+  if (!perUnit) return '—';
+  const entries = Object.entries(perUnit).filter(([name]) => name !== 'total').sort((a, b) => b[1] - a[1]);
+  return [...entries.map(([name, v]) => `${name} ${v.toFixed(digits)}`), `total ${perUnit.total.toFixed(digits)} ${unit}`].join(' · ');
+}
+
+/** Runs fn and returns its result with `cpuSeconds` (cpuDelta over the call) attached. */
+async function measureCpu(fn, benchPid = process.pid) {
+  const before = cpuSnapshot(benchPid);
+  const result = await fn();
+  return { result, cpuSeconds: cpuDelta(before, cpuSnapshot(benchPid)) };
+}
+
+module.exports = { CLK_TCK, BENCH_KEY, parseProcStat, processKey, cpuSnapshot, cpuDelta, perUnitMs, formatPerUnit, measureCpu };

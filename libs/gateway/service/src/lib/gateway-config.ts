@@ -14,7 +14,7 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_IP_PER_MINUTE = 6_000;
   /** Requests per minute of one signed-in account. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_ACCOUNT_PER_MINUTE = 1_200;
-  /** Sign-in attempts per minute for one username from one IP address. */
+  /** Sign-in attempts for one username from one IP address in any 60-second span (a sliding window). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_ATTEMPTS_PER_MINUTE = 10;
   /** Comma-separated origins allowed by CORS; empty = no cross-origin browser access. */
   @IsOptional() @IsString() CORS_ORIGINS = '';

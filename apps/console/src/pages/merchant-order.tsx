@@ -7,6 +7,7 @@ import { formatFen } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { OrderPauseCard } from './order-pause';
 import { ShipDialog } from './ship-dialog';
 
 type ConsigneeChange = { name?: string; phone?: string; province: string; city: string; county: string; town?: string; detail: string };
@@ -157,6 +158,7 @@ export function MerchantOrderPage({ id }: { id: string }) {
               <Timeline style={{ marginTop: 12 }} items={tracking.data.events.map((event) => ({ children: `${new Date(event.occurredAt).toLocaleString()} ${event.status} ${event.location ?? ""} ${event.description ?? ""}` }))} />
             </Card>
           )}
+          <OrderPauseCard order={view} />
           {['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED'].includes(view.status) && <ConsigneeChangeForm order={view} />}
           {shipping && <ShipDialog mode="single" orderIds={[view.id]} onClose={() => setShipping(false)} />}
         </>

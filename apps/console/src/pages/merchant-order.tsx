@@ -7,6 +7,7 @@ import { formatFen } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { OrderFeesCard } from './order-fees';
 import { OrderPauseCard } from './order-pause';
 import { ShipDialog } from './ship-dialog';
 
@@ -115,7 +116,7 @@ export function MerchantOrderPage({ id }: { id: string }) {
               {view.credit ? ` · ${view.credit.plan}${'periods' in view.credit && view.credit.periods ? ` ${view.credit.periods}` : ''}` : ''}
             </Descriptions.Item>
             <Descriptions.Item label={t('payable')}>
-              {formatFen(view.payable)} ({t('goodsTotal')} {formatFen(view.goodsTotal)} + {t('freight')} {formatFen(view.freight)})
+              <span data-testid="detail-payable">{formatFen(view.payable)}</span> ({t('goodsTotal')} {formatFen(view.goodsTotal)} + {t('freight')} {formatFen(view.freight)})
             </Descriptions.Item>
             <Descriptions.Item label={t('consignee')}>
               <span data-testid="detail-consignee">
@@ -159,6 +160,7 @@ export function MerchantOrderPage({ id }: { id: string }) {
             </Card>
           )}
           <OrderPauseCard order={view} />
+          {view.status === 'UNPAID' && <OrderFeesCard order={view} />}
           {['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED'].includes(view.status) && <ConsigneeChangeForm order={view} />}
           {shipping && <ShipDialog mode="single" orderIds={[view.id]} onClose={() => setShipping(false)} />}
         </>

@@ -57,7 +57,7 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
   let merchantApi: GatewayClient;
   let buyerApi: GatewayClient;
   let merchantId: string;
-  const orders: Record<'single' | 'batch1' | 'batch2' | 'merged1' | 'merged2' | 'address' | 'cancel', string> = {} as never;
+  const orders: Record<'single' | 'batch1' | 'batch2' | 'merged1' | 'merged2' | 'address' | 'cancel' | 'unpaid', string> = {} as never;
 
   beforeAll(async () => {
     clearScreenshots();
@@ -82,6 +82,9 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
       orders[key] = placed.id;
     }
     for (const id of Object.values(orders)) await waitForStatus(buyerApi, id, 'WAITING_OUTBOUND', 60_000);
+    // An online order nobody pays stays UNPAID: the unpaid tab's freight change (domain.md §1.7).
+    const unpaid = await answerOf(buyerApi.api.POST('/api/v1/orders', { body: { merchantId, items: [{ skuId: 'console-kettle', quantity: 1 }], consignee: TEST_CONSIGNEE, paymentMethod: 'ONLINE' } }), 201);
+    orders.unpaid = unpaid.id;
     merchant = (await newConsolePage(browser, BASE)).page;
     buyerPage = (await newConsolePage(browser, BASE)).page;
   });
@@ -170,6 +173,9 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await merged.getByRole('button', { name: 'OK' }).click();
 
     for (const key of ['single', 'batch1', 'batch2', 'merged1', 'merged2'] as const) await waitForStatus(buyerApi, orders[key], 'SHIPPED', 60_000);
+    // The orders turn SHIPPED when the order service applies ShipmentDispatched, which can come
+    // after the dialog's refresh of the list: read the counts again once all five have.
+    await merchant.reload();
     await waitForText(merchant.getByTestId('tab-SHIPPED'), /5/);
   });
 
@@ -203,6 +209,50 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     const refusal = await waitForText(merchant.getByRole('alert').first(), /CONSIGNEE_LOCKED_AFTER_OUTBOUND/);
     expect(refusal).toMatch(/third-party carrier/);
     await checkPage(merchant, 'order-detail-address-refused');
+  });
+
+  it('pauses an order with a reason, shows it in the paused tab, and releases it with the batch number the merchant owns', async () => {
+    await merchant.goto(`/orders/${orders.address}`);
+    await merchant.getByRole('heading', { name: `订单详情 ${short(orders.address)}` }).waitFor();
+    await choose(merchant, '暂停原因', '待上传批号');
+    await merchant.getByRole('button', { name: /^暂\s*停$/ }).click();
+    await waitForText(merchant.getByTestId('detail-status'), /暂停/);
+    await waitForText(merchant.getByTestId('pause-reason'), /待上传批号/);
+
+    await merchant.goto('/orders');
+    await merchant.getByTestId('tab-PAUSED').click();
+    await waitUntil(async () => (await merchant.getByTestId('order-link').count()) === 1 || undefined, 'the PAUSED tab to list the paused order');
+    expect(await merchant.getByTestId('order-status').textContent()).toMatch(/暂停 · 待上传批号/);
+    await checkPage(merchant, 'merchant-orders-paused');
+
+    // AWAITING_BATCH_NUMBER is released by the merchant with the batch number (docs/who-may-do-what.md).
+    await merchant.goto(`/orders/${orders.address}`);
+    await merchant.getByLabel('批号').fill('LOT-20261201-A');
+    await merchant.getByRole('button', { name: '上传批号并释放' }).click();
+    await waitForText(merchant.getByTestId('detail-status'), /等待出库/);
+    await waitForText(merchant.getByTestId('release-data').first(), /LOT-20261201-A/);
+    await checkPage(merchant, 'order-detail-pause-released');
+  });
+
+  it('changes the freight of an unpaid order from the unpaid tab, and shows the refusal above the cap', async () => {
+    await merchant.goto('/orders');
+    await merchant.getByTestId('tab-UNPAID').click();
+    await waitUntil(async () => (await merchant.getByTestId('order-link').count()) === 1 || undefined, 'the UNPAID tab to list the online order');
+    await merchant.getByTestId('order-link').click();
+    await merchant.getByRole('heading', { name: `订单详情 ${short(orders.unpaid)}` }).waitFor();
+    const fees = merchant.locator('form').filter({ has: merchant.getByLabel('运费（元）') });
+    await fees.getByLabel('运费（元）').fill('12.5');
+    await fees.getByRole('button', { name: '修改运费/服务费' }).click();
+    await waitForText(merchant.getByTestId('detail-payable'), /¥211\.50/);
+    await checkPage(merchant, 'order-detail-fees-changed');
+
+    // docs/money-bounds-and-repayments.md: freight is capped (FEE_CHANGE_MAX_FREIGHT, 1 000 yuan).
+    await fees.getByLabel('运费（元）').fill('2000');
+    await fees.getByRole('button', { name: '修改运费/服务费' }).click();
+    await waitForText(merchant.getByRole('alert').first(), /FREIGHT_ABOVE_CAP/);
+    await waitForText(merchant.getByTestId('problem-field').first(), /freight/);
+    expect(await merchant.getByTestId('detail-payable').textContent()).toMatch(/¥211\.50/);
+    await checkPage(merchant, 'order-detail-fees-refused');
   });
 
   it('a buyer cancels an order before shipment and is pointed to returns after it', async () => {

@@ -14,3 +14,6 @@ export function parseYuan(text: string): number | undefined {
   if (!match) return undefined;
   return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
 }
+
+/** A form rule: an empty field, or an amount in yuan that parseYuan reads. */
+export const yuanRule = { validator: async (_: unknown, value?: string) => (!value || parseYuan(value) !== undefined ? undefined : Promise.reject(new Error('¥ 0.00'))) };

@@ -2,12 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, InputNumber, Switch, Table, Typography } from 'antd';
 import { call } from '../api';
 import { useT } from '../i18n';
-import { formatFen, parseYuan } from '../money';
+import { formatFen, parseYuan, yuanRule } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
 import { useAction } from '../use-action';
-
-const yuanRule = { validator: async (_: unknown, value?: string) => (!value || parseYuan(value) !== undefined ? undefined : Promise.reject(new Error('¥ 0.00'))) };
 
 /** Catalog and freight rule (domain.md §1.1a): the platform prices every order from them. */
 export function CatalogPage() {

@@ -7,6 +7,8 @@ import { formatFen } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { OrderFeesCard } from './order-fees';
+import { OrderPauseCard } from './order-pause';
 import { ShipDialog } from './ship-dialog';
 
 type ConsigneeChange = { name?: string; phone?: string; province: string; city: string; county: string; town?: string; detail: string };
@@ -114,7 +116,7 @@ export function MerchantOrderPage({ id }: { id: string }) {
               {view.credit ? ` · ${view.credit.plan}${'periods' in view.credit && view.credit.periods ? ` ${view.credit.periods}` : ''}` : ''}
             </Descriptions.Item>
             <Descriptions.Item label={t('payable')}>
-              {formatFen(view.payable)} ({t('goodsTotal')} {formatFen(view.goodsTotal)} + {t('freight')} {formatFen(view.freight)})
+              <span data-testid="detail-payable">{formatFen(view.payable)}</span> ({t('goodsTotal')} {formatFen(view.goodsTotal)} + {t('freight')} {formatFen(view.freight)})
             </Descriptions.Item>
             <Descriptions.Item label={t('consignee')}>
               <span data-testid="detail-consignee">
@@ -157,6 +159,8 @@ export function MerchantOrderPage({ id }: { id: string }) {
               <Timeline style={{ marginTop: 12 }} items={tracking.data.events.map((event) => ({ children: `${new Date(event.occurredAt).toLocaleString()} ${event.status} ${event.location ?? ""} ${event.description ?? ""}` }))} />
             </Card>
           )}
+          <OrderPauseCard order={view} />
+          {view.status === 'UNPAID' && <OrderFeesCard order={view} />}
           {['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED'].includes(view.status) && <ConsigneeChangeForm order={view} />}
           {shipping && <ShipDialog mode="single" orderIds={[view.id]} onClose={() => setShipping(false)} />}
         </>

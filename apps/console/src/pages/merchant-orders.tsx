@@ -188,7 +188,7 @@ export function MerchantOrdersPage() {
               </div>
             ),
           },
-          { title: t('status'), dataIndex: 'status', render: (value: string, row) => <Tag data-testid="order-status">{t(value)}{row.pause ? ` · ${row.pause.reason}` : ''}</Tag> },
+          { title: t('status'), dataIndex: 'status', render: (value: string, row) => <Tag data-testid="order-status">{t(value)}{row.pause ? ` · ${t(row.pause.reason)}` : ''}</Tag> },
           { title: t('goods'), dataIndex: 'lines', render: (lines: Row['lines']) => lines.map((line) => <div key={line.skuId}>{line.title} × {line.quantity} @ {formatFen(line.unitPrice)}</div>) },
           { title: t('payable'), dataIndex: 'payable', render: (fen: number) => formatFen(fen) },
           { title: t('paymentMethod'), dataIndex: 'paymentMethod', render: (value: string) => t(value) },

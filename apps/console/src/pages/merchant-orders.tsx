@@ -82,6 +82,9 @@ function ConsigneeCell({ row }: { row: Row }) {
   );
 }
 
+/** How often an open order list asks again (paused while the browser tab is hidden). */
+const LIST_REFRESH_MS = 10_000;
+
 /** 订单查询与跟踪 (domain.md §1.10): status tabs with counts, filters, keyset-cursor pages, outbound. */
 export function MerchantOrdersPage() {
   const t = useT();
@@ -98,6 +101,9 @@ export function MerchantOrdersPage() {
     queryKey: ['merchant-orders', status, filters, cursor],
     queryFn: () => call(api.GET('/api/v1/merchant/orders', { params: { query: { ...filters, ...(status === 'ALL' ? {} : { status: status as Row['status'] }), ...(cursor ? { cursor } : {}), limit: '20' } } })),
     placeholderData: keepPreviousData,
+    // Statuses move after the action that caused them (an order turns SHIPPED once logistics'
+    // dispatch event arrives), so an open list refreshes its rows and tab counts by itself.
+    refetchInterval: LIST_REFRESH_MS,
   });
   const counts = list.data?.counts;
   const total = counts ? Object.values(counts).reduce((sum, count) => sum + count, 0) : undefined;

@@ -111,7 +111,9 @@ async function startStack(options) {
     const service = app === 'gateway' ? GATEWAY : SERVICES.find((s) => s.app === app);
     const handle = launch(service, extraEnv);
     const healthPath = service === GATEWAY ? '/api/v1/health' : '/health';
-    await waitForHttp(`http://127.0.0.1:${basePort + service.offset}${healthPath}`, 60_000, () => !handle.exited);
+    // Ready means its consumer has rejoined its group too, which after a restart waits out the old
+    // member's session on a busy broker: give it the time a loaded machine needs.
+    await waitForHttp(`http://127.0.0.1:${basePort + service.offset}${healthPath}`, 150_000, () => !handle.exited);
   }
 
   async function stopService(app, signal = 'SIGTERM') {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Form, Input, List, Select, Space, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, List, Segmented, Space, Typography } from 'antd';
 import { ApiProblem, ApiSchema, call } from '../api';
 import { useT } from '../i18n';
 import { ProblemAlert } from '../problem-view';
@@ -63,7 +63,7 @@ export function OrderContactsCard({ order }: { order: Order }) {
       <Typography.Title level={5}>{t('virtualNumber')}</Typography.Title>
       <ProblemAlert error={numberAction.error} />
       <Space wrap>
-        <Select aria-label={t('virtualNumberKind')} value={kind} onChange={setKind} style={{ width: 160 }} options={(['ORDER', 'AFTER_SALES'] as const).map((value) => ({ value, label: t(`VN_${value}`) }))} />
+        <Segmented aria-label={t('virtualNumberKind')} value={kind} onChange={(value) => setKind(value as 'ORDER' | 'AFTER_SALES')} options={(['ORDER', 'AFTER_SALES'] as const).map((value) => ({ value, label: t(`VN_${value}`) }))} />
         <Button type="primary" aria-label={`${t('getVirtualNumber')} ${short}`} onClick={() => numberAction.act(async () => setVirtualNumber(await call(api.POST('/api/v1/merchant/orders/{id}/virtual-number', { params: { path: { id: order.id } }, body: { kind } }))))}>
           {t('getVirtualNumber')}
         </Button>

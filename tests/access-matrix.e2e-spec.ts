@@ -113,6 +113,7 @@ const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/operations/logistics-disruptions/lift': ['operator'],
   'POST /api/v1/operations/stock-arrivals': ['operator'],
   'POST /api/v1/orders': ['buyer'],
+  'GET /api/v1/orders': ['buyer'],
   'PUT /api/v1/merchant/catalog/skus/{skuId}': ['merchant:MANAGE_CATALOG'],
   'GET /api/v1/merchant/catalog/skus': ['merchant:VIEW_ORDERS'],
   'PUT /api/v1/merchant/freight-rule': ['merchant:MANAGE_CATALOG'],

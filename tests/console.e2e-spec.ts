@@ -9,6 +9,7 @@ import { clearScreenshots, launchChromium, newConsolePage, screenshot, signIn, u
 import { GatewayClient, gatewayHealthy, operatorOf, TEST_CONSIGNEE, waitForStatus } from './support/gateway-client';
 import { waitUntil } from './support/infrastructure';
 import { readZip } from './support/zip-reader';
+import { formatFen } from '../apps/console/src/money';
 
 // The browser console (issue 17) in Debian's headless Chromium against the embedded platform,
 // as `npm start` serves it at `/`: the "Done when" flows of the issue, a screenshot of every
@@ -23,6 +24,7 @@ const MERCHANT = { username: `console-shop-${suffix}`, password: 'merchant-passw
 const BUYER = { username: `console-buyer-${suffix}`, password: 'buyer-password' };
 const SUB = { username: `console-sub-${suffix}`, password: 'sub-account-password' };
 const short = (id: string) => id.slice(0, 8);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function startPlatform(dataDir: string): ChildProcess {
   mkdirSync('tmp/test-logs/console', { recursive: true });
@@ -357,5 +359,104 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
       await waitForText(sub.getByRole('alert').first(), /无权访问此页面 \(PERMISSION_REQUIRED\)/);
     }
     await checkPage(sub, 'sub-account-exports-refused');
+  });
+  it('a buyer lists their own orders newest first, by status tab, as the API lists them', async () => {
+    await buyerPage.goto('/buyer/orders');
+    await buyerPage.getByRole('heading', { name: '我的订单' }).waitFor();
+    const own = await answerOf(buyerApi.api.GET('/api/v1/orders', { params: { query: { limit: '20' } } }));
+    expect(own.items.map((item) => item.id)).toEqual(expect.arrayContaining(Object.values(orders)));
+    await waitUntil(async () => ((await buyerPage.getByTestId('buyer-order-link').count()) === own.items.length) || undefined, 'the page to list the buyer\'s orders');
+    expect(await buyerPage.getByTestId('buyer-order-link').allTextContents()).toEqual(own.items.map((item) => short(item.id)));
+    await checkPage(buyerPage, 'buyer-orders-list');
+
+    await buyerPage.getByTestId('buyer-tab-CANCELLED').click();
+    const cancelled = await answerOf(buyerApi.api.GET('/api/v1/orders', { params: { query: { status: 'CANCELLED' } } }));
+    expect(cancelled.items.map((item) => item.id)).toContain(orders.cancel);
+    await waitUntil(async () => ((await buyerPage.getByTestId('buyer-order-link').count()) === cancelled.items.length) || undefined, 'the CANCELLED tab');
+    expect(await buyerPage.getByTestId('buyer-order-row-status').allTextContents()).toEqual(cancelled.items.map(() => '已取消'));
+    await buyerPage.getByTestId('buyer-order-link').filter({ hasText: short(orders.cancel) }).click();
+    await waitForText(buyerPage.getByTestId('buyer-order-status'), /已取消/);
+  });
+
+  it('the merchant gets a virtual number, is asked for the daily SMS check, passes it and looks up the other contacts', async () => {
+    await merchant.goto(`/orders/${orders.batch1}`);
+    await merchant.getByRole('heading', { name: `订单详情 ${short(orders.batch1)}` }).waitFor();
+    await merchant.getByRole('button', { name: `获取虚拟号 ${short(orders.batch1)}` }).click();
+    const number = await waitForText(merchant.getByTestId('virtual-number'), /^\d{11} ‑ \d{4}$/);
+    // The same binding serves again: the API answers the number the page shows.
+    const again = await answerOf(merchantApi.api.POST('/api/v1/merchant/orders/{id}/virtual-number', { params: { path: { id: orders.batch1 } }, body: { kind: 'ORDER' } }));
+    expect(`${again.mainNumber} ‑ ${again.extension}`).toBe(number);
+    expect(again.reused).toBe(true);
+
+    await merchant.getByRole('button', { name: `查看其他联系方式 ${short(orders.batch1)}` }).click();
+    await waitForText(merchant.getByRole('alert').first(), /SMS_VERIFICATION_REQUIRED/);
+    await merchant.getByRole('button', { name: '发送短信验证码 其他联系方式' }).click();
+    await waitForText(merchant.getByTestId('sms-sent'), /139\*\*\*\*0000/);
+    // The code the merchant's phone received, from the test clock's SMS outbox (GET /admin/sms).
+    const code = await waitUntil(async () => {
+      const sent = await answerOf(operator.api.GET('/api/v1/admin/sms', { params: { query: { phone: MERCHANT_PHONE } } }));
+      return sent.map((sms) => /verification code (\d{6}) \(other contact numbers\)/.exec(sms.body)?.[1]).filter(Boolean).at(-1);
+    }, 'the verification SMS');
+    await merchant.getByLabel('验证码 (其他联系方式)').fill(code as string);
+    await merchant.getByRole('button', { name: /^验\s*证$/ }).click();
+    await merchant.getByTestId('sms-verified').waitFor();
+    await merchant.getByRole('button', { name: `查看其他联系方式 ${short(orders.batch1)}` }).click();
+    await waitForText(merchant.getByTestId('other-contacts-count'), /1\/50/);
+    await checkPage(merchant, 'order-detail-contacts');
+    // Looking the same order up again does not count twice against the daily limit.
+    expect(await answerOf(merchantApi.api.POST('/api/v1/merchant/orders/{id}/other-contacts', { params: { path: { id: orders.batch1 } } }))).toMatchObject({ lookupsToday: 1, dailyLimit: 50 });
+  });
+
+  it('the merchant creates a coupon in yuan on the catalog page and sees the refusal of a taken code', async () => {
+    await merchant.goto('/catalog');
+    await merchant.getByRole('heading', { name: '商品与运费' }).waitFor();
+    const form = merchant.locator('form').filter({ has: merchant.getByLabel('券码') });
+    await form.getByLabel('券码').fill('CONSOLE10');
+    await form.getByLabel('优惠金额（元）').fill('10.5');
+    await form.getByLabel('使用门槛（元）').fill('100');
+    await form.getByRole('button', { name: '新建优惠券' }).click();
+    await waitForText(merchant.getByTestId('coupon-code').first(), /CONSOLE10/);
+    expect(await merchant.getByTestId('coupon-remaining').first().textContent()).toBe('100');
+    expect(await answerOf(merchantApi.api.GET('/api/v1/merchant/coupons'))).toEqual([expect.objectContaining({ code: 'CONSOLE10', amountOff: 1_050, minimumSpend: 10_000, quantity: 100, remaining: 100 })]);
+    await checkPage(merchant, 'catalog-coupons');
+
+    await form.getByRole('button', { name: '新建优惠券' }).click();
+    await waitForText(merchant.getByRole('alert').first(), /COUPON_CODE_TAKEN/);
+  });
+
+  // Moves the platform clock to a statement day: keep this test the last of the suite.
+  it('a buyer opens a statement, repays it in yuan, and sees what is owed shrink; the operator sees the repayment in the ledger', async () => {
+    const [loan] = await answerOf(buyerApi.api.GET('/api/v1/credit/loans', { params: { query: { orderId: orders.batch1 } } }));
+    const offsetMs = Number(process.env.PLATFORM_UTC_OFFSET_MINUTES ?? 480) * 60_000;
+    const statementDay = new Date(Date.parse(`${loan.periods[0].statementDate}T00:01:00Z`) - offsetMs);
+    await answerOf(operator.api.POST('/api/v1/admin/clock', { body: { now: statementDay.toISOString() } }));
+    const [statement] = await waitUntil(async () => {
+      const issued = await answerOf(buyerApi.api.GET('/api/v1/credit/statements'));
+      return issued.length ? issued : undefined;
+    }, 'the statement of the statement day', 120_000);
+    expect(statement.amountDue).toBeGreaterThan(0);
+    const before = await answerOf(buyerApi.api.GET('/api/v1/credit/account'));
+
+    await buyerPage.goto('/buyer/credit');
+    await buyerPage.getByRole('button', { name: `账单详情 ${statement.statementDate}` }).click();
+    await waitForText(buyerPage.getByTestId('statement-amount-due'), new RegExp(escapeRegExp(formatFen(statement.amountDue))));
+    await checkPage(buyerPage, 'buyer-statement');
+    await buyerPage.getByLabel('还款金额（元）').fill(`${Math.floor(statement.amountDue / 100)}.${String(statement.amountDue % 100).padStart(2, '0')}`);
+    await buyerPage.getByRole('button', { name: /^还\s*款$/ }).click();
+    await waitForText(buyerPage.getByTestId('repayment-status'), /CREDITED/);
+
+    const after = await answerOf(buyerApi.api.GET('/api/v1/credit/account'));
+    expect(after.outstanding).toBeLessThan(before.outstanding);
+    expect((await answerOf(buyerApi.api.GET('/api/v1/credit/loans', { params: { query: { orderId: orders.batch1 } } })))[0].periods[0].status).toBe('PAID');
+    await waitForText(buyerPage.getByTestId('credit-outstanding'), new RegExp(`^${escapeRegExp(formatFen(after.outstanding))}$`));
+    await checkPage(buyerPage, 'buyer-credit-repaid');
+
+    const { page: operatorPage } = await newConsolePage(browser, BASE);
+    await signIn(operatorPage, 'operator', 'operator-password');
+    await operatorPage.getByRole('heading', { name: '平台运营' }).waitFor();
+    await operatorPage.getByLabel('白条账户').fill(after.id);
+    await operatorPage.getByRole('button', { name: /^查\s*询$/ }).click();
+    await waitUntil(async () => (await operatorPage.getByTestId('posting-kind').allTextContents()).includes('REPAYMENT') || undefined, 'the REPAYMENT posting in the ledger');
+    await checkPage(operatorPage, 'platform-ledger');
   });
 });

@@ -281,6 +281,43 @@ describe('order life cycle: kinds, completions, fees, deadlines, refunds (real K
     expect(completed.history.at(-1)).toMatchObject({ to: 'COMPLETED', reason: 'ALL_SUBSCRIPTION_PERIODS_COMPLETED' });
   });
 
+  it('lists a buyer\'s own orders newest first with a keyset cursor and a status filter, to that buyer only', async () => {
+    const gateway = new GatewayClient(stack.gatewayUrl);
+    const other = (await createBuyer(gateway, operator, 1_000_000)).client;
+    const placed: string[] = [];
+    for (let i = 0; i < 3; i++) placed.push((await other.expect(201, 'POST', '/orders', await order('ONLINE'))).id);
+    await other.expect(200, 'POST', `/orders/${placed[1]}/pay`);
+    const newestFirst = [...placed].reverse();
+
+    const first = await other.expect(200, 'GET', '/orders?limit=2');
+    expect(first.items.map((item: { id: string }) => item.id)).toEqual(newestFirst.slice(0, 2));
+    expect(first.items[0]).toMatchObject({ merchantId, status: 'UNPAID', paymentMethod: 'ONLINE', goodsTotal: 10_000, freight: 500, payable: 10_500, lines: [{ skuId: 'sku-kettle', title: 'Kettle', unitPrice: 10_000, quantity: 1 }] });
+    expect(first.items[0]).not.toHaveProperty('consignee');
+    const second = await other.expect(200, 'GET', `/orders?limit=2&cursor=${first.nextCursor}`);
+    expect(second).toEqual({ items: [expect.objectContaining({ id: newestFirst[2] })], nextCursor: null });
+    expect((await other.expect(200, 'GET', '/orders?status=WAITING_OUTBOUND')).items.map((item: { id: string }) => item.id)).toEqual([placed[1]]);
+
+    // The first buyer pages through all of its own orders and meets none of the other's.
+    const seen: string[] = [];
+    for (let cursor: string | null = null, pages = 0; pages === 0 || cursor; pages++) {
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await buyer.expect(200, 'GET', `/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    }
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen.filter((id) => placed.includes(id))).toEqual([]);
+    // The buyer comes from the token: a buyerId in the query is an unknown parameter, and a merchant has no buyer list.
+    expect(await buyer.request('GET', `/orders?buyerId=${first.items[0].id}`)).toMatchObject({ status: 400 });
+    expect(await main.request('GET', '/orders')).toMatchObject({ status: 403 });
+    expect(await operator.request('GET', '/orders')).toMatchObject({ status: 403 });
+
+    const forged = Buffer.from(`not-a-date|${placed[0]}`).toString('base64url');
+    for (const query of ['limit=0', 'limit=101', 'limit=-1', 'limit=1e2', 'cursor=bogus', `cursor=${forged}`, "cursor=%27%20OR%201%3D1--", `cursor=${'A'.repeat(300)}`, 'status=LOST']) {
+      const refused = await other.request('GET', `/orders?${query}`);
+      expect({ query, status: refused.status, contentType: refused.contentType }).toEqual({ query, status: 400, contentType: expect.stringContaining('application/problem+json') });
+    }
+  });
+
   it('documents every order endpoint in /docs with an example answer', async () => {
     type Operation = { responses: Record<string, { content?: Record<string, { example?: unknown }> }> };
     const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, Operation>> };

@@ -1,52 +1,86 @@
 import { useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, List, Select, Space, Table, Tag, Typography } from 'antd';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { ApiSchema, call } from '../api';
 import { useT } from '../i18n';
 import { formatFen } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { useCursorPages } from '../cursor-pages';
 
 const CANCELLABLE = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'];
 const CANCEL_REASONS = ['NO_LONGER_WANTED', 'ORDERED_BY_MISTAKE', 'WRONG_ADDRESS', 'FOUND_CHEAPER', 'DELIVERY_TOO_SLOW', 'OTHER'] as const;
 const AFTER_SALES_REASONS = ['DEFECTIVE', 'NOT_AS_DESCRIBED', 'WRONG_ITEM', 'DAMAGED_IN_TRANSIT', 'NOT_RECEIVED', 'NO_LONGER_WANTED', 'SIZE_OR_FIT', 'OTHER'] as const;
 
+type Row = ApiSchema<'BuyerOrderListItemView'>;
+const STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
+
 /**
- * The buyer's orders. The API has no list of a buyer's orders yet (only GET /orders/{id}), so
- * the page lists the orders the buyer's loans and after-sales requests name, and opens any
- * other order by its number.
+ * 我的订单: the buyer's own orders (`GET /orders`, the buyer comes from the token), newest first,
+ * by status tab, in keyset-cursor pages. Each opens the order, where it is cancelled before
+ * shipment or returned after it.
  */
 export function BuyerOrdersPage() {
   const t = useT();
   const { api } = useSession();
-  const loans = useQuery({ queryKey: ['loans'], queryFn: () => call(api.GET('/api/v1/credit/loans', {})) });
-  const requests = useQuery({ queryKey: ['buyer-after-sales'], queryFn: () => call(api.GET('/api/v1/after-sales', { params: { query: { limit: 50 } } })) });
-  const orderIds = [...new Set([...(loans.data ?? []).map((loan) => loan.orderId), ...(requests.data?.items ?? []).map((request) => request.orderId)])];
+  const [status, setStatus] = useState<string>('ALL');
+  const pages = useCursorPages();
+  const list = useQuery({
+    queryKey: ['buyer-orders', status, pages.cursor],
+    queryFn: () => call(api.GET('/api/v1/orders', { params: { query: { ...(status === 'ALL' ? {} : { status: status as (typeof STATUSES)[number] }), ...(pages.cursor ? { cursor: pages.cursor } : {}), limit: '20' } } })),
+    placeholderData: keepPreviousData,
+  });
   return (
     <section aria-labelledby="my-orders-title">
       <Typography.Title level={3} id="my-orders-title">
         {t('myOrders')}
       </Typography.Title>
-      <Form layout="inline" onFinish={(values: { orderId: string }) => navigate(`/buyer/orders/${values.orderId.trim()}`)} style={{ marginBottom: 16 }}>
-        <Form.Item label={t('orderId')} name="orderId" rules={[{ required: true }]}>
-          <Input style={{ width: 340 }} />
-        </Form.Item>
-        <Button htmlType="submit">{t('openOrder')}</Button>
-      </Form>
-      <ProblemAlert error={loans.error ?? requests.error} />
-      <List
-        bordered
-        header={t('knownOrders')}
-        dataSource={orderIds}
-        renderItem={(orderId) => (
-          <List.Item>
-            <a href={`/buyer/orders/${orderId}`} onClick={(event) => { event.preventDefault(); navigate(`/buyer/orders/${orderId}`); }}>
-              {orderId}
-            </a>
-          </List.Item>
-        )}
+      <ProblemAlert error={list.error} />
+      <Tabs
+        activeKey={status}
+        onChange={(key) => {
+          setStatus(key);
+          pages.restart();
+        }}
+        items={[{ key: 'ALL', label: t('all') }, ...STATUSES.map((key) => ({ key, label: <span data-testid={`buyer-tab-${key}`}>{t(key)}</span> }))]}
       />
+      <Table<Row>
+        rowKey="id"
+        size="small"
+        loading={list.isFetching}
+        dataSource={list.data?.items}
+        pagination={false}
+        columns={[
+          {
+            title: t('orderId'),
+            dataIndex: 'id',
+            render: (id: string, row) => (
+              <div>
+                <a href={`/buyer/orders/${id}`} onClick={(event) => { event.preventDefault(); navigate(`/buyer/orders/${id}`); }} data-testid="buyer-order-link">
+                  {id.slice(0, 8)}
+                </a>
+                <div style={{ fontSize: 12, color: '#888' }}>{new Date(row.createdAt).toLocaleString()}</div>
+              </div>
+            ),
+          },
+          { title: t('status'), dataIndex: 'status', render: (value: string) => <Tag data-testid="buyer-order-row-status">{t(value)}</Tag> },
+          { title: t('goods'), dataIndex: 'lines', render: (lines: Row['lines']) => lines.map((line) => <div key={line.skuId}>{line.title} × {line.quantity} @ {formatFen(line.unitPrice)}</div>) },
+          { title: t('payable'), dataIndex: 'payable', render: (fen: number) => formatFen(fen) },
+          { title: t('paymentMethod'), key: 'paymentMethod', render: (_, row) => `${t(row.paymentMethod)}${row.credit ? ` · ${row.credit.plan}${row.credit.periods ? ` ${row.credit.periods}` : ''}` : ''}` },
+          {
+            title: t('flags'),
+            key: 'flags',
+            render: (_, row) => (
+              <Space size={2} wrap>
+                {row.refundedAmount > 0 && <Tag color="gold">{t('refund')} {formatFen(row.refundedAmount)}</Tag>}
+                {row.cancellation && <Tag>{t('CANCELLED')}: {row.cancellation.reason}</Tag>}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {pages.pager(list.data?.nextCursor)}
     </section>
   );
 }
@@ -194,6 +228,7 @@ export function BuyerOrderPage({ id }: { id: string }) {
                   try {
                     await call(api.POST('/api/v1/orders/{id}/cancel', { params: { path: { id } }, body: { reason: values.reason } }));
                     await queryClient.invalidateQueries({ queryKey: ['buyer-order', id] });
+                    await queryClient.invalidateQueries({ queryKey: ['buyer-orders'] });
                   } catch (failure) {
                     setError(failure);
                   }

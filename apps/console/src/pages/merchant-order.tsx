@@ -7,6 +7,7 @@ import { formatFen } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { OrderContactsCard } from './order-contacts';
 import { OrderFeesCard } from './order-fees';
 import { OrderPauseCard } from './order-pause';
 import { ShipDialog } from './ship-dialog';
@@ -162,6 +163,7 @@ export function MerchantOrderPage({ id }: { id: string }) {
           <OrderPauseCard order={view} />
           {view.status === 'UNPAID' && <OrderFeesCard order={view} />}
           {['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED'].includes(view.status) && <ConsigneeChangeForm order={view} />}
+          {view.status !== 'CANCELLED' && <OrderContactsCard order={view} />}
           {shipping && <ShipDialog mode="single" orderIds={[view.id]} onClose={() => setShipping(false)} />}
         </>
       )}

@@ -339,6 +339,28 @@ export class MerchantOrderListView {
   @ApiText({ nullable: true, description: 'pass as `cursor` for the next page' }) nextCursor: string | null;
 }
 
+/** One order of the buyer's own list (`GET /orders`): what the list shows, without the consignee. */
+export class BuyerOrderListItemView {
+  @ApiUuid() id: string;
+  @ApiUuid() merchantId: string;
+  @ApiCode(ORDER_STATUSES) status: string;
+  @ApiCode(PAYMENT_METHODS) paymentMethod: string;
+  @ApiView(OrderCreditTermsView, { nullable: true }) credit: OrderCreditTermsView | null;
+  @ApiFen() goodsTotal: number;
+  @ApiFen() freight: number;
+  @ApiFen({ description: "the coupon's discount (fen), already taken off payable" }) discountTotal: number;
+  @ApiFen() payable: number;
+  @ApiFen() refundedAmount: number;
+  @ApiView([MerchantOrderListLineView]) lines: MerchantOrderListLineView[];
+  @ApiView(OrderCancellationView, { nullable: true }) cancellation: OrderCancellationView | null;
+  @ApiTimestamp() createdAt: string;
+}
+
+export class BuyerOrderListView {
+  @ApiView([BuyerOrderListItemView]) items: BuyerOrderListItemView[];
+  @ApiText({ nullable: true, description: 'pass as `cursor` for the next page' }) nextCursor: string | null;
+}
+
 export class SkuServiceFeeView {
   @ApiText() feeType: string;
   @ApiFen() amount: number;

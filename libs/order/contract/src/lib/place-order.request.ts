@@ -123,9 +123,18 @@ export class ChangeConsigneeRequest {
 /** The list filters by the order statuses (domain.md §1.2). */
 export const ORDER_LIST_STATUSES = ORDER_STATUSES;
 
-/** `GET /merchant/orders` filters (domain.md §1.10). */
-export class MerchantOrdersQuery {
+/** A page of orders, newest first: the status tab and the keyset cursor of both order lists. */
+export class OrderPageQuery {
   @ApiPropertyOptional({ enum: ORDER_LIST_STATUSES }) @IsOptional() @IsIn(ORDER_LIST_STATUSES) status?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;
+  @ApiPropertyOptional({ description: 'from the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' }) cursor?: string;
+}
+
+/** `GET /orders`: the signed-in buyer's own orders (the buyer comes from the token, never from the query). */
+export class BuyerOrdersQuery extends OrderPageQuery {}
+
+/** `GET /merchant/orders` filters (domain.md §1.10). */
+export class MerchantOrdersQuery extends OrderPageQuery {
   @ApiPropertyOptional({ enum: ['ONLINE', 'COD', 'CREDIT'] }) @IsOptional() @IsIn(['ONLINE', 'COD', 'CREDIT']) paymentMethod?: string;
   @ApiPropertyOptional({ description: 'placed at or after (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'placed before (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
@@ -139,8 +148,6 @@ export class MerchantOrdersQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'the order has an after-sales request' }) @IsOptional() @IsIn(['true', 'false']) hasAfterSales?: string;
   @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) lateShippingReported?: string;
   @ApiPropertyOptional({ enum: ['WARNING', 'TIMED_OUT'], description: 'orders still to ship in their warning window or past their deadline (§1.8)' }) @IsOptional() @IsIn(['WARNING', 'TIMED_OUT']) shippingDeadline?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;
-  @ApiPropertyOptional({ description: 'from the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' }) cursor?: string;
 }
 
 export class ServiceFeeChangeRequest {

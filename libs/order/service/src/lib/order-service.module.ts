@@ -22,6 +22,7 @@ import { PaymentProvider, SimulatedPaymentProvider } from './infra/payment-provi
 import { OrderPayments1763900000900 } from './infra/order-payments.migration';
 import { MerchantOperations } from './app/merchant-operations';
 import { MerchantOrderList } from './app/merchant-order-list';
+import { BuyerOrderList } from './app/buyer-order-list';
 import { PlaceOrder } from './app/place-order';
 import { ORDER_ENTITIES } from './infra/order.entity';
 import { CreateOrderSchema1763900000100 } from './infra/order-schema.migration';
@@ -71,6 +72,7 @@ export class OrderServiceModule {
         { provide: PaymentProvider, useClass: SimulatedPaymentProvider },
         MerchantOperations,
         MerchantOrderList,
+        BuyerOrderList,
         ApplyCreditDecision,
         ApplyShipmentEvents,
         ApplyAfterSalesEvents,

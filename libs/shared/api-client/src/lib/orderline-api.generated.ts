@@ -129,7 +129,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List the signed-in buyer's orders */
+        get: operations["listBuyerOrders"];
         put?: never;
         /** Place an order */
         post: operations["placeOrder"];
@@ -2087,6 +2088,43 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        MerchantOrderListLineView: {
+            skuId: string;
+            title: string;
+            /** @description fen */
+            unitPrice: number;
+            quantity: number;
+        };
+        BuyerOrderListItemView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** @enum {string} */
+            status: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+            /** @enum {string} */
+            paymentMethod: "ONLINE" | "COD" | "CREDIT";
+            credit: components["schemas"]["OrderCreditTermsView"] | null;
+            /** @description fen */
+            goodsTotal: number;
+            /** @description fen */
+            freight: number;
+            /** @description the coupon's discount (fen), already taken off payable */
+            discountTotal: number;
+            /** @description fen */
+            payable: number;
+            /** @description fen */
+            refundedAmount: number;
+            lines: components["schemas"]["MerchantOrderListLineView"][];
+            cancellation: components["schemas"]["OrderCancellationView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        BuyerOrderListView: {
+            items: components["schemas"]["BuyerOrderListItemView"][];
+            /** @description pass as `cursor` for the next page */
+            nextCursor: string | null;
+        };
         RiskFlagRequest: {
             flagged: boolean;
             reason?: string;
@@ -2174,13 +2212,6 @@ export interface components {
             state: "NONE" | "WARNING" | "TIMED_OUT";
             /** Format: date-time */
             deadline: string;
-        };
-        MerchantOrderListLineView: {
-            skuId: string;
-            title: string;
-            /** @description fen */
-            unitPrice: number;
-            quantity: number;
         };
         MerchantOrderListItemView: {
             /** Format: uuid */
@@ -4894,6 +4925,174 @@ export interface operations {
             };
         };
     };
+    listBuyerOrders: {
+        parameters: {
+            query?: {
+                status?: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+                limit?: string;
+                /** @description from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the buyer's orders, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11",
+                     *           "merchantId": "b5d6a1de-1e0a-4f7e-a0a5-97c9e2f3d4a1",
+                     *           "status": "WAITING_OUTBOUND",
+                     *           "paymentMethod": "CREDIT",
+                     *           "credit": {
+                     *             "plan": "INSTALLMENT",
+                     *             "periods": 6,
+                     *             "holdId": "5a4b3c2d-0000-4000-8000-000000000004"
+                     *           },
+                     *           "goodsTotal": 59700,
+                     *           "freight": 0,
+                     *           "discountTotal": 0,
+                     *           "payable": 59700,
+                     *           "refundedAmount": 0,
+                     *           "lines": [
+                     *             {
+                     *               "skuId": "kettle",
+                     *               "title": "Kettle",
+                     *               "unitPrice": 19900,
+                     *               "quantity": 3
+                     *             }
+                     *           ],
+                     *           "cancellation": null,
+                     *           "createdAt": "2026-11-23T08:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BuyerOrderListView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     placeOrder: {
         parameters: {
             query?: never;
@@ -6964,6 +7163,9 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "UNPAID" | "WAITING_OUTBOUND" | "PAUSED" | "SHIPPED" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+                limit?: string;
+                /** @description from the previous page */
+                cursor?: string;
                 paymentMethod?: "ONLINE" | "COD" | "CREDIT";
                 /** @description placed at or after (ISO-8601) */
                 from?: string;
@@ -6983,9 +7185,6 @@ export interface operations {
                 lateShippingReported?: "true" | "false";
                 /** @description orders still to ship in their warning window or past their deadline (§1.8) */
                 shippingDeadline?: "WARNING" | "TIMED_OUT";
-                limit?: string;
-                /** @description from the previous page */
-                cursor?: string;
             };
             header?: never;
             path?: never;

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CatalogPageQuery, CouponView, CreateCouponRequest, FreightRuleRequest, FreightRuleView, PutSkuRequest, SkuPageView, SkuView } from '@orderline/order/contract';
 import { Principal } from '@orderline/shared/service-kit';
-import { ServiceClient } from '../infra/service-client';
+import { forwardedQuery, ServiceClient } from '../infra/service-client';
 import { RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 import { EXAMPLES } from './response-examples';
@@ -37,8 +37,7 @@ export class MerchantCatalogController {
   @Answers(200, SkuPageView, "a page of the merchant's SKUs in id order", { items: [EXAMPLES.sku], nextCursor: null })
   @Get('catalog/skus')
   listSkus(@Query() query: CatalogPageQuery, @Caller() caller: Principal): Promise<SkuPageView> {
-    const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined) as Array<[string, string]>).toString();
-    return this.services.call('order', 'GET', `/merchant-catalog/skus${search ? `?${search}` : ''}`, caller);
+    return this.services.call('order', 'GET', `/merchant-catalog/skus${forwardedQuery(query)}`, caller);
   }
 
   /** The freight of every order: a flat amount, free from `freeAbove` (goods total) on. */

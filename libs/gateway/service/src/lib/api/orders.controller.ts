@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CompensationView, GrantCompensationRequest, CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
+import { BuyerOrderListView, BuyerOrdersQuery, CompensationView, GrantCompensationRequest, CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
 import { DomainError, Principal } from '@orderline/shared/service-kit';
 import { Accounts } from '../app/accounts';
-import { ServiceClient } from '../infra/service-client';
+import { forwardedQuery, ServiceClient } from '../infra/service-client';
 import { EXAMPLES } from './response-examples';
-import { AssertsFact, RequirePermission } from './auth.guard';
+import { AssertsFact, RequirePermission, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
 import { Answers, AnswersProblem, Operation } from './api-operation';
 
@@ -26,6 +26,18 @@ export class OrdersController {
   async place(@Body() request: PlaceOrderRequest, @Caller() caller: Principal): Promise<OrderView> {
     if (!(await this.accounts.merchantExists(request.merchantId))) throw new DomainError('UNKNOWN_MERCHANT', 422, `merchant ${request.merchantId} does not exist`, { errors: [{ field: 'merchantId', message: 'no such merchant' }] });
     return this.services.call<OrderView>('order', 'POST', '/orders', caller, request);
+  }
+
+  /**
+   * 我的订单: the signed-in buyer's own orders, newest first, keyset-paginated like the merchant
+   * list. The buyer is the token's; no parameter names another buyer.
+   */
+  @Operation('listBuyerOrders', "List the signed-in buyer's orders")
+  @Roles('BUYER')
+  @Answers(200, BuyerOrderListView, 'a page of the buyer\'s orders, newest first', EXAMPLES.buyerOrderList)
+  @Get()
+  list(@Query() query: BuyerOrdersQuery, @Caller() caller: Principal): Promise<BuyerOrderListView> {
+    return this.services.call<BuyerOrderListView>('order', 'GET', `/orders${forwardedQuery(query)}`, caller);
   }
 
   @Operation('getOrder', 'Get an order')

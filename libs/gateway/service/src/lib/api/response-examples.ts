@@ -68,6 +68,26 @@ export const EXAMPLES = {
   ],
   repayment: { id: 'feed0000-0000-4000-8000-000000000005', status: 'CREDITED', amount: 10249, principalRepaid: 9950, feePaid: 299, lateFeePaid: 0, toBalance: 0, portions: [{ loanId: 'd15ea5e0-0000-4000-8000-000000000004', periodIndex: 1, principal: 9950, fee: 299, lateFee: 0 }], provider: 'SIMULATED', providerReference: 'sim-3f2a9c41d07b5e6a8c12', initiatedAt: '2026-12-02T02:00:00.000Z', receivedAt: '2026-12-02T02:00:00.000Z' },
   virtualNumber: { orderId: ORDER_ID, kind: 'ORDER', mainNumber: '17150000001', extension: '0427', validUntil: 'ORDER_COMPLETION', howToCall: 'dial 17150000001, then 0427#', howToText: 'send "#0427#your message" to 17150000001', reused: false },
+  buyerOrderList: {
+    items: [
+      {
+        id: ORDER_ID,
+        merchantId: MERCHANT_ID,
+        status: 'WAITING_OUTBOUND',
+        paymentMethod: 'CREDIT',
+        credit: { plan: 'INSTALLMENT', periods: 6, holdId: '5a4b3c2d-0000-4000-8000-000000000004' },
+        goodsTotal: 59700,
+        freight: 0,
+        discountTotal: 0,
+        payable: 59700,
+        refundedAmount: 0,
+        lines: [{ skuId: 'kettle', title: 'Kettle', unitPrice: 19900, quantity: 3 }],
+        cancellation: null,
+        createdAt: '2026-11-23T08:00:00.000Z',
+      },
+    ],
+    nextCursor: null,
+  },
   merchantOrderList: {
     items: [
       {

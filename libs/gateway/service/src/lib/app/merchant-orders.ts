@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ChangeConsigneeRequest, ChangeFeesRequest, MerchantOrderListView, MerchantOrdersQuery, OrderView, PauseOrderRequest, RedeemVoucherRequest, ResumeOrderRequest } from '@orderline/order/contract';
 import { checkFactOwner, hasPermission, maskConsignee, maskPersonalData, pauseReleaseOwner } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
-import { ServiceClient } from '../infra/service-client';
+import { forwardedQuery, ServiceClient } from '../infra/service-client';
 import { recordReveal } from '../infra/reveal-log.repository';
 
 /**
@@ -32,8 +32,7 @@ export class MerchantOrders {
 
   /** The list with every consignee masked (domain.md §1.10, §6.1). */
   async list(query: MerchantOrdersQuery, caller: Principal): Promise<MerchantOrderListView> {
-    const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined) as Array<[string, string]>).toString();
-    const page = await this.services.call<MerchantOrderListView>('order', 'GET', `/merchant-orders${search ? `?${search}` : ''}`, caller);
+    const page = await this.services.call<MerchantOrderListView>('order', 'GET', `/merchant-orders${forwardedQuery(query)}`, caller);
     return { ...page, items: page.items.map((item) => ({ ...item, consignee: maskConsignee(item.consignee) })) };
   }
 

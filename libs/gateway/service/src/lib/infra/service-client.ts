@@ -4,6 +4,12 @@ import { currentEventContext } from '@orderline/shared/messaging';
 import { CORRELATION_HEADER, encodePrincipal, ForwardedProblem, INTERNAL_TOKEN_HEADER, overloadProblem, Principal, PRINCIPAL_HEADER, problem, ProblemDetails, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 
+/** A validated query DTO as the downstream URL's query string (`?a=1&b=2`, or '' when empty). */
+export function forwardedQuery(query: object): string {
+  const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined) as Array<[string, string]>).toString();
+  return search ? `?${search}` : '';
+}
+
 export type Downstream = 'order' | 'credit-billing' | 'logistics' | 'after-sales' | 'export';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { CompensationView, ServiceGrantCompensationRequest, CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { BuyerOrderListView, BuyerOrdersQuery, CompensationView, ServiceGrantCompensationRequest, CancelOrderRequest, CodReconciliationRequest, LineSnapshotView, OrderView, PlaceOrderRequest, RiskFlagRequest, RiskFlagView } from '@orderline/order/contract';
 import { CurrentPrincipal, Principal } from '@orderline/shared/service-kit';
+import { BuyerOrderList } from '../app/buyer-order-list';
 import { CancelOrder } from '../app/cancel-order';
 import { GetOrder } from '../app/get-order';
 import { OrderFlags } from '../app/order-flags';
@@ -20,6 +21,7 @@ export class OrdersController {
     private readonly flags: OrderFlags,
     private readonly settlements: OrderSettlements,
     private readonly compensations: Compensations,
+    private readonly buyerOrders: BuyerOrderList,
   ) {}
 
   /** 先行赔付: the platform compensates the buyer first, on an operator's word (docs/compensation.md). */
@@ -63,6 +65,11 @@ export class OrdersController {
   async place(@Body() request: PlaceOrderRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
     const orderId = await this.placeOrder.execute(request, caller);
     return this.getOrder.execute(orderId, caller);
+  }
+
+  @Get()
+  list(@Query() query: BuyerOrdersQuery, @CurrentPrincipal() caller: Principal): Promise<BuyerOrderListView> {
+    return this.buyerOrders.list(query, caller);
   }
 
   @Get(':id')

@@ -81,6 +81,23 @@ export async function merchantOrderListRows(manager: EntityManager, filter: Merc
   );
 }
 
+/** The buyer's own orders, newest first from `after` (the `customer_order_buyer` index). */
+export async function buyerOrderListRows(
+  manager: EntityManager,
+  filter: { buyerId: string; status: string | null; after: { at: Date | string; id: string } | null; rows: number },
+): Promise<MerchantOrderListRow[]> {
+  return manager.query(
+    `SELECT id, merchant_id, status, payment_method, credit_plan, credit_periods, credit_hold_id, goods_total, freight, discount_total, payable, refunded_amount,
+            cancel_reason, cancelled_by, created_at,
+            (SELECT json_agg(json_build_object('skuId', l.sku_id, 'title', l.title, 'unitPrice', l.unit_price, 'quantity', l.quantity) ORDER BY l.position) FROM order_line l WHERE l.order_id = customer_order.id) AS lines
+       FROM customer_order
+      WHERE buyer_id = $1 AND ($2::text IS NULL OR status = $2)
+        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $5`,
+    [filter.buyerId, filter.status, filter.after?.at ?? null, filter.after?.id ?? null, filter.rows],
+  );
+}
+
 /** The merchant's order count per status (tab counts). */
 export async function orderStatusCounts(manager: EntityManager, merchantId: string): Promise<Array<{ status: string; n: number }>> {
   return manager.query(`SELECT status, sum(delta)::int AS n FROM order_status_delta WHERE merchant_id = $1 GROUP BY status`, [merchantId]);

@@ -3772,6 +3772,10 @@ export interface components {
     headers: {
         /** @description seconds to wait before sending the request again (RFC 9110) */
         RetryAfter: number;
+        /** @description the caller's `x-correlation-id` (or `x-request-id`) when it is 1-128 letters, digits or `_.:-`, else a new UUID; printed on every log line and carried by the events the request causes */
+        CorrelationId: string;
+        /** @description present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key: the request did not run again */
+        IdempotentReplayed: "true";
     };
     pathItems: never;
 }
@@ -3793,6 +3797,7 @@ export interface operations {
             /** @description an access token */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3809,6 +3814,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3818,6 +3824,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3827,6 +3834,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3836,6 +3844,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3845,6 +3854,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3854,6 +3864,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3863,6 +3874,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3872,6 +3884,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3882,6 +3895,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3891,6 +3905,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3900,6 +3915,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3910,6 +3926,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3937,6 +3954,8 @@ export interface operations {
             /** @description the merchant and its main account */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3956,6 +3975,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3965,6 +3986,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3974,6 +3997,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3983,6 +4008,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3992,6 +4019,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4001,6 +4030,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4010,6 +4041,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4019,6 +4052,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4029,6 +4064,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4038,6 +4075,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4047,6 +4085,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4057,6 +4096,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4084,6 +4124,8 @@ export interface operations {
             /** @description the buyer and its credit line */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4101,6 +4143,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4110,6 +4154,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4119,6 +4165,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4128,6 +4176,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4137,6 +4187,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4146,6 +4198,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4155,6 +4209,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4164,6 +4220,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4174,6 +4232,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4183,6 +4243,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4192,6 +4253,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4202,6 +4264,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4231,6 +4294,8 @@ export interface operations {
             /** @description the account with its new status */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4240,6 +4305,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4249,6 +4316,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4258,6 +4327,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4267,6 +4338,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4276,6 +4349,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +4360,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4294,6 +4371,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4303,6 +4382,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4313,6 +4394,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4322,6 +4405,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4331,6 +4415,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4341,6 +4426,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4363,6 +4449,7 @@ export interface operations {
             /** @description the sub-account and its permissions */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4372,6 +4459,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4381,6 +4469,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4390,6 +4479,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4399,6 +4489,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,6 +4499,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4417,6 +4509,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4426,6 +4519,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4435,6 +4529,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4445,6 +4540,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4454,6 +4550,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4463,6 +4560,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4473,6 +4571,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4502,6 +4601,8 @@ export interface operations {
             /** @description the sub-account and its permissions */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4511,6 +4612,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4520,6 +4623,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4529,6 +4634,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4538,6 +4645,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4547,6 +4656,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4556,6 +4667,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4565,6 +4678,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4574,6 +4689,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4584,6 +4701,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4593,6 +4712,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4602,6 +4722,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4612,6 +4733,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4642,6 +4764,8 @@ export interface operations {
             /** @description the sub-account and its permissions */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4651,6 +4775,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4660,6 +4786,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4669,6 +4797,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4678,6 +4808,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4687,6 +4819,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4696,6 +4830,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4705,6 +4841,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4714,6 +4852,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4724,6 +4864,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4733,6 +4875,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4742,6 +4885,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4752,6 +4896,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4776,6 +4921,7 @@ export interface operations {
             /** @description reveals, newest first */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4785,6 +4931,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4794,6 +4941,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4803,6 +4951,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4812,6 +4961,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4821,6 +4971,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4830,6 +4981,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4839,6 +4991,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4848,6 +5001,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4858,6 +5012,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4867,6 +5022,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4876,6 +5032,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4886,6 +5043,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4913,6 +5071,8 @@ export interface operations {
             /** @description the order, UNPAID until credit-billing answers */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5005,6 +5165,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5014,6 +5176,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5023,6 +5187,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5032,6 +5198,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5041,6 +5209,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5050,6 +5220,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5059,6 +5231,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5068,6 +5242,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5078,6 +5254,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5087,6 +5265,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5096,6 +5275,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5106,6 +5286,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5128,6 +5309,7 @@ export interface operations {
             /** @description the order with lines and history */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5220,6 +5402,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5229,6 +5412,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5238,6 +5422,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5247,6 +5432,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5256,6 +5442,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5265,6 +5452,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5274,6 +5462,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5283,6 +5472,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5293,6 +5483,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5302,6 +5493,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5311,6 +5503,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5321,6 +5514,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5350,6 +5544,8 @@ export interface operations {
             /** @description the flag as stored */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5366,6 +5562,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5375,6 +5573,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5384,6 +5584,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5393,6 +5595,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5402,6 +5606,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5411,6 +5617,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5420,6 +5628,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5429,6 +5639,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5439,6 +5651,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5448,6 +5662,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5457,6 +5672,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5467,6 +5683,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5496,6 +5713,8 @@ export interface operations {
             /** @description the compensation, also shown on the order */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5514,6 +5733,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5523,6 +5744,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5532,6 +5755,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5541,6 +5766,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5550,6 +5777,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5559,6 +5788,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5568,6 +5799,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5577,6 +5810,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5587,6 +5822,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5596,6 +5833,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5605,6 +5843,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5615,6 +5854,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5638,6 +5878,7 @@ export interface operations {
             /** @description the line as it was at order time */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5663,6 +5904,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5672,6 +5914,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5681,6 +5924,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5690,6 +5934,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5699,6 +5944,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5708,6 +5954,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5717,6 +5964,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5726,6 +5974,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5736,6 +5985,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5745,6 +5995,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5754,6 +6005,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5764,6 +6016,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5789,6 +6042,8 @@ export interface operations {
             /** @description the completed order */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5881,6 +6136,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5890,6 +6147,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5899,6 +6158,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5908,6 +6169,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5917,6 +6180,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5926,6 +6191,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5935,6 +6202,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5944,6 +6213,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5954,6 +6225,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5963,6 +6236,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5972,6 +6246,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5982,6 +6257,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6007,6 +6283,8 @@ export interface operations {
             /** @description the paid order, waiting for outbound */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6095,6 +6373,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6104,6 +6384,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6113,6 +6395,8 @@ export interface operations {
             /** @description PAYMENT_NOT_CONFIRMED: the payment provider did not confirm; nothing was paid */
             402: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6122,6 +6406,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6131,6 +6417,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6140,6 +6428,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6149,6 +6439,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6158,6 +6450,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6167,6 +6461,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6177,6 +6473,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6186,6 +6484,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6195,6 +6494,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6205,6 +6505,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6234,6 +6535,8 @@ export interface operations {
             /** @description the cancelled order */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6329,6 +6632,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6338,6 +6643,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6347,6 +6654,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6356,6 +6665,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6365,6 +6676,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6374,6 +6687,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6383,6 +6698,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6392,6 +6709,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6402,6 +6721,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6411,6 +6732,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6420,6 +6742,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6430,6 +6753,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6459,6 +6783,8 @@ export interface operations {
             /** @description the completed COD order with its reconciliation */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6551,6 +6877,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6560,6 +6888,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6569,6 +6899,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6578,6 +6910,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6587,6 +6921,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6596,6 +6932,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6605,6 +6943,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6614,6 +6954,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6624,6 +6966,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6633,6 +6977,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6642,6 +6987,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6652,6 +6998,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6679,6 +7026,8 @@ export interface operations {
             /** @description each order REPORTED, REFUSED with its code, or NOT_FOUND */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6702,6 +7051,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6711,6 +7062,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6720,6 +7073,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6729,6 +7084,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6738,6 +7095,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6747,6 +7106,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6756,6 +7117,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6765,6 +7128,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6775,6 +7140,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6784,6 +7151,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6793,6 +7161,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6803,6 +7172,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6830,6 +7200,8 @@ export interface operations {
             /** @description each order ADDED or NOT_FOUND */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6851,6 +7223,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6860,6 +7234,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6869,6 +7245,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6878,6 +7256,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6887,6 +7267,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6896,6 +7278,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6905,6 +7289,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6914,6 +7300,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6924,6 +7312,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6933,6 +7323,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6942,6 +7333,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6952,6 +7344,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6996,6 +7389,7 @@ export interface operations {
             /** @description a page of orders with counts per status; consignees masked */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7064,6 +7458,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7073,6 +7468,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7082,6 +7478,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7091,6 +7488,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7100,6 +7498,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7109,6 +7508,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7118,6 +7518,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7127,6 +7528,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7137,6 +7539,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7146,6 +7549,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7155,6 +7559,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7165,6 +7570,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7194,6 +7600,8 @@ export interface operations {
             /** @description the paused order */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7290,6 +7698,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7299,6 +7709,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7308,6 +7720,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7317,6 +7731,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7326,6 +7742,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7335,6 +7753,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7344,6 +7764,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7353,6 +7775,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7363,6 +7787,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7372,6 +7798,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7381,6 +7808,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7391,6 +7819,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7420,6 +7849,8 @@ export interface operations {
             /** @description the order waiting for outbound again */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7513,6 +7944,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7522,6 +7955,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7531,6 +7966,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7540,6 +7977,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7549,6 +7988,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7558,6 +7999,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7567,6 +8010,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7576,6 +8021,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7586,6 +8033,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7595,6 +8044,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7604,6 +8054,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7614,6 +8065,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7643,6 +8095,8 @@ export interface operations {
             /** @description the order with the new freight and payable */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7732,6 +8186,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7741,6 +8197,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7750,6 +8208,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7759,6 +8219,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7768,6 +8230,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7777,6 +8241,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7786,6 +8252,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7795,6 +8263,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7805,6 +8275,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7814,6 +8286,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7823,6 +8296,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7833,6 +8307,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7862,6 +8337,8 @@ export interface operations {
             /** @description the order with the new consignee (masked) */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7955,6 +8432,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7964,6 +8443,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7973,6 +8454,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7982,6 +8465,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7991,6 +8476,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8000,6 +8487,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8009,6 +8498,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8018,6 +8509,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8028,6 +8521,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8037,6 +8532,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8046,6 +8542,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8056,6 +8553,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8085,6 +8583,8 @@ export interface operations {
             /** @description the redeemed voucher order */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8182,6 +8682,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8191,6 +8693,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8200,6 +8704,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8209,6 +8715,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8218,6 +8726,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8227,6 +8737,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8236,6 +8748,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8245,6 +8759,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8255,6 +8771,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8264,6 +8782,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8273,6 +8792,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8283,6 +8803,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8312,6 +8833,8 @@ export interface operations {
             /** @description the compensation, also shown on the order */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8330,6 +8853,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8339,6 +8864,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8348,6 +8875,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8357,6 +8886,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8366,6 +8897,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8375,6 +8908,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8384,6 +8919,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8393,6 +8930,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8403,6 +8942,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8412,6 +8953,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8421,6 +8963,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8431,6 +8974,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8456,6 +9000,7 @@ export interface operations {
             /** @description the order; consignee masked unless revealed */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8549,6 +9094,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8558,6 +9104,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8567,6 +9114,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8576,6 +9124,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8585,6 +9134,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8594,6 +9144,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8603,6 +9154,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8612,6 +9164,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8622,6 +9175,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8631,6 +9185,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8640,6 +9195,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8650,6 +9206,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8670,6 +9227,7 @@ export interface operations {
             /** @description the credit line in fen */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8693,6 +9251,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8702,6 +9261,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8711,6 +9271,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8720,6 +9281,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8729,6 +9291,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8738,6 +9301,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8747,6 +9311,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8756,6 +9321,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8766,6 +9332,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8775,6 +9342,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8784,6 +9352,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8794,6 +9363,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8816,6 +9386,7 @@ export interface operations {
             /** @description loans with their periods */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8855,6 +9426,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8864,6 +9436,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8873,6 +9446,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8882,6 +9456,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8891,6 +9466,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8900,6 +9476,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8909,6 +9486,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8918,6 +9496,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8928,6 +9507,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8937,6 +9517,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8946,6 +9527,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8956,6 +9538,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8976,6 +9559,7 @@ export interface operations {
             /** @description statements, newest first */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8985,6 +9569,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8994,6 +9579,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9003,6 +9589,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9012,6 +9599,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9021,6 +9609,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9030,6 +9619,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9039,6 +9629,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9048,6 +9639,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9058,6 +9650,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9067,6 +9660,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9076,6 +9670,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9086,6 +9681,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9108,6 +9704,7 @@ export interface operations {
             /** @description the statement document */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9117,6 +9714,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9126,6 +9724,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9135,6 +9734,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9144,6 +9744,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9153,6 +9754,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9162,6 +9764,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9171,6 +9774,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9180,6 +9784,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9190,6 +9795,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9199,6 +9805,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9208,6 +9815,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9218,6 +9826,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9245,6 +9854,8 @@ export interface operations {
             /** @description how the repayment was allocated */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9278,6 +9889,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9287,6 +9900,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9296,6 +9911,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9305,6 +9922,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9314,6 +9933,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9323,6 +9944,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9332,6 +9955,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9341,6 +9966,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9351,6 +9978,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9360,6 +9989,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9369,6 +9999,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9379,6 +10010,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9408,6 +10040,8 @@ export interface operations {
             /** @description the repayment after the provider answered */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9441,6 +10075,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9450,6 +10086,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9459,6 +10097,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9468,6 +10108,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9477,6 +10119,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9486,6 +10130,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9495,6 +10141,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9504,6 +10152,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9514,6 +10164,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9523,6 +10175,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9532,6 +10185,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9542,6 +10196,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9564,6 +10219,7 @@ export interface operations {
             /** @description the postings in order */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9573,6 +10229,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9582,6 +10239,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9591,6 +10249,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9600,6 +10259,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9609,6 +10269,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9618,6 +10279,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9627,6 +10289,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9636,6 +10299,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9646,6 +10310,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9655,6 +10320,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9664,6 +10330,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9674,6 +10341,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9703,6 +10371,8 @@ export interface operations {
             /** @description the credit line in fen */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9712,6 +10382,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9721,6 +10393,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9730,6 +10404,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9739,6 +10415,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9748,6 +10426,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9757,6 +10437,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9766,6 +10448,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9775,6 +10459,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9785,6 +10471,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9794,6 +10482,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9803,6 +10492,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9813,6 +10503,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9833,6 +10524,7 @@ export interface operations {
             /** @description the credit product */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9842,6 +10534,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9851,6 +10544,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9860,6 +10554,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9869,6 +10564,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9878,6 +10574,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9887,6 +10584,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9896,6 +10594,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9905,6 +10604,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9915,6 +10615,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9924,6 +10625,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9933,6 +10635,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9943,6 +10646,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9970,6 +10674,8 @@ export interface operations {
             /** @description the credit product */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9979,6 +10685,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9988,6 +10696,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9997,6 +10707,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10006,6 +10718,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10015,6 +10729,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10024,6 +10740,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10033,6 +10751,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10042,6 +10762,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10052,6 +10774,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10061,6 +10785,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10070,6 +10795,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10080,6 +10806,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10100,6 +10827,7 @@ export interface operations {
             /** @description the gateway is ready; `downstream` says which services answer */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10109,6 +10837,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10118,6 +10847,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10127,6 +10857,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10136,6 +10867,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10145,6 +10877,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10154,6 +10887,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10163,6 +10897,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10172,6 +10907,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10182,6 +10918,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10191,6 +10928,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10200,6 +10938,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10209,6 +10948,7 @@ export interface operations {
             /** @description the gateway's own database, bus or consumer is down (see checks) */
             503: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10229,6 +10969,7 @@ export interface operations {
             /** @description the gateway is ready; `downstream` says which services answer */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10238,6 +10979,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10247,6 +10989,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10256,6 +10999,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10265,6 +11009,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10274,6 +11019,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10283,6 +11029,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10292,6 +11039,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10301,6 +11049,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10311,6 +11060,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10320,6 +11070,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10329,6 +11080,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10338,6 +11090,7 @@ export interface operations {
             /** @description the gateway's own database, bus or consumer is down (see checks) */
             503: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10358,6 +11111,7 @@ export interface operations {
             /** @description the process answers (no dependency is checked) */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10367,6 +11121,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10376,6 +11131,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10385,6 +11141,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10394,6 +11151,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10403,6 +11161,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10412,6 +11171,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10421,6 +11181,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10430,6 +11191,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10440,6 +11202,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10449,6 +11212,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10458,6 +11222,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10468,6 +11233,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10488,6 +11254,7 @@ export interface operations {
             /** @description the platform clock and every service's */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10497,6 +11264,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10506,6 +11274,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10515,6 +11284,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10524,6 +11294,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10533,6 +11304,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10542,6 +11314,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10551,6 +11324,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10560,6 +11334,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10570,6 +11345,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10579,6 +11355,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10588,6 +11365,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10598,6 +11376,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10625,6 +11404,8 @@ export interface operations {
             /** @description the platform clock and every service's */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10634,6 +11415,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10643,6 +11426,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10652,6 +11437,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10661,6 +11448,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10670,6 +11459,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10679,6 +11470,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10688,6 +11481,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10697,6 +11492,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10707,6 +11504,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10716,6 +11515,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10725,6 +11525,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10735,6 +11536,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10755,6 +11557,7 @@ export interface operations {
             /** @description per service (and the gateway): parked rows and the publishable backlog */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10766,6 +11569,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10775,6 +11579,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10784,6 +11589,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10793,6 +11599,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10802,6 +11609,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10811,6 +11619,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10820,6 +11629,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10829,6 +11639,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10839,6 +11650,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10848,6 +11660,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10857,6 +11670,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10867,6 +11681,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10890,6 +11705,8 @@ export interface operations {
             /** @description rows re-driven per service */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10899,6 +11716,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10908,6 +11727,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10917,6 +11738,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10926,6 +11749,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10935,6 +11760,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10944,6 +11771,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10953,6 +11782,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10962,6 +11793,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10972,6 +11805,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10981,6 +11816,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10990,6 +11826,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11000,6 +11837,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11025,6 +11863,7 @@ export interface operations {
             /** @description per service (and the gateway): its consumer group and what it dead-lettered */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11036,6 +11875,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11045,6 +11885,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11054,6 +11895,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11063,6 +11905,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11072,6 +11915,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11081,6 +11925,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11090,6 +11935,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11099,6 +11945,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11109,6 +11956,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11118,6 +11966,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11127,6 +11976,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11137,6 +11987,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11164,6 +12015,8 @@ export interface operations {
             /** @description the dead letters each service (and the gateway) re-drove */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11177,6 +12030,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11186,6 +12041,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11195,6 +12052,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11204,6 +12063,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11213,6 +12074,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11222,6 +12085,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11231,6 +12096,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11240,6 +12107,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11250,6 +12119,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11259,6 +12130,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11268,6 +12140,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11278,6 +12151,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11305,6 +12179,8 @@ export interface operations {
             /** @description where the code went and until when it is valid */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11314,6 +12190,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11323,6 +12201,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11332,6 +12212,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11341,6 +12223,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11350,6 +12234,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11359,6 +12245,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11368,6 +12256,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11377,6 +12267,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11387,6 +12279,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11396,6 +12290,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11405,6 +12300,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11415,6 +12311,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11442,6 +12339,8 @@ export interface operations {
             /** @description how long the verification holds */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11451,6 +12350,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11460,6 +12361,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11469,6 +12372,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11478,6 +12383,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11487,6 +12394,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11496,6 +12405,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11505,6 +12416,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11514,6 +12427,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11524,6 +12439,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11533,6 +12450,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11542,6 +12460,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11552,6 +12471,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11577,6 +12497,8 @@ export interface operations {
             /** @description the buyer's other numbers and today's look-ups */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11599,6 +12521,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11608,6 +12532,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11617,6 +12543,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11626,6 +12554,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11635,6 +12565,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11644,6 +12576,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11653,6 +12587,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11662,6 +12598,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11672,6 +12610,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11681,6 +12621,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11690,6 +12631,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11700,6 +12642,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11729,6 +12672,8 @@ export interface operations {
             /** @description a main number and extension */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11750,6 +12695,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11759,6 +12706,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11768,6 +12717,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11777,6 +12728,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11786,6 +12739,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11795,6 +12750,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11804,6 +12761,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11813,6 +12772,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11823,6 +12784,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11832,6 +12795,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11841,6 +12805,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11851,6 +12816,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11873,6 +12839,7 @@ export interface operations {
             /** @description the messages sent to the phone */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11882,6 +12849,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11891,6 +12859,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11900,6 +12869,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11909,6 +12879,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11918,6 +12889,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11927,6 +12899,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11936,6 +12909,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11945,6 +12919,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11955,6 +12930,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11964,6 +12940,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11973,6 +12950,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11983,6 +12961,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12003,6 +12982,7 @@ export interface operations {
             /** @description the carriers */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12012,6 +12992,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12021,6 +13002,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12030,6 +13012,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12039,6 +13022,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12048,6 +13032,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12057,6 +13042,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12066,6 +13052,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12075,6 +13062,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12085,6 +13073,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12094,6 +13083,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12103,6 +13093,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12113,6 +13104,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12140,6 +13132,8 @@ export interface operations {
             /** @description the carrier with its webhook secret (shown this once) */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12149,6 +13143,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12158,6 +13154,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12167,6 +13165,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12176,6 +13176,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12185,6 +13187,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12194,6 +13198,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12203,6 +13209,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12212,6 +13220,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12222,6 +13232,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12231,6 +13243,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12240,6 +13253,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12250,6 +13264,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12275,6 +13290,8 @@ export interface operations {
             /** @description the carrier with its webhook secret (shown this once) */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12284,6 +13301,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12293,6 +13312,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12302,6 +13323,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12311,6 +13334,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12320,6 +13345,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12329,6 +13356,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12338,6 +13367,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12347,6 +13378,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12357,6 +13390,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12366,6 +13401,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12375,6 +13411,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12385,6 +13422,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12408,6 +13446,7 @@ export interface operations {
             /** @description the requests */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12434,6 +13473,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12443,6 +13483,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12452,6 +13493,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12461,6 +13503,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12470,6 +13513,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12479,6 +13523,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12488,6 +13533,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12497,6 +13543,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12507,6 +13554,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12516,6 +13564,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12525,6 +13574,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12535,6 +13585,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12562,6 +13613,8 @@ export interface operations {
             /** @description the pending request; the buyer was sent an SMS */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12584,6 +13637,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12593,6 +13648,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12602,6 +13659,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12611,6 +13670,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12620,6 +13681,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12629,6 +13692,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12638,6 +13703,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12647,6 +13714,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12657,6 +13726,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12666,6 +13737,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12675,6 +13747,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12685,6 +13758,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12710,6 +13784,8 @@ export interface operations {
             /** @description the withdrawn request */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12732,6 +13808,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12741,6 +13819,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12750,6 +13830,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12759,6 +13841,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12768,6 +13852,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12777,6 +13863,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12786,6 +13874,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12795,6 +13885,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12805,6 +13897,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12814,6 +13908,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12823,6 +13918,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12833,6 +13929,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12855,6 +13952,7 @@ export interface operations {
             /** @description the request */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12877,6 +13975,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12886,6 +13985,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12895,6 +13995,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12904,6 +14005,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12913,6 +14015,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12922,6 +14025,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12931,6 +14035,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12940,6 +14045,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12950,6 +14056,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12959,6 +14066,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12968,6 +14076,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12978,6 +14087,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13001,6 +14111,7 @@ export interface operations {
             /** @description the requests */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13027,6 +14138,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13036,6 +14148,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13045,6 +14158,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13054,6 +14168,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13063,6 +14178,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13072,6 +14188,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13081,6 +14198,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13090,6 +14208,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13100,6 +14219,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13109,6 +14229,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13118,6 +14239,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13128,6 +14250,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13150,6 +14273,7 @@ export interface operations {
             /** @description the request */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13172,6 +14296,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13181,6 +14306,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13190,6 +14316,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13199,6 +14326,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13208,6 +14336,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13217,6 +14346,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13226,6 +14356,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13235,6 +14366,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13245,6 +14377,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13254,6 +14387,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13263,6 +14397,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13273,6 +14408,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13298,6 +14434,8 @@ export interface operations {
             /** @description the rejected request: the order stays */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13320,6 +14458,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13329,6 +14469,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13338,6 +14480,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13347,6 +14491,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13356,6 +14502,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13365,6 +14513,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13374,6 +14524,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13383,6 +14535,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13393,6 +14547,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13402,6 +14558,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13411,6 +14568,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13421,6 +14579,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13446,6 +14605,8 @@ export interface operations {
             /** @description how many orders of the group were released */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13462,6 +14623,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13471,6 +14634,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13480,6 +14645,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13489,6 +14656,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13498,6 +14667,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13507,6 +14678,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13516,6 +14689,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13525,6 +14700,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13535,6 +14712,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13544,6 +14723,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13553,6 +14733,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13563,6 +14744,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13590,6 +14772,8 @@ export interface operations {
             /** @description per-order results */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13617,6 +14801,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13626,6 +14812,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13635,6 +14823,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13644,6 +14834,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13653,6 +14845,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13662,6 +14856,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13671,6 +14867,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13680,6 +14878,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13690,6 +14890,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13699,6 +14901,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13708,6 +14911,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13718,6 +14922,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13738,6 +14943,7 @@ export interface operations {
             /** @description carriers and service products */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13774,6 +14980,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13783,6 +14990,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13792,6 +15000,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13801,6 +15010,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13810,6 +15020,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13819,6 +15030,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13828,6 +15040,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13837,6 +15050,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13847,6 +15061,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13856,6 +15071,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13865,6 +15081,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13875,6 +15092,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13898,6 +15116,7 @@ export interface operations {
             /** @description shipments without a tracking event */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13929,6 +15148,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13938,6 +15158,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13947,6 +15168,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13956,6 +15178,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13965,6 +15188,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13974,6 +15198,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13983,6 +15208,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13992,6 +15218,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14002,6 +15229,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14011,6 +15239,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14020,6 +15249,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14030,6 +15260,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14052,6 +15283,7 @@ export interface operations {
             /** @description the shipment */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14125,6 +15357,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14134,6 +15367,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14143,6 +15377,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14152,6 +15387,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14161,6 +15397,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14170,6 +15407,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14179,6 +15417,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14188,6 +15427,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14198,6 +15438,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14207,6 +15448,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14216,6 +15458,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14226,6 +15469,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14255,6 +15499,8 @@ export interface operations {
             /** @description the shipment with its correction history */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14336,6 +15582,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14345,6 +15593,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14354,6 +15604,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14363,6 +15615,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14372,6 +15626,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14381,6 +15637,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14390,6 +15648,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14399,6 +15659,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14409,6 +15671,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14418,6 +15682,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14427,6 +15692,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14437,6 +15703,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14462,6 +15729,8 @@ export interface operations {
             /** @description the shipment, interception REQUESTED */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14539,6 +15808,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14548,6 +15819,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14557,6 +15830,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14566,6 +15841,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14575,6 +15852,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14584,6 +15863,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14593,6 +15874,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14602,6 +15885,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14612,6 +15897,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14621,6 +15908,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14630,6 +15918,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14640,6 +15929,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14662,6 +15952,7 @@ export interface operations {
             /** @description application/pdf: the electronic waybill on a 100 × 150 mm label with a Code 128 barcode of the waybill number, the packing slip on A4; Chinese text in an embedded font subset */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14671,6 +15962,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14680,6 +15972,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14689,6 +15982,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14698,6 +15992,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14707,6 +16002,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14716,6 +16012,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14725,6 +16022,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14734,6 +16032,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14744,6 +16043,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14753,6 +16053,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14762,6 +16063,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14772,6 +16074,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14794,6 +16097,7 @@ export interface operations {
             /** @description application/pdf: the electronic waybill on a 100 × 150 mm label with a Code 128 barcode of the waybill number, the packing slip on A4; Chinese text in an embedded font subset */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14803,6 +16107,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14812,6 +16117,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14821,6 +16127,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14830,6 +16137,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14839,6 +16147,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14848,6 +16157,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14857,6 +16167,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14866,6 +16177,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14876,6 +16188,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14885,6 +16198,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14894,6 +16208,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14904,6 +16219,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14926,6 +16242,7 @@ export interface operations {
             /** @description tracking and the auto-confirm deadline */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14986,6 +16303,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14995,6 +16313,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15004,6 +16323,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15013,6 +16333,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15022,6 +16343,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15031,6 +16353,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15040,6 +16363,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15049,6 +16373,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15059,6 +16384,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15068,6 +16394,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15077,6 +16404,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15087,6 +16415,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15112,6 +16441,8 @@ export interface operations {
             /** @description tracking with the extended deadline */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15172,6 +16503,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15181,6 +16514,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15190,6 +16525,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15199,6 +16536,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15208,6 +16547,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15217,6 +16558,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15226,6 +16569,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15235,6 +16580,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15245,6 +16592,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15254,6 +16603,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15263,6 +16613,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15273,6 +16624,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15300,6 +16652,7 @@ export interface operations {
             /** @description recorded (or a replay, ignored) */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15316,6 +16669,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15325,6 +16679,7 @@ export interface operations {
             /** @description INVALID_SIGNATURE (unknown or disabled carrier, missing or wrong signature) */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15334,6 +16689,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15343,6 +16699,7 @@ export interface operations {
             /** @description UNKNOWN_WAYBILL (no shipment of this carrier has the number; after a correction the old one is unknown) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15352,6 +16709,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15361,6 +16719,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15370,6 +16729,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15379,6 +16739,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15389,6 +16750,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15398,6 +16760,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15407,6 +16770,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15417,6 +16781,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15446,6 +16811,8 @@ export interface operations {
             /** @description the contract */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15461,6 +16828,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15470,6 +16839,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15479,6 +16850,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15488,6 +16861,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15497,6 +16872,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15506,6 +16883,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15515,6 +16894,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15524,6 +16905,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15534,6 +16917,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15543,6 +16928,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15552,6 +16938,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15562,6 +16949,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15589,6 +16977,7 @@ export interface operations {
             /** @description a page of requests */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15697,6 +17086,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15706,6 +17096,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15715,6 +17106,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15724,6 +17116,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15733,6 +17126,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15742,6 +17136,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15751,6 +17146,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15760,6 +17156,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15770,6 +17167,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15779,6 +17177,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15788,6 +17187,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15798,6 +17198,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15825,6 +17226,8 @@ export interface operations {
             /** @description the request, REQUESTED, with its review deadline */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15873,6 +17276,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15882,6 +17287,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15891,6 +17298,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15900,6 +17309,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15909,6 +17320,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15918,6 +17331,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15927,6 +17342,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15936,6 +17353,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15946,6 +17365,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15955,6 +17376,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15964,6 +17386,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15974,6 +17397,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15996,6 +17420,7 @@ export interface operations {
             /** @description paid, refunded and returnable per line */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16029,6 +17454,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16038,6 +17464,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16047,6 +17474,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16056,6 +17484,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16065,6 +17494,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16074,6 +17504,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16083,6 +17514,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16092,6 +17524,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16102,6 +17535,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16111,6 +17545,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16120,6 +17555,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16130,6 +17566,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16152,6 +17589,7 @@ export interface operations {
             /** @description the request with its refund and settlements */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16255,6 +17693,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16264,6 +17703,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16273,6 +17713,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16282,6 +17723,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16291,6 +17733,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16300,6 +17743,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16309,6 +17753,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16318,6 +17763,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16328,6 +17774,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16337,6 +17784,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16346,6 +17794,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16356,6 +17805,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16385,6 +17835,8 @@ export interface operations {
             /** @description the request, RETURN_IN_TRANSIT */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16453,6 +17905,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16462,6 +17916,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16471,6 +17927,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16480,6 +17938,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16489,6 +17949,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16498,6 +17960,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16507,6 +17971,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16516,6 +17982,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16526,6 +17994,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16535,6 +18005,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16544,6 +18015,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16554,6 +18026,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16581,6 +18054,7 @@ export interface operations {
             /** @description a page of requests */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16689,6 +18163,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16698,6 +18173,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16707,6 +18183,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16716,6 +18193,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16725,6 +18203,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16734,6 +18213,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16743,6 +18223,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16752,6 +18233,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16762,6 +18244,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16771,6 +18254,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16780,6 +18264,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16790,6 +18275,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16812,6 +18298,7 @@ export interface operations {
             /** @description the request with its refund and settlements */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16915,6 +18402,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16924,6 +18412,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16933,6 +18422,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16942,6 +18432,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16951,6 +18442,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16960,6 +18452,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16969,6 +18462,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16978,6 +18472,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16988,6 +18483,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16997,6 +18493,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17006,6 +18503,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17016,6 +18514,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17041,6 +18540,8 @@ export interface operations {
             /** @description the request, APPROVED */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17104,6 +18605,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17113,6 +18616,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17122,6 +18627,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17131,6 +18638,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17140,6 +18649,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17149,6 +18660,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17158,6 +18671,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17167,6 +18682,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17177,6 +18694,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17186,6 +18705,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17195,6 +18715,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17205,6 +18726,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17234,6 +18756,8 @@ export interface operations {
             /** @description the request, REJECTED */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17298,6 +18822,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17307,6 +18833,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17316,6 +18844,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17325,6 +18855,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17334,6 +18866,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17343,6 +18877,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17352,6 +18888,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17361,6 +18899,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17371,6 +18911,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17380,6 +18922,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17389,6 +18932,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17399,6 +18943,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17428,6 +18973,8 @@ export interface operations {
             /** @description the request with its refund */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17531,6 +19078,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17540,6 +19089,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17549,6 +19100,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17558,6 +19111,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17567,6 +19122,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17576,6 +19133,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17585,6 +19144,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17594,6 +19155,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17604,6 +19167,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17613,6 +19178,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17622,6 +19188,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17632,6 +19199,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17657,6 +19225,8 @@ export interface operations {
             /** @description the offset as credit-billing has it now */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17676,6 +19246,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17685,6 +19257,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17694,6 +19268,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17703,6 +19279,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17712,6 +19290,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17721,6 +19301,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17730,6 +19312,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17739,6 +19323,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17749,6 +19335,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17758,6 +19346,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17767,6 +19356,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17777,6 +19367,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17806,6 +19397,8 @@ export interface operations {
             /** @description the after-sales request with its escalated settlement */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17909,6 +19502,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17918,6 +19513,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17927,6 +19524,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17936,6 +19535,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17945,6 +19546,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17954,6 +19557,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17963,6 +19568,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17972,6 +19579,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17982,6 +19591,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17991,6 +19602,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18000,6 +19612,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18010,6 +19623,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18033,6 +19647,7 @@ export interface operations {
             /** @description a page of tasks */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18073,6 +19688,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18082,6 +19698,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18091,6 +19708,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18100,6 +19718,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18109,6 +19728,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18118,6 +19738,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18127,6 +19748,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18136,6 +19758,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18146,6 +19769,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18155,6 +19779,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18164,6 +19789,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18174,6 +19800,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18201,6 +19828,8 @@ export interface operations {
             /** @description the queued task */
             202: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18236,6 +19865,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18245,6 +19876,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18254,6 +19887,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18263,6 +19898,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18272,6 +19909,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18281,6 +19920,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18290,6 +19931,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18299,6 +19942,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18309,6 +19954,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18318,6 +19965,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18327,6 +19975,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18337,6 +19986,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18359,6 +20009,7 @@ export interface operations {
             /** @description the task */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18394,6 +20045,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18403,6 +20055,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18412,6 +20065,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18421,6 +20075,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18430,6 +20085,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18439,6 +20095,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18448,6 +20105,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18457,6 +20115,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18467,6 +20126,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18476,6 +20136,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18485,6 +20146,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18495,6 +20157,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18520,6 +20183,8 @@ export interface operations {
             /** @description the queued task */
             202: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18529,6 +20194,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18538,6 +20205,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18547,6 +20216,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18556,6 +20227,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18565,6 +20238,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18574,6 +20249,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18583,6 +20260,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18592,6 +20271,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18602,6 +20283,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18611,6 +20294,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18620,6 +20304,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18630,6 +20315,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18652,6 +20338,7 @@ export interface operations {
             /** @description the file: CSV, XLSX, or an AES-256 zip for encrypted types */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18663,6 +20350,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18672,6 +20360,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18681,6 +20370,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18690,6 +20380,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18699,6 +20390,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18708,6 +20400,7 @@ export interface operations {
             /** @description EXPORT_FILE_EXPIRED: the file expired; create a new task */
             410: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18717,6 +20410,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18726,6 +20420,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18735,6 +20430,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18745,6 +20441,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18754,6 +20451,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18763,6 +20461,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18773,6 +20472,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18798,6 +20498,8 @@ export interface operations {
             /** @description where the SMS went */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18815,6 +20517,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18824,6 +20528,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18833,6 +20539,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18842,6 +20550,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18851,6 +20561,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18860,6 +20572,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18869,6 +20583,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18878,6 +20594,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18888,6 +20606,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18897,6 +20617,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18906,6 +20627,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18916,6 +20638,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18945,6 +20668,8 @@ export interface operations {
             /** @description the lock as stored */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18954,6 +20679,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18963,6 +20690,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18972,6 +20701,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18981,6 +20712,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18990,6 +20723,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18999,6 +20734,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19008,6 +20745,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19017,6 +20756,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19027,6 +20768,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19036,6 +20779,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19045,6 +20789,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19055,6 +20800,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19075,6 +20821,7 @@ export interface operations {
             /** @description the read model's lag per topic */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19084,6 +20831,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19093,6 +20841,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19102,6 +20851,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19111,6 +20861,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19120,6 +20871,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19129,6 +20881,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19138,6 +20891,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19147,6 +20901,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19157,6 +20912,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19166,6 +20922,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19175,6 +20932,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19185,6 +20943,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19214,6 +20973,8 @@ export interface operations {
             /** @description the SKU as stored */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19240,6 +21001,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19249,6 +21012,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19258,6 +21023,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19267,6 +21034,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19276,6 +21045,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19285,6 +21056,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19294,6 +21067,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19303,6 +21078,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19313,6 +21090,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19322,6 +21101,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19331,6 +21111,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19341,6 +21122,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19365,6 +21147,7 @@ export interface operations {
             /** @description a page of the merchant's SKUs in id order */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19396,6 +21179,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19405,6 +21189,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19414,6 +21199,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19423,6 +21209,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19432,6 +21219,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19441,6 +21229,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19450,6 +21239,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19459,6 +21249,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19469,6 +21260,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19478,6 +21270,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19487,6 +21280,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19497,6 +21291,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19517,6 +21312,7 @@ export interface operations {
             /** @description the rule (amount 0 when the merchant has none) */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19532,6 +21328,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19541,6 +21338,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19550,6 +21348,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19559,6 +21358,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19568,6 +21368,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19577,6 +21378,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19586,6 +21388,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19595,6 +21398,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19605,6 +21409,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19614,6 +21419,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19623,6 +21429,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19633,6 +21440,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19660,6 +21468,8 @@ export interface operations {
             /** @description the rule as stored */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19675,6 +21485,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19684,6 +21496,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19693,6 +21507,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19702,6 +21518,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19711,6 +21529,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19720,6 +21540,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19729,6 +21551,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19738,6 +21562,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19748,6 +21574,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19757,6 +21585,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19766,6 +21595,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19776,6 +21606,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19796,6 +21627,7 @@ export interface operations {
             /** @description the merchant's coupons with what remains */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19819,6 +21651,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19828,6 +21661,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19837,6 +21671,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19846,6 +21681,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19855,6 +21691,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19864,6 +21701,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19873,6 +21711,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19882,6 +21721,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19892,6 +21732,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19901,6 +21742,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19910,6 +21752,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19920,6 +21763,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19947,6 +21791,8 @@ export interface operations {
             /** @description the coupon */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19968,6 +21814,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19977,6 +21825,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19986,6 +21836,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19995,6 +21847,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20004,6 +21858,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20013,6 +21869,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20022,6 +21880,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20031,6 +21891,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20041,6 +21903,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20050,6 +21914,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20059,6 +21924,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20069,6 +21935,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20096,6 +21963,8 @@ export interface operations {
             /** @description how many paused orders were released */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20112,6 +21981,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20121,6 +21992,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20130,6 +22003,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20139,6 +22014,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20148,6 +22025,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20157,6 +22036,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20166,6 +22047,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20175,6 +22058,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20185,6 +22070,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20194,6 +22081,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20203,6 +22091,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20213,6 +22102,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20240,6 +22130,8 @@ export interface operations {
             /** @description how many paused orders were released */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20255,6 +22147,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20264,6 +22158,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20273,6 +22169,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20282,6 +22180,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20291,6 +22191,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20300,6 +22202,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20309,6 +22213,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20318,6 +22224,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20328,6 +22236,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20337,6 +22247,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20346,6 +22257,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20356,6 +22268,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20380,6 +22293,7 @@ export interface operations {
             /** @description replacements, oldest request first */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20412,6 +22326,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20421,6 +22336,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20430,6 +22346,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20439,6 +22356,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20448,6 +22366,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20457,6 +22376,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20466,6 +22386,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20475,6 +22396,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20485,6 +22407,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20494,6 +22417,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20503,6 +22427,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20513,6 +22438,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20542,6 +22468,8 @@ export interface operations {
             /** @description the replacement, SHIPPED */
             201: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20580,6 +22508,8 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20589,6 +22519,8 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20598,6 +22530,8 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20607,6 +22541,8 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20616,6 +22552,8 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20625,6 +22563,8 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20634,6 +22574,8 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20643,6 +22585,8 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20653,6 +22597,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20662,6 +22608,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20671,6 +22618,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20681,6 +22629,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20704,6 +22653,7 @@ export interface operations {
             /** @description return parcels without a tracking event */
             200: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20729,6 +22679,7 @@ export interface operations {
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20738,6 +22689,7 @@ export interface operations {
             /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
             401: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20747,6 +22699,7 @@ export interface operations {
             /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
             403: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20756,6 +22709,7 @@ export interface operations {
             /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
             404: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20765,6 +22719,7 @@ export interface operations {
             /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
             409: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20774,6 +22729,7 @@ export interface operations {
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20783,6 +22739,7 @@ export interface operations {
             /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
             415: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20792,6 +22749,7 @@ export interface operations {
             /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
             422: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20802,6 +22760,7 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20811,6 +22770,7 @@ export interface operations {
             /** @description INTERNAL_ERROR (never for a client mistake) */
             500: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20820,6 +22780,7 @@ export interface operations {
             /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
             502: {
                 headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20830,6 +22791,7 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {

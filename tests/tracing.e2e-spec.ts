@@ -64,7 +64,7 @@ const CONSUMERS_OF_ORDER_PLACED = ['credit-billing-service', 'logistics-service'
 
 describe('traces across the stack (real Kafka + PostgreSQL, OTLP/HTTP JSON to a receiver in the test)', () => {
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
-  let stack: { gatewayUrl: string; stop(): Promise<void> };
+  let stack: { gatewayUrl: string; stop(): Promise<void>; startService(app: string, env?: Record<string, string>): Promise<void>; stopService(app: string): Promise<void> };
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
@@ -143,5 +143,19 @@ describe('traces across the stack (real Kafka + PostgreSQL, OTLP/HTTP JSON to a 
     const statements = holdQueries.map((span) => String(span.attributes['db.query.text']));
     expect(holdQueries[0].attributes).toMatchObject({ 'db.system.name': 'postgresql' });
     expect(statements).toEqual(expect.arrayContaining([expect.stringMatching(/^INSERT INTO "credit_hold"/), expect.stringMatching(/^UPDATE "credit_account" SET "held"/)]));
+  });
+
+  it('a service stopped with SIGTERM exports the spans it still held before it exits', async () => {
+    // A 10-minute export interval: only the flush on stop can deliver this span within the test.
+    await stack.stopService('gateway');
+    await stack.startService('gateway', { OTEL_BSP_SCHEDULE_DELAY: '600000' });
+    const traceId = randomBytes(16).toString('hex');
+    const answer = await new GatewayClient(stack.gatewayUrl).request('GET', '/credit/account', undefined, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+    expect(answer.status).toBe(401);
+    expect(receiver.spans.filter((span) => span.traceId === traceId)).toEqual([]);
+
+    // stopService resolves once the process has exited: the export has been answered by then.
+    await stack.stopService('gateway');
+    expect(receiver.spans.filter((span) => span.traceId === traceId).map((span) => `${span.service} ${span.kind} ${span.name}`)).toContain('gateway SERVER GET');
   });
 });

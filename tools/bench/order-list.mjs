@@ -39,7 +39,8 @@ SELECT pg_temp.uuid4(md5('bench-order-' || g)), $1::uuid, pg_temp.uuid4(md5('ben
        CASE WHEN g % 365 >= 1 THEN now() - ((g % 365) || ' days')::interval + interval '24 hours' END,
        CASE WHEN g % 365 >= 2 THEN now() - ((g % 365) || ' days')::interval + interval '48 hours' END,
        g % 1000 = 0,
-       now() - ((1000000 - g) * interval '31 seconds'), now()
+       -- One order every 31 s up to now (1M orders span the year the rest of the row assumes).
+       now() - (($4::int - g) * interval '31 seconds'), now()
 FROM generate_series($2::int, $3::int) g`;
 
 const LINES = `
@@ -78,7 +79,8 @@ export async function runOrderList({ gatewayUrl, orderDatabaseUrl, operator, ord
     await db.query('VACUUM ANALYZE customer_order');
     await db.query('VACUUM ANALYZE order_line');
     const loadSeconds = (Date.now() - t0) / 1000;
-    const sample = (await db.query(`SELECT id, buyer_id, created_at FROM customer_order WHERE merchant_id = $1 ORDER BY created_at DESC OFFSET 500000 LIMIT 1`, [merchant.id])).rows[0];
+    // An order from the middle of the history (a fixed OFFSET 500000 found none below 500,001 orders).
+    const sample = (await db.query(`SELECT id, buyer_id, created_at FROM customer_order WHERE merchant_id = $1 ORDER BY created_at DESC OFFSET $2 LIMIT 1`, [merchant.id, Math.floor(orders / 2)])).rows[0];
     await db.end();
 
     const day = new Date(sample.created_at.getTime() - 86_400_000).toISOString();

@@ -12,6 +12,7 @@ import { LOGISTICS_SERVICE_NAME, LogisticsServiceConfig, LogisticsServiceModule 
 import { ORDER_SERVICE_NAME, OrderServiceConfig, OrderServiceModule } from '@orderline/order/service';
 import { InProcessTransport, SqlBusLogStore } from '@orderline/shared/messaging';
 import { collectProcessMetrics } from '@orderline/shared/metrics';
+import { stopTracing } from '@orderline/shared/observability';
 import { BaseServiceConfig, createHttpApp, JsonLogger, LogLevelName, loadConfig, logFormatFrom, ServiceModuleOptions } from '@orderline/shared/service-kit';
 
 export interface EmbeddedPlatformOptions {
@@ -196,6 +197,8 @@ export async function runEmbeddedPlatform(options: EmbeddedPlatformOptions): Pro
         await db.close();
       }
       await busDatabase?.close();
+      // This handler ends the process with exit(0), before tracing's own signal handler could flush.
+      await stopTracing();
       platformLogger.emit('info', 'stopped', 'platform');
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { AFTER_SALES_REQUEST_TYPES, AfterSalesRequestType, ApiCode, ApiFen, ApiFlag, ApiInteger, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, REPLACEMENT_RECEIPTS, TRACKING_STATUSES } from '@orderline/shared/contracts';
-import { PAYMENT_METHODS } from '@orderline/shared/platform-rules';
+import { PAYMENT_METHODS, PaymentMethod } from '@orderline/shared/platform-rules';
 
 /** Reason codes a buyer picks (the sources' list, shortened). */
 export const AFTER_SALES_REASONS = ['DEFECTIVE', 'NOT_AS_DESCRIBED', 'WRONG_ITEM', 'DAMAGED_IN_TRANSIT', 'NOT_RECEIVED', 'NO_LONGER_WANTED', 'SIZE_OR_FIT', 'OTHER'] as const;
@@ -25,7 +25,7 @@ export class ApplyAfterSalesRequest {
   @ValidateNested({ each: true })
   @Type(() => AfterSalesLineRequest)
   lines: AfterSalesLineRequest[];
-  @ApiProperty({ enum: AFTER_SALES_REASONS }) @IsIn(AFTER_SALES_REASONS) reason: string;
+  @ApiProperty({ enum: AFTER_SALES_REASONS }) @IsIn(AFTER_SALES_REASONS) reason: (typeof AFTER_SALES_REASONS)[number];
   @ApiPropertyOptional({ example: 'The lid does not close.' }) @IsOptional() @IsString() @Length(0, 500) description?: string;
   /** References of uploaded images (the upload itself is outside this service). */
   @ApiPropertyOptional({ type: [String], example: ['img://evidence/lid-1.jpg'] })
@@ -57,8 +57,8 @@ export class ConfirmReturnReceiptRequest {
 }
 
 export class AfterSalesListQuery {
-  @ApiPropertyOptional({ enum: AFTER_SALES_STATUS_NAMES }) @IsOptional() @IsIn(AFTER_SALES_STATUS_NAMES) status?: string;
-  @ApiPropertyOptional({ enum: AFTER_SALES_REQUEST_TYPES }) @IsOptional() @IsIn(AFTER_SALES_REQUEST_TYPES) type?: string;
+  @ApiPropertyOptional({ enum: AFTER_SALES_STATUS_NAMES }) @IsOptional() @IsIn(AFTER_SALES_STATUS_NAMES) status?: (typeof AFTER_SALES_STATUS_NAMES)[number];
+  @ApiPropertyOptional({ enum: AFTER_SALES_REQUEST_TYPES }) @IsOptional() @IsIn(AFTER_SALES_REQUEST_TYPES) type?: (typeof AFTER_SALES_REQUEST_TYPES)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 20, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
@@ -87,8 +87,8 @@ export class AfterSalesLineView {
 }
 
 export class AfterSalesReviewView {
-  @ApiCode(['APPROVED', 'REJECTED']) decision: string;
-  @ApiCode(['MERCHANT', 'SYSTEM']) by: string;
+  @ApiCode(['APPROVED', 'REJECTED']) decision: 'APPROVED' | 'REJECTED';
+  @ApiCode(['MERCHANT', 'SYSTEM']) by: 'MERCHANT' | 'SYSTEM';
   @ApiText({ optional: true }) reason?: string;
   @ApiTimestamp() at: string;
 }
@@ -102,7 +102,7 @@ export class ReturnShipmentView {
 
 /** One carrier event of the return parcel, as logistics reported it (ReturnParcelTracked). */
 export class ReturnTrackingEventView {
-  @ApiCode(TRACKING_STATUSES) status: string;
+  @ApiCode(TRACKING_STATUSES) status: (typeof TRACKING_STATUSES)[number];
   @ApiTimestamp() occurredAt: string;
   @ApiText({ optional: true }) location?: string;
 }
@@ -113,12 +113,12 @@ export class ReplacementShipmentView {
   @ApiText() carrier: string;
   @ApiText() waybillNo: string;
   @ApiTimestamp() shippedAt: string;
-  @ApiCode(REPLACEMENT_RECEIPTS, { nullable: true }) receivedBy: string | null;
+  @ApiCode(REPLACEMENT_RECEIPTS, { nullable: true }) receivedBy: (typeof REPLACEMENT_RECEIPTS)[number] | null;
   @ApiTimestamp({ nullable: true }) receivedAt: string | null;
 }
 
 export class ReturnReceiptView {
-  @ApiCode(['OK', 'PROBLEM']) condition: string;
+  @ApiCode(['OK', 'PROBLEM']) condition: 'OK' | 'PROBLEM';
   @ApiText({ optional: true }) note?: string;
   @ApiTimestamp() at: string;
 }
@@ -130,10 +130,10 @@ export class RefundLineView {
 }
 
 export class RefundSettlementView {
-  @ApiCode(PAYMENT_METHODS) method: string;
+  @ApiCode(PAYMENT_METHODS) method: PaymentMethod;
   @ApiFen() amount: number;
   /** PENDING, SETTLED, FAILED (credit-billing refused the offset: see failureReason) or ESCALATED (an operator took it over). */
-  @ApiCode(REFUND_SETTLEMENT_STATUSES) status: string;
+  @ApiCode(REFUND_SETTLEMENT_STATUSES) status: (typeof REFUND_SETTLEMENT_STATUSES)[number];
   @ApiText() idempotencyKey: string;
   @ApiText({ nullable: true }) provider: string | null;
   @ApiText({ nullable: true }) reference: string | null;
@@ -155,14 +155,14 @@ export class RefundView {
   @ApiTimestamp() grantedAt: string;
   @ApiTimestamp({ nullable: true }) completedAt: string | null;
   /** SETTLED, PENDING, or FAILED / ESCALATED when a settlement failed (issue 13 item 4). */
-  @ApiCode(REFUND_SETTLEMENT_STATUSES) settlementStatus: string;
+  @ApiCode(REFUND_SETTLEMENT_STATUSES) settlementStatus: (typeof REFUND_SETTLEMENT_STATUSES)[number];
   @ApiView([RefundSettlementView]) settlements: RefundSettlementView[];
 }
 
 export class AfterSalesStatusChangeView {
-  @ApiCode(AFTER_SALES_STATUS_NAMES, { nullable: true }) from: string | null;
-  @ApiCode(AFTER_SALES_STATUS_NAMES) to: string;
-  @ApiCode(AFTER_SALES_COMMANDS) command: string;
+  @ApiCode(AFTER_SALES_STATUS_NAMES, { nullable: true }) from: (typeof AFTER_SALES_STATUS_NAMES)[number] | null;
+  @ApiCode(AFTER_SALES_STATUS_NAMES) to: (typeof AFTER_SALES_STATUS_NAMES)[number];
+  @ApiCode(AFTER_SALES_COMMANDS) command: (typeof AFTER_SALES_COMMANDS)[number];
   @ApiText() actor: string;
   @ApiTimestamp() at: string;
   @ApiText({ optional: true }) note?: string;
@@ -173,8 +173,8 @@ export class AfterSalesRequestView {
   @ApiUuid() orderId: string;
   @ApiUuid() merchantId: string;
   @ApiUuid() buyerId: string;
-  @ApiCode(AFTER_SALES_REQUEST_TYPES) type: string;
-  @ApiCode(AFTER_SALES_STATUS_NAMES) status: string;
+  @ApiCode(AFTER_SALES_REQUEST_TYPES) type: (typeof AFTER_SALES_REQUEST_TYPES)[number];
+  @ApiCode(AFTER_SALES_STATUS_NAMES) status: (typeof AFTER_SALES_STATUS_NAMES)[number];
   @ApiText() reason: string;
   @ApiText({ nullable: true }) description: string | null;
   @ApiTexts() evidence: string[];
@@ -213,9 +213,9 @@ export class RefundableLineView {
 
 export class RefundableView {
   @ApiUuid() orderId: string;
-  @ApiCode(AFTER_SALES_ORDER_STATUSES) status: string;
+  @ApiCode(AFTER_SALES_ORDER_STATUSES) status: (typeof AFTER_SALES_ORDER_STATUSES)[number];
   @ApiFlag() delivered: boolean;
-  @ApiCode(PAYMENT_METHODS) paymentMethod: string;
+  @ApiCode(PAYMENT_METHODS) paymentMethod: PaymentMethod;
   @ApiFen({ nullable: true }) paid: number | null;
   @ApiFen() refunded: number;
   @ApiView([RefundableLineView]) lines: RefundableLineView[];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ApiCode, ApiCodes, ApiDate, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTimestamp, ApiUuid, ApiView, IsFen, MAX_FEN } from '@orderline/shared/contracts';
-import { CREDIT_PLANS, REFUND_ALLOCATION_RULES } from '@orderline/shared/platform-rules';
+import { CREDIT_PLANS, REFUND_ALLOCATION_RULES, CreditPlanType, RefundAllocationRuleCode } from '@orderline/shared/platform-rules';
 
 // ---- What credit-billing answers: the TypeScript its queries return and the OpenAPI schemas (docs/api.md).
 // The code lists below are the domain's unions as arrays; credit-view-codes.ts in the service
@@ -69,7 +69,7 @@ export class LoansQuery {
 /** A credit product (domain.md §4.3): plan, period counts and their fee rates, late fee, refund rule. Rates in ppm. */
 export class CreditProductRequest {
   @ApiProperty({ example: 'INSTALLMENT_PROMO' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'code must be 2-40 upper-case letters, digits or _' }) code: string;
-  @ApiProperty({ enum: CREDIT_PLANS }) @IsIn(CREDIT_PLANS) planType: (typeof CREDIT_PLANS)[number];
+  @ApiProperty({ enum: CREDIT_PLANS }) @IsIn(CREDIT_PLANS) planType: CreditPlanType;
   @ApiPropertyOptional({ type: 'array', items: { type: 'integer', enum: [...PERIOD_COUNTS] }, example: [3, 6, 12, 24] }) @IsOptional() @IsArray() @ArrayMaxSize(4) @IsIn(PERIOD_COUNTS, { each: true }) allowedPeriodCounts?: number[];
   @ApiPropertyOptional({ example: { '3': 5000, '6': 5000 }, description: 'fee per period in ppm of the principal, by period count' })
   @IsOptional()
@@ -78,7 +78,7 @@ export class CreditProductRequest {
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, example: 0 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) deferralFeeRatePpm?: number;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 366, example: 30 }) @IsOptional() @IsInt() @Min(1) @Max(366) interestFreeDays?: number;
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, example: 500 }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000) lateFeeRatePpmPerDay?: number;
-  @ApiPropertyOptional({ enum: REFUND_ALLOCATION_RULES }) @IsOptional() @IsIn(REFUND_ALLOCATION_RULES) refundAllocationRule?: (typeof REFUND_ALLOCATION_RULES)[number];
+  @ApiPropertyOptional({ enum: REFUND_ALLOCATION_RULES }) @IsOptional() @IsIn(REFUND_ALLOCATION_RULES) refundAllocationRule?: RefundAllocationRuleCode;
   @ApiPropertyOptional({ description: 'new orders of this plan type use it' }) @IsOptional() @IsBoolean() isDefault?: boolean;
 }
 
@@ -100,7 +100,7 @@ export class LoanPeriodView {
   @ApiInteger({ minimum: 1 }) index: number;
   @ApiDate() statementDate: string;
   @ApiDate() dueDate: string;
-  @ApiCode(PERIOD_STATUSES) status: string;
+  @ApiCode(PERIOD_STATUSES) status: (typeof PERIOD_STATUSES)[number];
   @ApiFen() principal: number;
   @ApiFen() fee: number;
   @ApiFen() lateFee: number;
@@ -112,7 +112,7 @@ export class LoanPeriodView {
 export class LoanView {
   @ApiUuid() id: string;
   @ApiUuid() orderId: string;
-  @ApiCode(CREDIT_PLANS) plan: string;
+  @ApiCode(CREDIT_PLANS) plan: CreditPlanType;
   @ApiInteger({ minimum: 1 }) periodCount: number;
   @ApiText() productCode: string;
   @ApiDate() bookedOn: string;
@@ -137,7 +137,7 @@ export class StatementLineView {
   @ApiInteger({ minimum: 1 }) periodIndex: number;
   @ApiInteger({ minimum: 1 }) periodCount: number;
   @ApiDate() dueDate: string;
-  @ApiCode(PERIOD_STATUSES) status: string;
+  @ApiCode(PERIOD_STATUSES) status: (typeof PERIOD_STATUSES)[number];
   @ApiFen() principal: number;
   @ApiFen() fee: number;
   @ApiFen() lateFee: number;
@@ -186,7 +186,7 @@ export class RepaymentPortionView {
 export class RepaymentView {
   @ApiUuid() id: string;
   /** INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved. */
-  @ApiCode(REPAYMENT_STATUSES, { description: 'INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved' }) status: string;
+  @ApiCode(REPAYMENT_STATUSES, { description: 'INITIATED: waiting for the payment provider; CREDITED: allocated (the allocation fields are set); DECLINED: no money moved' }) status: (typeof REPAYMENT_STATUSES)[number];
   @ApiFen() amount: number;
   @ApiText({ nullable: true }) provider: string | null;
   @ApiText({ nullable: true }) providerReference: string | null;
@@ -200,15 +200,15 @@ export class RepaymentView {
 }
 
 export class LedgerEntryView {
-  @ApiCode(LEDGER_ACCOUNTS) account: string;
-  @ApiCode(ENTRY_SIDES) side: string;
+  @ApiCode(LEDGER_ACCOUNTS) account: (typeof LEDGER_ACCOUNTS)[number];
+  @ApiCode(ENTRY_SIDES) side: (typeof ENTRY_SIDES)[number];
   @ApiFen() amount: number;
   @ApiUuid({ optional: true }) loanId?: string;
 }
 
 export class LedgerPostingView {
   @ApiText() postingKey: string;
-  @ApiCode(POSTING_KINDS) kind: string;
+  @ApiCode(POSTING_KINDS) kind: (typeof POSTING_KINDS)[number];
   @ApiUuid() accountId: string;
   @ApiUuid({ optional: true }) loanId?: string;
   @ApiFlag() pending: boolean;
@@ -223,12 +223,12 @@ export class RefundOffsetView {
 
 export class CreditProductView {
   @ApiText() code: string;
-  @ApiCode(CREDIT_PLANS) planType: string;
+  @ApiCode(CREDIT_PLANS) planType: CreditPlanType;
   @ApiCodes(PERIOD_COUNTS) allowedPeriodCounts: readonly number[];
   @ApiMap('integer', { description: 'fee per period in ppm of the principal, by period count' }) feeRatePpmByPeriodCount: Readonly<Record<string, number>>;
   @ApiInteger({ minimum: 0, maximum: 1_000_000 }) deferralFeeRatePpm: number;
   @ApiInteger({ nullable: true, minimum: 1, maximum: 366 }) interestFreeDays: number | null;
   @ApiInteger({ minimum: 0, maximum: 1_000_000 }) lateFeeRatePpmPerDay: number;
-  @ApiCode(REFUND_ALLOCATION_RULES) refundAllocationRule: string;
+  @ApiCode(REFUND_ALLOCATION_RULES) refundAllocationRule: RefundAllocationRuleCode;
   @ApiFlag() isDefault: boolean;
 }

@@ -68,14 +68,14 @@ export class ExportFileView {
 
 export class ExportTaskView {
   @ApiUuid() id: string;
-  @ApiCode(EXPORT_TYPE_CODES) type: string;
-  @ApiCode(EXPORT_FORMAT_CODES) format: string;
-  @ApiCode(CONSIGNEE_MODE_CODES) consigneeMode: string;
-  @ApiCode(EXPORT_LANGUAGE_CODES) language: string;
+  @ApiCode(EXPORT_TYPE_CODES) type: (typeof EXPORT_TYPE_CODES)[number];
+  @ApiCode(EXPORT_FORMAT_CODES) format: (typeof EXPORT_FORMAT_CODES)[number];
+  @ApiCode(CONSIGNEE_MODE_CODES) consigneeMode: (typeof CONSIGNEE_MODE_CODES)[number];
+  @ApiCode(EXPORT_LANGUAGE_CODES) language: (typeof EXPORT_LANGUAGE_CODES)[number];
   @ApiTimestamp() from: string;
   @ApiTimestamp() to: string;
   @ApiMap('any') filters: Record<string, unknown>;
-  @ApiCode(EXPORT_STATUSES) status: string;
+  @ApiCode(EXPORT_STATUSES) status: (typeof EXPORT_STATUSES)[number];
   @ApiFlag() encrypted: boolean;
   @ApiView(ExportProgressView) progress: ExportProgressView;
   @ApiUuid() createdBy: string;

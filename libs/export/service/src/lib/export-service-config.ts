@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { BaseServiceConfig, toInt } from '@orderline/shared/service-kit';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { BaseServiceConfig, PREVIOUS_KEYS_PATTERN, toInt } from '@orderline/shared/service-kit';
 
 export class ExportServiceConfig extends BaseServiceConfig {
   /** Where export files are written (temp name, renamed when complete); default `<os tmp>/orderline-exports/<database>`. */
@@ -29,4 +29,12 @@ export class ExportServiceConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(9) EXPORT_DEFLATE_LEVEL = 1;
   /** Key that encrypts the stored file passwords (AES-256-GCM); required in production. */
   @IsOptional() @IsString() @MinLength(16) EXPORT_PASSWORD_KEY?: string;
+  /**
+   * Export password keys sealed under before (comma-separated, newest first) while the key
+   * rotates: passwords they sealed still open (a task queued before the rotation, a password
+   * SMS sent again for an older file); new passwords are sealed under EXPORT_PASSWORD_KEY only.
+   * Drop one once the tasks created before the rotation have expired (docs/admin-cli.md).
+   */
+  @IsOptional() @Matches(PREVIOUS_KEYS_PATTERN, { message: 'EXPORT_PASSWORD_KEYS_PREVIOUS must be a comma-separated list of keys of 16+ characters' })
+  EXPORT_PASSWORD_KEYS_PREVIOUS?: string;
 }

@@ -35,11 +35,11 @@ export class ReturnParcelsWithoutTrackingQuery {
 export class ReplacementView {
   @ApiUuid() afterSalesId: string;
   @ApiUuid() orderId: string;
-  @ApiCode(REPLACEMENT_STATUS_CODES) status: string;
+  @ApiCode(REPLACEMENT_STATUS_CODES) status: (typeof REPLACEMENT_STATUS_CODES)[number];
   @ApiView([ShipmentLineView]) lines: ShipmentLineView[];
   @ApiTimestamp() requestedAt: string;
   @ApiView(ShipmentSummaryView, { nullable: true }) shipment: ShipmentSummaryView | null;
-  @ApiCode(REPLACEMENT_RECEIPTS, { nullable: true }) receivedBy: string | null;
+  @ApiCode(REPLACEMENT_RECEIPTS, { nullable: true }) receivedBy: (typeof REPLACEMENT_RECEIPTS)[number] | null;
   @ApiTimestamp({ nullable: true }) receivedAt: string | null;
 }
 

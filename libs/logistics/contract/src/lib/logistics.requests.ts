@@ -82,7 +82,7 @@ export class ExpressServiceRequest {
 
 export class ShipmentResultView {
   @ApiUuid() orderId: string;
-  @ApiCode(SHIPMENT_RESULTS) status: string;
+  @ApiCode(SHIPMENT_RESULTS) status: (typeof SHIPMENT_RESULTS)[number];
   @ApiUuid({ optional: true }) shipmentId?: string;
   @ApiText({ optional: true }) waybillNo?: string;
   @ApiText({ optional: true, description: 'the refusal code' }) code?: string;
@@ -95,7 +95,7 @@ export class ShipmentsCreatedView {
 }
 
 export class ServiceProductOptionView {
-  @ApiCode(SERVICE_PRODUCT_CODES) code: string;
+  @ApiCode(SERVICE_PRODUCT_CODES) code: (typeof SERVICE_PRODUCT_CODES)[number];
   @ApiTexts({ optional: true, description: 'EXPRESS: the cities it flies to' }) destinationCities?: string[];
 }
 
@@ -119,7 +119,7 @@ export class ShippingOptionsView {
 export class ShipmentSummaryView {
   @ApiUuid() id: string;
   @ApiText() carrier: string;
-  @ApiCode(SERVICE_PRODUCT_CODES) serviceProduct: string;
+  @ApiCode(SERVICE_PRODUCT_CODES) serviceProduct: (typeof SERVICE_PRODUCT_CODES)[number];
   @ApiText() waybillNo: string;
   @ApiFlag() merged: boolean;
   @ApiInteger({ minimum: 1 }) packageCount: number;
@@ -147,7 +147,7 @@ export class ShipmentLineView {
 
 export class TrackingEventView {
   @ApiText() eventId: string;
-  @ApiCode(TRACKING_STATUSES) status: string;
+  @ApiCode(TRACKING_STATUSES) status: (typeof TRACKING_STATUSES)[number];
   @ApiTimestamp() occurredAt: string;
   @ApiText({ nullable: true }) location: string | null;
   @ApiText({ nullable: true }) description: string | null;
@@ -166,8 +166,8 @@ export class ReceiptExtensionView {
 
 /** The receipt timer (domain.md §2.4): when the order confirms itself, and the buyer's one extension. */
 export class ReceiptView {
-  @ApiCode(AUTO_CONFIRM_CASE_CODES) case: string;
-  @ApiCode(SHIPMENT_REGIONS) region: string;
+  @ApiCode(AUTO_CONFIRM_CASE_CODES) case: (typeof AUTO_CONFIRM_CASE_CODES)[number];
+  @ApiCode(SHIPMENT_REGIONS) region: (typeof SHIPMENT_REGIONS)[number];
   @ApiTimestamp({ nullable: true }) autoConfirmAt: string | null;
   @ApiFlag() closed: boolean;
   @ApiText({ nullable: true }) closedReason: string | null;
@@ -176,7 +176,7 @@ export class ReceiptView {
 }
 
 export class InterceptionView {
-  @ApiCode(INTERCEPTION_STATUSES) status: string;
+  @ApiCode(INTERCEPTION_STATUSES) status: (typeof INTERCEPTION_STATUSES)[number];
   @ApiTimestamp({ nullable: true }) updatedAt: string | null;
   @ApiFlag() buyerAskedToRefuseDelivery: boolean;
 }

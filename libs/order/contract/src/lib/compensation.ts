@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ApiCode, ApiDate, ApiFen, ApiText, ApiTimestamp, ApiUuid, MAX_FEN, PHONE_PATTERN } from '@orderline/shared/contracts';
-import { COMPENSATION_KINDS, ID_DOCUMENT_TYPES, LOC_SIGNUP_KINDS } from '@orderline/shared/platform-rules';
+import { COMPENSATION_KINDS, ID_DOCUMENT_TYPES, LOC_SIGNUP_KINDS, CompensationKind, IdDocumentType, LocSignupKind } from '@orderline/shared/platform-rules';
 
 /**
  * Compensation (赔付) and LOC sign-up forms on an order (issue 18, docs/compensation.md).
@@ -24,7 +24,7 @@ export class ServiceGrantCompensationRequest extends GrantCompensationRequest {
 
 export class CompensationView {
   @ApiUuid() id: string;
-  @ApiCode(COMPENSATION_KINDS, { description: 'ADVANCE 先行赔付, DIRECT 商家直赔, LATE_SHIPPING 延迟发货赔付' }) kind: string;
+  @ApiCode(COMPENSATION_KINDS, { description: 'ADVANCE 先行赔付, DIRECT 商家直赔, LATE_SHIPPING 延迟发货赔付' }) kind: CompensationKind;
   @ApiFen() amount: number;
   @ApiText() reason: string;
   @ApiTimestamp() grantedAt: string;
@@ -41,16 +41,16 @@ export const CLASS_DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$
 export class LocSignupFormRequest {
   @ApiProperty({ example: '王小明' }) @IsString() @Length(1, 50) name: string;
   @ApiProperty({ pattern: PHONE_PATTERN.source, example: '13700001111' }) @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits' }) phone: string;
-  @ApiProperty({ enum: ID_DOCUMENT_TYPES, example: 'RESIDENT_ID' }) @IsIn(ID_DOCUMENT_TYPES) idType: string;
+  @ApiProperty({ enum: ID_DOCUMENT_TYPES, example: 'RESIDENT_ID' }) @IsIn(ID_DOCUMENT_TYPES) idType: IdDocumentType;
   @ApiProperty({ example: '110101199003071234', description: '5-30 letters or digits' }) @Matches(/^[A-Za-z0-9]{5,30}$/, { message: 'idNumber must be 5-30 letters or digits' }) idNumber: string;
   @ApiProperty({ format: 'date', example: '2026-12-20', description: 'the class or activity date chosen' }) @Matches(CLASS_DATE_PATTERN, { message: 'classDate must be a date YYYY-MM-DD' }) classDate: string;
 }
 
 export class LocSignupView {
-  @ApiCode(LOC_SIGNUP_KINDS) kind: string;
+  @ApiCode(LOC_SIGNUP_KINDS) kind: LocSignupKind;
   @ApiText() name: string;
   @ApiText() phone: string;
-  @ApiCode(ID_DOCUMENT_TYPES) idType: string;
+  @ApiCode(ID_DOCUMENT_TYPES) idType: IdDocumentType;
   @ApiText({ description: 'masked for the merchant (first 3 and last 4 kept)' }) idNumber: string;
   @ApiDate() classDate: string;
   @ApiTimestamp() signedUpAt: string;

@@ -17,7 +17,7 @@ export const LOGISTICS_DISRUPTION_REASONS = ['LOGISTICS_TRAFFIC_CONTROL', 'LOGIS
 
 /** Operator: shipping is possible again for a disruption cause, everywhere or in one province (domain.md §1.5). */
 export class LiftLogisticsDisruptionRequest {
-  @ApiProperty({ enum: LOGISTICS_DISRUPTION_REASONS, example: 'LOGISTICS_WEATHER' }) @IsIn(LOGISTICS_DISRUPTION_REASONS) reason: string;
+  @ApiProperty({ enum: LOGISTICS_DISRUPTION_REASONS, example: 'LOGISTICS_WEATHER' }) @IsIn(LOGISTICS_DISRUPTION_REASONS) reason: (typeof LOGISTICS_DISRUPTION_REASONS)[number];
   @ApiPropertyOptional({ example: '广东省', description: "the consignee province the disruption covered; omitted = every province" }) @IsOptional() @IsString() @Length(1, 40) province?: string;
 }
 

@@ -1,6 +1,6 @@
 import { ApiCode, ApiObjects, ApiCodes, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTexts, ApiTimestamp, ApiUuid, ApiView, AFTER_SALES_REQUEST_TYPES } from '@orderline/shared/contracts';
 import { CompensationView, LocSignupView } from './compensation';
-import { CREDIT_PLANS, NEGOTIATED_CANCELLATION_REASON_CODES, NEGOTIATED_CANCELLATION_STATUSES, ORDER_STATUSES, PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PAYMENT_METHODS, SHIPPING_DEADLINE_STATES } from '@orderline/shared/platform-rules';
+import { CREDIT_PLANS, NEGOTIATED_CANCELLATION_REASON_CODES, NEGOTIATED_CANCELLATION_STATUSES, ORDER_STATUSES, PAUSE_REASONS, PAUSE_RELEASE_TRIGGERS, PAYMENT_METHODS, SHIPPING_DEADLINE_STATES, CreditPlanType, NegotiatedCancellationReason, NegotiatedCancellationStatus, OrderStatus, PauseReason, PauseReleaseTrigger, PaymentMethod, ShippingDeadlineState } from '@orderline/shared/platform-rules';
 
 /**
  * What the order service answers (and the gateway passes on): the classes are the TypeScript
@@ -55,26 +55,26 @@ export class OrderLineView {
 }
 
 export class OrderStatusChangeView {
-  @ApiCode(ORDER_STATUSES, { nullable: true }) from: string | null;
-  @ApiCode(ORDER_STATUSES) to: string;
+  @ApiCode(ORDER_STATUSES, { nullable: true }) from: OrderStatus | null;
+  @ApiCode(ORDER_STATUSES) to: OrderStatus;
   @ApiText({ nullable: true, description: 'why (PLACED, a cancellation or pause reason, …)' }) reason: string | null;
   @ApiText({ description: '`buyer:<id>`, `merchant:<account>`, `operator:<account>` or `system`' }) actor: string;
   @ApiTimestamp() at: string;
 }
 
 export class OrderCreditTermsView {
-  @ApiCode(CREDIT_PLANS) plan: string;
+  @ApiCode(CREDIT_PLANS) plan: CreditPlanType;
   @ApiInteger({ nullable: true, minimum: 1 }) periods: number | null;
   @ApiUuid({ nullable: true }) holdId: string | null;
 }
 
 export class OrderCancellationView {
-  @ApiCode(ORDER_CANCELLATION_REASONS) reason: string;
-  @ApiCode(ORDER_CANCELLED_BY) by: string;
+  @ApiCode(ORDER_CANCELLATION_REASONS) reason: OrderCancellationReason;
+  @ApiCode(ORDER_CANCELLED_BY) by: OrderCancelledBy;
 }
 
 export class OrderPauseView {
-  @ApiCode(PAUSE_REASONS) reason: string;
+  @ApiCode(PAUSE_REASONS) reason: PauseReason;
   @ApiTimestamp() pausedAt: string;
   @ApiTimestamp({ optional: true }) releaseAt?: string;
 }
@@ -100,7 +100,7 @@ export class OrderServiceFeeView {
 
 export class OrderAfterSalesLinkView {
   @ApiUuid() id: string;
-  @ApiCode(AFTER_SALES_REQUEST_TYPES) type: string;
+  @ApiCode(AFTER_SALES_REQUEST_TYPES) type: (typeof AFTER_SALES_REQUEST_TYPES)[number];
   @ApiText({ description: 'the after-sales status when last heard of' }) status: string;
   @ApiObjects() lines: unknown;
   @ApiTimestamp() requestedAt: string;
@@ -143,8 +143,8 @@ export class RealNameCheckView {
 }
 
 export class PauseReleaseView {
-  @ApiCode(PAUSE_REASONS) reason: string;
-  @ApiCode(PAUSE_RELEASE_TRIGGERS) trigger: string;
+  @ApiCode(PAUSE_REASONS) reason: PauseReason;
+  @ApiCode(PAUSE_RELEASE_TRIGGERS) trigger: PauseReleaseTrigger;
   /** `merchant:<account>`, `operator:<account>` or `system`. */
   @ApiText({ description: '`merchant:<account>`, `operator:<account>` or `system`' }) by: string;
   @ApiTimestamp() at: string;
@@ -156,8 +156,8 @@ export class PauseReleaseView {
 
 export class OrderCancellationRequestLinkView {
   @ApiUuid() id: string;
-  @ApiCode(NEGOTIATED_CANCELLATION_STATUSES) status: string;
-  @ApiCode(NEGOTIATED_CANCELLATION_REASON_CODES) reason: string;
+  @ApiCode(NEGOTIATED_CANCELLATION_STATUSES) status: NegotiatedCancellationStatus;
+  @ApiCode(NEGOTIATED_CANCELLATION_REASON_CODES) reason: NegotiatedCancellationReason;
   @ApiTimestamp() objectionDeadline: string;
   @ApiText() link: string;
 }
@@ -166,8 +166,8 @@ export class OrderView {
   @ApiUuid() id: string;
   @ApiUuid() merchantId: string;
   @ApiUuid() buyerId: string;
-  @ApiCode(ORDER_STATUSES) status: string;
-  @ApiCode(PAYMENT_METHODS) paymentMethod: string;
+  @ApiCode(ORDER_STATUSES) status: OrderStatus;
+  @ApiCode(PAYMENT_METHODS) paymentMethod: PaymentMethod;
   @ApiView(OrderCreditTermsView, { nullable: true }) credit: OrderCreditTermsView | null;
   @ApiFen() goodsTotal: number;
   @ApiFen() freight: number;
@@ -177,12 +177,12 @@ export class OrderView {
   @ApiText({ nullable: true }) couponCode: string | null;
   @ApiView(OrderCancellationView, { nullable: true }) cancellation: OrderCancellationView | null;
   @ApiView(OrderPauseView, { nullable: true }) pause: OrderPauseView | null;
-  @ApiCode(FULFILMENT_KINDS, { nullable: true }) fulfilment: string | null;
+  @ApiCode(FULFILMENT_KINDS, { nullable: true }) fulfilment: (typeof FULFILMENT_KINDS)[number] | null;
   /** Merchant remarks (empty for the buyer). */
   @ApiView([OrderRemarkView], { description: 'merchant remarks (empty for the buyer)' }) remarks: OrderRemarkView[];
   @ApiText({ nullable: true }) buyerNote: string | null;
   /** Special kinds of domain.md §1.1 (CROSS_BORDER, SUBSCRIPTION, LOCAL_SERVICE_VOUCHER, …). */
-  @ApiCodes(ORDER_KINDS) kinds: string[];
+  @ApiCodes(ORDER_KINDS) kinds: (typeof ORDER_KINDS)[number][];
   @ApiView([OrderServiceFeeView]) serviceFees: OrderServiceFeeView[];
   /** The promised shipping deadline (domain.md §1.8), once the order could ship. */
   @ApiTimestamp({ nullable: true }) promisedShipBy: string | null;
@@ -240,14 +240,14 @@ export const BATCH_RESULTS = ['ADDED', 'NOT_FOUND'] as const;
 
 export class OrderBatchResultView {
   @ApiUuid() orderId: string;
-  @ApiCode(BATCH_RESULTS) result: string;
+  @ApiCode(BATCH_RESULTS) result: (typeof BATCH_RESULTS)[number];
 }
 
 export const LATE_SHIPPING_RESULTS = ['REPORTED', 'REFUSED', 'NOT_FOUND'] as const;
 
 export class LateShippingReportResultView {
   @ApiUuid() orderId: string;
-  @ApiCode(LATE_SHIPPING_RESULTS) result: string;
+  @ApiCode(LATE_SHIPPING_RESULTS) result: (typeof LATE_SHIPPING_RESULTS)[number];
   @ApiText({ optional: true, description: 'the refusal code' }) code?: string;
   @ApiText({ optional: true }) reason?: string;
 }
@@ -275,8 +275,8 @@ export class CancellationRequestView {
   /** This request and its order, as routes the reader may call. */
   @ApiText({ description: 'this request as a route the reader may call' }) link: string;
   @ApiText() orderLink: string;
-  @ApiCode(NEGOTIATED_CANCELLATION_STATUSES) status: string;
-  @ApiCode(NEGOTIATED_CANCELLATION_REASON_CODES) reason: string;
+  @ApiCode(NEGOTIATED_CANCELLATION_STATUSES) status: NegotiatedCancellationStatus;
+  @ApiCode(NEGOTIATED_CANCELLATION_REASON_CODES) reason: NegotiatedCancellationReason;
   @ApiTimestamp() objectionDeadline: string;
   @ApiTimestamp() submittedAt: string;
   @ApiTimestamp({ nullable: true }) closedAt: string | null;
@@ -294,14 +294,14 @@ export class MerchantOrderListLineView {
 }
 
 export class ShippingDeadlineView {
-  @ApiCode(SHIPPING_DEADLINE_STATES) state: string;
+  @ApiCode(SHIPPING_DEADLINE_STATES) state: ShippingDeadlineState;
   @ApiTimestamp() deadline: string;
 }
 
 export class MerchantOrderListItemView {
   @ApiUuid() id: string;
-  @ApiCode(ORDER_STATUSES) status: string;
-  @ApiCode(PAYMENT_METHODS) paymentMethod: string;
+  @ApiCode(ORDER_STATUSES) status: OrderStatus;
+  @ApiCode(PAYMENT_METHODS) paymentMethod: PaymentMethod;
   @ApiFen() goodsTotal: number;
   @ApiFen() freight: number;
   @ApiFen() payable: number;
@@ -312,7 +312,7 @@ export class MerchantOrderListItemView {
   @ApiTimestamp({ nullable: true }) lateShippingReportedShipBy: string | null;
   @ApiView(ConsigneeView) consignee: ConsigneeView;
   @ApiView(ShippingDeadlineView, { nullable: true }) shippingDeadline: ShippingDeadlineView | null;
-  @ApiCodes(ORDER_KINDS) kinds: string[];
+  @ApiCodes(ORDER_KINDS) kinds: (typeof ORDER_KINDS)[number][];
   @ApiFlag({ nullable: true, description: 'cross-border orders: bonded or not' }) bonded: boolean | null;
   @ApiView([MerchantOrderListLineView]) lines: MerchantOrderListLineView[];
   @ApiFen() refundedAmount: number;
@@ -335,7 +335,7 @@ export class OrderStatusCountsView {
 
 export class MerchantOrderListView {
   @ApiView([MerchantOrderListItemView]) items: MerchantOrderListItemView[];
-  @ApiView(OrderStatusCountsView) counts: Record<(typeof ORDER_STATUSES)[number], number>;
+  @ApiView(OrderStatusCountsView) counts: Record<OrderStatus, number>;
   @ApiText({ nullable: true, description: 'pass as `cursor` for the next page' }) nextCursor: string | null;
 }
 

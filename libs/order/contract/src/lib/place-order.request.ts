@@ -125,7 +125,7 @@ export const ORDER_LIST_STATUSES = ORDER_STATUSES;
 
 /** A page of orders, newest first: the status tab and the keyset cursor of both order lists. */
 export class OrderPageQuery {
-  @ApiPropertyOptional({ enum: ORDER_LIST_STATUSES }) @IsOptional() @IsIn(ORDER_LIST_STATUSES) status?: string;
+  @ApiPropertyOptional({ enum: ORDER_LIST_STATUSES }) @IsOptional() @IsIn(ORDER_LIST_STATUSES) status?: (typeof ORDER_LIST_STATUSES)[number];
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'limit must be 1-100' }) limit?: string;
   @ApiPropertyOptional({ description: 'from the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not valid' }) cursor?: string;
 }
@@ -135,19 +135,19 @@ export class BuyerOrdersQuery extends OrderPageQuery {}
 
 /** `GET /merchant/orders` filters (domain.md §1.10). */
 export class MerchantOrdersQuery extends OrderPageQuery {
-  @ApiPropertyOptional({ enum: ['ONLINE', 'COD', 'CREDIT'] }) @IsOptional() @IsIn(['ONLINE', 'COD', 'CREDIT']) paymentMethod?: string;
+  @ApiPropertyOptional({ enum: ['ONLINE', 'COD', 'CREDIT'] }) @IsOptional() @IsIn(['ONLINE', 'COD', 'CREDIT']) paymentMethod?: 'ONLINE' | 'COD' | 'CREDIT';
   @ApiPropertyOptional({ description: 'placed at or after (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'placed before (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() buyerId?: string;
   @ApiPropertyOptional({ example: 'sku-kettle' }) @IsOptional() @IsString() @Length(1, 64) skuId?: string;
-  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) riskFlag?: string;
-  @ApiPropertyOptional({ enum: ORDER_KINDS, description: 'special kind (domain.md §1.1)' }) @IsOptional() @IsIn(ORDER_KINDS) kind?: string;
-  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) hasBuyerNote?: string;
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'after-sales refunded part of the order' }) @IsOptional() @IsIn(['true', 'false']) hasRefund?: string;
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'the order has an after-sales request' }) @IsOptional() @IsIn(['true', 'false']) hasAfterSales?: string;
-  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) lateShippingReported?: string;
-  @ApiPropertyOptional({ enum: ['WARNING', 'TIMED_OUT'], description: 'orders still to ship in their warning window or past their deadline (§1.8)' }) @IsOptional() @IsIn(['WARNING', 'TIMED_OUT']) shippingDeadline?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) riskFlag?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ORDER_KINDS, description: 'special kind (domain.md §1.1)' }) @IsOptional() @IsIn(ORDER_KINDS) kind?: (typeof ORDER_KINDS)[number];
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) hasBuyerNote?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'after-sales refunded part of the order' }) @IsOptional() @IsIn(['true', 'false']) hasRefund?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'the order has an after-sales request' }) @IsOptional() @IsIn(['true', 'false']) hasAfterSales?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) lateShippingReported?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ['WARNING', 'TIMED_OUT'], description: 'orders still to ship in their warning window or past their deadline (§1.8)' }) @IsOptional() @IsIn(['WARNING', 'TIMED_OUT']) shippingDeadline?: 'WARNING' | 'TIMED_OUT';
 }
 
 export class ServiceFeeChangeRequest {

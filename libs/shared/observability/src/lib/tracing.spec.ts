@@ -1,4 +1,5 @@
-import { decideTracing } from './tracing';
+import { EventEmitter } from 'node:events';
+import { decideTracing, SignalTarget, stopTracing, stopTracingOnSignals } from './tracing';
 
 const SERVICE = { defaultServiceName: 'order-service' };
 const ENDPOINT = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
@@ -28,5 +29,66 @@ describe('decideTracing', () => {
     expect(decideTracing(ENDPOINT, embedded).enabled).toBe(false);
     expect(decideTracing({ ...ENDPOINT, OTEL_SDK_DISABLED: 'false' }, embedded)).toMatchObject({ enabled: true, serviceName: 'platform' });
     expect(decideTracing({ OTEL_SDK_DISABLED: 'false' }, embedded).enabled).toBe(false);
+  });
+});
+
+/** A process stand-in: signals are emitted by hand, `kill` records what would end the process. */
+function fakeProcess(): SignalTarget & { emitter: EventEmitter; killed: NodeJS.Signals[] } {
+  const emitter = new EventEmitter();
+  const killed: NodeJS.Signals[] = [];
+  return {
+    emitter,
+    killed,
+    pid: 4242,
+    on: (signal, listener) => emitter.on(signal, listener),
+    removeListener: (signal, listener) => emitter.removeListener(signal, listener),
+    listenerCount: (signal) => emitter.listenerCount(signal),
+    kill: (_pid, signal) => killed.push(signal),
+  };
+}
+
+describe('stopTracingOnSignals', () => {
+  const flushed = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('waits for the app to stop (Nest re-raises the signal once its hooks ran), then flushes and lets the signal end the process', async () => {
+    const target = fakeProcess();
+    const order: string[] = [];
+    stopTracingOnSignals(target, async () => void order.push('flush'));
+    // Nest's handler, registered after the preload's: it stops the app, removes itself and re-raises.
+    const nest = () => {
+      order.push('app stopped');
+      target.emitter.removeListener('SIGTERM', nest);
+      target.emitter.emit('SIGTERM');
+    };
+    target.emitter.on('SIGTERM', nest);
+
+    target.emitter.emit('SIGTERM');
+    await flushed();
+    expect(order).toEqual(['app stopped', 'flush']);
+    expect(target.killed).toEqual(['SIGTERM']);
+    expect(target.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('flushes at once in a process with no handler of its own', async () => {
+    const target = fakeProcess();
+    let flushes = 0;
+    stopTracingOnSignals(target, async () => void flushes++);
+    target.emitter.emit('SIGINT');
+    await flushed();
+    expect({ flushes, killed: target.killed }).toEqual({ flushes: 1, killed: ['SIGINT'] });
+  });
+
+  it('still ends the process when the flush fails', async () => {
+    const target = fakeProcess();
+    stopTracingOnSignals(target, () => Promise.reject(new Error('collector unreachable')));
+    target.emitter.emit('SIGTERM');
+    await flushed();
+    expect(target.killed).toEqual(['SIGTERM']);
+  });
+});
+
+describe('stopTracing', () => {
+  it('is a no-op while tracing is off', async () => {
+    await expect(stopTracing()).resolves.toBeUndefined();
   });
 });

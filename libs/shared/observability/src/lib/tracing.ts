@@ -50,6 +50,55 @@ export function decideTracing(env: Env, options: TracingOptions): TracingDecisio
 const UNTRACED_PATHS = /^\/(api\/v1\/)?(health|metrics)(\/|\?|$)/;
 
 let started = false;
+/** The tracer provider once tracing started, and its shutdown once asked for. */
+let tracerProvider: { shutdown(): Promise<void> } | undefined;
+let providerShutdown: Promise<void> | undefined;
+
+/**
+ * Exports the spans still waiting in the batch and stops the tracer provider, waiting at most
+ * `timeoutMs` (an unreachable collector must not hold a stopping process). Without it the
+ * spans of a process's last moments (the batch exports every OTEL_BSP_SCHEDULE_DELAY, 5 s by
+ * default) die with it. A no-op when tracing is off; later calls wait for the same shutdown.
+ */
+export function stopTracing(timeoutMs = 3_000): Promise<void> {
+  if (!tracerProvider) return Promise.resolve();
+  providerShutdown ??= tracerProvider.shutdown().catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([providerShutdown, gaveUp]).finally(() => clearTimeout(timer));
+}
+
+/** What `stopTracingOnSignals` needs of `process` (a test passes an emitter of its own). */
+export interface SignalTarget {
+  on(signal: NodeJS.Signals, listener: () => void): unknown;
+  removeListener(signal: NodeJS.Signals, listener: () => void): unknown;
+  listenerCount(signal: NodeJS.Signals): number;
+  kill(pid: number, signal: NodeJS.Signals): unknown;
+  pid: number;
+}
+
+/**
+ * Flushes the spans on SIGTERM / SIGINT once the app has stopped, then lets the signal end the
+ * process. The app stops first: Nest's shutdown hooks (runService) close the HTTP server and
+ * the consumers, producing the last spans, then remove their listener and raise the signal
+ * again. So this listener waits while another one is still registered, and acts on the signal
+ * it then receives alone. A process without a handler of its own is flushed at once.
+ */
+export function stopTracingOnSignals(target: SignalTarget = process, stop: () => Promise<void> = stopTracing): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    const onSignal = () => {
+      if (target.listenerCount(signal) > 1) return;
+      target.removeListener(signal, onSignal);
+      void stop()
+        .catch(() => undefined)
+        .then(() => target.kill(target.pid, signal));
+    };
+    target.on(signal, onSignal);
+  }
+}
 
 /** Starts tracing when the environment asks for it; returns the decision. Idempotent. */
 export function startTracing(options: TracingOptions, env: Env = process.env): TracingDecision {
@@ -87,6 +136,8 @@ export function startTracing(options: TracingOptions, env: Env = process.env): T
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
+  tracerProvider = provider;
+  stopTracingOnSignals();
   started = true;
   return decision;
 }

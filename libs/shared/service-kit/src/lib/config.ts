@@ -7,6 +7,17 @@ export class ConfigError extends Error {}
 export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /**
+ * A `*_KEYS_PREVIOUS` variable: keys sealed under before a rotation, comma-separated, newest
+ * first, 16+ characters each (PERSONAL_DATA_KEYS_PREVIOUS, the export service's EXPORT_PASSWORD_KEYS_PREVIOUS).
+ */
+export const PREVIOUS_KEYS_PATTERN = /^[^,\s]{16,}(,[^,\s]{16,})*$/;
+
+/** The keys of a `*_KEYS_PREVIOUS` variable, newest first (none when it is unset). */
+export function previousKeys(value: string | undefined): string[] {
+  return value ? value.split(',') : [];
+}
+
+/**
  * Environment every service reads at start. A missing or bad variable stops the process
  * with a message naming it (README lists them all).
  */
@@ -65,7 +76,7 @@ export class BaseServiceConfig {
    * values they sealed still open; new values are sealed under PERSONAL_DATA_KEY only. Drop one
    * once `orderline rotate-key` has re-sealed what it sealed (docs/admin-cli.md).
    */
-  @IsOptional() @Matches(/^[^,\s]{16,}(,[^,\s]{16,})*$/, { message: 'PERSONAL_DATA_KEYS_PREVIOUS must be a comma-separated list of keys of 16+ characters' })
+  @IsOptional() @Matches(PREVIOUS_KEYS_PATTERN, { message: 'PERSONAL_DATA_KEYS_PREVIOUS must be a comma-separated list of keys of 16+ characters' })
   PERSONAL_DATA_KEYS_PREVIOUS?: string;
   /** Processed outbox rows and inbox rows older than this many days are deleted by the retention job (0: kept for ever). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) RETENTION_DAYS = 0;
@@ -78,7 +89,7 @@ export class BaseServiceConfig {
  * PERSONAL_DATA_KEYS_PREVIOUS still open (development falls back to the internal token).
  */
 export function personalDataSecret(config: Pick<BaseServiceConfig, 'PERSONAL_DATA_KEY' | 'PERSONAL_DATA_KEYS_PREVIOUS' | 'NODE_ENV' | 'INTERNAL_API_TOKEN'>): string[] {
-  const previous = config.PERSONAL_DATA_KEYS_PREVIOUS ? config.PERSONAL_DATA_KEYS_PREVIOUS.split(',') : [];
+  const previous = previousKeys(config.PERSONAL_DATA_KEYS_PREVIOUS);
   if (config.PERSONAL_DATA_KEY) return [config.PERSONAL_DATA_KEY, ...previous];
   if (config.NODE_ENV === 'production') throw new ConfigError('invalid configuration:\n  - PERSONAL_DATA_KEY is missing (required in production)');
   return [config.INTERNAL_API_TOKEN ?? 'orderline-development-personal-data', ...previous];

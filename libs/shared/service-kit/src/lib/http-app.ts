@@ -13,6 +13,8 @@ import { createValidationPipe, overloadProblem, problem, problemErrorMiddleware,
 import { requestGuard } from './request-guard';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
+/** A correlation id the caller may choose; any other value is replaced by a new UUID. */
+export const CORRELATION_ID_PATTERN = /^[\w.:-]{1,128}$/;
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 
 /** A request whose JSON body arrived: `rawBody` holds the bytes as sent. */
@@ -63,7 +65,7 @@ export function inFlightLimit(limit: number) {
  */
 function correlationMiddleware(request: Request, response: Response, next: NextFunction): void {
   const given = request.header(CORRELATION_HEADER) ?? request.header('x-request-id');
-  const correlationId = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  const correlationId = given && CORRELATION_ID_PATTERN.test(given) ? given : randomUUID();
   response.setHeader(CORRELATION_HEADER, correlationId);
   runWithEventContext({ correlationId, causationId: null }, () => next());
 }

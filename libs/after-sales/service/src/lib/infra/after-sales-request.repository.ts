@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AfterSalesCommand, AfterSalesStatus, AfterSalesType } from '@orderline/after-sales/domain';
+import type { ReplacementReceipt, TrackingStatus } from '@orderline/shared/contracts';
 import { TimerFailures } from '@orderline/shared/messaging';
 import { KeysetPosition } from '@orderline/shared/service-kit';
 
@@ -36,7 +37,7 @@ export interface AfterSalesRecord {
 
 /** A carrier event of the return parcel (ReturnParcelTracked). */
 export interface ReturnTrackingEntry {
-  status: string;
+  status: TrackingStatus;
   occurredAt: string;
   location?: string;
 }
@@ -47,7 +48,7 @@ export interface ReplacementRecord {
   carrier: string;
   waybillNo: string;
   shippedAt: string;
-  receivedBy: string | null;
+  receivedBy: ReplacementReceipt | null;
   receivedAt: string | null;
 }
 

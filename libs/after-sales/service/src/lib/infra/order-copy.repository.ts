@@ -1,15 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { OrderPaymentFacts } from '@orderline/after-sales/domain';
+import type { OrderLineSnapshot } from '@orderline/shared/contracts';
 import { PaymentMethod } from '@orderline/shared/platform-rules';
 
-export interface OrderLineFact {
-  lineId: string;
-  skuId: string;
-  title: string;
-  unitPrice: number;
-  quantity: number;
-  lineTotal: number;
-}
+/** A line of `OrderPlaced` as the copy keeps it: the event's shape without the coupon share. */
+export type OrderLineFact = Omit<OrderLineSnapshot, 'discount'>;
 
 /** What after-sales knows of an order, from the order service's events (its own copy, `as_order`). */
 export interface OrderFacts extends OrderPaymentFacts {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt } from 'node:crypto';
 import { Sealer } from '@orderline/shared/contracts';
-import { SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { previousKeys, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
 
 // No 0/O, 1/l/I: the password is read from an SMS and typed by hand.
@@ -10,7 +10,8 @@ const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
 /**
  * The random password of an encrypted export (domain.md §5). It must be sent again on
  * request, so it is stored sealed (the platform's `Sealer`, under the service's key), never returned by a
- * public route, never changed.
+ * public route, never changed. EXPORT_PASSWORD_KEYS_PREVIOUS keeps passwords sealed before a key
+ * rotation readable.
  */
 @Injectable()
 export class PasswordVault {
@@ -18,7 +19,9 @@ export class PasswordVault {
 
   constructor(@Inject(SERVICE_CONFIG) config: ExportServiceConfig) {
     if (config.NODE_ENV === 'production' && !config.EXPORT_PASSWORD_KEY) throw new Error('EXPORT_PASSWORD_KEY is required in production');
-    this.sealer = new Sealer([createHash('sha256').update(config.EXPORT_PASSWORD_KEY ?? `orderline-dev-export-key:${config.INTERNAL_API_TOKEN ?? ''}`).digest()]);
+    // Newest first: the current key seals, the previous ones still open what they sealed.
+    const secrets = [config.EXPORT_PASSWORD_KEY ?? `orderline-dev-export-key:${config.INTERNAL_API_TOKEN ?? ''}`, ...previousKeys(config.EXPORT_PASSWORD_KEYS_PREVIOUS)];
+    this.sealer = new Sealer(secrets.map((secret) => createHash('sha256').update(secret).digest()));
   }
 
   generate(length = 12): string {

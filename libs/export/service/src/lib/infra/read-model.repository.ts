@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { OrderLineSnapshot } from '@orderline/shared/contracts';
 
 export interface ReadModelOrder {
   orderId: string;
@@ -28,14 +29,6 @@ export interface ReadModelConsignee {
   detail: string;
 }
 
-export interface ReadModelLine {
-  lineId: string;
-  skuId: string;
-  title: string;
-  unitPrice: number;
-  quantity: number;
-  lineTotal: number;
-}
 
 type At = string | Date;
 
@@ -55,7 +48,7 @@ export class ExportReadModel {
   }
 
   /** A new order row with its lines; refunds that arrived first are folded in. */
-  async insertOrder(order: ReadModelOrder, lines: ReadModelLine[]): Promise<void> {
+  async insertOrder(order: ReadModelOrder, lines: readonly OrderLineSnapshot[]): Promise<void> {
     const consignee = order.consignee;
     await this.manager.query(
       `INSERT INTO export_order (order_id, merchant_id, buyer_id, status, payment_method, credit_plan, goods_total, freight, discount_total, payable, placed_at, kinds,

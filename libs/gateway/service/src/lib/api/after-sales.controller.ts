@@ -73,7 +73,7 @@ export const AFTER_SALES_EXAMPLES = {
     refunded: 0,
     lines: [{ lineId: LINE_ID, skuId: 'kettle', title: 'Kettle', quantity: 3, paid: 59700, gross: 59700, freightShare: 0, discountShare: 0, refundedQuantity: 0, returnableQuantity: 3 }],
   },
-};
+} as const;
 
 const page = <T>(item: T) => ({ items: [item], nextCursor: null });
 

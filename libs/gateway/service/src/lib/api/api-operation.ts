@@ -10,12 +10,18 @@ export function Operation(operationId: string, summary: string): MethodDecorator
 }
 
 /**
+ * An example of T, read-only all the way down: examples are declared `as const`, so a code
+ * field keeps its literal type and the compiler checks it against the field's code list.
+ */
+type Example<T> = T extends readonly (infer E)[] ? readonly Example<E>[] : T extends object ? { readonly [K in keyof T]: Example<T[K]> } : T;
+
+/**
  * The success answer of an operation: its status and the response class that is its schema.
  * The decorator only fits a method that returns that class (the compiler checks it), so the
  * document describes the type the route really answers; an example must be one too.
  */
-export function Answers<T>(status: number, type: Type<T>, description: string, example?: NoInfer<T>): ForMethodsAnswering<T>;
-export function Answers<T>(status: number, type: [Type<T>], description: string, example?: NoInfer<T>[]): ForMethodsAnswering<T[]>;
+export function Answers<T>(status: number, type: Type<T>, description: string, example?: NoInfer<Example<T>>): ForMethodsAnswering<T>;
+export function Answers<T>(status: number, type: [Type<T>], description: string, example?: NoInfer<readonly Example<T>[]>): ForMethodsAnswering<T[]>;
 export function Answers(status: number, type: Type<unknown> | [Type<unknown>], description: string, example?: unknown) {
   const many = Array.isArray(type);
   return (target: object, key: string | symbol, descriptor: PropertyDescriptor) =>

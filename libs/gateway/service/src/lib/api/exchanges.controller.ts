@@ -18,7 +18,7 @@ const REPLACEMENT = {
   shipment: { id: '5a1e0b7c-0000-4000-8000-00000000000c', carrier: 'JD_LOGISTICS', serviceProduct: 'STANDARD', waybillNo: 'JDV000000000042', merged: false, packageCount: 1, declaredValue: null, outboundAt: '2026-11-26T10:00:00.000Z', deliveredAt: null },
   receivedBy: null,
   receivedAt: null,
-};
+} as const;
 
 /**
  * Exchanges end to end (issue 18 item 2), owned by the logistics service: the replacement of an

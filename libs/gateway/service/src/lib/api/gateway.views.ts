@@ -8,7 +8,7 @@ import { ApiCode, ApiCodes, ApiFen, ApiFlag, ApiInteger, ApiMap, ApiText, ApiTex
 
 export class AccessTokenView {
   @ApiText() accessToken: string;
-  @ApiCode(['Bearer']) tokenType: string;
+  @ApiCode(['Bearer']) tokenType: 'Bearer';
   @ApiInteger({ minimum: 1, description: 'seconds' }) expiresIn: number;
 }
 
@@ -38,7 +38,7 @@ export class AccountStatusView {
 export class SubAccountView {
   @ApiUuid() id: string;
   @ApiText() username: string;
-  @ApiCodes(MERCHANT_PERMISSIONS) permissions: string[];
+  @ApiCodes(MERCHANT_PERMISSIONS) permissions: (typeof MERCHANT_PERMISSIONS)[number][];
   @ApiFlag() disabled: boolean;
 }
 
@@ -86,7 +86,7 @@ export const VIRTUAL_NUMBER_KINDS = ['ORDER', 'AFTER_SALES'] as const;
 
 export class VirtualNumberView {
   @ApiUuid() orderId: string;
-  @ApiCode(VIRTUAL_NUMBER_KINDS) kind: string;
+  @ApiCode(VIRTUAL_NUMBER_KINDS) kind: (typeof VIRTUAL_NUMBER_KINDS)[number];
   @ApiText() mainNumber: string;
   @ApiText() extension: string;
   @ApiText({ description: 'an instant (ISO-8601), or ORDER_COMPLETION' }) validUntil: string;
@@ -169,12 +169,12 @@ export class ExportPasswordSentView {
 }
 
 export class HealthView {
-  @ApiCode(['ok', 'unavailable']) status: string;
+  @ApiCode(['ok', 'unavailable']) status: 'ok' | 'unavailable';
   @ApiText() service: string;
   @ApiMap('string', { description: 'what readiness depends on: database, eventBus, consumer (up or down)' }) checks: Record<string, string>;
   @ApiMap('string', { description: 'each service\'s readiness, reported without failing the gateway\'s: up or down' }) downstream: Record<string, string>;
 }
 
 export class LivenessView {
-  @ApiCode(['ok']) status: string;
+  @ApiCode(['ok']) status: 'ok';
 }

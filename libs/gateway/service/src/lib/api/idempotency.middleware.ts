@@ -10,6 +10,8 @@ import { claimsOf } from './auth.guard';
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** The methods whose answers are remembered under their key. */
 export const IDEMPOTENT_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+/** Marks a stored answer sent again for its key (`true`): the request did not run again. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface StoredResponse {
@@ -106,7 +108,7 @@ async function replay(dataSource: DataSource, accountId: string, key: string, ha
       return 'ANSWERED';
     }
     if (stored.state === 'DONE') {
-      response.status(stored.response_status ?? 200).setHeader('Idempotent-Replayed', 'true');
+      response.status(stored.response_status ?? 200).setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
       response.type(stored.response_type ?? 'application/json').send(stored.response_body ?? '');
       return 'ANSWERED';
     }

@@ -11,8 +11,8 @@ import { Answers, AnswersFile, AnswersProblem, Operation } from './api-operation
 
 const SHIPMENT_ID = '5a1e0b7c-0000-4000-8000-00000000000a';
 const ORDER_ID = '3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11';
-const SHIPMENT = { id: SHIPMENT_ID, carrier: 'JD_LOGISTICS', serviceProduct: 'STANDARD', waybillNo: 'JDV000000000001', merged: false, packageCount: 1, declaredValue: null, outboundAt: '2026-11-23T08:00:00.000Z', deliveredAt: null };
-const RECEIPT = { case: 'THIRD_PARTY_TRACKING_WITHOUT_DELIVERY', region: 'DOMESTIC', autoConfirmAt: '2026-12-15T08:00:00.000Z', closed: false, closedReason: null, closedAt: null, extension: { window: { opensAt: '2026-12-11T08:00:00.000Z', closesAt: '2026-12-14T08:00:00.000Z' }, offeredNow: false, used: false } };
+const SHIPMENT = { id: SHIPMENT_ID, carrier: 'JD_LOGISTICS', serviceProduct: 'STANDARD', waybillNo: 'JDV000000000001', merged: false, packageCount: 1, declaredValue: null, outboundAt: '2026-11-23T08:00:00.000Z', deliveredAt: null } as const;
+const RECEIPT = { case: 'THIRD_PARTY_TRACKING_WITHOUT_DELIVERY', region: 'DOMESTIC', autoConfirmAt: '2026-12-15T08:00:00.000Z', closed: false, closedReason: null, closedAt: null, extension: { window: { opensAt: '2026-12-11T08:00:00.000Z', closesAt: '2026-12-14T08:00:00.000Z' }, offeredNow: false, used: false } } as const;
 const TRACKING = {
   orderId: ORDER_ID,
   shipped: true,
@@ -21,14 +21,14 @@ const TRACKING = {
   events: [{ eventId: 'evt-1', status: 'IN_TRANSIT', occurredAt: '2026-11-24T08:00:00.000Z', location: '深圳转运中心', description: null }],
   receipt: RECEIPT,
   interception: null,
-};
+} as const;
 const SHIPMENT_VIEW = {
   ...SHIPMENT,
   orders: [{ orderId: ORDER_ID, lines: TRACKING.lines, consignee: { name: '李*', phone: '138****0000', address: { province: '广东省', city: '深圳市', county: '***', detail: '***' } }, receipt: RECEIPT, voided: null }],
   events: TRACKING.events,
   interception: null,
   waybillCorrections: [],
-};
+} as const;
 const DOCUMENT_NOTE = 'application/pdf: the electronic waybill on a 100 × 150 mm label with a Code 128 barcode of the waybill number, the packing slip on A4; Chinese text in an embedded font subset';
 
 /** Outbound and after-outbound operations of domain.md §2, owned by the logistics service. */

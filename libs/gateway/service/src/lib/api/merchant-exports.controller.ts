@@ -31,7 +31,7 @@ const TASK_EXAMPLE = {
   failure: null,
   attempts: 0,
   file: null,
-};
+} as const;
 
 export class ExportHistoryQuery {
   @ApiPropertyOptional({ default: 20, maximum: 100 }) @IsOptional() @IsString() limit?: string;

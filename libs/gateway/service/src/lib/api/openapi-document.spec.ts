@@ -49,6 +49,15 @@ describe('the gateway OpenAPI document', () => {
     expect(operations.filter(({ operation }) => operation.security.length === 0).map(({ operation }) => operation.operationId).sort()).toEqual(['getHealth', 'getLiveness', 'getReadiness', 'issueAccessToken', 'receiveCarrierEvent']);
   });
 
+  it('documents the response headers: x-correlation-id on every answer, Idempotent-Replayed on what an Idempotency-Key may replay', () => {
+    const answers = operations.flatMap(({ operation }) => Object.entries(operation.responses as AnyObject).map(([status, response]) => ({ operation, status, headers: (response.headers ?? {}) as AnyObject })));
+    expect(answers.filter(({ headers }) => headers['x-correlation-id']?.$ref !== '#/components/headers/CorrelationId').map(({ operation, status }) => `${operation.operationId} ${status}`)).toEqual([]);
+    const replayable = (operation: AnyObject, status: string) => (operation.parameters ?? []).some((p: AnyObject) => p.$ref === '#/components/parameters/IdempotencyKey') && !status.startsWith('5');
+    // A 5xx drops the key (idempotency.middleware.ts): never replayed.
+    expect(answers.filter(({ operation, status, headers }) => replayable(operation, status) !== (headers['Idempotent-Replayed']?.$ref === '#/components/headers/IdempotentReplayed')).map(({ operation, status }) => `${operation.operationId} ${status}`)).toEqual([]);
+    expect(document.components?.headers?.['CorrelationId']).toMatchObject({ schema: { type: 'string', pattern: '^[\\w.:-]{1,128}$' } });
+  });
+
   it('describes money as bounded integers, code lists from the code, and nullable values a validator accepts', () => {
     const schemas = (document.components?.schemas ?? {}) as AnyObject;
     expect(schemas['OrderView'].properties.payable).toMatchObject({ type: 'integer', minimum: 0, maximum: MAX_FEN });

@@ -2,8 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { OperationObject, ResponsesObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENT_METHODS } from './idempotency.middleware';
-import { JsonLogger, loadConfig } from '@orderline/shared/service-kit';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENT_METHODS, IDEMPOTENT_REPLAYED_HEADER } from './idempotency.middleware';
+import { CORRELATION_HEADER, CORRELATION_ID_PATTERN, JsonLogger, loadConfig } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { GATEWAY_PREFIX, GatewayModule } from '../gateway.module';
 
@@ -106,6 +106,38 @@ function addIdempotencyKey(document: OpenAPIObject): void {
   }
 }
 
+/**
+ * The headers every answer carries: `x-correlation-id` on all of them (the correlation
+ * middleware, http-app.ts), `Idempotent-Replayed: true` on a stored answer replayed for an
+ * Idempotency-Key (idempotency.middleware.ts), which never replays a 5xx. Runs after the
+ * problem responses are added, so they carry the headers too.
+ */
+function addResponseHeaders(document: OpenAPIObject): void {
+  document.components ??= {};
+  document.components.headers = {
+    ...document.components.headers,
+    CorrelationId: {
+      description: 'the caller\'s `x-correlation-id` (or `x-request-id`) when it is 1-128 letters, digits or `_.:-`, else a new UUID; printed on every log line and carried by the events the request causes',
+      schema: { type: 'string', pattern: CORRELATION_ID_PATTERN.source },
+    },
+    IdempotentReplayed: {
+      description: 'present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key: the request did not run again',
+      schema: { type: 'string', enum: ['true'] },
+    },
+  };
+  for (const [, operation] of operationsOf(document)) {
+    const idempotent = (operation.parameters ?? []).some((parameter) => '$ref' in parameter && parameter.$ref === '#/components/parameters/IdempotencyKey');
+    for (const [status, response] of Object.entries(operation.responses)) {
+      if (!response || '$ref' in response) continue;
+      response.headers = {
+        ...response.headers,
+        [CORRELATION_HEADER]: { $ref: '#/components/headers/CorrelationId' },
+        ...(idempotent && !status.startsWith('5') ? { [IDEMPOTENT_REPLAYED_HEADER]: { $ref: '#/components/headers/IdempotentReplayed' } } : {}),
+      };
+    }
+  }
+}
+
 /** Public operations say so (`security: []`); every other one carries the bearer token. */
 function declarePublicOperations(document: OpenAPIObject): void {
   for (const [, operation] of operationsOf(document)) operation.security ??= [];
@@ -162,6 +194,7 @@ export function buildGatewayOpenApiDocument(app: INestApplication): OpenAPIObjec
   declarePublicOperations(document);
   addProblemResponses(document);
   addIdempotencyKey(document);
+  addResponseHeaders(document);
   toOpenApi31(document);
   return document;
 }

@@ -1,4 +1,7 @@
-/** Example answers of the OpenAPI document; `Answers` checks each against its response class at compile time. */
+/**
+ * Example answers of the OpenAPI document; `Answers` checks each against its response class at
+ * compile time (`as const`: code fields keep their literal types, so a wrong code fails too).
+ */
 
 const ORDER_ID = '3f1c9a52-8a44-4d43-9a57-2b3a0f0f7e11';
 const MERCHANT_ID = 'b5d6a1de-1e0a-4f7e-a0a5-97c9e2f3d4a1';
@@ -138,4 +141,4 @@ export const EXAMPLES = {
     link: '/api/v1/merchant/cancellation-requests/ca7ce11e-0000-4000-8000-000000000006',
     orderLink: `/api/v1/merchant/orders/${ORDER_ID}`,
   },
-};
+} as const;

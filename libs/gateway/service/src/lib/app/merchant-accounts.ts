@@ -5,18 +5,12 @@ import { MerchantPermission, sensitiveExportGrantProblem } from '@orderline/gate
 import { DomainError, NotFoundError, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { CreateSubAccountRequest } from '../api/account.requests';
+import { SubAccountView } from '../api/gateway.views';
 import { AccountRecord } from '../infra/gateway.entity';
 import { lockMerchantRow, sensitiveExportHolders } from '../infra/merchant-account.repository';
 import { latestReveals } from '../infra/reveal-log.repository';
 import { hashPassword, scryptCost } from '../infra/password-hasher';
 import { AccountDirectory } from './account-directory';
-
-export interface SubAccountView {
-  id: string;
-  username: string;
-  permissions: string[];
-  disabled: boolean;
-}
 
 /** The main account manages its sub-accounts and what they may do (domain.md §6.4). */
 @Injectable()

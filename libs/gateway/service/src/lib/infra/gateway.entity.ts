@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { AccountRole } from '@orderline/gateway/domain';
+import type { AccountRole, MerchantPermission } from '@orderline/gateway/domain';
 
 @Entity('account')
 export class AccountRecord {
@@ -13,7 +13,7 @@ export class AccountRecord {
   @Column('boolean') disabled: boolean;
   /** MAIN: the merchant's main account (every permission); SUB: what the main account granted. */
   @Column('text', { default: 'MAIN' }) kind: 'MAIN' | 'SUB';
-  @Column('text', { array: true, default: () => "'{}'" }) permissions: string[];
+  @Column('text', { array: true, default: () => "'{}'" }) permissions: MerchantPermission[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ShippingOptionsView } from '@orderline/logistics/contract';
 import { PLATFORM_CARRIER, WAYBILL_FORMATS } from '@orderline/logistics/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { LogisticsServiceConfig } from '../logistics-config';
@@ -19,14 +20,14 @@ export class ExpressContracts {
    * STANDARD, plus EXPRESS only when signed (and then only to the air cities); the known
    * third-party carriers with their waybill format.
    */
-  async shippingOptions(caller: Principal) {
+  async shippingOptions(caller: Principal): Promise<ShippingOptionsView> {
     if (caller.role !== 'MERCHANT' || !caller.merchantId) throw new DomainError('FORBIDDEN', 403, 'shipping options are for merchants');
     const expressSigned = await expressContractSigned(this.dataSource.manager, caller.merchantId);
     return {
       platformCarrier: {
         code: PLATFORM_CARRIER,
         waybillNo: 'GENERATED',
-        serviceProducts: [{ code: 'STANDARD' }, ...(expressSigned ? [{ code: 'EXPRESS', destinationCities: this.config.airCities }] : [])],
+        serviceProducts: [{ code: 'STANDARD' }, ...(expressSigned ? [{ code: 'EXPRESS' as const, destinationCities: this.config.airCities }] : [])],
       },
       thirdPartyCarriers: Object.entries(WAYBILL_FORMATS)
         .filter(([code]) => code !== PLATFORM_CARRIER)

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ReplacementStatus } from '@orderline/logistics/domain';
+import type { ReplacementReceipt } from '@orderline/shared/contracts';
 
 /** An exchange's replacement as logistics keeps it (domain replacement.ts). */
 export interface ReplacementRow {
@@ -12,7 +13,7 @@ export interface ReplacementRow {
   requestedAt: Date;
   shipmentId: string | null;
   shippedAt: Date | null;
-  receivedBy: string | null;
+  receivedBy: ReplacementReceipt | null;
   receivedAt: Date | null;
 }
 
@@ -44,6 +45,6 @@ export async function markReplacementShipped(manager: EntityManager, replacement
   await manager.query(`UPDATE replacement SET status = $2, shipment_id = $3, shipped_at = $4 WHERE after_sales_id = $1`, [replacement.afterSalesId, replacement.status, shipmentId, at]);
 }
 
-export async function markReplacementReceived(manager: EntityManager, replacement: ReplacementRow, receivedBy: string, at: Date): Promise<void> {
+export async function markReplacementReceived(manager: EntityManager, replacement: ReplacementRow, receivedBy: ReplacementReceipt, at: Date): Promise<void> {
   await manager.query(`UPDATE replacement SET status = $2, received_by = $3, received_at = $4 WHERE after_sales_id = $1`, [replacement.afterSalesId, replacement.status, receivedBy, at]);
 }

@@ -1,11 +1,12 @@
 import { EntityManager } from 'typeorm';
-import { InterceptionState } from '@orderline/logistics/domain';
+import { InterceptionState, ServiceProduct } from '@orderline/logistics/domain';
+import type { TrackingStatus } from '@orderline/shared/contracts';
 
 export interface ShipmentRow {
   id: string;
   merchantId: string;
   carrier: string;
-  serviceProduct: string;
+  serviceProduct: ServiceProduct;
   waybillNo: string;
   merged: boolean;
   packageCount: number;
@@ -29,7 +30,7 @@ export type ShipmentPurpose = 'ORDER' | 'REPLACEMENT' | 'RETURN';
 
 export interface TrackingEventRow {
   carrierEventId: string;
-  status: string;
+  status: TrackingStatus;
   occurredAt: Date;
   receivedAt: Date;
   location: string | null;

@@ -11,6 +11,7 @@ import {
   NegotiatedCancellationRequest,
   PRE_SHIPMENT_STATUSES,
 } from '@orderline/order/domain';
+import { CancellationRequestView } from '@orderline/order/contract';
 import { CancellationRequestSubmitted, OrderCancelled } from '@orderline/shared/contracts';
 import { DataSource } from 'typeorm';
 import {
@@ -28,19 +29,6 @@ import { applyTransition, TimerFailures, TransactionScope, UnitOfWork } from '@o
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import {transitionOrder } from './order-transitions';
 import { lockOrder } from '../infra/order.repository';
-
-export interface CancellationRequestView {
-  id: string;
-  orderId: string;
-  /** This request and its order, as routes the reader may call. */
-  link: string;
-  orderLink: string;
-  status: string;
-  reason: string;
-  objectionDeadline: string;
-  submittedAt: string;
-  closedAt: string | null;
-}
 
 interface StoredRequest {
   id: string;

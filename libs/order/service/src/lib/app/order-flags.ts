@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decideLateShippingReports, LateShippingReportOrder, OrderStatus, SHIPPING_PROMISE_MS } from '@orderline/order/domain';
+import { LateShippingReportResultView } from '@orderline/order/contract';
 import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { setRiskFlag } from '../infra/order.repository';
 import { lockLateShippingCandidates, recordLateShippingReport } from '../infra/late-shipping-report.repository';
@@ -22,7 +23,7 @@ export class OrderFlags {
     return { orderId, riskFlag: flagged, riskReason };
   }
 
-  async reportLateShipping(orderIds: string[], newShipBy: string, reason: string, caller: Principal) {
+  async reportLateShipping(orderIds: string[], newShipBy: string, reason: string, caller: Principal): Promise<LateShippingReportResultView[]> {
     assertFactOwner('REPORT_LATE_SHIPPING', caller);
     if (caller.role !== 'MERCHANT') throw new NotFoundError('orders');
     const now = this.clock.now();
@@ -34,7 +35,7 @@ export class OrderFlags {
           { orderId: row.id, status: row.status as OrderStatus, promisedShipBy: row.ready_at ? new Date(row.ready_at.getTime() + SHIPPING_PROMISE_MS) : null, alreadyReported: row.reported },
         ]),
       );
-      const results = [];
+      const results: LateShippingReportResultView[] = [];
       // Each order answers on its own, in the order given (a batch report, domain.md §1.8).
       for (const result of decideLateShippingReports(orderIds, known, { reason, newShipBy: new Date(newShipBy) }, now)) {
         if (!result.found) results.push({ orderId: result.orderId, result: 'NOT_FOUND' });

@@ -1,11 +1,12 @@
 import { EntityManager } from 'typeorm';
+import type { NegotiatedCancellationStatus } from '@orderline/shared/platform-rules';
 
 export interface CancellationRequestRow {
   id: string;
   order_id: string;
   merchant_id: string;
   buyer_id: string;
-  status: string;
+  status: NegotiatedCancellationStatus;
   document: Record<string, any>;
 }
 

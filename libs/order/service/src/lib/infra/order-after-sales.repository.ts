@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { AfterSalesRequestType } from '@orderline/shared/contracts';
 
 /**
  * After-sales as the order keeps it (`order_after_sales`, `order_refund`, domain.md §1.10):
@@ -7,7 +8,7 @@ import { EntityManager } from 'typeorm';
 
 export interface OrderAfterSalesRow {
   after_sales_id: string;
-  type: string;
+  type: AfterSalesRequestType;
   status: string;
   lines: unknown;
   requested_at: Date;

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn, ManyToOne, JoinColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrderStatus } from '@orderline/order/domain';
-import type { CreditPlanType, PaymentMethod } from '@orderline/shared/platform-rules';
-import type { OrderCancellationReason, OrderCancelledBy, PauseReleaseView } from '@orderline/order/contract';
+import type { CreditPlanType, PauseReason, PaymentMethod } from '@orderline/shared/platform-rules';
+import type { FULFILMENT_KINDS, ORDER_KINDS, OrderCancellationReason, OrderCancelledBy, PauseReleaseView } from '@orderline/order/contract';
 import { fenColumn } from '@orderline/shared/persistence';
 
 export interface ServiceFeeRecord {
@@ -37,7 +37,7 @@ export class OrderRecord {
   /** The order-level discount of a coupon (domain.md §1.1a), already taken off `payable`. */
   @Column(fenColumn({ name: 'discount_total', default: 0 })) discountTotal: number;
   @Column('text', { name: 'coupon_code', nullable: true }) couponCode: string | null;
-  @Column('text', { nullable: true }) fulfilment: string | null;
+  @Column('text', { nullable: true }) fulfilment: (typeof FULFILMENT_KINDS)[number] | null;
   @Column('text', { name: 'buyer_note', nullable: true }) buyerNote: string | null;
   @Column('text', { name: 'consignee_name' }) consigneeName: string;
   @Column('text', { name: 'consignee_phone' }) consigneePhone: string;
@@ -46,7 +46,7 @@ export class OrderRecord {
   @Column('text', { name: 'cancel_reason', nullable: true }) cancelReason: OrderCancellationReason | null;
   @Column('text', { name: 'cancelled_by', nullable: true }) cancelledBy: OrderCancelledBy | null;
   /** The active pause of a PAUSED order (domain.md §1.5). */
-  @Column('jsonb', { nullable: true }) pause: { reason: string; pausedAt: string; releaseAt?: string } | null;
+  @Column('jsonb', { nullable: true }) pause: { reason: PauseReason; pausedAt: string; releaseAt?: string } | null;
   @Column('boolean', { name: 'specified_platform_delivery', default: false }) specifiedPlatformDelivery: boolean;
   @Column('jsonb', { name: 'special_attributes', default: () => "'{}'" }) specialAttributes: Record<string, unknown>;
   /** domain.md §1.8: set when the order first waits for outbound; warnings and time-outs run against it. */
@@ -56,7 +56,7 @@ export class OrderRecord {
   /** What after-sales refunded so far (fen), summed from `RefundCompleted`. */
   @Column(fenColumn({ name: 'refunded_amount', default: 0 })) refundedAmount: number;
   /** The special kinds (domain.md §1.1) as a filterable column. */
-  @Column('text', { array: true, default: () => "'{}'" }) kinds: string[];
+  @Column('text', { array: true, default: () => "'{}'" }) kinds: (typeof ORDER_KINDS)[number][];
   /** Releases of past pauses with the data their owner attached (issue 12; shown on the order). */
   @Column('jsonb', { name: 'pause_releases', default: () => "'[]'::jsonb" }) pauseReleases: PauseReleaseRecord[];
   /** The carrier the order actually shipped with, learnt from logistics' ShipmentDispatched (domain.md §1.6). */
@@ -90,8 +90,8 @@ export class OrderLineRecord {
 export class OrderStatusChangeRecord {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id: string;
   @Column('uuid', { name: 'order_id' }) orderId: string;
-  @Column('text', { name: 'from_status', nullable: true }) fromStatus: string | null;
-  @Column('text', { name: 'to_status' }) toStatus: string;
+  @Column('text', { name: 'from_status', nullable: true }) fromStatus: OrderStatus | null;
+  @Column('text', { name: 'to_status' }) toStatus: OrderStatus;
   @Column('text', { nullable: true }) reason: string | null;
   @Column('text') actor: string;
   @Column('timestamptz') at: Date;

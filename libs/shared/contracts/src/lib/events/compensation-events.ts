@@ -1,5 +1,5 @@
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { COMPENSATION_KINDS, CompensationKind, LOC_SIGNUP_KINDS, LocSignupKind } from '@orderline/shared/platform-rules';
+import { COMPENSATION_KINDS, CompensationKind, IdDocumentType, LOC_SIGNUP_KINDS, LocSignupKind } from '@orderline/shared/platform-rules';
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 import { IsFen } from './validators';
@@ -38,7 +38,7 @@ export const CompensationGranted = defineEvent({
 export interface EventSignupForm {
   name: string;
   phone: string;
-  idType: string;
+  idType: IdDocumentType;
   idNumber: string;
 }
 

@@ -66,12 +66,15 @@ export const CreditHoldReleased = defineEvent({
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A loan period's states (credit-billing's `PeriodStatus`; credit-view-codes.ts checks they agree). */
+export const LOAN_PERIOD_STATUSES = ['SCHEDULED', 'BILLED', 'OVERDUE', 'PAID', 'VOIDED'] as const;
+
 /** One period of a loan's plan as events carry it (domain.md §4.3). */
 export class LoanPeriodSnapshot {
   @IsInt() @Min(1) index: number;
   @Matches(DATE) statementDate: string;
   @Matches(DATE) dueDate: string;
-  @IsIn(['SCHEDULED', 'BILLED', 'OVERDUE', 'PAID', 'VOIDED']) status: string;
+  @IsIn(LOAN_PERIOD_STATUSES) status: (typeof LOAN_PERIOD_STATUSES)[number];
   @IsFen() principal: number;
   @IsFen() fee: number;
   @IsFen() lateFee: number;

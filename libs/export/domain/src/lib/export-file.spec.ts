@@ -68,6 +68,20 @@ describe('export files', () => {
     expect(readXlsxRows(file)).toEqual([HEADER, ['o-1', '张三', '1999'], ['o-2', `'=HYPERLINK("http://evil","x")`, '0'], ['o-3', 'comma, "quote"\nnewline', '-5'], ['o-4', '', '42']]);
   });
 
+  it('writes rows larger than a 64 KiB chunk whole, between ordinary rows (CSV and XLSX)', async () => {
+    // 100k Chinese characters: 300 KB of UTF-8, more than the chunk the writer encodes rows into.
+    const rows = [['o-1', '张三', 1], ['o-2', '长'.repeat(100_000), 2], ['o-3', 'after', 3]];
+    const expected = [HEADER, ...rows.map((row) => row.map(String))];
+    for (const format of ['CSV', 'XLSX'] as const) {
+      const file = await collect(async (out) => {
+        const writer = await openExportFile(out, HEADER, { format, baseName: 'x' });
+        for (const row of rows) await writer.writeRow(row);
+        await writer.finish();
+      });
+      expect(format === 'CSV' ? parseCsv(file.toString('utf8')) : readXlsxRows(file)).toEqual(expected);
+    }
+  });
+
   it('encrypts with WinZip AES-256: opens with the password, refuses a wrong one, detects tampering', async () => {
     const rows = Array.from({ length: 5_000 }, (_, i) => [`o-${i}`, `name ${i}`, i]);
     const file = await collect(async (out) => {

@@ -39,10 +39,16 @@ export function csvField(cell: Cell): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+// Reused by csvLine: join() makes the line one flat string, where `+=` made a rope of two strings
+// per cell for the garbage collector and the UTF-8 encoder to walk.
+const fields: string[] = [];
+
 export function csvLine(cells: readonly Cell[]): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) line += (i === 0 ? '' : ',') + csvField(cells[i]);
-  return line + '\r\n';
+  if (cells.length === 0) return '\r\n';
+  fields.length = cells.length;
+  for (let i = 0; i < cells.length; i++) fields[i] = csvField(cells[i]);
+  fields[cells.length - 1] += '\r\n';
+  return fields.join(',');
 }
 
 /** Excel reads a UTF-8 CSV as UTF-8 only with a byte-order mark. */

@@ -1,8 +1,8 @@
 import { CopyText } from './copy-text';
 
 /** Every row of `text` through CopyText, fed as `messages` (byte slices) and read a batch at a time. */
-function parseAll(messages: Buffer[]): unknown[][] {
-  const copy = new CopyText();
+function parseAll(messages: Buffer[], columns: number): unknown[][] {
+  const copy = new CopyText(columns);
   const rows: unknown[][] = [];
   messages.forEach((message, index) => {
     copy.push(message);
@@ -18,7 +18,7 @@ const line = (fields: string[]) => Buffer.from(fields.join('\t') + '\n', 'utf8')
 
 describe('CopyText (COPY ... TO STDOUT, text format)', () => {
   it('parses rows of fields: NULL, backslash escapes, Chinese text', () => {
-    const rows = parseAll([line(['o-1', '王小明', '\\N', '12']), line(['o-2', 'a\\tb\\nc\\\\d', '', '科技园 1 号, "A" 座'])]);
+    const rows = parseAll([line(['o-1', '王小明', '\\N', '12']), line(['o-2', 'a\\tb\\nc\\\\d', '', '科技园 1 号, "A" 座'])], 4);
     expect(rows).toEqual([
       ['o-1', '王小明', null, '12'],
       ['o-2', 'a\tb\nc\\d', '', '科技园 1 号, "A" 座'],
@@ -31,12 +31,12 @@ describe('CopyText (COPY ... TO STDOUT, text format)', () => {
     // Messages of odd sizes: a cut may fall inside a 3-byte character or between rows.
     const messages: Buffer[] = [];
     for (let at = 0; at < bytes.length; at += 997) messages.push(Buffer.from(bytes.subarray(at, at + 997)));
-    expect(parseAll(messages)).toEqual(expected);
+    expect(parseAll(messages, 4)).toEqual(expected);
   });
 
   it('returns a row longer than one parse slice whole, and a last line without a newline once the stream ended', () => {
     const long = '长'.repeat(100_000);
-    const copy = new CopyText();
+    const copy = new CopyText(2);
     copy.push(line(['a', long]));
     copy.push(Buffer.from('b\tc', 'utf8'));
     expect(copy.rows(false)).toEqual([['a', long]]);
@@ -45,8 +45,14 @@ describe('CopyText (COPY ... TO STDOUT, text format)', () => {
     expect(copy.empty).toBe(true);
   });
 
+  it('refuses lines whose field count is not the number of columns', () => {
+    const copy = new CopyText(3);
+    copy.push(line(['a', 'b']));
+    expect(() => copy.rows(true)).toThrow(/3 fields expected, 2 fields read/);
+  });
+
   it('copies each message: the driver may reuse the buffer it handed over', () => {
-    const copy = new CopyText();
+    const copy = new CopyText(2);
     const reused = Buffer.from('first\t1\n');
     copy.push(reused);
     reused.write('SECOND\t2\n');

@@ -28,6 +28,9 @@ export class CopyText {
   private writeAt = 0;
   private lines = 0;
 
+  /** `columns`: the fields of every line (the SELECT's columns). */
+  constructor(private readonly columns: number) {}
+
   /** Lines received and not parsed yet (PostgreSQL sends one row per CopyData message). */
   get waiting(): number {
     return this.lines;
@@ -71,15 +74,19 @@ export class CopyText {
         end = this.writeAt;
       }
     }
-    const lines = this.bytes.toString('utf8', this.readAt, end).split('\n');
+    // COPY escapes TAB and NEWLINE inside values, so raw ones only separate: with the number of
+    // columns known, one split finds every field of every line (a split per line cost ~20 % more).
+    const fields = this.bytes.toString('utf8', this.readAt, end).replaceAll('\n', '\t').split('\t');
+    const count = fields.length / this.columns;
+    if (!Number.isInteger(count)) throw new Error(`COPY lines of ${this.columns} fields expected, ${fields.length} fields read`);
     this.readAt = Math.min(end + 1, this.writeAt);
     if (this.readAt === this.writeAt) this.readAt = this.writeAt = 0;
-    this.lines = Math.max(0, this.lines - lines.length);
-    const rows: unknown[][] = new Array(lines.length);
-    for (let r = 0; r < lines.length; r++) {
-      const fields: unknown[] = lines[r].split('\t');
-      for (let i = 0; i < fields.length; i++) fields[i] = copyField(fields[i] as string);
-      rows[r] = fields;
+    this.lines = Math.max(0, this.lines - count);
+    const rows: unknown[][] = new Array(count);
+    for (let r = 0, at = 0; r < count; r++) {
+      const row: unknown[] = new Array(this.columns);
+      for (let i = 0; i < this.columns; i++) row[i] = copyField(fields[at++]);
+      rows[r] = row;
     }
     return rows;
   }

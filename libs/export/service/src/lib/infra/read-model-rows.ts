@@ -36,7 +36,7 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], es
 export class CopyRows implements RowSource {
   readonly columns: string[];
   private client?: Client;
-  private readonly text = new CopyText();
+  private readonly text: CopyText;
   private finished = false;
   private failure?: Error;
   private wake?: () => void;
@@ -48,6 +48,7 @@ export class CopyRows implements RowSource {
     private readonly batchRows: number,
   ) {
     this.columns = query.columns;
+    this.text = new CopyText(query.columns.length);
   }
 
   async open(): Promise<number> {

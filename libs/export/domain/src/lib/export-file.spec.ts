@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { parseCsv, readXlsxRows, readZip } from '@orderline/export/testing';
 import { openExportFile } from './export-file';
-import { csvField, csvLine, neutraliseFormula } from './csv';
+import { csvField, csvLine, FORMULA_START, maybeSpace, neutraliseFormula } from './csv';
 import { WinZipAesEncryptor } from './winzip-aes';
 import { ZipWriter } from './zip-writer';
-import { columnLetters, endStream } from './tabular-writers';
+import { columnLetters, endStream, xmlText } from './tabular-writers';
 
 async function collect(run: (out: PassThrough) => Promise<void>): Promise<Buffer> {
   const out = new PassThrough();
@@ -35,8 +35,26 @@ describe('CSV escaping and formula neutralisation', () => {
     expect(csvField('-5')).toBe("'-5");
   });
 
+  it('skips the formula regex only where it cannot match: every first character, checked against the regex', () => {
+    const wrong: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const first = String.fromCharCode(code);
+      if (/\s/.test(first) && !maybeSpace(code)) wrong.push(`space ${code.toString(16)}`);
+      for (const text of [first, `${first}=1`, `${first}x`, `${first} +1`]) if (neutraliseFormula(text) !== (FORMULA_START.test(text) ? `'${text}` : text)) wrong.push(JSON.stringify(text));
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('quotes separators, quotes and line breaks (RFC 4180)', () => {
     expect(csvLine(['a,b', 'say "hi"', 'x\ny', null, 3])).toBe('"a,b","say ""hi""","x\ny",,3\r\n');
+  });
+});
+
+describe('XLSX text', () => {
+  it('escapes markup, drops characters XML forbids, leaves other text as it is', () => {
+    expect(xmlText('a & b < c > "d"')).toBe('a &amp; b &lt; c &gt; &quot;d&quot;');
+    expect(xmlText('bell\u0007 and \uFFFE gone, tab\tkept')).toBe('bell and  gone, tab\tkept');
+    expect(xmlText('科技园 1 号')).toBe('科技园 1 号');
   });
 });
 
@@ -66,6 +84,33 @@ describe('export files', () => {
     const names = readZip(file).map((entry) => entry.name);
     expect(names).toEqual(['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/worksheets/sheet1.xml']);
     expect(readXlsxRows(file)).toEqual([HEADER, ['o-1', '张三', '1999'], ['o-2', `'=HYPERLINK("http://evil","x")`, '0'], ['o-3', 'comma, "quote"\nnewline', '-5'], ['o-4', '', '42']]);
+  });
+
+  it('writes rows larger than a 64 KiB chunk whole, between ordinary rows (CSV and XLSX)', async () => {
+    // 100k Chinese characters: 300 KB of UTF-8, more than the chunk the writer encodes rows into.
+    const rows = [['o-1', '张三', 1], ['o-2', '长'.repeat(100_000), 2], ['o-3', 'after', 3]];
+    const expected = [HEADER, ...rows.map((row) => row.map(String))];
+    for (const format of ['CSV', 'XLSX'] as const) {
+      const file = await collect(async (out) => {
+        const writer = await openExportFile(out, HEADER, { format, baseName: 'x' });
+        for (const row of rows) await writer.writeRow(row);
+        await writer.finish();
+      });
+      expect(format === 'CSV' ? parseCsv(file.toString('utf8')) : readXlsxRows(file)).toEqual(expected);
+    }
+  });
+
+  it('marks XLSX text with white space at either end to be kept, and only that text', async () => {
+    const cells = [' lead', 'trail\u3000', 'mid dle', '\u00A0both\u2003'];
+    const file = await collect(async (out) => {
+      const writer = await openExportFile(out, cells.map((_, i) => `h${i}`), { format: 'XLSX', baseName: 'x' });
+      await writer.writeRow(cells);
+      await writer.finish();
+    });
+    const sheet = readZip(file).find((entry) => entry.name === 'xl/worksheets/sheet1.xml')!.data.toString('utf8');
+    const preserved = [...sheet.matchAll(/<t xml:space="preserve">([^<]*)<\/t>/g)].map((match) => match[1]);
+    expect(preserved).toEqual([' lead', 'trail\u3000', '\u00A0both\u2003']);
+    expect(readXlsxRows(file)[1]).toEqual(cells);
   });
 
   it('encrypts with WinZip AES-256: opens with the password, refuses a wrong one, detects tampering', async () => {

@@ -1,9 +1,11 @@
 import type { Writable } from 'node:stream';
-import { csvLine, CSV_BOM, neutraliseFormula } from './csv';
+import { csvLine, CSV_BOM, maybeSpace, neutraliseFormula } from './csv';
 import type { Cell } from './row-projection';
 import { writeTo, ZipWriter } from './zip-writer';
 
 const FLUSH_AT = 64 * 1024;
+// Room for the rows that arrive before a flush: a row up to ~10k UTF-16 units fits without growing.
+const CHUNK_CAPACITY = 96 * 1024;
 
 /** Rows in, file bytes out, in constant memory: rows are gathered into ~64 KiB chunks. */
 export interface TabularWriter {
@@ -13,28 +15,58 @@ export interface TabularWriter {
   finish(): Promise<void>;
 }
 
-export class CsvWriter implements TabularWriter {
-  private pending = '';
+/**
+ * Text in, ~64 KiB UTF-8 chunks out to `out`. Each row's text is encoded into the chunk as it
+ * comes: gathering a chunk's rows into one string and encoding it at the flush made V8 build, then
+ * flatten, a rope of tens of thousands of pieces — with its garbage, half the CPU of an export
+ * (issue 19 profile; tools/bench/README.md, before/after).
+ */
+class Utf8Chunks {
+  private buffer = Buffer.allocUnsafe(CHUNK_CAPACITY);
+  private length = 0;
 
-  constructor(private readonly out: Writable) {}
+  constructor(private readonly out: () => Writable) {}
+
+  /** Returns a promise only when a chunk was flushed (await it to respect back-pressure). */
+  append(text: string): Promise<void> | undefined {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair 4 for its two units).
+    const needed = this.length + text.length * 3;
+    if (needed > this.buffer.length) {
+      const larger = Buffer.allocUnsafe(Math.max(needed, CHUNK_CAPACITY));
+      this.buffer.copy(larger, 0, 0, this.length);
+      this.buffer = larger;
+    }
+    this.length += this.buffer.write(text, this.length);
+    return this.length >= FLUSH_AT ? this.flush() : undefined;
+  }
+
+  /** Writes what is gathered (the chunk is handed over: a fresh buffer takes the next rows). */
+  async flush(): Promise<void> {
+    if (this.length === 0) return;
+    const chunk = this.buffer.subarray(0, this.length);
+    this.buffer = Buffer.allocUnsafe(CHUNK_CAPACITY);
+    this.length = 0;
+    await writeTo(this.out(), chunk);
+  }
+}
+
+export class CsvWriter implements TabularWriter {
+  private readonly chunks: Utf8Chunks;
+
+  constructor(out: Writable) {
+    this.chunks = new Utf8Chunks(() => out);
+  }
 
   async start(header: readonly string[]): Promise<void> {
-    this.pending = CSV_BOM + csvLine(header);
+    await this.chunks.append(CSV_BOM + csvLine(header));
   }
 
   writeRow(cells: readonly Cell[]): Promise<void> | undefined {
-    this.pending += csvLine(cells);
-    return this.pending.length >= FLUSH_AT ? this.flush() : undefined;
-  }
-
-  private async flush(): Promise<void> {
-    const chunk = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
-    await writeTo(this.out, chunk);
+    return this.chunks.append(csvLine(cells));
   }
 
   async finish(): Promise<void> {
-    if (this.pending) await this.flush();
+    await this.chunks.flush();
   }
 }
 
@@ -43,9 +75,19 @@ export class CsvWriter implements TabularWriter {
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const XML_SPECIAL = /[&<>"]/g;
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+// Both classes above in one: a single scan clears the usual text, which needs neither replacement.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const XML_CHANGES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF&<>"]/;
+const EDGE_SPACE = /^\s|\s$/;
 
 export function xmlText(text: string): string {
+  if (!XML_CHANGES.test(text)) return text;
   return text.replace(INVALID_XML, '').replace(XML_SPECIAL, (c) => XML_ESCAPES[c]);
+}
+
+/** Text that starts or ends with white space, which XML readers drop unless told to keep it. */
+function edgeSpace(text: string): boolean {
+  return (maybeSpace(text.charCodeAt(0)) || maybeSpace(text.charCodeAt(text.length - 1))) && EDGE_SPACE.test(text);
 }
 
 /** A column's letters in A1 notation (0 → A, 25 → Z, 26 → AA). */
@@ -78,7 +120,7 @@ function xlsxRow(number: number, cells: readonly Cell[], letters: string[]): str
     else {
       // Inline strings are never evaluated, but a copy saved as CSV would be: neutralise too.
       const text = xmlText(neutraliseFormula(cell));
-      row += /^\s|\s$/.test(text) ? `${open} t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `${open} t="inlineStr"><is><t>${text}</t></is></c>`;
+      row += edgeSpace(text) ? `${open} t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` : `${open} t="inlineStr"><is><t>${text}</t></is></c>`;
     }
   }
   return row + '</row>';
@@ -117,7 +159,7 @@ export const XLSX_MAX_ROWS = 1_048_576;
 export class XlsxWriter implements TabularWriter {
   private readonly zip: ZipWriter;
   private sheet?: Writable;
-  private pending = '';
+  private readonly chunks = new Utf8Chunks(() => this.openSheet());
   private rows = 0;
   private readonly letters: string[] = [];
 
@@ -129,32 +171,30 @@ export class XlsxWriter implements TabularWriter {
     this.zip = new ZipWriter(out, deflateLevel);
   }
 
+  private openSheet(): Writable {
+    if (!this.sheet) throw new Error('the worksheet is not open: start() first');
+    return this.sheet;
+  }
+
   async start(header: readonly string[]): Promise<void> {
     for (const [name, xml] of XLSX_STATIC_PARTS) {
       const entry = await this.zip.openEntry(name, { modifiedAt: this.modifiedAt });
       await endStream(entry, Buffer.from(xml, 'utf8'));
     }
     this.sheet = await this.zip.openEntry('xl/worksheets/sheet1.xml', { modifiedAt: this.modifiedAt });
-    this.pending = `${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(1, header, this.letters);
+    await this.chunks.append(`${XML_HEADER}<worksheet xmlns="${MAIN_NS}"><sheetData>` + xlsxRow(1, header, this.letters));
     this.rows = 1;
   }
 
   writeRow(cells: readonly Cell[]): Promise<void> | undefined {
     if (++this.rows > XLSX_MAX_ROWS) throw new Error(`an xlsx sheet holds at most ${XLSX_MAX_ROWS - 1} rows; choose CSV or a shorter time range`);
-    this.pending += xlsxRow(this.rows, cells, this.letters);
-    return this.pending.length >= FLUSH_AT ? this.flush() : undefined;
-  }
-
-  private async flush(): Promise<void> {
-    const chunk = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
-    await writeTo(this.sheet!, chunk);
+    return this.chunks.append(xlsxRow(this.rows, cells, this.letters));
   }
 
   async finish(): Promise<void> {
-    this.pending += '</sheetData></worksheet>';
-    await this.flush();
-    await endStream(this.sheet!);
+    await this.chunks.append('</sheetData></worksheet>');
+    await this.chunks.flush();
+    await endStream(this.openSheet());
     await this.zip.finish();
   }
 }

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { StringDecoder } from 'node:string_decoder';
 import { DataSource, QueryRunner } from 'typeorm';
+import { CopyText } from './copy-text';
 import type { RowQuery } from './row-query-builder';
 
 export type RowValues = unknown[];
@@ -27,30 +27,16 @@ export function inlineParameters(sql: string, parameters: readonly unknown[], es
   return sql.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]));
 }
 
-const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
-
-/** A field of PostgreSQL's COPY text format: `\N` is NULL, backslash escapes for control characters. */
-function copyField(raw: string): string | null {
-  if (raw === '\\N') return null;
-  if (raw.indexOf('\\') < 0) return raw;
-  return raw.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, code: string) => {
-    if (code[0] === 'x') return String.fromCharCode(parseInt(code.slice(1), 16));
-    if (/^[0-7]/.test(code)) return String.fromCharCode(parseInt(code, 8));
-    return ESCAPES[code] ?? code;
-  });
-}
-
 /**
  * The fast path: `COPY (query) TO STDOUT` on a dedicated connection inside a REPEATABLE READ
- * snapshot (the count and the rows agree). PostgreSQL streams text rows; the socket is paused
- * while a batch waits to be written, so memory stays bounded whatever the size of the export.
+ * snapshot (the count and the rows agree). PostgreSQL streams text rows, gathered by `CopyText`
+ * and parsed ~64 KiB at a time as the writer asks; the socket is paused while `batchRows` rows
+ * wait, so memory stays bounded whatever the size of the export.
  */
 export class CopyRows implements RowSource {
   readonly columns: string[];
   private client?: Client;
-  private batch: RowValues[] = [];
-  private partial = '';
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly text: CopyText;
   private finished = false;
   private failure?: Error;
   private wake?: () => void;
@@ -62,6 +48,7 @@ export class CopyRows implements RowSource {
     private readonly batchRows: number,
   ) {
     this.columns = query.columns;
+    this.text = new CopyText(query.columns.length);
   }
 
   async open(): Promise<number> {
@@ -92,15 +79,7 @@ export class CopyRows implements RowSource {
   }
 
   private take(chunk: Buffer): void {
-    const text = this.partial + this.decoder.write(chunk);
-    const lines = text.split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const fields = line.split('\t');
-      for (let i = 0; i < fields.length; i++) (fields as unknown[])[i] = copyField(fields[i]);
-      this.batch.push(fields);
-    }
-    if (this.batch.length >= this.batchRows && !this.paused) {
+    if (this.text.push(chunk) >= this.batchRows && !this.paused) {
       this.paused = true;
       this.socket().pause();
     }
@@ -120,21 +99,23 @@ export class CopyRows implements RowSource {
   }
 
   async next(): Promise<RowValues[]> {
-    while (this.batch.length === 0 && !this.finished) {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (!this.text.empty) {
+        const rows = this.text.rows(this.finished);
+        if (this.paused && this.text.waiting < this.batchRows) {
+          this.paused = false;
+          this.socket().resume();
+        }
+        if (rows.length > 0) return rows;
+      }
+      if (this.finished) return [];
       if (this.paused) {
         this.paused = false;
         this.socket().resume();
       }
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
-    if (this.failure) throw this.failure;
-    const batch = this.batch;
-    this.batch = [];
-    if (this.paused) {
-      this.paused = false;
-      this.socket().resume();
-    }
-    return batch;
   }
 
   async close(completed: boolean): Promise<void> {

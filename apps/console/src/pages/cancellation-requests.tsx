@@ -171,8 +171,10 @@ export function CancellationCard({ order }: { order: Order }) {
       {open && order.paymentMethod === 'COD' && !pending && (
         <>
           <Typography.Paragraph type="secondary">{t('cancellationRules')}</Typography.Paragraph>
+          {/* Named: the pause card's form on the same page has a `reason` field too, and ids must differ. */}
           <Form<ApplyForm>
             form={form}
+            name="negotiated-cancellation"
             layout="vertical"
             style={{ maxWidth: 560 }}
             onFinish={(values) =>

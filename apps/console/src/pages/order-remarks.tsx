@@ -48,7 +48,7 @@ export function RemarkDialog({ orderIds, onClose }: { orderIds: string[]; onClos
           ]}
         />
       ) : (
-        <Form layout="vertical" onFinish={(values: { remark: string }) => act(async () => setResults(await call(api.POST('/api/v1/merchant/orders/remarks', { body: { orderIds, remark: values.remark.trim() } }))))}>
+        <Form name="batch-remark" layout="vertical" onFinish={(values: { remark: string }) => act(async () => setResults(await call(api.POST('/api/v1/merchant/orders/remarks', { body: { orderIds, remark: values.remark.trim() } }))))}>
           <Form.Item label={t('remark')} name="remark" rules={[{ required: true, whitespace: true }]}>
             <Input.TextArea rows={3} maxLength={500} />
           </Form.Item>

@@ -63,6 +63,7 @@ export function ShipmentToolsCard({ shipmentId }: { shipmentId: string }) {
               <Space align="start" wrap>
                 <Form
                   form={form}
+                  name="waybill-correction"
                   layout="inline"
                   style={{ rowGap: 8 }}
                   onFinish={async (values) => {
@@ -123,7 +124,7 @@ export function NoTrackingPage() {
       <Typography.Title level={3} id="no-tracking-title">
         {t('noTracking')}
       </Typography.Title>
-      <Form layout="inline" style={{ marginBottom: 16 }} onFinish={(values: { days?: number | null }) => { setDays(values.days ?? undefined); setOpen(undefined); }}>
+      <Form name="no-tracking" layout="inline" style={{ marginBottom: 16 }} onFinish={(values: { days?: number | null }) => { setDays(values.days ?? undefined); setOpen(undefined); }}>
         <Form.Item label={t('daysAtLeast')} name="days">
           <InputNumber min={1} max={365} precision={0} />
         </Form.Item>

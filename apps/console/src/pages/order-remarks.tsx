@@ -33,7 +33,7 @@ export function RemarkDialog({ orderIds, onClose }: { orderIds: string[]; onClos
   const { error, act } = useAction(['merchant-orders']);
   const [results, setResults] = useState<Result[]>();
   return (
-    <Modal open title={`${t('batchRemark')} (${orderIds.length})`} onCancel={onClose} onOk={onClose} okButtonProps={{ hidden: !results }} cancelButtonProps={{ hidden: !!results }} destroyOnHidden>
+    <Modal open title={`${t('batchRemark')} (${orderIds.length})`} onCancel={onClose} footer={null} destroyOnHidden>
       <ProblemAlert error={error} />
       {results ? (
         <Table<Result>
@@ -46,6 +46,11 @@ export function RemarkDialog({ orderIds, onClose }: { orderIds: string[]; onClos
             { title: t('orderId'), dataIndex: 'orderId', render: (id: string) => id.slice(0, 8) },
             { title: t('status'), dataIndex: 'result', render: (value: string) => <Tag color={value === 'ADDED' ? 'green' : 'red'}>{t(`remark_${value}`)}</Tag> },
           ]}
+          footer={() => (
+            <Button type="primary" onClick={onClose}>
+              OK
+            </Button>
+          )}
         />
       ) : (
         <Form name="batch-remark" layout="vertical" onFinish={(values: { remark: string }) => act(async () => setResults(await call(api.POST('/api/v1/merchant/orders/remarks', { body: { orderIds, remark: values.remark.trim() } }))))}>

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { answerOf } from '@orderline/shared/api-client';
 import { nextSfWaybillNo } from './support/after-sales-steps';
 import { clearScreenshots, launchChromium, newConsolePage, screenshot, signIn, unlabelledControls, waitForText } from './support/console-browser';
@@ -395,6 +395,22 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     expect(await input.inputValue()).toBe(text);
   };
 
+  /**
+   * Clicks `button` until `answered` holds: an overloaded gateway answers 503 SERVICE_UNAVAILABLE
+   * ("nothing was changed, try again shortly"; seen on the shared two-core machine), which the page
+   * shows in `scope`, and the merchant clicks again as the answer asks.
+   */
+  const clickUntil = async (scope: Locator, button: Locator, answered: () => Promise<boolean>, what: string): Promise<void> => {
+    await button.click();
+    await waitUntil(async () => {
+      if (await answered()) return true;
+      const alert = scope.getByRole('alert');
+      if (/SERVICE_UNAVAILABLE/.test((await alert.count()) ? ((await alert.first().textContent()) ?? '') : '')) await button.click();
+      return undefined;
+    }, what, 120_000, 500);
+  };
+  const shows = (locator: Locator, pattern: RegExp) => async () => pattern.test(((await locator.count()) ? await locator.first().textContent() : '') ?? '');
+
   it('merchant tools: applies for a negotiated cancellation of a COD order with its call attempts, finds it in the list, opens it and withdraws it', async () => {
     const page = await merchantTools();
     const cod = await placeOrder('COD');
@@ -461,17 +477,7 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     const remark = `VIP 客户，优先发货 ${suffix}`;
     await dialog.getByLabel('备注内容').fill(remark);
     await checkPage(page, 'batch-remark');
-    // An overloaded gateway answers 503 SERVICE_UNAVAILABLE (seen on the shared two-core machine):
-    // the dialog shows it and the merchant sends the remark again, as the answer asks.
-    const send = dialog.getByRole('button', { name: '批量备注' });
-    await send.click();
-    await waitUntil(async () => {
-      if (await dialog.getByTestId('remark-results').count()) return true;
-      const refusal = (await dialog.getByRole('alert').count()) ? ((await dialog.getByRole('alert').textContent()) ?? '') : '';
-      if (refusal && !/SERVICE_UNAVAILABLE/.test(refusal)) throw new Error(`the remark was refused: ${refusal}`);
-      if (refusal) await send.click();
-      return undefined;
-    }, 'the remark dialog to answer per order', 120_000, 500);
+    await clickUntil(dialog, dialog.getByRole('button', { name: '批量备注' }), async () => (await dialog.getByTestId('remark-results').count()) > 0, 'the remark dialog to answer per order');
     await waitUntil(async () => (await dialog.getByTestId('remark-results').getByText('已添加').count()) === 2 || undefined, 'both orders ADDED');
     await dialog.getByRole('button', { name: 'OK' }).click();
     for (const id of [first, second]) {
@@ -503,14 +509,12 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     const rightWaybill = nextSfWaybillNo();
     await sfTools.getByLabel('新运单号').fill(rightWaybill);
     await sfTools.getByLabel('修改原因').fill('typo at outbound');
-    await sfTools.getByRole('button', { name: '修改运单号' }).click();
-    await waitForText(sfTools.getByTestId('shipment-waybill'), new RegExp(rightWaybill));
+    await clickUntil(sfTools, sfTools.getByRole('button', { name: '修改运单号' }), shows(sfTools.getByTestId('shipment-waybill'), new RegExp(rightWaybill)), 'the corrected waybill');
     await waitForText(sfTools.getByTestId('previous-waybill'), new RegExp(wrongWaybill));
     const corrected = await answerOf(merchantApi.api.GET('/api/v1/merchant/shipments/{id}', { params: { path: { id: sfShipment.shipmentId as string } } }));
     expect(corrected).toMatchObject({ waybillNo: rightWaybill, waybillCorrections: [expect.objectContaining({ previousWaybillNo: wrongWaybill, waybillNo: rightWaybill, reason: 'typo at outbound' })] });
     // Only the platform carrier intercepts: the refusal names the rule.
-    await sfTools.getByRole('button', { name: `拦截 ${rightWaybill}` }).click();
-    await waitForText(sfTools.getByRole('alert'), /INTERCEPTION_PLATFORM_CARRIER_ONLY/);
+    await clickUntil(sfTools, sfTools.getByRole('button', { name: `拦截 ${rightWaybill}` }), shows(sfTools.getByRole('alert'), /INTERCEPTION_PLATFORM_CARRIER_ONLY/), 'the interception refusal');
     await checkPage(page, 'shipment-waybill-corrected-interception-refused');
     expect((await answerOf(merchantApi.api.GET('/api/v1/merchant/shipments/{id}', { params: { path: { id: sfShipment.shipmentId as string } } }))).interception).toBeNull();
 
@@ -519,13 +523,11 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     const jdTools = page.getByTestId('shipment-tools');
     await waitForText(jdTools.getByTestId('shipment-waybill'), /\S/);
     const jdWaybill = (await jdTools.getByTestId('shipment-waybill').textContent()) ?? '';
-    await jdTools.getByRole('button', { name: `拦截 ${jdWaybill}` }).click();
-    await waitForText(jdTools.getByTestId('interception-status'), /已申请拦截|已拦截/);
+    await clickUntil(jdTools, jdTools.getByRole('button', { name: `拦截 ${jdWaybill}` }), shows(jdTools.getByTestId('interception-status'), /已申请拦截|已拦截/), 'the interception request');
     const intercepted = await answerOf(merchantApi.api.GET('/api/v1/merchant/shipments/{id}', { params: { path: { id: jdShipment.shipmentId as string } } }));
     expect(intercepted.interception?.status).toMatch(/REQUESTED|INTERCEPTED/);
     await jdTools.getByLabel('新运单号').fill('JD0000000001');
-    await jdTools.getByRole('button', { name: '修改运单号' }).click();
-    await waitForText(jdTools.getByRole('alert'), /WAYBILL_GENERATED_BY_PLATFORM/);
+    await clickUntil(jdTools, jdTools.getByRole('button', { name: '修改运单号' }), shows(jdTools.getByRole('alert'), /WAYBILL_GENERATED_BY_PLATFORM/), 'the correction refusal');
     await checkPage(page, 'shipment-intercepted-correction-refused');
 
     // A day later on the platform clock no carrier event has reached the SF parcel (domain.md §2.3).

@@ -18,6 +18,8 @@ import { SubAccountsPage } from './pages/sub-accounts';
 import { BuyerOrdersPage, BuyerOrderPage } from './pages/buyer-orders';
 import { BuyerCreditPage } from './pages/buyer-credit';
 import { PlatformPage } from './pages/platform';
+import { CancellationRequestPage, CancellationRequestsPage } from './pages/cancellation-requests';
+import { NoTrackingPage } from './pages/shipment-tools';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
 
@@ -36,6 +38,9 @@ function navOf(session: Session, pages: string[]): NavItem[] {
     { key: 'exports', path: '/exports', label: 'exports' },
     { key: 'catalog', path: '/catalog', label: 'catalog' },
     { key: 'subAccounts', path: '/sub-accounts', label: 'subAccounts' },
+    // Merchant tools: negotiated cancellation, the shipped tab's no-tracking list.
+    { key: 'cancellations', path: '/cancellation-requests', label: 'cancellationRequests' },
+    { key: 'noTracking', path: '/shipments/without-tracking', label: 'noTracking' },
   ];
   return all.filter((item) => pages.includes(item.key));
 }
@@ -52,6 +57,10 @@ function Page({ path }: { path: string }) {
   if (path === '/exports') return <ExportCenterPage />;
   if (path === '/catalog') return <CatalogPage />;
   if (path === '/sub-accounts') return <SubAccountsPage />;
+  // Merchant tools: negotiated cancellation, the shipped tab's no-tracking list.
+  if (path === '/cancellation-requests') return <CancellationRequestsPage />;
+  if ((params = match('/cancellation-requests/:id', path))) return <CancellationRequestPage id={params['id']} />;
+  if (path === '/shipments/without-tracking') return <NoTrackingPage />;
   if (path === '/buyer/orders') return <BuyerOrdersPage />;
   if ((params = match('/buyer/orders/:id', path))) return <BuyerOrderPage id={params['id']} />;
   if (path === '/buyer/credit') return <BuyerCreditPage />;

@@ -52,7 +52,7 @@ export function useSession(): SignedIn {
   return signedIn;
 }
 
-export type MerchantPage = 'orders' | 'afterSales' | 'exports' | 'catalog' | 'subAccounts';
+export type MerchantPage = 'orders' | 'afterSales' | 'exports' | 'catalog' | 'subAccounts' | 'cancellations' | 'noTracking';
 
 /**
  * Which merchant pages this account may use. The token says MERCHANT but not a sub-account's
@@ -66,6 +66,8 @@ export async function merchantPages(api: OrderlineClient, merchantId: string): P
     exports: () => api.GET('/api/v1/merchant/exports', { params: { query: { limit: '1' } } }),
     catalog: () => api.GET('/api/v1/merchant/catalog/skus', {}),
     subAccounts: () => api.GET('/api/v1/merchants/{id}/sub-accounts', { params: { path: { id: merchantId } } }),
+    cancellations: () => api.GET('/api/v1/merchant/cancellation-requests', {}),
+    noTracking: () => api.GET('/api/v1/merchant/shipments/without-tracking', {}),
   };
   const answers = await Promise.all(Object.entries(probes).map(async ([page, probe]) => [page, (await probe()).response.status] as const));
   return answers.filter(([, status]) => status !== 403 && status !== 401).map(([page]) => page as MerchantPage);

@@ -11,6 +11,8 @@ import { OrderContactsCard } from './order-contacts';
 import { OrderFeesCard } from './order-fees';
 import { OrderPauseCard } from './order-pause';
 import { ShipDialog } from './ship-dialog';
+import { CancellationCard } from './cancellation-requests';
+import { ShipmentToolsCard } from './shipment-tools';
 
 type ConsigneeChange = { name?: string; phone?: string; province: string; city: string; county: string; town?: string; detail: string };
 
@@ -160,7 +162,9 @@ export function MerchantOrderPage({ id }: { id: string }) {
               <Timeline style={{ marginTop: 12 }} items={tracking.data.events.map((event) => ({ children: `${new Date(event.occurredAt).toLocaleString()} ${event.status} ${event.location ?? ""} ${event.description ?? ""}` }))} />
             </Card>
           )}
+          {tracking.data?.shipment && <ShipmentToolsCard shipmentId={tracking.data.shipment.id} />}
           <OrderPauseCard order={view} />
+          <CancellationCard order={view} />
           {view.status === 'UNPAID' && <OrderFeesCard order={view} />}
           {['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED'].includes(view.status) && <ConsigneeChangeForm order={view} />}
           {view.status !== 'CANCELLED' && <OrderContactsCard order={view} />}

@@ -8,6 +8,9 @@ import { ProblemAlert } from '../problem-view';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { ShipDialog, ShipMode } from './ship-dialog';
+import { RemarkDialog, RemarksCell } from './order-remarks';
+import { cancellationRequestIdOf } from './cancellation-requests';
+import { PageLink } from '../page-link';
 
 type Row = ApiSchema<'MerchantOrderListItemView'>;
 type Query = Record<string, string>;
@@ -95,6 +98,7 @@ export function MerchantOrdersPage() {
   const [cursors, setCursors] = useState<string[]>([]);
   const [selected, setSelected] = useState<string[]>([]);
   const [shipping, setShipping] = useState<{ mode: ShipMode; orderIds: string[] }>();
+  const [remarking, setRemarking] = useState<string[]>();
   const [form] = Form.useForm<Filters>();
   const cursor = cursors[cursors.length - 1];
   const list = useQuery({
@@ -173,6 +177,9 @@ export function MerchantOrdersPage() {
         <Button disabled={shippable.length < 2} onClick={() => setShipping({ mode: 'merged', orderIds: shippable })}>
           {t('mergedShip')}
         </Button>
+        <Button disabled={!selectedRows.length} onClick={() => setRemarking(selectedRows.map((row) => row.id))}>
+          {t('batchRemark')}
+        </Button>
       </Space>
       <Table<Row>
         rowKey="id"
@@ -199,6 +206,7 @@ export function MerchantOrdersPage() {
           { title: t('payable'), dataIndex: 'payable', render: (fen: number) => formatFen(fen) },
           { title: t('paymentMethod'), dataIndex: 'paymentMethod', render: (value: string) => t(value) },
           { title: t('consignee'), key: 'consignee', render: (_, row) => <ConsigneeCell row={row} /> },
+          { title: t('remarks'), dataIndex: 'remarks', render: (remarks: Row['remarks']) => <RemarksCell remarks={remarks} /> },
           { title: t('buyerNote'), dataIndex: 'buyerNote', render: (note: string | null) => note && <Tooltip title={note}><Typography.Text ellipsis style={{ maxWidth: 120 }} tabIndex={0}>{note}</Typography.Text></Tooltip> },
           {
             title: t('flags'),
@@ -213,6 +221,11 @@ export function MerchantOrdersPage() {
                 {row.afterSalesLinks.length > 0 && <Tag color="blue">{t('afterSales')} {row.afterSalesLinks.length}</Tag>}
                 {row.refundedAmount > 0 && <Tag color="gold">{t('refund')} {formatFen(row.refundedAmount)}</Tag>}
                 {row.cancellation && <Tag>{t('CANCELLED')}: {row.cancellation.reason}</Tag>}
+                {row.cancellationRequestLink && (
+                  <PageLink path={`/cancellation-requests/${cancellationRequestIdOf(row.cancellationRequestLink)}`}>
+                    <Tag color="volcano">{t('cancellationRequests')}</Tag>
+                  </PageLink>
+                )}
               </Space>
             ),
           },
@@ -236,6 +249,7 @@ export function MerchantOrdersPage() {
           {t('next')}
         </Button>
       </Space>
+      {remarking && <RemarkDialog orderIds={remarking} onClose={() => { setRemarking(undefined); setSelected([]); }} />}
       {shipping && <ShipDialog mode={shipping.mode} orderIds={shipping.orderIds} onClose={() => { setShipping(undefined); setSelected([]); }} />}
     </section>
   );

@@ -320,6 +320,8 @@ export class MerchantOrderListItemView {
   @ApiView(OrderCancellationView, { nullable: true }) cancellation: OrderCancellationView | null;
   @ApiText({ nullable: true }) cancellationRequestLink: string | null;
   @ApiText({ nullable: true, description: 'orders that can ship together share it (domain.md §1.9)' }) mergeGroup: string | null;
+  /** domain.md §1.1/§1.10: the remarks the merchant appended (one or many orders at once), oldest first. */
+  @ApiView([OrderRemarkView], { description: "the merchant's remarks, oldest first" }) remarks: OrderRemarkView[];
   @ApiTimestamp() createdAt: string;
 }
 

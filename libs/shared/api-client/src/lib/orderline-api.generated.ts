@@ -2246,6 +2246,8 @@ export interface components {
             cancellationRequestLink: string | null;
             /** @description orders that can ship together share it (domain.md §1.9) */
             mergeGroup: string | null;
+            /** @description the merchant's remarks, oldest first */
+            remarks: components["schemas"]["OrderRemarkView"][];
             /** Format: date-time */
             createdAt: string;
         };
@@ -7649,6 +7651,12 @@ export interface operations {
                      *           "afterSalesLinks": [],
                      *           "cancellation": null,
                      *           "cancellationRequestLink": null,
+                     *           "remarks": [
+                     *             {
+                     *               "text": "call before delivery",
+                     *               "at": "2026-11-23T08:30:00.000Z"
+                     *             }
+                     *           ],
                      *           "createdAt": "2026-11-23T08:00:00.000Z"
                      *         }
                      *       ],

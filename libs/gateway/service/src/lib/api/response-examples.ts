@@ -115,6 +115,7 @@ export const EXAMPLES = {
         afterSalesLinks: [],
         cancellation: null,
         cancellationRequestLink: null,
+        remarks: [{ text: 'call before delivery', at: '2026-11-23T08:30:00.000Z' }],
         createdAt: '2026-11-23T08:00:00.000Z',
       },
     ],

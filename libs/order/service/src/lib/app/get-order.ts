@@ -75,7 +75,7 @@ export class GetOrder {
       consignee: { name: order.consigneeName, phone: order.consigneePhone, address: order.consigneeAddress },
       lines: lines.map((line) => ({ id: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal, discount: line.discount })),
       history: history.map((change) => ({ from: change.fromStatus, to: change.toStatus, reason: change.reason, actor: change.actor, at: change.at.toISOString() })),
-      remarks: remarks.map((row) => ({ text: row.text, at: row.added_at.toISOString() })),
+      remarks,
       buyerNote: order.buyerNote,
       kinds: order.kinds,
       serviceFees: order.serviceFees.map((fee) => ({ ...fee, appliesTo: lines.filter((line) => fee.skuIds.includes(line.skuId)).map((line) => ({ skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity })) })),

@@ -7,6 +7,7 @@ import { Address, carrierKindOf, mergedShipmentCandidates, shippingDeadlineState
 import { Clock, decodeKeysetCursor, encodeKeysetCursor, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from '../order-service-config';
 import { foldOrderStatusCounts, merchantOrderListRows, orderStatusCounts, waitingOrdersWithPhones } from '../infra/order-list.repository';
+import { remarksOfOrders } from '../infra/order-remark.repository';
 
 function flag(value: string | undefined): boolean | null {
   return value === undefined ? null : value === 'true';
@@ -56,6 +57,8 @@ export class MerchantOrderList {
     for (const row of await orderStatusCounts(this.dataSource.manager, caller.merchantId)) counts[row.status as keyof typeof counts] = row.n;
     const page = rows.slice(0, limit);
     const mergeGroups = await this.mergeGroups(caller.merchantId, page.filter((row: Record<string, any>) => row.status === 'WAITING_OUTBOUND').map((row: Record<string, any>) => row.consignee_phone));
+    // Remarks are appended to many orders at once (§1.1); the rows show them (one lookup per page).
+    const remarks = await remarksOfOrders(this.dataSource.manager, page.map((row: Record<string, any>) => row.id));
     const policy = { warningWindowMs: this.config.SHIPPING_WARNING_WINDOW_SECONDS * 1000 };
     return {
       items: page.map((row: Record<string, any>) => ({
@@ -88,6 +91,7 @@ export class MerchantOrderList {
         cancellationRequestLink: row.cancellation_request_id ? cancellationRequestLink(row.cancellation_request_id, caller) : null,
         // domain.md §1.9: orders that can ship together share a group id.
         mergeGroup: mergeGroups.get(row.id) ?? null,
+        remarks: remarks.get(row.id) ?? [],
         createdAt: row.created_at.toISOString(),
       })),
       counts,

@@ -12,6 +12,15 @@ export async function appendRemarks(manager: EntityManager, merchantId: string |
   return added.map((row) => row.order_id);
 }
 
-export async function remarksOfOrder(manager: EntityManager, orderId: string): Promise<Array<{ text: string; added_at: Date }>> {
-  return manager.query(`SELECT text, added_at FROM order_remark WHERE order_id = $1 ORDER BY id`, [orderId]);
+export async function remarksOfOrder(manager: EntityManager, orderId: string): Promise<Array<{ text: string; at: string }>> {
+  return (await remarksOfOrders(manager, [orderId])).get(orderId) ?? [];
+}
+
+/** The remarks of a page of orders in one indexed lookup (order_remark_order), oldest first per order. */
+export async function remarksOfOrders(manager: EntityManager, orderIds: string[]): Promise<Map<string, Array<{ text: string; at: string }>>> {
+  const byOrder = new Map<string, Array<{ text: string; at: string }>>();
+  if (orderIds.length === 0) return byOrder;
+  const rows: Array<{ order_id: string; text: string; added_at: Date }> = await manager.query(`SELECT order_id, text, added_at FROM order_remark WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, id`, [orderIds]);
+  for (const row of rows) byOrder.set(row.order_id, [...(byOrder.get(row.order_id) ?? []), { text: row.text, at: row.added_at.toISOString() }]);
+  return byOrder;
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { selectEntity } from '@orderline/shared/persistence';
 import { OrderRecord } from './order.entity';
 
 /**
@@ -9,7 +10,7 @@ import { OrderRecord } from './order.entity';
 
 /** Loads an order with a row lock, so concurrent commands on one order take turns. */
 export async function lockOrder(manager: EntityManager, orderId: string): Promise<OrderRecord | null> {
-  return manager.getRepository(OrderRecord).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+  return selectEntity(manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
 }
 
 /**

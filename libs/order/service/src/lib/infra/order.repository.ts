@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { selectEntity } from '@orderline/shared/persistence';
+import { returnedRows, selectEntity } from '@orderline/shared/persistence';
 import { OrderRecord } from './order.entity';
 
 /**
@@ -62,8 +62,7 @@ export async function lockUnformedGroupOrders(manager: EntityManager, groupId: s
 /** Sets or clears an order's risk flag; false when there is no such order. */
 export async function setRiskFlag(manager: EntityManager, orderId: string, flagged: boolean, reason: string | null): Promise<boolean> {
   const result = await manager.query(`UPDATE customer_order SET risk_flag = $2, risk_reason = $3 WHERE id = $1 RETURNING id`, [orderId, flagged, reason]);
-  const rows = Array.isArray(result[0]) ? result[0] : result;
-  return rows.length > 0;
+  return returnedRows(result).length > 0;
 }
 
 /** Adds a refund to the order's refunded amount (fen). */

@@ -68,26 +68,17 @@ export async function findSkus(manager: EntityManager, merchantId: string, skuId
  * Takes the stock of every tracked SKU of an order, each by one conditional UPDATE; answers
  * the first SKU short of stock (the caller rolls the transaction back) or undefined.
  * Untracked SKUs (stock null) are not touched and not recorded.
- *
- * One statement per SKU (issue 19: every order passes here): the UPDATE, the record of what
- * was taken, and whether the SKU is tracked as the statement's snapshot sees it. An untracked
- * SKU is then done with: the order goes before any concurrent change that starts tracking it.
- * Only a tracked SKU not taken is read again, to tell short stock from stock that stopped
- * being tracked meanwhile.
  */
 export async function takeStock(manager: EntityManager, merchantId: string, orderId: string, items: ReadonlyArray<{ skuId: string; quantity: number }>, at: Date): Promise<string | undefined> {
   // A fixed order of SKUs so two orders taking the same SKUs never wait for each other in a cycle.
   for (const item of [...items].sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0))) {
-    const [outcome]: Array<{ taken: number; tracked: boolean | null }> = await manager.query(
-      `WITH taken AS (
-         UPDATE catalog_sku SET stock = stock - $3::int WHERE merchant_id = $1::uuid AND sku_id = $2::text AND stock IS NOT NULL AND stock >= $3::int RETURNING sku_id
-       ), recorded AS (
-         INSERT INTO order_stock_taken (order_id, merchant_id, sku_id, quantity, taken_at) SELECT $4::uuid, $1::uuid, sku_id, $3::int, $5::timestamptz FROM taken RETURNING sku_id
-       )
-       SELECT (SELECT count(*) FROM recorded)::int AS taken, (SELECT stock IS NOT NULL FROM catalog_sku WHERE merchant_id = $1::uuid AND sku_id = $2::text) AS tracked`,
-      [merchantId, item.skuId, item.quantity, orderId, at],
+    const taken = returnedRows<{ stock: number }>(
+      await manager.query(`UPDATE catalog_sku SET stock = stock - $3 WHERE merchant_id = $1 AND sku_id = $2 AND stock IS NOT NULL AND stock >= $3 RETURNING stock`, [merchantId, item.skuId, item.quantity]),
     );
-    if (outcome.taken === 1 || !outcome.tracked) continue;
+    if (taken.length === 1) {
+      await manager.query(`INSERT INTO order_stock_taken (order_id, merchant_id, sku_id, quantity, taken_at) VALUES ($1, $2, $3, $4, $5)`, [orderId, merchantId, item.skuId, item.quantity, at]);
+      continue;
+    }
     const tracked: Array<{ stock: number | null }> = await manager.query(`SELECT stock FROM catalog_sku WHERE merchant_id = $1 AND sku_id = $2`, [merchantId, item.skuId]);
     if (tracked[0]?.stock !== null && tracked[0]?.stock !== undefined) return item.skuId;
   }

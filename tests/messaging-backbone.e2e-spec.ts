@@ -197,6 +197,26 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
     expect(dead[0].value?.toString()).toBe('{"this is": not json');
   });
 
+  it('passes over an event type it has no handler for by its header, without decoding it; an undeclared type in the header is still dead-lettered', async () => {
+    const orderId = randomUUID();
+    const key = orderId;
+    const deadLetteredBefore = harness.consumer.counters.deadLettered;
+    await harness.transport.publish([
+      // Declared, not handled by this group: never parsed, so its broken value sends nothing to the DLQ.
+      { topic: Topics.orders, key, value: '{"not": decoded', headers: { 'event-type': 'OrderPaid' } },
+      { topic: Topics.orders, key, value: wireEvent('OrderTeleported', { orderId }, orderId), headers: { 'event-type': 'OrderTeleported' } },
+      { topic: Topics.orders, key, value: wireEvent('OrderPlaced', payload(orderId, 1), orderId), headers: { 'event-type': 'OrderPlaced' } },
+    ]);
+    await waitUntil(async () => (await harness.applied()).some((row) => row.order_id === orderId), 'the handled event');
+    // Same partition, in order: the two messages before it were done with before it was applied.
+    expect(harness.consumer.counters.deadLettered).toBe(deadLetteredBefore + 1);
+    const dead = await waitUntil(async () => {
+      const mine = harness.deadLetters.filter((message) => message.key === key);
+      return mine.length >= 1 ? mine : undefined;
+    }, 'the dead letter of the undeclared type');
+    expect(dead.map((message) => message.headers[DLQ_HEADERS.error])).toEqual([expect.stringMatching(/unknown event type "OrderTeleported"/)]);
+  });
+
   it('re-drives a dead-lettered event once its cause is fixed: applied once, never re-driven twice, other groups unaffected', async () => {
     fixableBugFixed = false; // the suite runs once per transport
     // Another group that applies the same topic: it applied the event the first time.

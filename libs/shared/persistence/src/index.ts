@@ -1,4 +1,5 @@
 export * from './lib/database';
+export * from './lib/entity-rows';
 export * from './lib/fen-column';
 export * from './lib/statement-shape-logger';
 export * from './lib/transaction-lock';

@@ -53,6 +53,11 @@ export class EventRegistry {
     return [...this.byType.values()];
   }
 
+  /** Whether `type` is a declared event type. */
+  has(type: string): boolean {
+    return this.byType.has(type);
+  }
+
   get(type: string): EventDefinition {
     const definition = this.byType.get(type);
     if (!definition) throw new EventContractError(`unknown event type "${type}"`);

@@ -1,4 +1,4 @@
-import { deadLetterTopicOf, DLQ_HEADERS, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
+import { deadLetterTopicOf, DLQ_HEADERS, EVENT_HEADERS, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
 import { consumerMetrics } from '@orderline/shared/metrics';
 import { inConsumeSpan } from '@orderline/shared/observability';
 import { runWithEventContext } from './event-context';
@@ -153,8 +153,20 @@ export class EventConsumer {
     for (const message of messages) await this.deliver(message, context);
   }
 
+  /**
+   * A message whose `event-type` header names a declared type this group has no handler for is
+   * passed over without parsing or validating its value: a topic carries many types and most
+   * groups apply a few (decoding the rest was most of the CPU of logistics' and export's
+   * consumers, issue 19). A message without the header, or naming an undeclared type, is
+   * decoded as before, so it still reaches the DLQ when it is not a valid event.
+   */
+  private passesOver(message: IncomingMessage): boolean {
+    const type = message.headers[EVENT_HEADERS.eventType];
+    return type !== undefined && !this.handlers.has(type) && this.options.registry.has(type);
+  }
+
   private async applyTogether(messages: IncomingMessage[]): Promise<void> {
-    const events = messages.map((message) => ({ message, event: this.options.registry.decode(message.value) }));
+    const events = messages.filter((message) => !this.passesOver(message)).map((message) => ({ message, event: this.options.registry.decode(message.value) }));
     const wanted = events.filter(({ event }) => this.handlers.has(event.type));
     if (wanted.length === 0) return;
     const seen = new Set<string>();
@@ -225,6 +237,7 @@ export class EventConsumer {
   }
 
   private async applyOnce(message: IncomingMessage): Promise<void> {
+    if (this.passesOver(message)) return;
     const event = this.options.registry.decode(message.value);
     const binding = this.handlers.get(event.type);
     // A topic carries many event types; this group applies only those it has handlers for.

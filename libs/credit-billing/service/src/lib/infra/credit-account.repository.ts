@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountChange, AccountHold, CalendarDate, changedLoansOf, CreditAccount, isLoanSettled, Loan, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
 import { TimerFailures } from '@orderline/shared/messaging';
+import { selectEntity } from '@orderline/shared/persistence';
 import { CreditAccountRecord, CreditHoldRecord } from './credit.entity';
 
 /** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
@@ -17,11 +18,11 @@ export function accountLockKey(buyerId: string): string {
 @Injectable()
 export class CreditAccountRepository {
   async lockAccountOfBuyer(manager: EntityManager, buyerId: string): Promise<CreditAccountRecord | null> {
-    return manager.getRepository(CreditAccountRecord).findOne({ where: { buyerId }, lock: { mode: 'pessimistic_write' } });
+    return selectEntity(manager, CreditAccountRecord, 'buyer_id = $1', [buyerId], { forUpdate: true });
   }
 
   async lockAccount(manager: EntityManager, accountId: string): Promise<CreditAccountRecord | null> {
-    return manager.getRepository(CreditAccountRecord).findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
+    return selectEntity(manager, CreditAccountRecord, 'id = $1', [accountId], { forUpdate: true });
   }
 
   async openLoans(manager: EntityManager, accountId: string): Promise<Loan[]> {
@@ -103,7 +104,7 @@ export class CreditAccountRepository {
    * credits. The account row must already be locked by the caller.
    */
   async load(manager: EntityManager, record: CreditAccountRecord, scope: { orderId?: string; loans?: boolean } = {}): Promise<CreditAccount> {
-    const holdRecord = scope.orderId ? await manager.getRepository(CreditHoldRecord).findOne({ where: { orderId: scope.orderId } }) : null;
+    const holdRecord = scope.orderId ? await selectEntity(manager, CreditHoldRecord, 'order_id = $1', [scope.orderId]) : null;
     let loans: Loan[] = [];
     let pendingCredits: Array<{ id: string; credit: StatementCredit }> = [];
     if (scope.loans) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { selectEntity } from '@orderline/shared/persistence';
 import { AccountRecord } from '../infra/gateway.entity';
 
 export interface AccountStanding {
@@ -22,13 +23,14 @@ export class AccountDirectory {
   async standing(accountId: string): Promise<AccountStanding | null> {
     const cached = this.cache.get(accountId);
     if (cached && cached.until > Date.now()) return cached.standing;
-    const accounts = this.dataSource.getRepository(AccountRecord);
-    const account = await accounts.findOne({ where: { id: accountId }, select: { id: true, disabled: true, kind: true, permissions: true, role: true, merchantId: true } });
+    // selectEntity: the SQL built once, not a query builder per lookup (issue 19).
+    const manager = this.dataSource.manager;
+    const account = await selectEntity(manager, AccountRecord, 'id = $1', [accountId]);
     // Disabling a merchant's main account disables the merchant: its sub-accounts' sessions
     // and sign-ins are refused with it (issue 12 item 8).
     const mainDisabled =
       account?.role === 'MERCHANT' && account.kind === 'SUB' && account.merchantId
-        ? ((await accounts.findOne({ where: { merchantId: account.merchantId, kind: 'MAIN' }, select: { id: true, disabled: true } }))?.disabled ?? false)
+        ? ((await selectEntity(manager, AccountRecord, `merchant_id = $1 AND kind = 'MAIN'`, [account.merchantId]))?.disabled ?? false)
         : false;
     const standing = account ? { disabled: account.disabled || mainDisabled, kind: account.kind, permissions: account.permissions } : null;
     if (this.cache.size > 10_000) this.cache.clear();

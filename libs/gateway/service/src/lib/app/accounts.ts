@@ -11,6 +11,7 @@ import { AccountRecord, BuyerRecord, MerchantRecord } from '../infra/gateway.ent
 import { hashPassword, needsRehash, scryptCost, ScryptCost, verifyPassword } from '../infra/password-hasher';
 import { ServiceClient } from '../infra/service-client';
 import { upsertOperator } from '../infra/operator-account';
+import { merchantExists } from '../infra/merchant-account.repository';
 import { AccountDirectory } from './account-directory';
 import type { AccessTokenClaims } from '../api/auth.guard';
 
@@ -19,12 +20,16 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Sign-in and the accounts behind it: operator bootstrap, merchants, buyers. */
+/** Merchant ids remembered as existing; the set starts over when full. */
+const KNOWN_MERCHANTS_KEPT = 10_000;
+
 @Injectable()
 export class Accounts implements OnApplicationBootstrap {
   // A hash to compare against when the user does not exist, so both paths cost the same.
   private dummyHash?: Promise<string>;
   private readonly loginAttempts: SlidingWindowCounter;
   private readonly hashCost: ScryptCost;
+  private readonly knownMerchants = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -117,7 +122,17 @@ export class Accounts implements OnApplicationBootstrap {
     return { id: accountId, disabled };
   }
 
+  /**
+   * Asked on every order placed. Merchants are never deleted, so a merchant found once is
+   * remembered (bounded): a database round trip per order saved (issue 19).
+   */
   async merchantExists(merchantId: string): Promise<boolean> {
-    return this.dataSource.getRepository(MerchantRecord).existsBy({ id: merchantId });
+    if (this.knownMerchants.has(merchantId)) return true;
+    const exists = await merchantExists(this.dataSource.manager, merchantId);
+    if (exists) {
+      if (this.knownMerchants.size >= KNOWN_MERCHANTS_KEPT) this.knownMerchants.clear();
+      this.knownMerchants.add(merchantId);
+    }
+    return exists;
   }
 }

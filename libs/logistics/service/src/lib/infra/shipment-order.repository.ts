@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { returnedRows } from '@orderline/shared/persistence';
 import { TimerFailures } from '@orderline/shared/messaging';
 
 /** One order in a shipment, with its receipt timer (auto-confirm deadline, extension, closing) and, when voided, why. */
@@ -90,11 +91,7 @@ export async function voidShipmentOrder(manager: EntityManager, shipmentId: stri
         WHERE shipment_id::text = $1 AND order_id = $2 AND voided_at IS NULL RETURNING order_id`,
     [shipmentId, orderId, at, reason],
   );
-  return rowsOf(result).length > 0;
+  return returnedRows(result).length > 0;
 }
 
-/** TypeORM's pg driver answers UPDATE … RETURNING with [rows, count]; SELECT with rows. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
-}
 

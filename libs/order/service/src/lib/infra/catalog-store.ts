@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { returnedRows } from '@orderline/shared/persistence';
 import type { CatalogSku, FreightRule, SkuKinds } from '@orderline/order/domain';
 
 /**
@@ -7,12 +8,6 @@ import type { CatalogSku, FreightRule, SkuKinds } from '@orderline/order/domain'
  * them. Stock and coupons are taken by conditional UPDATEs (no read-then-write race) and
  * given back once per order (the `returned_at` mark makes a second give-back a no-op).
  */
-
-/** TypeORM answers an UPDATE … RETURNING with [rows, affected count], an INSERT or SELECT with the rows. */
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
 
 interface SkuRow {
   merchant_id: string;

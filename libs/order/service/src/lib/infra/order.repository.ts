@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { returnedRows, selectEntity } from '@orderline/shared/persistence';
 import { OrderRecord } from './order.entity';
 
 /**
@@ -9,7 +10,7 @@ import { OrderRecord } from './order.entity';
 
 /** Loads an order with a row lock, so concurrent commands on one order take turns. */
 export async function lockOrder(manager: EntityManager, orderId: string): Promise<OrderRecord | null> {
-  return manager.getRepository(OrderRecord).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+  return selectEntity(manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
 }
 
 /**
@@ -61,8 +62,7 @@ export async function lockUnformedGroupOrders(manager: EntityManager, groupId: s
 /** Sets or clears an order's risk flag; false when there is no such order. */
 export async function setRiskFlag(manager: EntityManager, orderId: string, flagged: boolean, reason: string | null): Promise<boolean> {
   const result = await manager.query(`UPDATE customer_order SET risk_flag = $2, risk_reason = $3 WHERE id = $1 RETURNING id`, [orderId, flagged, reason]);
-  const rows = Array.isArray(result[0]) ? result[0] : result;
-  return rows.length > 0;
+  return returnedRows(result).length > 0;
 }
 
 /** Adds a refund to the order's refunded amount (fen). */

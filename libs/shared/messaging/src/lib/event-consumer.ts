@@ -69,13 +69,22 @@ function describeMessage(message: IncomingMessage): Record<string, unknown> {
   return { eventId, type, key: message.key, topic: message.topic, partition: message.partition, offset: message.offset };
 }
 
-async function sleepWithHeartbeat(ms: number, context: DeliveryContext): Promise<void> {
+/** Sleeps `ms` in 1 s steps, keeping the group membership alive; ends early once `stopping()` holds. */
+async function sleepWithHeartbeat(ms: number, context: DeliveryContext, stopping: () => boolean): Promise<void> {
   let left = ms;
-  while (left > 0) {
+  while (left > 0 && !stopping()) {
     const step = Math.min(left, 1_000);
     await new Promise((resolve) => setTimeout(resolve, step));
     left -= step;
     await context.heartbeat().catch(() => undefined);
+  }
+}
+
+/** A delivery abandoned because its consumer is stopping: the message stays uncommitted (redelivered). */
+export class ConsumerStopping extends Error {
+  constructor(groupId: string, cause: unknown) {
+    super(`consumer ${groupId} is stopping: the message is given back for redelivery (${String((cause as Error)?.message ?? cause)})`);
+    this.name = 'ConsumerStopping';
   }
 }
 
@@ -93,6 +102,8 @@ export class EventConsumer {
   private subscription?: Subscription;
   private readonly metricsService: string;
   private stats = { applied: 0, duplicates: 0, deadLettered: 0, batches: 0, fallbacks: 0 };
+  /** Set while `stop()` runs: a message still being retried is given back instead of retried on. */
+  private stopping = false;
 
   constructor(private readonly options: EventConsumerOptions) {
     for (const binding of options.handlers) {
@@ -129,9 +140,19 @@ export class EventConsumer {
     return this.subscription.joined?.() ?? true;
   }
 
+  /**
+   * Leaves the group. A message in its retry back-off (the database unreachable, or a failing
+   * handler) is given back uncommitted rather than retried on, so stopping never waits on an
+   * outage; the bus delivers it again after the restart and the inbox keeps that to once.
+   */
   async stop(): Promise<void> {
-    await this.subscription?.stop();
-    this.subscription = undefined;
+    this.stopping = true;
+    try {
+      await this.subscription?.stop();
+    } finally {
+      this.subscription = undefined;
+      this.stopping = false;
+    }
   }
 
   /**
@@ -212,10 +233,11 @@ export class EventConsumer {
         await this.applyOnce(message);
         return;
       } catch (error) {
+        if (this.stopping) throw new ConsumerStopping(this.options.groupId, error);
         if (isInfrastructureError(error)) {
           attempts -= 1;
           this.logger.warn('consumer: database unavailable, retrying', { group: this.options.groupId, error: String(error) });
-          await sleepWithHeartbeat(this.retryPolicy.maxDelayMs, context);
+          await sleepWithHeartbeat(this.retryPolicy.maxDelayMs, context, () => this.stopping);
           continue;
         }
         if (!shouldRetry(attempts, this.retryPolicy)) {
@@ -231,7 +253,7 @@ export class EventConsumer {
           retryInMs: delay,
           error: String((error as Error)?.message ?? error),
         });
-        await sleepWithHeartbeat(delay, context);
+        await sleepWithHeartbeat(delay, context, () => this.stopping);
       }
     }
   }

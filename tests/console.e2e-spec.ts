@@ -389,11 +389,16 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
    */
   const typeTime = async (page: Page, label: string, text: string): Promise<void> => {
     const input = page.getByLabel(label, { exact: true });
-    await input.click();
-    await input.fill(text);
-    const panel = page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)');
-    await panel.locator('.ant-picker-ok button').click();
-    await panel.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
+    // Typed again when the picker dropped it: the previous picker's panel may still be closing when
+    // this one opens, and an OK that lands on it leaves this input empty.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await input.click();
+      await input.fill(text);
+      const panel = page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)').last();
+      await panel.locator('.ant-picker-ok button').click();
+      await panel.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
+      if ((await input.inputValue()) === text) break;
+    }
     expect(await input.inputValue()).toBe(text);
   };
 

@@ -10,6 +10,9 @@ import { ExportTasks } from './app/export-tasks';
 import { ExportServiceConfig } from './export-service-config';
 import { EXPORT_SERVICE_NAME, ExportServiceModule } from './export-service.module';
 import { ExportFileStore } from './infra/export-file-store';
+import { PasswordVault } from './infra/password-vault';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@orderline/shared/service-kit';
 
 // Handler tier: the export service's real module on PGlite and the in-process bus, no HTTP, no Kafka.
 describe('export service handlers: read model → export task → file', () => {
@@ -76,5 +79,20 @@ describe('export service handlers: read model → export task → file', () => {
     await expect(again).rejects.toMatchObject({ code: 'EXPORT_TOO_SOON', status: 429 });
     // Another merchant sees nothing of it.
     await expect(tasks.get(completed.id, { ...merchant, merchantId: randomUUID() })).rejects.toMatchObject({ status: 404 });
+  }, 30_000);
+
+  it('answers 410 EXPORT_PASSWORD_UNREADABLE for a password no held key opens, without using up an SMS of the day', async () => {
+    const created = await tasks.create({ type: 'ORDER_DETAILS', format: 'CSV', consigneeMode: 'NONE', from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' }, merchant);
+    expect(created.encrypted).toBe(true);
+    // Sealed under a key this service was never given (as after a rotation that dropped the old key).
+    const foreign = new PasswordVault(loadConfig(ExportServiceConfig, { PORT: '0', DATABASE_URL: 'postgres://x@localhost/export', KAFKA_BROKERS: 'localhost:9092', EXPORT_PASSWORD_KEY: 'a-key-this-service-never-held-0123' }));
+    const dataSource = service.get(DataSource);
+    await dataSource.query(`UPDATE export_task SET password_sealed = $2 WHERE id = $1`, [created.id, foreign.seal('Pw3xKmNq7aBc')]);
+
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // The second attempt would be 429 (60 s apart) had the first one counted as a send.
+      await expect(tasks.releasePassword(created.id, merchant)).rejects.toMatchObject({ code: 'EXPORT_PASSWORD_UNREADABLE', status: 410 });
+    }
+    expect(await dataSource.query(`SELECT count(*)::int AS sends FROM export_password_sms WHERE task_id = $1`, [created.id])).toEqual([{ sends: 0 }]);
   }, 30_000);
 });

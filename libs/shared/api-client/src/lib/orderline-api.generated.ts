@@ -20789,6 +20789,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description EXPORT_PASSWORD_UNREADABLE: the password was sealed under an export key no longer held; create a new task */
+            410: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
             413: {
                 headers: {

@@ -4,7 +4,7 @@ import { decideExportTaskTransition, exportFileBaseName, exportFileKind, ExportT
 import { ExportCompleted } from '@orderline/shared/contracts';
 import { addSampleSource, countExportRows } from '@orderline/shared/metrics';
 import { applyTransition, outgoing, PeriodicTask, TransactionScope, TransitionSteps, UnitOfWork } from '@orderline/shared/messaging';
-import { APP_LOGGER, Clock, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
+import { APP_LOGGER, Clock, DomainError, JsonLogger, PLATFORM_CLOCK, SERVICE_CONFIG, SERVICE_NAME } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
 import { ExportFileStore } from '../infra/export-file-store';
 import { PasswordVault } from '../infra/password-vault';
@@ -137,12 +137,13 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     const abort = () => (aborted = aborted ?? new Error('INTERRUPTED: the export service is stopping; retry the task'));
     const done = this.run(task, () => aborted)
       .catch(async (error) => {
-        const failure = error instanceof TaskLost ? undefined : String((error as Error)?.message ?? error).slice(0, 500);
+        // A refusal with an API code (a password no key opens) keeps its code; anything else is EXPORT_FAILED.
+        const failure = error instanceof TaskLost ? undefined : (error instanceof DomainError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error)).slice(0, 500);
         await this.files.removeTask(task.id).catch(() => undefined);
         if (failure === undefined) return;
         this.logger.warn('export task failed', { taskId: task.id, error: failure });
         await this.unitOfWork
-          .run((scope) => this.fail(scope, task, failure.startsWith('INTERRUPTED') ? failure : `EXPORT_FAILED: ${failure}`))
+          .run((scope) => this.fail(scope, task, /^(INTERRUPTED|EXPORT_[A-Z_]+):/.test(failure) ? failure : `EXPORT_FAILED: ${failure}`))
           .catch((updateError) => this.logger.error('could not mark the export task failed', { taskId: task.id, error: String(updateError) }));
       })
       .finally(() => this.active.delete(task.id));

@@ -169,6 +169,8 @@ export class ExportTasks {
   async releasePassword(id: string, caller: Principal): Promise<PasswordReleaseView> {
     const task = await this.row(id, caller);
     if (!task.encrypted || !task.password_sealed) throw new DomainError('EXPORT_NOT_ENCRYPTED', 409, `${task.type} files are not encrypted; there is no password to send`);
+    // Opened first: a password no key opens (410) must not use up one of the day's sends.
+    const password = this.vault.open(task.password_sealed);
     const now = this.clock.now();
     const settings = { perTaskPerDay: this.config.EXPORT_PASSWORD_SMS_PER_DAY, minIntervalSeconds: this.config.EXPORT_PASSWORD_SMS_INTERVAL_SECONDS, utcOffsetMinutes: this.config.PLATFORM_UTC_OFFSET_MINUTES };
     const sendsToday = await this.dataSource.transaction(async (manager) => {
@@ -182,6 +184,6 @@ export class ExportTasks {
       const today = platformDayOf(now, settings.utcOffsetMinutes);
       return sent.filter((sentAt) => platformDayOf(sentAt, settings.utcOffsetMinutes) === today).length + 1;
     });
-    return { taskId: task.id, accountId: task.account_id, password: this.vault.open(task.password_sealed), sendsToday, dailyLimit: settings.perTaskPerDay };
+    return { taskId: task.id, accountId: task.account_id, password, sendsToday, dailyLimit: settings.perTaskPerDay };
   }
 }

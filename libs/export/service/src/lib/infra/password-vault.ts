@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt } from 'node:crypto';
 import { Sealer } from '@orderline/shared/contracts';
-import { previousKeys, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { DomainError, previousKeys, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { ExportServiceConfig } from '../export-service-config';
 
 // No 0/O, 1/l/I: the password is read from an SMS and typed by hand.
@@ -34,9 +34,16 @@ export class PasswordVault {
     return this.sealer.seal(password);
   }
 
+  /**
+   * The password, or `410 EXPORT_PASSWORD_UNREADABLE` when no key this service holds opens it (it
+   * was sealed under a key since dropped from EXPORT_PASSWORD_KEYS_PREVIOUS): the task can never
+   * produce or re-send it, so the merchant is told to create a new task instead of getting a 500.
+   */
   open(sealed: string): string {
     const password = this.sealer.open(sealed);
-    if (password === undefined) throw new Error('an export password could not be opened with the export key');
+    if (password === undefined) {
+      throw new DomainError('EXPORT_PASSWORD_UNREADABLE', 410, "this task's password was sealed under an export key this service no longer holds; create a new task");
+    }
     return password;
   }
 }

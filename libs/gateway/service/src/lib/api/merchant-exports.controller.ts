@@ -115,6 +115,7 @@ export class MerchantExportsController {
   @Roles('MERCHANT')
   @RequirePermission('EXPORT')
   @Answers(200, ExportPasswordSentView, 'where the SMS went', { taskId: TASK_EXAMPLE.id, sentTo: '139****0000', sendsToday: 1, dailyLimit: 5 })
+  @AnswersProblem(410, 'EXPORT_PASSWORD_UNREADABLE: the password was sealed under an export key no longer held; create a new task')
   @Post(':id/password-sms')
   @HttpCode(200)
   passwordSms(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: Principal): Promise<ExportPasswordSentView> {

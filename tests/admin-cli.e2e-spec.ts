@@ -184,6 +184,10 @@ describe('admin CLI (real Kafka + PostgreSQL)', () => {
     expect(again.json.services.reduce((sum: number, service: any) => sum + service.resealed, 0)).toBe(0);
     // Without the previous key, values it sealed would be reported unreadable (exit 1): none are left.
     expect((await orderline(['rotate-key'], { PERSONAL_DATA_KEY: NEW_KEY })).code).toBe(0);
+    // With EXPORT_PASSWORD_KEY the same command re-seals the export service's stored passwords (this
+    // suite creates no encrypted export; the export handler test covers the re-seal itself).
+    const exportKeys = await orderline(['rotate-key', '--json'], { PERSONAL_DATA_KEY: NEW_KEY, EXPORT_PASSWORD_KEY: 'admin-cli-export-key-0123456789' });
+    expect(exportKeys).toMatchObject({ code: 0, json: { keyId: newKid, exportPasswords: { keyId: expect.any(String), resealed: 0, unreadable: 0 } } });
   });
 
   it('rebuilds the export read model from the stored events: rows equal before and after', async () => {

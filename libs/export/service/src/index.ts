@@ -8,3 +8,6 @@ export { CreateExportSchema1763900002000 } from './lib/infra/export-schema.migra
 // `orderline export rebuild-read-model` (apps/admin-cli).
 export { rebuildReadModel } from './lib/app/rebuild-read-model';
 export type { RebuildReadModelResult } from './lib/app/rebuild-read-model';
+// `orderline rotate-key` with EXPORT_PASSWORD_KEY.
+export { resealExportPasswords } from './lib/app/reseal-export-passwords';
+export type { ResealExportPasswordsResult } from './lib/app/reseal-export-passwords';

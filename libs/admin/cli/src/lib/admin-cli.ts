@@ -16,11 +16,12 @@ const USAGE = `orderline <command> [options]   (npx orderline … | npm run admi
   export rebuild-read-model                     rebuild the export read model from the stored source events
   purge --older-than <days> [--service <name>]  delete processed outbox rows and inbox rows older than that
   rotate-key [--service <name>]                 re-seal stored personal data under PERSONAL_DATA_KEY
+                                                and export passwords under EXPORT_PASSWORD_KEY
 
 Every command: --json (one JSON document on stdout), --help.
 Settings (environment): POSTGRES_URL + DATABASE_PREFIX (default orderline) or <SERVICE>_DATABASE_URL;
 GATEWAY_URL + ORDERLINE_OPERATOR=username:password (or ORDERLINE_TOKEN); PERSONAL_DATA_KEY,
-PERSONAL_DATA_KEYS_PREVIOUS. Exit codes: 0 done, 1 failed or left undone, 2 usage, 3 unreachable/refused.
+PERSONAL_DATA_KEYS_PREVIOUS, EXPORT_PASSWORD_KEY, EXPORT_PASSWORD_KEYS_PREVIOUS. Exit codes: 0 done, 1 failed or left undone, 2 usage, 3 unreachable/refused.
 `;
 
 export interface CliOutput {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { rebuildReadModel } from '@orderline/export/service';
+import { rebuildReadModel, resealExportPasswords, ResealExportPasswordsResult } from '@orderline/export/service';
 import { passwordProblem, USERNAME } from '@orderline/gateway/domain';
 import { scryptCost, upsertOperator } from '@orderline/gateway/service';
 import { personalDataKeyId } from '@orderline/shared/contracts';
@@ -164,28 +164,47 @@ export async function purge(services: readonly ServiceEntry[], days: number, env
 }
 
 /**
- * Re-seals the personal data stored in every service's outbox and dead letters under
- * PERSONAL_DATA_KEY (PERSONAL_DATA_KEYS_PREVIOUS open what older keys sealed).
+ * Re-seals stored secrets under the current keys: with PERSONAL_DATA_KEY, the personal data in
+ * every service's outbox and dead letters (PERSONAL_DATA_KEYS_PREVIOUS open what older keys
+ * sealed); with EXPORT_PASSWORD_KEY, the export service's stored file passwords
+ * (EXPORT_PASSWORD_KEYS_PREVIOUS likewise). Afterwards the previous keys can be dropped.
  */
 export async function rotateKey(services: readonly ServiceEntry[], env: Env): Promise<CommandResult> {
-  const secrets = personalDataSecret(secretsConfig(env));
-  if (!env.PERSONAL_DATA_KEY) throw new UsageError('set PERSONAL_DATA_KEY (the new key) and PERSONAL_DATA_KEYS_PREVIOUS (the keys it replaces, newest first)');
+  if (!env.PERSONAL_DATA_KEY && !env.EXPORT_PASSWORD_KEY) {
+    throw new UsageError('set PERSONAL_DATA_KEY (the new key) and PERSONAL_DATA_KEYS_PREVIOUS (the keys it replaces, newest first), or EXPORT_PASSWORD_KEY and EXPORT_PASSWORD_KEYS_PREVIOUS for export passwords');
+  }
+  const secrets = env.PERSONAL_DATA_KEY ? personalDataSecret(secretsConfig(env)) : undefined;
   const results: Array<{ service: string; resealed: number; alreadyCurrent: number; unreadable: number }> = [];
+  let exportPasswords: ResealExportPasswordsResult | undefined;
   await withDatabases(services, env, async (databases) => {
-    for (const [service, dataSource] of databases) {
-      const { resealed, alreadyCurrent, unreadable } = await resealStoredEnvelopes(dataSource, secrets);
-      results.push({ service, resealed, alreadyCurrent, unreadable });
+    if (secrets) {
+      for (const [service, dataSource] of databases) {
+        const { resealed, alreadyCurrent, unreadable } = await resealStoredEnvelopes(dataSource, secrets);
+        results.push({ service, resealed, alreadyCurrent, unreadable });
+      }
+    }
+    const exportDatabase = databases.get('export-service');
+    if (env.EXPORT_PASSWORD_KEY && exportDatabase) {
+      exportPasswords = await resealExportPasswords(exportDatabase, { EXPORT_PASSWORD_KEY: env.EXPORT_PASSWORD_KEY, EXPORT_PASSWORD_KEYS_PREVIOUS: env.EXPORT_PASSWORD_KEYS_PREVIOUS || undefined });
     }
   });
   const unreadable = results.reduce((sum, r) => sum + r.unreadable, 0);
-  return {
-    data: { keyId: personalDataKeyId(secrets), previousKeys: secrets.length - 1, services: results },
-    failed: unreadable > 0,
-    lines: [
+  const lines: string[] = [];
+  if (secrets) {
+    lines.push(
       `personal data re-sealed under key ${personalDataKeyId(secrets)} (${secrets.length - 1} previous keys still open):`,
       ...results.map((r) => `  ${pad(r.service, 24)} re-sealed ${pad(r.resealed, 6)} already current ${pad(r.alreadyCurrent, 6)} unreadable ${r.unreadable}`),
       ...(unreadable > 0 ? [`${unreadable} values no given key opens: add the key that sealed them to PERSONAL_DATA_KEYS_PREVIOUS and run again`] : []),
-    ],
+    );
+  }
+  if (exportPasswords) {
+    lines.push(`export passwords re-sealed under key ${exportPasswords.keyId}: re-sealed ${exportPasswords.resealed}, already current ${exportPasswords.alreadyCurrent}, unreadable ${exportPasswords.unreadable}`);
+    if (exportPasswords.unreadable > 0) lines.push(`${exportPasswords.unreadable} export passwords no given key opens: add the key that sealed them to EXPORT_PASSWORD_KEYS_PREVIOUS and run again (their tasks answer 410 until then)`);
+  }
+  return {
+    data: { ...(secrets ? { keyId: personalDataKeyId(secrets), previousKeys: secrets.length - 1, services: results } : {}), ...(exportPasswords ? { exportPasswords } : {}) },
+    failed: unreadable > 0 || (exportPasswords?.unreadable ?? 0) > 0,
+    lines,
   };
 }
 

@@ -33,7 +33,8 @@ export class ExportServiceConfig extends BaseServiceConfig {
    * Export password keys sealed under before (comma-separated, newest first) while the key
    * rotates: passwords they sealed still open (a task queued before the rotation, a password
    * SMS sent again for an older file); new passwords are sealed under EXPORT_PASSWORD_KEY only.
-   * Drop one once the tasks created before the rotation have expired (docs/admin-cli.md).
+   * Drop one once `orderline rotate-key` has re-sealed what it sealed, or once the tasks
+   * created before the rotation have expired (docs/admin-cli.md).
    */
   @IsOptional() @Matches(PREVIOUS_KEYS_PATTERN, { message: 'EXPORT_PASSWORD_KEYS_PREVIOUS must be a comma-separated list of keys of 16+ characters' })
   EXPORT_PASSWORD_KEYS_PREVIOUS?: string;

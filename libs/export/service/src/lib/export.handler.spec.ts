@@ -10,9 +10,12 @@ import { ExportTasks } from './app/export-tasks';
 import { ExportServiceConfig } from './export-service-config';
 import { EXPORT_SERVICE_NAME, ExportServiceModule } from './export-service.module';
 import { ExportFileStore } from './infra/export-file-store';
-import { PasswordVault } from './infra/password-vault';
+import { exportPasswordSealer, PasswordVault } from './infra/password-vault';
+import { resealExportPasswords } from './app/reseal-export-passwords';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@orderline/shared/service-kit';
+
+const SERVICE_KEY = 'handler-export-key-0123456789';
 
 // Handler tier: the export service's real module on PGlite and the in-process bus, no HTTP, no Kafka.
 describe('export service handlers: read model → export task → file', () => {
@@ -27,7 +30,7 @@ describe('export service handlers: read model → export task → file', () => {
       name: EXPORT_SERVICE_NAME,
       register: (options) => ExportServiceModule.register(options),
       configClass: ExportServiceConfig,
-      env: { EXPORT_POLL_INTERVAL_MS: '50', EXPORT_FILES_DIR: filesDir },
+      env: { EXPORT_POLL_INTERVAL_MS: '50', EXPORT_FILES_DIR: filesDir, EXPORT_PASSWORD_KEY: SERVICE_KEY },
     });
     tasks = service.get(ExportTasks);
   }, 60_000);
@@ -94,5 +97,21 @@ describe('export service handlers: read model → export task → file', () => {
       await expect(tasks.releasePassword(created.id, merchant)).rejects.toMatchObject({ code: 'EXPORT_PASSWORD_UNREADABLE', status: 410 });
     }
     expect(await dataSource.query(`SELECT count(*)::int AS sends FROM export_password_sms WHERE task_id = $1`, [created.id])).toEqual([{ sends: 0 }]);
+  }, 30_000);
+
+  it('re-seals stored passwords under a new key (orderline rotate-key): afterwards the new key alone opens them', async () => {
+    const dataSource = service.get(DataSource);
+    const [task] = await dataSource.query(`SELECT id FROM export_task WHERE merchant_id = $1 AND encrypted ORDER BY created_at LIMIT 1`, [merchantId]);
+    await dataSource.query(`UPDATE export_task SET password_sealed = $2 WHERE id = $1`, [task.id, service.get(PasswordVault).seal('Pw3xKmNq7aBc')]);
+    const NEW_KEY = 'rotated-export-key-0123456789';
+
+    const first = await resealExportPasswords(dataSource, { EXPORT_PASSWORD_KEY: NEW_KEY, EXPORT_PASSWORD_KEYS_PREVIOUS: SERVICE_KEY });
+    expect(first).toMatchObject({ resealed: 1, alreadyCurrent: 0, unreadable: 0 });
+    const [{ password_sealed: moved }] = await dataSource.query(`SELECT password_sealed FROM export_task WHERE id = $1`, [task.id]);
+    expect(exportPasswordSealer({ EXPORT_PASSWORD_KEY: NEW_KEY }).open(moved)).toBe('Pw3xKmNq7aBc');
+    expect(exportPasswordSealer({ EXPORT_PASSWORD_KEY: SERVICE_KEY }).open(moved)).toBeUndefined();
+    // A second pass finds it current; without the previous key, the old value would have been unreadable.
+    expect(await resealExportPasswords(dataSource, { EXPORT_PASSWORD_KEY: NEW_KEY })).toMatchObject({ resealed: 0, alreadyCurrent: 1, unreadable: 0 });
+    expect(await resealExportPasswords(dataSource, { EXPORT_PASSWORD_KEY: 'yet-another-export-key-0123' })).toMatchObject({ resealed: 0, alreadyCurrent: 0, unreadable: 1 });
   }, 30_000);
 });

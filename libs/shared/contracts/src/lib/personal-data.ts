@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sealedKeyId, Sealer } from './sealer';
+import { ResealOutcome, Sealer } from './sealer';
 
 /**
  * Personal data never travels in clear in an event (the envelope ends up in outboxes, topics,
@@ -40,10 +40,6 @@ export function personalDataKeyId(secret: string | readonly string[]): string {
  * already is, `resealed` with the new value when an older key opened it, `unreadable` when no
  * key given opens it (it is left as it is).
  */
-export function resealPersonalData(sealed: string, secret: string | readonly string[]): { outcome: 'current' } | { outcome: 'resealed'; sealed: string } | { outcome: 'unreadable' } {
-  const sealer = sealerOf(secret);
-  if (sealedKeyId(sealed) === sealer.sealingKeyId && sealer.open(sealed) !== undefined) return { outcome: 'current' };
-  const plaintext = sealer.open(sealed);
-  if (plaintext === undefined) return { outcome: 'unreadable' };
-  return { outcome: 'resealed', sealed: sealer.seal(plaintext) };
+export function resealPersonalData(sealed: string, secret: string | readonly string[]): ResealOutcome {
+  return sealerOf(secret).reseal(sealed);
 }

@@ -13,6 +13,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * no key id and are tried with every key: `v1.<iv>.<tag>.<body>` (personal data) and
  * `<iv>.<tag>.<body>` (export passwords).
  */
+export type ResealOutcome = { outcome: 'current' } | { outcome: 'resealed'; sealed: string } | { outcome: 'unreadable' };
+
 export class Sealer {
   private readonly keys: ReadonlyArray<{ id: string; key: Buffer }>;
 
@@ -35,6 +37,18 @@ export class Sealer {
     cipher.setAAD(Buffer.from(`v2.${id}`));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return ['v2', id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+  }
+
+  /**
+   * The value under the sealing key (key rotation, `orderline rotate-key`): `current` when it
+   * already is, `resealed` with the new value when an older key opened it, `unreadable` when no
+   * key of this sealer opens it (the caller leaves it as it is).
+   */
+  reseal(sealed: string): ResealOutcome {
+    const plaintext = this.open(sealed);
+    if (plaintext === undefined) return { outcome: 'unreadable' };
+    if (sealedKeyId(sealed) === this.sealingKeyId) return { outcome: 'current' };
+    return { outcome: 'resealed', sealed: this.seal(plaintext) };
   }
 
   /** The plaintext, or undefined when no key of this sealer sealed it or it is damaged. */

@@ -7,11 +7,23 @@ import { ExportServiceConfig } from '../export-service-config';
 // No 0/O, 1/l/I: the password is read from an SMS and typed by hand.
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
 
+export type ExportPasswordKeys = Pick<ExportServiceConfig, 'EXPORT_PASSWORD_KEY' | 'EXPORT_PASSWORD_KEYS_PREVIOUS' | 'INTERNAL_API_TOKEN'>;
+
+/**
+ * The sealer of export passwords, keys newest first: the current key seals, the previous ones
+ * still open what they sealed. The vault and `orderline rotate-key` (which re-seals stored
+ * passwords under the current key) both use it.
+ */
+export function exportPasswordSealer(keys: ExportPasswordKeys): Sealer {
+  const secrets = [keys.EXPORT_PASSWORD_KEY ?? `orderline-dev-export-key:${keys.INTERNAL_API_TOKEN ?? ''}`, ...previousKeys(keys.EXPORT_PASSWORD_KEYS_PREVIOUS)];
+  return new Sealer(secrets.map((secret) => createHash('sha256').update(secret).digest()));
+}
+
 /**
  * The random password of an encrypted export (domain.md §5). It must be sent again on
  * request, so it is stored sealed (the platform's `Sealer`, under the service's key), never returned by a
  * public route, never changed. EXPORT_PASSWORD_KEYS_PREVIOUS keeps passwords sealed before a key
- * rotation readable.
+ * rotation readable until `orderline rotate-key` re-seals them.
  */
 @Injectable()
 export class PasswordVault {
@@ -19,9 +31,7 @@ export class PasswordVault {
 
   constructor(@Inject(SERVICE_CONFIG) config: ExportServiceConfig) {
     if (config.NODE_ENV === 'production' && !config.EXPORT_PASSWORD_KEY) throw new Error('EXPORT_PASSWORD_KEY is required in production');
-    // Newest first: the current key seals, the previous ones still open what they sealed.
-    const secrets = [config.EXPORT_PASSWORD_KEY ?? `orderline-dev-export-key:${config.INTERNAL_API_TOKEN ?? ''}`, ...previousKeys(config.EXPORT_PASSWORD_KEYS_PREVIOUS)];
-    this.sealer = new Sealer(secrets.map((secret) => createHash('sha256').update(secret).digest()));
+    this.sealer = exportPasswordSealer(config);
   }
 
   generate(length = 12): string {

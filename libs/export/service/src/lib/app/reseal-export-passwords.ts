@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { replaceSealedPassword, sealedPasswordsPage } from '../infra/export-task.repository';
 import { exportPasswordSealer, ExportPasswordKeys } from '../infra/password-vault';
 
 export interface ResealExportPasswordsResult {
@@ -19,15 +20,12 @@ export async function resealExportPasswords(exportDatabase: DataSource, keys: Ex
   const sealer = exportPasswordSealer(keys);
   const result: ResealExportPasswordsResult = { keyId: sealer.sealingKeyId, resealed: 0, alreadyCurrent: 0, unreadable: 0 };
   for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
-    const rows: Array<{ id: string; password_sealed: string }> = await exportDatabase.query(
-      `SELECT id, password_sealed FROM export_task WHERE password_sealed IS NOT NULL AND id > $1 ORDER BY id LIMIT $2`,
-      [after, batchSize],
-    );
+    const rows = await sealedPasswordsPage(exportDatabase, after, batchSize);
     if (rows.length === 0) return result;
     for (const row of rows) {
       const outcome = sealer.reseal(row.password_sealed);
       if (outcome.outcome === 'resealed') {
-        await exportDatabase.query(`UPDATE export_task SET password_sealed = $3 WHERE id = $1 AND password_sealed = $2`, [row.id, row.password_sealed, outcome.sealed]);
+        await replaceSealedPassword(exportDatabase, row.id, row.password_sealed, outcome.sealed);
         result.resealed += 1;
       } else if (outcome.outcome === 'current') result.alreadyCurrent += 1;
       else result.unreadable += 1;

@@ -183,3 +183,13 @@ export class ExportTaskRepository {
     await manager.query(`INSERT INTO export_password_sms (task_id, sent_at) VALUES ($1, $2)`, [id, at]);
   }
 }
+
+/** Stored passwords after `afterId` in id order (`orderline rotate-key`; the CLI has a data source, not the service). */
+export function sealedPasswordsPage(database: DataSource, afterId: string, limit: number): Promise<Array<{ id: string; password_sealed: string }>> {
+  return database.query(`SELECT id, password_sealed FROM export_task WHERE password_sealed IS NOT NULL AND id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
+}
+
+/** Replaces a stored password only if the row still holds the value read. */
+export async function replaceSealedPassword(database: DataSource, id: string, read: string, resealed: string): Promise<void> {
+  await database.query(`UPDATE export_task SET password_sealed = $3 WHERE id = $1 AND password_sealed = $2`, [id, read, resealed]);
+}

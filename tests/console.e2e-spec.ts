@@ -360,7 +360,7 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
 
     const { page: sub } = await newConsolePage(browser, BASE);
     await signIn(sub, SUB.username, SUB.password);
-    await sub.locator('nav[aria-busy="false"]').waitFor(); // the page probes have answered
+    await sub.locator('nav[aria-busy="false"]').waitFor({ state: 'attached' }); // the page probes have answered (an empty nav is not visible)
     expect(await sub.getByRole('navigation').getByRole('link').count()).toBe(0);
     await sub.getByText('无权访问此页面').first().waitFor();
     await checkPage(sub, 'sub-account-orders-refused');

@@ -152,7 +152,6 @@ const WORDS = {
   clock: ['平台时钟', 'Platform clock'],
   refusedByApi: ['操作被拒绝', 'Refused'],
   noAccess: ['无权访问此页面', 'You may not use this page'],
-  loading: ['加载中…', 'Loading…'],
   revealed: ['已查看（已记录）', 'Revealed (logged)'],
   interception: ['拦截', 'Intercept'],
   // Merchant tools of issue 17: negotiated cancellation, the shipped tab's tools, batch remarks.

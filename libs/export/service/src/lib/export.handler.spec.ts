@@ -3,17 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { ExportCompleted, OrderPaid, OrderPlaced } from '@orderline/shared/contracts';
 import { EmbeddedService, eventually } from '@orderline/shared/service-testing';
-import { DomainError, Principal } from '@orderline/shared/service-kit';
+import { DomainError, loadConfig, Principal } from '@orderline/shared/service-kit';
 import { ExportTasks } from './app/export-tasks';
 import { ExportServiceConfig } from './export-service-config';
 import { EXPORT_SERVICE_NAME, ExportServiceModule } from './export-service.module';
 import { ExportFileStore } from './infra/export-file-store';
 import { exportPasswordSealer, PasswordVault } from './infra/password-vault';
 import { resealExportPasswords } from './app/reseal-export-passwords';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '@orderline/shared/service-kit';
 
 const SERVICE_KEY = 'handler-export-key-0123456789';
 

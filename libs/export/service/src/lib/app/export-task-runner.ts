@@ -17,6 +17,16 @@ import { EXPORT_EMBEDDED } from '../infra/tokens';
 class TaskLost extends Error {}
 
 /**
+ * What a failed task records: a refusal with an API code (a password no held key opens) keeps its
+ * code, a stop keeps its INTERRUPTED prefix, anything else is EXPORT_FAILED.
+ */
+function failureOf(error: unknown): string {
+  if (error instanceof DomainError) return `${error.code}: ${error.message}`.slice(0, 500);
+  const message = String((error as Error)?.message ?? error).slice(0, 500);
+  return message.startsWith('INTERRUPTED') ? message : `EXPORT_FAILED: ${message}`;
+}
+
+/**
  * Runs queued export tasks in the background: claim (SKIP LOCKED, so several processes can
  * share the queue), count, then stream read-model rows through a cursor into the file writer
  * (constant memory), publishing progress and a heartbeat. The file is renamed into place only
@@ -137,13 +147,12 @@ export class ExportTaskRunner implements OnApplicationBootstrap, BeforeApplicati
     const abort = () => (aborted = aborted ?? new Error('INTERRUPTED: the export service is stopping; retry the task'));
     const done = this.run(task, () => aborted)
       .catch(async (error) => {
-        // A refusal with an API code (a password no key opens) keeps its code; anything else is EXPORT_FAILED.
-        const failure = error instanceof TaskLost ? undefined : (error instanceof DomainError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error)).slice(0, 500);
+        const failure = error instanceof TaskLost ? undefined : failureOf(error);
         await this.files.removeTask(task.id).catch(() => undefined);
         if (failure === undefined) return;
         this.logger.warn('export task failed', { taskId: task.id, error: failure });
         await this.unitOfWork
-          .run((scope) => this.fail(scope, task, /^(INTERRUPTED|EXPORT_[A-Z_]+):/.test(failure) ? failure : `EXPORT_FAILED: ${failure}`))
+          .run((scope) => this.fail(scope, task, failure))
           .catch((updateError) => this.logger.error('could not mark the export task failed', { taskId: task.id, error: String(updateError) }));
       })
       .finally(() => this.active.delete(task.id));

@@ -4,6 +4,8 @@ export * from './lib/export-limits';
 export * from './lib/consignee-masking';
 export * from './lib/row-projection';
 export * from './lib/csv';
+export * from './lib/csv-line-encoder';
+export * from './lib/utf8-field-rows';
 export * from './lib/winzip-aes';
 export * from './lib/zip-writer';
 export * from './lib/tabular-writers';

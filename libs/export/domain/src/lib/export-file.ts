@@ -1,7 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { ExportFormat } from './export-types';
-import type { Cell } from './row-projection';
+import { CsvLineEncoder } from './csv-line-encoder';
+import type { Cell, ColumnSource } from './row-projection';
 import { CsvWriter, endStream, TabularWriter, XlsxWriter } from './tabular-writers';
+import type { Utf8FieldRows } from './utf8-field-rows';
 import { ZipWriter } from './zip-writer';
 
 export interface ExportFileOptions {
@@ -12,6 +14,16 @@ export interface ExportFileOptions {
   baseName: string;
   deflateLevel?: number;
   modifiedAt?: Date;
+  /** The projector's column sources: a CSV file then also takes rows as field bytes (`writeFieldRow`). */
+  columnSources?: readonly ColumnSource[];
+}
+
+export interface ExportFile {
+  /** Returns a promise only when a chunk was flushed (await it to respect back-pressure). */
+  writeRow(cells: readonly Cell[]): Promise<void> | undefined;
+  /** CSV with `columnSources` only: row `row` of a reader's batch, projected and written in one pass. */
+  writeFieldRow?(rows: Utf8FieldRows, row: number): Promise<void> | undefined;
+  finish(): Promise<void>;
 }
 
 /** What the downloaded file is: its extension and content type. */
@@ -24,14 +36,19 @@ export function exportFileKind(format: ExportFormat, encrypted: boolean): { exte
  * The pipeline of one export file: rows → CSV/XLSX writer → (AES zip) → `out`. The caller
  * ends `out` after `finish()`.
  */
-export async function openExportFile(out: Writable, header: readonly string[], options: ExportFileOptions): Promise<{ writeRow(cells: readonly Cell[]): Promise<void> | undefined; finish(): Promise<void> }> {
+export async function openExportFile(out: Writable, header: readonly string[], options: ExportFileOptions): Promise<ExportFile> {
   const level = options.deflateLevel ?? 1;
   const modifiedAt = options.modifiedAt ?? new Date();
   const makeWriter = (target: Writable): TabularWriter => (options.format === 'CSV' ? new CsvWriter(target) : new XlsxWriter(target, level, modifiedAt));
+  const fieldRows = (writer: TabularWriter): Pick<ExportFile, 'writeFieldRow'> => {
+    if (!(writer instanceof CsvWriter) || !options.columnSources) return {};
+    const encoder = new CsvLineEncoder(options.columnSources);
+    return { writeFieldRow: (rows, row) => writer.writeFieldRow(encoder, rows, row) };
+  };
   if (options.password === undefined) {
     const writer = makeWriter(out);
     await writer.start(header);
-    return { writeRow: (cells) => writer.writeRow(cells), finish: () => writer.finish() };
+    return { writeRow: (cells) => writer.writeRow(cells), ...fieldRows(writer), finish: () => writer.finish() };
   }
   const zip = new ZipWriter(out, level);
   const extension = options.format === 'CSV' ? 'csv' : 'xlsx';
@@ -41,6 +58,7 @@ export async function openExportFile(out: Writable, header: readonly string[], o
   await writer.start(header);
   return {
     writeRow: (cells) => writer.writeRow(cells),
+    ...fieldRows(writer),
     finish: async () => {
       await writer.finish();
       await endStream(entry);

@@ -22,13 +22,14 @@ export interface RowSelector {
 }
 
 export type CellKind = 'text' | 'integer' | 'time';
+export type SensitiveKind = 'name' | 'phone' | 'region' | 'address' | 'idNumber';
 
 export interface ExportColumn {
   key: string;
   header: string;
   kind: CellKind;
   /** Consumer data (domain.md §6.1): masked or left out by the consignee mode. */
-  sensitive?: 'name' | 'phone' | 'region' | 'address' | 'idNumber';
+  sensitive?: SensitiveKind;
 }
 
 export interface ExportTypeDefinition {

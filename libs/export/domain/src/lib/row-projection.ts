@@ -1,7 +1,14 @@
-import { columnsFor, ConsigneeMode, ExportColumn, ExportType } from './export-types';
+import { CellKind, columnsFor, ConsigneeMode, ExportColumn, ExportType, SensitiveKind } from './export-types';
 import { maskSensitive } from './consignee-masking';
 
 export type Cell = string | number | null;
+
+/** Where an output column's value comes from: its index in the reader's row (-1: none), kind and mask. */
+export interface ColumnSource {
+  readonly index: number;
+  readonly kind: CellKind;
+  readonly mask?: SensitiveKind;
+}
 
 /**
  * Turns a read-model record into the cells of one file row, in column order, with the
@@ -12,7 +19,7 @@ export function rowProjector(
   type: ExportType,
   mode: ConsigneeMode,
   sourceKeys?: readonly string[],
-): { columns: ExportColumn[]; project(record: Record<string, unknown>): Cell[]; projectValues(values: readonly unknown[]): Cell[] } {
+): { columns: ExportColumn[]; sources: ColumnSource[]; project(record: Record<string, unknown>): Cell[]; projectValues(values: readonly unknown[]): Cell[] } {
   const columns = columnsFor(type, mode);
   const cells = columns.map((column) => {
     const mask = mode === 'MASKED' && column.sensitive ? column.sensitive : undefined;
@@ -26,6 +33,8 @@ export function rowProjector(
   };
   return {
     columns,
+    /** The same rules for a reader that hands over field bytes (`CsvLineEncoder`). */
+    sources: cells.map(({ index, kind, mask }) => ({ index, kind, ...(mask ? { mask } : {}) })),
     /** Values in the order of `sourceKeys` (the reader's SELECT order). */
     projectValues(values) {
       const row: Cell[] = new Array(cells.length);

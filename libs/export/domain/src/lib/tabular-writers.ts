@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 import { csvLine, CSV_BOM, maybeSpace, neutraliseFormula } from './csv';
+import type { CsvLineEncoder } from './csv-line-encoder';
+import type { Utf8FieldRows } from './utf8-field-rows';
 import type { Cell } from './row-projection';
 import { writeTo, ZipWriter } from './zip-writer';
 
@@ -23,29 +25,44 @@ export interface TabularWriter {
  */
 class Utf8Chunks {
   private buffer = Buffer.allocUnsafe(CHUNK_CAPACITY);
-  private length = 0;
+  private written = 0;
 
   constructor(private readonly out: () => Writable) {}
 
   /** Returns a promise only when a chunk was flushed (await it to respect back-pressure). */
   append(text: string): Promise<void> | undefined {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair 4 for its two units).
-    const needed = this.length + text.length * 3;
+    const buffer = this.room(text.length * 3);
+    return this.advance(this.length + buffer.write(text, this.length));
+  }
+
+  /** The chunk, with room for `bytes` more after `length`: write there, then `advance`. */
+  room(bytes: number): Buffer {
+    const needed = this.length + bytes;
     if (needed > this.buffer.length) {
       const larger = Buffer.allocUnsafe(Math.max(needed, CHUNK_CAPACITY));
       this.buffer.copy(larger, 0, 0, this.length);
       this.buffer = larger;
     }
-    this.length += this.buffer.write(text, this.length);
-    return this.length >= FLUSH_AT ? this.flush() : undefined;
+    return this.buffer;
+  }
+
+  get length(): number {
+    return this.written;
+  }
+
+  /** Takes the bytes up to `end` as written; returns a promise only when a chunk was flushed. */
+  advance(end: number): Promise<void> | undefined {
+    this.written = end;
+    return end >= FLUSH_AT ? this.flush() : undefined;
   }
 
   /** Writes what is gathered (the chunk is handed over: a fresh buffer takes the next rows). */
   async flush(): Promise<void> {
-    if (this.length === 0) return;
-    const chunk = this.buffer.subarray(0, this.length);
+    if (this.written === 0) return;
+    const chunk = this.buffer.subarray(0, this.written);
     this.buffer = Buffer.allocUnsafe(CHUNK_CAPACITY);
-    this.length = 0;
+    this.written = 0;
     await writeTo(this.out(), chunk);
   }
 }
@@ -63,6 +80,12 @@ export class CsvWriter implements TabularWriter {
 
   writeRow(cells: readonly Cell[]): Promise<void> | undefined {
     return this.chunks.append(csvLine(cells));
+  }
+
+  /** The same line as `writeRow(projectValues(values))`, from the reader's field bytes. */
+  writeFieldRow(encoder: CsvLineEncoder, rows: Utf8FieldRows, row: number): Promise<void> | undefined {
+    const buffer = this.chunks.room(encoder.maxBytes(rows, row));
+    return this.chunks.advance(encoder.encode(rows, row, buffer, this.chunks.length));
   }
 
   async finish(): Promise<void> {

@@ -33,18 +33,33 @@ export async function runExportPipeline(input: ExportPipelineInput): Promise<num
   const file = await openExportFile(
     input.out,
     columnHeaders(projector.columns, input.language ?? DEFAULT_EXPORT_LANGUAGE),
-    { format: input.format, password: input.password, baseName: input.baseName, deflateLevel: input.deflateLevel, modifiedAt: input.modifiedAt },
+    { format: input.format, password: input.password, baseName: input.baseName, deflateLevel: input.deflateLevel, modifiedAt: input.modifiedAt, columnSources: projector.sources },
   );
   let rowsDone = 0;
-  for (;;) {
-    const rows = await input.rows.next();
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const flushed = file.writeRow(projector.projectValues(row));
-      if (flushed) await flushed;
+  // CSV from a byte reader (COPY): each row goes from the field bytes to the line's bytes in one
+  // pass, with no string per field — half the CPU of the projection + csvLine path (issue 19).
+  if (file.writeFieldRow && input.rows.nextFields) {
+    for (;;) {
+      const batch = await input.rows.nextFields();
+      if (batch.rowCount === 0) break;
+      for (let row = 0; row < batch.rowCount; row++) {
+        const flushed = file.writeFieldRow(batch, row);
+        if (flushed) await flushed;
+      }
+      rowsDone += batch.rowCount;
+      input.onProgress?.(rowsDone);
     }
-    rowsDone += rows.length;
-    input.onProgress?.(rowsDone);
+  } else {
+    for (;;) {
+      const rows = await input.rows.next();
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const flushed = file.writeRow(projector.projectValues(row));
+        if (flushed) await flushed;
+      }
+      rowsDone += rows.length;
+      input.onProgress?.(rowsDone);
+    }
   }
   await file.finish();
   input.out.end();

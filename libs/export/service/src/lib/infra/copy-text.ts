@@ -1,3 +1,5 @@
+import type { Utf8FieldRows } from '@orderline/export/domain';
+
 const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
 
 /** A field of PostgreSQL's COPY text format: `\N` is NULL, backslash escapes for control characters. */
@@ -64,24 +66,14 @@ export class CopyText {
    * fields; `ended`: the stream is over, so bytes after the last NEWLINE are a line too.
    */
   rows(ended: boolean): unknown[][] {
-    if (this.readAt === this.writeAt) return [];
-    const limit = Math.min(this.writeAt, this.readAt + PARSE_BYTES);
-    let end = this.bytes.lastIndexOf(NEWLINE, limit - 1);
-    if (end < this.readAt) {
-      end = this.bytes.indexOf(NEWLINE, limit);
-      if (end < 0 || end >= this.writeAt) {
-        if (!ended) return [];
-        end = this.writeAt;
-      }
-    }
+    const end = this.sliceEnd(ended);
+    if (end < 0) return [];
     // COPY escapes TAB and NEWLINE inside values, so raw ones only separate: with the number of
     // columns known, one split finds every field of every line (a split per line cost ~20 % more).
     const fields = this.bytes.toString('utf8', this.readAt, end).replaceAll('\n', '\t').split('\t');
     const count = fields.length / this.columns;
     if (!Number.isInteger(count)) throw new Error(`COPY lines of ${this.columns} fields expected, ${fields.length} fields read`);
-    this.readAt = Math.min(end + 1, this.writeAt);
-    if (this.readAt === this.writeAt) this.readAt = this.writeAt = 0;
-    this.lines = Math.max(0, this.lines - count);
+    this.consume(end, count);
     const rows: unknown[][] = new Array(count);
     for (let r = 0, at = 0; r < count; r++) {
       const row: unknown[] = new Array(this.columns);
@@ -89,5 +81,118 @@ export class CopyText {
       rows[r] = row;
     }
     return rows;
+  }
+
+  /**
+   * The same lines as `rows`, parsed into `batch` as byte ranges (no string per field); returns
+   * the number of rows, 0 when no line is complete yet.
+   */
+  fields(ended: boolean, batch: CopyFieldRows): number {
+    const end = this.sliceEnd(ended);
+    if (end < 0) return 0;
+    batch.parse(this.bytes, this.readAt, end);
+    this.consume(end, batch.rowCount);
+    return batch.rowCount;
+  }
+
+  /** Where the lines of the next slice end (a NEWLINE, or the end of the stream), -1 when none is complete. */
+  private sliceEnd(ended: boolean): number {
+    if (this.readAt === this.writeAt) return -1;
+    const limit = Math.min(this.writeAt, this.readAt + PARSE_BYTES);
+    let end = this.bytes.lastIndexOf(NEWLINE, limit - 1);
+    if (end < this.readAt) {
+      end = this.bytes.indexOf(NEWLINE, limit);
+      if (end < 0 || end >= this.writeAt) {
+        if (!ended) return -1;
+        end = this.writeAt;
+      }
+    }
+    return end;
+  }
+
+  private consume(end: number, rows: number): void {
+    this.readAt = Math.min(end + 1, this.writeAt);
+    if (this.readAt === this.writeAt) this.readAt = this.writeAt = 0;
+    this.lines = Math.max(0, this.lines - rows);
+  }
+}
+
+const TAB = 0x09;
+const BACKSLASH = 0x5c;
+const LETTER_N = 0x4e;
+
+/**
+ * Rows of COPY text lines as byte ranges (`Utf8FieldRows`), for a writer that takes bytes: the
+ * lines are copied into this batch's own buffer (the reader's buffer moves when it makes room),
+ * a field with a backslash escape is decoded by `copyField` and its bytes written after the
+ * lines, and `\N` is NULL. Reused from one slice to the next.
+ */
+export class CopyFieldRows implements Utf8FieldRows {
+  bytes = Buffer.allocUnsafe(PARSE_BYTES * 2);
+  rowCount = 0;
+  starts = new Int32Array(PARSE_BYTES);
+  ends = new Int32Array(PARSE_BYTES);
+  /** Where the next decoded field goes (after the lines). */
+  private decodedAt = 0;
+
+  constructor(readonly fieldsPerRow: number) {}
+
+  /** Parses the lines in `source[from, to)`; the last one may lack its NEWLINE. */
+  parse(source: Buffer, from: number, to: number): void {
+    const length = to - from;
+    if (length + 1 > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * (length + 1));
+    // A field takes at least its separator byte, so there are at most length + 1 fields.
+    if (length + 1 > this.starts.length) {
+      this.starts = new Int32Array(length + 1);
+      this.ends = new Int32Array(length + 1);
+    }
+    source.copy(this.bytes, 0, from, to);
+    // One NEWLINE after the lines, so the loop needs no end-of-slice case.
+    this.bytes[length] = NEWLINE;
+    this.decodedAt = length + 1;
+    let bytes = this.bytes;
+    const { starts, ends, fieldsPerRow } = this;
+    let field = 0;
+    let lineFields = 0;
+    let start = 0;
+    let escaped = false;
+    for (let i = 0; i <= length; i++) {
+      const byte = bytes[i];
+      if (byte === TAB || byte === NEWLINE) {
+        if (escaped) {
+          this.decode(field, start, i);
+          bytes = this.bytes;
+          escaped = false;
+        } else {
+          starts[field] = start;
+          ends[field] = i;
+        }
+        field++;
+        start = i + 1;
+        if (++lineFields === fieldsPerRow) {
+          if (byte !== NEWLINE) throw new Error(`COPY lines of ${fieldsPerRow} fields expected, a line has more`);
+          lineFields = 0;
+        } else if (byte === NEWLINE) throw new Error(`COPY lines of ${fieldsPerRow} fields expected, a line has ${lineFields}`);
+      } else if (byte === BACKSLASH) escaped = true;
+    }
+    this.rowCount = field / fieldsPerRow;
+  }
+
+  /** A field with backslash escapes (or `\N`): decoded as `copyField` does, its bytes put after the lines. */
+  private decode(field: number, start: number, end: number): void {
+    if (end - start === 2 && this.bytes[start + 1] === LETTER_N) {
+      this.starts[field] = this.ends[field] = -1;
+      return;
+    }
+    const text = copyField(this.bytes.toString('utf8', start, end)) as string;
+    const length = Buffer.byteLength(text);
+    if (this.decodedAt + length > this.bytes.length) {
+      const larger = Buffer.allocUnsafe(2 * (this.decodedAt + length));
+      this.bytes.copy(larger, 0, 0, this.decodedAt);
+      this.bytes = larger;
+    }
+    this.starts[field] = this.decodedAt;
+    this.decodedAt += this.bytes.write(text, this.decodedAt);
+    this.ends[field] = this.decodedAt;
   }
 }

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
-import { CopyText } from './copy-text';
+import type { Utf8FieldRows } from '@orderline/export/domain';
+import { CopyFieldRows, CopyText } from './copy-text';
 import type { RowQuery } from './row-query-builder';
 
 export type RowValues = unknown[];
@@ -13,6 +14,11 @@ export interface RowSource {
   open(): Promise<number>;
   /** The next batch; empty when every row was read. */
   next(): Promise<RowValues[]>;
+  /**
+   * A reader of text bytes only: the next batch as field bytes, without a string per field
+   * (valid until the next call); no rows when every row was read. Use either this or `next`.
+   */
+  nextFields?(): Promise<Utf8FieldRows>;
   close(completed: boolean): Promise<void>;
 }
 
@@ -37,6 +43,7 @@ export class CopyRows implements RowSource {
   readonly columns: string[];
   private client?: Client;
   private readonly text: CopyText;
+  private readonly fieldRows: CopyFieldRows;
   private finished = false;
   private failure?: Error;
   private wake?: () => void;
@@ -49,6 +56,7 @@ export class CopyRows implements RowSource {
   ) {
     this.columns = query.columns;
     this.text = new CopyText(query.columns.length);
+    this.fieldRows = new CopyFieldRows(query.columns.length);
   }
 
   async open(): Promise<number> {
@@ -99,17 +107,30 @@ export class CopyRows implements RowSource {
   }
 
   async next(): Promise<RowValues[]> {
+    const rows = await this.read(() => this.text.rows(this.finished), (parsed) => parsed.length);
+    return rows ?? [];
+  }
+
+  async nextFields(): Promise<Utf8FieldRows> {
+    const batch = this.fieldRows;
+    const read = await this.read(() => this.text.fields(this.finished, batch), (rows) => rows);
+    if (read === undefined) batch.rowCount = 0;
+    return batch;
+  }
+
+  /** Parses the next slice once bytes are there; undefined when every row was read. */
+  private async read<T>(parse: () => T, rowsIn: (parsed: T) => number): Promise<T | undefined> {
     for (;;) {
       if (this.failure) throw this.failure;
       if (!this.text.empty) {
-        const rows = this.text.rows(this.finished);
+        const parsed = parse();
         if (this.paused && this.text.waiting < this.batchRows) {
           this.paused = false;
           this.socket().resume();
         }
-        if (rows.length > 0) return rows;
+        if (rowsIn(parsed) > 0) return parsed;
       }
-      if (this.finished) return [];
+      if (this.finished) return undefined;
       if (this.paused) {
         this.paused = false;
         this.socket().resume();

@@ -45,9 +45,19 @@ export class CopyText {
 
   /** Adds one message; `chunk` may be a view into a buffer the driver reuses, so it is copied. Returns `waiting`. */
   push(chunk: Buffer): number {
-    if (this.writeAt + chunk.length > this.bytes.length) this.makeRoom(chunk.length);
-    this.bytes.set(chunk, this.writeAt);
-    this.writeAt += chunk.length;
+    this.append(chunk, 0, chunk.length);
+    return this.lineEnded();
+  }
+
+  /** Adds (copies) `source[start, end)`, a message or part of one. */
+  append(source: Buffer, start: number, end: number): void {
+    if (this.writeAt + end - start > this.bytes.length) this.makeRoom(end - start);
+    source.copy(this.bytes, this.writeAt, start, end);
+    this.writeAt += end - start;
+  }
+
+  /** Counts a message whose bytes were appended; returns `waiting`. */
+  lineEnded(): number {
     return ++this.lines;
   }
 

@@ -1,6 +1,8 @@
+import type { Socket } from 'node:net';
 import { Client } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { Utf8FieldRows } from '@orderline/export/domain';
+import { CopyDataFrames } from './copy-data-frames';
 import { CopyFieldRows, CopyText } from './copy-text';
 import type { RowQuery } from './row-query-builder';
 
@@ -69,7 +71,10 @@ export class CopyRows implements RowSource {
     const text = `COPY (${inlineParameters(this.query.sql, this.query.parameters, (value) => client.escapeLiteral(value))}) TO STDOUT`;
     client.query({
       text,
-      submit: (connection: { query(text: string): void }) => connection.query(text),
+      submit: (connection: { query(text: string): void }) => {
+        this.readCopyDataFromSocket();
+        connection.query(text);
+      },
       handleCopyData: (message: { chunk: Buffer }) => this.take(message.chunk),
       handleCommandComplete: () => undefined,
       handleRowDescription: () => undefined,
@@ -82,12 +87,40 @@ export class CopyRows implements RowSource {
     return Number(rows[0].total);
   }
 
-  private socket(): { pause(): void; resume(): void } {
-    return (this.client as unknown as { connection: { stream: { pause(): void; resume(): void } } }).connection.stream;
+  private socket(): Socket {
+    return (this.client as unknown as { connection: { stream: Socket } }).connection.stream;
   }
 
+  /**
+   * Puts `CopyDataFrames` in front of the driver for the COPY's response: called as the query is
+   * sent, when the driver holds no unparsed bytes (the previous query ended with ReadyForQuery).
+   * The driver's own listeners are back once the copy data ends, and get the rest of the bytes.
+   */
+  private readCopyDataFromSocket(): void {
+    const stream = this.socket();
+    const driverListeners = stream.listeners('data') as Array<(chunk: Buffer) => void>;
+    const frames = new CopyDataFrames(this.text);
+    const readFrames = (chunk: Buffer) => {
+      const rest = frames.push(chunk);
+      if (rest) {
+        stream.removeListener('data', readFrames);
+        for (const listener of driverListeners) stream.on('data', listener);
+      }
+      this.received();
+      if (rest?.length) for (const listener of driverListeners) listener(rest);
+    };
+    stream.removeAllListeners('data');
+    stream.on('data', readFrames);
+  }
+
+  /** One CopyData message through the driver (after a notice, say, gave the stream back to it). */
   private take(chunk: Buffer): void {
-    if (this.text.push(chunk) >= this.batchRows && !this.paused) {
+    this.text.push(chunk);
+    this.received();
+  }
+
+  private received(): void {
+    if (this.text.waiting >= this.batchRows && !this.paused) {
       this.paused = true;
       this.socket().pause();
     }

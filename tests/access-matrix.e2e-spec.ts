@@ -24,6 +24,7 @@ jest.setTimeout(600_000);
  */
 const ACCESS: Record<string, readonly string[]> = {
   'POST /api/v1/auth/token': ['anyone'],
+  'GET /api/v1/auth/me': ['buyer', 'operator', 'merchant:ANY'],
   'GET /api/v1/health': ['anyone'],
   'GET /api/v1/health/ready': ['anyone'],
   'GET /api/v1/health/live': ['anyone'],

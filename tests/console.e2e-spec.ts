@@ -137,6 +137,26 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await merchant.getByRole('heading', { name: '订单查询与跟踪' }).waitFor();
   });
 
+  it('serves pages uncached and its content-named script and stylesheet for good; opening the list asks for its data once, before rendering', async () => {
+    const page = await fetch(`${BASE}/orders`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const assets = [...(await page.text()).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((found) => found[1]);
+    expect(assets.filter((asset) => /\.(js|css)$/.test(asset)).length).toBeGreaterThanOrEqual(2); // the script and Ant Design's stylesheet
+    for (const asset of assets) expect({ asset, caching: (await fetch(`${BASE}${asset}`)).headers.get('cache-control') }).toEqual({ asset, caching: 'public, max-age=31536000, immutable' });
+
+    // A signed-in merchant opening /orders: the list call and the permission call leave from the
+    // script's start (main.tsx), and the page finds them instead of asking again.
+    const calls: string[] = [];
+    const record = (request: { url(): string }) => calls.push(new URL(request.url()).pathname + new URL(request.url()).search);
+    merchant.on('request', record);
+    await merchant.goto('/orders');
+    await merchant.getByTestId('order-link').nth(6).waitFor();
+    await merchant.locator('nav[aria-busy="false"]').waitFor({ state: 'attached' });
+    merchant.off('request', record);
+    expect(calls.filter((call) => call.startsWith('/api/'))).toEqual(expect.arrayContaining(['/api/v1/auth/me', '/api/v1/merchant/orders?limit=20']));
+    expect(calls.filter((call) => call.startsWith('/api/')).length).toBe(2);
+  });
+
   it('ships one order (third-party carrier, waybill entered), a batch (generate waybill numbers) and a merged package', async () => {
     await merchant.getByTestId('order-link').nth(6).waitFor();
     // One order: SF, the merchant enters the waybill number.
@@ -360,7 +380,7 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
 
     const { page: sub } = await newConsolePage(browser, BASE);
     await signIn(sub, SUB.username, SUB.password);
-    await sub.locator('nav[aria-busy="false"]').waitFor({ state: 'attached' }); // the page probes have answered (an empty nav is not visible)
+    await sub.locator('nav[aria-busy="false"]').waitFor({ state: 'attached' }); // its permissions have answered (an empty nav is not visible)
     expect(await sub.getByRole('navigation').getByRole('link').count()).toBe(0);
     await sub.getByText('无权访问此页面').first().waitFor();
     await checkPage(sub, 'sub-account-orders-refused');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MERCHANT_PERMISSIONS } from '@orderline/gateway/domain';
 import { queryDatabase } from './support/databases';
 import { createBuyer, createMerchant, creditOrder, GatewayClient, operatorOf, TEST_CONSIGNEE, waitForStatus } from './support/gateway-client';
 import { infrastructure, isolation, waitUntil } from './support/infrastructure';
@@ -48,6 +49,10 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     const sub = await main.expect(201, 'POST', `/merchants/${merchantId}/sub-accounts`, { username: `sub-${order.id.slice(0, 8)}`, password: 'sub-password', phone: '13900000001' });
     const subClient = await gateway.login(sub.username, 'sub-password');
     expect(await subClient.request('GET', `/merchant/orders/${order.id}`)).toMatchObject({ status: 403, body: { code: 'PERMISSION_REQUIRED', permission: 'VIEW_ORDERS' } });
+    // What a client shows comes from one call: the account, its kind and the permissions it holds now.
+    expect(await subClient.expect(200, 'GET', '/auth/me')).toEqual({ accountId: sub.id, role: 'MERCHANT', merchantId, accountKind: 'SUB', permissions: [] });
+    expect(await main.expect(200, 'GET', '/auth/me')).toMatchObject({ role: 'MERCHANT', merchantId, accountKind: 'MAIN', permissions: [...MERCHANT_PERMISSIONS] });
+    expect(await buyer.expect(200, 'GET', '/auth/me')).toEqual({ accountId: expect.any(String), role: 'BUYER', buyerId: expect.any(String), permissions: [] });
 
     await main.expect(200, 'PUT', `/merchants/${merchantId}/sub-accounts/${sub.id}/permissions`, { permissions: ['VIEW_ORDERS'] });
     const masked = await waitUntil(async () => {
@@ -56,6 +61,7 @@ describe('gateway: identity, permissions, privacy and API quality (real Kafka + 
     }, 'the grant to apply');
     expect(masked.consignee).toEqual({ name: '欧**', phone: '139****5678', address: { province: '广东省', city: '深圳市', county: '***', detail: '***' } });
     expect(masked.consigneeRevealed).toBe(false);
+    expect((await subClient.expect(200, 'GET', '/auth/me')).permissions).toEqual(['VIEW_ORDERS']);
     expect(await subClient.request('GET', `/merchant/orders/${order.id}?reveal=true`)).toMatchObject({ status: 403, body: { code: 'PERMISSION_REQUIRED' } });
 
     const revealed = await main.expect(200, 'GET', `/merchant/orders/${order.id}?reveal=true`);

@@ -36,7 +36,10 @@ function consoleServer(gatewayUrl) {
       const file = join(CONSOLE_DIR, path);
       // History fallback: a page path answers index.html (as the embedded gateway's mountConsole does).
       const target = file.startsWith(CONSOLE_DIR) && extname(file) && existsSync(file) ? file : join(CONSOLE_DIR, 'index.html');
-      response.writeHead(200, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
+      // The caching the console's servers give (docker/console.nginx.conf, mountConsole): the
+      // content-hashed files under /assets/ are kept, a page is asked again each time.
+      const caching = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      response.writeHead(200, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream', 'cache-control': caching });
       response.end(readFileSync(target));
     } catch (error) {
       response.writeHead(502, { 'content-type': 'text/plain' });

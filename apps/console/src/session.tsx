@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { OrderlineClient } from '@orderline/shared/api-client';
-import { apiClient, call } from './api';
+import { apiClient, call, type ApiSchema } from './api';
 
 export type Role = 'MERCHANT' | 'BUYER' | 'OPERATOR';
 
@@ -53,22 +53,28 @@ export function useSession(): SignedIn {
 }
 
 export type MerchantPage = 'orders' | 'afterSales' | 'exports' | 'catalog' | 'subAccounts' | 'cancellations' | 'noTracking';
+type Caller = ApiSchema<'CallerView'>;
 
 /**
- * Which merchant pages this account may use. The token says MERCHANT but not a sub-account's
- * grants (the gateway checks them on every call), so the console asks each page's list once and
- * hides the pages the gateway refuses (403); opening one anyway shows the refusal.
+ * What each merchant page lists needs, as the gateway checks it on the page's list call
+ * (`@RequirePermission` / `@MainAccountOnly` on those routes; tests/access-matrix.e2e-spec.ts).
+ * Hiding a page is a convenience: opening one anyway shows the gateway's refusal.
  */
-export async function merchantPages(api: OrderlineClient, merchantId: string): Promise<MerchantPage[]> {
-  const probes: Record<MerchantPage, () => Promise<{ response: Response }>> = {
-    orders: () => api.GET('/api/v1/merchant/orders', { params: { query: { limit: '1' } } }),
-    afterSales: () => api.GET('/api/v1/merchant/after-sales', { params: { query: { limit: 1 } } }),
-    exports: () => api.GET('/api/v1/merchant/exports', { params: { query: { limit: '1' } } }),
-    catalog: () => api.GET('/api/v1/merchant/catalog/skus', {}),
-    subAccounts: () => api.GET('/api/v1/merchants/{id}/sub-accounts', { params: { path: { id: merchantId } } }),
-    cancellations: () => api.GET('/api/v1/merchant/cancellation-requests', {}),
-    noTracking: () => api.GET('/api/v1/merchant/shipments/without-tracking', {}),
-  };
-  const answers = await Promise.all(Object.entries(probes).map(async ([page, probe]) => [page, (await probe()).response.status] as const));
-  return answers.filter(([, status]) => status !== 403 && status !== 401).map(([page]) => page as MerchantPage);
+const PAGE_NEEDS: Record<MerchantPage, Caller['permissions'][number] | 'MAIN_ACCOUNT'> = {
+  orders: 'VIEW_ORDERS',
+  afterSales: 'AFTER_SALES',
+  exports: 'EXPORT',
+  catalog: 'VIEW_ORDERS',
+  subAccounts: 'MAIN_ACCOUNT',
+  cancellations: 'VIEW_ORDERS',
+  noTracking: 'VIEW_ORDERS',
+};
+
+/** Which merchant pages this account may use: one `GET /auth/me` (the grants as they stand now, not as the token was signed). */
+export async function merchantPages(api: OrderlineClient): Promise<MerchantPage[]> {
+  const caller = await call(api.GET('/api/v1/auth/me', {}));
+  return (Object.keys(PAGE_NEEDS) as MerchantPage[]).filter((page) => {
+    const needs = PAGE_NEEDS[page];
+    return needs === 'MAIN_ACCOUNT' ? caller.accountKind === 'MAIN' : caller.permissions.includes(needs);
+  });
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import type { OrderlineClient } from '@orderline/shared/api-client';
 import { Badge, Button, DatePicker, Form, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { ApiSchema, call } from '../api';
 import { useT } from '../i18n';
@@ -88,6 +89,19 @@ function ConsigneeCell({ row }: { row: Row }) {
 /** How often an open order list asks again (paused while the browser tab is hidden). */
 const LIST_REFRESH_MS = 10_000;
 
+/**
+ * One page of the order list with its tab counts. Shared by the page and main.tsx, which starts
+ * the first page's call before React renders anything; the page then finds it fresh instead of
+ * asking again (one count over every order of the shop is the costly part on a big shop).
+ */
+export function orderListQuery(api: OrderlineClient, status: string, filters: Query, cursor: string | undefined) {
+  return queryOptions({
+    queryKey: ['merchant-orders', status, filters, cursor],
+    queryFn: () => call(api.GET('/api/v1/merchant/orders', { params: { query: { ...filters, ...(status === 'ALL' ? {} : { status: status as Row['status'] }), ...(cursor ? { cursor } : {}), limit: '20' } } })),
+    staleTime: LIST_REFRESH_MS,
+  });
+}
+
 /** 订单查询与跟踪 (domain.md §1.10): status tabs with counts, filters, keyset-cursor pages, outbound. */
 export function MerchantOrdersPage() {
   const t = useT();
@@ -102,8 +116,7 @@ export function MerchantOrdersPage() {
   const [form] = Form.useForm<Filters>();
   const cursor = cursors[cursors.length - 1];
   const list = useQuery({
-    queryKey: ['merchant-orders', status, filters, cursor],
-    queryFn: () => call(api.GET('/api/v1/merchant/orders', { params: { query: { ...filters, ...(status === 'ALL' ? {} : { status: status as Row['status'] }), ...(cursor ? { cursor } : {}), limit: '20' } } })),
+    ...orderListQuery(api, status, filters, cursor),
     placeholderData: keepPreviousData,
     // Statuses move after the action that caused them (an order turns SHIPPED once logistics'
     // dispatch event arrives), so an open list refreshes its rows and tab counts by itself.

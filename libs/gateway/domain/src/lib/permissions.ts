@@ -30,3 +30,8 @@ export function sensitiveExportGrantProblem(otherHolders: number, granting: read
 export function hasPermission(kind: 'MAIN' | 'SUB', granted: readonly string[], needed: MerchantPermission): boolean {
   return kind === 'MAIN' || granted.includes(needed);
 }
+
+/** Every permission a merchant account holds: all of them for the main account, the grants for a sub-account. */
+export function heldPermissions(kind: 'MAIN' | 'SUB', granted: readonly string[]): MerchantPermission[] {
+  return MERCHANT_PERMISSIONS.filter((permission) => hasPermission(kind, granted, permission));
+}

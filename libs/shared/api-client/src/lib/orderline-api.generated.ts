@@ -19,6 +19,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the bearer of this token is and what it may do */
+        get: operations["describeCaller"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/merchants": {
         parameters: {
             query?: never;
@@ -1660,6 +1677,23 @@ export interface components {
             tokenType: "Bearer";
             /** @description seconds */
             expiresIn: number;
+        };
+        CallerView: {
+            /** Format: uuid */
+            accountId: string;
+            /** @enum {string} */
+            role: "OPERATOR" | "MERCHANT" | "BUYER";
+            /** Format: uuid */
+            merchantId?: string;
+            /** Format: uuid */
+            buyerId?: string;
+            /**
+             * @description merchant accounts: the main account or a sub-account
+             * @enum {string}
+             */
+            accountKind?: "MAIN" | "SUB";
+            /** @description what a merchant account may do: every permission for the main account, its grants for a sub-account; empty for other roles */
+            permissions: ("VIEW_ORDERS" | "OPERATE_ORDERS" | "SHIP" | "AFTER_SALES" | "EXPORT" | "EXPORT_SENSITIVE" | "REVEAL_CONSUMER_INFO" | "LOOKUP_OTHER_CONTACTS" | "MANAGE_CATALOG")[];
         };
         MainAccountRequest: {
             /** @example kettle-world */
@@ -3842,6 +3876,161 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AccessTokenView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNAUTHENTICATED, INVALID_TOKEN, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN (wrong role), PERMISSION_REQUIRED (sub-account without the grant), ACCOUNT_DISABLED, MAIN_ACCOUNT_REQUIRED, SMS_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_FOUND (also for another merchant's or buyer's ids) */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a business rule refused the change: ORDER_ALREADY_SHIPPED, INVALID_ORDER_TRANSITION, USERNAME_TAKEN, PERMISSION_GRANT_REFUSED, CLOCK_CANNOT_GO_BACK, … */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (body over 1 MB, an array over 1000 elements, or over 20000 values) */
+            413: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send application/json) */
+            415: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED, INVALID_PAYMENT_TERMS, UNKNOWN_MERCHANT, SKU_NOT_FOUND, SKU_DELISTED, OUT_OF_STOCK, COUPON_ALREADY_USED, COUPON_EXHAUSTED, VERIFICATION_CODE_WRONG, … */
+            422: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RATE_LIMITED, TOO_MANY_LOGIN_ATTEMPTS, OTHER_CONTACTS_DAILY_LIMIT, VIRTUAL_NUMBER_LIMIT_REACHED (Retry-After header) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR (never for a client mistake) */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description BAD_GATEWAY (a service answered something the gateway cannot pass on) */
+            502: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OVERLOADED, SERVICE_UNAVAILABLE, DATABASE_BUSY: nothing changed; send it again after Retry-After seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    describeCaller: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the account, its role and the permissions it holds */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accountId": "a1b2c3d4-0000-4000-8000-000000000003",
+                     *       "role": "MERCHANT",
+                     *       "merchantId": "b5d6a1de-1e0a-4f7e-a0a5-97c9e2f3d4a1",
+                     *       "accountKind": "SUB",
+                     *       "permissions": [
+                     *         "VIEW_ORDERS",
+                     *         "SHIP"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallerView"];
                 };
             };
             /** @description VALIDATION_FAILED (with errors[] per field; also NUL/control characters, lone surrogates, strings over 4000 characters in any field), BODY_TOO_DEEP (nesting over 32), MALFORMED_JSON, INVALID_IDEMPOTENCY_KEY */

@@ -7,7 +7,7 @@ import { AccountStatusRequest, CreateBuyerRequest, PageLimitQuery, CreateMerchan
 import { EXAMPLES } from './response-examples';
 import { Public, MainAccountOnly, Roles } from './auth.guard';
 import { Caller } from './caller.decorator';
-import { AccessTokenView, AccountStatusView, BuyerCreatedView, MerchantCreatedView, RevealLogEntryView, SubAccountView } from './gateway.views';
+import { AccessTokenView, AccountStatusView, CallerView, BuyerCreatedView, MerchantCreatedView, RevealLogEntryView, SubAccountView } from './gateway.views';
 import { Answers, Operation } from './api-operation';
 
 @ApiTags('auth & accounts')
@@ -25,6 +25,14 @@ export class AccountsController {
   @HttpCode(200)
   token(@Body() request: TokenRequest, @Ip() clientAddress: string): Promise<AccessTokenView> {
     return this.accounts.issueToken(request.username, request.password, clientAddress);
+  }
+
+  @Operation('describeCaller', 'Who the bearer of this token is and what it may do')
+  @ApiBearerAuth()
+  @Answers(200, CallerView, 'the account, its role and the permissions it holds', EXAMPLES.caller)
+  @Get('auth/me')
+  me(@Caller() caller: Principal): CallerView {
+    return this.accounts.describeCaller(caller);
   }
 
   @Operation('createMerchant', 'Create a merchant with its main account')

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { extname, join } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import { DataSource } from 'typeorm';
 import { FixedWindowCounter } from '@orderline/gateway/domain';
 import { Clock, PLATFORM_CLOCK, problem, sendProblem, SERVICE_CONFIG } from '@orderline/shared/service-kit';
@@ -68,7 +68,13 @@ const NOT_CONSOLE = /^\/(api|docs|docs-json|health|metrics|asyncapi\.json)(\/|$)
  */
 export function mountConsole(app: INestApplication, dir: string): void {
   const index = join(dir, 'index.html');
-  const files = express.static(dir, { index: false, fallthrough: true, maxAge: '1h' });
+  // Vite names every script and style after its content: a browser keeps them for good and a
+  // reload parses nothing it already compiled; a new build is a new name in a no-cache index.html.
+  const files = express.static(dir, {
+    index: false,
+    fallthrough: true,
+    setHeaders: (response, path) => response.setHeader('Cache-Control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
   const policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   app.use((request: Request, response: Response, next: NextFunction) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || NOT_CONSOLE.test(request.path)) return next();

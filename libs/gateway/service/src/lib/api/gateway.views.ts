@@ -12,6 +12,17 @@ export class AccessTokenView {
   @ApiInteger({ minimum: 1, description: 'seconds' }) expiresIn: number;
 }
 
+/** Who the bearer of a token is and what it may do, so a client shows only what the gateway would allow. */
+export class CallerView {
+  @ApiUuid() accountId: string;
+  @ApiCode(['OPERATOR', 'MERCHANT', 'BUYER']) role: 'OPERATOR' | 'MERCHANT' | 'BUYER';
+  @ApiUuid({ optional: true }) merchantId?: string;
+  @ApiUuid({ optional: true }) buyerId?: string;
+  @ApiCode(['MAIN', 'SUB'], { optional: true, description: 'merchant accounts: the main account or a sub-account' }) accountKind?: 'MAIN' | 'SUB';
+  @ApiCodes(MERCHANT_PERMISSIONS, { description: 'what a merchant account may do: every permission for the main account, its grants for a sub-account; empty for other roles' })
+  permissions: (typeof MERCHANT_PERMISSIONS)[number][];
+}
+
 export class AccountRefView {
   @ApiUuid() id: string;
   @ApiText() username: string;

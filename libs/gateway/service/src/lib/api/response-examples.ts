@@ -12,6 +12,7 @@ export const EXAMPLES = {
   freightRule: { amount: 800, freeAbove: 9900 },
   coupon: { code: 'WELCOME10', merchantId: MERCHANT_ID, amountOff: 1000, minimumSpend: 5000, validFrom: '2026-11-01T00:00:00.000Z', validTo: '2026-12-31T00:00:00.000Z', quantity: 100, remaining: 100 },
   token: { accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…', tokenType: 'Bearer', expiresIn: 3600 },
+  caller: { accountId: 'a1b2c3d4-0000-4000-8000-000000000003', role: 'MERCHANT', merchantId: MERCHANT_ID, accountKind: 'SUB', permissions: ['VIEW_ORDERS', 'SHIP'] },
   merchant: { id: MERCHANT_ID, name: 'Kettle World', mainAccount: { id: 'a1b2c3d4-0000-4000-8000-000000000001', username: 'kettles' } },
   buyer: { id: BUYER_ID, username: 'li', creditAccountId: '9e8d7c6b-0000-4000-8000-000000000002', creditLimit: 500000 },
   order: {

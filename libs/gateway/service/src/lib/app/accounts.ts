@@ -3,8 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { CreditAccountView } from '@orderline/credit-billing/contract';
-import { parseBootstrapOperator, SlidingWindowCounter } from '@orderline/gateway/domain';
-import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { heldPermissions, parseBootstrapOperator, SlidingWindowCounter } from '@orderline/gateway/domain';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { CreateBuyerRequest, CreateMerchantRequest } from '../api/account.requests';
 import { GatewayConfig } from '../gateway-config';
 import { AccountRecord, BuyerRecord, MerchantRecord } from '../infra/gateway.entity';
@@ -14,6 +14,7 @@ import { upsertOperator } from '../infra/operator-account';
 import { merchantExists } from '../infra/merchant-account.repository';
 import { AccountDirectory } from './account-directory';
 import type { AccessTokenClaims } from '../api/auth.guard';
+import type { CallerView } from '../api/gateway.views';
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error as unknown as { driverError?: { code?: string } }).driverError?.code === '23505';
@@ -47,6 +48,23 @@ export class Accounts implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { username, password } = parseBootstrapOperator(this.config.BOOTSTRAP_OPERATOR);
     await upsertOperator(this.dataSource, username, password, this.hashCost);
+  }
+
+  /**
+   * The caller as the auth guard established it on this request (standing and grants read now,
+   * not from the token), with the permissions it holds: one call tells a client which pages
+   * to offer instead of one probe per page.
+   */
+  describeCaller(caller: Principal): CallerView {
+    const merchantAccount = caller.role === 'MERCHANT' && caller.accountKind;
+    return {
+      accountId: caller.accountId,
+      role: caller.role,
+      ...(caller.merchantId ? { merchantId: caller.merchantId } : {}),
+      ...(caller.buyerId ? { buyerId: caller.buyerId } : {}),
+      ...(merchantAccount ? { accountKind: merchantAccount } : {}),
+      permissions: merchantAccount ? heldPermissions(merchantAccount, caller.permissions ?? []) : [],
+    };
   }
 
   async issueToken(username: string, password: string, clientAddress: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {

@@ -39,6 +39,7 @@ export class CancellationSms {
       buyer.phone,
       `Orderline: the merchant asks to cancel your order ${request.orderId.slice(0, 8)} (${reason}). It will be cancelled after ${request.objectionDeadline} unless you object: POST /api/v1/cancellation-requests/${request.requestId}/object`,
       this.clock.now(),
+      scope.manager,
     );
   }
 }

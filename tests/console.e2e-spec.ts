@@ -130,6 +130,19 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await checkPage(merchant, 'merchant-orders-filtered-revealed');
     await merchant.getByRole('button', { name: /重\s*置/ }).click();
 
+    // The rest of §1.10's filters open on demand; an applied one the collapsed form hides is counted on its button.
+    await merchant.getByRole('tab', { name: /全部/ }).click();
+    await merchant.getByRole('button', { name: '更多筛选' }).click();
+    await choose(merchant, '支付方式', '在线支付');
+    await merchant.getByRole('button', { name: /查\s*询/ }).click();
+    await waitUntil(async () => (await merchant.getByTestId('order-link').count()) === 1 || undefined, 'the payment-method filter to leave the online order');
+    expect(await merchant.getByTestId('order-link').textContent()).toBe(short(orders.unpaid));
+    await merchant.getByRole('button', { name: '收起筛选' }).click();
+    await merchant.getByRole('button', { name: '更多筛选 (1)' }).waitFor();
+    expect(await merchant.getByTestId('order-link').count()).toBe(1);
+    await merchant.getByRole('button', { name: /重\s*置/ }).click();
+    await waitUntil(async () => (await merchant.getByTestId('order-link').count()) === 8 || undefined, 'the reset to list every order again');
+
     const languages = merchant.getByRole('banner').or(merchant.locator('header'));
     await languages.getByText('English', { exact: true }).click();
     await merchant.getByRole('heading', { name: 'Orders' }).waitFor();
@@ -477,6 +490,14 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     expect(submitted).toMatchObject({ orderId: cod, status: 'PENDING', reason: 'BUYER_UNREACHABLE' });
     expect(Date.parse(submitted.objectionDeadline) - Date.parse(submitted.submittedAt)).toBe(48 * hour);
     await checkPage(page, 'order-detail-cancellation-applied');
+    // domain.md §1.4: the buyer is told by SMS, with the route to object. The gateway's event
+    // handler records it inside its consumer transaction (embedded mode has one connection per
+    // database: asking for a second one there stalled the gateway's consumer for good).
+    const sms = await waitUntil(async () => {
+      const sent = await answerOf(operator.api.GET('/api/v1/admin/sms', { params: { query: { phone: TEST_CONSIGNEE.phone } } }));
+      return sent.find((message) => message.body.includes(`cancel your order ${short(cod)}`));
+    }, 'the negotiated-cancellation SMS to the buyer', 60_000);
+    expect(sms.body).toContain(`POST /api/v1/cancellation-requests/${submitted.id}/object`);
 
     // The list from the navigation, then the request's own page, where it is withdrawn.
     await page.getByRole('navigation').getByRole('link', { name: '协商取消' }).click();

@@ -47,6 +47,8 @@ const WORDS = {
   no: ['否', 'No'],
   search: ['查询', 'Search'],
   reset: ['重置', 'Reset'],
+  moreFilters: ['更多筛选', 'More filters'],
+  fewerFilters: ['收起筛选', 'Fewer filters'],
   next: ['下一页', 'Next page'],
   previous: ['上一页', 'Previous page'],
   status: ['状态', 'Status'],

@@ -1,4 +1,4 @@
-import { StrictMode, useMemo, useState } from 'react';
+import { memo, StrictMode, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider, queryOptions, useQuery } from '@tanstack/react-query';
 import type { OrderlineClient } from '@orderline/shared/api-client';
@@ -68,7 +68,8 @@ function homeOf(session: Session): string {
   return session.role === 'BUYER' ? '/buyer/orders' : session.role === 'OPERATOR' ? '/platform' : '/orders';
 }
 
-function Page({ path }: { path: string }) {
+/** The page at `path`; memoised so the menu filling in (the permission call answering) does not render the page again. */
+const Page = memo(function Page({ path }: { path: string }) {
   let params: Record<string, string> | undefined;
   if (path === '/orders') return <MerchantOrdersPage />;
   if ((params = match('/orders/:id', path))) return <MerchantOrderPage id={params['id']} />;
@@ -85,7 +86,7 @@ function Page({ path }: { path: string }) {
   if (path === '/buyer/credit') return <BuyerCreditPage />;
   if (path === '/platform') return <PlatformPage />;
   return <Result status="404" title="404" />;
-}
+});
 
 function Shell({ session, onSignOut, language, setLanguage }: { session: Session; onSignOut: () => void; language: Language; setLanguage: (language: Language) => void }) {
   const path = usePath();

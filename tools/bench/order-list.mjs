@@ -115,7 +115,7 @@ export async function runOrderList({ gatewayUrl, orderDatabaseUrl, operator, ord
     }
     // The same first page as the console renders it in a browser (issue 17: under 1 s).
     const { timeConsoleOrderList } = await import('./console-timing.mjs');
-    const consoleFirstPage = await timeConsoleOrderList({ gatewayUrl, username: `lb_${tag}`, password: 'bench-password', repeats: Math.min(repeats, 10), log });
+    const consoleFirstPage = await timeConsoleOrderList({ gatewayUrl, username: `lb_${tag}`, password: 'bench-password', repeats: Math.min(repeats * 2, 40), log });
     return { orders, loadSeconds, repeats, queries: results, consoleFirstPage };
   } finally {
     close();

@@ -609,7 +609,7 @@ function buildReport({ raw, outbox, pg, peer, orders, refunds, aftersales, list,
       const page = list.consoleFirstPage;
       add(`(list) ${list.orders.toLocaleString('en-US')} orders: console first page in Chromium (harness)`, `p50 ${ms(page.p50)} · p99 ${ms(page.p99)}`, `p99 ≤ ${TARGETS.consoleFirstPageP99Ms} ms`, verdict(page.p99 <= TARGETS.consoleFirstPageP99Ms));
       if (page.painted) {
-        add(`(list) ${list.orders.toLocaleString('en-US')} orders: console 20th row painted (Element Timing)`, `p50 ${ms(page.painted.p50)} · p99 ${ms(page.painted.p99)}`, `p99 ≤ ${TARGETS.consoleFirstPageP99Ms} ms`, verdict(page.painted.p99 <= TARGETS.consoleFirstPageP99Ms));
+        add(`(list) ${list.orders.toLocaleString('en-US')} orders: console 20 rows painted (page's clock)`, `p50 ${ms(page.painted.p50)} · p99 ${ms(page.painted.p99)}`, `p99 ≤ ${TARGETS.consoleFirstPageP99Ms} ms`, verdict(page.painted.p99 <= TARGETS.consoleFirstPageP99Ms));
       }
     }
   }

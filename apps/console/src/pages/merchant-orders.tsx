@@ -46,8 +46,8 @@ function queryOf(filters: Filters): Query {
   return query;
 }
 
-/** A tab's order count, once the list has answered. */
-function tabCount(count: number | undefined): string {
+/** A count after a label, 待发货 (25): nothing until there is one to show. */
+function countSuffix(count: number | undefined): string {
   return count === undefined ? '' : ` (${count.toLocaleString()})`;
 }
 
@@ -196,7 +196,7 @@ export function MerchantOrdersPage() {
           </Button>
           <Button onClick={() => { form.resetFields(); setFilters({}); restart(); }}>{t('reset')}</Button>
           <Button type="link" aria-expanded={moreFilters} onClick={() => setMoreFilters(!moreFilters)}>
-            {moreFilters ? t('fewerFilters') : `${t('moreFilters')}${hiddenFilterCount(filters) ? ` (${hiddenFilterCount(filters)})` : ''}`}
+            {moreFilters ? t('fewerFilters') : `${t('moreFilters')}${countSuffix(hiddenFilterCount(filters) || undefined)}`}
           </Button>
         </Space>
       </Form>
@@ -205,7 +205,7 @@ export function MerchantOrdersPage() {
         activeKey={status}
         onChange={(key) => { setStatus(key); restart(); }}
         // Counts as text, 待发货 (25): eight animated badges cost the first render more than they showed.
-        items={[{ key: 'ALL', label: <span>{t('all')}{tabCount(total)}</span> }, ...ORDER_STATUSES.map((key) => ({ key, label: <span data-testid={`tab-${key}`}>{t(key)}{tabCount(counts?.[key])}</span> }))]}
+        items={[{ key: 'ALL', label: <span>{t('all')}{countSuffix(total)}</span> }, ...ORDER_STATUSES.map((key) => ({ key, label: <span data-testid={`tab-${key}`}>{t(key)}{countSuffix(counts?.[key])}</span> }))]}
       />
       <Space style={{ marginBottom: 12 }}>
         <Button disabled={!shippable.length} onClick={() => setShipping({ mode: 'batch', orderIds: shippable })}>

@@ -546,6 +546,20 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     }
     const listed = await answerOf(merchantApi.api.GET('/api/v1/merchant/orders', { params: { query: { orderId: first } } }));
     expect(listed.items[0].remarks).toEqual(expect.arrayContaining([expect.objectContaining({ text: remark })]));
+    // The whole remark shows on hover (the tooltip mounts when first pointed at).
+    const firstRow = page.getByRole('row').filter({ has: page.getByRole('checkbox', { name: `订单号 ${short(first)}` }) });
+    await firstRow.getByTestId('order-remarks').hover();
+    await waitForText(page.getByRole('tooltip'), new RegExp(remark));
+    // "Select all on this page" selects every row of the page, and clears them again.
+    const everyRow = async (checked: boolean) => {
+      const boxes = await page.getByRole('checkbox', { name: /^订单号 / }).all();
+      return (boxes.length > 1 && (await Promise.all(boxes.map((box) => box.isChecked()))).every((state) => state === checked)) || undefined;
+    };
+    await page.getByRole('checkbox', { name: '全选本页' }).check();
+    await waitUntil(() => everyRow(true), 'every row of the page selected');
+    expect(await page.getByRole('button', { name: '批量备注' }).isEnabled()).toBe(true);
+    await page.getByRole('checkbox', { name: '全选本页' }).uncheck();
+    await waitUntil(() => everyRow(false), 'no row selected');
     await checkPage(page, 'merchant-orders-remarks');
   });
 

@@ -56,6 +56,8 @@ const WORDS = {
   payable: ['应付金额', 'Payable'],
   consignee: ['收货人', 'Consignee'],
   reveal: ['查看', 'Reveal'],
+  selectAll: ['全选本页', 'Select all on this page'],
+  noOrders: ['没有符合条件的订单', 'No orders match'],
   buyerNote: ['买家留言', 'Buyer note'],
   flags: ['标记', 'Flags'],
   merged: ['三同可合并', 'Mergeable'],

@@ -1,19 +1,16 @@
-import { useState } from 'react';
+import { memo, useCallback, useState } from 'react';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import type { OrderlineClient } from '@orderline/shared/api-client';
-import { Button, DatePicker, Form, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
-import { ApiSchema, call } from '../api';
+import { Button, DatePicker, Form, Input, Select, Space, Tabs, Typography } from 'antd';
+import { call } from '../api';
 import { useT } from '../i18n';
-import { formatFen } from '../money';
 import { ProblemAlert } from '../problem-view';
-import { navigate } from '../router';
 import { useSession } from '../session';
 import { ShipDialog, ShipMode } from './ship-dialog';
-import { RemarkDialog, RemarksCell } from './order-remarks';
-import { cancellationRequestIdOf } from './cancellation-requests';
-import { PageLink } from '../page-link';
+import { RemarkDialog } from './order-remarks';
+import { OrderTable, type OrderRow } from './order-table';
 
-type Row = ApiSchema<'MerchantOrderListItemView'>;
+type Row = OrderRow;
 type Query = Record<string, string>;
 
 export const ORDER_STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
@@ -59,46 +56,6 @@ function hiddenFilterCount(query: Query): number {
   return Object.keys(query).filter((key) => !EVERYDAY_FILTERS.has(key)).length;
 }
 
-/** The consignee as listed (masked, domain.md §6.1), revealed in clear on demand: the gateway logs each reveal. */
-function ConsigneeCell({ row }: { row: Row }) {
-  const t = useT();
-  const { api } = useSession();
-  const [revealed, setRevealed] = useState<ApiSchema<'ConsigneeView'>>();
-  const [error, setError] = useState<unknown>();
-  const consignee = revealed ?? row.consignee;
-  return (
-    <div>
-      <div data-testid="consignee">
-        {consignee.name} {consignee.phone}
-      </div>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {consignee.address.province}
-        {consignee.address.city}
-        {consignee.address.county} {consignee.address.detail}
-      </Typography.Text>
-      {revealed ? (
-        <Tag color="orange">{t('revealed')}</Tag>
-      ) : (
-        <Button
-          size="small"
-          type="link"
-          aria-label={`${t('reveal')} ${t('consignee')} ${row.id.slice(0, 8)}`}
-          onClick={async () => {
-            try {
-              setRevealed((await call(api.GET('/api/v1/merchant/orders/{id}', { params: { path: { id: row.id }, query: { reveal: 'true' } } }))).consignee);
-            } catch (failure) {
-              setError(failure);
-            }
-          }}
-        >
-          {t('reveal')}
-        </Button>
-      )}
-      {error ? <ProblemAlert error={error} /> : null}
-    </div>
-  );
-}
-
 /** How often an open order list asks again (paused while the browser tab is hidden). */
 const LIST_REFRESH_MS = 10_000;
 
@@ -115,6 +72,69 @@ export function orderListQuery(api: OrderlineClient, status: string, filters: Qu
   });
 }
 
+/**
+ * The filters of domain.md §1.10. Memoised: the rows and tab counts arriving (and the ten-second
+ * refresh) render the page again, and this form, with its date-range picker, is the costliest part
+ * of it that does not change with them.
+ */
+const OrderFilters = memo(function OrderFilters({ applied, onApply }: { applied: Query; onApply: (query: Query) => void }) {
+  const t = useT();
+  const [form] = Form.useForm<Filters>();
+  // The everyday filters show; the rest of §1.10 opens on demand (Ant Design Pro's collapsed
+  // query form): eight selects fewer to build on every first render of the busiest page.
+  const [moreFilters, setMoreFilters] = useState(false);
+  return (
+    <Form form={form} layout="inline" style={{ rowGap: 8, marginBottom: 16 }} onFinish={() => onApply(queryOf(form.getFieldsValue(true)))}>
+      <Form.Item label={t('placedBetween')} name="range">
+        <DatePicker.RangePicker showTime aria-label={t('placedBetween')} />
+      </Form.Item>
+      <Form.Item label={t('orderId')} name="orderId">
+        <Input allowClear style={{ width: 300 }} />
+      </Form.Item>
+      <Form.Item label={t('buyerId')} name="buyerId">
+        <Input allowClear style={{ width: 300 }} />
+      </Form.Item>
+      {moreFilters && (
+        <>
+          <Form.Item label={t('skuId')} name="skuId">
+            <Input allowClear />
+          </Form.Item>
+          <Form.Item label={t('paymentMethod')} name="paymentMethod">
+            <Select allowClear style={{ width: 130 }} options={['ONLINE', 'COD', 'CREDIT'].map((value) => ({ value, label: t(value) }))} />
+          </Form.Item>
+          <Form.Item label={t('riskFlag')} name="riskFlag">
+            <Select allowClear style={{ width: 90 }} options={[{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }]} />
+          </Form.Item>
+          <Form.Item label={t('kind')} name="kind">
+            <Select allowClear style={{ width: 200 }} options={KINDS.map((value) => ({ value, label: value }))} />
+          </Form.Item>
+          <Form.Item label={t('hasBuyerNote')} name="hasBuyerNote">
+            <Select allowClear style={{ width: 90 }} options={[{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }]} />
+          </Form.Item>
+          <Form.Item label={t('hasAfterSales')} name="hasAfterSales">
+            <Select allowClear style={{ width: 90 }} options={[{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }]} />
+          </Form.Item>
+          <Form.Item label={t('hasRefund')} name="hasRefund">
+            <Select allowClear style={{ width: 90 }} options={[{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }]} />
+          </Form.Item>
+          <Form.Item label={t('shippingDeadline')} name="shippingDeadline">
+            <Select allowClear style={{ width: 130 }} options={['WARNING', 'TIMED_OUT'].map((value) => ({ value, label: t(value) }))} />
+          </Form.Item>
+        </>
+      )}
+      <Space>
+        <Button type="primary" htmlType="submit">
+          {t('search')}
+        </Button>
+        <Button onClick={() => { form.resetFields(); onApply({}); }}>{t('reset')}</Button>
+        <Button type="link" aria-expanded={moreFilters} onClick={() => setMoreFilters(!moreFilters)}>
+          {moreFilters ? t('fewerFilters') : `${t('moreFilters')}${countSuffix(hiddenFilterCount(applied) || undefined)}`}
+        </Button>
+      </Space>
+    </Form>
+  );
+});
+
 /** 订单查询与跟踪 (domain.md §1.10): status tabs with counts, filters, keyset-cursor pages, outbound. */
 export function MerchantOrdersPage() {
   const t = useT();
@@ -126,10 +146,6 @@ export function MerchantOrdersPage() {
   const [selected, setSelected] = useState<string[]>([]);
   const [shipping, setShipping] = useState<{ mode: ShipMode; orderIds: string[] }>();
   const [remarking, setRemarking] = useState<string[]>();
-  const [form] = Form.useForm<Filters>();
-  // The everyday filters show; the rest of §1.10 opens on demand (Ant Design Pro's collapsed
-  // query form): eight selects fewer to build on every first render of the busiest page.
-  const [moreFilters, setMoreFilters] = useState(false);
   const cursor = cursors[cursors.length - 1];
   const list = useQuery({
     ...orderListQuery(api, status, filters, cursor),
@@ -144,6 +160,12 @@ export function MerchantOrdersPage() {
     setCursors([]);
     setSelected([]);
   };
+  // Stable (state setters only), so the memoised filter form does not render again with the rows.
+  const applyFilters = useCallback((query: Query) => {
+    setFilters(query);
+    setCursors([]);
+    setSelected([]);
+  }, []);
   const selectedRows = (list.data?.items ?? []).filter((row) => selected.includes(row.id));
   const shippable = selectedRows.filter((row) => row.status === 'WAITING_OUTBOUND').map((row) => row.id);
 
@@ -152,54 +174,7 @@ export function MerchantOrdersPage() {
       <Typography.Title level={3} id="orders-title">
         {t('orders')}
       </Typography.Title>
-      <Form form={form} layout="inline" style={{ rowGap: 8, marginBottom: 16 }} onFinish={() => { setFilters(queryOf(form.getFieldsValue(true))); restart(); }}>
-        <Form.Item label={t('placedBetween')} name="range">
-          <DatePicker.RangePicker showTime aria-label={t('placedBetween')} />
-        </Form.Item>
-        <Form.Item label={t('orderId')} name="orderId">
-          <Input allowClear style={{ width: 300 }} />
-        </Form.Item>
-        <Form.Item label={t('buyerId')} name="buyerId">
-          <Input allowClear style={{ width: 300 }} />
-        </Form.Item>
-        {moreFilters && (
-          <>
-            <Form.Item label={t('skuId')} name="skuId">
-              <Input allowClear />
-            </Form.Item>
-            <Form.Item label={t('paymentMethod')} name="paymentMethod">
-              <Select allowClear style={{ width: 130 }} options={['ONLINE', 'COD', 'CREDIT'].map((value) => ({ value, label: t(value) }))} />
-            </Form.Item>
-            <Form.Item label={t('riskFlag')} name="riskFlag">
-              <Select allowClear style={{ width: 90 }} options={[{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }]} />
-            </Form.Item>
-            <Form.Item label={t('kind')} name="kind">
-              <Select allowClear style={{ width: 200 }} options={KINDS.map((value) => ({ value, label: value }))} />
-            </Form.Item>
-            <Form.Item label={t('hasBuyerNote')} name="hasBuyerNote">
-              <Select allowClear style={{ width: 90 }} options={[{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }]} />
-            </Form.Item>
-            <Form.Item label={t('hasAfterSales')} name="hasAfterSales">
-              <Select allowClear style={{ width: 90 }} options={[{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }]} />
-            </Form.Item>
-            <Form.Item label={t('hasRefund')} name="hasRefund">
-              <Select allowClear style={{ width: 90 }} options={[{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }]} />
-            </Form.Item>
-            <Form.Item label={t('shippingDeadline')} name="shippingDeadline">
-              <Select allowClear style={{ width: 130 }} options={['WARNING', 'TIMED_OUT'].map((value) => ({ value, label: t(value) }))} />
-            </Form.Item>
-          </>
-        )}
-        <Space>
-          <Button type="primary" htmlType="submit">
-            {t('search')}
-          </Button>
-          <Button onClick={() => { form.resetFields(); setFilters({}); restart(); }}>{t('reset')}</Button>
-          <Button type="link" aria-expanded={moreFilters} onClick={() => setMoreFilters(!moreFilters)}>
-            {moreFilters ? t('fewerFilters') : `${t('moreFilters')}${countSuffix(hiddenFilterCount(filters) || undefined)}`}
-          </Button>
-        </Space>
-      </Form>
+      <OrderFilters applied={filters} onApply={applyFilters} />
       <ProblemAlert error={list.error} />
       <Tabs
         activeKey={status}
@@ -218,67 +193,14 @@ export function MerchantOrdersPage() {
           {t('batchRemark')}
         </Button>
       </Space>
-      <Table<Row>
-        rowKey="id"
-        size="small"
+      <OrderTable
+        rows={list.data?.items}
         // A spinner while the rows shown are not the answer to this tab and filter yet (first load,
         // or the previous rows kept while a new query runs); the ten-second refresh keeps them still.
         loading={list.isPending || list.isPlaceholderData}
-        dataSource={list.data?.items}
-        pagination={false}
-        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), getCheckboxProps: (row) => ({ 'aria-label': `${t('orderId')} ${row.id.slice(0, 8)}` }) as object }}
-        columns={[
-          {
-            title: t('orderId'),
-            dataIndex: 'id',
-            render: (id: string, row) => (
-              <div>
-                <a href={`/orders/${id}`} onClick={(event) => { event.preventDefault(); navigate(`/orders/${id}`); }} data-testid="order-link">
-                  {id.slice(0, 8)}
-                </a>
-                <div style={{ fontSize: 12, color: '#888' }}>{new Date(row.createdAt).toLocaleString()}</div>
-              </div>
-            ),
-          },
-          { title: t('status'), dataIndex: 'status', render: (value: string, row) => <Tag data-testid="order-status">{t(value)}{row.pause ? ` · ${t(row.pause.reason)}` : ''}</Tag> },
-          { title: t('goods'), dataIndex: 'lines', render: (lines: Row['lines']) => lines.map((line) => <div key={line.skuId}>{line.title} × {line.quantity} @ {formatFen(line.unitPrice)}</div>) },
-          { title: t('payable'), dataIndex: 'payable', render: (fen: number) => formatFen(fen) },
-          { title: t('paymentMethod'), dataIndex: 'paymentMethod', render: (value: string) => t(value) },
-          { title: t('consignee'), key: 'consignee', render: (_, row) => <ConsigneeCell row={row} /> },
-          { title: t('remarks'), dataIndex: 'remarks', render: (remarks: Row['remarks']) => <RemarksCell remarks={remarks} /> },
-          { title: t('buyerNote'), dataIndex: 'buyerNote', render: (note: string | null) => note && <Tooltip title={note}><Typography.Text ellipsis style={{ maxWidth: 120 }} tabIndex={0}>{note}</Typography.Text></Tooltip> },
-          {
-            title: t('flags'),
-            key: 'flags',
-            render: (_, row) => (
-              <Space size={2} wrap>
-                {row.riskFlag && <Tag color="red">{t('riskFlag')}</Tag>}
-                {row.kinds.map((kind) => <Tag key={kind}>{kind}</Tag>)}
-                {row.bonded !== null && <Tag>{row.bonded ? 'bonded' : 'direct mail'}</Tag>}
-                {row.mergeGroup && <Tag color="purple">{t('merged')}</Tag>}
-                {row.shippingDeadline && row.shippingDeadline.state !== 'NONE' && <Tag color="orange">{t(row.shippingDeadline.state)}</Tag>}
-                {row.afterSalesLinks.length > 0 && <Tag color="blue">{t('afterSales')} {row.afterSalesLinks.length}</Tag>}
-                {row.refundedAmount > 0 && <Tag color="gold">{t('refund')} {formatFen(row.refundedAmount)}</Tag>}
-                {row.cancellation && <Tag>{t('CANCELLED')}: {row.cancellation.reason}</Tag>}
-                {row.cancellationRequestLink && (
-                  <PageLink path={`/cancellation-requests/${cancellationRequestIdOf(row.cancellationRequestLink)}`}>
-                    <Tag color="volcano">{t('cancellationRequests')}</Tag>
-                  </PageLink>
-                )}
-              </Space>
-            ),
-          },
-          {
-            title: t('actions'),
-            key: 'actions',
-            render: (_, row) =>
-              row.status === 'WAITING_OUTBOUND' && (
-                <Button size="small" type="primary" aria-label={`${t('ship')} ${row.id.slice(0, 8)}`} onClick={() => setShipping({ mode: 'single', orderIds: [row.id] })}>
-                  {t('ship')}
-                </Button>
-              ),
-          },
-        ]}
+        selected={selected}
+        onSelect={setSelected}
+        onShip={(orderId) => setShipping({ mode: 'single', orderIds: [orderId] })}
       />
       <Space style={{ marginTop: 12 }}>
         <Button disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>

@@ -1,27 +1,12 @@
 import { useState } from 'react';
-import { Button, Form, Input, Modal, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Form, Input, Modal, Table, Tag } from 'antd';
 import { ApiSchema, call } from '../api';
 import { useT } from '../i18n';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
 import { useAction } from '../use-action';
 
-type Remark = ApiSchema<'OrderRemarkView'>;
 type Result = ApiSchema<'OrderBatchResultView'>;
-
-/** A row's remarks: the latest one, every one (with its time) on hover or focus. */
-export function RemarksCell({ remarks }: { remarks: Remark[] }) {
-  const latest = remarks[remarks.length - 1];
-  if (!latest) return null;
-  return (
-    <Tooltip title={remarks.map((remark) => `${new Date(remark.at).toLocaleString()} ${remark.text}`).join('\n')}>
-      <Typography.Text ellipsis style={{ maxWidth: 160 }} tabIndex={0} data-testid="order-remarks">
-        {latest.text}
-        {remarks.length > 1 ? ` (+${remarks.length - 1})` : ''}
-      </Typography.Text>
-    </Tooltip>
-  );
-}
 
 /**
  * 批量备注 (domain.md §1.1): one remark appended to every selected order. The API answers per

@@ -117,6 +117,14 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
     await merchant.getByTestId('order-link').nth(6).waitFor();
     await checkPage(merchant, 'merchant-orders', process.env.CONSOLE_README_SCREENSHOT ? 'docs/images/console-orders.png' : undefined);
 
+    // The status tabs are a tab list: arrow keys move the selection (and the list with it).
+    await merchant.getByRole('tab', { name: /全部/ }).focus();
+    await merchant.keyboard.press('ArrowRight');
+    await waitUntil(async () => (await merchant.getByRole('tab', { name: /待付款/ }).getAttribute('aria-selected')) === 'true' || undefined, 'ArrowRight to select the next tab');
+    await waitUntil(async () => (await merchant.getByTestId('order-link').count()) === 1 || undefined, 'the UNPAID tab to list the one unpaid order');
+    await merchant.keyboard.press('ArrowLeft');
+    await waitUntil(async () => (await merchant.getByRole('tab', { name: /全部/ }).getAttribute('aria-selected')) === 'true' || undefined, 'ArrowLeft to select the first tab again');
+
     await merchant.getByTestId('tab-SHIPPED').click();
     await waitUntil(async () => (await merchant.getByTestId('order-link').count()) === 0 || undefined, 'the SHIPPED tab to list nothing yet');
     await merchant.getByTestId('tab-WAITING_OUTBOUND').click();

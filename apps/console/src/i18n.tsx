@@ -58,6 +58,7 @@ const WORDS = {
   reveal: ['查看', 'Reveal'],
   selectAll: ['全选本页', 'Select all on this page'],
   noOrders: ['没有符合条件的订单', 'No orders match'],
+  loadingOrders: ['正在加载订单…', 'Loading orders…'],
   buyerNote: ['买家留言', 'Buyer note'],
   flags: ['标记', 'Flags'],
   merged: ['三同可合并', 'Mergeable'],

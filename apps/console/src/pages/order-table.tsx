@@ -165,7 +165,7 @@ export function OrderTable({ rows = [], loading, selected, onSelect, onShip }: O
   const headings = ['orderId', 'status', 'goods', 'payable', 'paymentMethod', 'consignee', 'remarks', 'buyerNote', 'flags', 'actions'];
   return (
     <div className="ant-table-wrapper order-table ant-table-css-var">
-      <Spin spinning={loading}>
+      <Spin spinning={loading && rows.length > 0}>
         <div className="ant-table ant-table-small">
           <div className="ant-table-container">
             <div className="ant-table-content">
@@ -185,10 +185,10 @@ export function OrderTable({ rows = [], loading, selected, onSelect, onShip }: O
                   </tr>
                 </thead>
                 <tbody className="ant-table-tbody">
-                  {rows.length === 0 && !loading ? (
-                    <tr className="ant-table-placeholder">
+                  {rows.length === 0 ? (
+                    <tr className="ant-table-placeholder" aria-busy={loading}>
                       <td className="ant-table-cell" colSpan={headings.length + 1}>
-                        <div className="ant-empty ant-empty-normal ant-empty-small">{t('noOrders')}</div>
+                        <div className="ant-empty ant-empty-normal ant-empty-small">{loading ? t('loadingOrders') : t('noOrders')}</div>
                       </td>
                     </tr>
                   ) : null}

@@ -8,6 +8,7 @@ import { ProblemAlert } from '../problem-view';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { useCursorPages } from '../cursor-pages';
+import { formatTime } from '../time';
 
 const CANCELLABLE = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'];
 const CANCEL_REASONS = ['NO_LONGER_WANTED', 'ORDERED_BY_MISTAKE', 'WRONG_ADDRESS', 'FOUND_CHEAPER', 'DELIVERY_TOO_SLOW', 'OTHER'] as const;
@@ -60,7 +61,7 @@ export function BuyerOrdersPage() {
                 <a href={`/buyer/orders/${id}`} onClick={(event) => { event.preventDefault(); navigate(`/buyer/orders/${id}`); }} data-testid="buyer-order-link">
                   {id.slice(0, 8)}
                 </a>
-                <div style={{ fontSize: 12, color: '#888' }}>{new Date(row.createdAt).toLocaleString()}</div>
+                <div style={{ fontSize: 12, color: '#888' }}>{formatTime(row.createdAt)}</div>
               </div>
             ),
           },

@@ -8,6 +8,7 @@ import { navigate } from '../router';
 import { OrderLink, PageLink } from '../page-link';
 import { useSession } from '../session';
 import { useAction } from '../use-action';
+import { formatTime } from '../time';
 
 type Request = ApiSchema<'CancellationRequestView'>;
 type Reason = ApiSchema<'CancellationRequestRequest'>['reason'];
@@ -21,7 +22,7 @@ const STATUSES: readonly Request['status'][] = ['PENDING', 'REJECTED', 'WITHDRAW
 const PRE_SHIPMENT = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED'];
 
 const short = (id: string) => id.slice(0, 8);
-const when = (at: string | null) => (at ? new Date(at).toLocaleString() : '—');
+const when = (at: string | null) => (at ? formatTime(at) : '—');
 
 /** The request's id from a link the API gives (`…/cancellation-requests/{id}`). */
 export function cancellationRequestIdOf(link: string): string {

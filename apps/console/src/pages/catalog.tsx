@@ -6,6 +6,7 @@ import { formatFen, parseYuan, yuanRule } from '../money';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
 import { useAction } from '../use-action';
+import { formatTime } from '../time';
 
 type CouponForm = { code: string; amountOff: string; minimumSpend?: string; validity?: [{ toISOString(): string }, { toISOString(): string }] | null; quantity: number };
 
@@ -66,7 +67,7 @@ function CouponsCard() {
           { title: t('couponCode'), dataIndex: 'code', render: (code: string) => <span data-testid="coupon-code">{code}</span> },
           { title: t('amountOff'), dataIndex: 'amountOff', render: (fen: number) => formatFen(fen) },
           { title: t('minimumSpend'), dataIndex: 'minimumSpend', render: (fen: number) => formatFen(fen) },
-          { title: t('validity'), key: 'validity', render: (_, coupon) => `${new Date(coupon.validFrom).toLocaleString()} – ${new Date(coupon.validTo).toLocaleString()}` },
+          { title: t('validity'), key: 'validity', render: (_, coupon) => `${formatTime(coupon.validFrom)} – ${formatTime(coupon.validTo)}` },
           { title: t('couponQuantity'), dataIndex: 'quantity' },
           { title: t('remaining'), dataIndex: 'remaining', render: (remaining: number) => <span data-testid="coupon-remaining">{remaining}</span> },
         ]}

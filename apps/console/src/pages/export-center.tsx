@@ -6,6 +6,7 @@ import { useT } from '../i18n';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
 import { useAction } from '../use-action';
+import { formatTime } from '../time';
 
 type Task = ApiSchema<'ExportTaskView'>;
 type CreateExport = ApiSchema<'CreateExportRequest'>;
@@ -86,7 +87,7 @@ export function ExportCenterPage() {
             key: 'progress',
             render: (_, row) => <Progress size="small" style={{ width: 120 }} aria-label={t('progress')} percent={row.status === 'COMPLETED' ? 100 : row.progress.rowsTotal ? Math.floor((row.progress.rowsDone * 100) / row.progress.rowsTotal) : 0} />,
           },
-          { title: 'createdAt', dataIndex: 'createdAt', render: (at: string) => new Date(at).toLocaleString() },
+          { title: 'createdAt', dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
           {
             title: t('actions'),
             key: 'actions',

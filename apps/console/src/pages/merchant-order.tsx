@@ -13,6 +13,7 @@ import { OrderPauseCard } from './order-pause';
 import { ShipDialog } from './ship-dialog';
 import { CancellationCard } from './cancellation-requests';
 import { ShipmentToolsCard } from './shipment-tools';
+import { formatTime } from '../time';
 
 type ConsigneeChange = { name?: string; phone?: string; province: string; city: string; county: string; town?: string; detail: string };
 
@@ -155,11 +156,11 @@ export function MerchantOrderPage({ id }: { id: string }) {
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('history')}
           </Typography.Title>
-          <Timeline items={view.history.map((change) => ({ children: `${new Date(change.at).toLocaleString()} ${change.from ? t(change.from) : '—'} → ${t(change.to)} ${change.reason ?? ''} (${change.actor})` }))} />
+          <Timeline items={view.history.map((change) => ({ children: `${formatTime(change.at)} ${change.from ? t(change.from) : '—'} → ${t(change.to)} ${change.reason ?? ''} (${change.actor})` }))} />
           {tracking.data?.shipment && (
             <Card size="small" title={t('tracking')}>
               {tracking.data.shipment.carrier} · <span data-testid="detail-waybill">{tracking.data.shipment.waybillNo}</span>
-              <Timeline style={{ marginTop: 12 }} items={tracking.data.events.map((event) => ({ children: `${new Date(event.occurredAt).toLocaleString()} ${event.status} ${event.location ?? ""} ${event.description ?? ""}` }))} />
+              <Timeline style={{ marginTop: 12 }} items={tracking.data.events.map((event) => ({ children: `${formatTime(event.occurredAt)} ${event.status} ${event.location ?? ""} ${event.description ?? ""}` }))} />
             </Card>
           )}
           {tracking.data?.shipment && <ShipmentToolsCard shipmentId={tracking.data.shipment.id} />}

@@ -11,7 +11,6 @@ import { RemarkDialog } from './order-remarks';
 import { OrderTable, type OrderRow } from './order-table';
 import { StatusTabs } from './status-tabs';
 
-type Row = OrderRow;
 type Query = Record<string, string>;
 
 export const ORDER_STATUSES = ['UNPAID', 'WAITING_OUTBOUND', 'PAUSED', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
@@ -68,7 +67,7 @@ const LIST_REFRESH_MS = 10_000;
 export function orderListQuery(api: OrderlineClient, status: string, filters: Query, cursor: string | undefined) {
   return queryOptions({
     queryKey: ['merchant-orders', status, filters, cursor],
-    queryFn: () => call(api.GET('/api/v1/merchant/orders', { params: { query: { ...filters, ...(status === 'ALL' ? {} : { status: status as Row['status'] }), ...(cursor ? { cursor } : {}), limit: '20' } } })),
+    queryFn: () => call(api.GET('/api/v1/merchant/orders', { params: { query: { ...filters, ...(status === 'ALL' ? {} : { status: status as OrderRow['status'] }), ...(cursor ? { cursor } : {}), limit: '20' } } })),
     staleTime: LIST_REFRESH_MS,
   });
 }
@@ -157,16 +156,15 @@ export function MerchantOrdersPage() {
   });
   const counts = list.data?.counts;
   const total = counts ? Object.values(counts).reduce((sum, count) => sum + count, 0) : undefined;
-  const restart = () => {
-    setCursors([]);
-    setSelected([]);
-  };
-  // Stable (state setters only), so the memoised filter form does not render again with the rows.
-  const applyFilters = useCallback((query: Query) => {
-    setFilters(query);
+  // Both stable (state setters only), so the memoised filter form does not render again with the rows.
+  const restart = useCallback(() => {
     setCursors([]);
     setSelected([]);
   }, []);
+  const applyFilters = useCallback((query: Query) => {
+    setFilters(query);
+    restart();
+  }, [restart]);
   const selectedRows = (list.data?.items ?? []).filter((row) => selected.includes(row.id));
   const shippable = selectedRows.filter((row) => row.status === 'WAITING_OUTBOUND').map((row) => row.id);
 

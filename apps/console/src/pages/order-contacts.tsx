@@ -5,6 +5,7 @@ import { useT } from '../i18n';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
 import { useAction } from '../use-action';
+import { formatTime } from '../time';
 
 type Order = ApiSchema<'MerchantOrderView'>;
 type Purpose = ApiSchema<'SmsVerificationRequest'>['purpose'];
@@ -36,7 +37,7 @@ function SmsVerificationForm({ purpose }: { purpose: Purpose }) {
           <Button htmlType="submit">{t('confirmSmsCode')}</Button>
         </Form>
       )}
-      {verified && <Alert role="status" type="success" style={{ marginTop: 8 }} title={<span data-testid="sms-verified">{t('verifiedUntil')} {new Date(verified).toLocaleString()}</span>} />}
+      {verified && <Alert role="status" type="success" style={{ marginTop: 8 }} title={<span data-testid="sms-verified">{t('verifiedUntil')} {formatTime(verified)}</span>} />}
     </div>
   );
 }
@@ -75,7 +76,7 @@ export function OrderContactsCard({ order }: { order: Order }) {
               {virtualNumber.mainNumber} ‑ {virtualNumber.extension}
             </span>
           </Descriptions.Item>
-          <Descriptions.Item label={t('validUntil')}>{virtualNumber.validUntil === 'ORDER_COMPLETION' ? t('untilCompletion') : new Date(virtualNumber.validUntil).toLocaleString()}</Descriptions.Item>
+          <Descriptions.Item label={t('validUntil')}>{virtualNumber.validUntil === 'ORDER_COMPLETION' ? t('untilCompletion') : formatTime(virtualNumber.validUntil)}</Descriptions.Item>
           <Descriptions.Item label={t('howToCall')}>{virtualNumber.howToCall}</Descriptions.Item>
           <Descriptions.Item label={t('howToText')}>{virtualNumber.howToText}</Descriptions.Item>
         </Descriptions>

@@ -4,6 +4,7 @@ import { useT } from '../i18n';
 import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
 import { useAction } from '../use-action';
+import { formatTime } from '../time';
 
 type Order = ApiSchema<'MerchantOrderView'>;
 type PauseReason = ApiSchema<'PauseOrderRequest'>['reason'];
@@ -96,8 +97,8 @@ export function OrderPauseCard({ order }: { order: Order }) {
       {order.status === 'PAUSED' && order.pause && (
         <>
           <Typography.Paragraph data-testid="pause-reason">
-            {t('pauseReason')}: {t(order.pause.reason)} · {new Date(order.pause.pausedAt).toLocaleString()}
-            {order.pause.releaseAt ? ` · ${t('releaseAt')} ${new Date(order.pause.releaseAt).toLocaleString()}` : ''}
+            {t('pauseReason')}: {t(order.pause.reason)} · {formatTime(order.pause.pausedAt)}
+            {order.pause.releaseAt ? ` · ${t('releaseAt')} ${formatTime(order.pause.releaseAt)}` : ''}
           </Typography.Paragraph>
           {release ? (
             <Form<ResumeForm> layout="inline" style={{ rowGap: 8 }} onFinish={(values) => act(() => call(api.POST('/api/v1/merchant/orders/{id}/resume', { params: { path: { id: order.id } }, body: resumeBody(release, values) })))}>
@@ -142,7 +143,7 @@ export function OrderPauseCard({ order }: { order: Order }) {
             { title: t('pauseReason'), dataIndex: 'reason', render: (value: string) => t(value) },
             { title: t('releasedBy'), dataIndex: 'trigger', render: (value: string) => t(value) },
             { title: t('actor'), dataIndex: 'by' },
-            { title: t('time'), dataIndex: 'at', render: (at: string) => new Date(at).toLocaleString() },
+            { title: t('time'), dataIndex: 'at', render: (at: string) => formatTime(at) },
             { title: t('releaseData'), key: 'data', render: (_, row) => <span data-testid="release-data">{releaseData(row)}</span> },
           ]}
         />

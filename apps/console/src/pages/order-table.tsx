@@ -4,11 +4,11 @@ import { ApiSchema, call } from '../api';
 import { useT } from '../i18n';
 import { formatFen } from '../money';
 import { ProblemAlert } from '../problem-view';
-import { navigate } from '../router';
 import { useSession } from '../session';
 import { cancellationRequestIdOf } from './cancellation-requests';
 import { PageLink } from '../page-link';
 import './order-table.css';
+import { formatTime } from '../time';
 
 // The order list's rows, drawn as the markup and class names of Ant Design's small Table and Tag
 // (so antd.css styles them as before; order-table.css adds the rest) without their components. The list is the page
@@ -19,9 +19,6 @@ import './order-table.css';
 // still Ant Design, mounted when used.
 
 export type OrderRow = ApiSchema<'MerchantOrderListItemView'>;
-
-/** One clock format for every row: toLocaleString() builds a formatter per call. */
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
 
 type TagColor = 'red' | 'orange' | 'purple' | 'blue' | 'gold' | 'volcano';
 
@@ -47,7 +44,7 @@ function LinkButton({ label, onClick, children, primary }: { label: string; onCl
  * Text cut to one line with its whole text on hover or focus. The Tooltip mounts on the first
  * hover or focus: most notes on a page are never pointed at.
  */
-export function HoverText({ text, maxWidth, children, testId }: { text: string; maxWidth: number; children: ReactNode; testId?: string }) {
+function HoverText({ text, maxWidth, children, testId }: { text: string; maxWidth: number; children: ReactNode; testId?: string }) {
   const [pointed, setPointed] = useState(false);
   const body = (
     <span className="order-table-ellipsis" style={{ maxWidth }} tabIndex={0} data-testid={testId} onMouseEnter={() => setPointed(true)} onFocus={() => setPointed(true)}>
@@ -101,11 +98,11 @@ function ConsigneeCell({ row }: { row: OrderRow }) {
 }
 
 /** The merchant's remarks: the latest on the line, every one (with its time) on hover. */
-export function RemarksCell({ remarks }: { remarks: ApiSchema<'OrderRemarkView'>[] }) {
+function RemarksCell({ remarks }: { remarks: ApiSchema<'OrderRemarkView'>[] }) {
   const latest = remarks[remarks.length - 1];
   if (!latest) return null;
   return (
-    <HoverText text={remarks.map((remark) => `${DATE_TIME.format(new Date(remark.at))} ${remark.text}`).join('\n')} maxWidth={160} testId="order-remarks">
+    <HoverText text={remarks.map((remark) => `${formatTime(remark.at)} ${remark.text}`).join('\n')} maxWidth={160} testId="order-remarks">
       {latest.text}
       {remarks.length > 1 ? ` (+${remarks.length - 1})` : ''}
     </HoverText>
@@ -214,10 +211,10 @@ function OrderLine({ row, selected, onSelect, onShip }: { row: OrderRow; selecte
         <Checkbox label={`${t('orderId')} ${short}`} checked={selected} onChange={onSelect} />
       </td>
       <td className="ant-table-cell">
-        <a href={`/orders/${row.id}`} onClick={(event) => { event.preventDefault(); navigate(`/orders/${row.id}`); }} data-testid="order-link">
+        <PageLink path={`/orders/${row.id}`} testId="order-link">
           {short}
-        </a>
-        <div style={{ fontSize: 12, color: '#888' }}>{DATE_TIME.format(new Date(row.createdAt))}</div>
+        </PageLink>
+        <div style={{ fontSize: 12, color: '#888' }}>{formatTime(row.createdAt)}</div>
       </td>
       <td className="ant-table-cell">
         <Tag testId="order-status">

@@ -7,12 +7,12 @@ import { ProblemAlert } from '../problem-view';
 import { OrderLink } from '../page-link';
 import { useSession } from '../session';
 import { useAction } from '../use-action';
+import { formatTime } from '../time';
 
 type Correction = ApiSchema<'WaybillCorrectionView'>;
 type QuietShipment = ApiSchema<'ShipmentWithoutTrackingView'>;
 type QuietReturn = ApiSchema<'ReturnParcelWithoutTrackingView'>;
 
-const when = (at: string) => new Date(at).toLocaleString();
 
 function OrderLinks({ ids }: { ids: string[] }) {
   return (
@@ -47,7 +47,7 @@ export function ShipmentToolsCard({ shipmentId }: { shipmentId: string }) {
             <Descriptions.Item label={t('waybillNo')}>
               <span data-testid="shipment-waybill">{view.waybillNo}</span>
             </Descriptions.Item>
-            <Descriptions.Item label={t('outboundAt')}>{when(view.outboundAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('outboundAt')}>{formatTime(view.outboundAt)}</Descriptions.Item>
             <Descriptions.Item label={t('interceptionStatus')}>
               <span data-testid="interception-status">{view.interception ? <Tag color={view.interception.status === 'FAILED' ? 'red' : 'orange'}>{t(`interception_${view.interception.status}`)}</Tag> : '—'}</span>
             </Descriptions.Item>
@@ -96,7 +96,7 @@ export function ShipmentToolsCard({ shipmentId }: { shipmentId: string }) {
                 { title: t('previousWaybillNo'), dataIndex: 'previousWaybillNo', render: (value: string) => <span data-testid="previous-waybill">{value}</span> },
                 { title: t('waybillNo'), dataIndex: 'waybillNo' },
                 { title: t('correctionReason'), dataIndex: 'reason', render: (value: string | null) => value ?? '—' },
-                { title: t('time'), dataIndex: 'correctedAt', render: when },
+                { title: t('time'), dataIndex: 'correctedAt', render: formatTime },
               ]}
             />
           )}
@@ -147,7 +147,7 @@ export function NoTrackingPage() {
           { title: t('waybillNo'), dataIndex: 'waybillNo', render: (value: string) => <span data-testid="quiet-waybill">{value}</span> },
           { title: t('carrier'), dataIndex: 'carrier' },
           { title: t('orderId'), dataIndex: 'orderIds', render: (ids: string[]) => <OrderLinks ids={ids} /> },
-          { title: t('outboundAt'), dataIndex: 'outboundAt', render: when },
+          { title: t('outboundAt'), dataIndex: 'outboundAt', render: formatTime },
           { title: t('daysSince'), dataIndex: 'daysSinceOutbound' },
           {
             title: t('actions'),
@@ -178,7 +178,7 @@ export function NoTrackingPage() {
           { title: t('pickup'), dataIndex: 'pickup', render: (value: boolean) => t(value ? 'yes' : 'no') },
           { title: t('orderId'), dataIndex: 'orderId', render: (id: string) => <OrderLinks ids={[id]} /> },
           { title: t('afterSales'), dataIndex: 'afterSalesId', render: (id: string) => id.slice(0, 8) },
-          { title: t('registeredAt'), dataIndex: 'registeredAt', render: when },
+          { title: t('registeredAt'), dataIndex: 'registeredAt', render: formatTime },
           { title: t('daysSince'), dataIndex: 'daysSinceRegistered' },
         ]}
       />

@@ -7,16 +7,16 @@ import { ProblemAlert } from '../problem-view';
 import { useSession } from '../session';
 import { cancellationRequestIdOf } from './cancellation-requests';
 import { PageLink } from '../page-link';
-import './order-table.css';
 import { formatTime } from '../time';
+import './order-table.css';
 
 // The order list's rows, drawn as the markup and class names of Ant Design's small Table and Tag
-// (so antd.css styles them as before; order-table.css adds the rest) without their components. The list is the page
-// a merchant lands on and the one issue 17 times on a 1M-order shop: 20 rows × 11 cells of Table
-// cells, checkboxes, tags, buttons and tooltips were most of the first page's script time (each
-// antd component reads the theme, sets up wave and motion, and the Table measures the scrollbar).
-// Interactive pieces that are rare per row (the revealed consignee's error, a note's tooltip) are
-// still Ant Design, mounted when used.
+// (so antd.css styles them as before; order-table.css adds the rest) without their components.
+// The list is the page a merchant lands on and the one issue 17 times on a 1M-order shop: 20 rows
+// × 11 cells of Table cells, checkboxes, tags, buttons and tooltips were most of the first page's
+// script time (each antd component reads the theme, sets up wave and motion, and the Table
+// measures the scrollbar). What is rare per row (the revealed consignee's error, a note's tooltip)
+// is still Ant Design, mounted when used.
 
 export type OrderRow = ApiSchema<'MerchantOrderListItemView'>;
 

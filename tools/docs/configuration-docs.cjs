@@ -162,7 +162,7 @@ function renderConfigurationDoc() {
     '',
     '- Demo (`npm run demo`): `GATEWAY_URL` (`http://localhost:3000/api/v1`), `DEMO_OPERATOR` (else `BOOTSTRAP_OPERATOR`, else `operator:operator-password`), `PLATFORM_UTC_OFFSET_MINUTES` (480).',
     '- Stack and tests: `KAFKA_BROKERS` and `POSTGRES_URL` (a server URL such as `postgres://postgres@127.0.0.1:5432/postgres`; when either is unset the infrastructure is started locally), `PORT` for `npm run stack` (3000), `TEST_PORT_SHIFT` (added to every port a test suite opens), `CHAOS_ORDERS` (1000), `CHAOS_RETURNS` (1000), `CHAOS_KILLS` (3), `CREDIT_PROPERTY_RUNS` (10000), `FC_SEED` / `FC_PATH` — see [testing](testing.md).',
-    '- Infrastructure (`tools/infra/infra.mjs`): `ORDERLINE_CACHE_DIR` (`~/.cache/orderline`), `ORDERLINE_KAFKA_DATA_DIR`, `ORDERLINE_KAFKA_VERSION` (4.1.1), `ORDERLINE_KAFKA_HEAP_OPTS`, `ORDERLINE_KAFKA_PORT` (9092), `ORDERLINE_PG_PORT` (5432), `ORDERLINE_INFRA_NO_DOCKER=1`, `ORDERLINE_INFRA_TIMEOUT_S`, `PGUSER`, `MAVEN_OPTS`.',
+    '- Infrastructure (`tools/infra/infra.mjs`): `ORDERLINE_CACHE_DIR` (`~/.cache/orderline`), `ORDERLINE_KAFKA_DATA_DIR`, `ORDERLINE_KAFKA_VERSION` (4.1.1), `ORDERLINE_KAFKA_HEAP_OPTS` (`-Xms256m -Xmx512m`), `ORDERLINE_KAFKA_JVM_OPTS` (`-XX:TieredStopAtLevel=1 -XX:+UseG1GC -XX:MaxGCPauseMillis=20`), `ORDERLINE_KAFKA_PORT` (9092), `ORDERLINE_PG_PORT` (5432), `ORDERLINE_INFRA_NO_DOCKER=1`, `ORDERLINE_INFRA_TIMEOUT_S`, `PGUSER`, `MAVEN_OPTS`.',
     '- Benchmarks: `BENCH_*`, listed in `tools/bench/README.md`.',
     '',
   );

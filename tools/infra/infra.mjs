@@ -409,6 +409,16 @@ log.segment.bytes=104857600
   return { propsFile, log4jFile };
 }
 
+/**
+ * The broker's JIT and GC (`ORDERLINE_KAFKA_JVM_OPTS` replaces them). C1 only: on the two cores
+ * this broker shares with PostgreSQL, six services and the tests, C2 spent more CPU compiling
+ * (and recompiling after "unstable_if" deoptimisations) than the broker spent serving requests,
+ * for as long as a test run or a bench lasts — Kafka CPU per order 25 → 10–12 ms saturated and
+ * 80 → 31–33 ms at half load (tools/bench/README.md, "The broker's JIT"). A broker that runs for
+ * days on its own machine is better served by C2; this one is for development, tests and the bench.
+ */
+const KAFKA_JVM_OPTS = ['-XX:TieredStopAtLevel=1', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20'];
+
 function javaBaseArgs(log4jFile) {
   return [
     '-Djava.awt.headless=true',
@@ -486,9 +496,10 @@ async function startBrokerUnlocked() {
   const out = fs.openSync(KAFKA_OUT_LOG, 'a');
   fs.writeSync(out, `\n===== ${new Date().toISOString()} starting Kafka ${KAFKA_VERSION} =====\n`);
   const heap = process.env.ORDERLINE_KAFKA_HEAP_OPTS ? process.env.ORDERLINE_KAFKA_HEAP_OPTS.split(/\s+/) : ['-Xms256m', '-Xmx512m'];
+  const jvm = process.env.ORDERLINE_KAFKA_JVM_OPTS !== undefined ? process.env.ORDERLINE_KAFKA_JVM_OPTS.split(/\s+/).filter(Boolean) : KAFKA_JVM_OPTS;
   const child = spawn(
     'java',
-    [...heap, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', ...javaBaseArgs(log4jFile), 'kafka.Kafka', propsFile],
+    [...heap, ...jvm, '-XX:+ExitOnOutOfMemoryError', ...javaBaseArgs(log4jFile), 'kafka.Kafka', propsFile],
     { detached: true, stdio: ['ignore', out, out], cwd: KAFKA_HOME },
   );
   fs.closeSync(out);

@@ -2,6 +2,7 @@ import { Admin, CompressionTypes, Consumer, IHeaders, Kafka, logLevel, Producer 
 import { deadLetterTopicOf } from '@orderline/shared/contracts';
 import { MessagingLogger, silentLogger } from './logger';
 import { IncomingMessage, MessageTransport, OutgoingMessage, PartitionLag, SubscribeOptions, Subscription } from './transport';
+import { stopKafkajsIdleLoop } from './kafkajs-idle-loop';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -42,6 +43,8 @@ export class KafkaTransport implements MessageTransport {
     this.prefix = options.topicPrefix ?? '';
     this.logger = options.logger ?? silentLogger;
     const logger = this.logger;
+    // Every connection's request queue otherwise wakes up every millisecond (kafkajs-idle-loop.ts).
+    if (!stopKafkajsIdleLoop()) logger.warn('kafkajs: not the version kafkajs-idle-loop.ts was written for; its request queues keep their idle timer loop');
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,

@@ -18,7 +18,7 @@
  */
 
 /** The KafkaJS release whose request queue this replaces a method of. */
-export const KAFKAJS_VERSION_PATCHED = '2.2.4';
+const KAFKAJS_VERSION_PATCHED = '2.2.4';
 /** KafkaJS's own interval for a queue whose requests wait on in-flight limits (`CHECK_PENDING_REQUESTS_INTERVAL`). */
 const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
 

@@ -98,7 +98,7 @@ const config = {
   },
 };
 config.list = { orders: envNumber('BENCH_LIST_ORDERS', 1_000_000), repeats: envNumber('BENCH_LIST_REPEATS', 20) };
-const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, ordersVsVendure: 15, halfLoadP99Ms: 150, refundP99Ms: 100, afterSalesP99Ms: 100, listP99Ms: 300, consoleFirstPageP99Ms: 1_000, exportCsvRowsPerSecond: 200_000, exportXlsxRowsPerSecond: 60_000, exportZipOverhead: 1.25, exportRssMb: 256 };
+const TARGETS = { outboxRatio: 0.5, ordersVsPgbench: 0.4, heldVsPgbench: 0.06, ordersVsVendure: 15, halfLoadP99Ms: 150, refundP99Ms: 100, afterSalesP99Ms: 100, listP99Ms: 300, consoleFirstPageP99Ms: 1_000, exportCsvRowsPerSecond: 200_000, exportXlsxRowsPerSecond: 60_000, exportZipOverhead: 1.25, exportRssMb: 256 };
 const EXPORT_ROWS = envNumber('BENCH_EXPORT_ROWS', 1_000_000);
 
 // ------------------------------------------------------------------ infrastructure & build
@@ -578,6 +578,9 @@ function buildReport({ raw, outbox, pg, peer, orders, refunds, aftersales, list,
     const ratio = pg ? s.placedPerSecond / pg.tps : null;
     add(`(c) credit orders via gateway, saturated (concurrency ${orders.concurrency})`, `${fmt(s.placedPerSecond)} orders/s placed · ${fmt(s.heldPerSecond)} held/s`);
     add('(c) ratio to pgbench TPS', ratio === null ? '—' : `${ratio.toFixed(2)} ×`, `≥ ${TARGETS.ordersVsPgbench} ×`, verdict(ratio === null ? null : ratio >= TARGETS.ordersVsPgbench));
+    // Issue 19's form of it: orders held (credit reserved, WAITING_OUTBOUND) per pgbench transaction.
+    const heldRatio = pg ? s.heldPerSecond / pg.tps : null;
+    add('(c) held/s ÷ pgbench TPS', heldRatio === null ? '—' : `${heldRatio.toFixed(3)} ×`, `≥ ${TARGETS.heldVsPgbench} ×`, verdict(heldRatio === null ? null : heldRatio >= TARGETS.heldVsPgbench));
     if (vendure) {
       const held = s.heldPerSecond / vendure.ordersPerSecond;
       add('(c) ratio to Vendure (held/s ÷ paid/s; placed/s ÷ paid/s)', `${held.toFixed(2)} × (placed ${(s.placedPerSecond / vendure.ordersPerSecond).toFixed(2)} ×)`, `≥ ${TARGETS.ordersVsVendure} × held`, verdict(held >= TARGETS.ordersVsVendure));

@@ -12,14 +12,14 @@ const statements = new WeakMap<EntityMetadata, Map<string, string>>();
 /** The UPDATE of every column of an entity, built once per process. */
 const updates = new WeakMap<EntityMetadata, { sql: string; columns: ColumnMetadata[]; keys: ColumnMetadata[]; updateDate?: ColumnMetadata }>();
 
-function statementOf(metadata: EntityMetadata, where: string, forUpdate: boolean): string {
+function statementOf(metadata: EntityMetadata, where: string, forUpdate: boolean, orderBy: string | undefined): string {
   let byCondition = statements.get(metadata);
   if (!byCondition) statements.set(metadata, (byCondition = new Map()));
-  const key = `${forUpdate ? 'U' : 'S'}${where}`;
+  const key = `${forUpdate ? 'U' : 'S'}${where}\u0000${orderBy ?? ''}`;
   let sql = byCondition.get(key);
   if (!sql) {
     const columns = metadata.columns.map((column) => `"${column.databaseName}"`).join(', ');
-    sql = `SELECT ${columns} FROM "${metadata.tableName}" WHERE ${where}${forUpdate ? ' FOR UPDATE' : ''}`;
+    sql = `SELECT ${columns} FROM "${metadata.tableName}" WHERE ${where}${orderBy ? ` ORDER BY ${orderBy}` : ''}${forUpdate ? ' FOR UPDATE' : ''}`;
     byCondition.set(key, sql);
   }
   return sql;
@@ -28,14 +28,15 @@ function statementOf(metadata: EntityMetadata, where: string, forUpdate: boolean
 /**
  * The entities `where` selects (SQL over column names, `$1`… parameters), hydrated by TypeORM's
  * own per-column rules (value transformers such as fen, dates), the row locked `FOR UPDATE` when
- * asked: what `findOne({ where, lock })` returns, for the hot paths. TypeORM rebuilds and
+ * asked, in `orderBy` order (SQL over column names) when given: what `find({ where, order, lock })`
+ * returns, for the hot paths. TypeORM rebuilds and
  * re-parses the query on every `findOne` (its query builder was the largest part of
  * credit-billing's CPU per order, issue 19); this builds the SQL once. Only for entities
  * without relations to load or soft-delete columns.
  */
-export async function selectEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, where: string, parameters: readonly unknown[], options: { forUpdate?: boolean } = {}): Promise<T[]> {
+export async function selectEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, where: string, parameters: readonly unknown[], options: { forUpdate?: boolean; orderBy?: string } = {}): Promise<T[]> {
   const metadata = manager.connection.getMetadata(target);
-  const rows: Array<Record<string, unknown>> = await manager.query(statementOf(metadata, where, options.forUpdate ?? false), [...parameters]);
+  const rows: Array<Record<string, unknown>> = await manager.query(statementOf(metadata, where, options.forUpdate ?? false, options.orderBy), [...parameters]);
   const driver = manager.connection.driver;
   return rows.map((row) => {
     const entity = metadata.create() as T;
@@ -82,4 +83,46 @@ export async function updateLockedEntity<T extends ObjectLiteral>(manager: Entit
   const rows = returnedRows<Record<string, unknown>>(await manager.query(sql, values));
   if (rows.length !== 1) throw new Error(`${metadata.tableName}: the locked row to update is gone`);
   if (updateDate) updateDate.setEntityValue(entity, driver.prepareHydratedValue(rows[0][updateDate.databaseName], updateDate));
+}
+
+/** The INSERT of an entity for one set of given columns and a row count, built once per process. */
+const inserts = new WeakMap<EntityMetadata, { columns: ColumnMetadata[]; sql: Map<string, string> }>();
+
+function insertColumnsOf(metadata: EntityMetadata) {
+  let insert = inserts.get(metadata);
+  if (!insert) {
+    const seen = new Set<string>();
+    // A join column declared also as a plain column (order_line.order_id) is one database column.
+    const columns = metadata.columns.filter((column) => column.isInsert && !column.isVirtual && !seen.has(column.databaseName) && seen.add(column.databaseName));
+    insert = { columns, sql: new Map() };
+    inserts.set(metadata, insert);
+  }
+  return insert;
+}
+
+/**
+ * Inserts entities (plain objects with the entity's property names) with one statement whose SQL
+ * is built once per set of given columns: a property left undefined takes its column's DEFAULT,
+ * as with TypeORM's `insert`, and values pass through TypeORM's own per-column rules (fen
+ * transformer, jsonb, dates). Unlike `insert`, nothing generated is read back onto the objects.
+ * `insert` rebuilds its query on every call (a tenth of order-service's CPU per order, issue 19).
+ */
+export async function insertEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, entities: ReadonlyArray<Partial<T>>): Promise<void> {
+  if (entities.length === 0) return;
+  const metadata = manager.connection.getMetadata(target);
+  const driver = manager.connection.driver;
+  const { columns, sql: statements } = insertColumnsOf(metadata);
+  const given = columns.map((column) => entities.map((entity) => column.getEntityValue(entity) !== undefined));
+  const key = `${entities.length}:${given.map((rows) => rows.map((set) => (set ? '1' : '0')).join('')).join(',')}`;
+  let sql = statements.get(key);
+  if (!sql) {
+    let parameter = 0;
+    const rows = entities.map((_, row) => `(${columns.map((_, i) => (given[i][row] ? `$${++parameter}` : 'DEFAULT')).join(', ')})`);
+    sql = `INSERT INTO "${metadata.tableName}" (${columns.map((column) => `"${column.databaseName}"`).join(', ')}) VALUES ${rows.join(', ')}`;
+    // Bounded: row counts and column sets of real callers are few.
+    if (statements.size < 256) statements.set(key, sql);
+  }
+  const values: unknown[] = [];
+  entities.forEach((entity, row) => columns.forEach((column, i) => given[i][row] && values.push(driver.preparePersistentValue(column.getEntityValue(entity), column))));
+  await manager.query(sql, values);
 }

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ORDER_MIGRATIONS } from '@orderline/order/service';
+import { createServiceDataSource, insertEntities, openServiceDatabase, selectEntities, selectEntity } from '@orderline/shared/persistence';
+import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord, ORDER_ENTITIES } from '../libs/order/service/src/lib/infra/order.entity';
+import { databaseUrl, infrastructure, isolation } from './support/infrastructure';
+
+/**
+ * The hot-path row helpers (`insertEntities`, `selectEntities`) against TypeORM's own `insert`
+ * and `find` on the order service's real schema: the rows they write and the entities they read
+ * must be the same, column by column (fen transformer, jsonb, text[], defaults, generated ids).
+ */
+describe('entity row helpers on real PostgreSQL', () => {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    const url = databaseUrl(infrastructure().postgresUrl, `${isolation('rows').databasePrefix}_order`);
+    dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS }), url);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+  });
+
+  const at = new Date('2026-11-30T08:15:30.123Z');
+  function order(id: string): Partial<OrderRecord> {
+    return {
+      id,
+      merchantId: '00000000-0000-4000-8000-000000000001',
+      buyerId: '00000000-0000-4000-8000-000000000002',
+      status: 'UNPAID',
+      paymentMethod: 'CREDIT',
+      creditPlan: 'INSTALLMENT',
+      creditPeriods: 6,
+      creditHoldId: null,
+      goodsTotal: 12_345,
+      freight: 800,
+      payable: 13_145,
+      discountTotal: 0,
+      couponCode: null,
+      fulfilment: null,
+      buyerNote: '请放门口 "quoted" \\ back',
+      consigneeName: '张三',
+      consigneePhone: '13800000000',
+      consigneeAddress: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' } as never,
+      cancelReason: null,
+      cancelledBy: null,
+      pause: null,
+      specifiedPlatformDelivery: false,
+      specialAttributes: { reservation: { reservedDeliveryAt: '2026-12-05' } },
+      kinds: ['RESERVATION'] as never,
+      serviceFees: [{ code: 'INSTALL', amount: 500, skuIds: ['sku-1'] }] as never,
+      promisedShipBy: null,
+      parentOrderId: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+  // The second line leaves `discount` and `snapshot` to their column defaults.
+  const lines = (orderId: string): Array<Partial<OrderLineRecord>> => [
+    { id: randomUUID(), orderId, position: 0, skuId: 'sku-1', title: '空调', unitPrice: 9_999, quantity: 1, lineTotal: 9_999, discount: 120, snapshot: { title: '空调', unitPrice: 9_999, attributes: { 颜色: '白' } } },
+    { id: randomUUID(), orderId, position: 1, skuId: 'sku-2', title: 'cable', unitPrice: 1_173, quantity: 2, lineTotal: 2_346 },
+  ];
+  const history = (orderId: string): Array<Partial<OrderStatusChangeRecord>> => [
+    { orderId, fromStatus: null, toStatus: 'UNPAID', reason: 'PLACED', actor: 'buyer:b', at },
+    { orderId, fromStatus: 'UNPAID', toStatus: 'WAITING_OUTBOUND', reason: null, actor: 'system', at: new Date(at.getTime() + 1) },
+  ];
+
+  /** What TypeORM's `find` reads of one order, without the ids that differ by construction. */
+  async function readBack(orderId: string) {
+    const manager = dataSource.manager;
+    const stored = await manager.findOneOrFail(OrderRecord, { where: { id: orderId } });
+    const storedLines = await manager.find(OrderLineRecord, { where: { orderId }, order: { position: 'ASC' } });
+    const storedHistory = await manager.find(OrderStatusChangeRecord, { where: { orderId }, order: { id: 'ASC' } });
+    return {
+      order: { ...stored, id: undefined },
+      lines: storedLines.map((line) => ({ ...line, id: undefined, orderId: undefined })),
+      history: storedHistory.map((change) => ({ ...change, id: undefined, orderId: undefined })),
+    };
+  }
+
+  it('insertEntities writes what TypeORM insert writes, defaults included, one statement per table', async () => {
+    const byTypeorm = randomUUID();
+    const byHelper = randomUUID();
+    await dataSource.transaction(async (manager) => {
+      await manager.insert(OrderRecord, order(byTypeorm));
+      for (const line of lines(byTypeorm)) await manager.insert(OrderLineRecord, line);
+      for (const change of history(byTypeorm)) await manager.insert(OrderStatusChangeRecord, change);
+    });
+    await dataSource.transaction(async (manager) => {
+      await insertEntities(manager, OrderRecord, [order(byHelper)]);
+      await insertEntities(manager, OrderLineRecord, lines(byHelper));
+      await insertEntities(manager, OrderStatusChangeRecord, history(byHelper));
+    });
+    const expected = await readBack(byTypeorm);
+    expect(await readBack(byHelper)).toEqual(expected);
+    // The defaults really were taken: the fen default 0 and the NULL snapshot.
+    expect(expected.lines[1]).toMatchObject({ discount: 0, snapshot: null, unitPrice: 1_173 });
+    expect(expected.order).toMatchObject({ goodsTotal: 12_345, refundedAmount: 0, pauseReleases: [] });
+    // Generated ids were assigned by the database, in insertion order.
+    const ids = (await dataSource.query(`SELECT id FROM order_status_history WHERE order_id = $1 ORDER BY id`, [byHelper])).map((row: { id: string }) => Number(row.id));
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBeGreaterThan(ids[0]);
+  });
+
+  it('selectEntities reads what TypeORM find reads, in the asked order, locked when asked', async () => {
+    const orderId = randomUUID();
+    await dataSource.transaction(async (manager) => {
+      await insertEntities(manager, OrderRecord, [order(orderId)]);
+      // Inserted out of order: the read must sort them.
+      await insertEntities(manager, OrderLineRecord, [...lines(orderId)].reverse());
+      await insertEntities(manager, OrderStatusChangeRecord, history(orderId));
+    });
+    const manager = dataSource.manager;
+    expect(await selectEntity(manager, OrderRecord, 'id = $1', [orderId])).toEqual(await manager.findOneOrFail(OrderRecord, { where: { id: orderId } }));
+    const viaHelper = await selectEntities(manager, OrderLineRecord, 'order_id = $1', [orderId], { orderBy: 'position' });
+    expect(viaHelper.map((line) => line.position)).toEqual([0, 1]);
+    expect(viaHelper).toEqual(await manager.find(OrderLineRecord, { where: { orderId }, order: { position: 'ASC' } }));
+    expect(await selectEntities(manager, OrderStatusChangeRecord, 'order_id = $1', [orderId], { orderBy: 'id' })).toEqual(await manager.find(OrderStatusChangeRecord, { where: { orderId }, order: { id: 'ASC' } }));
+    await dataSource.transaction(async (locking) => {
+      const locked = await selectEntity(locking, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
+      expect(locked?.id).toBe(orderId);
+      // Another transaction cannot take the row while this one holds it.
+      const other = await dataSource.createQueryRunner();
+      try {
+        await other.startTransaction();
+        await expect(other.query(`SELECT id FROM customer_order WHERE id = $1 FOR UPDATE NOWAIT`, [orderId])).rejects.toThrow(/could not obtain lock/);
+        await other.rollbackTransaction();
+      } finally {
+        await other.release();
+      }
+    });
+  });
+});

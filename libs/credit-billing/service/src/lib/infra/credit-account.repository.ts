@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountChange, AccountHold, CalendarDate, changedLoansOf, CreditAccount, isLoanSettled, Loan, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
 import { TimerFailures } from '@orderline/shared/messaging';
-import { selectEntity } from '@orderline/shared/persistence';
+import { insertEntities, selectEntity } from '@orderline/shared/persistence';
 import { CreditAccountRecord, CreditHoldRecord } from './credit.entity';
 
 /** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
@@ -143,7 +143,7 @@ export class CreditAccountRepository {
       const old = before.holds.find((candidate) => candidate.holdId === hold.holdId);
       if (old === hold) continue;
       if (!old) {
-        await manager.insert(CreditHoldRecord, {
+        await insertEntities(manager, CreditHoldRecord, [{
           id: hold.holdId,
           orderId: hold.orderId,
           creditAccountId: after.accountId,
@@ -156,7 +156,7 @@ export class CreditAccountRepository {
           periodCount: hold.periodCount,
           capturedAmount: hold.captured,
           releasedAmount: hold.released,
-        });
+        }]);
         continue;
       }
       const ended = hold.releaseReason !== old.releaseReason ? { releasedAt: at, releaseReason: hold.releaseReason } : {};

@@ -64,7 +64,7 @@ export class OrdersController {
   @Post()
   async place(@Body() request: PlaceOrderRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
     const orderId = await this.placeOrder.execute(request, caller);
-    return this.getOrder.execute(orderId, caller);
+    return this.getOrder.execute(orderId, caller, { justPlaced: true });
   }
 
   @Get()

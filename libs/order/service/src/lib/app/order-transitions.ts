@@ -1,7 +1,7 @@
 import { decidePause, decidePauseRelease, decideTransition, ORDER_PROCESS, OrderEffect, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData, SHIPPING_PROMISE_MS } from '@orderline/order/domain';
 import { OrderPaused, OrderResumed, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
-import { updateLockedEntity } from '@orderline/shared/persistence';
+import { insertEntities, updateLockedEntity } from '@orderline/shared/persistence';
 import { applyTransition, outgoing, OutgoingEvent, TransactionScope } from '@orderline/shared/messaging';
 import { Decision, Transition } from '@orderline/shared/process';
 import { returnCoupon, returnStock } from '../infra/catalog-store';
@@ -143,7 +143,7 @@ async function moveRelatedOrders(scope: TransactionScope, order: OrderRecord, at
 }
 
 async function appendHistory(scope: TransactionScope, order: Pick<OrderRecord, 'id'>, from: OrderStatus | null, to: OrderStatus, reason: string | null, actor: Actor, at: Date): Promise<void> {
-  await scope.manager.insert(OrderStatusChangeRecord, { orderId: order.id, fromStatus: from, toStatus: to, reason, actor, at });
+  await insertEntities(scope.manager, OrderStatusChangeRecord, [{ orderId: order.id, fromStatus: from, toStatus: to, reason, actor, at }]);
 }
 
 function statusChange(order: Pick<OrderRecord, 'id' | 'merchantId'>, from: OrderStatus | null, to: OrderStatus, reason: string | null, actor: Actor, at: Date) {

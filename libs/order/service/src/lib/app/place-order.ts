@@ -13,6 +13,7 @@ import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { onReadyForOutbound } from './order-kind-rules';
 import {recordCreation, transitionOrder } from './order-transitions';
 import { lockOrder } from '../infra/order.repository';
+import { insertEntities } from '@orderline/shared/persistence';
 
 /**
  * The special kinds the rules look at (domain.md §1.1), as stored on the order: facts of the
@@ -118,7 +119,7 @@ export class PlaceOrder {
           throw new DomainError('GIFT_MAIN_ORDER_NOT_FOUND', 422, 'giftForOrderId must be a live order of the same buyer at the same merchant');
         }
       }
-      await scope.manager.insert(OrderRecord, {
+      await insertEntities(scope.manager, OrderRecord, [{
         id: orderId,
         merchantId: request.merchantId,
         buyerId: buyer.buyerId!,
@@ -150,8 +151,8 @@ export class PlaceOrder {
         parentOrderId: null,
         createdAt: now,
         updatedAt: now,
-      });
-      await scope.manager.insert(OrderLineRecord, lines);
+      }]);
+      await insertEntities(scope.manager, OrderLineRecord, lines);
       // Stock and the coupon are taken in the order's own transaction: a refusal leaves nothing behind.
       const short = await takeStock(scope.manager, request.merchantId, orderId, request.items, now);
       if (short) throw new DomainError('OUT_OF_STOCK', 422, `not enough stock of SKU ${short} for this order`, { skuId: short });
@@ -171,8 +172,7 @@ export class PlaceOrder {
         payable: price.payable,
         freight: price.freight,
         credit: request.credit ? { plan: request.credit.plan, periods: request.credit.periods } : undefined,
-        // From the priced lines: TypeORM's insert writes the stored defaults back onto `lines` as raw text.
-        lines: lines.map((line, i) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: price.lines[i].unitPrice, quantity: line.quantity, lineTotal: price.lines[i].lineTotal, discount: price.lines[i].discount })),
+        lines: lines.map((line) => ({ lineId: line.id, skuId: line.skuId, title: line.title, unitPrice: line.unitPrice, quantity: line.quantity, lineTotal: line.lineTotal, discount: line.discount })),
         // For logistics (waybill, merged shipments, §2.4 figures) and the export read model (§5):
         // they never read this database. The consignee travels sealed (personal data).
         consigneeSealed: sealPersonalData({ name: request.consignee.name, phone: request.consignee.phone, address: { ...request.consignee.address } }, personalDataSecret(this.config)),

@@ -1,10 +1,12 @@
-import { ForwardedProblem, loadConfig } from '@orderline/shared/service-kit';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ForwardedProblem, loadConfig, PRINCIPAL_HEADER } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
 import { runWithIdempotencyKey, ServiceClient } from './service-client';
 
 /** Issue 13 item 2: which downstream calls the gateway sends again, and what the caller gets when it gives up. */
 describe('gateway service client under back-pressure', () => {
-  const config = loadConfig(GatewayConfig, {
+  const settings = {
     PORT: '3000',
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/gateway',
     KAFKA_BROKERS: '127.0.0.1:9092',
@@ -16,41 +18,101 @@ describe('gateway service client under back-pressure', () => {
     AFTER_SALES_SERVICE_URL: 'http://127.0.0.1:1',
     EXPORT_SERVICE_URL: 'http://127.0.0.1:1',
     DOWNSTREAM_RETRIES: '2',
-  });
-  const busy = () => new Response(JSON.stringify({ type: 't', title: 'Service Unavailable', status: 503, detail: 'pool busy', code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }), { status: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' } });
-  const ok = () => new Response(JSON.stringify({ id: 'o1' }), { status: 201 });
-  let fetchMock: jest.SpyInstance;
+  };
+  type Reply = 'busy' | 'ok' | 'hang-up' | 'cut-off';
+  /** A real HTTP server standing in for the order service: answers each request with the next scripted reply. */
+  let server: Server;
+  let replies: Reply[];
+  let requests: number;
+  let client: ServiceClient;
 
-  beforeEach(() => {
-    fetchMock = jest.spyOn(global, 'fetch');
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      requests += 1;
+      // The last scripted reply repeats.
+      const reply = replies.length > 1 ? replies.shift()! : replies[0];
+      request.resume();
+      if (reply === 'hang-up') return request.socket.destroy();
+      if (reply === 'cut-off') {
+        // Promises more than it sends, then closes: the answer is cut off mid-body.
+        response.writeHead(201, { 'content-type': 'application/json', 'content-length': '100' });
+        response.write('{"id":');
+        return setImmediate(() => request.socket.destroy());
+      }
+      if (reply === 'busy') {
+        response.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+        return response.end(JSON.stringify({ type: 't', title: 'Service Unavailable', status: 503, detail: 'pool busy', code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }));
+      }
+      response.writeHead(201, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: 'o1' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    client = new ServiceClient(loadConfig(GatewayConfig, { ...settings, ORDER_SERVICE_URL: url }));
   });
-  afterEach(() => fetchMock.mockRestore());
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  function script(...next: Reply[]) {
+    replies = next;
+    requests = 0;
+  }
 
   it('sends a GET again after a 503 and returns the answer that came', async () => {
-    fetchMock.mockResolvedValueOnce(busy()).mockResolvedValueOnce(ok());
-    await expect(new ServiceClient(config).call('order', 'GET', '/orders/o1', null)).resolves.toEqual({ id: 'o1' });
-    expect(fetchMock).toHaveBeenCalledTimes(2);
+    script('busy', 'ok');
+    await expect(client.call('order', 'GET', '/orders/o1', null)).resolves.toEqual({ id: 'o1' });
+    expect(requests).toBe(2);
   });
 
   it('never sends a state-changing call again without an Idempotency-Key: the 503 goes to the caller with its Retry-After', async () => {
-    fetchMock.mockImplementation(async () => busy());
-    const failure = await new ServiceClient(config).call('order', 'POST', '/orders', null, {}).catch((error) => error);
+    script('busy');
+    const failure = await client.call('order', 'POST', '/orders', null, {}).catch((error) => error);
     expect(failure).toBeInstanceOf(ForwardedProblem);
     expect((failure as ForwardedProblem).problem).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 });
-    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(requests).toBe(1);
   });
 
   it('sends a keyed state-changing call again, a bounded number of times', async () => {
-    fetchMock.mockImplementation(async () => busy());
-    const failure = await runWithIdempotencyKey('key-1', () => new ServiceClient(config).call('order', 'POST', '/orders', null, {})).catch((error) => error);
+    script('busy');
+    const failure = await runWithIdempotencyKey('key-1', () => client.call('order', 'POST', '/orders', null, {})).catch((error) => error);
     expect((failure as ForwardedProblem).problem).toMatchObject({ status: 503 });
-    expect(fetchMock).toHaveBeenCalledTimes(3);
+    expect(requests).toBe(3);
   });
 
   it('answers an unreachable service with 503 + retryAfterSeconds, never 500 or 502', async () => {
-    fetchMock.mockRejectedValue(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
-    const failure = await new ServiceClient(config).call('order', 'GET', '/orders/o1', null).catch((error) => error);
+    script('hang-up');
+    const failure = await client.call('order', 'GET', '/orders/o1', null).catch((error) => error);
     expect((failure as ForwardedProblem).problem).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
-    expect(fetchMock).toHaveBeenCalledTimes(3);
+    expect(requests).toBe(3);
+    const refused = new ServiceClient(loadConfig(GatewayConfig, settings));
+    await expect(refused.call('order', 'GET', '/orders/o1', null)).rejects.toMatchObject({ problem: { status: 503, code: 'SERVICE_UNAVAILABLE' } });
+  });
+
+  it('never sends a command again whose answer was cut off (it may have been applied), but a read', async () => {
+    script('cut-off');
+    await expect(runWithIdempotencyKey('key-2', () => client.call('order', 'POST', '/orders', null, {}))).rejects.toMatchObject({ problem: { status: 503 } });
+    expect(requests).toBe(1);
+    script('cut-off', 'ok');
+    await expect(client.call('order', 'GET', '/orders/o1', null)).resolves.toEqual({ id: 'o1' });
+    expect(requests).toBe(2);
+  });
+
+  it('sends the body with its length and the caller\'s identity, and reuses the connection', async () => {
+    script('ok');
+    const seen: Array<{ length?: string; principal?: string; socket: unknown }> = [];
+    const listener = (request: IncomingMessage) => seen.push({ length: request.headers['content-length'], principal: request.headers[PRINCIPAL_HEADER] as string | undefined, socket: request.socket });
+    server.on('request', listener);
+    try {
+      await client.call('order', 'POST', '/orders', { role: 'BUYER', buyerId: 'b1' } as never, { note: '门口' });
+      await client.call('order', 'POST', '/orders', { role: 'BUYER', buyerId: 'b1' } as never, { note: '门口' });
+    } finally {
+      server.off('request', listener);
+    }
+    expect(seen[0].length).toBe(String(Buffer.byteLength(JSON.stringify({ note: '门口' }))));
+    expect(seen[0].principal).toBeTruthy();
+    expect(seen[1].socket).toBe(seen[0].socket);
   });
 });

@@ -112,11 +112,14 @@ export class OutboxRelay {
 
   private async runLoop(): Promise<void> {
     let failures = 0;
+    let timedOut = false;
     while (this.running) {
       this.wakeRequested = false;
       let published: number;
       try {
-        published = await this.publishBatch();
+        // The safety poll finds nothing almost always: one statement says so, without the
+        // transaction and lock a batch takes (three statements fewer per second per service).
+        published = timedOut && !(await this.anythingToPublish()) ? 0 : await this.publishBatch();
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -126,22 +129,26 @@ export class OutboxRelay {
         await sleep(delay);
         continue;
       }
-      if (published < this.batchSize && !this.wakeRequested && this.running) await this.waitForWake();
+      timedOut = published < this.batchSize && !this.wakeRequested && this.running ? await this.waitForWake() : false;
     }
   }
 
-  private waitForWake(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.pollIntervalMs);
-      function done() {
+  /** Resolves true when the poll interval passed without a wake. */
+  private waitForWake(): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(true), this.pollIntervalMs);
+      const done = (timedOut: boolean) => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wakeWaiter = () => {
         this.wakeWaiter = undefined;
-        done();
+        resolve(timedOut);
       };
+      this.wakeWaiter = () => done(false);
     });
+  }
+
+  private async anythingToPublish(): Promise<boolean> {
+    const [{ found }] = await this.options.dataSource.query(`SELECT EXISTS (SELECT 1 FROM outbox_event o WHERE ${PUBLISHABLE}) AS found`);
+    return found === true;
   }
 
   /** Publishes one batch; returns how many rows it published (0 when another relay holds the lock). */

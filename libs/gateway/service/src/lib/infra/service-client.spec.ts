@@ -30,7 +30,7 @@ describe('gateway service client under back-pressure', () => {
     server = createServer((request, response) => {
       requests += 1;
       // The last scripted reply repeats.
-      const reply = replies.length > 1 ? replies.shift()! : replies[0];
+      const reply = (replies.length > 1 ? replies.shift() : undefined) ?? replies[0];
       request.resume();
       if (reply === 'hang-up') return request.socket.destroy();
       if (reply === 'cut-off') {

@@ -128,8 +128,9 @@ export function startTracing(options: TracingOptions, env: Env = process.env): T
   registerInstrumentations({
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''), requireParentforOutgoingSpans: true }),
-      // The gateway calls the services with fetch (undici): the client span and its traceparent
-      // header. Readiness probes of the services run outside any request and stay untraced.
+      // The gateway calls the services over node:http (the instrumentation above gives the client
+      // span and its traceparent header) and downloads export files with fetch (undici): the same
+      // here. Readiness probes of the services run outside any request and stay untraced.
       new UndiciInstrumentation({ requireParentforSpans: true }),
       // Only queries inside a traced request or event: the relay's and timers' polling would
       // otherwise start a trace every second.

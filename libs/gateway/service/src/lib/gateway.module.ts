@@ -65,6 +65,10 @@ export class GatewayModule {
           ...options,
           serviceName: GATEWAY_SERVICE_NAME,
           internalEndpoints: false,
+          // The gateway applies one event type (the cancellation SMS) of orders.v1, which carries
+          // about four events per order: a second's wait turns those fetches into about one a
+          // second (issue 19, tools/bench/README.md).
+          consumerBatchWindowMs: 1_000,
           entities: GATEWAY_ENTITIES,
           migrations: GATEWAY_MIGRATIONS,
         }),

@@ -37,6 +37,8 @@ export interface EventConsumerOptions {
   logger?: MessagingLogger;
   /** The `service` label of this consumer's metrics (default: the group id). */
   service?: string;
+  /** Delay the group accepts to receive its events in fewer deliveries (SubscribeOptions.batchWindowMs). */
+  batchWindowMs?: number;
 }
 
 /** Declared with the topics (the AsyncAPI document lists them); re-exported for the consumer's users. */
@@ -129,6 +131,7 @@ export class EventConsumer {
       groupId: this.options.groupId,
       topics: this.topics(),
       maxBatchSize: this.options.maxBatchSize ?? 100,
+      batchWindowMs: this.options.batchWindowMs,
       handle: (messages, context) => this.deliverBatch(messages, context),
     });
   }

@@ -169,6 +169,8 @@ export class KafkaTransport implements MessageTransport {
       heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 20 },
+      // A batch window: the broker answers once the window passed or a megabyte waits (transport.ts).
+      ...(options.batchWindowMs ? { minBytes: 1_048_576, maxWaitTimeInMs: options.batchWindowMs } : {}),
     });
     // Readiness asks whether the group was joined (docs/observability.md "Health"); a crash that
     // KafkaJS restarts from ends in a new GROUP_JOIN.

@@ -41,6 +41,14 @@ export interface SubscribeOptions {
   maxBatchSize?: number;
   /** Read each topic from its start when the group has no committed position yet (default true). */
   fromBeginning?: boolean;
+  /**
+   * For a group that can wait: how long the bus may hold a fetch to gather its messages
+   * (default 0: each message as soon as it is there). On Kafka every delivery is a fetch
+   * round trip that costs the client and the broker about as much as the message's own work, so
+   * a group that applies few of its topics' events trades this much delay for one delivery per
+   * window instead of one per event. The in-process bus delivers at once either way.
+   */
+  batchWindowMs?: number;
 }
 
 export interface Subscription {

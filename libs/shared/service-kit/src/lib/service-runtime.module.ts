@@ -40,6 +40,8 @@ export interface ServiceRuntimeOptions {
    * its group to its database, so a fresh database replays every topic from the beginning.
    */
   consumerGroupId?: (dataSource: DataSource) => Promise<string>;
+  /** The consumer's batch window, for a service whose events can wait (SubscribeOptions.batchWindowMs). */
+  consumerBatchWindowMs?: number;
 }
 
 /** What a service module's `register()` takes: the runtime options minus what the service itself knows. */
@@ -69,6 +71,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     @Inject('OWNS_TRANSPORT') private readonly ownsTransport: boolean,
     @Inject('CONSUMER_GROUP_ID') private readonly consumerGroupId: string,
+    @Inject('CONSUMER_BATCH_WINDOW_MS') private readonly consumerBatchWindowMs: number,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -89,6 +92,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       retryPolicy: { maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS, baseDelayMs: this.config.CONSUMER_RETRY_BASE_MS, maxDelayMs: Math.max(5_000, this.config.CONSUMER_RETRY_BASE_MS) },
       logger: this.logger.component('consumer'),
       service: this.serviceName,
+      batchWindowMs: this.consumerBatchWindowMs,
     });
     await this.consumer.start();
     // The group's own dead letters, for the operator's list and re-drive (docs/refund-loop-and-catch-up.md).
@@ -215,6 +219,7 @@ export class ServiceRuntimeModule {
           useFactory: (dataSource: DataSource) => (options.consumerGroupId ? options.consumerGroupId(dataSource) : options.serviceName),
           inject: [DataSource],
         },
+        { provide: 'CONSUMER_BATCH_WINDOW_MS', useValue: options.consumerBatchWindowMs ?? 0 },
         {
           provide: DeadLetters,
           useFactory: (transport: MessageTransport, unitOfWork: UnitOfWork, groupId: string) => new DeadLetters({ groupId, transport, unitOfWork, logger: logger.component('dead-letters') }),

@@ -300,3 +300,29 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
     }
   });
 });
+
+describe('a consumer batch window on Kafka', () => {
+  it('gathers events published apart into fewer deliveries than events, and still delivers each once', async () => {
+    const { topicPrefix } = isolation('bb_window');
+    const transport = new KafkaTransport({ brokers: infrastructure().kafkaBrokers.split(','), clientId: 'backbone-window', topicPrefix, partitions: 1 });
+    try {
+      await transport.ensureTopics([Topics.orders]);
+      const deliveries: number[] = [];
+      const subscription = await transport.subscribe({ groupId: 'window', topics: [Topics.orders], batchWindowMs: 1_000, handle: async (messages) => void deliveries.push(messages.length) });
+      // The group must be in before anything is sent, or the first fetch finds all eight at once.
+      await waitUntil(async () => subscription.joined?.() === true, 'the windowed group joined');
+      const orderId = randomUUID();
+      for (let sequence = 1; sequence <= 8; sequence++) {
+        await transport.publish([{ topic: Topics.orders, key: orderId, value: wireEvent('OrderPlaced', payload(orderId, sequence), orderId) }]);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      await waitUntil(async () => deliveries.reduce((sum, count) => sum + count, 0) >= 8, 'eight events delivered');
+      await subscription.stop();
+      // Without the window each event, sent 40 ms after the last, is a fetch of its own.
+      expect(deliveries.reduce((sum, count) => sum + count, 0)).toBe(8);
+      expect(deliveries.length).toBeLessThanOrEqual(3);
+    } finally {
+      await transport.close();
+    }
+  });
+});

@@ -87,8 +87,12 @@ export async function runGatewayOrders(options) {
   const pending = new Map();
   let probing = true;
   let probeQueries = 0;
+  // With nothing pending the probe sleeps until an order is placed instead of ticking every
+  // pollMs: the bench's own idle wake-ups would otherwise count in the stack's fixed cost.
+  let wakeProbe = () => undefined;
   const probe = (async () => {
     while (probing) {
+      if (pending.size === 0) await new Promise((resolve) => (wakeProbe = resolve));
       const started = now();
       if (pending.size > 0) {
         const ids = [...pending.keys()];
@@ -122,7 +126,10 @@ export async function runGatewayOrders(options) {
         if (response.body.status !== 'UNPAID') {
           record.status = response.body.status;
           record.heldAt = record.respondedAt;
-        } else pending.set(record.id, record);
+        } else {
+          pending.set(record.id, record);
+          wakeProbe();
+        }
       } else record.error = `HTTP ${response.status}`;
     } catch (error) {
       record.respondedAt = now();
@@ -203,6 +210,16 @@ export async function runGatewayOrders(options) {
     const warm = await closedLoop('warmup', options.warmupSeconds * 1000);
     await drain(warm.records);
 
+    // The stack's fixed cost: CPU spent with no order in flight (relay safety polls, consumer
+    // fetch loops, heartbeats, timers). It is spread over fewer orders at half load.
+    // It starts after a settling pause: the warm-up's trailing work (read models, batch windows)
+    // must not count as idle.
+    const idleSeconds = options.idleSeconds ?? 10;
+    await sleep(3_000);
+    log(`(c) idle: ${idleSeconds}s with no load`);
+    const { cpuSeconds: idleCpu } = await measureCpu(() => sleep(idleSeconds * 1000));
+    const idle = { seconds: idleSeconds, cpuSeconds: idleCpu };
+
     log(`(c) saturation: ${seconds}s closed loop, concurrency ${concurrency}`);
     // CPU is measured until the phase's orders are held (drain), so the asynchronous hold path counts.
     const { result: sat, cpuSeconds: satCpu } = await measureCpu(async () => {
@@ -226,9 +243,10 @@ export async function runGatewayOrders(options) {
     const halfLoad = { ...phaseFigures(half.records, half.startedAt, half.endedAt), targetRate: rate, scheduled: half.scheduled, skipped: half.skipped, cpuSeconds: halfCpu };
     log(`(c) half load: held p50 ${halfLoad.placeToHeldMs.p50?.toFixed(0)} ms p99 ${halfLoad.placeToHeldMs.p99?.toFixed(0)} ms`);
 
-    return { buyers: buyers.length, concurrency, pollMs, probeQueries, saturation, halfLoad };
+    return { buyers: buyers.length, concurrency, pollMs, probeQueries, idle, saturation, halfLoad };
   } finally {
     probing = false;
+    wakeProbe();
     await probe.catch(() => undefined);
     await pool.end().catch(() => undefined);
     closeRequester();

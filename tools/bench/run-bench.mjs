@@ -74,6 +74,7 @@ const config = {
   orders: {
     seconds: envNumber('BENCH_SECONDS', 20),
     warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 5),
+    idleSeconds: envNumber('BENCH_IDLE_SECONDS', 10),
     concurrency: envNumber('BENCH_CONCURRENCY', 16),
     buyers: envNumber('BENCH_BUYERS', 16),
     pollMs: envNumber('BENCH_POLL_MS', 5),
@@ -585,6 +586,7 @@ function buildReport({ raw, outbox, pg, peer, orders, refunds, aftersales, list,
       const held = s.heldPerSecond / vendure.ordersPerSecond;
       add('(c) ratio to Vendure (held/s ÷ paid/s; placed/s ÷ paid/s)', `${held.toFixed(2)} × (placed ${(s.placedPerSecond / vendure.ordersPerSecond).toFixed(2)} ×)`, `≥ ${TARGETS.ordersVsVendure} × held`, verdict(held >= TARGETS.ordersVsVendure));
     }
+    if (orders.idle) add(`(c) idle stack, CPU ms per second with no load (${orders.idle.seconds} s)`, formatPerUnit(perUnitMs(orders.idle.cpuSeconds ?? {}, orders.idle.seconds), { unit: 'ms/s' }));
     add('(c) CPU ms per order placed, saturated (until held)', formatPerUnit(perUnitMs(s.cpuSeconds ?? {}, s.placed)));
     add('(c) CPU ms per order placed, half load (until held)', formatPerUnit(perUnitMs(h.cpuSeconds ?? {}, h.placed)));
     add('(c) place → WAITING_OUTBOUND, saturated', `p50 ${ms(s.placeToHeldMs.p50)} · p99 ${ms(s.placeToHeldMs.p99)} (POST p50 ${ms(s.postMs.p50)})`);

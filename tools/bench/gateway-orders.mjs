@@ -8,6 +8,7 @@
 // BENCH_POLL_MS for the orders still pending (one indexed query per tick for all of them),
 // so observing costs the gateway nothing; the figure therefore includes up to one poll
 // interval of observation delay.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -250,6 +251,7 @@ export async function runGatewayOrders(options) {
       await caughtUp('half load');
       return phase;
     });
+    if (process.env.BENCH_DUMP_RECORDS) fs.writeFileSync(process.env.BENCH_DUMP_RECORDS, JSON.stringify(half.records));
     const halfLoad = { ...phaseFigures(half.records, half.startedAt, half.endedAt), targetRate: rate, scheduled: half.scheduled, skipped: half.skipped, cpuSeconds: halfCpu };
     log(`(c) half load: held p50 ${halfLoad.placeToHeldMs.p50?.toFixed(0)} ms p99 ${halfLoad.placeToHeldMs.p99?.toFixed(0)} ms`);
 

@@ -149,7 +149,6 @@ async function putCatalog(request, baseUrl, merchant, skus) {
   return signIn.body.accessToken;
 }
 
-
 /**
  * Resolves once every consumer group whose id starts with `groupPrefix` has committed the end of
  * each topic it reads (lag 0), checked every `pollMs`; resolves false past `timeoutMs`. A phase of

@@ -12,8 +12,8 @@ let processLabel: string | undefined;
 
 /**
  * How often the event-loop lag is sampled, in ms. prom-client's default (10 ms) is a libuv timer
- * that wakes every process 100 times a second whether or not it has work: ~7 ms of CPU per second
- * in each idle service, about a fifth of the stack's cost at rest (issue 19, tools/bench/README.md).
+ * that wakes every process 100 times a second whether or not it has work: ~6 ms of CPU per second
+ * in each process, a third of an idle service's CPU (issue 19, tools/bench/README.md).
  * Sampled every 100 ms the lag series keep their names and meaning, with fewer samples.
  */
 export const EVENT_LOOP_LAG_SAMPLE_MS = 100;

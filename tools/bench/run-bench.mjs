@@ -470,8 +470,8 @@ async function benchStack(step) {
   try {
     await step('orders', '(c) gateway orders', async () => {
       const { runGatewayOrders } = await import('./gateway-orders.mjs');
-      const { waitForConsumersCaughtUp } = require('./lib/common.cjs');
-      const caughtUp = () => withKafkaAdmin((admin) => waitForConsumersCaughtUp(admin, `${TOPIC_PREFIX}-stack.`));
+      const { consumerLag, waitFor } = require('./lib/common.cjs');
+      const caughtUp = () => withKafkaAdmin((admin) => waitFor('(c)', 'every consumer group to catch up', 60_000, async () => (await consumerLag(admin, `${TOPIC_PREFIX}-stack.`)) === 0, 200));
       return runGatewayOrders({ ...config.orders, gatewayUrl: stack.gatewayUrl, orderDatabaseUrl: stack.databaseUrl('order'), runId: DB_PREFIX, operator, log, caughtUp });
     });
     await step('refunds', '(d) refund offsets', async () => {

@@ -150,33 +150,27 @@ async function putCatalog(request, baseUrl, merchant, skus) {
 }
 
 /**
- * Resolves once every consumer group whose id starts with `groupPrefix` has committed the end of
- * each topic it reads (lag 0), checked every `pollMs`; resolves false past `timeoutMs`. A phase of
- * the bench waits for it so that the groups off the measured path (after-sales, logistics, export,
- * the gateway's window) finish the phase's events inside the phase: otherwise their backlog runs
- * into the next phase, its CPU and its latencies. Offsets are committed every second, so it adds
- * about that much.
+ * How many events the stack's consumer groups (ids starting with `groupPrefix`) have yet to commit,
+ * summed over every partition of every topic they read. A phase of the bench waits for 0 (with
+ * `waitFor`) so that the groups off the measured path (after-sales, logistics, export, the gateway's
+ * window) finish the phase's events inside the phase: otherwise their backlog runs into the next
+ * phase, its CPU and its latencies. Offsets are committed every second, so it adds about that much.
  * @param {import('kafkajs').Admin} admin
  */
-async function waitForConsumersCaughtUp(admin, groupPrefix, { timeoutMs = 60_000, pollMs = 200 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { groups } = await admin.listGroups();
-    const ours = groups.map((group) => group.groupId).filter((id) => id.startsWith(groupPrefix));
-    // The stack's topics share the groups' prefix; a group's offset is -1 on a topic it does not read.
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(groupPrefix));
-    const ends = new Map();
-    for (const topic of topics) ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)])));
-    let lag = 0;
-    for (const groupId of ours) {
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
-        for (const { partition, offset } of partitions) if (Number(offset) >= 0) lag += Math.max(0, (ends.get(topic)?.get(partition) ?? 0) - Number(offset));
-      }
+async function consumerLag(admin, groupPrefix) {
+  const { groups } = await admin.listGroups();
+  const ours = groups.map((group) => group.groupId).filter((id) => id.startsWith(groupPrefix));
+  // The stack's topics share the groups' prefix; a group's offset is -1 on a topic it does not read.
+  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(groupPrefix));
+  const ends = new Map();
+  for (const topic of topics) ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)])));
+  let lag = 0;
+  for (const groupId of ours) {
+    for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+      for (const { partition, offset } of partitions) if (Number(offset) >= 0) lag += Math.max(0, (ends.get(topic)?.get(partition) ?? 0) - Number(offset));
     }
-    if (lag === 0) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(pollMs);
   }
+  return lag;
 }
 
-module.exports = { waitForConsumersCaughtUp, envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult, createGatewayRequester, pooled, waitFor, putCatalog };
+module.exports = { consumerLag, envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult, createGatewayRequester, pooled, waitFor, putCatalog };

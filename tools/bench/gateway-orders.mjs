@@ -220,8 +220,8 @@ export async function runGatewayOrders(options) {
 
     // The stack's fixed cost: CPU spent with no order in flight (relay safety polls, consumer
     // fetch loops, heartbeats, timers). It is spread over fewer orders at half load.
-    // It starts after a settling pause: the warm-up's trailing work (read models, batch windows)
-    // must not count as idle.
+    // The consumers have caught up with the warm-up; a short pause more lets what trails the last
+    // commits (the relays' last passes, collections) finish before idle is counted.
     const idleSeconds = options.idleSeconds ?? 10;
     await sleep(3_000);
     log(`(c) idle: ${idleSeconds}s with no load`);

@@ -38,7 +38,7 @@ const require = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const REGISTER = path.join(ROOT, 'tools/runtime/register-paths.js');
-const { envNumber, summarize, databaseUrl, sleep } = require('./lib/common.cjs');
+const { envNumber, summarize, databaseUrl, sleep, waitFor, consumerLag } = require('./lib/common.cjs');
 const { formatPerUnit, perUnitMs } = require('./lib/cpu.cjs');
 
 const startedAt = Date.now();
@@ -470,7 +470,6 @@ async function benchStack(step) {
   try {
     await step('orders', '(c) gateway orders', async () => {
       const { runGatewayOrders } = await import('./gateway-orders.mjs');
-      const { consumerLag, waitFor } = require('./lib/common.cjs');
       const caughtUp = () => withKafkaAdmin((admin) => waitFor('(c)', 'every consumer group to catch up', 60_000, async () => (await consumerLag(admin, `${TOPIC_PREFIX}-stack.`)) === 0, 200));
       return runGatewayOrders({ ...config.orders, gatewayUrl: stack.gatewayUrl, orderDatabaseUrl: stack.databaseUrl('order'), runId: DB_PREFIX, operator, log, caughtUp });
     });

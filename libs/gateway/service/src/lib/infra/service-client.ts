@@ -34,8 +34,18 @@ interface Answer {
 /** One attempt's outcome: an answer, or a failure that may be retried (nothing was changed). */
 type Attempt = { kind: 'answer'; answer: Answer } | { kind: 'busy'; problem: ProblemDetails } | { kind: 'final'; problem: ProblemDetails };
 
-/** How a call failed before its answer was read to the end. */
-type CallFailure = 'unreachable' | 'timeout' | 'cut-off';
+/**
+ * How a call failed before its answer was read to the end. `stale`: a kept-alive connection the
+ * service had already closed (reset before any answer): the request never reached the service.
+ */
+type CallFailure = 'unreachable' | 'timeout' | 'cut-off' | 'stale';
+
+/**
+ * A request sent on a kept-alive connection just as the service closes it for idleness is reset
+ * unread. The agent's timer should retire such a connection first, but on a saturated machine it
+ * fires late; Node's guidance (`request.reusedSocket`) is to send the request again on a new one.
+ */
+const STALE_CONNECTION_RETRIES = 2;
 
 /** A downstream that sends nothing for this long is given up on (the socket is idle that long). */
 const DOWNSTREAM_IDLE_TIMEOUT_MS = 15_000;
@@ -66,7 +76,10 @@ function exchange(url: URL, agent: http.Agent, method: string, headers: Record<s
       request.destroy();
       failed('timeout');
     });
-    request.on('error', () => failed(answered ? 'cut-off' : 'unreachable'));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return failed('cut-off');
+      failed(request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') ? 'stale' : 'unreachable');
+    });
     request.end(body);
   });
 }
@@ -128,7 +141,7 @@ export class ServiceClient {
     if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
     let answer: Answer;
     try {
-      answer = await exchange(url, url.protocol === 'https:' ? this.secureAgent : this.agent, method, headers, payload);
+      answer = await this.exchangeOnLiveConnection(url, method, headers, payload);
     } catch (error) {
       const failure = (error as { failure?: CallFailure }).failure;
       if (failure === 'cut-off') {
@@ -149,6 +162,17 @@ export class ServiceClient {
         ? { ...upstream, retryAfterSeconds: upstream.retryAfterSeconds ?? (retryAfter > 0 ? retryAfter : 1) }
         : overloadProblem(`the ${service} service is busy; try again shortly`);
     return { kind: 'busy', problem: busy };
+  }
+
+  private async exchangeOnLiveConnection(url: URL, method: Method, headers: Record<string, string>, payload: string | undefined): Promise<Answer> {
+    const agent = url.protocol === 'https:' ? this.secureAgent : this.agent;
+    for (let stale = 0; ; stale++) {
+      try {
+        return await exchange(url, agent, method, headers, payload);
+      } catch (error) {
+        if ((error as { failure?: CallFailure }).failure !== 'stale' || stale >= STALE_CONNECTION_RETRIES) throw error;
+      }
+    }
   }
 
   private refusal(service: Downstream, answer: Answer): never {

@@ -94,6 +94,15 @@ describe('gateway service client under back-pressure', () => {
     await expect(refused.call('order', 'GET', '/orders/o1', null)).rejects.toMatchObject({ problem: { status: 503, code: 'SERVICE_UNAVAILABLE' } });
   });
 
+  it('sends a command again on a new connection when a kept-alive one is reset before any answer', async () => {
+    // The second call goes out on the first one's connection, which the service resets unanswered,
+    // as it does a connection it has just closed for idleness: a 503 there would be no overload.
+    script('ok', 'hang-up', 'ok');
+    await client.call('order', 'POST', '/orders', null, {});
+    await expect(client.call('order', 'POST', '/orders', null, {})).resolves.toEqual({ id: 'o1' });
+    expect(requests).toBe(3);
+  });
+
   it('never sends a command again whose answer was cut off (it may have been applied), but a read', async () => {
     script('cut-off');
     await expect(runWithIdempotencyKey('key-2', () => client.call('order', 'POST', '/orders', null, {}))).rejects.toMatchObject({ problem: { status: 503 } });

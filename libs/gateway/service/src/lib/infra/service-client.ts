@@ -35,8 +35,9 @@ interface Answer {
 type Attempt = { kind: 'answer'; answer: Answer } | { kind: 'busy'; problem: ProblemDetails } | { kind: 'final'; problem: ProblemDetails };
 
 /**
- * How a call failed before its answer was read to the end. `stale`: a kept-alive connection the
- * service had already closed (reset before any answer): the request never reached the service.
+ * How a call failed before its answer was read to the end. `stale`: a reused kept-alive
+ * connection reset before any answer — almost always one the service had closed for idleness
+ * before it read the request (a service that dies mid-request is not there to be asked again).
  */
 type CallFailure = 'unreachable' | 'timeout' | 'cut-off' | 'stale';
 

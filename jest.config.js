@@ -14,6 +14,6 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.handler\\.spec\\.ts$'] },
     { ...shared, displayName: 'handlers', testMatch: ['<rootDir>/libs/**/*.handler.spec.ts'], slowTestThreshold: 30 },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/tests/**/*.e2e-spec.ts'], slowTestThreshold: 120 },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/tests/**/*.e2e-spec.ts'], slowTestThreshold: 120, setupFiles: [...shared.setupFiles, '<rootDir>/tests/support/worker-ports.ts'] },
   ],
 };

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryDatabase } from './support/databases';
 import { createBuyer, GatewayClient, operatorOf } from './support/gateway-client';
-import { infrastructure, isolation, waitUntil } from './support/infrastructure';
+import { expectPortFree, infrastructure, isolation, waitUntil } from './support/infrastructure';
 const { startStack } = require('../tools/stack/stack.js');
 
 // Issue 16 items 3 and 4 (docs/observability.md): one access line per request with its fields
@@ -138,6 +138,7 @@ describe('npm start in pretty mode (not a terminal, LOG_FORMAT=pretty)', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(EMBEDDED_PORT), LOG_FORMAT: 'pretty', KAFKA_BROKERS: '', POSTGRES_URL: '' };
     delete env.LOG_LEVEL;
     delete env.BOOTSTRAP_OPERATOR;
+    await expectPortFree(EMBEDDED_PORT);
     platform = spawn(process.execPath, ['-r', './tools/runtime/register-paths.js', 'dist/apps/platform/src/main.js', '--ephemeral'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     platform.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     platform.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -7,7 +7,7 @@ import { answerOf } from '@orderline/shared/api-client';
 import { nextSfWaybillNo } from './support/after-sales-steps';
 import { clearScreenshots, launchChromium, newConsolePage, screenshot, signIn, unlabelledControls, waitForText } from './support/console-browser';
 import { GatewayClient, gatewayHealthy, operatorOf, TEST_CONSIGNEE, waitForStatus } from './support/gateway-client';
-import { waitUntil } from './support/infrastructure';
+import { expectPortFree, waitUntil } from './support/infrastructure';
 import { readZip } from './support/zip-reader';
 import { formatFen } from '../apps/console/src/money';
 
@@ -63,6 +63,7 @@ describe('the browser console (issue 17) on the embedded platform in headless Ch
 
   beforeAll(async () => {
     clearScreenshots();
+    await expectPortFree(PORT);
     platform = startPlatform(dataDir);
     const [launched] = await Promise.all([launchChromium(), waitUntil(() => gatewayHealthy(BASE), 'the embedded platform to answer /api/v1/health', 240_000, 250)]);
     browser = launched;

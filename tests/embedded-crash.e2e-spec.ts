@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nextSfWaybillNo, returnThroughFailures } from './support/after-sales-steps';
 import { answerOrConnectionLoss, createBuyer, createMerchant, creditOrder, GatewayClient, gatewayHealthy, HttpResult, isConnectionFailure, merchantSession, operatorOf } from './support/gateway-client';
-import { waitUntil } from './support/infrastructure';
+import { expectPortFree, waitUntil } from './support/infrastructure';
 
 /**
  * Issue 13 item 1: `npm start` (PGlite + in-process bus) SIGKILLed at random moments while a
@@ -67,6 +67,7 @@ describe('embedded platform SIGKILLed while credit orders are placed and cancell
   }
 
   beforeAll(async () => {
+    await expectPortFree(PORT);
     platform = startPlatform(dataDir);
     await waitHealthy('the embedded platform to answer /api/v1/health');
     const gateway = new GatewayClient(BASE_URL);

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { createBuyer, createMerchant, creditOrder, GatewayClient, gatewayHealthy, operatorOf, waitForStatus } from './support/gateway-client';
-import { infrastructure, isolation, waitUntil } from './support/infrastructure';
+import { expectPortFree, infrastructure, isolation, waitUntil } from './support/infrastructure';
 import { matching, parseExposition, Series, total } from './support/prometheus-text';
 const { startStack } = require('../tools/stack/stack.js');
 
@@ -115,6 +115,7 @@ describe('metrics on the embedded platform (one process, one registry)', () => {
   let platform: ChildProcess;
 
   beforeAll(async () => {
+    await expectPortFree(EMBEDDED_PORT);
     platform = startPlatform();
     await waitUntil(() => gatewayHealthy(url), 'the embedded platform to answer /api/v1/health', 180_000, 250);
   });

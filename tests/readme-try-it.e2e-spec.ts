@@ -3,7 +3,7 @@ import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_EVENTS, deadLetterTopicOf } from '@orderline/shared/contracts';
 import { asyncApiProblems } from '../tools/api/asyncapi-problems';
-import { waitUntil } from './support/infrastructure';
+import { expectPortFree, waitUntil } from './support/infrastructure';
 
 // The README's "Try it" block, run as written (bash, curl, jq) against a fresh `npm start`
 // platform: the only change is the origin in its first line (the test port instead of :3000).
@@ -82,6 +82,7 @@ describe('README "Try it" on a fresh embedded platform', () => {
   let shell: Shell;
 
   beforeAll(async () => {
+    await expectPortFree(PORT);
     platform = startPlatform();
     shell = new Shell();
     await waitUntil(async () => (await fetch(`${ORIGIN}/api/v1/health`).catch(() => undefined))?.status === 200, 'the embedded platform to answer /api/v1/health', 180_000, 250);

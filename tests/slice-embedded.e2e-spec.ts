@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { creditOrderSliceTests } from './support/credit-order-slice';
 import { GatewayClient, gatewayHealthy, operatorOf } from './support/gateway-client';
-import { waitUntil } from './support/infrastructure';
+import { expectPortFree, waitUntil } from './support/infrastructure';
 
 jest.setTimeout(300_000);
 
@@ -35,6 +35,7 @@ describe('credit-order slice on the embedded platform (PGlite + in-process bus)'
   let platform: ChildProcess;
 
   beforeAll(async () => {
+    await expectPortFree(PORT);
     platform = startPlatform(dataDir);
     await waitUntil(healthy, 'the embedded platform to answer /api/v1/health', 180_000, 250);
   });

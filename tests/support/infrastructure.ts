@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 
 /** Set by tools/test/run-tests.mjs (which starts Kafka + PostgreSQL when they are not given). */
 export function infrastructure(): { kafkaBrokers: string; postgresUrl: string } {
@@ -35,4 +36,20 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined | false>, 
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/**
+ * Fails when something already answers on `port`. A suite that starts its own process there would
+ * otherwise pass its health wait against a stranger (e.g. an orphan platform of a run stopped by
+ * hand) and test that instead, or fail later for reasons that point nowhere.
+ */
+export async function expectPortFree(port: number): Promise<void> {
+  const answers = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(2_000);
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('error', () => resolve(false));
+  });
+  if (answers) throw new Error(`port ${port} is already in use by another process (an earlier run's platform? \`pgrep -af dist/apps\`): this suite would test that process instead of its own`);
 }

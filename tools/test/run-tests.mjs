@@ -54,10 +54,26 @@ process.env.INTERNAL_API_TOKEN ||= randomBytes(24).toString('hex');
 process.env.EXPORT_PASSWORD_KEY ||= randomBytes(24).toString('hex');
 rmSync('tmp/test-logs', { recursive: true, force: true });
 
-step('jest');
-const result = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', '--forceExit', ...process.argv.slice(2)], { stdio: 'inherit', env: process.env });
+// Two Jest workers: a suite spends much of its time waiting on its own processes (services,
+// PGlite, Chromium), so a second suite beside it uses the rest of the machine. Each worker moves
+// its suites' ports (tests/support/worker-ports.ts); databases, topics and groups are per suite
+// already. The suites that kill the Kafka broker would break every other suite's stack, so they
+// run afterwards, one at a time. Arguments (e.g. `--testPathPattern`) mean one run as asked.
+const BROKER_KILLERS = '/tests/(broker-chaos|chaos-seeds)\\.e2e-spec\\.ts$';
+const jest = (args) => spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--forceExit', ...args], { stdio: 'inherit', env: process.env }).status;
+let result;
+if (process.argv.length > 2) {
+  step('jest');
+  result = jest(['--runInBand', ...process.argv.slice(2)]);
+} else {
+  step('jest: every suite but the two that kill the broker, two workers');
+  const shared = jest(['--maxWorkers=2', '--testPathPattern', `^(?!.*${BROKER_KILLERS})`]);
+  step('jest: the suites that kill the broker, one at a time');
+  const killers = jest(['--runInBand', '--selectProjects', 'integration', '--testPathPattern', BROKER_KILLERS]);
+  result = [shared, killers].find((status) => status !== 0) ?? 0;
+}
 
 // After every suite: the logs of the whole run hold no personal value or secret (docs/security.md).
 step('log hygiene (tools/test/log-hygiene.mjs)');
 const hygiene = spawnSync(process.execPath, ['tools/test/log-hygiene.mjs'], { stdio: 'inherit', env: process.env });
-process.exit(result.status || hygiene.status || (result.status === null || hygiene.status === null ? 1 : 0));
+process.exit(result || hygiene.status || (result === null || hygiene.status === null ? 1 : 0));

@@ -35,6 +35,12 @@ export class AfterSalesServiceModule {
           serviceName: AFTER_SALES_SERVICE_NAME,
           entities: [],
           migrations: AFTER_SALES_MIGRATIONS,
+          // After-sales keeps a copy of orders and loans for requests that come days later, and
+          // learns refund outcomes no caller waits on: a quarter second's window takes a burst of
+          // those events in one fetch instead of one round trip each (issue 19,
+          // tools/bench/README.md). A request right after a shipment waits for the copy
+          // (ShipmentCatchUp).
+          consumerBatchWindowMs: 250,
         }),
       ],
       controllers: [AfterSalesController],

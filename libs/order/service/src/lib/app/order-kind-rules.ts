@@ -11,6 +11,8 @@ export interface StoredKinds {
   groupBuy?: { groupId: string; formed: boolean };
   reservation?: { reservedDeliveryAt?: string };
   localServiceVoucher?: { verificationCode?: string; redeemedAt?: string };
+  /** A LOC sign-up order: its form is in `order_loc_signup`. */
+  localServiceSignup?: { kind: string };
   giftShippedLater?: { mainOrderId: string };
   simCard?: { realNameApproved: boolean };
   subscription?:

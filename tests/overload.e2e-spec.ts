@@ -116,4 +116,19 @@ describe('back-pressure and read-your-writes (real Kafka + PostgreSQL, pool of 2
     }
     expect(refusals).toEqual([]);
   });
+
+  it('answers an after-sales request sent the moment an order is placed from the order, never 404 (after-sales\' copy comes in a batch window)', async () => {
+    const [buyer] = await buyers(1);
+    const answers: Array<{ orderId: string; status: number; code: unknown }> = [];
+    for (let round = 0; round < 10; round += 1) {
+      const placed = await waitUntil(async () => {
+        const result = await placeOrder(buyer);
+        return result.status === 201 ? (result.body as { id: string; lines: Array<{ id: string }> }) : undefined;
+      }, 'an order to be accepted');
+      const applied = await buyer.request('POST', '/after-sales', { orderId: placed.id, type: 'RETURN_AND_REFUND', lines: [{ lineId: placed.lines[0].id, quantity: 1 }], reason: 'DEFECTIVE' });
+      answers.push({ orderId: placed.id, status: applied.status, code: applied.body?.code });
+    }
+    // Not shipped yet: the order's own rule answers, whatever after-sales' copy had received.
+    expect(answers.filter((answer) => answer.status !== 409 || answer.code !== 'ORDER_NOT_SHIPPED')).toEqual([]);
+  });
 });

@@ -14,6 +14,12 @@ export class AfterSalesConfig extends BaseServiceConfig {
    * of its shipment (read-your-writes, issue 13 item 3). Without it a lagging copy answers as before.
    */
   @IsOptional() @Matches(/^https?:\/\/[^\s/]+$/, { message: 'LOGISTICS_SERVICE_URL must be http(s)://host:port' }) LOGISTICS_SERVICE_URL?: string;
-  /** How long a command waits for the order's shipment events once logistics says it shipped. */
+  /**
+   * The order service (the owner of orders), asked when after-sales' copy has no order of the id a
+   * caller names yet (its events come in a batch window; read-your-writes). Without it a missing
+   * copy answers 404 as before.
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+$/, { message: 'ORDER_SERVICE_URL must be http(s)://host:port' }) ORDER_SERVICE_URL?: string;
+  /** How long a command waits for the order's events once the order service or logistics says they happened. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60_000) ORDER_FACTS_CATCH_UP_MS = 10_000;
 }

@@ -7,11 +7,14 @@ import { findOrder } from '../infra/order-copy.repository';
 const SHIPPED_STATUSES = ['SHIPPED', 'DELIVERED', 'COMPLETED'];
 
 /**
- * Read-your-writes after a shipment (issue 13 item 3): the buyer applies, or reads what is
- * refundable, right after the merchant shipped. After-sales learns of the shipment two events
- * later (ShipmentDispatched → order service → OrderShipped); when its copy has not, it asks
- * logistics (the owner of shipments) and, if the order shipped, waits for the copy instead of
- * answering 404 / 409 (503 + Retry-After past ORDER_FACTS_CATCH_UP_MS).
+ * Read-your-writes (issue 13 item 3): the buyer applies, or reads what is refundable, right after
+ * placing an order or right after the merchant shipped it. After-sales takes its events in a
+ * batch window (after-sales-service.module.ts), so its copy may not yet hold an order placed a
+ * moment ago; when it has none, the order service (the owner of orders) is asked whether the
+ * caller's order exists and, if it does, the copy is waited for. After-sales learns of a shipment
+ * two events later (ShipmentDispatched → order service → OrderShipped); when its copy has not, it
+ * asks logistics (the owner of shipments) and, if the order shipped, waits for the copy too —
+ * instead of answering 404 / 409 (503 + Retry-After past ORDER_FACTS_CATCH_UP_MS).
  */
 @Injectable()
 export class ShipmentCatchUp {
@@ -21,11 +24,22 @@ export class ShipmentCatchUp {
   ) {}
 
   async ensureShippedCopy(orderId: string, caller: Principal): Promise<void> {
+    if (this.config.ORDER_SERVICE_URL && !(await findOrder(this.dataSource.manager, orderId))) {
+      // Not found by its owner (another buyer's, or none): no wait, the command answers 404 itself.
+      const owned = await readFromOwner<{ id?: string }>(this.config.ORDER_SERVICE_URL, `/orders/${orderId}`, caller, this.config);
+      if (owned?.id === orderId) await awaitCaughtUp([orderId], (ids) => this.missing(ids), this.config.ORDER_FACTS_CATCH_UP_MS);
+    }
     if (!this.config.LOGISTICS_SERVICE_URL) return;
     if ((await this.lagging([orderId])).length === 0) return;
     const tracking = await readFromOwner<{ shipped?: boolean }>(this.config.LOGISTICS_SERVICE_URL, `/orders/${orderId}/tracking`, caller, this.config);
     if (tracking?.shipped !== true) return;
     await awaitCaughtUp([orderId], (ids) => this.lagging(ids), this.config.ORDER_FACTS_CATCH_UP_MS);
+  }
+
+  /** Orders of which the copy holds nothing yet. */
+  private async missing(orderIds: string[]): Promise<string[]> {
+    const copies = await Promise.all(orderIds.map((orderId) => findOrder(this.dataSource.manager, orderId)));
+    return orderIds.filter((_, index) => !copies[index]);
   }
 
   /** Orders whose copy is missing or not yet shipped (a cancelled order never ships: not lagging). */

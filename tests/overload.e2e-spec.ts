@@ -117,9 +117,10 @@ describe('back-pressure and read-your-writes (real Kafka + PostgreSQL, pool of 2
     expect(refusals).toEqual([]);
   });
 
-  it('answers an after-sales request sent the moment an order is placed from the order, never 404 (after-sales\' copy comes in a batch window)', async () => {
+  it('answers an after-sales request and a tracking read sent the moment an order is placed from the order, never 404 (the copies come in batch windows)', async () => {
     const [buyer] = await buyers(1);
     const answers: Array<{ orderId: string; status: number; code: unknown }> = [];
+    const trackings: Array<{ orderId: string; status: number; shipped: unknown }> = [];
     for (let round = 0; round < 10; round += 1) {
       const placed = await waitUntil(async () => {
         const result = await placeOrder(buyer);
@@ -127,8 +128,12 @@ describe('back-pressure and read-your-writes (real Kafka + PostgreSQL, pool of 2
       }, 'an order to be accepted');
       const applied = await buyer.request('POST', '/after-sales', { orderId: placed.id, type: 'RETURN_AND_REFUND', lines: [{ lineId: placed.lines[0].id, quantity: 1 }], reason: 'DEFECTIVE' });
       answers.push({ orderId: placed.id, status: applied.status, code: applied.body?.code });
+      const tracking = await buyer.request('GET', `/orders/${placed.id}/tracking`);
+      trackings.push({ orderId: placed.id, status: tracking.status, shipped: tracking.body?.shipped });
     }
-    // Not shipped yet: the order's own rule answers, whatever after-sales' copy had received.
+    // Not shipped yet: the order's own rule answers, whatever after-sales' copy had received…
     expect(answers.filter((answer) => answer.status !== 409 || answer.code !== 'ORDER_NOT_SHIPPED')).toEqual([]);
+    // …and logistics says so, whatever its copy had received.
+    expect(trackings.filter((tracking) => tracking.status !== 200 || tracking.shipped !== false)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { autoConfirmView, maskedConsignee } from '@orderline/logistics/domain';
 import { formatFen } from '@orderline/shared/money';
-import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
+import { Clock, DomainError, NotFoundError, PLATFORM_CLOCK, Principal, readFromOwner, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { DataSource } from 'typeorm';
 import { LogisticsServiceConfig } from '../logistics-config';
 import { loadOrders } from '../infra/logistics-order.repository';
@@ -33,10 +33,19 @@ export class ShipmentQueries {
   async tracking(orderId: string, caller: Principal) {
     const manager = this.dataSource.manager;
     const [order] = await loadOrders(manager, [orderId]);
-    const mine = order && order.placed && (caller.role === 'OPERATOR' || (caller.role === 'BUYER' && order.buyerId === caller.buyerId) || (caller.role === 'MERCHANT' && order.merchantId === caller.merchantId));
+    const notShipped = { orderId, shipped: false, shipment: null, lines: [], events: [], receipt: null, interception: null };
+    if (!order?.placed) {
+      // Logistics takes its events in a batch window: an order placed a moment ago may not be in
+      // its copy yet. The order service (the owner, asked as the caller) says whether the caller
+      // may see it; such an order has no shipment, since shipping needs the copy (read-your-writes).
+      const owned = await readFromOwner<{ id?: string }>(this.config.ORDER_SERVICE_URL, `/orders/${orderId}`, caller, this.config);
+      if (owned?.id === orderId) return notShipped;
+      throw new NotFoundError(`order ${orderId}`);
+    }
+    const mine = caller.role === 'OPERATOR' || (caller.role === 'BUYER' && order.buyerId === caller.buyerId) || (caller.role === 'MERCHANT' && order.merchantId === caller.merchantId);
     if (!mine) throw new NotFoundError(`order ${orderId}`);
     const shipmentOrder = await liveShipmentOrder(manager, orderId);
-    if (!shipmentOrder) return { orderId, shipped: false, shipment: null, lines: [], events: [], receipt: null, interception: null };
+    if (!shipmentOrder) return notShipped;
     const shipment = (await loadShipment(manager, shipmentOrder.shipmentId))!;
     const events = await loadTrackingEvents(manager, shipment.id);
     return {

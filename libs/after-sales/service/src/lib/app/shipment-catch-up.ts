@@ -24,30 +24,28 @@ export class ShipmentCatchUp {
   ) {}
 
   async ensureShippedCopy(orderId: string, caller: Principal): Promise<void> {
-    if (this.config.ORDER_SERVICE_URL && !(await findOrder(this.dataSource.manager, orderId))) {
+    let copy = await this.copyOf(orderId);
+    if (!copy && this.config.ORDER_SERVICE_URL) {
       // Not found by its owner (another buyer's, or none): no wait, the command answers 404 itself.
       const owned = await readFromOwner<{ id?: string }>(this.config.ORDER_SERVICE_URL, `/orders/${orderId}`, caller, this.config);
-      if (owned?.id === orderId) await awaitCaughtUp([orderId], (ids) => this.missing(ids), this.config.ORDER_FACTS_CATCH_UP_MS);
+      const arrived = async (ids: string[]) => {
+        copy = await this.copyOf(orderId);
+        return copy ? [] : ids;
+      };
+      if (owned?.id === orderId) await awaitCaughtUp([orderId], arrived, this.config.ORDER_FACTS_CATCH_UP_MS);
     }
-    if (!this.config.LOGISTICS_SERVICE_URL) return;
-    if ((await this.lagging([orderId])).length === 0) return;
+    if (!this.config.LOGISTICS_SERVICE_URL || !awaitsShipment(copy)) return;
     const tracking = await readFromOwner<{ shipped?: boolean }>(this.config.LOGISTICS_SERVICE_URL, `/orders/${orderId}/tracking`, caller, this.config);
     if (tracking?.shipped !== true) return;
-    await awaitCaughtUp([orderId], (ids) => this.lagging(ids), this.config.ORDER_FACTS_CATCH_UP_MS);
+    await awaitCaughtUp([orderId], async (ids) => (awaitsShipment(await this.copyOf(orderId)) ? ids : []), this.config.ORDER_FACTS_CATCH_UP_MS);
   }
 
-  /** Orders of which the copy holds nothing yet. */
-  private async missing(orderIds: string[]): Promise<string[]> {
-    const copies = await Promise.all(orderIds.map((orderId) => findOrder(this.dataSource.manager, orderId)));
-    return orderIds.filter((_, index) => !copies[index]);
+  private copyOf(orderId: string) {
+    return findOrder(this.dataSource.manager, orderId);
   }
+}
 
-  /** Orders whose copy is missing or not yet shipped (a cancelled order never ships: not lagging). */
-  private async lagging(orderIds: string[]): Promise<string[]> {
-    const copies = await Promise.all(orderIds.map((orderId) => findOrder(this.dataSource.manager, orderId)));
-    return orderIds.filter((_, index) => {
-      const copy = copies[index];
-      return !copy || (!SHIPPED_STATUSES.includes(copy.status) && copy.status !== 'CANCELLED');
-    });
-  }
+/** A copy that is missing or not yet shipped (a cancelled order never ships: not lagging). */
+function awaitsShipment(copy: { status: string } | null | undefined): boolean {
+  return !copy || (!SHIPPED_STATUSES.includes(copy.status) && copy.status !== 'CANCELLED');
 }

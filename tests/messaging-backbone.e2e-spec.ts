@@ -15,6 +15,7 @@ import {
   MessageTransport,
   onEvent,
   OutboxRelay,
+  openBatchSql,
   Subscription,
   UnitOfWork,
 } from '@orderline/shared/messaging';
@@ -323,6 +324,67 @@ describe('a consumer batch window on Kafka', () => {
       expect(deliveries.length).toBeLessThanOrEqual(3);
     } finally {
       await transport.close();
+    }
+  });
+});
+
+describe("the outbox relay's batch read", () => {
+  /** Every plan node under `node` (EXPLAIN … FORMAT JSON). */
+  function planNodes(node: Record<string, any>): Array<Record<string, any>> {
+    return [node, ...((node.Plans as Array<Record<string, any>> | undefined) ?? []).flatMap(planNodes)];
+  }
+
+  it('walks the index of unpublished rows, not the heap pages of every row published since the last vacuum', async () => {
+    const { postgresUrl } = infrastructure();
+    const names = isolation('bb_relayscan');
+    const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
+    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200] }), url);
+    const transport = new InProcessTransport({ redeliveryDelayMs: 50 });
+    try {
+      await transport.ensureTopics([Topics.orders]);
+      // A busy outbox as the planner sees it: statistics taken while 5,000 rows waited, and
+      // all of them published since (their old versions stay in the partial index until a vacuum).
+      await dataSource.query(
+        `INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope)
+         SELECT gen_random_uuid(), 'orders.v1', 'k' || (n % 50), 'OrderPlaced', repeat('x', 600) FROM generate_series(1, 5000) AS n`,
+      );
+      await dataSource.query(`ANALYZE outbox_event`);
+      await dataSource.query(`UPDATE outbox_event SET published_at = now()`);
+      await dataSource.query(`INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope) SELECT gen_random_uuid(), 'orders.v1', 'fresh', 'OrderPlaced', '{}' FROM generate_series(1, 3)`);
+
+      const statements = openBatchSql('relay-scan-test', 500).split(';\n');
+      const batchRead = statements.pop()!;
+      const explain = async () => {
+        const plans: Array<{ 'QUERY PLAN': Array<{ Plan: Record<string, any> }> }> = await dataSource.transaction(async (manager) => {
+          for (const statement of statements.slice(1)) await manager.query(statement); // BEGIN is the transaction's own
+          return manager.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${batchRead}`);
+        });
+        return plans[0]['QUERY PLAN'][0].Plan;
+      };
+      // The first read meets each dead entry once and marks it; a bitmap scan never does.
+      await explain();
+      const plan = await explain();
+      const nodes = planNodes(plan);
+      expect(nodes.map((node) => node['Node Type'])).not.toContain('Bitmap Heap Scan');
+      expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+      expect(nodes.some((node) => node['Node Type'] === 'Index Scan' && node['Index Name'] === 'outbox_event_unpublished')).toBe(true);
+      expect(plan['Actual Rows']).toBe(3);
+      // The 5,000 published rows fill ~700 heap pages; the read touches a handful of pages.
+      expect(plan['Shared Hit Blocks'] + plan['Shared Read Blocks']).toBeLessThan(60);
+
+      // And the relay's pass itself publishes the three and nothing else.
+      const published: string[] = [];
+      const subscription = await transport.subscribe({ groupId: 'scan-reader', topics: [Topics.orders], handle: async (messages) => void published.push(...messages.map((message) => message.key ?? '')) });
+      const relay = new OutboxRelay({ dataSource, transport, producer: 'relay-scan-test' });
+      expect(await relay.publishBatch()).toBe(3);
+      expect(await relay.publishBatch()).toBe(0);
+      expect(await relay.backlog()).toBe(0);
+      await waitUntil(async () => published.length >= 3, 'the three rows delivered');
+      expect(published).toEqual(['fresh', 'fresh', 'fresh']);
+      await subscription.stop();
+    } finally {
+      await transport.close();
+      await dataSource.destroy();
     }
   });
 });

@@ -353,7 +353,7 @@ describe("the outbox relay's batch read", () => {
       await dataSource.query(`INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope) SELECT gen_random_uuid(), 'orders.v1', 'fresh', 'OrderPlaced', '{}' FROM generate_series(1, 3)`);
 
       const statements = openBatchSql('relay-scan-test', 500).split(';\n');
-      const batchRead = statements.pop()!;
+      const batchRead = statements.pop() as string;
       const explain = async () => {
         const plans: Array<{ 'QUERY PLAN': Array<{ Plan: Record<string, any> }> }> = await dataSource.transaction(async (manager) => {
           for (const statement of statements.slice(1)) await manager.query(statement); // BEGIN is the transaction's own

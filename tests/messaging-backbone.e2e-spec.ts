@@ -388,3 +388,30 @@ describe("the outbox relay's batch read", () => {
     }
   });
 });
+
+describe('the Kafka consumer watchdog', () => {
+  it('replaces a consumer that stays in its group without fetching, and the group goes on reading', async () => {
+    const { topicPrefix } = isolation('bb_watchdog');
+    const warnings: Array<{ message: string; fields: Record<string, unknown> }> = [];
+    const logger = { log: () => undefined, warn: (message: string, fields: Record<string, unknown> = {}) => void warnings.push({ message, fields }), error: () => undefined };
+    // An allowance below the 5 s an idle KafkaJS consumer waits between fetches: to the
+    // watchdog this consumer looks stuck whenever nothing arrives, as a really stuck one would.
+    const transport = new KafkaTransport({ brokers: infrastructure().kafkaBrokers.split(','), clientId: 'backbone-watchdog', topicPrefix, partitions: 1, fetchStallMs: 2_000, logger });
+    try {
+      await transport.ensureTopics([Topics.orders]);
+      const received: string[] = [];
+      const subscription = await transport.subscribe({ groupId: 'watched', topics: [Topics.orders], handle: async (messages) => void received.push(...messages.map((message) => message.offset)) });
+      const orderId = randomUUID();
+      await transport.publish([{ topic: Topics.orders, key: orderId, value: wireEvent('OrderPlaced', payload(orderId, 1), orderId) }]);
+      await waitUntil(async () => received.length >= 1, 'the first event read');
+      await waitUntil(async () => warnings.some((warning) => warning.message === 'kafka: restarting a consumer' && warning.fields.group === 'watched'), 'the idle consumer restarted by the watchdog', 60_000);
+      // The successor joins the group and reads what comes next; the first event's offset was committed.
+      await transport.publish([{ topic: Topics.orders, key: orderId, value: wireEvent('OrderPlaced', payload(orderId, 2), orderId) }]);
+      await waitUntil(async () => received.includes('1'), 'the second event read after the restart', 60_000);
+      expect(received.filter((offset) => offset === '0').length).toBeGreaterThanOrEqual(1);
+      await subscription.stop();
+    } finally {
+      await transport.close();
+    }
+  });
+});

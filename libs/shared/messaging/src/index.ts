@@ -15,3 +15,4 @@ export * from './lib/periodic-task';
 export * from './lib/apply-transition';
 export * from './lib/retention';
 export * from './lib/reseal-envelopes';
+export * from './lib/consumer-liveness';

@@ -3,6 +3,7 @@ import { deadLetterTopicOf } from '@orderline/shared/contracts';
 import { MessagingLogger, silentLogger } from './logger';
 import { IncomingMessage, MessageTransport, OutgoingMessage, PartitionLag, SubscribeOptions, Subscription } from './transport';
 import { stopKafkajsIdleLoop } from './kafkajs-idle-loop';
+import { ConsumerLiveness } from './consumer-liveness';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -14,8 +15,18 @@ export interface KafkaTransportOptions {
   partitionsConsumedConcurrently?: number;
   /** Consumer session (and rebalance) timeout; heartbeats every third of it, at most 3 s. Default 30 s. */
   sessionTimeoutMs?: number;
+  /**
+   * A consumer in its group that neither fetches nor handles a batch for this long, while the
+   * broker answers, is stuck and is replaced by a new one (consumer-liveness.ts). Default 60 s:
+   * an idle consumer fetches every 5 s at most.
+   */
+  fetchStallMs?: number;
   logger?: MessagingLogger;
 }
+
+const DEFAULT_FETCH_STALL_MS = 60_000;
+/** How long a restart waits for the stuck consumer to leave before starting its successor. */
+const RESTART_DISCONNECT_WAIT_MS = 10_000;
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
@@ -38,6 +49,8 @@ export class KafkaTransport implements MessageTransport {
   private producerConnecting?: Promise<Producer>;
   private admin?: Admin;
   private readonly consumers = new Set<Consumer>();
+  private readonly watchdogs = new Set<ReturnType<typeof setInterval>>();
+  private closed = false;
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.prefix = options.topicPrefix ?? '';
@@ -162,6 +175,53 @@ export class KafkaTransport implements MessageTransport {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    this.closed = false;
+    const stallMs = this.options.fetchStallMs ?? DEFAULT_FETCH_STALL_MS;
+    const liveness = new ConsumerLiveness(stallMs, Date.now());
+    let running = await this.startConsumer(options, liveness);
+    let stopped = false;
+    let replaced = true;
+    let restarting: Promise<void> | undefined;
+    const restart = (reason: string): Promise<void> =>
+      (restarting ??= (async () => {
+        this.logger.warn('kafka: restarting a consumer', { group: options.groupId, reason });
+        const stuck = running;
+        this.consumers.delete(stuck.consumer);
+        // A stuck consumer may never finish its disconnect; the new one does not wait for it.
+        await Promise.race([stuck.consumer.disconnect().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, RESTART_DISCONNECT_WAIT_MS).unref())]);
+        if (stopped || this.closed) return;
+        liveness.restarted(Date.now());
+        // Until a successor runs, the watchdog keeps trying (the broker may have gone meanwhile).
+        replaced = false;
+        running = await this.startConsumer(options, liveness);
+        replaced = true;
+      })().finally(() => (restarting = undefined)));
+    // The watchdog (consumer-liveness.ts): in its group, idle, no fetch for a long while, and the
+    // broker answers — the consumer is stuck, not the bus; a new consumer takes over.
+    const watchdog = setInterval(() => {
+      if (stopped || this.closed || restarting || (replaced && !liveness.stalled(Date.now(), running.joined()))) return;
+      void this.isHealthy()
+        .then((healthy) => (healthy && !stopped ? restart(replaced ? `no fetch for ${stallMs / 1000} s while in its group` : 'the last restart did not start a consumer') : undefined))
+        .catch((error: unknown) => this.logger.error('kafka: a stuck consumer could not be restarted; trying again', { group: options.groupId, error: String(error) }));
+    }, Math.min(10_000, Math.max(100, Math.floor(stallMs / 3))));
+    watchdog.unref();
+    this.watchdogs.add(watchdog);
+    return {
+      joined: () => running.joined(),
+      stop: async () => {
+        stopped = true;
+        clearInterval(watchdog);
+        this.watchdogs.delete(watchdog);
+        await restarting?.catch(() => undefined);
+        // disconnect() waits for the batch in hand, then commits the resolved offsets.
+        this.consumers.delete(running.consumer);
+        await running.consumer.disconnect();
+      },
+    };
+  }
+
+  /** One KafkaJS consumer of the group, running; its fetches and batches reported to `liveness`. */
+  private async startConsumer(options: SubscribeOptions, liveness: ConsumerLiveness): Promise<{ consumer: Consumer; joined: () => boolean }> {
     const consumer = this.kafka.consumer({
       groupId: this.prefix + options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -178,10 +238,22 @@ export class KafkaTransport implements MessageTransport {
     consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
     consumer.on(consumer.events.CRASH, () => (joined = false));
     consumer.on(consumer.events.STOP, () => (joined = false));
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics.map((t) => this.physical(t)), fromBeginning: options.fromBeginning ?? true });
+    consumer.on(consumer.events.FETCH, () => liveness.fetched(Date.now()));
     this.consumers.add(consumer);
-    await consumer.run({
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics.map((t) => this.physical(t)), fromBeginning: options.fromBeginning ?? true });
+      await this.runConsumer(consumer, options, liveness);
+    } catch (error) {
+      this.consumers.delete(consumer);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    return { consumer, joined: () => joined };
+  }
+
+  private runConsumer(consumer: Consumer, options: SubscribeOptions, liveness: ConsumerLiveness): Promise<void> {
+    return consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       // Offsets are resolved by hand, one message at a time, after the handler's database
       // transaction committed; KafkaJS then commits only resolved offsets.
@@ -189,32 +261,29 @@ export class KafkaTransport implements MessageTransport {
       autoCommit: true,
       autoCommitInterval: 1_000,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
-        const chunkSize = options.maxBatchSize ?? 100;
-        for (let start = 0; start < batch.messages.length; start += chunkSize) {
-          if (!isRunning() || isStale()) break;
-          const chunk: IncomingMessage[] = batch.messages.slice(start, start + chunkSize).map((message) => ({
-            topic: this.logical(batch.topic),
-            partition: batch.partition,
-            offset: message.offset,
-            key: message.key ? message.key.toString() : null,
-            value: message.value,
-            headers: headersToStrings(message.headers),
-          }));
-          await options.handle(chunk, { heartbeat });
-          resolveOffset(chunk[chunk.length - 1].offset);
-          await heartbeat();
+        liveness.batchStarted();
+        try {
+          const chunkSize = options.maxBatchSize ?? 100;
+          for (let start = 0; start < batch.messages.length; start += chunkSize) {
+            if (!isRunning() || isStale()) break;
+            const chunk: IncomingMessage[] = batch.messages.slice(start, start + chunkSize).map((message) => ({
+              topic: this.logical(batch.topic),
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key ? message.key.toString() : null,
+              value: message.value,
+              headers: headersToStrings(message.headers),
+            }));
+            await options.handle(chunk, { heartbeat });
+            resolveOffset(chunk[chunk.length - 1].offset);
+            await heartbeat();
+          }
+          await commitOffsetsIfNecessary();
+        } finally {
+          liveness.batchEnded(Date.now());
         }
-        await commitOffsetsIfNecessary();
       },
     });
-    return {
-      joined: () => joined,
-      stop: async () => {
-        // disconnect() waits for the batch in hand, then commits the resolved offsets.
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-      },
-    };
   }
 
   async consumerLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
@@ -245,6 +314,9 @@ export class KafkaTransport implements MessageTransport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.watchdogs.forEach((watchdog) => clearInterval(watchdog));
+    this.watchdogs.clear();
     await Promise.allSettled([...this.consumers].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
     await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);

@@ -4,6 +4,7 @@ import { MessagingLogger, silentLogger } from './logger';
 import { IncomingMessage, MessageTransport, OutgoingMessage, PartitionLag, SubscribeOptions, Subscription } from './transport';
 import { stopKafkajsIdleLoop } from './kafkajs-idle-loop';
 import { ConsumerLiveness } from './consumer-liveness';
+import { byTopic, OffsetCommits, PartitionPosition } from './offset-commits';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -21,10 +22,13 @@ export interface KafkaTransportOptions {
    * an idle consumer fetches every 5 s at most.
    */
   fetchStallMs?: number;
+  /** How often a consumer commits its positions while it applies events (offset-commits.ts). Default 1 s. */
+  commitIntervalMs?: number;
   logger?: MessagingLogger;
 }
 
 const DEFAULT_FETCH_STALL_MS = 60_000;
+const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
 /** How long a restart waits for the stuck consumer to leave before starting its successor. */
 const RESTART_DISCONNECT_WAIT_MS = 10_000;
 
@@ -213,15 +217,17 @@ export class KafkaTransport implements MessageTransport {
         clearInterval(watchdog);
         this.watchdogs.delete(watchdog);
         await restarting?.catch(() => undefined);
-        // disconnect() waits for the batch in hand, then commits the resolved offsets.
+        // Positions applied and not yet committed are committed now; a batch still in hand
+        // commits its own when it ends, before disconnect() lets the consumer leave.
         this.consumers.delete(running.consumer);
+        await running.stopCommitting();
         await running.consumer.disconnect();
       },
     };
   }
 
   /** One KafkaJS consumer of the group, running; its fetches and batches reported to `liveness`. */
-  private async startConsumer(options: SubscribeOptions, liveness: ConsumerLiveness): Promise<{ consumer: Consumer; joined: () => boolean }> {
+  private async startConsumer(options: SubscribeOptions, liveness: ConsumerLiveness): Promise<{ consumer: Consumer; joined: () => boolean; stopCommitting: () => Promise<void> }> {
     const consumer = this.kafka.consumer({
       groupId: this.prefix + options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -239,29 +245,33 @@ export class KafkaTransport implements MessageTransport {
     consumer.on(consumer.events.CRASH, () => (joined = false));
     consumer.on(consumer.events.STOP, () => (joined = false));
     consumer.on(consumer.events.FETCH, () => liveness.fetched(Date.now()));
+    const commits = new ConsumerCommits(consumer, new OffsetCommits(this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS, Date.now()), options.groupId, this.logger);
+    consumer.on(consumer.events.GROUP_JOIN, (event) => commits.positions.assigned(event.payload.memberAssignment));
     this.consumers.add(consumer);
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: options.topics.map((t) => this.physical(t)), fromBeginning: options.fromBeginning ?? true });
-      await this.runConsumer(consumer, options, liveness);
+      await this.runConsumer(consumer, options, liveness, commits);
     } catch (error) {
+      commits.stop();
       this.consumers.delete(consumer);
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
-    return { consumer, joined: () => joined };
+    return { consumer, joined: () => joined, stopCommitting: () => commits.flushAndStop() };
   }
 
-  private runConsumer(consumer: Consumer, options: SubscribeOptions, liveness: ConsumerLiveness): Promise<void> {
+  private runConsumer(consumer: Consumer, options: SubscribeOptions, liveness: ConsumerLiveness, commits: ConsumerCommits): Promise<void> {
     return consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      // Offsets are resolved by hand, one message at a time, after the handler's database
-      // transaction committed; KafkaJS then commits only resolved offsets.
+      // Offsets are resolved by hand after the handler's database transaction committed, and
+      // committed by ConsumerCommits (offset-commits.ts): KafkaJS's autoCommit commits after
+      // every batch, whatever its interval says.
       eachBatchAutoResolve: false,
-      autoCommit: true,
-      autoCommitInterval: 1_000,
+      autoCommit: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         liveness.batchStarted();
+        commits.batchStarted();
         try {
           const chunkSize = options.maxBatchSize ?? 100;
           for (let start = 0; start < batch.messages.length; start += chunkSize) {
@@ -276,10 +286,14 @@ export class KafkaTransport implements MessageTransport {
             }));
             await options.handle(chunk, { heartbeat });
             resolveOffset(chunk[chunk.length - 1].offset);
+            commits.positions.applied(batch.topic, batch.partition, chunk[chunk.length - 1].offset);
             await heartbeat();
           }
-          await commitOffsetsIfNecessary();
+          // While stopping, KafkaJS no longer commits through the consumer: this batch's own
+          // commit function still reaches the coordinator.
+          await commits.commitIfDue(!isRunning(), (positions) => commitOffsetsIfNecessary(byTopic(positions)));
         } finally {
+          commits.batchEnded();
           liveness.batchEnded(Date.now());
         }
       },
@@ -322,5 +336,73 @@ export class KafkaTransport implements MessageTransport {
     await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
     this.producer = undefined;
     this.admin = undefined;
+  }
+}
+
+/**
+ * Commits one KafkaJS consumer's positions (offset-commits.ts): at the end of a batch once the
+ * interval has passed, from a timer when no batch is in hand (the last positions of a burst,
+ * so lag reaches 0), at once when the consumer stops.
+ */
+class ConsumerCommits {
+  private handling = 0;
+  private stopping = false;
+  private committing?: Promise<void>;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly consumer: Consumer,
+    readonly positions: OffsetCommits,
+    private readonly groupId: string,
+    private readonly logger: MessagingLogger,
+  ) {
+    this.timer = setInterval(() => {
+      if (this.handling === 0 && this.positions.due(Date.now())) void this.commit((positions) => this.consumer.commitOffsets(positions));
+    }, positions.intervalMs);
+    this.timer.unref();
+  }
+
+  batchStarted(): void {
+    this.handling += 1;
+  }
+
+  batchEnded(): void {
+    this.handling = Math.max(0, this.handling - 1);
+  }
+
+  /** At the end of a batch: commits when the interval has passed, or always when `now` (stopping). */
+  async commitIfDue(now: boolean, send: (positions: PartitionPosition[]) => Promise<unknown>): Promise<void> {
+    if (now || this.stopping || this.positions.due(Date.now())) await this.commit(send);
+  }
+
+  /** The consumer is about to disconnect: what is applied and idle is committed now. */
+  async flushAndStop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.committing;
+    if (this.handling === 0) await this.commit((positions) => this.consumer.commitOffsets(positions));
+  }
+
+  stop(): void {
+    this.stopping = true;
+    clearInterval(this.timer);
+  }
+
+  private async commit(send: (positions: PartitionPosition[]) => Promise<unknown>): Promise<void> {
+    // One commit at a time: a caller that finds one in flight waits for it, then sends its own.
+    while (this.committing) await this.committing;
+    this.committing = (async () => {
+      const positions = this.positions.uncommitted();
+      if (positions.length === 0) return;
+      try {
+        await send(positions);
+        this.positions.committedAt(positions, Date.now());
+      } catch (error) {
+        // Not committed: tried again next time; a successor would read these events again and
+        // its inbox skip them.
+        this.logger.warn('kafka: committing consumer positions failed; trying again later', { group: this.groupId, error: String((error as Error)?.message ?? error) });
+      }
+    })().finally(() => (this.committing = undefined));
+    return this.committing;
   }
 }

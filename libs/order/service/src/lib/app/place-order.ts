@@ -154,7 +154,10 @@ export class PlaceOrder {
       }]);
       await insertEntities(scope.manager, OrderLineRecord, lines);
       // Stock and the coupon are taken in the order's own transaction: a refusal leaves nothing behind.
-      const short = await takeStock(scope.manager, request.merchantId, orderId, request.items, now);
+      // Stock is taken of the SKUs the catalog read above priced as tracked; an untracked SKU
+      // costs no statement (it cost two: an UPDATE that matched nothing and a SELECT; issue 19).
+      const tracked = request.items.filter((item) => catalog.get(item.skuId)?.stock !== null);
+      const short = await takeStock(scope.manager, request.merchantId, orderId, tracked, now);
       if (short) throw new DomainError('OUT_OF_STOCK', 422, `not enough stock of SKU ${short} for this order`, { skuId: short });
       if (coupon) {
         const refusal = await redeemCoupon(scope.manager, coupon, buyer.buyerId!, orderId, now);

@@ -361,16 +361,23 @@ describe("the outbox relay's batch read", () => {
         });
         return plans[0]['QUERY PLAN'][0].Plan;
       };
-      // The first read meets each dead entry once and marks it; a bitmap scan never does.
-      await explain();
-      const plan = await explain();
+      let plan = await explain();
       const nodes = planNodes(plan);
       expect(nodes.map((node) => node['Node Type'])).not.toContain('Bitmap Heap Scan');
       expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
       expect(nodes.some((node) => node['Node Type'] === 'Index Scan' && node['Index Name'] === 'outbox_event_unpublished')).toBe(true);
+      // A plain index read marks each entry whose row version is dead to every snapshot, and
+      // later reads skip it; a bitmap scan never marks them. A snapshot older than the UPDATE in
+      // this new database (an autovacuum worker analyzing its fresh catalogs, say) keeps
+      // the versions alive for a moment: read until it has gone.
+      const touchedBlocks = (node: Record<string, any>): number => node['Shared Hit Blocks'] + node['Shared Read Blocks'];
+      await waitUntil(async () => {
+        plan = await explain();
+        return touchedBlocks(plan) < 60;
+      }, "a read that skips the published rows' index entries");
       expect(plan['Actual Rows']).toBe(3);
       // The 5,000 published rows fill ~700 heap pages; the read touches a handful of pages.
-      expect(plan['Shared Hit Blocks'] + plan['Shared Read Blocks']).toBeLessThan(60);
+      expect(touchedBlocks(plan)).toBeLessThan(60);
 
       // And the relay's pass itself publishes the three and nothing else.
       const published: string[] = [];

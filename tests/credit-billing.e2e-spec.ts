@@ -144,7 +144,7 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     expect(events.map((e) => e.event_type)).toEqual(['CreditHoldPlaced', 'LoanBooked', 'RefundOffsetApplied', 'RefundOffsetApplied', 'LoanSettled']);
   });
 
-  it('captures a partial shipment and releases the rest; a refund before capture releases the hold; a refund before the loan is parked', async () => {
+  it('captures a partial shipment and releases the rest; a refund before the loan is parked, also one that arrives before the OrderShipped of its order', async () => {
     const merchantId = await createMerchant(operator);
     const { client: buyer, buyerId } = await createBuyer(gateway, operator, 1_000_000);
     const partly = await buyer.expect(201, 'POST', '/orders', await threeItemOrder(merchantId));
@@ -154,16 +154,21 @@ describe('credit-billing: loans, statements, repayments and refund offsets (real
     await publisher.publish(OrderShipped, { orderId: partly.id, buyerId, shipmentId: 's-part', shippedAmount: 39_800 });
     const loan = await loanOf(buyer, partly.id);
     expect(loan.principal).toBe(39_800);
-    // Before capture: the refund releases that much of the hold (domain.md §4.5 rule 1).
+    // A return's refund can arrive before the order's OrderShipped (another topic). After-sales
+    // grants refunds of shipped orders only, so credit-billing parks it until the shipment books
+    // the loan (docs/rules.md §4.5, decision "event order"), and never releases the hold for it.
     await publisher.publish(RefundCompleted, { refundId: `r-${refunded.id}`, orderId: refunded.id, buyerId, paymentMethod: 'CREDIT', amount: 19_900, lines: [] });
+    await waitUntil(async () => (await queryDatabase(stack.databaseUrl('credit_billing'), `SELECT status FROM credit_refund WHERE order_id = $1`, [refunded.id]))[0]?.status === 'PARKED', 'the early refund to be parked');
+    expect(await buyer.expect(200, 'GET', '/credit/account')).toMatchObject({ held: 59_700, outstanding: 39_800, available: 1_000_000 - 99_500 });
+    // The shipment then books the whole order and applies the parked refund to the loan.
+    await publisher.publish(OrderShipped, { orderId: refunded.id, buyerId, shipmentId: 's-rest', shippedAmount: 59_700 });
+    const refundedLoan = await loanOf(buyer, refunded.id, (l) => l.refundedPrincipal === 19_900);
+    expect(refundedLoan.principal).toBe(59_700);
     const account = await waitUntil(async () => {
       const current = await buyer.expect(200, 'GET', '/credit/account');
-      return current.held === 39_800 ? current : undefined;
-    }, 'the partial release and the refund release');
-    expect(account).toMatchObject({ held: 39_800, outstanding: 39_800, available: 1_000_000 - 79_600 });
-    // The refunded order then ships what is left.
-    await publisher.publish(OrderShipped, { orderId: refunded.id, buyerId, shipmentId: 's-rest', shippedAmount: 39_800 });
-    expect((await loanOf(buyer, refunded.id)).principal).toBe(39_800);
+      return current.held === 0 ? current : undefined;
+    }, 'the capture with the parked refund');
+    expect(account).toMatchObject({ held: 0, outstanding: 79_600, available: 1_000_000 - 79_600 });
 
     // A refund for an order credit-billing has not heard of is parked (domain.md §4.5 rule 7) and
     // applied once the loan exists. The order events are published as order-service would.

@@ -362,13 +362,19 @@ export type RefundOutcome =
  * decisions): before capture it releases (part of) the hold (rule 1); after it the loan is
  * offset by the product's rule, fees follow, repaid principal goes to the balance — which
  * then pays whatever is owed.
+ *
+ * `afterShipment`: the refund is known to be for shipped goods, so an active hold means only
+ * that `OrderShipped` has not arrived yet (it travels on another topic and may come second):
+ * the refund is parked and applied at capture (rule 7), never taken for a cancellation.
  */
-export function applyRefund(account: CreditAccount, command: { refundId: string; orderId: string; amount: Fen }, context: CommandContext): AccountChange<RefundOutcome> {
+export type RefundCommand = { refundId: string; orderId: string; amount: Fen; afterShipment?: boolean };
+
+export function applyRefund(account: CreditAccount, command: RefundCommand, context: CommandContext): AccountChange<RefundOutcome> {
   const work = new AccountWork(account);
   return work.done(applyRefundWith(work, command, context));
 }
 
-function applyRefundWith(work: AccountWork, command: { refundId: string; orderId: string; amount: Fen }, context: CommandContext): RefundOutcome {
+function applyRefundWith(work: AccountWork, command: RefundCommand, context: CommandContext): RefundOutcome {
   work.catchUp(context);
   const refund = { refundId: command.refundId, amount: command.amount, on: context.on };
   const hold = work.holdOf(command.orderId);
@@ -376,7 +382,7 @@ function applyRefundWith(work: AccountWork, command: { refundId: string; orderId
   if (hold?.appliedRefundIds.includes(command.refundId)) return { kind: 'DUPLICATE' };
   const loan = work.loanOf(command.orderId);
   if (!loan) {
-    if (!hold || hold.status !== 'ACTIVE' || hold.captured > 0) return { kind: 'PARKED' };
+    if (!hold || hold.status !== 'ACTIVE' || hold.captured > 0 || command.afterShipment) return { kind: 'PARKED' };
     // Rule 1: not captured yet — the refund releases (part of) the hold.
     const result = refundHold({ holdId: hold.holdId, orderId: hold.orderId, amount: stillHeldOf(hold), appliedRefundIds: hold.appliedRefundIds }, refund);
     if (result.kind === 'DUPLICATE') return { kind: 'DUPLICATE' };

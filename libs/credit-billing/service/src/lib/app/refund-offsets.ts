@@ -11,10 +11,9 @@ import { AccountChanges } from './account-changes';
 type ReceivedRefund = Pick<RefundOffsetRow, 'refund_id' | 'order_id' | 'amount'>;
 
 /**
- * `RefundCompleted` → the bill (domain.md §4.5): before capture the refund releases the hold;
- * after it the loan's principal is offset by the product's rule, fees follow, repaid
- * principal goes to the balance. A refund id is applied once; a refund for an order whose
- * loan does not exist yet is parked and applied at capture.
+ * `RefundCompleted` → the bill (domain.md §4.5): the loan's principal is offset by the
+ * product's rule, fees follow, repaid principal goes to the balance. A refund id is applied
+ * once; a refund for an order whose loan does not exist yet is parked and applied at capture.
  */
 @Injectable()
 export class RefundOffsets {
@@ -76,7 +75,11 @@ export class RefundOffsets {
 
   private async apply(scope: TransactionScope, record: CreditAccountRecord, row: ReceivedRefund): Promise<void> {
     const account: CreditAccount = await this.accounts.load(scope.manager, record, { orderId: row.order_id, loans: true });
-    const change = applyRefund(account, { refundId: row.refund_id, orderId: row.order_id, amount: Number(row.amount) }, this.changes.context());
+    // Every refund reaching credit-billing was granted by after-sales, which takes requests of
+    // shipped orders only (ORDER_NOT_SHIPPED): a hold still active means OrderShipped has not
+    // arrived yet, so the refund waits for the loan instead of releasing the hold (a chaos seed
+    // caught a returned order's refund applied first, and the shipment then booked no loan).
+    const change = applyRefund(account, { refundId: row.refund_id, orderId: row.order_id, amount: Number(row.amount), afterShipment: true }, this.changes.context());
     const outcome = await this.changes.commit(scope, record, account, change);
     await this.recordOutcome(scope, row, outcome);
   }

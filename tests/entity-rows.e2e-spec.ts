@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ORDER_MIGRATIONS } from '@orderline/order/service';
 import { createServiceDataSource, insertEntities, openServiceDatabase, selectEntities, selectEntity } from '@orderline/shared/persistence';
+import { createEventRegistry, OrderStatusChanged } from '@orderline/shared/contracts';
+import { UnitOfWork } from '@orderline/shared/messaging';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord, ORDER_ENTITIES } from '../libs/order/service/src/lib/infra/order.entity';
 import { databaseUrl, infrastructure, isolation } from './support/infrastructure';
 
@@ -102,6 +104,52 @@ describe('entity row helpers on real PostgreSQL', () => {
     const ids = (await dataSource.query(`SELECT id FROM order_status_history WHERE order_id = $1 ORDER BY id`, [byHelper])).map((row: { id: string }) => Number(row.id));
     expect(ids).toHaveLength(2);
     expect(ids[1]).toBeGreaterThan(ids[0]);
+  });
+
+  it('insertEntities with returning gives back the row as stored, database defaults included', async () => {
+    const orderId = randomUUID();
+    const [returned] = await dataSource.transaction((manager) => insertEntities(manager, OrderRecord, [order(orderId)], { returning: true }));
+    expect(returned).toEqual(await dataSource.manager.findOneOrFail(OrderRecord, { where: { id: orderId } }));
+    expect(returned).toMatchObject({ refundedAmount: 0, pauseReleases: [], shipmentCarrier: null, goodsTotal: 12_345 });
+  });
+
+  it('insertAtCommit writes its rows with the events in one statement at commit, each table in the order given', async () => {
+    const orderId = randomUUID();
+    const issued: string[] = [];
+    const unitOfWork = new UnitOfWork({ dataSource, registry: createEventRegistry(), producer: 'rows-test' });
+    await unitOfWork.run(async (scope) => {
+      await insertEntities(scope.manager, OrderRecord, [order(orderId)]);
+      const query = scope.manager.query.bind(scope.manager);
+      scope.manager.query = ((sql: string, values?: unknown[]) => (issued.push(sql), query(sql, values))) as typeof scope.manager.query;
+      // Two calls for one table, a second table in between, and two events: one statement.
+      scope.insertAtCommit(OrderStatusChangeRecord, [history(orderId)[0]]);
+      scope.insertAtCommit(OrderLineRecord, lines(orderId));
+      scope.insertAtCommit(OrderStatusChangeRecord, [history(orderId)[1]]);
+      for (const change of history(orderId)) {
+        await scope.publish(OrderStatusChanged, { orderId, merchantId: order(orderId).merchantId!, from: change.fromStatus ?? null, to: change.toStatus!, reason: change.reason ?? null, actor: change.actor!, at: change.at!.toISOString() });
+      }
+      // Nothing is written before the commit.
+      expect(issued).toEqual([]);
+      expect(await query(`SELECT count(*)::int AS n FROM order_status_history WHERE order_id = $1`, [orderId])).toEqual([{ n: 0 }]);
+    });
+    expect(issued).toHaveLength(1);
+    expect(issued[0]).toMatch(/^WITH write_0 AS \(INSERT INTO "order_status_history"/);
+    const stored = await readBack(orderId);
+    expect(stored.history.map((change) => change.toStatus)).toEqual(['UNPAID', 'WAITING_OUTBOUND']);
+    expect(stored.lines.map((line) => line.position)).toEqual([0, 1]);
+    expect(stored.lines[1]).toMatchObject({ discount: 0, snapshot: null });
+    const events = await dataSource.query(`SELECT envelope::jsonb -> 'payload' ->> 'to' AS "to" FROM outbox_event WHERE message_key = $1 ORDER BY id`, [orderId]);
+    expect(events).toEqual([{ to: 'UNPAID' }, { to: 'WAITING_OUTBOUND' }]);
+  });
+
+  it('insertAtCommit rows that break a constraint fail the transaction, events and all', async () => {
+    const missingOrder = randomUUID();
+    const unitOfWork = new UnitOfWork({ dataSource, registry: createEventRegistry(), producer: 'rows-test' });
+    await expect(unitOfWork.run(async (scope) => {
+      scope.insertAtCommit(OrderLineRecord, lines(missingOrder));
+      await scope.publish(OrderStatusChanged, { orderId: missingOrder, merchantId: order(missingOrder).merchantId!, from: null, to: 'UNPAID', reason: 'PLACED', actor: 'buyer:b', at: at.toISOString() });
+    })).rejects.toThrow(/foreign key/);
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [missingOrder])).toEqual([{ n: 0 }]);
   });
 
   it('selectEntities reads what TypeORM find reads, in the asked order, locked when asked', async () => {

@@ -1,3 +1,4 @@
+export * from './lib/combined-writes';
 export * from './lib/database';
 export * from './lib/entity-rows';
 export * from './lib/fen-column';

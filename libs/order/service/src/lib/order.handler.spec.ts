@@ -21,7 +21,8 @@ describe('order service handlers: place, pay, pause, ship, cancel', () => {
   let service: EmbeddedService;
 
   const statusOf = async (orderId: string) => (await service.get(GetOrder).execute(orderId, buyer)).status;
-  const place = () => service.get(PlaceOrder).execute({ merchantId, items: [{ skuId: 'sku-kettle', quantity: 2 }], consignee, paymentMethod: 'ONLINE' }, buyer);
+  const placement = () => service.get(PlaceOrder).execute({ merchantId, items: [{ skuId: 'sku-kettle', quantity: 2 }], consignee, paymentMethod: 'ONLINE' }, buyer);
+  const place = async () => (await placement()).orderId;
 
   beforeAll(async () => {
     service = await EmbeddedService.start({ name: ORDER_SERVICE_NAME, register: (options) => OrderServiceModule.register(options), configClass: OrderServiceConfig });
@@ -29,6 +30,14 @@ describe('order service handlers: place, pay, pause, ship, cancel', () => {
   }, 60_000);
 
   afterAll(() => service?.stop());
+
+  it('answers a placement from what its transaction wrote, exactly as the order reads back', async () => {
+    const placed = await placement();
+    expect(placed.written).toBeDefined();
+    const answer = await service.get(GetOrder).answerToPlacement(placed, buyer);
+    expect(answer).toEqual(await service.get(GetOrder).execute(placed.orderId, buyer));
+    expect(answer).toMatchObject({ status: 'UNPAID', refundedAmount: 0, pauseReleases: [], history: [{ from: null, to: 'UNPAID', reason: 'PLACED' }], lines: [{ skuId: 'sku-kettle', quantity: 2 }] });
+  });
 
   it('places an order priced from the catalog, takes its payment, pauses and releases it, and ships it when logistics dispatches', async () => {
     const orderId = await place();

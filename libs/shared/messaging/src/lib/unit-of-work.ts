@@ -1,12 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { buildEnvelope, EventDefinition, EventRegistry } from '@orderline/shared/contracts';
 import { TraceCarrier, traceCarrierOf } from '@orderline/shared/observability';
+import { combinedWrites, insertStatement, SqlStatement } from '@orderline/shared/persistence';
 import { currentEventContext } from './event-context';
 
 export interface PublishOptions {
   /** Defaults to the routing key (order id or credit account id). */
   aggregateId?: string;
+}
+
+/** An event waiting in a transaction for its outbox row. */
+type OutboxRow = { eventId: string; type: string; topic: string; key: string; envelope: string; trace: TraceCarrier };
+
+function outboxInsertOf(rows: readonly OutboxRow[]): SqlStatement {
+  return {
+    sql: `INSERT INTO outbox_event (event_id, event_type, topic, message_key, envelope, traceparent, tracestate)
+       SELECT e.event_id, e.event_type, e.topic, e.message_key, e.envelope, e.traceparent, e.tracestate
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(event_id, event_type, topic, message_key, envelope, traceparent, tracestate, n)
+       ORDER BY e.n`,
+    values: [rows.map((r) => r.eventId), rows.map((r) => r.type), rows.map((r) => r.topic), rows.map((r) => r.key), rows.map((r) => r.envelope), rows.map((r) => r.trace.traceparent), rows.map((r) => r.trace.tracestate)],
+  };
 }
 
 /**
@@ -15,7 +29,9 @@ export interface PublishOptions {
  * exists if and only if the state change committed.
  */
 export class TransactionScope {
-  private readonly pending: Array<{ eventId: string; type: string; topic: string; key: string; envelope: string; trace: TraceCarrier }> = [];
+  private readonly pending: OutboxRow[] = [];
+  /** Rows written with the events at commit, by entity, in the order they were given. */
+  private readonly atCommit = new Map<EntityTarget<ObjectLiteral>, { rows: Array<Partial<ObjectLiteral>>; ignoreConflicts: boolean }>();
   private published = 0;
 
   constructor(
@@ -65,17 +81,35 @@ export class TransactionScope {
     return outboxEventId;
   }
 
-  /** Writes the buffered events, in publish order, with one multi-row insert. */
+  /**
+   * Inserts rows that nothing in this transaction reads back (an order's history, the lines of
+   * an order being placed) with the transaction's last statement, together with its events (see
+   * `flush`): one round trip for all of them instead of one per insert (issue 19). Rows of one
+   * entity go in one multi-row INSERT in the order given, so generated ids keep that order. A
+   * row that breaks a constraint fails the commit, and so the transaction, as it would have
+   * failed the insert; with `ignoreConflicts` such a row is skipped (`ON CONFLICT DO NOTHING`).
+   */
+  insertAtCommit<T extends ObjectLiteral>(target: EntityTarget<T>, rows: ReadonlyArray<Partial<T>>, options: { ignoreConflicts?: boolean } = {}): void {
+    if (rows.length === 0) return;
+    const key = target as EntityTarget<ObjectLiteral>;
+    const ignoreConflicts = options.ignoreConflicts ?? false;
+    const given = this.atCommit.get(key);
+    if (given && given.ignoreConflicts !== ignoreConflicts) throw new Error('insertAtCommit: rows of one entity are written with one conflict rule');
+    if (given) given.rows.push(...rows);
+    else this.atCommit.set(key, { rows: [...rows], ignoreConflicts });
+  }
+
+  /**
+   * Writes what waits for the commit with one statement: the rows of `insertAtCommit`, then the
+   * buffered events in publish order as one multi-row outbox insert.
+   */
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const rows = this.pending.splice(0);
-    await this.manager.query(
-      `INSERT INTO outbox_event (event_id, event_type, topic, message_key, envelope, traceparent, tracestate)
-       SELECT e.event_id, e.event_type, e.topic, e.message_key, e.envelope, e.traceparent, e.tracestate
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(event_id, event_type, topic, message_key, envelope, traceparent, tracestate, n)
-       ORDER BY e.n`,
-      [rows.map((r) => r.eventId), rows.map((r) => r.type), rows.map((r) => r.topic), rows.map((r) => r.key), rows.map((r) => r.envelope), rows.map((r) => r.trace.traceparent), rows.map((r) => r.trace.tracestate)],
-    );
+    const writes: SqlStatement[] = [...this.atCommit].map(([target, { rows, ignoreConflicts }]) => insertStatement(this.manager, target, rows, { ignoreConflicts }));
+    this.atCommit.clear();
+    if (this.pending.length > 0) writes.push(outboxInsertOf(this.pending.splice(0)));
+    if (writes.length === 0) return;
+    const { sql, values } = combinedWrites(writes);
+    await this.manager.query(sql, values);
   }
 }
 

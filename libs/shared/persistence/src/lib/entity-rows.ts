@@ -37,12 +37,15 @@ function statementOf(metadata: EntityMetadata, where: string, forUpdate: boolean
 export async function selectEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, where: string, parameters: readonly unknown[], options: { forUpdate?: boolean; orderBy?: string } = {}): Promise<T[]> {
   const metadata = manager.connection.getMetadata(target);
   const rows: Array<Record<string, unknown>> = await manager.query(statementOf(metadata, where, options.forUpdate ?? false, options.orderBy), [...parameters]);
+  return rows.map((row) => hydrate<T>(manager, metadata, row));
+}
+
+/** An entity from a row of its columns, by TypeORM's own per-column rules. */
+function hydrate<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, row: Record<string, unknown>): T {
   const driver = manager.connection.driver;
-  return rows.map((row) => {
-    const entity = metadata.create() as T;
-    for (const column of metadata.columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
-    return entity;
-  });
+  const entity = metadata.create() as T;
+  for (const column of metadata.columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
+  return entity;
 }
 
 /** The one entity a unique condition selects (locked when asked), or null. */
@@ -101,29 +104,47 @@ function insertColumnsOf(metadata: EntityMetadata) {
 }
 
 /**
- * Inserts entities (plain objects with the entity's property names) with one statement whose SQL
- * is built once per set of given columns: a property left undefined takes its column's DEFAULT,
- * as with TypeORM's `insert`, and values pass through TypeORM's own per-column rules (fen
- * transformer, jsonb, dates). Unlike `insert`, nothing generated is read back onto the objects.
- * `insert` rebuilds its query on every call (TypeORM building queries, `find` included, was 5–10 %
- * of order-service's CPU profile per bench run, issue 19).
+ * The INSERT of entities (plain objects with the entity's property names) as SQL and values:
+ * its text is built once per set of given columns and row count; a property left undefined
+ * takes its column's DEFAULT, as with TypeORM's `insert`, and values pass through TypeORM's own
+ * per-column rules (fen transformer, jsonb, dates). `returning` adds `RETURNING` of every column;
+ * `ignoreConflicts` skips a row that would break a unique constraint (`ON CONFLICT DO NOTHING`).
  */
-export async function insertEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, entities: ReadonlyArray<Partial<T>>): Promise<void> {
-  if (entities.length === 0) return;
+export function insertStatement<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, entities: ReadonlyArray<Partial<T>>, options: { returning?: boolean; ignoreConflicts?: boolean } = {}): { sql: string; values: unknown[] } {
   const metadata = manager.connection.getMetadata(target);
   const driver = manager.connection.driver;
   const { columns, sql: statements } = insertColumnsOf(metadata);
   const given = columns.map((column) => entities.map((entity) => column.getEntityValue(entity) !== undefined));
-  const key = `${entities.length}:${given.map((rows) => rows.map((set) => (set ? '1' : '0')).join('')).join(',')}`;
+  const key = `${options.returning ? 'R' : ''}${options.ignoreConflicts ? 'I' : ''}${entities.length}:${given.map((rows) => rows.map((set) => (set ? '1' : '0')).join('')).join(',')}`;
   let sql = statements.get(key);
   if (!sql) {
     let parameter = 0;
     const rows = entities.map((_, row) => `(${columns.map((_, i) => (given[i][row] ? `$${++parameter}` : 'DEFAULT')).join(', ')})`);
-    sql = `INSERT INTO "${metadata.tableName}" (${columns.map((column) => `"${column.databaseName}"`).join(', ')}) VALUES ${rows.join(', ')}`;
+    const returning = options.returning ? ` RETURNING ${metadata.columns.map((column) => `"${column.databaseName}"`).join(', ')}` : '';
+    const conflicts = options.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '';
+    sql = `INSERT INTO "${metadata.tableName}" (${columns.map((column) => `"${column.databaseName}"`).join(', ')}) VALUES ${rows.join(', ')}${conflicts}${returning}`;
     // Bounded: row counts and column sets of real callers are few.
     if (statements.size < 256) statements.set(key, sql);
   }
   const values: unknown[] = [];
   entities.forEach((entity, row) => columns.forEach((column, i) => given[i][row] && values.push(driver.preparePersistentValue(column.getEntityValue(entity), column))));
-  await manager.query(sql, values);
+  return { sql, values };
+}
+
+/**
+ * Inserts entities with one statement (see `insertStatement`). Unlike TypeORM's `insert`, nothing
+ * generated is read back onto the objects; with `returning` the stored rows come back as new
+ * entities, database defaults included, in the same round trip. `insert` rebuilds its query on
+ * every call (TypeORM building queries, `find` included, was 5–10 % of order-service's CPU
+ * profile per bench run, issue 19).
+ */
+export async function insertEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, entities: ReadonlyArray<Partial<T>>): Promise<void>;
+export async function insertEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, entities: ReadonlyArray<Partial<T>>, options: { returning: true }): Promise<T[]>;
+export async function insertEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, entities: ReadonlyArray<Partial<T>>, options: { returning?: boolean } = {}): Promise<T[] | void> {
+  if (entities.length === 0) return options.returning ? [] : undefined;
+  const { sql, values } = insertStatement(manager, target, entities, options);
+  const rows: Array<Record<string, unknown>> = await manager.query(sql, values);
+  if (!options.returning) return;
+  const metadata = manager.connection.getMetadata(target);
+  return rows.map((row) => hydrate<T>(manager, metadata, row));
 }

@@ -63,8 +63,7 @@ export class OrdersController {
 
   @Post()
   async place(@Body() request: PlaceOrderRequest, @CurrentPrincipal() caller: Principal): Promise<OrderView> {
-    const orderId = await this.placeOrder.execute(request, caller);
-    return this.getOrder.execute(orderId, caller, { justPlaced: true });
+    return this.getOrder.answerToPlacement(await this.placeOrder.execute(request, caller), caller);
   }
 
   @Get()

@@ -1,7 +1,7 @@
 import { decidePause, decidePauseRelease, decideTransition, ORDER_PROCESS, OrderEffect, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData, SHIPPING_PROMISE_MS } from '@orderline/order/domain';
 import { OrderPaused, OrderResumed, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
-import { insertEntities, updateLockedEntity } from '@orderline/shared/persistence';
+import { updateLockedEntity } from '@orderline/shared/persistence';
 import { applyTransition, outgoing, OutgoingEvent, TransactionScope } from '@orderline/shared/messaging';
 import { Decision, Transition } from '@orderline/shared/process';
 import { returnCoupon, returnStock } from '../infra/catalog-store';
@@ -86,10 +86,12 @@ export async function releasePausedOrder(scope: TransactionScope, order: OrderRe
  * Records a new order in the status it is created in (a history row from nothing, published
  * like every change); only an initial state of the process may start an order.
  */
-export async function recordCreation(scope: TransactionScope, order: Pick<OrderRecord, 'id' | 'merchantId' | 'status'>, reason: string, actor: Actor, at: Date): Promise<void> {
+/** Records an order's first status (history and event); returns the history row it wrote. */
+export async function recordCreation(scope: TransactionScope, order: Pick<OrderRecord, 'id' | 'merchantId' | 'status'>, reason: string, actor: Actor, at: Date): Promise<HistoryRow> {
   if (!ORDER_PROCESS.initial.includes(order.status)) throw new Error(`an order cannot be created in status ${order.status}`);
-  await appendHistory(scope, order, null, order.status, reason, actor, at);
+  const row = appendHistory(scope, order, null, order.status, reason, actor, at);
   await scope.publish(OrderStatusChanged, statusChange(order, null, order.status, reason, actor, at));
+  return row;
 }
 
 /**
@@ -111,7 +113,7 @@ async function moveOrder(
   await applyTransition(scope, order, transition, {
     // The order was loaded locked (lockOrder): no SELECT-and-diff of `save` needed.
     save: (moved) => updateLockedEntity(scope.manager, OrderRecord, moved),
-    history: (move) => appendHistory(scope, order, move.from, move.to, reason, actor, at),
+    history: async (move) => void appendHistory(scope, order, move.from, move.to, reason, actor, at),
     event: (move) => outgoing(OrderStatusChanged, statusChange(order, move.from, move.to, reason, actor, at)),
     effects,
   });
@@ -142,8 +144,18 @@ async function moveRelatedOrders(scope: TransactionScope, order: OrderRecord, at
   }
 }
 
-async function appendHistory(scope: TransactionScope, order: Pick<OrderRecord, 'id'>, from: OrderStatus | null, to: OrderStatus, reason: string | null, actor: Actor, at: Date): Promise<void> {
-  await insertEntities(scope.manager, OrderStatusChangeRecord, [{ orderId: order.id, fromStatus: from, toStatus: to, reason, actor, at }]);
+/** A row of an order's status history as written (its id is generated). */
+export type HistoryRow = Pick<OrderStatusChangeRecord, 'orderId' | 'fromStatus' | 'toStatus' | 'reason' | 'actor' | 'at'>;
+
+/**
+ * History is written at commit with the transaction's events (`insertAtCommit`): nothing reads
+ * an order's history in the transaction that moves it, and a move cost a round trip of its own
+ * (issue 19). Rows of one transaction keep their order (one multi-row INSERT).
+ */
+function appendHistory(scope: TransactionScope, order: Pick<OrderRecord, 'id'>, from: OrderStatus | null, to: OrderStatus, reason: string | null, actor: Actor, at: Date): HistoryRow {
+  const row: HistoryRow = { orderId: order.id, fromStatus: from, toStatus: to, reason, actor, at };
+  scope.insertAtCommit(OrderStatusChangeRecord, [row]);
+  return row;
 }
 
 function statusChange(order: Pick<OrderRecord, 'id' | 'merchantId'>, from: OrderStatus | null, to: OrderStatus, reason: string | null, actor: Actor, at: Date) {

@@ -13,6 +13,7 @@ import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { onReadyForOutbound } from './order-kind-rules';
 import {recordCreation, transitionOrder } from './order-transitions';
 import { lockOrder } from '../infra/order.repository';
+import type { PlacedOrder } from './get-order';
 import { insertEntities } from '@orderline/shared/persistence';
 
 /**
@@ -94,13 +95,13 @@ export class PlaceOrder {
     return coupon;
   }
 
-  async execute(request: PlaceOrderRequest, buyer: Principal): Promise<string> {
+  async execute(request: PlaceOrderRequest, buyer: Principal): Promise<PlacedOrder> {
     if (buyer.role !== 'BUYER' || !buyer.buyerId) throw new DomainError('FORBIDDEN', 403, 'only buyers place orders');
     const termsProblem = paymentTermsProblem(request.paymentMethod, request.credit);
     if (termsProblem) throw new DomainError('INVALID_PAYMENT_TERMS', 422, termsProblem);
     const orderId = randomUUID();
     const now = this.clock.now();
-    await this.unitOfWork.run(async (scope) => {
+    return this.unitOfWork.run(async (scope): Promise<PlacedOrder> => {
       // domain.md §1.1a: the merchant prices every line, the freight and the service fees.
       const catalog = await findSkus(scope.manager, request.merchantId, request.items.map((item) => item.skuId));
       const coupon = request.couponCode ? await this.usableCoupon(scope.manager, request.merchantId, request.couponCode, now) : undefined;
@@ -119,7 +120,8 @@ export class PlaceOrder {
           throw new DomainError('GIFT_MAIN_ORDER_NOT_FOUND', 422, 'giftForOrderId must be a live order of the same buyer at the same merchant');
         }
       }
-      await insertEntities(scope.manager, OrderRecord, [{
+      // The row comes back as stored (database defaults included) for the answer: no read after the commit.
+      const [order] = await insertEntities(scope.manager, OrderRecord, [{
         id: orderId,
         merchantId: request.merchantId,
         buyerId: buyer.buyerId!,
@@ -151,8 +153,9 @@ export class PlaceOrder {
         parentOrderId: null,
         createdAt: now,
         updatedAt: now,
-      }]);
-      await insertEntities(scope.manager, OrderLineRecord, lines);
+      }], { returning: true });
+      // Nothing in this transaction reads the lines back: they are written at commit with its events.
+      scope.insertAtCommit(OrderLineRecord, lines);
       // Stock and the coupon are taken in the order's own transaction: a refusal leaves nothing behind.
       // Stock is taken of the SKUs the catalog read above priced as tracked; an untracked SKU
       // costs no statement (it cost two: an UPDATE that matched nothing and a SELECT; issue 19).
@@ -163,7 +166,7 @@ export class PlaceOrder {
         const refusal = await redeemCoupon(scope.manager, coupon, buyer.buyerId!, orderId, now);
         if (refusal) throw new DomainError(refusal, 422, refusal === 'COUPON_ALREADY_USED' ? `coupon ${coupon.code} was already used by this buyer` : `coupon ${coupon.code} has none left`);
       }
-      await recordCreation(scope, { id: orderId, merchantId: request.merchantId, status: 'UNPAID' }, 'PLACED', `buyer:${buyer.buyerId}`, now);
+      const created = await recordCreation(scope, { id: orderId, merchantId: request.merchantId, status: 'UNPAID' }, 'PLACED', `buyer:${buyer.buyerId}`, now);
       // domain.md §1.2: cash on delivery needs no payment step; it waits for outbound at once.
       const cashOnDelivery = request.paymentMethod === 'COD' ? await lockOrder(scope.manager, orderId) : null;
       if (cashOnDelivery) await transitionOrder(scope, cashOnDelivery, 'ACCEPT_COD', 'system', 'CASH_ON_DELIVERY', now);
@@ -196,8 +199,13 @@ export class PlaceOrder {
         await insertLocSignup(scope.manager, { orderId, kind: signupKind, skuId: sku.skuId, classDate, formSealed, signedUpAt: now });
         await scope.publish(LocSignupSubmitted, { orderId, merchantId: request.merchantId, buyerId: buyer.buyerId!, kind: signupKind, skuId: sku.skuId, title: sku.title, classDate, formSealed, signedUpAt: now.toISOString() });
       }
-      if (cashOnDelivery) await onReadyForOutbound(scope, cashOnDelivery, now);
+      if (cashOnDelivery) {
+        await onReadyForOutbound(scope, cashOnDelivery, now);
+        // It moved on inside this transaction: the answer reads it back.
+        return { orderId };
+      }
+      if (signupKind) return { orderId };
+      return { orderId, written: { order, lines, history: [created] } };
     });
-    return orderId;
   }
 }

@@ -8,7 +8,7 @@ import type { LocSignupKind } from '@orderline/shared/platform-rules';
 import { insertLocSignup } from '../infra/order-loc-signup.repository';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { BaseServiceConfig, Clock, DomainError, personalDataSecret, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
-import { findCoupon, findSkus, freightRuleOf, redeemCoupon, StoredCoupon, takeStock } from '../infra/catalog-store';
+import { findCoupon, findPricingFacts, redeemCoupon, StoredCoupon, takeStock } from '../infra/catalog-store';
 import { OrderLineRecord, OrderRecord } from '../infra/order.entity';
 import { onReadyForOutbound } from './order-kind-rules';
 import {recordCreation, transitionOrder } from './order-transitions';
@@ -103,9 +103,9 @@ export class PlaceOrder {
     const now = this.clock.now();
     return this.unitOfWork.run(async (scope): Promise<PlacedOrder> => {
       // domain.md §1.1a: the merchant prices every line, the freight and the service fees.
-      const catalog = await findSkus(scope.manager, request.merchantId, request.items.map((item) => item.skuId));
+      const { catalog, freight } = await findPricingFacts(scope.manager, request.merchantId, request.items.map((item) => item.skuId));
       const coupon = request.couponCode ? await this.usableCoupon(scope.manager, request.merchantId, request.couponCode, now) : undefined;
-      const priced = priceFromCatalog(request.items, catalog, await freightRuleOf(scope.manager, request.merchantId), coupon);
+      const priced = priceFromCatalog(request.items, catalog, freight, coupon);
       if ('refused' in priced) throw new DomainError(priced.refused.code, 422, priced.refused.detail, priced.refused.skuId ? { skuId: priced.refused.skuId } : {});
       const price = priced;
       const kindRefusal = kindProblem(request, price.kinds);

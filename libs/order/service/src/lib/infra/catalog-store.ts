@@ -59,9 +59,22 @@ export async function listSkus(manager: EntityManager, merchantId: string, limit
   return rows.map(skuOf);
 }
 
-export async function findSkus(manager: EntityManager, merchantId: string, skuIds: readonly string[]): Promise<Map<string, StoredSku>> {
-  const rows: SkuRow[] = await manager.query(`SELECT * FROM catalog_sku WHERE merchant_id = $1 AND sku_id = ANY($2::text[])`, [merchantId, [...skuIds]]);
-  return new Map(rows.map((row) => [row.sku_id, skuOf(row)]));
+/**
+ * What pricing an order reads of its merchant (domain.md §1.1a): the SKUs asked for that exist
+ * and the freight rule, with one statement (they were two round trips per order placed, issue 19).
+ * The merchant row of the outer join makes the answer one row even with neither.
+ */
+export async function findPricingFacts(manager: EntityManager, merchantId: string, skuIds: readonly string[]): Promise<{ catalog: Map<string, StoredSku>; freight: FreightRule | null }> {
+  const rows: Array<(SkuRow | Record<keyof SkuRow, null>) & { freight_amount: string | null; freight_free_above: string | null }> = await manager.query(
+    `SELECT s.*, f.amount AS freight_amount, f.free_above AS freight_free_above
+       FROM (SELECT $1::uuid AS merchant_id) m
+       LEFT JOIN freight_rule f ON f.merchant_id = m.merchant_id
+       LEFT JOIN catalog_sku s ON s.merchant_id = m.merchant_id AND s.sku_id = ANY($2::text[])`,
+    [merchantId, [...skuIds]],
+  );
+  const [first] = rows;
+  const freight = first && first.freight_amount !== null ? { amount: Number(first.freight_amount), freeAbove: first.freight_free_above === null ? null : Number(first.freight_free_above) } : null;
+  return { catalog: new Map(rows.flatMap((row) => (row.sku_id === null ? [] : [[row.sku_id, skuOf(row as SkuRow)] as const]))), freight };
 }
 
 /**

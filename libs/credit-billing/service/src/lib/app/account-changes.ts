@@ -44,7 +44,7 @@ export class AccountChanges {
 
   /** Saves the change and publishes its events; keeps `record` (the caller's copy) up to date. */
   async commit<O>(scope: TransactionScope, record: CreditAccountRecord, before: CreditAccount, change: AccountChange<O>): Promise<O> {
-    await this.accounts.save(scope.manager, before, change, this.clock.now());
+    await this.accounts.save(scope, before, change, this.clock.now());
     const { held, outstanding, balance, nextStatementDate, lastStatementDate } = change.account;
     Object.assign(record, { held, outstanding, balance, nextStatementDate, lastStatementDate });
     for (const event of change.events) await publish(scope, record, event);

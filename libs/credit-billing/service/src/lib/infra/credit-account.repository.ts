@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountChange, AccountHold, CalendarDate, changedLoansOf, CreditAccount, isLoanSettled, Loan, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
-import { TimerFailures } from '@orderline/shared/messaging';
+import { TimerFailures, TransactionScope } from '@orderline/shared/messaging';
 import { insertEntities, selectEntity } from '@orderline/shared/persistence';
-import { CreditAccountRecord, CreditHoldRecord } from './credit.entity';
+import { CreditAccountRecord, CreditHoldRecord, LedgerPostingRecord } from './credit.entity';
 
 /** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
 export function accountLockKey(buyerId: string): string {
@@ -25,16 +25,6 @@ export class CreditAccountRepository {
     return selectEntity(manager, CreditAccountRecord, 'id = $1', [accountId], { forUpdate: true });
   }
 
-  async openLoans(manager: EntityManager, accountId: string): Promise<Loan[]> {
-    const rows: Array<{ document: Loan }> = await manager.query(`SELECT document FROM loan WHERE credit_account_id = $1 AND NOT settled ORDER BY booked_at, id`, [accountId]);
-    return rows.map((row) => row.document);
-  }
-
-  async loanOfOrder(manager: EntityManager, orderId: string): Promise<Loan | null> {
-    const [row] = await manager.query(`SELECT document FROM loan WHERE order_id = $1`, [orderId]);
-    return row ? (row.document as Loan) : null;
-  }
-
   async insertLoan(manager: EntityManager, accountId: string, holdId: string, loan: Loan, settled: boolean, at: Date): Promise<void> {
     await manager.query(`INSERT INTO loan (id, credit_account_id, order_id, hold_id, settled, document, booked_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, [
       loan.loanId,
@@ -53,13 +43,17 @@ export class CreditAccountRepository {
     }
   }
 
-  async post(manager: EntityManager, postings: readonly Posting[], at: Date): Promise<void> {
-    for (const posting of postings) {
-      await manager.query(
-        `INSERT INTO ledger_posting (credit_account_id, posting_key, kind, loan_id, pending, entries, posted_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (posting_key) DO NOTHING`,
-        [posting.accountId, posting.postingKey, posting.kind, posting.loanId ?? null, posting.pending, JSON.stringify(posting.entries), at],
-      );
-    }
+  /**
+   * Postings are written at commit with the transaction's events (`insertAtCommit`): no command
+   * reads the ledger, and each command's postings cost a round trip of their own (issue 19). A
+   * posting key already written is skipped, so a business action posts once.
+   */
+  post(scope: TransactionScope, postings: readonly Posting[], at: Date): void {
+    scope.insertAtCommit(
+      LedgerPostingRecord,
+      postings.map((posting) => ({ creditAccountId: posting.accountId, postingKey: posting.postingKey, kind: posting.kind, loanId: posting.loanId ?? null, pending: posting.pending, entries: posting.entries, postedAt: at })),
+      { ignoreConflicts: true },
+    );
   }
 
   async postings(manager: EntityManager, accountId: string): Promise<Posting[]> {
@@ -91,11 +85,6 @@ export class CreditAccountRepository {
     await manager.query(`UPDATE statement_credit SET statement_id = $2 WHERE id = ANY($1::bigint[])`, [creditIds, statementId]);
   }
 
-  async pendingStatementCredits(manager: EntityManager, accountId: string): Promise<Array<{ id: string; credit: StatementCredit }>> {
-    const rows = await manager.query(`SELECT id, document FROM statement_credit WHERE credit_account_id = $1 AND statement_id IS NULL ORDER BY id`, [accountId]);
-    return rows.map((row: { id: string; document: StatementCredit }) => ({ id: row.id, credit: row.document }));
-  }
-
   // --- the aggregate: load and save ---------------------------------------------------
 
   /**
@@ -104,15 +93,12 @@ export class CreditAccountRepository {
    * credits. The account row must already be locked by the caller.
    */
   async load(manager: EntityManager, record: CreditAccountRecord, scope: { orderId?: string; loans?: boolean } = {}): Promise<CreditAccount> {
-    const holdRecord = scope.orderId ? await selectEntity(manager, CreditHoldRecord, 'order_id = $1', [scope.orderId]) : null;
-    let loans: Loan[] = [];
-    let pendingCredits: Array<{ id: string; credit: StatementCredit }> = [];
-    if (scope.loans) {
-      loans = await this.openLoans(manager, record.id);
-      const ofOrder = scope.orderId ? await this.loanOfOrder(manager, scope.orderId) : null;
-      if (ofOrder && !loans.some((loan) => loan.loanId === ofOrder.loanId)) loans.push(ofOrder);
-      pendingCredits = await this.pendingStatementCredits(manager, record.id);
-    }
+    // One statement for every read (they were four round trips for a refund, issue 19); after
+    // the caller's lock, so under READ COMMITTED it sees what the lock's previous holder wrote.
+    const [row] = scope.orderId || scope.loans ? await manager.query(scope.loans ? LOAD_WITH_LOANS : LOAD_HOLD, scope.loans ? [scope.orderId ?? null, record.id] : [scope.orderId]) : [{}];
+    const { hold, open_loans: openLoans, order_loan: ofOrder, pending_credits: pendingCredits } = row as StoredAccountParts;
+    const loans: Loan[] = openLoans ?? [];
+    if (ofOrder && !loans.some((loan) => loan.loanId === ofOrder.loanId)) loans.push(ofOrder);
     return {
       accountId: record.id,
       limit: record.creditLimit,
@@ -122,22 +108,28 @@ export class CreditAccountRepository {
       balance: record.balance,
       nextStatementDate: record.nextStatementDate as CalendarDate | null,
       lastStatementDate: record.lastStatementDate as CalendarDate | null,
-      holds: holdRecord ? [holdOf(holdRecord)] : [],
+      holds: hold ? [holdOf(hold)] : [],
       loans,
-      pendingCredits,
+      pendingCredits: pendingCredits ?? [],
     };
   }
 
-  /** Saves what one command changed: the account row, holds, loans, statements, credits and postings. */
-  async save(manager: EntityManager, before: CreditAccount, change: AccountChange<unknown>, at: Date): Promise<void> {
+  /**
+   * Saves what one command changed: the account row, holds, loans, statements, credits and
+   * postings. The account row is locked by the caller (see `load`), so its changed figures are
+   * written with one statement built once, not TypeORM's `update` (a query build per call).
+   */
+  async save(scope: TransactionScope, before: CreditAccount, change: AccountChange<unknown>, at: Date): Promise<void> {
+    const manager = scope.manager;
     const after = change.account;
-    const accountChanges: Partial<CreditAccountRecord> = {};
-    if (after.held !== before.held) accountChanges.held = after.held;
-    if (after.outstanding !== before.outstanding) accountChanges.outstanding = after.outstanding;
-    if (after.balance !== before.balance) accountChanges.balance = after.balance;
-    if (after.nextStatementDate !== before.nextStatementDate) accountChanges.nextStatementDate = after.nextStatementDate;
-    if (after.lastStatementDate !== before.lastStatementDate) accountChanges.lastStatementDate = after.lastStatementDate;
-    if (Object.keys(accountChanges).length > 0) await manager.getRepository(CreditAccountRecord).update({ id: after.accountId }, accountChanges);
+    const accountChanged = after.held !== before.held || after.outstanding !== before.outstanding || after.balance !== before.balance
+      || after.nextStatementDate !== before.nextStatementDate || after.lastStatementDate !== before.lastStatementDate;
+    if (accountChanged) {
+      await manager.query(
+        `UPDATE credit_account SET held = $2, outstanding = $3, balance = $4, next_statement_date = $5, last_statement_date = $6 WHERE id = $1`,
+        [after.accountId, after.held, after.outstanding, after.balance, after.nextStatementDate, after.lastStatementDate],
+      );
+    }
 
     for (const hold of after.holds) {
       const old = before.holds.find((candidate) => candidate.holdId === hold.holdId);
@@ -159,8 +151,11 @@ export class CreditAccountRepository {
         }]);
         continue;
       }
-      const ended = hold.releaseReason !== old.releaseReason ? { releasedAt: at, releaseReason: hold.releaseReason } : {};
-      await manager.update(CreditHoldRecord, { id: hold.holdId }, { capturedAmount: hold.captured, releasedAmount: hold.released, status: hold.status, ...ended });
+      if (hold.releaseReason !== old.releaseReason) {
+        await manager.query(`UPDATE credit_hold SET captured_amount = $2, released_amount = $3, status = $4, released_at = $5, release_reason = $6 WHERE id = $1`, [hold.holdId, hold.captured, hold.released, hold.status, at, hold.releaseReason ?? null]);
+      } else {
+        await manager.query(`UPDATE credit_hold SET captured_amount = $2, released_amount = $3, status = $4 WHERE id = $1`, [hold.holdId, hold.captured, hold.released, hold.status]);
+      }
     }
 
     const known = new Set(before.loans.map((loan) => loan.loanId));
@@ -176,7 +171,7 @@ export class CreditAccountRepository {
       if (issued.creditIds.length) await this.attachStatementCredits(manager, issued.creditIds, issued.statementId);
     }
     await this.addStatementCredits(manager, after.accountId, change.newCredits);
-    await this.post(manager, change.postings, at);
+    this.post(scope, change.postings, at);
   }
 
   /**
@@ -214,17 +209,46 @@ export class CreditAccountRepository {
   }
 }
 
-function holdOf(record: CreditHoldRecord): AccountHold {
+/** An order's hold as `row_to_json` gives it (bigint fen as JSON numbers, at most 2^53). */
+interface StoredHold {
+  id: string;
+  order_id: string;
+  amount: number;
+  captured_amount: number;
+  released_amount: number;
+  status: AccountHold['status'];
+  product_code: string | null;
+  period_count: number | null;
+  release_reason: AccountHold['releaseReason'];
+}
+
+/** What `load` reads of an account besides its row (absent parts were not asked for). */
+interface StoredAccountParts {
+  hold?: StoredHold | null;
+  open_loans?: Loan[];
+  order_loan?: Loan | null;
+  pending_credits?: Array<{ id: string; credit: StatementCredit }>;
+}
+
+const HOLD_OF_ORDER = `(SELECT row_to_json(h) FROM credit_hold h WHERE h.order_id = $1::uuid) AS hold`;
+const LOAD_HOLD = `SELECT ${HOLD_OF_ORDER}`;
+const LOAD_WITH_LOANS = `SELECT ${HOLD_OF_ORDER},
+  (SELECT coalesce(json_agg(l.document ORDER BY l.booked_at, l.id), '[]'::json) FROM loan l WHERE l.credit_account_id = $2 AND NOT l.settled) AS open_loans,
+  (SELECT l.document FROM loan l WHERE l.order_id = $1::uuid) AS order_loan,
+  (SELECT coalesce(json_agg(json_build_object('id', c.id::text, 'credit', c.document) ORDER BY c.id), '[]'::json) FROM statement_credit c
+     WHERE c.credit_account_id = $2 AND c.statement_id IS NULL) AS pending_credits`;
+
+function holdOf(row: StoredHold): AccountHold {
   return {
-    holdId: record.id,
-    orderId: record.orderId,
-    amount: record.amount,
-    captured: record.capturedAmount,
-    released: record.releasedAmount,
-    status: record.status,
-    productCode: record.productCode,
-    periodCount: record.periodCount,
-    releaseReason: record.releaseReason,
+    holdId: row.id,
+    orderId: row.order_id,
+    amount: Number(row.amount),
+    captured: Number(row.captured_amount),
+    released: Number(row.released_amount),
+    status: row.status,
+    productCode: row.product_code,
+    periodCount: row.period_count,
+    releaseReason: row.release_reason,
     // The refund table's unique refund id keeps rule 7 across loads (see RefundOffsetRepository).
     appliedRefundIds: [],
   };

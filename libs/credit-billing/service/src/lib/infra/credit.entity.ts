@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { LedgerEntry, PostingKind } from '@orderline/credit-billing/domain';
 import { fenColumn } from '@orderline/shared/persistence';
 
 @Entity('credit_account')
@@ -44,4 +45,18 @@ export function stillHeldOf(hold: CreditHoldRecord): number {
   return hold.amount - hold.capturedAmount - hold.releasedAmount;
 }
 
-export const CREDIT_ENTITIES = [CreditAccountRecord, CreditHoldRecord];
+/** One posting of the account's double-entry ledger (domain.md §4.4), as `Posting` in the domain. */
+@Entity('ledger_posting')
+export class LedgerPostingRecord {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id: string;
+  @Column('uuid', { name: 'credit_account_id' }) creditAccountId: string;
+  /** Names the business action: a posting is written once (ON CONFLICT DO NOTHING). */
+  @Column('text', { name: 'posting_key', unique: true }) postingKey: string;
+  @Column('text') kind: PostingKind;
+  @Column('uuid', { name: 'loan_id', nullable: true }) loanId: string | null;
+  @Column('boolean') pending: boolean;
+  @Column('jsonb') entries: readonly LedgerEntry[];
+  @Column('timestamptz', { name: 'posted_at' }) postedAt: Date;
+}
+
+export const CREDIT_ENTITIES = [CreditAccountRecord, CreditHoldRecord, LedgerPostingRecord];

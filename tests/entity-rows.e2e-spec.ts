@@ -25,10 +25,11 @@ describe('entity row helpers on real PostgreSQL', () => {
   });
 
   const at = new Date('2026-11-30T08:15:30.123Z');
+  const merchantId = '00000000-0000-4000-8000-000000000001';
   function order(id: string): Partial<OrderRecord> {
     return {
       id,
-      merchantId: '00000000-0000-4000-8000-000000000001',
+      merchantId,
       buyerId: '00000000-0000-4000-8000-000000000002',
       status: 'UNPAID',
       paymentMethod: 'CREDIT',
@@ -125,9 +126,8 @@ describe('entity row helpers on real PostgreSQL', () => {
       scope.insertAtCommit(OrderStatusChangeRecord, [history(orderId)[0]]);
       scope.insertAtCommit(OrderLineRecord, lines(orderId));
       scope.insertAtCommit(OrderStatusChangeRecord, [history(orderId)[1]]);
-      for (const change of history(orderId)) {
-        await scope.publish(OrderStatusChanged, { orderId, merchantId: order(orderId).merchantId!, from: change.fromStatus ?? null, to: change.toStatus!, reason: change.reason ?? null, actor: change.actor!, at: change.at!.toISOString() });
-      }
+      await scope.publish(OrderStatusChanged, { orderId, merchantId, from: null, to: 'UNPAID', reason: 'PLACED', actor: 'buyer:b', at: at.toISOString() });
+      await scope.publish(OrderStatusChanged, { orderId, merchantId, from: 'UNPAID', to: 'WAITING_OUTBOUND', reason: null, actor: 'system', at: at.toISOString() });
       // Nothing is written before the commit.
       expect(issued).toEqual([]);
       expect(await query(`SELECT count(*)::int AS n FROM order_status_history WHERE order_id = $1`, [orderId])).toEqual([{ n: 0 }]);
@@ -147,7 +147,7 @@ describe('entity row helpers on real PostgreSQL', () => {
     const unitOfWork = new UnitOfWork({ dataSource, registry: createEventRegistry(), producer: 'rows-test' });
     await expect(unitOfWork.run(async (scope) => {
       scope.insertAtCommit(OrderLineRecord, lines(missingOrder));
-      await scope.publish(OrderStatusChanged, { orderId: missingOrder, merchantId: order(missingOrder).merchantId!, from: null, to: 'UNPAID', reason: 'PLACED', actor: 'buyer:b', at: at.toISOString() });
+      await scope.publish(OrderStatusChanged, { orderId: missingOrder, merchantId, from: null, to: 'UNPAID', reason: 'PLACED', actor: 'buyer:b', at: at.toISOString() });
     })).rejects.toThrow(/foreign key/);
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [missingOrder])).toEqual([{ n: 0 }]);
   });

@@ -13,9 +13,10 @@ export interface EventHandlerBinding {
   definition: EventDefinition;
   handle: EventHandler<any>;
   /**
-   * What the handler will lock (e.g. a credit account). When a batch is applied in one
-   * transaction these keys are locked first, in sorted order, so that concurrent batches
-   * touching the same rows queue instead of deadlocking.
+   * What the handler will lock (e.g. a credit account, an order of a read model). Every
+   * transaction of the consumer takes these keys' transaction locks first, in sorted order (with
+   * its inbox insert), so that concurrent batches touching the same rows queue instead of
+   * deadlocking, and a handler need not lock them itself.
    */
   lockKey?: (event: EventEnvelope<any>) => string;
 }
@@ -198,23 +199,8 @@ export class EventConsumer {
     let applied = 0;
     let fresh = new Set<string>();
     await this.options.unitOfWork.run(async (scope) => {
-      const recorded: Array<{ event_id: string }> = await scope.manager.query(
-        `INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
-         SELECT $1, e.event_id, e.event_type, e.topic, e.partition, e.source_offset
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[]) AS e(event_id, event_type, topic, partition, source_offset)
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [
-          this.options.groupId,
-          unique.map(({ event }) => event.eventId),
-          unique.map(({ event }) => event.type),
-          unique.map(({ message }) => message.topic),
-          unique.map(({ message }) => message.partition),
-          unique.map(({ message }) => message.offset),
-        ],
-      );
-      fresh = new Set(recorded.map((row) => row.event_id));
-      const lockKeys = [...new Set(unique.filter(({ event }) => fresh.has(event.eventId)).flatMap(({ event }) => this.handlers.get(event.type)?.lockKey?.(event) ?? []))].sort();
-      for (const key of lockKeys) await scope.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [key]);
+      const recorded = await this.recordInInbox(scope, unique.map(({ message, event }) => ({ message, event })));
+      fresh = new Set(recorded);
       for (const { message, event } of unique) {
         if (!fresh.has(event.eventId)) continue;
         await this.inSpan(message, event, () => runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () => this.handlers.get(event.type)!.handle(event, scope)));
@@ -225,6 +211,34 @@ export class EventConsumer {
     for (const { event } of unique) if (fresh.has(event.eventId)) consumerMetrics.applied(this.metricsService, this.options.groupId, event.type);
     this.stats.applied += applied;
     this.stats.duplicates += wanted.length - applied;
+  }
+
+  /**
+   * Records the events in the inbox and answers the ids that were not there yet (a redelivered
+   * event is skipped). The same statement first takes the transaction locks the handlers declare
+   * (`lockKey`), in sorted order, so that concurrent transactions touching the same rows queue
+   * instead of deadlocking; a lock taken for an event that turns out to be a duplicate is harmless.
+   * One round trip for both (they were one per lock plus the insert, issue 19).
+   */
+  private async recordInInbox(scope: TransactionScope, events: ReadonlyArray<{ message: IncomingMessage; event: EventEnvelope<unknown> }>): Promise<string[]> {
+    const lockKeys = [...new Set(events.flatMap(({ event }) => this.handlers.get(event.type)?.lockKey?.(event as EventEnvelope<any>) ?? []))].sort();
+    const recorded: Array<{ event_id: string }> = await scope.manager.query(
+      `WITH locked AS (SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest($7::text[]) AS k)
+       INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
+       SELECT $1, e.event_id, e.event_type, e.topic, e.partition, e.source_offset
+       FROM locked, unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[]) AS e(event_id, event_type, topic, partition, source_offset)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [
+        this.options.groupId,
+        events.map(({ event }) => event.eventId),
+        events.map(({ event }) => event.type),
+        events.map(({ message }) => message.topic),
+        events.map(({ message }) => message.partition),
+        events.map(({ message }) => message.offset),
+        lockKeys,
+      ],
+    );
+    return recorded.map((row) => row.event_id);
   }
 
   /** Handles one message to the end: applied, skipped, or dead-lettered. */
@@ -270,11 +284,7 @@ export class EventConsumer {
     let applied = false;
     await this.inSpan(message, event, () => runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () =>
       this.options.unitOfWork.run(async (scope) => {
-        const recorded = await scope.manager.query(
-          `INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-          [this.options.groupId, event.eventId, event.type, message.topic, message.partition, message.offset],
-        );
+        const recorded = await this.recordInInbox(scope, [{ message, event }]);
         if (recorded.length === 0) {
           this.stats.duplicates += 1;
           return;

@@ -21,9 +21,9 @@ export function combinedWrites(statements: readonly SqlStatement[]): SqlStatemen
     offset += statement.values.length;
     return base === 0 ? statement.sql : statement.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + base}`);
   });
-  const last = texts.pop()!;
+  const parts = texts.slice(0, -1).map((text, i) => `write_${i} AS (${text})`);
   return {
-    sql: `WITH ${texts.map((text, i) => `write_${i} AS (${text})`).join(', ')} ${last}`,
+    sql: `WITH ${parts.join(', ')} ${texts[texts.length - 1]}`,
     values: statements.flatMap((statement) => statement.values),
   };
 }

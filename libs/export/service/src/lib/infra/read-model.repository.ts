@@ -42,11 +42,6 @@ type At = string | Date;
 export class ExportReadModel {
   constructor(private readonly manager: EntityManager) {}
 
-  /** An order's refunds may be applied by another partition's consumer at the same moment. */
-  async lockOrder(orderId: string): Promise<void> {
-    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`export-order:${orderId}`]);
-  }
-
   /** A new order row with its lines; refunds that arrived first are folded in. */
   async insertOrder(order: ReadModelOrder, lines: readonly OrderLineSnapshot[]): Promise<void> {
     const consignee = order.consignee;

@@ -9,14 +9,15 @@ export function readModelConsignee(consignee: EventConsignee): ReadModelConsigne
 
 /**
  * A new order row and its lines (domain.md §5 read model). Refunds that arrived first (the
- * after-sales topic is consumed independently) are folded in.
+ * after-sales topic is consumed independently) are folded in. Placement and refunds of one order
+ * may be applied by consumers of different partitions at once: the consumer locks the order first
+ * (`lockKey`).
  */
 export const orderPlaced = (personalDataSecret: readonly string[]) =>
   onEvent(OrderPlaced, async (event, scope) => {
     const p = event.payload;
     const consignee = p.consigneeSealed ? openPersonalData<EventConsignee>(p.consigneeSealed, personalDataSecret) : undefined;
     const readModel = new ExportReadModel(scope.manager);
-    await readModel.lockOrder(p.orderId);
     await readModel.insertOrder(
       {
         orderId: p.orderId,

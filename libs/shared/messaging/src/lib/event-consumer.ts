@@ -199,8 +199,7 @@ export class EventConsumer {
     let applied = 0;
     let fresh = new Set<string>();
     await this.options.unitOfWork.run(async (scope) => {
-      const recorded = await this.recordInInbox(scope, unique.map(({ message, event }) => ({ message, event })));
-      fresh = new Set(recorded);
+      fresh = new Set(await this.recordInInbox(scope, unique));
       for (const { message, event } of unique) {
         if (!fresh.has(event.eventId)) continue;
         await this.inSpan(message, event, () => runWithEventContext({ correlationId: event.correlationId, causationId: event.eventId }, () => this.handlers.get(event.type)!.handle(event, scope)));

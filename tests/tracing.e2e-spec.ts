@@ -142,7 +142,7 @@ describe('traces across the stack (real Kafka + PostgreSQL, OTLP/HTTP JSON to a 
     const holdQueries = spans.filter((span) => span.service === 'credit-billing-service' && span.kind === 'CLIENT' && span.parentSpanId === holdConsumer.spanId);
     const statements = holdQueries.map((span) => String(span.attributes['db.query.text']));
     expect(holdQueries[0].attributes).toMatchObject({ 'db.system.name': 'postgresql' });
-    expect(statements).toEqual(expect.arrayContaining([expect.stringMatching(/^INSERT INTO "credit_hold"/), expect.stringMatching(/^UPDATE "credit_account" SET "held"/)]));
+    expect(statements).toEqual(expect.arrayContaining([expect.stringMatching(/^INSERT INTO "credit_hold"/), expect.stringMatching(/^UPDATE credit_account SET held = /)]));
   });
 
   it('a service stopped with SIGTERM exports the spans it still held before it exits', async () => {

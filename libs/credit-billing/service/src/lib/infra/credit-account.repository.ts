@@ -93,10 +93,7 @@ export class CreditAccountRepository {
    * credits. The account row must already be locked by the caller.
    */
   async load(manager: EntityManager, record: CreditAccountRecord, scope: { orderId?: string; loans?: boolean } = {}): Promise<CreditAccount> {
-    // One statement for every read (they were four round trips for a refund, issue 19); after
-    // the caller's lock, so under READ COMMITTED it sees what the lock's previous holder wrote.
-    const [row] = scope.orderId || scope.loans ? await manager.query(scope.loans ? LOAD_WITH_LOANS : LOAD_HOLD, scope.loans ? [scope.orderId ?? null, record.id] : [scope.orderId]) : [{}];
-    const { hold, open_loans: openLoans, order_loan: ofOrder, pending_credits: pendingCredits } = row as StoredAccountParts;
+    const { hold, open_loans: openLoans, order_loan: ofOrder, pending_credits: pendingCredits } = await readAccountParts(manager, record.id, scope);
     const loans: Loan[] = openLoans ?? [];
     if (ofOrder && !loans.some((loan) => loan.loanId === ofOrder.loanId)) loans.push(ofOrder);
     return {
@@ -151,11 +148,13 @@ export class CreditAccountRepository {
         }]);
         continue;
       }
-      if (hold.releaseReason !== old.releaseReason) {
-        await manager.query(`UPDATE credit_hold SET captured_amount = $2, released_amount = $3, status = $4, released_at = $5, release_reason = $6 WHERE id = $1`, [hold.holdId, hold.captured, hold.released, hold.status, at, hold.releaseReason ?? null]);
-      } else {
-        await manager.query(`UPDATE credit_hold SET captured_amount = $2, released_amount = $3, status = $4 WHERE id = $1`, [hold.holdId, hold.captured, hold.released, hold.status]);
-      }
+      // The hold's end is stamped when its release reason changes (the row holds what `load` read).
+      await manager.query(
+        `UPDATE credit_hold SET captured_amount = $2, released_amount = $3, status = $4,
+           released_at = CASE WHEN release_reason IS DISTINCT FROM $6 THEN $5 ELSE released_at END, release_reason = $6
+         WHERE id = $1`,
+        [hold.holdId, hold.captured, hold.released, hold.status, at, hold.releaseReason ?? null],
+      );
     }
 
     const known = new Set(before.loans.map((loan) => loan.loanId));
@@ -237,6 +236,17 @@ const LOAD_WITH_LOANS = `SELECT ${HOLD_OF_ORDER},
   (SELECT l.document FROM loan l WHERE l.order_id = $1::uuid) AS order_loan,
   (SELECT coalesce(json_agg(json_build_object('id', c.id::text, 'credit', c.document) ORDER BY c.id), '[]'::json) FROM statement_credit c
      WHERE c.credit_account_id = $2 AND c.statement_id IS NULL) AS pending_credits`;
+
+/**
+ * What `load` reads besides the account row, with one statement (they were up to four round trips,
+ * issue 19); run after the caller's lock, so under READ COMMITTED it sees what the lock's previous
+ * holder wrote.
+ */
+async function readAccountParts(manager: EntityManager, accountId: string, scope: { orderId?: string; loans?: boolean }): Promise<StoredAccountParts> {
+  if (scope.loans) return (await manager.query(LOAD_WITH_LOANS, [scope.orderId ?? null, accountId]))[0];
+  if (scope.orderId) return (await manager.query(LOAD_HOLD, [scope.orderId]))[0];
+  return {};
+}
 
 function holdOf(row: StoredHold): AccountHold {
   return {

@@ -422,3 +422,63 @@ describe('the Kafka consumer watchdog', () => {
     }
   });
 });
+
+describe.each(transports)('a consumer split in two groups on %s (ServiceRuntimeOptions.batchedTopics)', (name, makeTransport) => {
+  it('the new group starts where the old one committed and shares its inbox: nothing replayed, nothing applied twice, and a restart does not take over again', async () => {
+    const { postgresUrl } = infrastructure();
+    const names = isolation(`bb_split_${name === 'Kafka' ? 'kafka' : 'local'}`);
+    const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
+    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200] }), url);
+    const transport = makeTransport(names.topicPrefix);
+    try {
+      await dataSource.query(`CREATE TABLE applied_event (event_id uuid PRIMARY KEY, sequence integer NOT NULL)`);
+      await transport.ensureTopics([Topics.orders]);
+      const unitOfWork = new UnitOfWork({ dataSource, registry, producer: 'split-test' });
+      const consumerOf = (groupId: string, takesOverFrom?: string) =>
+        new EventConsumer({
+          groupId,
+          inboxName: 'svc',
+          takesOverFrom,
+          transport,
+          registry,
+          unitOfWork,
+          handlers: [onEvent(OrderPlaced, (event, scope) => scope.manager.query(`INSERT INTO applied_event (event_id, sequence) VALUES ($1, $2)`, [event.eventId, event.payload.freight]).then(() => undefined))],
+        });
+      const orderId = randomUUID();
+      const envelopes = Array.from({ length: 9 }, (_, i) => wireEvent('OrderPlaced', payload(orderId, i + 1), orderId));
+      const send = (values: string[]) => transport.publish(values.map((value) => ({ topic: Topics.orders, key: orderId, value })));
+      const applied = async () => (await dataSource.query(`SELECT sequence FROM applied_event ORDER BY sequence`)).map((row: { sequence: number }) => row.sequence);
+
+      // Before the split: the service's one group applied and committed five events.
+      const before = consumerOf('svc');
+      await before.start();
+      await send(envelopes.slice(0, 5));
+      await waitUntil(async () => (await applied()).length === 5 && before.counters.applied === 5, 'five events applied by the old group');
+      await before.stop();
+
+      // Between the two versions: three new events, and a redelivery of one the old group applied.
+      await send([...envelopes.slice(5, 8), envelopes[2]]);
+      const after = consumerOf('svc.batched', 'svc');
+      await after.start();
+      await waitUntil(async () => after.counters.applied + after.counters.duplicates === 4, 'the four messages after the old position read');
+      await waitUntil(async () => (await transport.consumerLag('svc.batched', [Topics.orders])).every((lag) => lag.lag === 0), 'the new group committed them');
+      // Started at the old position (a replay from the start would read nine and find eight duplicates),
+      // and the shared inbox knows the redelivered event.
+      expect(after.counters).toMatchObject({ applied: 3, duplicates: 1 });
+      expect(await applied()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      await after.stop();
+
+      // A restart of the new version: the group resumes at its own position.
+      await send([envelopes[8]]);
+      const restarted = consumerOf('svc.batched', 'svc');
+      await restarted.start();
+      await waitUntil(async () => (await applied()).length === 9, 'the ninth event applied');
+      await waitUntil(async () => (await transport.consumerLag('svc.batched', [Topics.orders])).every((lag) => lag.lag === 0), 'the restarted group committed it');
+      expect(restarted.counters).toMatchObject({ applied: 1, duplicates: 0 });
+      await restarted.stop();
+    } finally {
+      await transport.close();
+      await dataSource.destroy();
+    }
+  });
+});

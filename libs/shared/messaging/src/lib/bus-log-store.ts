@@ -30,6 +30,8 @@ export interface BusLogStore {
   append(entries: readonly BusLogEntry[]): Promise<void>;
   /** Records a group's position; `onlyIfMissing` records where a new group starts without moving an existing one. */
   commit(position: BusGroupPosition, onlyIfMissing?: boolean): Promise<void>;
+  /** Drops a group's positions on a topic it no longer reads (another group took it over). */
+  forget(groupId: string, topic: string): Promise<void>;
   /** Drops a partition's messages below `offset` (retention; every group is past them). */
   trimBefore(topic: string, partition: number, offset: number): Promise<void>;
 }
@@ -121,6 +123,11 @@ export class SqlBusLogStore implements BusLogStore {
        ON CONFLICT (group_id, topic, partition) DO ${onlyIfMissing ? 'NOTHING' : 'UPDATE SET position = EXCLUDED.position'}`,
       [position.groupId, position.topic, position.partition, position.position],
     );
+  }
+
+  async forget(groupId: string, topic: string): Promise<void> {
+    await this.createTables();
+    await this.db.query(`DELETE FROM bus_group_position WHERE group_id = $1 AND topic = $2`, [groupId, topic]);
   }
 
   async trimBefore(topic: string, partition: number, offset: number): Promise<void> {

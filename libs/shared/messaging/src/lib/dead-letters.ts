@@ -29,8 +29,10 @@ export interface DeadLetterFilter {
 }
 
 export interface DeadLettersOptions {
-  /** The consumer group whose dead letters these are (the service's group). */
+  /** The consumer group whose dead letters these are (the service's group; the recorder is named after it). */
   groupId: string;
+  /** The service's other groups, when its consumer is split (ServiceRuntimeOptions.batchedTopics): their dead letters are the service's too. */
+  otherGroupIds?: readonly string[];
   transport: MessageTransport;
   /** Re-drives are outbox rows: written through the unit of work, published by the relay. */
   unitOfWork: UnitOfWork;
@@ -87,8 +89,11 @@ export class DeadLetters {
   private subscription?: Subscription;
   private readonly logger: MessagingLogger;
 
+  private readonly groupIds: string[];
+
   constructor(private readonly options: DeadLettersOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.groupIds = [options.groupId, ...(options.otherGroupIds ?? [])];
   }
 
   get groupId(): string {
@@ -114,19 +119,19 @@ export class DeadLetters {
     this.subscription = undefined;
   }
 
-  /** Records the group's own dead letters; the key (group + DLQ coordinates) makes a redelivery a no-op. */
+  /** Records the service's groups' own dead letters; the key (group + DLQ coordinates) makes a redelivery a no-op. */
   async record(messages: readonly IncomingMessage[]): Promise<void> {
-    const mine = messages.filter((message) => message.headers[DLQ_HEADERS.consumerGroup] === this.options.groupId);
+    const mine = messages.filter((message) => this.groupIds.includes(message.headers[DLQ_HEADERS.consumerGroup]));
     if (mine.length === 0) return;
     const identities = mine.map(identityOf);
     await this.options.unitOfWork.dataSource.query(
       `INSERT INTO dead_letter (consumer_group, dlq_topic, dlq_partition, dlq_offset, event_id, event_type, message_key, original_topic, original_partition, original_offset, error, attempts, failed_at, envelope)
-       SELECT $1, d.dlq_topic, d.dlq_partition, d.dlq_offset, d.event_id, d.event_type, d.message_key, d.original_topic, d.original_partition, d.original_offset, d.error, d.attempts, d.failed_at, d.envelope
-       FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[], $12::int[], $13::timestamptz[], $14::text[])
-         AS d(dlq_topic, dlq_partition, dlq_offset, event_id, event_type, message_key, original_topic, original_partition, original_offset, error, attempts, failed_at, envelope)
+       SELECT d.consumer_group, d.dlq_topic, d.dlq_partition, d.dlq_offset, d.event_id, d.event_type, d.message_key, d.original_topic, d.original_partition, d.original_offset, d.error, d.attempts, d.failed_at, d.envelope
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[], $12::int[], $13::timestamptz[], $14::text[])
+         AS d(consumer_group, dlq_topic, dlq_partition, dlq_offset, event_id, event_type, message_key, original_topic, original_partition, original_offset, error, attempts, failed_at, envelope)
        ON CONFLICT DO NOTHING`,
       [
-        this.options.groupId,
+        mine.map((m) => m.headers[DLQ_HEADERS.consumerGroup]),
         mine.map((m) => m.topic),
         mine.map((m) => m.partition),
         mine.map((m) => m.offset),
@@ -149,8 +154,8 @@ export class DeadLetters {
   /** Dead letters of the group, oldest first; `waitingOnly` leaves out those already re-driven. */
   async list(filter: DeadLetterFilter = {}, waitingOnly = false, limit = 200): Promise<DeadLetterView[]> {
     const rows = await this.options.unitOfWork.dataSource.query(
-      `SELECT ${COLUMNS} FROM dead_letter WHERE consumer_group = $1 AND ($2::text IS NULL OR event_id = $2) AND ($3::text IS NULL OR original_topic = $3) ${waitingOnly ? 'AND redriven_at IS NULL' : ''} ORDER BY id LIMIT $4`,
-      [this.options.groupId, filter.eventId ?? null, filter.topic ?? null, limit],
+      `SELECT ${COLUMNS} FROM dead_letter WHERE consumer_group = ANY($1) AND ($2::text IS NULL OR event_id = $2) AND ($3::text IS NULL OR original_topic = $3) ${waitingOnly ? 'AND redriven_at IS NULL' : ''} ORDER BY id LIMIT $4`,
+      [this.groupIds, filter.eventId ?? null, filter.topic ?? null, limit],
     );
     return rows.map(viewOf);
   }
@@ -164,9 +169,9 @@ export class DeadLetters {
     const redriven = await this.options.unitOfWork.run(async (scope) => {
       const rows: Array<Record<string, any>> = await scope.manager.query(
         `SELECT ${COLUMNS}, envelope FROM dead_letter
-          WHERE consumer_group = $1 AND redriven_at IS NULL AND ($2::text IS NULL OR event_id = $2) AND ($3::text IS NULL OR original_topic = $3)
+          WHERE consumer_group = ANY($1) AND redriven_at IS NULL AND ($2::text IS NULL OR event_id = $2) AND ($3::text IS NULL OR original_topic = $3)
           ORDER BY id FOR UPDATE SKIP LOCKED`,
-        [this.options.groupId, filter.eventId ?? null, filter.topic ?? null],
+        [this.groupIds, filter.eventId ?? null, filter.topic ?? null],
       );
       const outboxIdOfEvent = new Map<string, string>();
       for (const row of rows) {

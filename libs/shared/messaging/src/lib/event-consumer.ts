@@ -40,6 +40,14 @@ export interface EventConsumerOptions {
   service?: string;
   /** Delay the group accepts to receive its events in fewer deliveries (SubscribeOptions.batchWindowMs). */
   batchWindowMs?: number;
+  /**
+   * The name its events are recorded under in the inbox (default: the group id). The groups a
+   * service's consumer is split into share one, so an event one group applied is a duplicate to
+   * the other (a take-over, SubscribeOptions.takesOverFrom, redelivers what was not committed).
+   */
+  inboxName?: string;
+  /** The group this one takes its topics over from (SubscribeOptions.takesOverFrom). */
+  takesOverFrom?: string;
 }
 
 /** Declared with the topics (the AsyncAPI document lists them); re-exported for the consumer's users. */
@@ -122,6 +130,10 @@ export class EventConsumer {
     return this.stats;
   }
 
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
   topics(): string[] {
     return [...new Set([...this.handlers.values()].map((binding) => binding.definition.topic))];
   }
@@ -133,6 +145,7 @@ export class EventConsumer {
       topics: this.topics(),
       maxBatchSize: this.options.maxBatchSize ?? 100,
       batchWindowMs: this.options.batchWindowMs,
+      takesOverFrom: this.options.takesOverFrom,
       handle: (messages, context) => this.deliverBatch(messages, context),
     });
   }
@@ -228,7 +241,7 @@ export class EventConsumer {
        FROM locked, unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[]) AS e(event_id, event_type, topic, partition, source_offset)
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [
-        this.options.groupId,
+        this.options.inboxName ?? this.options.groupId,
         events.map(({ event }) => event.eventId),
         events.map(({ event }) => event.type),
         events.map(({ message }) => message.topic),

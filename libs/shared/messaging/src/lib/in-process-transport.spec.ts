@@ -148,6 +148,53 @@ describe('in-process bus with a durable store (issue 13 item 1)', () => {
   });
 });
 
+describe('in-process bus: a group that takes topics over from another (SubscribeOptions.takesOverFrom)', () => {
+  it('starts where the old group committed, keeps its own position after a restart, and lets retention trim what the old group stopped reading', async () => {
+    const store = new KeptBusLogStore();
+    const first = new InProcessTransport({ partitions: 1, store, retainMessages: 3 });
+    await first.ensureTopics(['waited', 'later']);
+    const old = await first.subscribe({ groupId: 'svc', topics: ['waited', 'later'], handle: async () => undefined });
+    await first.publish(['a', 'b', 'c'].map((value) => ({ topic: 'later', key: 'k', value })));
+    expect(await first.drained(2_000)).toBe(true);
+    await old.stop();
+    await first.publish([{ topic: 'later', key: 'k', value: 'd' }]);
+
+    // After the upgrade (a restart on the same store): `svc.batched` takes `later` over, `svc` keeps `waited`.
+    const second = new InProcessTransport({ partitions: 1, store, retainMessages: 3 });
+    await second.ensureTopics(['waited', 'later']);
+    const seen: string[] = [];
+    const batched = await second.subscribe({ groupId: 'svc.batched', topics: ['later'], takesOverFrom: 'svc', handle: async (batch) => void seen.push(...batch.map((m) => m.value!.toString())) });
+    const main = await second.subscribe({ groupId: 'svc', topics: ['waited'], handle: async () => undefined });
+    expect(await second.drained(2_000)).toBe(true);
+    // Not a, b, c again: the old group had committed them.
+    expect(seen).toEqual(['d']);
+    expect(await second.consumerLag('svc.batched', ['later'])).toEqual([{ topic: 'later', partition: 0, lag: 0 }]);
+    // The old group's frozen position on `later` is gone, so retention trims below the new group's.
+    for (const value of ['e', 'f', 'g', 'h', 'i']) await second.publish([{ topic: 'later', key: 'k', value }]);
+    expect(await second.drained(2_000)).toBe(true);
+    expect(store.entries.filter((entry) => entry.topic === 'later').length).toBeLessThanOrEqual(4);
+    await Promise.all([batched.stop(), main.stop()]);
+
+    // A restart later: the new group resumes at its own position, the take-over is not done again.
+    const third = new InProcessTransport({ partitions: 1, store, retainMessages: 3 });
+    await third.ensureTopics(['waited', 'later']);
+    await third.publish([{ topic: 'later', key: 'k', value: 'j' }]);
+    const after: string[] = [];
+    const resumed = await third.subscribe({ groupId: 'svc.batched', topics: ['later'], takesOverFrom: 'svc', handle: async (batch) => void after.push(...batch.map((m) => m.value!.toString())) });
+    expect(await third.drained(2_000)).toBe(true);
+    expect(after).toEqual(['j']);
+    await resumed.stop();
+  });
+
+  it('refuses to take over topics the old group still consumes in the same process', async () => {
+    const bus = new InProcessTransport({ partitions: 1 });
+    await bus.ensureTopics(['t']);
+    const old = await bus.subscribe({ groupId: 'svc', topics: ['t'], handle: async () => undefined });
+    await expect(bus.subscribe({ groupId: 'svc.batched', topics: ['t'], takesOverFrom: 'svc', handle: async () => undefined })).rejects.toThrow(/while svc consumes them/);
+    await old.stop();
+  });
+});
+
 async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -173,6 +220,10 @@ class KeptBusLogStore implements BusLogStore {
   async commit(position: BusGroupPosition, onlyIfMissing = false) {
     const key = `${position.groupId}/${position.topic}/${position.partition}`;
     if (!onlyIfMissing || !this.positions.has(key)) this.positions.set(key, { ...position });
+  }
+
+  async forget(groupId: string, topic: string) {
+    for (const [key, position] of this.positions) if (position.groupId === groupId && position.topic === topic) this.positions.delete(key);
   }
 
   async trimBefore(topic: string, partition: number, offset: number) {

@@ -179,10 +179,15 @@ export class InProcessTransport implements MessageTransport {
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     await this.ready();
     if (this.groups.has(options.groupId)) throw new Error(`group ${options.groupId} already has a consumer in this process`);
+    const from = options.takesOverFrom;
+    if (from !== undefined && this.groups.get(from)?.topics.some((topic) => options.topics.includes(topic))) throw new Error(`group ${options.groupId} cannot take topics over from ${from} while ${from} consumes them`);
+    const hasCommitted = (groupId: string) => options.topics.some((topic) => this.partitionsOf(topic).some((_, partition) => this.committed.has(positionKey(groupId, topic, partition))));
+    // SubscribeOptions.takesOverFrom: a group with no position yet starts where the old one stopped.
+    const startGroup = from !== undefined && !hasCommitted(options.groupId) ? from : options.groupId;
     const workers: GroupWorker[] = [];
     for (const topic of options.topics) {
       this.partitionsOf(topic).forEach((log, partition) => {
-        const committed = this.committed.get(positionKey(options.groupId, topic, partition))?.position;
+        const committed = this.committed.get(positionKey(options.groupId, topic, partition))?.position ?? this.committed.get(positionKey(startGroup, topic, partition))?.position;
         const position = committed ?? (options.fromBeginning === false ? log.endOffset : log.baseOffset);
         workers.push({ topic, partition, position: Math.max(position, log.baseOffset) });
       });
@@ -196,6 +201,9 @@ export class InProcessTransport implements MessageTransport {
       this.committed.set(key, { topic: worker.topic, partition: worker.partition, position: worker.position });
       await this.store?.commit({ groupId: options.groupId, topic: worker.topic, partition: worker.partition, position: worker.position }, true);
     }
+    // Only once the new group's start is stored: the old group no longer reads these topics,
+    // and its frozen positions there would stop retention from trimming them.
+    if (from !== undefined) await this.forgetPositions(from, options.topics);
     let running = true;
     const pendingWaits = new Set<() => void>();
 
@@ -248,6 +256,13 @@ export class InProcessTransport implements MessageTransport {
         this.groups.delete(options.groupId);
       },
     };
+  }
+
+  private async forgetPositions(groupId: string, topics: readonly string[]): Promise<void> {
+    for (const topic of topics) {
+      this.partitionsOf(topic).forEach((_, partition) => this.committed.delete(positionKey(groupId, topic, partition)));
+      await this.store?.forget(groupId, topic);
+    }
   }
 
   /**

@@ -182,6 +182,7 @@ export class KafkaTransport implements MessageTransport {
     this.closed = false;
     const stallMs = this.options.fetchStallMs ?? DEFAULT_FETCH_STALL_MS;
     const liveness = new ConsumerLiveness(stallMs, Date.now());
+    if (options.takesOverFrom !== undefined) await this.takeOverPositions(options.groupId, options.takesOverFrom, options.topics);
     let running = await this.startConsumer(options, liveness);
     let stopped = false;
     let replaced = true;
@@ -224,6 +225,40 @@ export class KafkaTransport implements MessageTransport {
         await running.consumer.disconnect();
       },
     };
+  }
+
+  /**
+   * SubscribeOptions.takesOverFrom: every partition of `topics` where the new group has no
+   * committed offset and the old group has one gets the old group's offset, before the new
+   * group's first member joins (the broker takes a commit for a group without members). Done
+   * partition by partition, so a start that died half-way finishes the rest next time; once done
+   * there is nothing left to copy and no admin write happens. The old group's offsets stay:
+   * Kafka's retention does not depend on them.
+   */
+  private async takeOverPositions(groupId: string, from: string, topics: readonly string[]): Promise<void> {
+    const admin = await this.adminClient();
+    const physicalTopics = topics.map((topic) => this.physical(topic));
+    const missing = async () => {
+      const own = await admin.fetchOffsets({ groupId: this.prefix + groupId, topics: physicalTopics });
+      const old = await admin.fetchOffsets({ groupId: this.prefix + from, topics: physicalTopics });
+      return old
+        .map(({ topic, partitions }) => ({
+          topic,
+          partitions: partitions
+            .filter((p) => Number(p.offset) >= 0 && Number(own.find((o) => o.topic === topic)?.partitions.find((q) => q.partition === p.partition)?.offset ?? -1) < 0)
+            .map(({ partition, offset }) => ({ partition, offset })),
+        }))
+        .filter(({ partitions }) => partitions.length > 0);
+    };
+    for (const { topic, partitions } of await missing()) {
+      try {
+        await admin.setOffsets({ groupId: this.prefix + groupId, topic, partitions });
+        this.logger.log('kafka: a group took over another group\'s positions', { group: groupId, from, topic: this.logical(topic), partitions });
+      } catch (error) {
+        // Another instance of the service started first and its member already joined: fine if it copied them.
+        if ((await missing()).some((left) => left.topic === topic)) throw error;
+      }
+    }
   }
 
   /** One KafkaJS consumer of the group, running; its fetches and batches reported to `liveness`. */

@@ -49,6 +49,17 @@ export interface SubscribeOptions {
    * window instead of one per event. The in-process bus delivers at once either way.
    */
   batchWindowMs?: number;
+  /**
+   * The group this one takes topics over from, when a service splits its consumer in two (a
+   * group for the events someone waits on, one with a batch window for the rest). While this
+   * group has committed nothing on any partition of `topics`, it starts where that group
+   * committed, partition by partition, instead of at `fromBeginning`'s end: the old group's
+   * inbox rows may be pruned by retention, so a replay from the start could apply an event
+   * twice. Partitions the old group never committed start as `fromBeginning` says. The
+   * consumer must keep the old group's inbox name (EventConsumerOptions.inboxName), so what
+   * the old group applied and had not committed is a duplicate, not a new event.
+   */
+  takesOverFrom?: string;
 }
 
 export interface Subscription {

@@ -20,23 +20,23 @@ export interface ServiceMetricsSourceOptions {
   dataSource: DataSource;
   relay: OutboxRelay;
   transport: MessageTransport;
-  groupId: string;
-  /** The topics the service's consumer reads (none: no lag series). */
-  consumedTopics: () => string[];
+  /** The service's consumer groups and the topics each reads (none: no lag series). */
+  consumerGroups: () => ReadonlyArray<{ groupId: string; topics: string[] }>;
 }
 
 /**
  * A service's scrape-time metrics (docs/observability.md "Metrics"): its outbox, its pool and
- * its consumer group's lag, read when Prometheus scrapes. Registered per service, so embedded
+ * its consumer groups' lag, read when Prometheus scrapes. Registered per service, so embedded
  * mode's single registry carries one set of series per service. Returns the unregister function.
  */
 export function addServiceMetricsSource(options: ServiceMetricsSourceOptions): () => void {
   return addSampleSource(options.serviceName, 'runtime', async () => {
-    const [outbox, lags] = await Promise.all([options.relay.stats(), options.transport.consumerLag(options.groupId, options.consumedTopics())]);
+    const groups = options.consumerGroups();
+    const [outbox, ...lags] = await Promise.all([options.relay.stats(), ...groups.map(({ groupId, topics }) => options.transport.consumerLag(groupId, topics))]);
     return {
       outbox,
       pool: poolCountsOf(options.dataSource),
-      consumerLag: lags.map((lag) => ({ group: options.groupId, ...lag })),
+      consumerLag: lags.flatMap((groupLags, index) => groupLags.map((lag) => ({ group: groups[index].groupId, ...lag }))),
     };
   });
 }

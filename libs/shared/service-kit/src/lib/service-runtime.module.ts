@@ -42,6 +42,21 @@ export interface ServiceRuntimeOptions {
   consumerGroupId?: (dataSource: DataSource) => Promise<string>;
   /** The consumer's batch window, for a service whose events can wait (SubscribeOptions.batchWindowMs). */
   consumerBatchWindowMs?: number;
+  /**
+   * For a service that consumes both events someone waits on and events nobody waits on (the
+   * order service: `CreditHoldPlaced` on `credit.v1` answers a buyer, after-sales and logistics
+   * events do not). These topics go to a second group, `<group>.batched` (batchedGroupOf), with
+   * this batch window, so they reach the service in a few fetches a second while the main group
+   * still takes its topics at once. The two groups share the main group's inbox, and the second
+   * took its topics over from the main group's committed positions (SubscribeOptions.takesOverFrom),
+   * so moving a topic here neither replays nor skips an event.
+   */
+  batchedTopics?: { topics: readonly string[]; batchWindowMs: number };
+}
+
+/** The second consumer group of a service with `batchedTopics`. */
+export function batchedGroupOf(groupId: string): string {
+  return `${groupId}.batched`;
 }
 
 /** What a service module's `register()` takes: the runtime options minus what the service itself knows. */
@@ -54,7 +69,7 @@ export type ServiceModuleOptions = Omit<ServiceRuntimeOptions, 'serviceName' | '
  */
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  private consumer?: EventConsumer;
+  private consumers: EventConsumer[] = [];
   private retention?: PeriodicTask;
   private removeMetricsSource?: () => void;
 
@@ -72,6 +87,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     @Inject('OWNS_TRANSPORT') private readonly ownsTransport: boolean,
     @Inject('CONSUMER_GROUP_ID') private readonly consumerGroupId: string,
     @Inject('CONSUMER_BATCH_WINDOW_MS') private readonly consumerBatchWindowMs: number,
+    @Inject('BATCHED_TOPICS') private readonly batchedTopics: ServiceRuntimeOptions['batchedTopics'] | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -83,23 +99,33 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     } catch {
       handlers = [];
     }
-    this.consumer = new EventConsumer({
-      groupId: this.consumerGroupId,
-      transport: this.transport,
-      registry: this.registry,
-      unitOfWork: this.unitOfWork,
-      handlers,
-      retryPolicy: { maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS, baseDelayMs: this.config.CONSUMER_RETRY_BASE_MS, maxDelayMs: Math.max(5_000, this.config.CONSUMER_RETRY_BASE_MS) },
-      logger: this.logger.component('consumer'),
-      service: this.serviceName,
-      batchWindowMs: this.consumerBatchWindowMs,
-    });
-    await this.consumer.start();
-    // The group's own dead letters, for the operator's list and re-drive (docs/refund-loop-and-catch-up.md).
-    await this.deadLetters.start(handlers.length > 0 ? this.consumer.topics() : []);
-    const consumer = this.consumer;
-    this.removeMetricsSource = addServiceMetricsSource({ serviceName: this.serviceName, dataSource: this.dataSource, relay: this.relay, transport: this.transport, groupId: this.consumerGroupId, consumedTopics: () => consumer.topics() });
-    this.logger.emit('info', 'messaging started', 'runtime', { bus: this.transport.kind, consumes: this.consumer.topics() });
+    const consumerOf = (groupId: string, bindings: EventHandlerBinding[], batchWindowMs: number, takesOverFrom?: string) =>
+      new EventConsumer({
+        groupId,
+        inboxName: this.consumerGroupId,
+        takesOverFrom,
+        transport: this.transport,
+        registry: this.registry,
+        unitOfWork: this.unitOfWork,
+        handlers: bindings,
+        retryPolicy: { maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS, baseDelayMs: this.config.CONSUMER_RETRY_BASE_MS, maxDelayMs: Math.max(5_000, this.config.CONSUMER_RETRY_BASE_MS) },
+        logger: this.logger.component('consumer'),
+        service: this.serviceName,
+        batchWindowMs,
+      });
+    const batched = this.batchedTopics;
+    const isBatched = (binding: EventHandlerBinding) => batched?.topics.includes(binding.definition.topic) ?? false;
+    // The batched group starts first: it takes its topics over from the main group's positions.
+    this.consumers = [
+      ...(batched ? [consumerOf(batchedGroupOf(this.consumerGroupId), handlers.filter(isBatched), batched.batchWindowMs, this.consumerGroupId)] : []),
+      consumerOf(this.consumerGroupId, handlers.filter((binding) => !isBatched(binding)), this.consumerBatchWindowMs),
+    ];
+    for (const consumer of this.consumers) await consumer.start();
+    const consumerGroups = () => this.consumers.map((consumer) => ({ groupId: consumer.groupId, topics: consumer.topics() })).filter(({ topics }) => topics.length > 0);
+    // The groups' own dead letters, for the operator's list and re-drive (docs/refund-loop-and-catch-up.md).
+    await this.deadLetters.start(consumerGroups().flatMap(({ topics }) => topics));
+    this.removeMetricsSource = addServiceMetricsSource({ serviceName: this.serviceName, dataSource: this.dataSource, relay: this.relay, transport: this.transport, consumerGroups });
+    this.logger.emit('info', 'messaging started', 'runtime', { bus: this.transport.kind, consumes: Object.fromEntries(consumerGroups().map(({ groupId, topics }) => [groupId, topics])) });
     this.startRetention();
   }
 
@@ -124,15 +150,15 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.retention.start();
   }
 
-  /** The event consumer is running and has joined its group (readiness, health.controller.ts). */
+  /** The event consumers are running and have joined their groups (readiness, health.controller.ts). */
   consumerJoined(): boolean {
-    return this.consumer?.joined() ?? false;
+    return this.consumers.length > 0 && this.consumers.every((consumer) => consumer.joined());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.retention?.stop();
     this.removeMetricsSource?.();
-    await this.consumer?.stop();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.deadLetters.stop();
     await this.relay.stop();
   }
@@ -220,9 +246,11 @@ export class ServiceRuntimeModule {
           inject: [DataSource],
         },
         { provide: 'CONSUMER_BATCH_WINDOW_MS', useValue: options.consumerBatchWindowMs ?? 0 },
+        { provide: 'BATCHED_TOPICS', useValue: options.batchedTopics ?? null },
         {
           provide: DeadLetters,
-          useFactory: (transport: MessageTransport, unitOfWork: UnitOfWork, groupId: string) => new DeadLetters({ groupId, transport, unitOfWork, logger: logger.component('dead-letters') }),
+          useFactory: (transport: MessageTransport, unitOfWork: UnitOfWork, groupId: string) =>
+            new DeadLetters({ groupId, otherGroupIds: options.batchedTopics ? [batchedGroupOf(groupId)] : [], transport, unitOfWork, logger: logger.component('dead-letters') }),
           inject: [MESSAGE_TRANSPORT, UnitOfWork, 'CONSUMER_GROUP_ID'],
         },
         MessagingLifecycle,

@@ -58,10 +58,11 @@ export class OrderServiceModule {
           entities: ORDER_ENTITIES,
           migrations: ORDER_MIGRATIONS,
           // A buyer waits on CreditHoldPlaced (credit.v1), so that group takes its events at once;
-          // after-sales and logistics events move an order nobody is waiting on, and reach a
-          // second group a quarter second at a time instead of one fetch and one transaction each
-          // (issue 19: ~2 ms of this service's CPU per refund, tools/bench/README.md).
-          batchedTopics: { topics: [Topics.afterSales, Topics.logistics], batchWindowMs: 250 },
+          // after-sales and logistics events update an order nobody is waiting on, and reach a
+          // second group once a second instead of one fetch and one transaction each (issue 19:
+          // half of this service's CPU per refund). Not a shorter window: an empty fetch costs the
+          // service ~1.7 ms, so 250 ms added ~7 ms of CPU a second at rest (tools/bench/README.md).
+          batchedTopics: { topics: [Topics.afterSales, Topics.logistics], batchWindowMs: 1_000 },
         }),
       ],
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController, MerchantCatalogController, PlatformReleasesController],

@@ -424,7 +424,7 @@ describe('the Kafka consumer watchdog', () => {
 });
 
 describe.each(transports)('a consumer split in two groups on %s (ServiceRuntimeOptions.batchedTopics)', (name, makeTransport) => {
-  it('the new group starts where the old one committed and shares its inbox: nothing replayed, nothing applied twice, and a restart does not take over again', async () => {
+  it("the new group starts where the old one committed and shares its inbox: nothing replayed, nothing applied twice, a restart does not take over again, and its dead letters are the service's", async () => {
     const { postgresUrl } = infrastructure();
     const names = isolation(`bb_split_${name === 'Kafka' ? 'kafka' : 'local'}`);
     const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
@@ -442,7 +442,13 @@ describe.each(transports)('a consumer split in two groups on %s (ServiceRuntimeO
           transport,
           registry,
           unitOfWork,
-          handlers: [onEvent(OrderPlaced, (event, scope) => scope.manager.query(`INSERT INTO applied_event (event_id, sequence) VALUES ($1, $2)`, [event.eventId, event.payload.freight]).then(() => undefined))],
+          retryPolicy: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 },
+          handlers: [
+            onEvent(OrderPlaced, async (event, scope) => {
+              if (event.payload.freight === HANDLER_BUG) throw new Error('handler bug: cannot apply this event');
+              await scope.manager.query(`INSERT INTO applied_event (event_id, sequence) VALUES ($1, $2)`, [event.eventId, event.payload.freight]);
+            }),
+          ],
         });
       const orderId = randomUUID();
       const envelopes = Array.from({ length: 9 }, (_, i) => wireEvent('OrderPlaced', payload(orderId, i + 1), orderId));
@@ -475,7 +481,21 @@ describe.each(transports)('a consumer split in two groups on %s (ServiceRuntimeO
       await waitUntil(async () => (await applied()).length === 9, 'the ninth event applied');
       await waitUntil(async () => (await transport.consumerLag('svc.batched', [Topics.orders])).every((lag) => lag.lag === 0), 'the restarted group committed it');
       expect(restarted.counters).toMatchObject({ applied: 1, duplicates: 0 });
-      await restarted.stop();
+
+      // What the new group dead-letters is the service's to list and re-drive, like the main group's.
+      const deadLetterBox = new DeadLetters({ groupId: 'svc', otherGroupIds: ['svc.batched'], transport, unitOfWork });
+      await deadLetterBox.start([Topics.orders]);
+      try {
+        await send([wireEvent('OrderPlaced', payload(orderId, HANDLER_BUG), orderId)]);
+        const [dead] = await waitUntil(async () => {
+          const listed = await deadLetterBox.list();
+          return listed.length > 0 ? listed : undefined;
+        }, "the batched group's dead letter recorded by the service");
+        expect(dead).toMatchObject({ consumerGroup: 'svc.batched', originalTopic: Topics.orders, eventType: 'OrderPlaced' });
+      } finally {
+        await deadLetterBox.stop();
+        await restarted.stop();
+      }
     } finally {
       await transport.close();
       await dataSource.destroy();

@@ -186,6 +186,22 @@ describe('in-process bus: a group that takes topics over from another (Subscribe
     await resumed.stop();
   });
 
+  it('takes over a topic moved to it later, partition by partition, while it keeps its own positions on the others', async () => {
+    const bus = new InProcessTransport({ partitions: 1 });
+    await bus.ensureTopics(['first', 'second']);
+    const old = await bus.subscribe({ groupId: 'svc', topics: ['second'], handle: async () => undefined });
+    await bus.publish([{ topic: 'second', key: 'k', value: 'already applied' }]);
+    const batchedBefore = await bus.subscribe({ groupId: 'svc.batched', topics: ['first'], takesOverFrom: 'svc', handle: async () => undefined });
+    expect(await bus.drained(2_000)).toBe(true);
+    await Promise.all([old.stop(), batchedBefore.stop()]);
+    await bus.publish([{ topic: 'second', key: 'k', value: 'new' }]);
+    const seen: string[] = [];
+    const batched = await bus.subscribe({ groupId: 'svc.batched', topics: ['first', 'second'], takesOverFrom: 'svc', handle: async (batch) => void seen.push(...batch.map((m) => m.value!.toString())) });
+    expect(await bus.drained(2_000)).toBe(true);
+    expect(seen).toEqual(['new']);
+    await batched.stop();
+  });
+
   it('refuses to take over topics the old group still consumes in the same process', async () => {
     const bus = new InProcessTransport({ partitions: 1 });
     await bus.ensureTopics(['t']);

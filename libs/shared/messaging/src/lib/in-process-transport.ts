@@ -181,13 +181,11 @@ export class InProcessTransport implements MessageTransport {
     if (this.groups.has(options.groupId)) throw new Error(`group ${options.groupId} already has a consumer in this process`);
     const from = options.takesOverFrom;
     if (from !== undefined && this.groups.get(from)?.topics.some((topic) => options.topics.includes(topic))) throw new Error(`group ${options.groupId} cannot take topics over from ${from} while ${from} consumes them`);
-    const hasCommitted = (groupId: string) => options.topics.some((topic) => this.partitionsOf(topic).some((_, partition) => this.committed.has(positionKey(groupId, topic, partition))));
-    // SubscribeOptions.takesOverFrom: a group with no position yet starts where the old one stopped.
-    const startGroup = from !== undefined && !hasCommitted(options.groupId) ? from : options.groupId;
     const workers: GroupWorker[] = [];
     for (const topic of options.topics) {
       this.partitionsOf(topic).forEach((log, partition) => {
-        const committed = this.committed.get(positionKey(options.groupId, topic, partition))?.position ?? this.committed.get(positionKey(startGroup, topic, partition))?.position;
+        // SubscribeOptions.takesOverFrom: where the group has no position yet, it starts where the old one stopped.
+        const committed = this.committed.get(positionKey(options.groupId, topic, partition))?.position ?? (from === undefined ? undefined : this.committed.get(positionKey(from, topic, partition))?.position);
         const position = committed ?? (options.fromBeginning === false ? log.endOffset : log.baseOffset);
         workers.push({ topic, partition, position: Math.max(position, log.baseOffset) });
       });

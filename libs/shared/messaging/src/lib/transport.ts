@@ -51,11 +51,12 @@ export interface SubscribeOptions {
   batchWindowMs?: number;
   /**
    * The group this one takes topics over from, when a service splits its consumer in two (a
-   * group for the events someone waits on, one with a batch window for the rest). While this
-   * group has committed nothing on any partition of `topics`, it starts where that group
-   * committed, partition by partition, instead of at `fromBeginning`'s end: the old group's
-   * inbox rows may be pruned by retention, so a replay from the start could apply an event
-   * twice. Partitions the old group never committed start as `fromBeginning` says. The
+   * group for the events someone waits on, one with a batch window for the rest). On each
+   * partition of `topics` where this group has no committed position yet, it starts where that
+   * group committed instead of where `fromBeginning` says: the old group's inbox rows may be
+   * pruned by retention, so a replay from the start could apply an event twice. Per partition,
+   * so a topic moved over later is taken over too; partitions the old group never committed
+   * start as `fromBeginning` says. The
    * consumer must keep the old group's inbox name (EventConsumerOptions.inboxName), so what
    * the old group applied and had not committed is a duplicate, not a new event.
    */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ORDER_MIGRATIONS } from '@orderline/order/service';
-import { createServiceDataSource, insertEntities, openServiceDatabase, selectEntities, selectEntity } from '@orderline/shared/persistence';
+import { createServiceDataSource, insertEntities, openServiceDatabase, preparedStatementName, selectEntities, selectEntity, updateLockedEntity } from '@orderline/shared/persistence';
 import { createEventRegistry, OrderStatusChanged } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord, ORDER_ENTITIES } from '../libs/order/service/src/lib/infra/order.entity';
@@ -14,9 +14,10 @@ import { databaseUrl, infrastructure, isolation } from './support/infrastructure
  */
 describe('entity row helpers on real PostgreSQL', () => {
   let dataSource: DataSource;
+  let url: string;
 
   beforeAll(async () => {
-    const url = databaseUrl(infrastructure().postgresUrl, `${isolation('rows').databasePrefix}_order`);
+    url = databaseUrl(infrastructure().postgresUrl, `${isolation('rows').databasePrefix}_order`);
     dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS }), url);
   });
 
@@ -177,6 +178,49 @@ describe('entity row helpers on real PostgreSQL', () => {
         await other.rollbackTransaction();
       } finally {
         await other.release();
+      }
+    });
+  });
+
+  describe('prepared statements', () => {
+    /** The named statements of the connection this transaction runs on (PostgreSQL's own view of its session). */
+    const preparedOnConnection = (manager: DataSource['manager']): Promise<Array<{ name: string; statement: string; generic_plans: string }>> =>
+      manager.query(`SELECT name, statement, generic_plans FROM pg_prepared_statements`);
+
+    it('the hot-path texts are prepared once per connection and reused with a generic plan; other statements are not', async () => {
+      const orderId = randomUUID();
+      await dataSource.transaction((manager) => insertEntities(manager, OrderRecord, [order(orderId)]));
+      await dataSource.transaction(async (manager) => {
+        // PostgreSQL plans a prepared statement for its values five times, then settles on a generic plan.
+        for (let i = 0; i < 7; i++) {
+          const locked = await selectEntity(manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
+          if (!locked) throw new Error('the order is gone');
+          locked.buyerNote = `note ${i}`;
+          await updateLockedEntity(manager, OrderRecord, locked);
+        }
+        await manager.query(`SELECT $1::int AS unmarked`, [1]);
+        const onConnection = await preparedOnConnection(manager);
+        const lock = onConnection.find((row) => /^SELECT .* FROM "customer_order" WHERE id = \$1 FOR UPDATE$/.test(row.statement));
+        const update = onConnection.find((row) => /^UPDATE "customer_order" SET /.test(row.statement));
+        expect(lock?.name).toBe(preparedStatementName(lock?.statement ?? ''));
+        expect(lock?.name).toMatch(/^orderline_\d+$/);
+        expect(Number(lock?.generic_plans)).toBeGreaterThan(0);
+        expect(Number(update?.generic_plans)).toBeGreaterThan(0);
+        expect(onConnection.some((row) => row.statement.includes('unmarked'))).toBe(false);
+      });
+      expect((await selectEntity(dataSource.manager, OrderRecord, 'id = $1', [orderId]))?.buyerNote).toBe('note 6');
+    });
+
+    it('with preparedStatements off (the embedded PGlite, a transaction-mode pooler) every statement goes unnamed', async () => {
+      const unnamed = createServiceDataSource({ url, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS, preparedStatements: false });
+      await unnamed.initialize();
+      try {
+        await unnamed.transaction(async (manager) => {
+          await selectEntity(manager, OrderRecord, 'id = $1', [randomUUID()], { forUpdate: true });
+          expect(await preparedOnConnection(manager)).toEqual([]);
+        });
+      } finally {
+        await unnamed.destroy();
       }
     });
   });

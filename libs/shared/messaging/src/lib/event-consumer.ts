@@ -1,11 +1,19 @@
 import { deadLetterTopicOf, DLQ_HEADERS, EVENT_HEADERS, EventDefinition, EventEnvelope, EventRegistry } from '@orderline/shared/contracts';
 import { consumerMetrics } from '@orderline/shared/metrics';
 import { inConsumeSpan } from '@orderline/shared/observability';
+import { prepared } from '@orderline/shared/persistence';
 import { runWithEventContext } from './event-context';
 import { MessagingLogger, silentLogger } from './logger';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, RetryPolicy, shouldRetry } from './retry-policy';
 import { DeliveryContext, IncomingMessage, MessageTransport, Subscription } from './transport';
 import { TransactionScope, UnitOfWork } from './unit-of-work';
+
+/** The inbox insert of a batch, its handlers' transaction locks first (`recordInInbox`); one text for every batch. */
+const RECORD_IN_INBOX = prepared(`WITH locked AS (SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest($7::text[]) AS k)
+       INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
+       SELECT $1, e.event_id, e.event_type, e.topic, e.partition, e.source_offset
+       FROM locked, unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[]) AS e(event_id, event_type, topic, partition, source_offset)
+       ON CONFLICT DO NOTHING RETURNING event_id`);
 
 export type EventHandler<P> = (event: EventEnvelope<P>, scope: TransactionScope) => Promise<void>;
 
@@ -235,11 +243,7 @@ export class EventConsumer {
   private async recordInInbox(scope: TransactionScope, events: ReadonlyArray<{ message: IncomingMessage; event: EventEnvelope<unknown> }>): Promise<string[]> {
     const lockKeys = [...new Set(events.flatMap(({ event }) => this.handlers.get(event.type)?.lockKey?.(event as EventEnvelope<any>) ?? []))].sort();
     const recorded: Array<{ event_id: string }> = await scope.manager.query(
-      `WITH locked AS (SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest($7::text[]) AS k)
-       INSERT INTO inbox_message (consumer_group, event_id, event_type, source_topic, source_partition, source_offset)
-       SELECT $1, e.event_id, e.event_type, e.topic, e.partition, e.source_offset
-       FROM locked, unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[]) AS e(event_id, event_type, topic, partition, source_offset)
-       ON CONFLICT DO NOTHING RETURNING event_id`,
+      RECORD_IN_INBOX,
       [
         this.options.inboxName ?? this.options.groupId,
         events.map(({ event }) => event.eventId),

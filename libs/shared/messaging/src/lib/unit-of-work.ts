@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { buildEnvelope, EventDefinition, EventRegistry } from '@orderline/shared/contracts';
 import { TraceCarrier, traceCarrierOf } from '@orderline/shared/observability';
-import { combinedWrites, insertStatement, SqlStatement } from '@orderline/shared/persistence';
+import { combinedWrites, insertStatement, prepared, SqlStatement } from '@orderline/shared/persistence';
 import { currentEventContext } from './event-context';
 
 export interface PublishOptions {
@@ -109,7 +109,8 @@ export class TransactionScope {
     if (this.pending.length > 0) writes.push(outboxInsertOf(this.pending.splice(0)));
     if (writes.length === 0) return;
     const { sql, values } = combinedWrites(writes);
-    await this.manager.query(sql, values);
+    // The same few shapes (which rows, how many events) recur on every command of a kind.
+    await this.manager.query(prepared(sql), values);
   }
 }
 

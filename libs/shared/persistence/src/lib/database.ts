@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, MixedList } from 'typeorm';
+import { PreparingClient } from './prepared-statements';
 import { DatabaseLogSink, StatementShapeLogger } from './statement-shape-logger';
 
 /** Database name from a postgres URL (`postgres://u@h:5432/orderline_order` → `orderline_order`). */
@@ -47,6 +48,12 @@ export interface ServiceDataSourceOptions {
   applicationName?: string;
   /** Failed statements are logged here by shape only, never with their parameters. */
   log?: DatabaseLogSink;
+  /**
+   * Send the texts marked with `prepared` as named statements (default true). Off for the
+   * embedded PGlite, and for a pooler that cannot keep a session's statements (PgBouncer in
+   * transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 export function createServiceDataSource(options: ServiceDataSourceOptions): DataSource {
@@ -65,6 +72,7 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
+      ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });

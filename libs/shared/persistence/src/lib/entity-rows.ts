@@ -1,5 +1,6 @@
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { prepared } from './prepared-statements';
 
 /** TypeORM's pg driver answers an UPDATE/DELETE … RETURNING with [rows, affected count]; a SELECT or INSERT with the rows. */
 export function returnedRows<T>(result: unknown): T[] {
@@ -19,7 +20,8 @@ function statementOf(metadata: EntityMetadata, where: string, forUpdate: boolean
   let sql = byCondition.get(key);
   if (!sql) {
     const columns = metadata.columns.map((column) => `"${column.databaseName}"`).join(', ');
-    sql = `SELECT ${columns} FROM "${metadata.tableName}" WHERE ${where}${orderBy ? ` ORDER BY ${orderBy}` : ''}${forUpdate ? ' FOR UPDATE' : ''}`;
+    // Prepared: callers select by key (see `selectEntities`), whose plan does not depend on the values.
+    sql = prepared(`SELECT ${columns} FROM "${metadata.tableName}" WHERE ${where}${orderBy ? ` ORDER BY ${orderBy}` : ''}${forUpdate ? ' FOR UPDATE' : ''}`);
     byCondition.set(key, sql);
   }
   return sql;
@@ -31,8 +33,9 @@ function statementOf(metadata: EntityMetadata, where: string, forUpdate: boolean
  * asked, in `orderBy` order (SQL over column names) when given: what `find({ where, order, lock })`
  * returns, for the hot paths. TypeORM rebuilds and
  * re-parses the query on every `findOne` (its query builder was the largest part of
- * credit-billing's CPU per order, issue 19); this builds the SQL once. Only for entities
- * without relations to load or soft-delete columns.
+ * credit-billing's CPU per order, issue 19); this builds the SQL once and sends it as a prepared
+ * statement, so `where` is a condition on keys or indexed equalities, never an optional filter
+ * (`prepared`). Only for entities without relations to load or soft-delete columns.
  */
 export async function selectEntities<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, where: string, parameters: readonly unknown[], options: { forUpdate?: boolean; orderBy?: string } = {}): Promise<T[]> {
   const metadata = manager.connection.getMetadata(target);
@@ -64,7 +67,7 @@ function updateOf(metadata: EntityMetadata) {
     if (updateDate) set.push(`"${updateDate.databaseName}" = CURRENT_TIMESTAMP`);
     const where = keys.map((column, i) => `"${column.databaseName}" = $${columns.length + i + 1}`).join(' AND ');
     const returning = updateDate ? ` RETURNING "${updateDate.databaseName}"` : '';
-    update = { sql: `UPDATE "${metadata.tableName}" SET ${set.join(', ')} WHERE ${where}${returning}`, columns, keys, updateDate };
+    update = { sql: prepared(`UPDATE "${metadata.tableName}" SET ${set.join(', ')} WHERE ${where}${returning}`), columns, keys, updateDate };
     updates.set(metadata, update);
   }
   return update;
@@ -123,8 +126,8 @@ export function insertStatement<T extends ObjectLiteral>(manager: EntityManager,
     const returning = options.returning ? ` RETURNING ${metadata.columns.map((column) => `"${column.databaseName}"`).join(', ')}` : '';
     const conflicts = options.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '';
     sql = `INSERT INTO "${metadata.tableName}" (${columns.map((column) => `"${column.databaseName}"`).join(', ')}) VALUES ${rows.join(', ')}${conflicts}${returning}`;
-    // Bounded: row counts and column sets of real callers are few.
-    if (statements.size < 256) statements.set(key, sql);
+    // Bounded: row counts and column sets of real callers are few. Only a kept text is prepared.
+    if (statements.size < 256) statements.set(key, prepared(sql));
   }
   const values: unknown[] = [];
   entities.forEach((entity, row) => columns.forEach((column, i) => given[i][row] && values.push(driver.preparePersistentValue(column.getEntityValue(entity), column))));

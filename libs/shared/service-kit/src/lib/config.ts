@@ -59,6 +59,12 @@ export class BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(120_000) DATABASE_ACQUIRE_TIMEOUT_MS = 5_000;
   /** PostgreSQL statement_timeout: a statement running longer is cancelled and its request answered 503 (0 = none). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000) DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
+  /**
+   * `on`: the hot statements (lookups by key, inserts, the inbox and outbox writes) are prepared
+   * once per connection; `off` for a pooler that cannot keep a session's prepared statements
+   * (PgBouncer in transaction mode before 1.21). Never used with the embedded PGlite.
+   */
+  @IsOptional() @IsIn(['on', 'off']) DATABASE_PREPARED_STATEMENTS: 'on' | 'off' = 'on';
   /** Requests one process serves at once; more are shed with 503 + Retry-After before they queue on the database. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) MAX_IN_FLIGHT_REQUESTS = 256;
   /** Seconds an overloaded answer (503) tells the caller to wait (Retry-After). */

@@ -210,6 +210,8 @@ export class ServiceRuntimeModule {
               acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
               // PGlite behind its socket runs one statement at a time; a server-side timeout is for PostgreSQL.
               statementTimeoutMs: options.embeddedDatabase ? undefined : config.DATABASE_STATEMENT_TIMEOUT_MS,
+              // Behind pglite-socket every connection shares one session, where prepared names would collide.
+              preparedStatements: !options.embeddedDatabase && config.DATABASE_PREPARED_STATEMENTS === 'on',
               applicationName: options.serviceName,
               log: logger.component('database'),
             });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountChange, AccountHold, CalendarDate, changedLoansOf, CreditAccount, isLoanSettled, Loan, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
 import { TimerFailures, TransactionScope } from '@orderline/shared/messaging';
-import { insertEntities, selectEntity } from '@orderline/shared/persistence';
+import { insertEntities, prepared, selectEntity } from '@orderline/shared/persistence';
 import { CreditAccountRecord, CreditHoldRecord, LedgerPostingRecord } from './credit.entity';
 
 /** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
@@ -15,6 +15,9 @@ export function accountLockKey(buyerId: string): string {
  * first, so one account's movements are serialised), its loans as domain documents, ledger
  * postings (append-only, unique keys), statement credits, products.
  */
+const INSERT_LOAN = prepared(`INSERT INTO loan (id, credit_account_id, order_id, hold_id, settled, document, booked_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`);
+const UPDATE_LOAN = prepared(`UPDATE loan SET document = $2, settled = $3, updated_at = $4 WHERE id = $1`);
+
 @Injectable()
 export class CreditAccountRepository {
   async lockAccountOfBuyer(manager: EntityManager, buyerId: string): Promise<CreditAccountRecord | null> {
@@ -26,7 +29,7 @@ export class CreditAccountRepository {
   }
 
   async insertLoan(manager: EntityManager, accountId: string, holdId: string, loan: Loan, settled: boolean, at: Date): Promise<void> {
-    await manager.query(`INSERT INTO loan (id, credit_account_id, order_id, hold_id, settled, document, booked_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, [
+    await manager.query(INSERT_LOAN, [
       loan.loanId,
       accountId,
       loan.orderId,
@@ -39,7 +42,7 @@ export class CreditAccountRepository {
 
   async saveLoans(manager: EntityManager, loans: readonly Loan[], settled: (loan: Loan) => boolean, at: Date): Promise<void> {
     for (const loan of loans) {
-      await manager.query(`UPDATE loan SET document = $2, settled = $3, updated_at = $4 WHERE id = $1`, [loan.loanId, JSON.stringify(loan), settled(loan), at]);
+      await manager.query(UPDATE_LOAN, [loan.loanId, JSON.stringify(loan), settled(loan), at]);
     }
   }
 
@@ -230,12 +233,12 @@ interface StoredAccountParts {
 }
 
 const HOLD_OF_ORDER = `(SELECT row_to_json(h) FROM credit_hold h WHERE h.order_id = $1::uuid) AS hold`;
-const LOAD_HOLD = `SELECT ${HOLD_OF_ORDER}`;
-const LOAD_WITH_LOANS = `SELECT ${HOLD_OF_ORDER},
+const LOAD_HOLD = prepared(`SELECT ${HOLD_OF_ORDER}`);
+const LOAD_WITH_LOANS = prepared(`SELECT ${HOLD_OF_ORDER},
   (SELECT coalesce(json_agg(l.document ORDER BY l.booked_at, l.id), '[]'::json) FROM loan l WHERE l.credit_account_id = $2 AND NOT l.settled) AS open_loans,
   (SELECT l.document FROM loan l WHERE l.order_id = $1::uuid) AS order_loan,
   (SELECT coalesce(json_agg(json_build_object('id', c.id::text, 'credit', c.document) ORDER BY c.id), '[]'::json) FROM statement_credit c
-     WHERE c.credit_account_id = $2 AND c.statement_id IS NULL) AS pending_credits`;
+     WHERE c.credit_account_id = $2 AND c.statement_id IS NULL) AS pending_credits`);
 
 /**
  * What `load` reads besides the account row, with one statement (they were up to four round trips,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { prepared } from '@orderline/shared/persistence';
 
 /** A refund as credit-billing received it (`credit_refund`). */
 export interface RefundOffsetRow {
@@ -21,7 +22,7 @@ export class RefundOffsetRepository {
   /** Records a refund as PARKED; false when the refund id was received before. */
   async recordReceived(manager: EntityManager, refund: { refundId: string; orderId: string; accountId: string; amount: number; at: Date }): Promise<boolean> {
     const recorded = await manager.query(
-      `INSERT INTO credit_refund (refund_id, order_id, credit_account_id, amount, status, received_at) VALUES ($1, $2, $3, $4, 'PARKED', $5) ON CONFLICT DO NOTHING RETURNING refund_id`,
+      prepared(`INSERT INTO credit_refund (refund_id, order_id, credit_account_id, amount, status, received_at) VALUES ($1, $2, $3, $4, 'PARKED', $5) ON CONFLICT DO NOTHING RETURNING refund_id`),
       [refund.refundId, refund.orderId, refund.accountId, refund.amount, refund.at],
     );
     return recorded.length > 0;
@@ -29,22 +30,22 @@ export class RefundOffsetRepository {
 
   /** Which of these refund ids were received already. */
   async receivedOf(manager: EntityManager, refundIds: readonly string[]): Promise<Set<string>> {
-    const recorded: Array<{ refund_id: string }> = await manager.query(`SELECT refund_id FROM credit_refund WHERE refund_id = ANY($1::text[])`, [refundIds]);
+    const recorded: Array<{ refund_id: string }> = await manager.query(prepared(`SELECT refund_id FROM credit_refund WHERE refund_id = ANY($1::text[])`), [refundIds]);
     return new Set(recorded.map((row) => row.refund_id));
   }
 
   /** Refunds parked for an order, in arrival order. */
   async parkedOf(manager: EntityManager, orderId: string): Promise<Array<Pick<RefundOffsetRow, 'refund_id' | 'order_id' | 'amount'>>> {
-    return manager.query(`SELECT refund_id, order_id, amount FROM credit_refund WHERE order_id = $1 AND status = 'PARKED' ORDER BY received_at, refund_id`, [orderId]);
+    return manager.query(prepared(`SELECT refund_id, order_id, amount FROM credit_refund WHERE order_id = $1 AND status = 'PARKED' ORDER BY received_at, refund_id`), [orderId]);
   }
 
   /** A refund locked for a retry of its offset. */
   async lock(manager: EntityManager, refundId: string): Promise<RefundOffsetRow | undefined> {
-    const [row] = await manager.query(`SELECT refund_id, order_id, credit_account_id, amount, status, document FROM credit_refund WHERE refund_id = $1 FOR UPDATE`, [refundId]);
+    const [row] = await manager.query(prepared(`SELECT refund_id, order_id, credit_account_id, amount, status, document FROM credit_refund WHERE refund_id = $1 FOR UPDATE`), [refundId]);
     return row;
   }
 
   async mark(manager: EntityManager, refundId: string, status: string, document: unknown, at: Date): Promise<void> {
-    await manager.query(`UPDATE credit_refund SET status = $2, document = $3, applied_at = $4 WHERE refund_id = $1`, [refundId, status, document === null ? null : JSON.stringify(document), at]);
+    await manager.query(prepared(`UPDATE credit_refund SET status = $2, document = $3, applied_at = $4 WHERE refund_id = $1`), [refundId, status, document === null ? null : JSON.stringify(document), at]);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { returnedRows } from '@orderline/shared/persistence';
+import { prepared, returnedRows } from '@orderline/shared/persistence';
 import type { CatalogSku, FreightRule, SkuKinds } from '@orderline/order/domain';
 
 /**
@@ -59,6 +59,13 @@ export async function listSkus(manager: EntityManager, merchantId: string, limit
   return rows.map(skuOf);
 }
 
+// Prepared (a statement per order placed), so its columns are named: a `*` would change its result when a column is added.
+const PRICING_FACTS = prepared(`SELECT s.merchant_id, s.sku_id, s.title, s.unit_price, s.attributes, s.listed, s.stock, s.service_fee, s.kinds, s.updated_at,
+       f.amount AS freight_amount, f.free_above AS freight_free_above
+     FROM (SELECT $1::uuid AS merchant_id) m
+     LEFT JOIN freight_rule f ON f.merchant_id = m.merchant_id
+     LEFT JOIN catalog_sku s ON s.merchant_id = m.merchant_id AND s.sku_id = ANY($2::text[])`);
+
 /**
  * What pricing an order reads of its merchant (domain.md §1.1a): the SKUs asked for that exist
  * and the freight rule, with one statement (they were two round trips per order placed, issue 19).
@@ -66,10 +73,7 @@ export async function listSkus(manager: EntityManager, merchantId: string, limit
  */
 export async function findPricingFacts(manager: EntityManager, merchantId: string, skuIds: readonly string[]): Promise<{ catalog: Map<string, StoredSku>; freight: FreightRule | null }> {
   const rows: Array<(SkuRow | Record<keyof SkuRow, null>) & { freight_amount: string | null; freight_free_above: string | null }> = await manager.query(
-    `SELECT s.*, f.amount AS freight_amount, f.free_above AS freight_free_above
-       FROM (SELECT $1::uuid AS merchant_id) m
-       LEFT JOIN freight_rule f ON f.merchant_id = m.merchant_id
-       LEFT JOIN catalog_sku s ON s.merchant_id = m.merchant_id AND s.sku_id = ANY($2::text[])`,
+    PRICING_FACTS,
     [merchantId, [...skuIds]],
   );
   const [first] = rows;

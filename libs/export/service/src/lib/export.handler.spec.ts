@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ExportCompleted, OrderPaid, OrderPlaced } from '@orderline/shared/contracts';
+import { ExportCompleted, OrderPaid, OrderPlaced, RefundCompleted } from '@orderline/shared/contracts';
 import { EmbeddedService, eventually } from '@orderline/shared/service-testing';
 import { DomainError, loadConfig, Principal } from '@orderline/shared/service-kit';
 import { ExportTasks } from './app/export-tasks';
@@ -71,6 +71,32 @@ describe('export service handlers: read model → export task → file', () => {
 
     const completed = await service.event(ExportCompleted, (payload) => payload.taskId === created.id);
     expect(completed.payload).toMatchObject({ merchantId, accountId: merchant.accountId, type: 'ORDER_DISCOUNTS', format: 'CSV', rows: 2 });
+  }, 60_000);
+
+  it('counts a refund applied before its order on the order and its lines, once, and nothing on an order without refunds', async () => {
+    const refundedFirst = randomUUID();
+    const plain = randomUUID();
+    const buyerId = randomUUID();
+    const lineOf = (sku: string) => ({ lineId: randomUUID(), skuId: sku, title: 'kettle', unitPrice: 1_000, quantity: 3, lineTotal: 3_000 });
+    const refundedLine = lineOf('sku-refunded-first');
+    const plainLine = lineOf('sku-plain');
+    // The refund's topic is consumed apart from the orders topic: it can be applied first.
+    await service.publish(RefundCompleted, { refundId: `r-${refundedFirst}`, orderId: refundedFirst, buyerId, paymentMethod: 'ONLINE', amount: 2_000, lines: [{ lineId: refundedLine.lineId, quantity: 2, amount: 2_000 }] });
+    expect(await service.bus.drained(20_000)).toBe(true);
+    const placed = { merchantId, buyerId, paymentMethod: 'ONLINE' as const, payable: 3_000, freight: 0 };
+    await service.publish(OrderPlaced, { ...placed, orderId: refundedFirst, lines: [refundedLine] });
+    await service.publish(OrderPlaced, { ...placed, orderId: plain, lines: [plainLine] });
+    expect(await service.bus.drained(20_000)).toBe(true);
+    const rows = () => service.get(DataSource).query(
+      `SELECT o.order_id, o.refunded_amount::int AS amount, l.refunded_quantity AS quantity FROM export_order o JOIN export_order_line l USING (order_id) WHERE o.order_id = ANY($1::uuid[]) ORDER BY o.order_id = $2 DESC`,
+      [[refundedFirst, plain], refundedFirst],
+    );
+    const expected = [{ order_id: refundedFirst, amount: 2_000, quantity: 2 }, { order_id: plain, amount: 0, quantity: 0 }];
+    expect(await rows()).toEqual(expected);
+    // A redelivered placement (a new event id, as after a replay) counts nothing twice.
+    await service.publish(OrderPlaced, { ...placed, orderId: refundedFirst, lines: [refundedLine] });
+    expect(await service.bus.drained(20_000)).toBe(true);
+    expect(await rows()).toEqual(expected);
   }, 60_000);
 
   it('refuses a retry of a completed task and a second task of one type too soon, with their API codes', async () => {

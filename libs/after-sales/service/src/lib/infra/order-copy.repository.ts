@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { OrderPaymentFacts } from '@orderline/after-sales/domain';
 import type { OrderLineSnapshot } from '@orderline/shared/contracts';
+import { prepared } from '@orderline/shared/persistence';
 import { PaymentMethod } from '@orderline/shared/platform-rules';
 
 /** A line of `OrderPlaced` as the copy keeps it: the event's shape without the coupon share. */
@@ -61,14 +62,14 @@ export interface PlacedOrder {
 /** `OrderPlaced`: the copy starts PLACED; a redelivery changes nothing. */
 export async function insertPlacedOrder(manager: EntityManager, order: PlacedOrder, at: Date): Promise<void> {
   await manager.query(
-    `INSERT INTO as_order (order_id, merchant_id, buyer_id, payment_method, credit_plan, status, payable, freight, lines, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'PLACED', $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING`,
+    prepared(`INSERT INTO as_order (order_id, merchant_id, buyer_id, payment_method, credit_plan, status, payable, freight, lines, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'PLACED', $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING`),
     [order.orderId, order.merchantId, order.buyerId, order.paymentMethod, order.creditPlan, order.payable, order.freight, JSON.stringify(order.lines), at],
   );
 }
 
 export async function recordOrderPaid(manager: EntityManager, orderId: string, amount: number, at: Date): Promise<void> {
-  await manager.query(`UPDATE as_order SET paid = $2, status = CASE WHEN status = 'PLACED' THEN 'PAID' ELSE status END, updated_at = $3 WHERE order_id = $1`, [orderId, amount, at]);
+  await manager.query(prepared(`UPDATE as_order SET paid = $2, status = CASE WHEN status = 'PLACED' THEN 'PAID' ELSE status END, updated_at = $3 WHERE order_id = $1`), [orderId, amount, at]);
 }
 
 export async function recordOrderShipped(
@@ -76,7 +77,7 @@ export async function recordOrderShipped(
   shipped: { orderId: string; shippedAmount: number; freight: number | null; lines: Array<{ lineId: string; quantity: number }> | null },
   at: Date,
 ): Promise<void> {
-  await manager.query(`UPDATE as_order SET status = 'SHIPPED', shipped_amount = $2, shipped_freight = $3, shipped_lines = $4, updated_at = $5 WHERE order_id = $1`, [
+  await manager.query(prepared(`UPDATE as_order SET status = 'SHIPPED', shipped_amount = $2, shipped_freight = $3, shipped_lines = $4, updated_at = $5 WHERE order_id = $1`), [
     shipped.orderId,
     shipped.shippedAmount,
     shipped.freight,
@@ -88,21 +89,21 @@ export async function recordOrderShipped(
 /** A completed order stays completed; a delivery is remembered for the refund-only rule. */
 export async function recordOrderDeliveredOrCompleted(manager: EntityManager, orderId: string, status: 'DELIVERED' | 'COMPLETED', at: Date): Promise<void> {
   await manager.query(
-    `UPDATE as_order SET status = CASE WHEN status = 'COMPLETED' THEN status ELSE $2 END, delivered = delivered OR $3, updated_at = $4 WHERE order_id = $1 AND status <> 'CANCELLED'`,
+    prepared(`UPDATE as_order SET status = CASE WHEN status = 'COMPLETED' THEN status ELSE $2 END, delivered = delivered OR $3, updated_at = $4 WHERE order_id = $1 AND status <> 'CANCELLED'`),
     [orderId, status, status === 'DELIVERED', at],
   );
 }
 
 export async function recordOrderCancelled(manager: EntityManager, orderId: string, at: Date): Promise<void> {
-  await manager.query(`UPDATE as_order SET status = 'CANCELLED', updated_at = $2 WHERE order_id = $1`, [orderId, at]);
+  await manager.query(prepared(`UPDATE as_order SET status = 'CANCELLED', updated_at = $2 WHERE order_id = $1`), [orderId, at]);
 }
 
 /** The credit loan of an order (`LoanBooked`), named on its refunds for credit-billing. */
 export async function recordCreditLoan(manager: EntityManager, orderId: string, loanId: string): Promise<void> {
-  await manager.query(`INSERT INTO as_credit_loan (order_id, loan_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, loanId]);
+  await manager.query(prepared(`INSERT INTO as_credit_loan (order_id, loan_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`), [orderId, loanId]);
 }
 
 export async function creditLoanOf(manager: EntityManager, orderId: string): Promise<string | undefined> {
-  const [loan] = await manager.query(`SELECT loan_id FROM as_credit_loan WHERE order_id = $1`, [orderId]);
+  const [loan] = await manager.query(prepared(`SELECT loan_id FROM as_credit_loan WHERE order_id = $1`), [orderId]);
   return loan?.loan_id as string | undefined;
 }

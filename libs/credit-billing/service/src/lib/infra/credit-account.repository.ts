@@ -126,7 +126,7 @@ export class CreditAccountRepository {
       || after.nextStatementDate !== before.nextStatementDate || after.lastStatementDate !== before.lastStatementDate;
     if (accountChanged) {
       await manager.query(
-        `UPDATE credit_account SET held = $2, outstanding = $3, balance = $4, next_statement_date = $5, last_statement_date = $6 WHERE id = $1`,
+        prepared(`UPDATE credit_account SET held = $2, outstanding = $3, balance = $4, next_statement_date = $5, last_statement_date = $6 WHERE id = $1`),
         [after.accountId, after.held, after.outstanding, after.balance, after.nextStatementDate, after.lastStatementDate],
       );
     }

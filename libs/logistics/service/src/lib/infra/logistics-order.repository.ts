@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ConsigneeFacts, ShippableOrderFacts } from '@orderline/logistics/domain';
+import { prepared } from '@orderline/shared/persistence';
 
 export interface LogisticsOrderRow {
   orderId: string;
@@ -31,11 +32,11 @@ export async function upsertPlacedOrder(
   at: Date,
 ): Promise<void> {
   await manager.query(
-    `INSERT INTO logistics_order (order_id, merchant_id, buyer_id, payment_method, payable, lines, consignee, cross_border, specified_platform_delivery, placed, paid, updated_at)
+    prepared(`INSERT INTO logistics_order (order_id, merchant_id, buyer_id, payment_method, payable, lines, consignee, cross_border, specified_platform_delivery, placed, paid, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
        ON CONFLICT (order_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, buyer_id = EXCLUDED.buyer_id, payment_method = EXCLUDED.payment_method, payable = EXCLUDED.payable,
          lines = EXCLUDED.lines, consignee = EXCLUDED.consignee, cross_border = EXCLUDED.cross_border, specified_platform_delivery = EXCLUDED.specified_platform_delivery,
-         placed = true, paid = logistics_order.paid OR EXCLUDED.paid, updated_at = EXCLUDED.updated_at`,
+         placed = true, paid = logistics_order.paid OR EXCLUDED.paid, updated_at = EXCLUDED.updated_at`),
     [order.orderId, order.merchantId, order.buyerId, order.paymentMethod, order.payable, JSON.stringify(order.lines), order.consignee, order.crossBorder, order.specifiedPlatformDelivery, order.paid, at],
   );
 }
@@ -45,7 +46,7 @@ export type OrderFactColumn = 'paid' | 'paused_reason' | 'cancelled' | 'consigne
 
 export async function setOrderFact(manager: EntityManager, orderId: string, column: OrderFactColumn, value: unknown, at: Date): Promise<void> {
   await manager.query(
-    `INSERT INTO logistics_order (order_id, ${column}, updated_at) VALUES ($1, $2, $3) ON CONFLICT (order_id) DO UPDATE SET ${column} = EXCLUDED.${column}, updated_at = EXCLUDED.updated_at`,
+    prepared(`INSERT INTO logistics_order (order_id, ${column}, updated_at) VALUES ($1, $2, $3) ON CONFLICT (order_id) DO UPDATE SET ${column} = EXCLUDED.${column}, updated_at = EXCLUDED.updated_at`),
     [orderId, value, at],
   );
 }

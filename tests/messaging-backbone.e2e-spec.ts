@@ -16,6 +16,7 @@ import {
   onEvent,
   OutboxRelay,
   openBatchSql,
+  relayStatements,
   Subscription,
   UnitOfWork,
 } from '@orderline/shared/messaging';
@@ -280,7 +281,8 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
     }
     expect(await harness.relay.backlog()).toBe(300);
     const duplicatesBefore = harness.consumer.counters.duplicates;
-    const relays = Array.from({ length: 3 }, () => new OutboxRelay({ dataSource: harness.dataSource, transport: harness.transport, producer: 'backbone-test', batchSize: 25, pollIntervalMs: 50 }));
+    // Two with prepared passes (as the services run), one without (a rolling change of DATABASE_PREPARED_STATEMENTS).
+    const relays = Array.from({ length: 3 }, (_, i) => new OutboxRelay({ dataSource: harness.dataSource, transport: harness.transport, producer: 'backbone-test', batchSize: 25, pollIntervalMs: 50, preparedStatements: i < 2 }));
     relays.forEach((relay) => relay.start());
     const wanted = new Set<string>(orderIds);
     const rows = await waitUntil(async () => {
@@ -388,6 +390,41 @@ describe("the outbox relay's batch read", () => {
       expect(await relay.backlog()).toBe(0);
       await waitUntil(async () => published.length >= 3, 'the three rows delivered');
       expect(published).toEqual(['fresh', 'fresh', 'fresh']);
+
+      // As the services run it (DATABASE_PREPARED_STATEMENTS=on): the read and the mark are
+      // prepared once on the connection, every pass reuses them, and the plan PostgreSQL keeps
+      // still walks the index. One connection, so the test sees the relay's session.
+      const oneConnection = createServiceDataSource({ url, entities: [], migrations: [], poolSize: 1 });
+      await oneConnection.initialize();
+      try {
+        const preparedRelay = new OutboxRelay({ dataSource: oneConnection, transport, producer: 'relay-scan-test', preparedStatements: true });
+        await oneConnection.query(`INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope) SELECT gen_random_uuid(), 'orders.v1', 'prepared', 'OrderPlaced', '{}' FROM generate_series(1, 2)`);
+        expect(await preparedRelay.publishBatch()).toBe(2);
+        for (let pass = 0; pass < 6; pass++) expect(await preparedRelay.publishBatch()).toBe(0);
+        await waitUntil(async () => published.length >= 5, 'the two rows delivered');
+        expect(published.slice(3)).toEqual(['prepared', 'prepared']);
+        const { batch, mark } = relayStatements(500);
+        const held: Array<{ name: string; runs: number; generic: number }> = await oneConnection.query(
+          `SELECT name, (generic_plans + custom_plans)::int AS runs, generic_plans::int AS generic FROM pg_prepared_statements WHERE name = ANY($1::text[]) ORDER BY name`,
+          [[batch, mark]],
+        );
+        // The read has no parameters, so PostgreSQL plans it once and reuses that plan from the first pass.
+        expect(held).toEqual([{ name: batch, runs: 7, generic: 7 }, { name: mark, runs: 1, generic: 0 }]);
+        const preparedPlan: Array<{ 'QUERY PLAN': Array<{ Plan: Record<string, any> }> }> = await oneConnection.transaction(async (manager) => {
+          for (const statement of statements.slice(1, 3)) await manager.query(statement); // the pass's SET LOCALs
+          return manager.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${batch}`);
+        });
+        const preparedNodes = planNodes(preparedPlan[0]['QUERY PLAN'][0].Plan);
+        expect(preparedNodes.map((node) => node['Node Type'])).not.toContain('Bitmap Heap Scan');
+        expect(preparedNodes.some((node) => node['Node Type'] === 'Index Scan' && node['Index Name'] === 'outbox_event_unpublished')).toBe(true);
+        // A connection that lost its statements (DISCARD ALL, a pooler) fails one pass and prepares them again.
+        await oneConnection.query('DEALLOCATE ALL');
+        await expect(preparedRelay.publishBatch()).rejects.toThrow(/does not exist/);
+        await oneConnection.query(`INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope) VALUES (gen_random_uuid(), 'orders.v1', 'again', 'OrderPlaced', '{}')`);
+        expect(await preparedRelay.publishBatch()).toBe(1);
+      } finally {
+        await oneConnection.destroy();
+      }
       await subscription.stop();
     } finally {
       await transport.close();

@@ -232,6 +232,7 @@ export class ServiceRuntimeModule {
               producer: options.serviceName,
               pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
               maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+              preparedStatements: !options.embeddedDatabase && config.DATABASE_PREPARED_STATEMENTS === 'on',
               logger: logger.component('outbox-relay'),
             }),
           inject: [DataSource, MESSAGE_TRANSPORT],

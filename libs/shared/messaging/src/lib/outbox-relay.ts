@@ -85,9 +85,10 @@ function markPublishedAndCommitSql(ids: readonly string[], preparedMark?: string
  * The pass's two statements that cost planning on every pass (~0.2 and ~0.08 ms of the
  * backend, pg_stat_statements with track_planning: tools/bench/README.md "Prepared statements"),
  * as SQL prepared statements of a connection. The batch size is part of the text, so it is
- * part of the name. Run inside the pass's transaction, after its `SET LOCAL`s, so the plan
- * PostgreSQL keeps (a generic one after five runs) is made with the bitmap and sequential
- * scans off, as every pass's own plan was.
+ * part of the name. Executed inside the pass's transaction, after its `SET LOCAL`s, so the plan
+ * PostgreSQL keeps (the read has no parameters: planned at its first run, and again only when
+ * the table's statistics change) is made with the bitmap and sequential scans off, as every
+ * pass's own plan was.
  */
 export function relayStatements(batchSize: number): { batch: string; mark: string; prepare: string } {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`outbox relay batch size must be a positive integer, not ${batchSize}`);

@@ -70,7 +70,12 @@ export function openBatchSql(producer: string, batchSize: number): string {
 SET LOCAL enable_bitmapscan = off;
 SET LOCAL enable_seqscan = off;
 SELECT pg_try_advisory_xact_lock(hashtext(${quoteLiteral(`outbox:${producer}`)})) AS locked;
-SELECT o.id, o.event_id, o.topic, o.message_key, o.event_type, o.envelope, o.attempts, o.traceparent, o.tracestate FROM outbox_event o WHERE ${PUBLISHABLE} ORDER BY o.id LIMIT ${batchSize}`;
+${batchReadSql(batchSize)}`;
+}
+
+/** The oldest publishable rows, one batch (the pass's read, prepared or not). */
+function batchReadSql(batchSize: number): string {
+  return `SELECT o.id, o.event_id, o.topic, o.message_key, o.event_type, o.envelope, o.attempts, o.traceparent, o.tracestate FROM outbox_event o WHERE ${PUBLISHABLE} ORDER BY o.id LIMIT ${batchSize}`;
 }
 
 /** The second round trip: the rows the bus acknowledged are marked, and the pass commits. */
@@ -97,7 +102,7 @@ export function relayStatements(batchSize: number): { batch: string; mark: strin
   return {
     batch,
     mark,
-    prepare: `PREPARE ${batch} AS SELECT o.id, o.event_id, o.topic, o.message_key, o.event_type, o.envelope, o.attempts, o.traceparent, o.tracestate FROM outbox_event o WHERE ${PUBLISHABLE} ORDER BY o.id LIMIT ${batchSize};
+    prepare: `PREPARE ${batch} AS ${batchReadSql(batchSize)};
 PREPARE ${mark} (bigint[]) AS UPDATE outbox_event SET published_at = now() WHERE id = ANY($1)`,
   };
 }

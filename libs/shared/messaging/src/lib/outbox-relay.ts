@@ -62,15 +62,16 @@ const PUBLISHABLE = `o.published_at IS NULL AND o.parked_at IS NULL
  * even when the lock is taken by another relay; they are then ignored.
  *
  * Simple-protocol text (several statements, no parameters): the producer name is quoted as
- * a literal and the batch size is an integer.
+ * a literal and the batch size is an integer. With `preparedBatch` the read is the connection's
+ * prepared statement of that name (`relayStatements`).
  */
-export function openBatchSql(producer: string, batchSize: number): string {
+export function openBatchSql(producer: string, batchSize: number, preparedBatch?: string): string {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`outbox relay batch size must be a positive integer, not ${batchSize}`);
   return `BEGIN;
 SET LOCAL enable_bitmapscan = off;
 SET LOCAL enable_seqscan = off;
 SELECT pg_try_advisory_xact_lock(hashtext(${quoteLiteral(`outbox:${producer}`)})) AS locked;
-${batchReadSql(batchSize)}`;
+${preparedBatch ? `EXECUTE ${preparedBatch}` : batchReadSql(batchSize)}`;
 }
 
 /** The oldest publishable rows, one batch (the pass's read, prepared or not). */
@@ -81,8 +82,8 @@ function batchReadSql(batchSize: number): string {
 /** The second round trip: the rows the bus acknowledged are marked, and the pass commits. */
 function markPublishedAndCommitSql(ids: readonly string[], preparedMark?: string): string {
   for (const id of ids) if (!/^[0-9]+$/.test(id)) throw new Error(`outbox row id ${JSON.stringify(id)} is not a bigint`);
-  const idArray = `'{${ids.join(',')}}'`;
   if (!ids.length) return 'COMMIT';
+  const idArray = `'{${ids.join(',')}}'`;
   return preparedMark ? `EXECUTE ${preparedMark}(${idArray}); COMMIT` : `UPDATE outbox_event SET published_at = now() WHERE id = ANY(${idArray}::bigint[]); COMMIT`;
 }
 
@@ -105,15 +106,6 @@ export function relayStatements(batchSize: number): { batch: string; mark: strin
     prepare: `PREPARE ${batch} AS ${batchReadSql(batchSize)};
 PREPARE ${mark} (bigint[]) AS UPDATE outbox_event SET published_at = now() WHERE id = ANY($1)`,
   };
-}
-
-/** The first round trip with the batch read prepared (`relayStatements`). */
-function openPreparedBatchSql(producer: string, batch: string): string {
-  return `BEGIN;
-SET LOCAL enable_bitmapscan = off;
-SET LOCAL enable_seqscan = off;
-SELECT pg_try_advisory_xact_lock(hashtext(${quoteLiteral(`outbox:${producer}`)})) AS locked;
-EXECUTE ${batch}`;
 }
 
 /** PostgreSQL's invalid_sql_statement_name: the connection lost its prepared statements (DISCARD ALL, a pooler). */
@@ -286,7 +278,7 @@ export class OutboxRelay {
     const statements = this.options.preparedStatements ? await this.preparedOn(client) : undefined;
     let opened: QueryResult[];
     try {
-      opened = (await client.query(statements ? openPreparedBatchSql(this.options.producer, statements.batch) : openBatchSql(this.options.producer, this.batchSize))) as unknown as QueryResult[];
+      opened = (await client.query(openBatchSql(this.options.producer, this.batchSize, statements?.batch))) as unknown as QueryResult[];
     } catch (error) {
       // Prepared again on the next pass.
       if ((error as { code?: string }).code === UNKNOWN_PREPARED_STATEMENT) this.preparedClients.delete(client);

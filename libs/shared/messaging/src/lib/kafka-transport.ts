@@ -6,6 +6,9 @@ import { stopKafkajsIdleLoop } from './kafkajs-idle-loop';
 import { ConsumerLiveness } from './consumer-liveness';
 import { byTopic, OffsetCommits, PartitionPosition } from './offset-commits';
 
+/** Tries of a take-over that meets a retriable broker error (`takeOverPositions`). */
+const TAKE_OVER_ATTEMPTS = 10;
+
 export interface KafkaTransportOptions {
   brokers: string[];
   clientId: string;
@@ -236,6 +239,21 @@ export class KafkaTransport implements MessageTransport {
    * Kafka's retention does not depend on them.
    */
   private async takeOverPositions(groupId: string, from: string, topics: readonly string[]): Promise<void> {
+    // Right after a broker starts, the groups' coordinator may still be moving (NOT_COORDINATOR,
+    // COORDINATOR_LOAD_IN_PROGRESS): the admin client's offset calls answer that error instead of
+    // retrying it, and a service start failed on it once. Retriable errors are tried again, a few times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.copyPositions(groupId, from, topics);
+      } catch (error) {
+        if ((error as { retriable?: boolean }).retriable !== true || attempt >= TAKE_OVER_ATTEMPTS) throw error;
+        this.logger.warn('kafka: taking over positions failed, trying again', { group: groupId, from, attempt, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 250 * attempt)));
+      }
+    }
+  }
+
+  private async copyPositions(groupId: string, from: string, topics: readonly string[]): Promise<void> {
     const admin = await this.adminClient();
     const physicalTopics = topics.map((topic) => this.physical(topic));
     const missing = async () => {

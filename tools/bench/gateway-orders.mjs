@@ -5,9 +5,9 @@
 // order-service (inbox, UNPAID → WAITING_OUTBOUND).
 //
 // "held" is observed by a separate probe loop that reads the order-service database every
-// BENCH_POLL_MS for the orders still pending (one indexed query per tick for all of them),
-// so observing costs the gateway nothing; the figure therefore includes up to one poll
-// interval of observation delay.
+// BENCH_POLL_MS: the status-history rows written since its last tick (one range read by
+// primary key), so observing costs the gateway nothing and PostgreSQL little; the figure
+// therefore includes up to one poll interval of observation delay.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -87,11 +87,48 @@ export async function runGatewayOrders(options) {
   });
 
   // ---------------------------------------------------------------- held probe
-  const pool = new Pool({ connectionString: options.orderDatabaseUrl, max: 1 });
+  // The probe's own session reads by index only: the history table is young and unanalysed, so
+  // the planner took a sequential scan of all of it for a range of a row or two (65 pages a
+  // call; 0.45 ms, 200 calls a second).
+  const pool = new Pool({ connectionString: options.orderDatabaseUrl, max: 1, options: '-c enable_seqscan=off -c enable_bitmapscan=off' });
   /** id → record; records leave when the probe sees their order leave UNPAID. */
   const pending = new Map();
+  /** Orders seen leaving UNPAID before their POST answered (id → seen at); matched when it does. */
+  const leftUnpaidEarly = new Map();
   let probing = true;
   let probeQueries = 0;
+  let sweepQueries = 0;
+  // The probe follows the order's status history by its bigserial id: each tick reads only the
+  // rows written since the last one. It asked for every pending order by id before
+  // (`id = ANY($1)`), which costs PostgreSQL one index descent per pending order per tick: with
+  // a backlog of ~170 orders ~1 ms a call, 200 calls a second, more than the stack's own
+  // statements in a pg_stat_statements run (2026-12-04) — and the dearer it got, the further
+  // the hold path fell behind.
+  //
+  // Ids are taken when the row is inserted and seen when its transaction commits, so they can
+  // appear out of order; `cursor` is the highest id below which every id has been seen. A gap
+  // that stays open for GAP_WAIT_MS (a rolled-back transaction's id, never filled) is passed
+  // over, and a slow sweep (`id = ANY`) of orders pending for SWEEP_AFTER_MS catches an order
+  // whose row was passed over that way.
+  const GAP_WAIT_MS = 1_000;
+  const SWEEP_EVERY_MS = 500;
+  const SWEEP_AFTER_MS = 2_000;
+  const [{ top }] = (await pool.query('SELECT coalesce(max(id), 0)::bigint AS top FROM order_status_history')).rows;
+  let cursor = BigInt(top);
+  /** ids above the cursor already seen. */
+  const seenAbove = new Set();
+  let gapOpenSince = 0;
+  let lastSweep = now();
+  const leftUnpaid = (orderId, status, seenAt) => {
+    const record = pending.get(orderId);
+    if (!record) {
+      leftUnpaidEarly.set(orderId, { status, seenAt });
+      return;
+    }
+    pending.delete(orderId);
+    record.status = status;
+    record.heldAt = seenAt;
+  };
   // With nothing pending the probe sleeps until an order is placed instead of ticking every
   // pollMs: the bench's own idle wake-ups would otherwise count in the stack's fixed cost.
   let wakeProbe = () => undefined;
@@ -99,19 +136,35 @@ export async function runGatewayOrders(options) {
     while (probing) {
       if (pending.size === 0) await new Promise((resolve) => (wakeProbe = resolve));
       const started = now();
-      if (pending.size > 0) {
-        const ids = [...pending.keys()];
-        // Prepared once (named): planning it on every tick was ~8 % of PostgreSQL's statement time in a run,
-        // counted against the stack's CPU per order.
-        const { rows } = await pool.query({ name: 'bench-held-probe', text: `SELECT id::text AS id, status FROM customer_order WHERE id = ANY($1::uuid[]) AND status <> 'UNPAID'`, values: [ids] });
-        probeQueries += 1;
-        const seenAt = now();
-        for (const row of rows) {
-          const record = pending.get(row.id);
-          if (!record) continue;
-          pending.delete(row.id);
-          record.status = row.status;
-          record.heldAt = seenAt;
+      const { rows } = await pool.query({
+        name: 'bench-held-history',
+        text: `SELECT id::text AS id, order_id::text AS order_id, from_status, to_status FROM order_status_history WHERE id > $1 ORDER BY id LIMIT 5000`,
+        values: [cursor.toString()],
+      });
+      probeQueries += 1;
+      const seenAt = now();
+      for (const row of rows) {
+        const id = BigInt(row.id);
+        if (seenAbove.has(id)) continue;
+        seenAbove.add(id);
+        if (row.from_status === 'UNPAID') leftUnpaid(row.order_id, row.to_status, seenAt);
+      }
+      while (seenAbove.has(cursor + 1n)) seenAbove.delete(++cursor);
+      if (seenAbove.size === 0) gapOpenSince = 0;
+      else if (gapOpenSince === 0) gapOpenSince = seenAt;
+      else if (seenAt - gapOpenSince > GAP_WAIT_MS) {
+        // Passed over: the lowest missing id; what lies above it is walked as usual.
+        cursor += 1n;
+        while (seenAbove.has(cursor + 1n)) seenAbove.delete(++cursor);
+        gapOpenSince = seenAbove.size === 0 ? 0 : seenAt;
+      }
+      if (seenAt - lastSweep > SWEEP_EVERY_MS) {
+        lastSweep = seenAt;
+        const old = [...pending.values()].filter((record) => seenAt - record.respondedAt > SWEEP_AFTER_MS).map((record) => record.id);
+        if (old.length > 0) {
+          const swept = await pool.query({ name: 'bench-held-sweep', text: `SELECT id::text AS id, status FROM customer_order WHERE id = ANY($1::uuid[]) AND status <> 'UNPAID'`, values: [old] });
+          sweepQueries += 1;
+          for (const row of swept.rows) leftUnpaid(row.id, row.status, now());
         }
       }
       const wait = pollMs - (now() - started);
@@ -133,6 +186,11 @@ export async function runGatewayOrders(options) {
         if (response.body.status !== 'UNPAID') {
           record.status = response.body.status;
           record.heldAt = record.respondedAt;
+        } else if (leftUnpaidEarly.has(record.id)) {
+          // Held before its answer reached the bench: held as far as the bench can know, now.
+          record.status = leftUnpaidEarly.get(record.id).status;
+          record.heldAt = record.respondedAt;
+          leftUnpaidEarly.delete(record.id);
         } else {
           pending.set(record.id, record);
           wakeProbe();
@@ -255,7 +313,7 @@ export async function runGatewayOrders(options) {
     const halfLoad = { ...phaseFigures(half.records, half.startedAt, half.endedAt), targetRate: rate, scheduled: half.scheduled, skipped: half.skipped, cpuSeconds: halfCpu };
     log(`(c) half load: held p50 ${halfLoad.placeToHeldMs.p50?.toFixed(0)} ms p99 ${halfLoad.placeToHeldMs.p99?.toFixed(0)} ms`);
 
-    return { buyers: buyers.length, concurrency, pollMs, probeQueries, idle, saturation, halfLoad };
+    return { buyers: buyers.length, concurrency, pollMs, probeQueries, sweepQueries, idle, saturation, halfLoad };
   } finally {
     probing = false;
     wakeProbe();

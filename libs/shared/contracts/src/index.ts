@@ -2,6 +2,7 @@ import 'reflect-metadata';
 export * from './lib/envelope';
 export * from './lib/topics';
 export * from './lib/registry';
+export * from './lib/validation-metadata-cache';
 export * from './lib/catalog';
 export * from './lib/events/validators';
 export * from './lib/events/order-events';

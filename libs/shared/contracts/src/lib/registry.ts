@@ -3,6 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { inspectDocument, TEXT_PROBLEM_MESSAGES } from '@orderline/shared/platform-rules';
 import { EventEnvelope, envelopeProblems } from './envelope';
 import { TopicName } from './topics';
+import { memoizeValidationMetadata } from './validation-metadata-cache';
 
 type PayloadClass<P> = new () => P;
 
@@ -43,6 +44,8 @@ export class EventRegistry {
   private readonly byType = new Map<string, EventDefinition>();
 
   constructor(definitions: readonly EventDefinition<any>[]) {
+    // Every published and consumed event is validated against its class (issue 19).
+    memoizeValidationMetadata();
     for (const definition of definitions) {
       if (this.byType.has(definition.type)) throw new Error(`event type ${definition.type} declared twice`);
       this.byType.set(definition.type, definition);

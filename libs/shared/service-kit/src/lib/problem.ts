@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { memoizeValidationMetadata } from '@orderline/shared/contracts';
 import { MoneyError } from '@orderline/shared/money';
 import { JsonLogger } from './json-logger';
 
@@ -99,6 +100,7 @@ export class ValidationProblem extends DomainError {
 
 /** class-validator on every body and query; unknown fields are refused, not ignored. */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -118,11 +118,17 @@ describe('entity row helpers on real PostgreSQL', () => {
   it('insertAtCommit writes its rows with the events in one statement at commit, each table in the order given', async () => {
     const orderId = randomUUID();
     const issued: string[] = [];
+    let restoreDriver = (): void => undefined;
     const unitOfWork = new UnitOfWork({ dataSource, registry: createEventRegistry(), producer: 'rows-test' });
     await unitOfWork.run(async (scope) => {
       await insertEntities(scope.manager, OrderRecord, [order(orderId)]);
       const query = scope.manager.query.bind(scope.manager);
-      scope.manager.query = ((sql: string, values?: unknown[]) => (issued.push(sql), query(sql, values))) as typeof scope.manager.query;
+      // Counted at the driver: the commit's write goes there directly (UnitOfWork, pipelining).
+      const driver = (scope.manager.queryRunner as unknown as { databaseConnection: { query: (sql: unknown, values?: unknown) => Promise<unknown> } }).databaseConnection;
+      const send = driver.query.bind(driver);
+      // Writes only: the check below reads through the same connection.
+      driver.query = (sql: unknown, values?: unknown) => (typeof sql === 'string' && !/^(START TRANSACTION|COMMIT|SELECT .*)$/s.test(sql) && issued.push(sql), send(sql, values));
+      restoreDriver = () => delete (driver as { query?: unknown }).query;
       // Two calls for one table, a second table in between, and two events: one statement.
       scope.insertAtCommit(OrderStatusChangeRecord, [history(orderId)[0]]);
       scope.insertAtCommit(OrderLineRecord, lines(orderId));
@@ -133,6 +139,7 @@ describe('entity row helpers on real PostgreSQL', () => {
       expect(issued).toEqual([]);
       expect(await query(`SELECT count(*)::int AS n FROM order_status_history WHERE order_id = $1`, [orderId])).toEqual([{ n: 0 }]);
     });
+    restoreDriver();
     expect(issued).toHaveLength(1);
     expect(issued[0]).toMatch(/^WITH write_0 AS \(INSERT INTO "order_status_history"/);
     const stored = await readBack(orderId);
@@ -221,6 +228,82 @@ describe('entity row helpers on real PostgreSQL', () => {
         });
       } finally {
         await unnamed.destroy();
+      }
+    });
+  });
+  describe('pipelining (a transaction\'s BEGIN and its COMMIT travel with statements)', () => {
+    type Wire = { stream: { write: (chunk: Buffer, ...rest: unknown[]) => boolean; prependListener(event: 'data', listener: () => void): void } };
+    /**
+     * What the one pooled connection of `source` writes and reads, in order: `Q <text>` for a
+     * simple query (BEGIN, COMMIT), `bind` for each extended statement, `in` for each answer read.
+     */
+    async function tapWire(source: DataSource): Promise<string[]> {
+      const runner = source.createQueryRunner();
+      await runner.connect();
+      const client = (runner as unknown as { databaseConnection: { connection: Wire } }).databaseConnection;
+      await runner.release();
+      const wire: string[] = [];
+      const stream = client.connection.stream;
+      const write = stream.write.bind(stream);
+      stream.write = (chunk: Buffer, ...rest: unknown[]) => {
+        if (chunk[0] === 0x51) wire.push(`Q ${chunk.subarray(5, chunk.length - 1).toString()}`);
+        if (chunk[0] === 0x42) wire.push('bind');
+        return write(chunk, ...rest);
+      };
+      stream.prependListener('data', () => wire.push('in'));
+      return wire;
+    }
+    const oneConnection = (pipelining: boolean): DataSource =>
+      createServiceDataSource({ url, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS, poolSize: 1, pipelining });
+    const placed = (orderId: string) => ({ orderId, merchantId, from: null, to: 'UNPAID' as const, reason: 'PLACED', actor: 'buyer:b', at: at.toISOString() });
+
+    it('BEGIN goes out with the first statement and the last write with the COMMIT, no answer awaited in between (and without pipelining, one is)', async () => {
+      for (const pipelining of [true, false]) {
+        const source = await oneConnection(pipelining).initialize();
+        try {
+          const orderId = randomUUID();
+          await source.transaction((manager) => insertEntities(manager, OrderRecord, [order(orderId)]));
+          const wire = await tapWire(source);
+          await new UnitOfWork({ dataSource: source, registry: createEventRegistry(), producer: 'rows-test' }).run(async (scope) => {
+            await selectEntity(scope.manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
+            await scope.publish(OrderStatusChanged, placed(orderId));
+          });
+          const begin = wire.indexOf('Q START TRANSACTION');
+          const commit = wire.indexOf('Q COMMIT');
+          expect(wire.slice(begin, begin + 2)).toEqual(pipelining ? ['Q START TRANSACTION', 'bind'] : ['Q START TRANSACTION', 'in']);
+          expect(wire.slice(commit - 1, commit + 1)).toEqual(pipelining ? ['bind', 'Q COMMIT'] : ['in', 'Q COMMIT']);
+          expect(await source.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [orderId])).toEqual([{ n: 1 }]);
+        } finally {
+          await source.destroy();
+        }
+      }
+    });
+
+    it('a last write that fails is rolled back by the COMMIT behind it: its error is thrown, nothing is kept, the connection serves on', async () => {
+      const source = await oneConnection(true).initialize();
+      try {
+        const unitOfWork = new UnitOfWork({ dataSource: source, registry: createEventRegistry(), producer: 'rows-test' });
+        const missingOrder = randomUUID();
+        await expect(unitOfWork.run(async (scope) => {
+          scope.insertAtCommit(OrderLineRecord, lines(missingOrder));
+          await scope.publish(OrderStatusChanged, placed(missingOrder));
+        })).rejects.toThrow(/foreign key/);
+        expect(await source.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [missingOrder])).toEqual([{ n: 0 }]);
+        // The first statement after a pipelined BEGIN fails on its own too, and rolls everything back.
+        const orderId = randomUUID();
+        await expect(unitOfWork.run(async (scope) => {
+          await scope.manager.query(`SELECT 1 / 0 AS never`);
+          await scope.publish(OrderStatusChanged, placed(orderId));
+        })).rejects.toThrow(/division by zero/);
+        await source.transaction((manager) => insertEntities(manager, OrderRecord, [order(orderId)]));
+        await unitOfWork.run(async (scope) => {
+          scope.insertAtCommit(OrderLineRecord, lines(orderId));
+          await scope.publish(OrderStatusChanged, placed(orderId));
+        });
+        expect(await source.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [orderId])).toEqual([{ n: 1 }]);
+        expect(await source.query(`SELECT count(*)::int AS n FROM order_line WHERE order_id = $1`, [orderId])).toEqual([{ n: 2 }]);
+      } finally {
+        await source.destroy();
       }
     });
   });

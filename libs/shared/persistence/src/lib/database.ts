@@ -54,6 +54,11 @@ export interface ServiceDataSourceOptions {
    * transaction mode before 1.21).
    */
   preparedStatements?: boolean;
+  /**
+   * Pipeline each transaction's BEGIN with its first statement, and let the unit of work send its
+   * last write with the COMMIT (`PreparingClient`; default false). Off for the embedded PGlite.
+   */
+  pipelining?: boolean;
 }
 
 export function createServiceDataSource(options: ServiceDataSourceOptions): DataSource {
@@ -72,7 +77,9 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
-      ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),
+      ...(options.preparedStatements === false && options.pipelining !== true
+        ? {}
+        : { Client: PreparingClient, preparedStatements: options.preparedStatements !== false, pipelining: options.pipelining === true }),
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, ClientConfig } from 'pg';
 
 /**
  * Named (prepared) statements for the hot paths (issue 19).
@@ -37,15 +37,74 @@ export function preparedStatementName(sql: string): string | undefined {
   return names.get(sql);
 }
 
+/** What the pool passes to each client it creates, beside node-postgres's own settings. */
+export interface StatementClientConfig extends ClientConfig {
+  /** Send marked texts as named statements (above). */
+  preparedStatements?: boolean;
+  /** Let a transaction's BEGIN travel with its first statement (below). */
+  pipelining?: boolean;
+}
+
+/** What a pipelined BEGIN answers at once (TypeORM reads only `rows` and `rowCount`). */
+const OPENED = Object.freeze({ command: 'BEGIN', rowCount: null, rows: [], fields: [] });
+const OPENING_TEXTS = new Set(['START TRANSACTION', 'BEGIN']);
+
 /**
- * node-postgres's client, sending marked texts as named statements. The pool creates it
- * (`extra.Client`), so TypeORM's `query(text, values)` and every helper above it are unchanged.
- * Not for the embedded PGlite: behind its socket every connection shares one session, where two
- * connections preparing one name collide.
+ * node-postgres's client, created by the pool (`extra.Client`), so TypeORM's `query(text, values)`
+ * and every helper above it are unchanged. Two things it adds (issue 19):
+ *
+ * - **Named statements**: marked texts are sent with their names (`preparedStatements`). Not for
+ *   the embedded PGlite: behind its socket every connection shares one session, where two
+ *   connections preparing one name collide.
+ * - **Pipelining** (`pipelining`, node-postgres's pipeline mode: a query is written as soon as it
+ *   is made, not when the previous answer has arrived). A transaction's `BEGIN` is answered at
+ *   once and travels with the transaction's first statement, and the unit of work sends its last
+ *   write and the `COMMIT` together (`UnitOfWork`): a transaction costs two round trips fewer.
+ *   Each statement still ends with its own Sync, so an error fails that statement only, as
+ *   before; a failed `BEGIN` (a broken connection) fails the statement it travelled with.
+ *   Everything else is awaited statement by statement as it always was, so nothing else is ever
+ *   in flight together. Off for the embedded PGlite.
  */
 export class PreparingClient extends Client {
+  private readonly namesStatements: boolean;
+  private readonly pipelinesTransactions: boolean;
+  /** The BEGIN on the wire whose answer the next statement waits for. */
+  private opening?: Promise<unknown>;
+
+  constructor(config: StatementClientConfig = {}) {
+    super({ ...config, pipeline: config.pipelining === true });
+    this.namesStatements = config.preparedStatements !== false;
+    this.pipelinesTransactions = config.pipelining === true;
+  }
+
+  /** Whether this client writes queries without waiting for earlier answers (see above). */
+  get pipelining(): boolean {
+    return this.pipelinesTransactions;
+  }
+
   override query(config: any, values?: any, callback?: any): any {
-    if (typeof config === 'string' && Array.isArray(values)) {
+    if (this.pipelinesTransactions && callback === undefined && values === undefined && typeof config === 'string' && OPENING_TEXTS.has(config)) {
+      const opening: Promise<unknown> = super.query(config);
+      // Its failure is reported by the statement that follows it.
+      opening.catch(() => undefined);
+      this.opening = opening;
+      return Promise.resolve(OPENED);
+    }
+    const sent = this.send(config, values, callback);
+    const opening = this.opening;
+    if (!opening || !(sent instanceof Promise)) return sent;
+    this.opening = undefined;
+    return opening.then(
+      () => sent,
+      (error: unknown) => {
+        sent.catch(() => undefined);
+        throw error;
+      },
+    );
+  }
+
+  private send(config: any, values?: any, callback?: any): any {
+    if (this.namesStatements && typeof config === 'string' && Array.isArray(values)) {
       const name = names.get(config);
       if (name) return super.query({ name, text: config, values }, callback);
     }

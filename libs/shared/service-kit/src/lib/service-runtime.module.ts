@@ -212,6 +212,7 @@ export class ServiceRuntimeModule {
               statementTimeoutMs: options.embeddedDatabase ? undefined : config.DATABASE_STATEMENT_TIMEOUT_MS,
               // Behind pglite-socket every connection shares one session, where prepared names would collide.
               preparedStatements: !options.embeddedDatabase && config.DATABASE_PREPARED_STATEMENTS === 'on',
+              pipelining: !options.embeddedDatabase && config.DATABASE_PIPELINING === 'on',
               applicationName: options.serviceName,
               log: logger.component('database'),
             });

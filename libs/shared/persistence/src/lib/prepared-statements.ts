@@ -63,7 +63,8 @@ const OPENING_TEXTS = new Set(['START TRANSACTION', 'BEGIN']);
  *   Each statement still ends with its own Sync, so an error fails that statement only, as
  *   before; a failed `BEGIN` (a broken connection) fails the statement it travelled with.
  *   Everything else is awaited statement by statement as it always was, so nothing else is ever
- *   in flight together. Off for the embedded PGlite.
+ *   in flight together. Off unless `DATABASE_PIPELINING=on` (tools/bench/README.md, "Pipelined
+ *   BEGIN and COMMIT"), and never for the embedded PGlite.
  */
 export class PreparingClient extends Client {
   private readonly namesStatements: boolean;
@@ -77,11 +78,6 @@ export class PreparingClient extends Client {
     this.pipelinesTransactions = config.pipelining === true;
   }
 
-  /** Whether this client writes queries without waiting for earlier answers (see above). */
-  get pipelining(): boolean {
-    return this.pipelinesTransactions;
-  }
-
   override query(config: any, values?: any, callback?: any): any {
     if (this.pipelinesTransactions && callback === undefined && values === undefined && typeof config === 'string' && OPENING_TEXTS.has(config)) {
       const opening: Promise<unknown> = super.query(config);
@@ -92,8 +88,8 @@ export class PreparingClient extends Client {
     }
     const sent = this.send(config, values, callback);
     const opening = this.opening;
-    if (!opening || !(sent instanceof Promise)) return sent;
     this.opening = undefined;
+    if (!opening || !(sent instanceof Promise)) return sent;
     return opening.then(
       () => sent,
       (error: unknown) => {

@@ -93,7 +93,7 @@ export async function runGatewayOrders(options) {
   const pool = new Pool({ connectionString: options.orderDatabaseUrl, max: 1, options: '-c enable_seqscan=off -c enable_bitmapscan=off' });
   /** id → record; records leave when the probe sees their order leave UNPAID. */
   const pending = new Map();
-  /** Orders seen leaving UNPAID before their POST answered (id → seen at); matched when it does. */
+  /** Orders seen leaving UNPAID before their POST answered (id → the status they moved to); matched when it does. */
   const leftUnpaidEarly = new Map();
   let probing = true;
   let probeQueries = 0;
@@ -122,7 +122,7 @@ export async function runGatewayOrders(options) {
   const leftUnpaid = (orderId, status, seenAt) => {
     const record = pending.get(orderId);
     if (!record) {
-      leftUnpaidEarly.set(orderId, { status, seenAt });
+      leftUnpaidEarly.set(orderId, status);
       return;
     }
     pending.delete(orderId);
@@ -188,7 +188,7 @@ export async function runGatewayOrders(options) {
           record.heldAt = record.respondedAt;
         } else if (leftUnpaidEarly.has(record.id)) {
           // Held before its answer reached the bench: held as far as the bench can know, now.
-          record.status = leftUnpaidEarly.get(record.id).status;
+          record.status = leftUnpaidEarly.get(record.id);
           record.heldAt = record.respondedAt;
           leftUnpaidEarly.delete(record.id);
         } else {

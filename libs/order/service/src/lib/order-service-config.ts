@@ -24,4 +24,13 @@ export class OrderServiceConfig extends BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) LATE_SHIPPING_COMPENSATION_FLOOR_FEN = 500;
   /** ... held under this cap (fen; default 50 000 = 500 yuan; at least the floor), and never more than the order paid. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(MAX_FEN) LATE_SHIPPING_COMPENSATION_CAP_FEN = 50_000;
+  /**
+   * Placements wait while credit decisions arrive later than this after their placement (ms; 0 =
+   * never, the default): the wait is the excess, so callers slow down as the decision backlog
+   * grows. Shorter decision waits at saturation for ~10 % fewer orders a second
+   * (docs/overload-and-consistency.md, "Placement pacing").
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60_000) PLACEMENT_PACING_LAG_MS = 0;
+  /** The longest one placement waits for the decision backlog (ms). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60_000) PLACEMENT_PACING_MAX_DELAY_MS = 2_000;
 }

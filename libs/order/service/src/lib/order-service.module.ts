@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { Topics } from '@orderline/shared/contracts';
-import { EVENT_HANDLERS, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { EVENT_HANDLERS, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
+import { OrderServiceConfig } from './order-service-config';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
 import { OrdersController } from './api/orders.controller';
@@ -25,6 +26,7 @@ import { MerchantOperations } from './app/merchant-operations';
 import { MerchantOrderList } from './app/merchant-order-list';
 import { BuyerOrderList } from './app/buyer-order-list';
 import { PlaceOrder } from './app/place-order';
+import { PlacementPacing } from './app/placement-pacing';
 import { ORDER_ENTITIES } from './infra/order.entity';
 import { CreateOrderSchema1763900000100 } from './infra/order-schema.migration';
 import { OrderOperations1763900000800 } from './infra/order-operations.migration';
@@ -68,6 +70,11 @@ export class OrderServiceModule {
       controllers: [OrdersController, MerchantOrdersController, CancellationRequestsController, MerchantCatalogController, PlatformReleasesController],
       providers: [
         PlaceOrder,
+        {
+          provide: PlacementPacing,
+          useFactory: (config: OrderServiceConfig) => new PlacementPacing({ targetLagMs: config.PLACEMENT_PACING_LAG_MS, maxDelayMs: config.PLACEMENT_PACING_MAX_DELAY_MS }),
+          inject: [SERVICE_CONFIG],
+        },
         MerchantCatalog,
         CancelOrder,
         GetOrder,

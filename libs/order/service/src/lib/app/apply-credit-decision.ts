@@ -5,6 +5,7 @@ import { Clock, PLATFORM_CLOCK } from '@orderline/shared/service-kit';
 import { onReadyForOutbound } from './order-kind-rules';
 import {transitionOrder } from './order-transitions';
 import { lockOrder } from '../infra/order.repository';
+import { PlacementPacing } from './placement-pacing';
 
 /**
  * Credit-billing's answer to `OrderPlaced` moves a CREDIT order on (domain.md §1.2, §4.2):
@@ -14,13 +15,17 @@ import { lockOrder } from '../infra/order.repository';
  */
 @Injectable()
 export class ApplyCreditDecision {
-  constructor(@Inject(PLATFORM_CLOCK) private readonly clock: Clock) {}
+  constructor(
+    @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
+    private readonly pacing: PlacementPacing,
+  ) {}
 
   bindings(): EventHandlerBinding[] {
     return [onEvent(CreditHoldPlaced, (event, scope) => this.holdPlaced(event, scope)), onEvent(CreditHoldDeclined, (event, scope) => this.holdDeclined(event, scope))];
   }
 
   async holdPlaced(event: EventEnvelope<CreditHoldPlacedPayload>, scope: TransactionScope): Promise<void> {
+    this.pacing.decided(event.payload.orderId);
     const order = await lockOrder(scope.manager, event.payload.orderId);
     if (!order || order.status !== 'UNPAID') return;
     order.creditHoldId = event.payload.holdId;
@@ -30,6 +35,7 @@ export class ApplyCreditDecision {
   }
 
   async holdDeclined(event: EventEnvelope<CreditHoldDeclinedPayload>, scope: TransactionScope): Promise<void> {
+    this.pacing.decided(event.payload.orderId);
     const order = await lockOrder(scope.manager, event.payload.orderId);
     if (!order || order.status !== 'UNPAID') return;
     const previousStatus = order.status;

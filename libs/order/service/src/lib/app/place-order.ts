@@ -15,6 +15,7 @@ import {recordCreation, transitionOrder } from './order-transitions';
 import { lockOrder } from '../infra/order.repository';
 import type { PlacedOrder } from './get-order';
 import { insertEntities } from '@orderline/shared/persistence';
+import { PlacementPacing } from './placement-pacing';
 
 /**
  * The special kinds the rules look at (domain.md §1.1), as stored on the order: facts of the
@@ -85,6 +86,7 @@ export class PlaceOrder {
     private readonly unitOfWork: UnitOfWork,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
+    private readonly pacing: PlacementPacing,
   ) {}
 
   /** A coupon of this merchant that can be used now (domain.md §1.1a validity window, platform clock). */
@@ -99,9 +101,11 @@ export class PlaceOrder {
     if (buyer.role !== 'BUYER' || !buyer.buyerId) throw new DomainError('FORBIDDEN', 403, 'only buyers place orders');
     const termsProblem = paymentTermsProblem(request.paymentMethod, request.credit);
     if (termsProblem) throw new DomainError('INVALID_PAYMENT_TERMS', 422, termsProblem);
+    // While credit decisions lag, placing more only lengthens the queue every buyer waits in.
+    await this.pacing.pace();
     const orderId = randomUUID();
     const now = this.clock.now();
-    return this.unitOfWork.run(async (scope): Promise<PlacedOrder> => {
+    const placed = await this.unitOfWork.run(async (scope): Promise<PlacedOrder> => {
       // domain.md §1.1a: the merchant prices every line, the freight and the service fees.
       const { catalog, freight } = await findPricingFacts(scope.manager, request.merchantId, request.items.map((item) => item.skuId));
       const coupon = request.couponCode ? await this.usableCoupon(scope.manager, request.merchantId, request.couponCode, now) : undefined;
@@ -207,5 +211,7 @@ export class PlaceOrder {
       if (signupKind) return { orderId };
       return { orderId, written: { order, lines, history: [created] } };
     });
+    if (request.paymentMethod === 'CREDIT') this.pacing.placed(orderId);
+    return placed;
   }
 }

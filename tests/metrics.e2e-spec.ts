@@ -39,7 +39,7 @@ async function placeOneCreditOrder(gatewayUrl: string): Promise<void> {
   await waitForStatus(buyer, placed.id, 'WAITING_OUTBOUND', 60_000);
 }
 
-/** What one credit order moves: the gateway's POST /orders series, order-service's outbox, credit-billing's inbox and lag. */
+/** What one credit order moves: the gateway's POST /orders series, order-service's outbox and decision wait, credit-billing's inbox and lag. */
 const MOVED = {
   httpPlaced: (s: Series[]) => total(s, 'orderline_http_requests_total', { service: 'gateway', method: 'POST', route: '/api/v1/orders', status: '201' }),
   orderLatency: (s: Series[]) => total(s, 'orderline_http_request_duration_seconds_count', { service: 'gateway', route: '/api/v1/orders' }),
@@ -47,6 +47,8 @@ const MOVED = {
   holdsPublished: (s: Series[]) => total(s, 'orderline_outbox_published_total', { service: 'credit-billing-service', topic: 'credit.v1' }),
   placedApplied: (s: Series[]) => total(s, 'orderline_consumer_events_applied_total', { service: 'credit-billing-service', event_type: 'OrderPlaced' }),
   holdApplied: (s: Series[]) => total(s, 'orderline_consumer_events_applied_total', { service: 'order-service', event_type: 'CreditHoldPlaced' }),
+  // The buyer's wait from placement to the credit decision, measured where the order was placed.
+  decisionWait: (s: Series[]) => total(s, 'orderline_credit_decision_seconds_count', { service: 'order-service', decision: 'hold_placed' }),
 };
 
 function expectMoved(before: Series[], after: Series[]): void {

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CreateMessagingTables1763900000000, CreateTimerFailures1764590000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200 } from '@orderline/shared/messaging';
 import { Topics } from '@orderline/shared/contracts';
+import { observeCreditDecision } from '@orderline/shared/metrics';
 import { EVENT_HANDLERS, SERVICE_CONFIG, ServiceModuleOptions, ServiceRuntimeModule } from '@orderline/shared/service-kit';
 import { OrderServiceConfig } from './order-service-config';
 import { CancellationRequestsController } from './api/cancellation-requests.controller';
@@ -72,7 +73,8 @@ export class OrderServiceModule {
         PlaceOrder,
         {
           provide: PlacementPacing,
-          useFactory: (config: OrderServiceConfig) => new PlacementPacing({ targetLagMs: config.PLACEMENT_PACING_LAG_MS, maxDelayMs: config.PLACEMENT_PACING_MAX_DELAY_MS }),
+          useFactory: (config: OrderServiceConfig) =>
+            new PlacementPacing({ targetLagMs: config.PLACEMENT_PACING_LAG_MS, maxDelayMs: config.PLACEMENT_PACING_MAX_DELAY_MS }, (lagMs, outcome) => observeCreditDecision(ORDER_SERVICE_NAME, outcome, lagMs / 1_000)),
           inject: [SERVICE_CONFIG],
         },
         MerchantCatalog,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CreditHoldPlaced, OrderCancelled, OrderPaid, OrderPaused, OrderPlaced, OrderResumed, OrderShipped, ShipmentDispatched } from '@orderline/shared/contracts';
+import { familyValues } from '@orderline/shared/metrics';
 import { EmbeddedService, eventually } from '@orderline/shared/service-testing';
 import { Principal } from '@orderline/shared/service-kit';
 import { CancelOrder } from './app/cancel-order';
@@ -102,5 +103,8 @@ describe('order service handlers: placement pacing (PLACEMENT_PACING_LAG_MS set)
     expect(pacing.state.awaiting).toBe(0);
     // The sample placement-pacing.spec.ts turns into a wait (not asserted here: it lapses a second after the decision).
     expect(pacing.state.smoothedLagMs).toBeGreaterThanOrEqual(50);
+    // ... and the operator's histogram of the buyer's wait for a decision counts it.
+    const counts = await familyValues('orderline_credit_decision_seconds');
+    expect(counts.find((sample) => sample.metricName === 'orderline_credit_decision_seconds_count' && sample.labels.decision === 'hold_placed')?.value).toBe(1);
   }, 60_000);
 });

@@ -34,15 +34,11 @@ const counter = <L extends string>(name: string, help: string, labelNames: reado
 /** Seconds, 5 ms to 30 s: requests sit at the low end, timer ticks (a statement run, an export claim) reach the high end. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+const latencyHistogram = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Histogram<L>({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [metricsRegistry] });
+
 export const httpRequests = counter('orderline_http_requests_total', 'HTTP requests answered, by route template (never the raw path) and status code.', ['service', 'method', 'route', 'status']);
 
-export const httpRequestDuration = new Histogram({
-  name: 'orderline_http_request_duration_seconds',
-  help: 'Time from the request arriving to the response being sent, by route template.',
-  labelNames: ['service', 'method', 'route'] as const,
-  buckets: LATENCY_BUCKETS,
-  registers: [metricsRegistry],
-});
+export const httpRequestDuration = latencyHistogram('orderline_http_request_duration_seconds', 'Time from the request arriving to the response being sent, by route template.', ['service', 'method', 'route']);
 
 const outboxPublished = counter('orderline_outbox_published_total', 'Outbox rows the relay published to the bus, by topic.', ['service', 'topic']);
 
@@ -56,13 +52,9 @@ const eventsDeadLettered = counter('orderline_consumer_events_dead_lettered_tota
 
 const timerRuns = counter('orderline_timer_runs_total', 'Ticks of a periodic task, by outcome (`ok` or `failed`).', ['service', 'timer', 'outcome']);
 
-const timerRunDuration = new Histogram({
-  name: 'orderline_timer_run_duration_seconds',
-  help: 'Duration of one tick of a periodic task.',
-  labelNames: ['service', 'timer'] as const,
-  buckets: LATENCY_BUCKETS,
-  registers: [metricsRegistry],
-});
+const timerRunDuration = latencyHistogram('orderline_timer_run_duration_seconds', 'Duration of one tick of a periodic task.', ['service', 'timer']);
+
+const creditDecisionWait = latencyHistogram('orderline_credit_decision_seconds', "Time from a CREDIT order's placement to credit-billing's decision reaching it, for the orders the observing instance placed.", ['service', 'decision']);
 
 const exportRows = counter('orderline_export_rows_total', 'Rows written into export files, by export type (rate() gives rows per second).', ['service', 'export_type']);
 
@@ -98,6 +90,11 @@ export function startTimerRun(service: string, timer: string): (outcome: 'ok' | 
     stopClock();
     timerRuns.inc({ service, timer, outcome });
   };
+}
+
+/** How long a buyer waited for a credit decision (the order service, libs/order placement-pacing.ts). */
+export function observeCreditDecision(service: string, decision: 'hold_placed' | 'hold_declined', seconds: number): void {
+  creditDecisionWait.observe({ service, decision }, seconds);
 }
 
 export function countExportRows(service: string, exportType: string, rows: number): void {

@@ -25,7 +25,7 @@ export class ApplyCreditDecision {
   }
 
   async holdPlaced(event: EventEnvelope<CreditHoldPlacedPayload>, scope: TransactionScope): Promise<void> {
-    this.pacing.decided(event.payload.orderId);
+    this.pacing.decided(event.payload.orderId, 'hold_placed');
     const order = await lockOrder(scope.manager, event.payload.orderId);
     if (!order || order.status !== 'UNPAID') return;
     order.creditHoldId = event.payload.holdId;
@@ -35,7 +35,7 @@ export class ApplyCreditDecision {
   }
 
   async holdDeclined(event: EventEnvelope<CreditHoldDeclinedPayload>, scope: TransactionScope): Promise<void> {
-    this.pacing.decided(event.payload.orderId);
+    this.pacing.decided(event.payload.orderId, 'hold_declined');
     const order = await lockOrder(scope.manager, event.payload.orderId);
     if (!order || order.status !== 'UNPAID') return;
     const previousStatus = order.status;

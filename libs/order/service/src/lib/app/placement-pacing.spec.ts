@@ -3,14 +3,15 @@ import { PlacementPacing } from './placement-pacing';
 /** A pacing on a clock the test moves (ms). */
 function pacingAt(settings = { targetLagMs: 300, maxDelayMs: 2_000 }) {
   const clock = { ms: 10_000 };
-  const pacing = new PlacementPacing(settings, () => clock.ms);
+  const samples: Array<[number, string]> = [];
+  const pacing = new PlacementPacing(settings, (lagMs, outcome) => samples.push([lagMs, outcome]), () => clock.ms);
   /** This process places `id` now and sees it decided `lagMs` later. */
   const decidedAfter = (id: string, lagMs: number) => {
     pacing.placed(id);
     clock.ms += lagMs;
-    pacing.decided(id);
+    pacing.decided(id, 'hold_placed');
   };
-  return { pacing, clock, decidedAfter };
+  return { pacing, clock, decidedAfter, samples };
 }
 
 describe('PlacementPacing (placements wait while credit decisions lag)', () => {
@@ -45,14 +46,16 @@ describe('PlacementPacing (placements wait while credit decisions lag)', () => {
   });
 
   it('takes samples only from orders this process placed and only once per order', () => {
-    const { pacing, clock, decidedAfter } = pacingAt();
+    const { pacing, clock, decidedAfter, samples } = pacingAt();
     clock.ms += 5_000;
-    pacing.decided('placed-by-another-instance');
+    pacing.decided('placed-by-another-instance', 'hold_placed');
     expect(pacing.state).toEqual({ smoothedLagMs: 0, awaiting: 0 });
     decidedAfter('mine', 400);
     clock.ms += 5_000;
-    pacing.decided('mine'); // a redelivered decision: no second, longer sample
+    pacing.decided('mine', 'hold_placed'); // a redelivered decision: no second, longer sample
     expect(pacing.state.smoothedLagMs).toBe(400);
+    // The metric sees the same samples, once each.
+    expect(samples).toEqual([[400, 'hold_placed']]);
   });
 
   it('remembers a bounded number of placements: decisions that went to another instance are forgotten after a minute', () => {
@@ -65,11 +68,11 @@ describe('PlacementPacing (placements wait while credit decisions lag)', () => {
     expect(pacing.state.awaiting).toBe(10_000);
   });
 
-  it('does nothing when switched off (target 0)', () => {
-    const { pacing, decidedAfter } = pacingAt({ targetLagMs: 0, maxDelayMs: 2_000 });
+  it('never makes a placement wait when switched off (target 0), and still measures the lag for the metric', () => {
+    const { pacing, decidedAfter, samples } = pacingAt({ targetLagMs: 0, maxDelayMs: 2_000 });
     decidedAfter('late', 5_000);
     expect(pacing.delayMs()).toBe(0);
-    expect(pacing.state.awaiting).toBe(0);
+    expect(samples).toEqual([[5_000, 'hold_placed']]);
   });
 
   it('pace() waits the delay it announces', async () => {
@@ -77,7 +80,7 @@ describe('PlacementPacing (placements wait while credit decisions lag)', () => {
     const pacing = new PlacementPacing(settings);
     pacing.placed('a');
     await new Promise((resolve) => setTimeout(resolve, 60));
-    pacing.decided('a');
+    pacing.decided('a', 'hold_placed');
     const started = performance.now();
     await pacing.pace();
     expect(performance.now() - started).toBeGreaterThanOrEqual(35);

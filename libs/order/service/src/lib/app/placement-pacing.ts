@@ -23,6 +23,9 @@
  * its orders wait UNPAID and are decided when it is back. Overload past the wait is the
  * in-flight limit's to shed (503 + Retry-After, service-kit `inFlightLimit`).
  *
+ * The same samples feed `orderline_credit_decision_seconds` (the module passes `onDecided`), so an
+ * operator sees the wait whether pacing is on or off.
+ *
  * No Nest and no TypeORM: `PlaceOrder` and `ApplyCreditDecision` share one instance.
  */
 export interface PlacementPacingSettings {
@@ -31,6 +34,8 @@ export interface PlacementPacingSettings {
   /** The longest a placement waits. */
   maxDelayMs: number;
 }
+
+export type CreditDecisionOutcome = 'hold_placed' | 'hold_declined';
 
 /** Weight of the newest sample in the smoothed lag: ~the last 5–10 decisions count. */
 const SMOOTHING = 0.2;
@@ -48,6 +53,8 @@ export class PlacementPacing {
 
   constructor(
     private readonly settings: PlacementPacingSettings,
+    /** Told each sample (ms), for the metric. */
+    private readonly onDecided: (lagMs: number, outcome: CreditDecisionOutcome) => void = () => undefined,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -71,7 +78,6 @@ export class PlacementPacing {
 
   /** An order this process stored (after its commit) whose decision will follow. */
   placed(orderId: string): void {
-    if (!this.enabled) return;
     const at = this.now();
     this.awaiting.set(orderId, at);
     for (const [id, placedAt] of this.awaiting) {
@@ -81,7 +87,7 @@ export class PlacementPacing {
   }
 
   /** Credit-billing decided an order: if this process placed it, its lag is a sample. */
-  decided(orderId: string): void {
+  decided(orderId: string, outcome: CreditDecisionOutcome): void {
     const placedAt = this.awaiting.get(orderId);
     if (placedAt === undefined) return;
     this.awaiting.delete(orderId);
@@ -89,6 +95,7 @@ export class PlacementPacing {
     const lag = at - placedAt;
     this.smoothedLagMs = at - this.sampledAt > STALE_AFTER_MS ? lag : this.smoothedLagMs + SMOOTHING * (lag - this.smoothedLagMs);
     this.sampledAt = at;
+    this.onDecided(lag, outcome);
   }
 
   /** For metrics and tests: the smoothed lag and the placements awaiting a decision. */

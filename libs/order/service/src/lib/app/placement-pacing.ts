@@ -18,10 +18,10 @@
  *
  * The lag is sampled only for orders this process placed and then saw decided (real, monotonic
  * time: the platform clock can be moved by an operator); with several instances each sees a
- * share of the decisions, which is enough to follow the lag. A sample older than `staleAfterMs`
- * counts for nothing, so a credit-billing that is down or slow to start never blocks placement:
- * its orders wait UNPAID and are decided when it is back. Overload past the wait is the
- * in-flight limit's to shed (503 + Retry-After, service-kit `inFlightLimit`).
+ * share of the decisions, which is enough to follow the lag. A lag no decision has confirmed for
+ * a second (`STALE_AFTER_MS`) counts for nothing, so a credit-billing that is down or slow to
+ * start never blocks placement: its orders wait UNPAID and are decided when it is back. Overload
+ * past the wait is the in-flight limit's to shed (503 + Retry-After, service-kit `inFlightLimit`).
  *
  * The same samples feed `orderline_credit_decision_seconds` (the module passes `onDecided`), so an
  * operator sees the wait whether pacing is on or off.

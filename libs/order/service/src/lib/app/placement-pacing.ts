@@ -58,13 +58,9 @@ export class PlacementPacing {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  get enabled(): boolean {
-    return this.settings.targetLagMs > 0;
-  }
-
   /** How long the next placement waits now (ms; 0 = at once). */
   delayMs(): number {
-    if (!this.enabled) return 0;
+    if (this.settings.targetLagMs <= 0) return 0;
     if (this.now() - this.sampledAt > STALE_AFTER_MS) return 0;
     const excess = this.smoothedLagMs - this.settings.targetLagMs;
     return excess <= 0 ? 0 : Math.min(Math.round(excess), this.settings.maxDelayMs);
@@ -98,7 +94,7 @@ export class PlacementPacing {
     this.onDecided(lag, outcome);
   }
 
-  /** For metrics and tests: the smoothed lag and the placements awaiting a decision. */
+  /** For tests: the smoothed lag and the placements awaiting a decision (the metric takes `onDecided`). */
   get state(): { smoothedLagMs: number; awaiting: number } {
     return { smoothedLagMs: Math.round(this.smoothedLagMs), awaiting: this.awaiting.size };
   }

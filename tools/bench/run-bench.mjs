@@ -578,7 +578,7 @@ function buildReport({ raw, outbox, pg, peer, orders, refunds, aftersales, list,
     const s = orders.saturation;
     const h = orders.halfLoad;
     const ratio = pg ? s.placedPerSecond / pg.tps : null;
-    add(`(c) credit orders via gateway, saturated (concurrency ${orders.concurrency})`, `${fmt(s.placedPerSecond)} orders/s placed · ${fmt(s.heldPerSecond)} held/s`);
+    add(`(c) credit orders via gateway, saturated (concurrency ${orders.concurrency})`, `${fmt(s.placedPerSecond)} orders/s placed · ${fmt(s.heldPerSecond)} held/s` + (s.heldByWindowEndPerSecond === undefined ? '' : ` (${s.held} held in ${s.heldSeconds.toFixed(1)} s; ${fmt(s.heldByWindowEndPerSecond)}/s held by the last POST's answer)`));
     add('(c) ratio to pgbench TPS', ratio === null ? '—' : `${ratio.toFixed(2)} ×`, `≥ ${TARGETS.ordersVsPgbench} ×`, verdict(ratio === null ? null : ratio >= TARGETS.ordersVsPgbench));
     // Issue 19's form of it: orders held (credit reserved, WAITING_OUTBOUND) per pgbench transaction.
     const heldRatio = pg ? s.heldPerSecond / pg.tps : null;
@@ -696,7 +696,7 @@ async function main() {
   if (results.orders) {
     const c = results.orders;
     notes.push(
-      `(c) ${c.buyers} buyers, ${config.orders.seconds} s per phase after ${config.orders.warmupSeconds} s warm-up; held observed by polling the order database every ${c.pollMs} ms; saturated: ${c.saturation.placed} placed, ${c.saturation.notHeld} not held; half load: ${c.halfLoad.placed} placed, ${c.halfLoad.notHeld} not held${Object.keys({ ...c.saturation.errors, ...c.halfLoad.errors }).length ? `; errors ${JSON.stringify({ ...c.saturation.errors, ...c.halfLoad.errors })}` : ''}.`,
+      `(c) ${c.buyers} buyers, ${config.orders.seconds} s per phase after ${config.orders.warmupSeconds} s warm-up; held observed by polling the order database every ${c.pollMs} ms; held/s counts as the peer counts paid checkouts: the orders placed in the window and held, over the time from its start until the last of them was held; saturated: ${c.saturation.placed} placed, ${c.saturation.notHeld} not held; half load: ${c.halfLoad.placed} placed, ${c.halfLoad.notHeld} not held${Object.keys({ ...c.saturation.errors, ...c.halfLoad.errors }).length ? `; errors ${JSON.stringify({ ...c.saturation.errors, ...c.halfLoad.errors })}` : ''}.`,
     );
   }
   if (results.refunds) {

@@ -1,4 +1,6 @@
-import { loggedRoute } from './access-log';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { accessLog, loggedRoute } from './access-log';
 import { JsonLogger, logFormatFrom } from './json-logger';
 
 describe('access log route', () => {
@@ -24,5 +26,42 @@ describe('log format', () => {
     logger.log('Mapped {/api/v1/orders, POST} route', 'RouterExplorer');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d INFO {2}gateway access: GET \/api\/v1\/orders\/:id 200 12ms {2}correlationId=c-1 phone=\[redacted\]$/);
+  });
+});
+
+describe('access line', () => {
+  it('is one line per request with the chosen fields, its level by outcome, and nothing of the headers', async () => {
+    const lines: string[] = [];
+    const app = express();
+    app.use(accessLog(new JsonLogger('gateway', 'info', (line) => lines.push(line)), { trustPrincipalHeader: false }));
+    app.get('/orders/:id', (_request, response) => {
+      response.json({ ok: true });
+    });
+    app.get('/broken', (_request, response) => {
+      response.status(500).json({});
+    });
+    app.get('/health', (_request, response) => {
+      response.json({});
+    });
+    const server = app.listen(0);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      // The probe first: its line (at debug, below this logger's level) would precede the others.
+      await (await fetch(`${base}/health`)).text();
+      const headers = { authorization: 'Bearer secret-token-value', 'x-correlation-id': 'c-42' };
+      await (await fetch(`${base}/orders/13800138000`, { headers })).text();
+      await (await fetch(`${base}/broken`, { headers: { 'x-correlation-id': 'c-43' } })).text();
+      // A line is written when the response finishes, which the client may see first.
+      for (let tries = 0; lines.length < 2 && tries < 500; tries++) await new Promise((resolve) => setImmediate(resolve));
+      const records = lines.map((line) => JSON.parse(line));
+      expect(records).toHaveLength(2);
+      expect(records[0]).toMatchObject({ level: 'info', context: 'access', correlationId: 'c-42', method: 'GET', route: '/orders/:id', status: 200 });
+      expect(records[0].msg).toMatch(/^GET \/orders\/:id 200 \d+ms$/);
+      expect(records[0].latencyMs).toEqual(expect.any(Number));
+      expect(records[1]).toMatchObject({ level: 'error', correlationId: 'c-43', route: '/broken', status: 500 });
+      expect(lines.join('\n')).not.toMatch(/secret-token-value|13800138000|authorization|reqId|"req"/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

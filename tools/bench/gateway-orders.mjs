@@ -218,10 +218,9 @@ export async function runGatewayOrders(options) {
     // every unit started in the window, over the time until the last of them finished. A Vendure
     // checkout finishes in its last call; an order here finishes when credit-billing's hold has
     // moved it to WAITING_OUTBOUND, which trails its POST by the hold path's queue. Counting only
-    // the holds seen by the moment the last POST answered (`heldByWindowEnd`, the figure before)
+    // the holds seen by the moment the last POST answered (`heldByWindowEndPerSecond`, the figure before)
     // leaves that queue out of the count but its time in, which the peer's count never does.
     const lastHeldAt = held.reduce((last, r) => Math.max(last, r.heldAt), endedAt);
-    const heldByWindowEnd = held.filter((r) => r.heldAt <= endedAt).length;
     return {
       seconds: duration,
       attempted: records.length,
@@ -229,8 +228,7 @@ export async function runGatewayOrders(options) {
       placedPerSecond: ok.length / duration,
       heldPerSecond: held.length / ((lastHeldAt - startedAt) / 1000),
       heldSeconds: (lastHeldAt - startedAt) / 1000,
-      heldByWindowEnd,
-      heldByWindowEndPerSecond: heldByWindowEnd / duration,
+      heldByWindowEndPerSecond: held.filter((r) => r.heldAt <= endedAt).length / duration,
       held: held.length,
       notHeld: ok.length - held.length,
       otherStatus: ok.filter((r) => r.heldAt && r.status !== 'WAITING_OUTBOUND').length,

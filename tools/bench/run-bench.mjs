@@ -578,7 +578,7 @@ function buildReport({ raw, outbox, pg, peer, orders, refunds, aftersales, list,
     const s = orders.saturation;
     const h = orders.halfLoad;
     const ratio = pg ? s.placedPerSecond / pg.tps : null;
-    add(`(c) credit orders via gateway, saturated (concurrency ${orders.concurrency})`, `${fmt(s.placedPerSecond)} orders/s placed · ${fmt(s.heldPerSecond)} held/s` + (s.heldByWindowEndPerSecond === undefined ? '' : ` (${s.held} held in ${s.heldSeconds.toFixed(1)} s; ${fmt(s.heldByWindowEndPerSecond)}/s held by the last POST's answer)`));
+    add(`(c) credit orders via gateway, saturated (concurrency ${orders.concurrency})`, `${fmt(s.placedPerSecond)} orders/s placed · ${fmt(s.heldPerSecond)} held/s (${s.held} held in ${s.heldSeconds.toFixed(1)} s; ${fmt(s.heldByWindowEndPerSecond)}/s held by the last POST's answer)`);
     add('(c) ratio to pgbench TPS', ratio === null ? '—' : `${ratio.toFixed(2)} ×`, `≥ ${TARGETS.ordersVsPgbench} ×`, verdict(ratio === null ? null : ratio >= TARGETS.ordersVsPgbench));
     // Issue 19's form of it: orders held (credit reserved, WAITING_OUTBOUND) per pgbench transaction.
     const heldRatio = pg ? s.heldPerSecond / pg.tps : null;

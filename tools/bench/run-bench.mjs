@@ -197,6 +197,11 @@ async function cleanupAll() {
   if (cleaningUp) return;
   cleaningUp = true;
   for (const fn of cleanups.reverse()) await fn().catch((error) => log(`WARNING: cleanup step failed: ${error.message}`));
+  if (process.env.BENCH_KEEP_DATABASES === '1') {
+    // For a look at what the stack wrote (outbox and inbox times per hop); the next run removes them.
+    log(`kept this run's databases (${DB_PREFIX}_*) and topics (BENCH_KEEP_DATABASES=1)`);
+    return;
+  }
   const removed = await removeBenchResources({ stale: false });
   log(`removed ${removed.databases} bench database(s) and ${removed.topics} bench topic(s)`);
 }
@@ -454,7 +459,7 @@ async function benchStack(step) {
     topicPrefix: `${TOPIC_PREFIX}-stack.`,
     basePort,
     logDir: LOG_DIR,
-    nodeArgs: profileArgs,
+    nodeArgs: (processName) => [...profileArgs(processName), ...(process.env.BENCH_STACK_NODE_ARGS || '').split(' ').filter(Boolean)],
     // (e) polls GET /credit/loans per pending refund and one merchant confirms every return: the
     // gateway's per-account and per-address limits are lifted so they are not what is measured.
     env: { BOOTSTRAP_OPERATOR: operator, NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET || 'bench-secret-not-for-production', RATE_LIMIT_ACCOUNT_PER_MINUTE: '10000000', RATE_LIMIT_IP_PER_MINUTE: '10000000' },

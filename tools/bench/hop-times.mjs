@@ -10,7 +10,10 @@
 // placement time, the outbox's `published_at` (the relay pass that sent the event began; the
 // relay sets it with now() in the transaction that selected the rows), the inbox's `processed_at`
 // (the consumer transaction that applied the event began) and the history row of the move.
+import { createRequire } from 'node:module';
 import pg from 'pg';
+
+const { databaseUrl, summarize } = createRequire(import.meta.url)('./lib/common.cjs');
 
 const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const args = process.argv.slice(2);
@@ -19,14 +22,8 @@ const seconds = secondsAt >= 0 ? Number(args[secondsAt + 1]) : 20;
 if (!(seconds > 0)) throw new Error('--seconds takes a number of seconds');
 const named = args.filter((arg, i) => !arg.startsWith('--') && (secondsAt < 0 || i !== secondsAt + 1));
 
-function urlOf(database) {
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 async function query(database, sql, values = []) {
-  const client = new pg.Client({ connectionString: urlOf(database) });
+  const client = new pg.Client({ connectionString: databaseUrl(POSTGRES_URL, database) });
   await client.connect();
   try {
     return (await client.query(sql, values)).rows;
@@ -68,28 +65,24 @@ const holdsByOrder = new Map(
   (await query(creditDb, `SELECT event_id, envelope::jsonb -> 'payload' ->> 'orderId' AS order_id, ${ms('published_at')} AS sent FROM outbox_event WHERE event_type = 'CreditHoldPlaced'`)).map((row) => [row.order_id, row]),
 );
 
-const HOPS = [
-  ['placed → OrderPlaced relay pass', (o) => o.placed_sent - o.placed],
-  ['relay pass → credit-billing applies', (o) => placedAppliedAt.get(o.placed_event) - o.placed_sent],
-  ['credit-billing applies → CreditHoldPlaced relay pass', (o) => holdsByOrder.get(o.id)?.sent - placedAppliedAt.get(o.placed_event)],
-  ['relay pass → order service applies', (o) => holdsAppliedAt.get(holdsByOrder.get(o.id)?.event_id) - holdsByOrder.get(o.id)?.sent],
-  ['order service applies → moved (history time)', (o) => o.held - holdsAppliedAt.get(holdsByOrder.get(o.id)?.event_id)],
-  ['placed → moved', (o) => o.held - o.placed],
-];
+// Each order's times (ms since the epoch) in the order its wait passes them.
+const STEPS = ['placed', 'OrderPlaced relay pass', 'credit-billing applies', 'CreditHoldPlaced relay pass', 'order service applies', 'moved (history time)'];
+const HOPS = [...STEPS.slice(1).map((step, i) => `${STEPS[i]} → ${step}`), 'placed → moved'];
+const timelines = orders.map((o) => {
+  const hold = holdsByOrder.get(o.id);
+  return [o.placed, o.placed_sent, placedAppliedAt.get(o.placed_event), hold?.sent, holdsAppliedAt.get(hold?.event_id), o.held];
+});
+const complete = timelines.filter((times) => times.every(Number.isFinite));
+// Per order: each hop, then the whole wait (the last entry).
+const waits = complete.map((times) => ({ placed: times[0], hops: [...times.slice(1).map((at, i) => at - times[i]), times.at(-1) - times[0]] }));
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-const complete = orders.filter((o) => HOPS.every(([, of]) => Number.isFinite(of(o))));
 console.log(`${prefix}: ${orders.length} CREDIT orders placed in the last ${seconds} s of the run, ${complete.length} with every hop recorded`);
-const width = Math.max(...HOPS.map(([name]) => name.length));
-for (const [name, of] of HOPS) {
-  const values = complete.map(of).sort((a, b) => a - b);
-  if (!values.length) continue;
-  const f = (v) => `${v.toFixed(1)}`.padStart(7);
-  console.log(`${name.padEnd(width)}  p50 ${f(percentile(values, 50))}  p90 ${f(percentile(values, 90))}  p99 ${f(percentile(values, 99))}  max ${f(values[values.length - 1])} ms`);
-}
-const slowest = [...complete].sort((a, b) => HOPS[5][1](b) - HOPS[5][1](a)).slice(0, 8);
+const width = Math.max(...HOPS.map((name) => name.length));
+const f = (v) => v.toFixed(1).padStart(7);
+HOPS.forEach((name, hop) => {
+  const { count, p50, p90, p99, max } = summarize(waits.map(({ hops }) => hops[hop]));
+  if (count) console.log(`${name.padEnd(width)}  p50 ${f(p50)}  p90 ${f(p90)}  p99 ${f(p99)}  max ${f(max)} ms`);
+});
+const slowest = [...waits].sort((a, b) => b.hops.at(-1) - a.hops.at(-1)).slice(0, 8);
 console.log('\nslowest orders, ms per hop (in the order above):');
-for (const o of slowest) console.log(`${new Date(o.placed).toISOString().slice(11, 23)}  ${HOPS.map(([, of]) => of(o).toFixed(0).padStart(5)).join(' ')}`);
+for (const { placed, hops } of slowest) console.log(`${new Date(placed).toISOString().slice(11, 23)}  ${hops.map((hop) => hop.toFixed(0).padStart(5)).join(' ')}`);

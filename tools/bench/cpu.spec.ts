@@ -1,11 +1,12 @@
 // The pure part of the bench's CPU-per-unit figures (tools/bench/lib/cpu.cjs): parsing
 // /proc/<pid>/stat, naming processes, deltas between snapshots and the per-unit arithmetic.
-const { parseProcStat, processKey, cpuDelta, perUnitMs, formatPerUnit } = require('./lib/cpu.cjs') as {
-  parseProcStat: (text: string) => { pid: number; comm: string; ppid: number; cpuSeconds: number } | null;
+const { parseProcStat, processKey, cpuDelta, perUnitMs, formatPerUnit, formatKernelShare } = require('./lib/cpu.cjs') as {
+  parseProcStat: (text: string) => { pid: number; comm: string; ppid: number; cpuSeconds: number; kernelSeconds: number } | null;
   processKey: (stat: { pid: number; comm: string; ppid: number }, cmdline: string, benchPid: number) => string | null;
   cpuDelta: (before: Record<string, number>, after: Record<string, number>) => Record<string, number>;
   perUnitMs: (delta: Record<string, number>, units: number) => Record<string, number> | null;
   formatPerUnit: (perUnit: Record<string, number> | null, options?: { digits?: number; unit?: string }) => string;
+  formatKernelShare: (kernelSeconds: Record<string, number>, cpuSeconds: Record<string, number>) => string;
 };
 
 // A real line's shape: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
@@ -13,12 +14,12 @@ const statLine = (pid: number, comm: string, ppid: number, utime: number, stime:
   `${pid} (${comm}) S ${ppid} ${pid} ${pid} 0 -1 4194560 1200 0 3 0 ${utime} ${stime} 0 0 20 0 11 0 5000 1000000 20000 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 17 1 0 0 0 0 0\n`;
 
 describe('bench CPU per unit', () => {
-  it('parses pid, command, parent and utime + stime in seconds', () => {
-    expect(parseProcStat(statLine(4242, 'node', 17, 250, 50))).toEqual({ pid: 4242, comm: 'node', ppid: 17, cpuSeconds: 3 });
+  it('parses pid, command, parent, utime + stime and stime alone in seconds', () => {
+    expect(parseProcStat(statLine(4242, 'node', 17, 250, 50))).toEqual({ pid: 4242, comm: 'node', ppid: 17, cpuSeconds: 3, kernelSeconds: 0.5 });
   });
 
   it('finds the fields after the last parenthesis when the command contains spaces and parentheses', () => {
-    expect(parseProcStat(statLine(9, 'we ird) (name', 1, 100, 0))).toEqual({ pid: 9, comm: 'we ird) (name', ppid: 1, cpuSeconds: 1 });
+    expect(parseProcStat(statLine(9, 'we ird) (name', 1, 100, 0))).toEqual({ pid: 9, comm: 'we ird) (name', ppid: 1, cpuSeconds: 1, kernelSeconds: 0 });
   });
 
   it('refuses a line it cannot read', () => {
@@ -50,5 +51,11 @@ describe('bench CPU per unit', () => {
     expect(formatPerUnit({ gateway: 20, postgres: 10.25, total: 30.25 })).toBe('gateway 20.0 · postgres 10.3 · total 30.3 ms');
     expect(formatPerUnit({ export: 0.0042, total: 0.0042 }, { digits: 4 })).toBe('export 0.0042 · total 0.0042 ms');
     expect(formatPerUnit(null)).toBe('—');
+  });
+
+  it("prints the kernel's share of each process's CPU, largest first, leaving out processes that used none", () => {
+    expect(formatKernelShare({ postgres: 0.46, gateway: 0.12, idle: 0 }, { postgres: 2, gateway: 2, idle: 0 })).toBe('postgres 23 % · gateway 6 %');
+    expect(formatKernelShare({}, { gateway: 1 })).toBe('gateway 0 %');
+    expect(formatKernelShare({}, {})).toBe('—');
   });
 });

@@ -297,13 +297,13 @@ export async function runGatewayOrders(options) {
     log(`(c) saturation: ${seconds}s closed loop, concurrency ${concurrency}`);
     // CPU is measured until the phase's orders are held (drain) and every consumer group has taken
     // the phase's events (caughtUp), so the asynchronous paths count in the phase that caused them.
-    const { result: sat, cpuSeconds: satCpu } = await measureCpu(async () => {
+    const { result: sat, cpuSeconds: satCpu, kernelSeconds: satKernel } = await measureCpu(async () => {
       const phase = await closedLoop('saturation', seconds * 1000);
       await drain(phase.records);
       await caughtUp('saturation');
       return phase;
     });
-    const saturation = { ...phaseFigures(sat.records, sat.startedAt, sat.endedAt), cpuSeconds: satCpu };
+    const saturation = { ...phaseFigures(sat.records, sat.startedAt, sat.endedAt), cpuSeconds: satCpu, kernelSeconds: satKernel };
     log(
       `(c) saturation: ${saturation.placedPerSecond.toFixed(1)} placed/s, held p50 ${saturation.placeToHeldMs.p50?.toFixed(0)} ms p99 ${saturation.placeToHeldMs.p99?.toFixed(0)} ms`,
     );
@@ -311,14 +311,14 @@ export async function runGatewayOrders(options) {
     const rate = Math.max(1, saturation.placedPerSecond * options.halfLoadFraction);
     await sleep(1_000);
     log(`(c) half load: ${rate.toFixed(1)} orders/s fixed arrival rate for ${seconds}s`);
-    const { result: half, cpuSeconds: halfCpu } = await measureCpu(async () => {
+    const { result: half, cpuSeconds: halfCpu, kernelSeconds: halfKernel } = await measureCpu(async () => {
       const phase = await openLoop('half', rate, seconds * 1000);
       await drain(phase.records);
       await caughtUp('half load');
       return phase;
     });
     if (process.env.BENCH_DUMP_RECORDS) fs.writeFileSync(process.env.BENCH_DUMP_RECORDS, JSON.stringify(half.records));
-    const halfLoad = { ...phaseFigures(half.records, half.startedAt, half.endedAt), targetRate: rate, scheduled: half.scheduled, skipped: half.skipped, cpuSeconds: halfCpu };
+    const halfLoad = { ...phaseFigures(half.records, half.startedAt, half.endedAt), targetRate: rate, scheduled: half.scheduled, skipped: half.skipped, cpuSeconds: halfCpu, kernelSeconds: halfKernel };
     log(`(c) half load: held p50 ${halfLoad.placeToHeldMs.p50?.toFixed(0)} ms p99 ${halfLoad.placeToHeldMs.p99?.toFixed(0)} ms`);
 
     return { buyers: buyers.length, concurrency, pollMs, probeQueries, sweepQueries, idle, saturation, halfLoad };

@@ -39,7 +39,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const REGISTER = path.join(ROOT, 'tools/runtime/register-paths.js');
 const { envNumber, summarize, databaseUrl, sleep, waitFor, consumerLag } = require('./lib/common.cjs');
-const { formatPerUnit, perUnitMs } = require('./lib/cpu.cjs');
+const { formatKernelShare, formatPerUnit, perUnitMs } = require('./lib/cpu.cjs');
 
 const startedAt = Date.now();
 const log = (line) => process.stdout.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
@@ -595,6 +595,8 @@ function buildReport({ raw, outbox, pg, peer, orders, refunds, aftersales, list,
     if (orders.idle) add(`(c) idle stack, CPU ms per second with no load (${orders.idle.seconds} s)`, formatPerUnit(perUnitMs(orders.idle.cpuSeconds ?? {}, orders.idle.seconds), { unit: 'ms/s' }));
     add('(c) CPU ms per order placed, saturated (until held and every consumer caught up)', formatPerUnit(perUnitMs(s.cpuSeconds ?? {}, s.placed)));
     add('(c) CPU ms per order placed, half load (until held and every consumer caught up)', formatPerUnit(perUnitMs(h.cpuSeconds ?? {}, h.placed)));
+    add("(c) kernel's share of each process's CPU, saturated", formatKernelShare(s.kernelSeconds ?? {}, s.cpuSeconds ?? {}));
+    add("(c) kernel's share of each process's CPU, half load", formatKernelShare(h.kernelSeconds ?? {}, h.cpuSeconds ?? {}));
     add('(c) place → WAITING_OUTBOUND, saturated', `p50 ${ms(s.placeToHeldMs.p50)} · p99 ${ms(s.placeToHeldMs.p99)} (POST p50 ${ms(s.postMs.p50)})`);
     add(`(c) place → WAITING_OUTBOUND at ${fmt(h.targetRate)} orders/s (half load)`, `p50 ${ms(h.placeToHeldMs.p50)} · p99 ${ms(h.placeToHeldMs.p99)} (POST p99 ${ms(h.postMs.p99)})`, `p99 ≤ ${TARGETS.halfLoadP99Ms} ms`, verdict(h.placeToHeldMs.p99 === null ? null : h.placeToHeldMs.p99 <= TARGETS.halfLoadP99Ms));
   }

@@ -11,7 +11,7 @@ const BENCH_KEY = 'bench (load + probes)';
 /**
  * One line of /proc/<pid>/stat. The command name is in parentheses and may itself contain spaces
  * or ')', so the fields after it are found from the LAST ')'.
- * @returns {{ pid: number, comm: string, ppid: number, cpuSeconds: number } | null}
+ * @returns {{ pid: number, comm: string, ppid: number, cpuSeconds: number, kernelSeconds: number } | null}
  */
 function parseProcStat(text) {
   const open = text.indexOf('(');
@@ -21,7 +21,7 @@ function parseProcStat(text) {
   const utime = Number(fields[11]); // field 14
   const stime = Number(fields[12]); // field 15
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
-  return { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), ppid: Number(fields[1]), cpuSeconds: (utime + stime) / CLK_TCK };
+  return { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), ppid: Number(fields[1]), cpuSeconds: (utime + stime) / CLK_TCK, kernelSeconds: stime / CLK_TCK };
 }
 
 /**
@@ -36,10 +36,14 @@ function processKey(stat, cmdline, benchPid) {
   return /dist\/apps\/([^/]+)\//.exec(cmdline)?.[1] ?? null;
 }
 
-/** CPU seconds used so far by each stack service (children of this process), PostgreSQL, Kafka and the bench itself. */
-function cpuSnapshot(benchPid = process.pid) {
-  const result = {};
-  if (process.platform !== 'linux') return result;
+/**
+ * CPU seconds used so far by each stack service (children of this process), PostgreSQL, Kafka and
+ * the bench itself: `cpu` is user + system time, `kernel` the system part alone (both keyed alike).
+ */
+function procSnapshot(benchPid = process.pid) {
+  const cpu = {};
+  const kernel = {};
+  if (process.platform !== 'linux') return { cpu, kernel };
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -47,14 +51,22 @@ function cpuSnapshot(benchPid = process.pid) {
       if (!stat) continue;
       const cmdline = stat.ppid === benchPid ? fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8') : '';
       const key = processKey(stat, cmdline, benchPid);
-      if (key) result[key] = stat.cpuSeconds;
+      if (!key) continue;
+      cpu[key] = stat.cpuSeconds;
+      kernel[key] = stat.kernelSeconds;
     } catch {
       // the process ended meanwhile
     }
   }
   const self = process.cpuUsage();
-  result[BENCH_KEY] = (self.user + self.system) / 1e6;
-  return result;
+  cpu[BENCH_KEY] = (self.user + self.system) / 1e6;
+  kernel[BENCH_KEY] = self.system / 1e6;
+  return { cpu, kernel };
+}
+
+/** User + system CPU seconds used so far by each process we count (see procSnapshot). */
+function cpuSnapshot(benchPid = process.pid) {
+  return procSnapshot(benchPid).cpu;
 }
 
 /**
@@ -94,11 +106,26 @@ function formatPerUnit(perUnit, { digits = 1, unit = 'ms' } = {}) {
   return [...entries.map(([name, v]) => `${name} ${v.toFixed(digits)}`), `total ${perUnit.total.toFixed(digits)} ${unit}`].join(' · ');
 }
 
-/** Runs fn and returns its result with `cpuSeconds` (cpuDelta over the call) attached. */
-async function measureCpu(fn, benchPid = process.pid) {
-  const before = cpuSnapshot(benchPid);
-  const result = await fn();
-  return { result, cpuSeconds: cpuDelta(before, cpuSnapshot(benchPid)) };
+/**
+ * The kernel's part of each process's CPU ("postgres 23 % · gateway 6 % · …", largest first):
+ * a process whose time goes to system calls (socket round trips, waking others) pays for them
+ * here, whereas a CPU profile counts the wait after a write that woke another process as time
+ * in the write.
+ */
+function formatKernelShare(kernelSeconds, cpuSeconds) {
+  const shares = Object.entries(cpuSeconds)
+    .filter(([, used]) => used > 0)
+    .map(([name, used]) => [name, (kernelSeconds[name] ?? 0) / used])
+    .sort((a, b) => b[1] - a[1]);
+  return shares.length ? shares.map(([name, share]) => `${name} ${Math.round(share * 100)} %`).join(' · ') : '—';
 }
 
-module.exports = { CLK_TCK, BENCH_KEY, parseProcStat, processKey, cpuSnapshot, cpuDelta, perUnitMs, formatPerUnit, measureCpu };
+/** Runs fn and returns its result with `cpuSeconds` and `kernelSeconds` (cpuDelta over the call) attached. */
+async function measureCpu(fn, benchPid = process.pid) {
+  const before = procSnapshot(benchPid);
+  const result = await fn();
+  const after = procSnapshot(benchPid);
+  return { result, cpuSeconds: cpuDelta(before.cpu, after.cpu), kernelSeconds: cpuDelta(before.kernel, after.kernel) };
+}
+
+module.exports = { CLK_TCK, BENCH_KEY, parseProcStat, processKey, cpuSnapshot, cpuDelta, perUnitMs, formatPerUnit, formatKernelShare, measureCpu };

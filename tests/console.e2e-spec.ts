@@ -35,12 +35,25 @@ function startPlatform(dataDir: string): ChildProcess {
   });
 }
 
-/** Chooses an option of the Ant Design select labelled `label`. */
+/**
+ * Chooses an option of the Ant Design select labelled `label` and waits until the select shows
+ * it. On a busy machine a click can land while the dropdown is still moving and choose nothing
+ * (a clean-clone run went on without a carrier and waited a minute for the waybill field), so
+ * the choice is made again, up to three times. No Escape to close a dropdown that lingers: inside
+ * a dialog it would close the dialog too; the next click waits until nothing covers its target.
+ */
 async function choose(page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
-  await page.getByLabel(label, { exact: typeof label === 'string' }).click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
-  // The next click must reach the page, not a dropdown still closing over it.
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
+  const field = page.getByLabel(label, { exact: typeof label === 'string' });
+  const shown = field.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " ant-select-content ")][1]');
+  const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  for (let attempt = 1; ; attempt++) {
+    if (!(await dropdown.first().isVisible())) await field.click();
+    await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
+    await dropdown.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    const text = (await shown.textContent()) ?? '';
+    if (typeof option === 'string' ? text.includes(option) : option.test(text)) return;
+    if (attempt === 3) throw new Error(`the select labelled ${label} shows "${text}" after three choices of ${option}`);
+  }
 }
 
 /** The page's screenshot, and no control without an accessible name. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ORDER_MIGRATIONS } from '@orderline/order/service';
-import { createServiceDataSource, insertEntities, openServiceDatabase, preparedStatementName, selectEntities, selectEntity, updateLockedEntity } from '@orderline/shared/persistence';
+import { createServiceDataSource, insertEntities, openServiceDatabase, preparedStatementName, selectEntities, selectEntity, selectEntityWith, updateLockedEntity } from '@orderline/shared/persistence';
 import { createEventRegistry, OrderStatusChanged } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord, ORDER_ENTITIES } from '../libs/order/service/src/lib/infra/order.entity';
@@ -160,6 +160,18 @@ describe('entity row helpers on real PostgreSQL', () => {
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [missingOrder])).toEqual([{ n: 0 }]);
   });
 
+  /** Another transaction cannot take the order's row while the caller's transaction holds it. */
+  const expectLockedElsewhere = async (orderId: string): Promise<void> => {
+    const other = dataSource.createQueryRunner();
+    try {
+      await other.startTransaction();
+      await expect(other.query(`SELECT id FROM customer_order WHERE id = $1 FOR UPDATE NOWAIT`, [orderId])).rejects.toThrow(/could not obtain lock/);
+      await other.rollbackTransaction();
+    } finally {
+      await other.release();
+    }
+  };
+
   it('selectEntities reads what TypeORM find reads, in the asked order, locked when asked', async () => {
     const orderId = randomUUID();
     await dataSource.transaction(async (manager) => {
@@ -177,15 +189,27 @@ describe('entity row helpers on real PostgreSQL', () => {
     await dataSource.transaction(async (locking) => {
       const locked = await selectEntity(locking, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
       expect(locked?.id).toBe(orderId);
-      // Another transaction cannot take the row while this one holds it.
-      const other = await dataSource.createQueryRunner();
-      try {
-        await other.startTransaction();
-        await expect(other.query(`SELECT id FROM customer_order WHERE id = $1 FOR UPDATE NOWAIT`, [orderId])).rejects.toThrow(/could not obtain lock/);
-        await other.rollbackTransaction();
-      } finally {
-        await other.release();
-      }
+      await expectLockedElsewhere(orderId);
+    });
+  });
+
+  it('selectEntityWith reads the entity selectEntity reads and, in the same statement, the named expressions beside it', async () => {
+    const orderId = randomUUID();
+    await dataSource.transaction(async (manager) => {
+      await insertEntities(manager, OrderRecord, [order(orderId)]);
+      await insertEntities(manager, OrderLineRecord, lines(orderId));
+    });
+    const manager = dataSource.manager;
+    const read = await selectEntityWith<OrderRecord, { lineCount: number; firstSku: string | null }>(manager, OrderRecord, 'id = $1', [orderId, 0], {
+      lineCount: '(SELECT count(*)::int FROM order_line l WHERE l.order_id = $1)',
+      firstSku: '(SELECT l.sku_id FROM order_line l WHERE l.order_id = $1 AND l.position = $2)',
+    });
+    expect(read?.entity).toEqual(await selectEntity(manager, OrderRecord, 'id = $1', [orderId]));
+    expect(read?.also).toEqual({ lineCount: 2, firstSku: lines(orderId)[0].skuId });
+    expect(await selectEntityWith(manager, OrderRecord, 'id = $1', [randomUUID()], { lineCount: '(SELECT 1)' })).toBeNull();
+    await dataSource.transaction(async (locking) => {
+      expect((await selectEntityWith(locking, OrderRecord, 'id = $1', [orderId], { lineCount: '(SELECT 1)' }, { forUpdate: true }))?.entity.id).toBe(orderId);
+      await expectLockedElsewhere(orderId);
     });
   });
 

@@ -593,6 +593,8 @@ function buildReport({ raw, outbox, pg, peer, orders, refunds, aftersales, list,
       add('(c) ratio to Vendure (held/s ÷ paid/s; placed/s ÷ paid/s)', `${held.toFixed(2)} × (placed ${(s.placedPerSecond / vendure.ordersPerSecond).toFixed(2)} ×)`, `≥ ${TARGETS.ordersVsVendure} × held`, verdict(held >= TARGETS.ordersVsVendure));
     }
     if (orders.idle) add(`(c) idle stack, CPU ms per second with no load (${orders.idle.seconds} s)`, formatPerUnit(perUnitMs(orders.idle.cpuSeconds ?? {}, orders.idle.seconds), { unit: 'ms/s' }));
+    // Unrounded, for comparing builds by the ratio of two processes' CPU (README, "CPU per unit of work").
+    if (process.env.BENCH_PRINT_CPU === '1') console.log(`BENCH_CPU_PER_ORDER ${JSON.stringify({ heldPerSecond: s.heldPerSecond, saturated: perUnitMs(s.cpuSeconds ?? {}, s.placed), halfLoad: perUnitMs(h.cpuSeconds ?? {}, h.placed) })}`);
     add('(c) CPU ms per order placed, saturated (until held and every consumer caught up)', formatPerUnit(perUnitMs(s.cpuSeconds ?? {}, s.placed)));
     add('(c) CPU ms per order placed, half load (until held and every consumer caught up)', formatPerUnit(perUnitMs(h.cpuSeconds ?? {}, h.placed)));
     add("(c) kernel's share of each process's CPU, saturated", formatKernelShare(s.kernelSeconds ?? {}, s.cpuSeconds ?? {}));

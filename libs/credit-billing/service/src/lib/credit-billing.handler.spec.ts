@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CreditHoldPlaced, CreditHoldReleased, LoanBooked, OrderCancelled, OrderPlaced, OrderShipped, RefundCompleted, RefundOffsetApplied, RepaymentReceived } from '@orderline/shared/contracts';
+import { DataSource } from 'typeorm';
+import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, OrderCancelled, OrderPlaced, OrderShipped, RefundCompleted, RefundOffsetApplied, RepaymentReceived } from '@orderline/shared/contracts';
 import { EmbeddedService, eventually } from '@orderline/shared/service-testing';
 import { Principal } from '@orderline/shared/service-kit';
 import { CreditAccounts } from './app/credit-accounts';
@@ -55,6 +56,26 @@ describe('credit-billing handlers: hold, capture, refund offset, repayment, rele
     // Nothing is billed yet: the repayment waits as the account's balance for the next statement.
     expect(after).toMatchObject({ outstanding: 24_000, balance: 1_000 });
   }, 60_000);
+
+  // The hold's decision reads the account, the order's hold and the plan's product in one
+  // statement (issue 19): a copy of OrderPlaced under a new event id must find the hold and
+  // change nothing (a second hold would break the order's unique hold and dead-letter the copy).
+  it('applies a copy of OrderPlaced under a new event id as a duplicate; declines a buyer without a line', async () => {
+    const { orderId, line } = await placeCreditOrder(7_000);
+    await service.event(CreditHoldPlaced, (payload) => payload.orderId === orderId);
+    const copy = await service.publish(OrderPlaced, { orderId, merchantId: randomUUID(), buyerId, paymentMethod: 'CREDIT', credit: { plan: 'INSTALLMENT', periods: 3 }, payable: 7_000, freight: 0, lines: [line] });
+    const inbox = (eventId: string) => service.get(DataSource).query(`SELECT 1 FROM inbox_message WHERE event_id = $1`, [eventId]);
+    await eventually(async () => (await inbox(copy.eventId)).length === 1, 'the copy to be applied');
+    expect(await account()).toMatchObject({ held: 7_000 });
+    await service.publish(OrderCancelled, { orderId, buyerId, paymentMethod: 'CREDIT', reason: 'NO_LONGER_WANTED', cancelledBy: 'BUYER', previousStatus: 'UNPAID' });
+    expect((await service.event(CreditHoldReleased, (payload) => payload.orderId === orderId)).payload).toMatchObject({ amount: 7_000 });
+    await eventually(async () => (await account()).held === 0, 'the hold to be released');
+
+    const stranger = randomUUID();
+    const strangersOrder = randomUUID();
+    await service.publish(OrderPlaced, { orderId: strangersOrder, merchantId: randomUUID(), buyerId: stranger, paymentMethod: 'CREDIT', credit: { plan: 'DEFERRED' }, payable: 5_000, freight: 0, lines: [{ ...line, lineId: randomUUID(), unitPrice: 5_000, lineTotal: 5_000 }] });
+    expect((await service.event(CreditHoldDeclined, (payload) => payload.orderId === strangersOrder)).payload).toMatchObject({ buyerId: stranger, reason: 'NO_CREDIT_ACCOUNT' });
+  }, 30_000);
 
   it('releases the hold of a credit order cancelled before shipment', async () => {
     const { orderId } = await placeCreditOrder(12_000);

@@ -4,7 +4,6 @@ import { cancelHold, placeHold } from '@orderline/credit-billing/domain';
 import { CreditHoldDeclined, EventEnvelope, OrderCancelled, OrderCancelledPayload, OrderPlaced, OrderPlacedPayload } from '@orderline/shared/contracts';
 import { EventHandlerBinding, onEvent, TransactionScope } from '@orderline/shared/messaging';
 import { accountLockKey, CreditAccountRepository } from '../infra/credit-account.repository';
-import { CreditProductRepository } from '../infra/credit-product.repository';
 import { AccountChanges } from './account-changes';
 
 /**
@@ -16,7 +15,6 @@ import { AccountChanges } from './account-changes';
 export class CreditHolds {
   constructor(
     private readonly accounts: CreditAccountRepository,
-    private readonly products: CreditProductRepository,
     private readonly changes: AccountChanges,
   ) {}
 
@@ -30,14 +28,13 @@ export class CreditHolds {
   async placeHold(event: EventEnvelope<OrderPlacedPayload>, scope: TransactionScope): Promise<void> {
     const order = event.payload;
     if (order.paymentMethod !== 'CREDIT') return;
-    const record = await this.accounts.lockAccountOfBuyer(scope.manager, order.buyerId);
-    if (!record) {
+    // The inbox already drops a redelivered event; the order's hold (if any) also covers a re-published copy.
+    const locked = await this.accounts.lockAccountForHold(scope.manager, order.buyerId, order.orderId, order.credit?.plan ?? 'DEFERRED');
+    if (!locked) {
       await scope.publish(CreditHoldDeclined, { orderId: order.orderId, buyerId: order.buyerId, amount: order.payable, available: 0, reason: 'NO_CREDIT_ACCOUNT' });
       return;
     }
-    // The inbox already drops a redelivered event; the order's hold (if any) also covers a re-published copy.
-    const account = await this.accounts.load(scope.manager, record, { orderId: order.orderId });
-    const product = await this.products.defaultProduct(scope.manager, order.credit?.plan ?? 'DEFERRED');
+    const { record, account, product } = locked;
     const change = placeHold(account, { holdId: randomUUID(), orderId: order.orderId, amount: order.payable, product, periodCount: order.credit?.periods });
     await this.changes.commit(scope, record, account, change);
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccountChange, AccountHold, CalendarDate, changedLoansOf, CreditAccount, isLoanSettled, Loan, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
+import { AccountChange, AccountHold, CalendarDate, changedLoansOf, CreditAccount, CreditProduct, isLoanSettled, Loan, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
 import { TimerFailures, TransactionScope } from '@orderline/shared/messaging';
-import { insertEntities, prepared, selectEntity } from '@orderline/shared/persistence';
+import { insertEntities, prepared, selectEntity, selectEntityWith } from '@orderline/shared/persistence';
 import { CreditAccountRecord, CreditHoldRecord, LedgerPostingRecord } from './credit.entity';
 
 /** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
@@ -22,6 +22,30 @@ const UPDATE_LOAN = prepared(`UPDATE loan SET document = $2, settled = $3, updat
 export class CreditAccountRepository {
   async lockAccountOfBuyer(manager: EntityManager, buyerId: string): Promise<CreditAccountRecord | null> {
     return selectEntity(manager, CreditAccountRecord, 'buyer_id = $1', [buyerId], { forUpdate: true });
+  }
+
+  /**
+   * A hold's decision in one round trip (issue 19; it was three): the buyer's account row locked,
+   * the account as `load(…, { orderId })` gives it, and the default product of the plan.
+   *
+   * The hold and the product are read under the statement's snapshot, taken before any wait for
+   * the row lock, where `load` reads after it. That is safe here because of how holds are written:
+   * only the order-event handlers write an order's hold (placement, cancellation, capture), and
+   * each takes the buyer's `accountLockKey` with its inbox insert, earlier in its transaction
+   * than this statement. A transaction that wrote this order's hold has therefore committed
+   * before this statement starts, or waits for this one. Products are configuration.
+   */
+  async lockAccountForHold(manager: EntityManager, buyerId: string, orderId: string, planType: string): Promise<{ record: CreditAccountRecord; account: CreditAccount; product: CreditProduct | null } | null> {
+    const locked = await selectEntityWith<CreditAccountRecord, { hold: StoredHold | null; product: CreditProduct | null }>(
+      manager,
+      CreditAccountRecord,
+      'buyer_id = $1',
+      [buyerId, orderId, planType],
+      { hold: `(SELECT row_to_json(h) FROM credit_hold h WHERE h.order_id = $2::uuid)`, product: `(SELECT p.definition FROM credit_product p WHERE p.plan_type = $3 AND p.is_default)` },
+      { forUpdate: true },
+    );
+    if (!locked) return null;
+    return { record: locked.entity, account: accountOf(locked.entity, { hold: locked.also.hold }), product: locked.also.product };
   }
 
   async lockAccount(manager: EntityManager, accountId: string): Promise<CreditAccountRecord | null> {
@@ -96,22 +120,7 @@ export class CreditAccountRepository {
    * credits. The account row must already be locked by the caller.
    */
   async load(manager: EntityManager, record: CreditAccountRecord, scope: { orderId?: string; loans?: boolean } = {}): Promise<CreditAccount> {
-    const { hold, open_loans: openLoans, order_loan: ofOrder, pending_credits: pendingCredits } = await readAccountParts(manager, record.id, scope);
-    const loans: Loan[] = openLoans ?? [];
-    if (ofOrder && !loans.some((loan) => loan.loanId === ofOrder.loanId)) loans.push(ofOrder);
-    return {
-      accountId: record.id,
-      limit: record.creditLimit,
-      cycle: { statementDay: record.statementDay, dueOffsetDays: record.dueOffsetDays },
-      held: record.held,
-      outstanding: record.outstanding,
-      balance: record.balance,
-      nextStatementDate: record.nextStatementDate as CalendarDate | null,
-      lastStatementDate: record.lastStatementDate as CalendarDate | null,
-      holds: hold ? [holdOf(hold)] : [],
-      loans,
-      pendingCredits: pendingCredits ?? [],
-    };
+    return accountOf(record, await readAccountParts(manager, record.id, scope));
   }
 
   /**
@@ -249,6 +258,26 @@ async function readAccountParts(manager: EntityManager, accountId: string, scope
   if (scope.loans) return (await manager.query(LOAD_WITH_LOANS, [scope.orderId ?? null, accountId]))[0];
   if (scope.orderId) return (await manager.query(LOAD_HOLD, [scope.orderId]))[0];
   return {};
+}
+
+/** The account aggregate from its row and the parts read beside it. */
+function accountOf(record: CreditAccountRecord, parts: StoredAccountParts): CreditAccount {
+  const { hold, open_loans: openLoans, order_loan: ofOrder, pending_credits: pendingCredits } = parts;
+  const loans: Loan[] = openLoans ?? [];
+  if (ofOrder && !loans.some((loan) => loan.loanId === ofOrder.loanId)) loans.push(ofOrder);
+  return {
+    accountId: record.id,
+    limit: record.creditLimit,
+    cycle: { statementDay: record.statementDay, dueOffsetDays: record.dueOffsetDays },
+    held: record.held,
+    outstanding: record.outstanding,
+    balance: record.balance,
+    nextStatementDate: record.nextStatementDate as CalendarDate | null,
+    lastStatementDate: record.lastStatementDate as CalendarDate | null,
+    holds: hold ? [holdOf(hold)] : [],
+    loans,
+    pendingCredits: pendingCredits ?? [],
+  };
 }
 
 function holdOf(row: StoredHold): AccountHold {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { CreditProduct, PlanType } from '@orderline/credit-billing/domain';
+import { CreditProduct } from '@orderline/credit-billing/domain';
 import { DomainError } from '@orderline/shared/service-kit';
 import { prepared } from '@orderline/shared/persistence';
 
@@ -35,10 +35,5 @@ export class CreditProductRepository {
     const [row] = await manager.query(prepared(`SELECT definition FROM credit_product WHERE code = $1`), [code]);
     if (!row) throw new DomainError('UNKNOWN_CREDIT_PRODUCT', 422, `no credit product ${code}`);
     return row.definition as CreditProduct;
-  }
-
-  async defaultProduct(manager: EntityManager, planType: PlanType | string): Promise<CreditProduct | null> {
-    const [row] = await manager.query(prepared(`SELECT definition FROM credit_product WHERE plan_type = $1 AND is_default`), [planType]);
-    return row ? (row.definition as CreditProduct) : null;
   }
 }

@@ -30,8 +30,27 @@ export interface ReadModelConsignee {
   detail: string;
 }
 
-
 type At = string | Date;
+
+/**
+ * An order's row and its lines, in one statement (a redelivered OrderPlaced inserts neither
+ * again). The lines are a data-modifying `WITH` part: the table has no foreign key to the order
+ * row, and both run on the statement's one snapshot. The row counts a refund applied before
+ * it, and says so (`refunded_first`) so the caller can count the refunded quantities per line.
+ */
+const INSERT_ORDER_WITH_LINES = prepared(`WITH lines AS (
+    INSERT INTO export_order_line (line_id, order_id, position, sku_id, title, unit_price, quantity, line_total)
+    SELECT l.line_id, $1, l.position, l.sku_id, l.title, l.unit_price, l.quantity, l.line_total
+    FROM unnest($22::uuid[], $23::int[], $24::text[], $25::text[], $26::bigint[], $27::int[], $28::bigint[]) AS l(line_id, position, sku_id, title, unit_price, quantity, line_total)
+    ON CONFLICT (line_id) DO NOTHING)
+  INSERT INTO export_order (order_id, merchant_id, buyer_id, status, payment_method, credit_plan, goods_total, freight, discount_total, payable, placed_at, kinds,
+     fulfilment, buyer_note, consignee_name, consignee_phone, province, city, county, town, address_detail, refunded_amount, updated_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+     (SELECT coalesce(sum(amount), 0) FROM export_refund WHERE order_id = $1),
+     -- Topics are consumed independently: a refund applied earlier still counts for "last change".
+     GREATEST($11::timestamptz, (SELECT max(completed_at) FROM export_refund WHERE order_id = $1)))
+   ON CONFLICT (order_id) DO NOTHING
+   RETURNING EXISTS (SELECT 1 FROM export_refund WHERE order_id = $1) AS refunded_first`);
 
 /**
  * The export read model (domain.md §5): `export_order`, `export_order_line`, `export_refund`,
@@ -46,55 +65,37 @@ export class ExportReadModel {
   /** A new order row with its lines; refunds that arrived first are folded in. */
   async insertOrder(order: ReadModelOrder, lines: readonly OrderLineSnapshot[]): Promise<void> {
     const consignee = order.consignee;
-    const inserted: Array<{ refunded_first: boolean }> = await this.manager.query(
-      prepared(`INSERT INTO export_order (order_id, merchant_id, buyer_id, status, payment_method, credit_plan, goods_total, freight, discount_total, payable, placed_at, kinds,
-         fulfilment, buyer_note, consignee_name, consignee_phone, province, city, county, town, address_detail, refunded_amount, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-         (SELECT coalesce(sum(amount), 0) FROM export_refund WHERE order_id = $1),
-       -- Topics are consumed independently: a refund applied earlier still counts for "last change".
-       GREATEST($11::timestamptz, (SELECT max(completed_at) FROM export_refund WHERE order_id = $1)))
-       ON CONFLICT (order_id) DO NOTHING
-       RETURNING EXISTS (SELECT 1 FROM export_refund WHERE order_id = $1) AS refunded_first`),
-      [
-        order.orderId,
-        order.merchantId,
-        order.buyerId,
-        order.status,
-        order.paymentMethod,
-        order.creditPlan,
-        order.goodsTotal,
-        order.freight,
-        order.discountTotal,
-        order.payable,
-        order.placedAt,
-        order.kinds,
-        order.fulfilment,
-        order.buyerNote,
-        consignee?.name ?? null,
-        consignee?.phone ?? null,
-        consignee?.province ?? null,
-        consignee?.city ?? null,
-        consignee?.county ?? null,
-        consignee?.town ?? null,
-        consignee?.detail ?? null,
-      ],
-    );
-    await this.manager.query(
-      prepared(`INSERT INTO export_order_line (line_id, order_id, position, sku_id, title, unit_price, quantity, line_total)
-       SELECT l.line_id, $1, l.position, l.sku_id, l.title, l.unit_price, l.quantity, l.line_total
-       FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::bigint[]) AS l(line_id, position, sku_id, title, unit_price, quantity, line_total)
-       ON CONFLICT (line_id) DO NOTHING`),
-      [
-        order.orderId,
-        lines.map((line) => line.lineId),
-        lines.map((_, position) => position),
-        lines.map((line) => line.skuId),
-        lines.map((line) => line.title),
-        lines.map((line) => line.unitPrice),
-        lines.map((line) => line.quantity),
-        lines.map((line) => line.lineTotal),
-      ],
-    );
+    // One statement for the row and its lines (they were two round trips per order, issue 19).
+    const inserted: Array<{ refunded_first: boolean }> = await this.manager.query(INSERT_ORDER_WITH_LINES, [
+      order.orderId,
+      order.merchantId,
+      order.buyerId,
+      order.status,
+      order.paymentMethod,
+      order.creditPlan,
+      order.goodsTotal,
+      order.freight,
+      order.discountTotal,
+      order.payable,
+      order.placedAt,
+      order.kinds,
+      order.fulfilment,
+      order.buyerNote,
+      consignee?.name ?? null,
+      consignee?.phone ?? null,
+      consignee?.province ?? null,
+      consignee?.city ?? null,
+      consignee?.county ?? null,
+      consignee?.town ?? null,
+      consignee?.detail ?? null,
+      lines.map((line) => line.lineId),
+      lines.map((_, position) => position),
+      lines.map((line) => line.skuId),
+      lines.map((line) => line.title),
+      lines.map((line) => line.unitPrice),
+      lines.map((line) => line.quantity),
+      lines.map((line) => line.lineTotal),
+    ]);
     // Only when a refund of the order was applied before it (a statement per order otherwise, issue 19);
     // a redelivered OrderPlaced inserts nothing and finds its lines already counted.
     if (!inserted[0]?.refunded_first) return;

@@ -41,7 +41,7 @@ export class CreditAccountRepository {
       CreditAccountRecord,
       'buyer_id = $1',
       [buyerId, orderId, planType],
-      { hold: `(SELECT row_to_json(h) FROM credit_hold h WHERE h.order_id = $2::uuid)`, product: `(SELECT p.definition FROM credit_product p WHERE p.plan_type = $3 AND p.is_default)` },
+      { hold: holdOfOrder('$2'), product: `(SELECT p.definition FROM credit_product p WHERE p.plan_type = $3 AND p.is_default)` },
       { forUpdate: true },
     );
     if (!locked) return null;
@@ -241,7 +241,9 @@ interface StoredAccountParts {
   pending_credits?: Array<{ id: string; credit: StatementCredit }>;
 }
 
-const HOLD_OF_ORDER = `(SELECT row_to_json(h) FROM credit_hold h WHERE h.order_id = $1::uuid) AS hold`;
+/** An order's hold as one JSON value (or null), the order id being the parameter `param`. */
+const holdOfOrder = (param: string): string => `(SELECT row_to_json(h) FROM credit_hold h WHERE h.order_id = ${param}::uuid)`;
+const HOLD_OF_ORDER = `${holdOfOrder('$1')} AS hold`;
 const LOAD_HOLD = prepared(`SELECT ${HOLD_OF_ORDER}`);
 const LOAD_WITH_LOANS = prepared(`SELECT ${HOLD_OF_ORDER},
   (SELECT coalesce(json_agg(l.document ORDER BY l.booked_at, l.id), '[]'::json) FROM loan l WHERE l.credit_account_id = $2 AND NOT l.settled) AS open_loans,

@@ -29,11 +29,14 @@ export class CreditAccountRepository {
    * the account as `load(…, { orderId })` gives it, and the default product of the plan.
    *
    * The hold and the product are read under the statement's snapshot, taken before any wait for
-   * the row lock, where `load` reads after it. That is safe here because of how holds are written:
-   * only the order-event handlers write an order's hold (placement, cancellation, capture), and
-   * each takes the buyer's `accountLockKey` with its inbox insert, earlier in its transaction
-   * than this statement. A transaction that wrote this order's hold has therefore committed
-   * before this statement starts, or waits for this one. Products are configuration.
+   * the row lock, where `load` reads after it. That is safe for this one use: a placement asks
+   * only whether the order has a hold (a re-published copy then changes nothing), and a hold
+   * comes into being only here, by the `OrderPlaced` handler, which takes the buyer's
+   * `accountLockKey` with its inbox insert, earlier in its transaction than this statement; holds
+   * are never deleted. A transaction that created this order's hold has therefore committed
+   * before this statement starts, or waits for this one. What other writers change later (a
+   * hold's captured or released amounts, under the row lock alone) placement does not read.
+   * Products are configuration.
    */
   async lockAccountForHold(manager: EntityManager, buyerId: string, orderId: string, planType: string): Promise<{ record: CreditAccountRecord; account: CreditAccount; product: CreditProduct | null } | null> {
     const locked = await selectEntityWith<CreditAccountRecord, { hold: StoredHold | null; product: CreditProduct | null }>(

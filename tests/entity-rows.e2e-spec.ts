@@ -151,6 +151,7 @@ describe('entity row helpers on real PostgreSQL', () => {
   });
 
   it('insertAtCommit rows that break a constraint fail the transaction, events and all', async () => {
+    // No statement before the commit: its one write is the whole unit of work, with no BEGIN around it.
     const missingOrder = randomUUID();
     const unitOfWork = new UnitOfWork({ dataSource, registry: createEventRegistry(), producer: 'rows-test' });
     await expect(unitOfWork.run(async (scope) => {

@@ -1,4 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CreditHoldPlaced, OrderCancelled, OrderPaid, OrderPaused, OrderPlaced, OrderResumed, OrderShipped, ShipmentDispatched } from '@orderline/shared/contracts';
 import { familyValues } from '@orderline/shared/metrics';
 import { EmbeddedService, eventually } from '@orderline/shared/service-testing';
@@ -12,6 +16,10 @@ import { PlaceOrder } from './app/place-order';
 import { PlacementPacing } from './app/placement-pacing';
 import { OrderServiceConfig } from './order-service-config';
 import { ORDER_SERVICE_NAME, OrderServiceModule } from './order-service.module';
+
+/** Marks a pool client whose statements `statementsOf` sees, and the statements of the work it watches. */
+const watched = Symbol('watched');
+const watch = new AsyncLocalStorage<string[]>();
 
 // Handler tier: the order service's real module on PGlite and the in-process bus, no HTTP, no Kafka.
 describe('order service handlers: place, pay, pause, ship, cancel', () => {
@@ -33,12 +41,58 @@ describe('order service handlers: place, pay, pause, ship, cancel', () => {
 
   afterAll(() => service?.stop());
 
+  /** The statements `work` sends to the service's database (not the relay's or the timers', which run beside it). */
+  async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    const statements: string[] = [];
+    const pool = (service.get(DataSource).driver as PostgresDriver).master as Pool;
+    const listen = (client: PoolClient & { [watched]?: true }) => {
+      if (client[watched]) return;
+      client[watched] = true;
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      client.query = ((...args: unknown[]) => {
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+        watch.getStore()?.push(text.trim());
+        return query(...args);
+      }) as never;
+    };
+    pool.on('acquire', listen);
+    try {
+      const result = await watch.run(statements, work);
+      return { result, statements };
+    } finally {
+      pool.off('acquire', listen);
+    }
+  }
+
   it('answers a placement from what its transaction wrote, exactly as the order reads back', async () => {
     const placed = await placement();
     expect(placed.written).toBeDefined();
     const answer = await service.get(GetOrder).answerToPlacement(placed, buyer);
     expect(answer).toEqual(await service.get(GetOrder).execute(placed.orderId, buyer));
     expect(answer).toMatchObject({ status: 'UNPAID', refundedAmount: 0, pauseReleases: [], history: [{ from: null, to: 'UNPAID', reason: 'PLACED' }], lines: [{ skuId: 'sku-kettle', quantity: 2 }] });
+  });
+
+  it('writes a placement that takes no stock and redeems no coupon with one statement and no transaction; one that takes stock in a transaction (issue 19)', async () => {
+    const untracked = await statementsOf(placement);
+    // The catalog read (before the unit of work) and the one write of the order, its lines, history and events.
+    expect(untracked.statements).toEqual([expect.stringContaining('JOIN catalog_sku'), expect.stringMatching(/^WITH write_0 AS \(INSERT INTO "customer_order"/)]);
+    const answer = await service.get(GetOrder).answerToPlacement(untracked.result, buyer);
+    expect(answer).toEqual(await service.get(GetOrder).execute(untracked.result.orderId, buyer));
+    await service.event(OrderPlaced, (payload) => payload.orderId === untracked.result.orderId);
+
+    // A tracked SKU's stock is taken in the order's transaction: the order's row is written before it.
+    await service.get(MerchantCatalog).putSku('sku-kettle-tracked', { title: 'Electric kettle 1.7 L (tracked)', unitPrice: 19_900, listed: true, stock: 5 }, merchant);
+    const tracked = await statementsOf(() => service.get(PlaceOrder).execute({ merchantId, items: [{ skuId: 'sku-kettle-tracked', quantity: 2 }], consignee, paymentMethod: 'ONLINE' }, buyer));
+    expect(tracked.statements).toEqual([
+      expect.stringContaining('JOIN catalog_sku'),
+      'START TRANSACTION',
+      expect.stringMatching(/^INSERT INTO "customer_order"/),
+      expect.stringMatching(/^UPDATE catalog_sku SET stock/),
+      expect.stringMatching(/^INSERT INTO order_stock_taken/),
+      expect.stringMatching(/^WITH write_0 AS \(INSERT INTO "order_line"/),
+      'COMMIT',
+    ]);
+    expect(await service.get(GetOrder).answerToPlacement(tracked.result, buyer)).toEqual(await service.get(GetOrder).execute(tracked.result.orderId, buyer));
   });
 
   it('places an order priced from the catalog, takes its payment, pauses and releases it, and ships it when logistics dispatches', async () => {

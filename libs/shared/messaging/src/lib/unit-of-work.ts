@@ -10,6 +10,9 @@ export interface PublishOptions {
   aggregateId?: string;
 }
 
+/** The driver's connection (node-postgres client) under a query runner. */
+type DriverConnection = { query(text: string, values: unknown[]): Promise<unknown> };
+
 /** An event waiting in a transaction for its outbox row. */
 type OutboxRow = { eventId: string; type: string; topic: string; key: string; envelope: string; trace: TraceCarrier };
 
@@ -105,18 +108,20 @@ export class TransactionScope {
    * handed to the connection before TypeORM sends the COMMIT, so with a pipelining client
    * (`PreparingClient`) both travel together: one round trip, not two. If the write fails,
    * PostgreSQL answers that COMMIT with a ROLLBACK, and the write's error is thrown: nothing of
-   * the transaction is kept, as before.
+   * the transaction is kept, as before. When the work sent no statement of its own, no
+   * transaction was begun (`UnitOfWork.run`) and this one statement is all of it.
    */
   async commit(runner: QueryRunner): Promise<void> {
     const writes: SqlStatement[] = [...this.atCommit].map(([target, { rows, ignoreConflicts }]) => insertStatement(this.manager, target, rows, { ignoreConflicts }));
     this.atCommit.clear();
     if (this.pending.length > 0) writes.push(outboxInsertOf(this.pending.splice(0)));
-    if (writes.length === 0) return runner.commitTransaction();
+    const began = runner.isTransactionActive;
+    if (writes.length === 0) return began ? runner.commitTransaction() : undefined;
     const { sql, values } = combinedWrites(writes);
     // The same few shapes (which rows, how many events) recur on every command of a kind.
     const text = prepared(sql);
     // Straight to the driver, so the write is on its way before the COMMIT is asked for.
-    const connection = (runner as QueryRunner & { databaseConnection: { query(text: string, values: unknown[]): Promise<unknown> } }).databaseConnection;
+    const connection = (began ? (runner as QueryRunner & { databaseConnection: DriverConnection }).databaseConnection : ((await runner.connect()) as DriverConnection));
     const written = connection.query(text, values).then(
       () => undefined,
       (error: Error) => {
@@ -124,6 +129,8 @@ export class TransactionScope {
         throw new QueryFailedError(text, values, error);
       },
     );
+    // No statement before this one: it is the whole unit of work, atomic on its own (no BEGIN, no COMMIT).
+    if (!began) return written;
     written.catch(() => undefined);
     await runner.commitTransaction();
     await written;
@@ -146,11 +153,17 @@ export class UnitOfWork {
     return this.options.dataSource;
   }
 
+  /**
+   * Runs `work` as one transaction: TypeORM's `dataSource.transaction`, with the commit in the
+   * scope's hands (`TransactionScope.commit`). The transaction begins with the work's first
+   * statement, not before it: a work that only buffers rows and events for the commit (a use
+   * case that loaded what it decides on before it began, like placing an order) costs one
+   * statement instead of a BEGIN, that statement and a COMMIT (issue 19).
+   */
   async run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
-    // TypeORM's `dataSource.transaction`, with the commit in the scope's hands (`commit`).
     const runner = this.options.dataSource.createQueryRunner();
+    beginOnFirstStatement(runner);
     try {
-      await runner.startTransaction();
       const scope = new TransactionScope(runner.manager, this.options.registry, this.options.producer, this.options.now ?? (() => new Date()));
       const result = await work(scope);
       await scope.commit(runner);
@@ -163,4 +176,17 @@ export class UnitOfWork {
       await runner.release();
     }
   }
+}
+
+/**
+ * Makes `runner` begin its transaction right before the first statement sent through it (its
+ * manager, its repositories). TypeORM's own BEGIN goes through `query` too, with the transaction
+ * already marked active, so it passes straight on.
+ */
+function beginOnFirstStatement(runner: QueryRunner): void {
+  const query = runner.query.bind(runner);
+  runner.query = (async (...args: Parameters<QueryRunner['query']>) => {
+    if (!runner.isTransactionActive) await runner.startTransaction();
+    return query(...args);
+  }) as QueryRunner['query'];
 }

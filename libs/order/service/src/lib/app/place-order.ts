@@ -105,65 +105,82 @@ export class PlaceOrder {
     await this.pacing.pace();
     const orderId = randomUUID();
     const now = this.clock.now();
-    const placed = await this.unitOfWork.run(async (scope): Promise<PlacedOrder> => {
-      // domain.md §1.1a: the merchant prices every line, the freight and the service fees.
-      const { catalog, freight } = await findPricingFacts(scope.manager, request.merchantId, request.items.map((item) => item.skuId));
-      const coupon = request.couponCode ? await this.usableCoupon(scope.manager, request.merchantId, request.couponCode, now) : undefined;
-      const priced = priceFromCatalog(request.items, catalog, freight, coupon);
-      if ('refused' in priced) throw new DomainError(priced.refused.code, 422, priced.refused.detail, priced.refused.skuId ? { skuId: priced.refused.skuId } : {});
-      const price = priced;
-      const kindRefusal = kindProblem(request, price.kinds);
-      if (kindRefusal) throw new DomainError(kindRefusal.code, 422, kindRefusal.detail);
-      if (request.paymentMethod === 'CREDIT' && price.payable === 0) throw new DomainError('INVALID_PAYMENT_TERMS', 422, 'a credit order must have something to pay');
-      const specialAttributes = specialAttributesOf(request, price.kinds);
-      const lines = price.lines.map((line, position) => ({ id: randomUUID(), orderId, position, ...line }));
-      if (request.attributes?.giftForOrderId) {
-        // 赠品后发: the gift belongs to an order of the same buyer and merchant.
-        const main = await scope.manager.getRepository(OrderRecord).findOne({ where: { id: request.attributes.giftForOrderId } });
-        if (!main || main.buyerId !== buyer.buyerId || main.merchantId !== request.merchantId || main.status === 'CANCELLED') {
-          throw new DomainError('GIFT_MAIN_ORDER_NOT_FOUND', 422, 'giftForOrderId must be a live order of the same buyer at the same merchant');
-        }
+    // Load: committed facts of others (the merchant's catalog and coupon, a gift's main order),
+    // read before the unit of work begins. Inside a READ COMMITTED transaction each of these
+    // reads would see the same; outside it, an order that takes no stock and redeems no coupon
+    // is written by one statement with no transaction around it (issue 19).
+    const reader = this.unitOfWork.dataSource.manager;
+    // domain.md §1.1a: the merchant prices every line, the freight and the service fees.
+    const { catalog, freight } = await findPricingFacts(reader, request.merchantId, request.items.map((item) => item.skuId));
+    const coupon = request.couponCode ? await this.usableCoupon(reader, request.merchantId, request.couponCode, now) : undefined;
+    // Decide.
+    const priced = priceFromCatalog(request.items, catalog, freight, coupon);
+    if ('refused' in priced) throw new DomainError(priced.refused.code, 422, priced.refused.detail, priced.refused.skuId ? { skuId: priced.refused.skuId } : {});
+    const price = priced;
+    const kindRefusal = kindProblem(request, price.kinds);
+    if (kindRefusal) throw new DomainError(kindRefusal.code, 422, kindRefusal.detail);
+    if (request.paymentMethod === 'CREDIT' && price.payable === 0) throw new DomainError('INVALID_PAYMENT_TERMS', 422, 'a credit order must have something to pay');
+    if (request.attributes?.giftForOrderId) {
+      // 赠品后发: the gift belongs to an order of the same buyer and merchant.
+      const main = await reader.getRepository(OrderRecord).findOne({ where: { id: request.attributes.giftForOrderId } });
+      if (!main || main.buyerId !== buyer.buyerId || main.merchantId !== request.merchantId || main.status === 'CANCELLED') {
+        throw new DomainError('GIFT_MAIN_ORDER_NOT_FOUND', 422, 'giftForOrderId must be a live order of the same buyer at the same merchant');
       }
-      // The row comes back as stored (database defaults included) for the answer: no read after the commit.
-      const [order] = await insertEntities(scope.manager, OrderRecord, [{
-        id: orderId,
-        merchantId: request.merchantId,
-        buyerId: buyer.buyerId!,
-        // Every order is placed UNPAID (ADR 0002); a COD order moves on at once, below.
-        status: 'UNPAID',
-        paymentMethod: request.paymentMethod,
-        creditPlan: request.credit?.plan ?? null,
-        creditPeriods: request.credit?.periods ?? null,
-        creditHoldId: null,
-        goodsTotal: price.goodsTotal,
-        freight: price.freight,
-        payable: price.payable,
-        discountTotal: price.discountTotal,
-        couponCode: coupon?.code ?? null,
-        fulfilment: request.fulfilment ?? null,
-        buyerNote: request.buyerNote ?? null,
-        consigneeName: request.consignee.name,
-        consigneePhone: request.consignee.phone,
-        consigneeAddress: { ...request.consignee.address },
-        cancelReason: null,
-        cancelledBy: null,
-        pause: null,
-        specifiedPlatformDelivery: request.specifiedPlatformDelivery ?? false,
-        specialAttributes: specialAttributes as never,
-        kinds: orderKinds(specialAttributes as SpecialAttributes),
-        serviceFees: price.serviceFees,
-        // domain.md §1.8: set by the move to WAITING_OUTBOUND (at once for COD, below).
-        promisedShipBy: null,
-        parentOrderId: null,
-        createdAt: now,
-        updatedAt: now,
-      }], { returning: true });
+    }
+    const specialAttributes = specialAttributesOf(request, price.kinds);
+    const lines = price.lines.map((line, position) => ({ id: randomUUID(), orderId, position, ...line }));
+    // Every column given, none left to a database default: this object is the row as stored,
+    // and the answer is built from it (no read after the commit).
+    const order: OrderRecord = Object.assign(new OrderRecord(), {
+      id: orderId,
+      merchantId: request.merchantId,
+      buyerId: buyer.buyerId!,
+      // Every order is placed UNPAID (ADR 0002); a COD order moves on at once, below.
+      status: 'UNPAID',
+      paymentMethod: request.paymentMethod,
+      creditPlan: request.credit?.plan ?? null,
+      creditPeriods: request.credit?.periods ?? null,
+      creditHoldId: null,
+      goodsTotal: price.goodsTotal,
+      freight: price.freight,
+      payable: price.payable,
+      discountTotal: price.discountTotal,
+      couponCode: coupon?.code ?? null,
+      fulfilment: request.fulfilment ?? null,
+      buyerNote: request.buyerNote ?? null,
+      consigneeName: request.consignee.name,
+      consigneePhone: request.consignee.phone,
+      consigneeAddress: { ...request.consignee.address },
+      cancelReason: null,
+      cancelledBy: null,
+      pause: null,
+      specifiedPlatformDelivery: request.specifiedPlatformDelivery ?? false,
+      specialAttributes: specialAttributes as never,
+      // domain.md §1.8: set by the move to WAITING_OUTBOUND (at once for COD, below).
+      promisedShipBy: null,
+      serviceFees: price.serviceFees,
+      refundedAmount: 0,
+      kinds: orderKinds(specialAttributes as SpecialAttributes),
+      pauseReleases: [],
+      shipmentCarrier: null,
+      parentOrderId: null,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies Omit<OrderRecord, 'lines'>);
+    const signupKind = signupKindOf(price.kinds);
+    // Stock is taken of the SKUs the catalog read priced as tracked; an untracked SKU costs no
+    // statement (issue 19).
+    const tracked = request.items.filter((item) => catalog.get(item.skuId)?.stock !== null);
+    // Save.
+    const placed = await this.unitOfWork.run(async (scope): Promise<PlacedOrder> => {
+      // The order's row goes with the commit's one statement (lines, history, events), unless a
+      // statement before the commit refers to it: stock taken, a coupon redeemed, a sign-up form,
+      // cash on delivery's move.
+      if (tracked.length > 0 || coupon || signupKind || request.paymentMethod === 'COD') await insertEntities(scope.manager, OrderRecord, [order]);
+      else scope.insertAtCommit(OrderRecord, [order]);
       // Nothing in this transaction reads the lines back: they are written at commit with its events.
       scope.insertAtCommit(OrderLineRecord, lines);
       // Stock and the coupon are taken in the order's own transaction: a refusal leaves nothing behind.
-      // Stock is taken of the SKUs the catalog read above priced as tracked; an untracked SKU
-      // costs no statement (it cost two: an UPDATE that matched nothing and a SELECT; issue 19).
-      const tracked = request.items.filter((item) => catalog.get(item.skuId)?.stock !== null);
       const short = await takeStock(scope.manager, request.merchantId, orderId, tracked, now);
       if (short) throw new DomainError('OUT_OF_STOCK', 422, `not enough stock of SKU ${short} for this order`, { skuId: short });
       if (coupon) {
@@ -194,7 +211,6 @@ export class PlaceOrder {
         fulfilment: request.fulfilment,
         buyerNote: request.buyerNote,
       });
-      const signupKind = signupKindOf(price.kinds);
       if (signupKind && request.signup) {
         // The form is personal data: sealed at rest and in the event, like the consignee (ADR 0004, 0013).
         const { classDate, ...form } = request.signup;

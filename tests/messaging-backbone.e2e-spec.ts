@@ -48,6 +48,12 @@ function wireEvent(type: string, body: unknown, orderId: string): string {
   return JSON.stringify(buildEnvelope({ type, version: 1, producer: 'test', aggregateId: orderId, payload: body, occurredAt: new Date() }));
 }
 
+/** A database of its own with the messaging tables (outbox, inbox, dead letters), migrated. */
+async function openMessagingDatabase(databasePrefix: string): Promise<DataSource> {
+  const url = databaseUrl(infrastructure().postgresUrl, `${databasePrefix}_db`);
+  return openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200] }), url);
+}
+
 interface Harness {
   dataSource: DataSource;
   transport: MessageTransport;
@@ -71,10 +77,8 @@ describe.each(transports)('event backbone on %s with real PostgreSQL', (name, ma
   let harness: Harness;
 
   beforeAll(async () => {
-    const { postgresUrl } = infrastructure();
     const names = isolation(`bb_${name === 'Kafka' ? 'kafka' : 'local'}`);
-    const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
-    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200] }), url);
+    const dataSource = await openMessagingDatabase(names.databasePrefix);
     await dataSource.query(`CREATE TABLE applied_event (id bigserial PRIMARY KEY, event_id uuid NOT NULL, order_id uuid NOT NULL, sequence integer NOT NULL)`);
     const transport = makeTransport(names.topicPrefix);
     await transport.ensureTopics(ALL_TOPICS);
@@ -337,10 +341,8 @@ describe("the outbox relay's batch read", () => {
   }
 
   it('walks the index of unpublished rows, not the heap pages of every row published since the last vacuum', async () => {
-    const { postgresUrl } = infrastructure();
     const names = isolation('bb_relayscan');
-    const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
-    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200] }), url);
+    const dataSource = await openMessagingDatabase(names.databasePrefix);
     const transport = new InProcessTransport({ redeliveryDelayMs: 50 });
     try {
       await transport.ensureTopics([Topics.orders]);
@@ -394,7 +396,7 @@ describe("the outbox relay's batch read", () => {
       // As the services run it (DATABASE_PREPARED_STATEMENTS=on): the read and the mark are
       // prepared once on the connection, every pass reuses them, and the plan PostgreSQL keeps
       // still walks the index. One connection, so the test sees the relay's session.
-      const oneConnection = createServiceDataSource({ url, entities: [], migrations: [], poolSize: 1 });
+      const oneConnection = createServiceDataSource({ url: databaseUrl(infrastructure().postgresUrl, `${names.databasePrefix}_db`), entities: [], migrations: [], poolSize: 1 });
       await oneConnection.initialize();
       try {
         const preparedRelay = new OutboxRelay({ dataSource: oneConnection, transport, producer: 'relay-scan-test', preparedStatements: true });
@@ -433,6 +435,55 @@ describe("the outbox relay's batch read", () => {
   });
 });
 
+describe("the outbox relay's linger", () => {
+  it('takes the commits made during a pass and during the linger after it in one next pass', async () => {
+    const names = isolation('bb_linger');
+    const dataSource = await openMessagingDatabase(names.databasePrefix);
+    const transport = new InProcessTransport({ redeliveryDelayMs: 50 });
+    await transport.ensureTopics([Topics.orders]);
+    /** The keys of each publish call; the first call waits until the test opens the gate. */
+    const runRound = async (lingerMs: number): Promise<string[][]> => {
+      const batches: string[][] = [];
+      let openGate = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const bus = Object.create(transport) as MessageTransport;
+      bus.publish = async (messages) => {
+        batches.push(messages.map((message) => message.key ?? ''));
+        if (batches.length === 1) await gate;
+        return transport.publish(messages);
+      };
+      const relay = new OutboxRelay({ dataSource, transport: bus, producer: `linger-${lingerMs}`, lingerMs, pollIntervalMs: 60_000 });
+      const unitOfWork = new UnitOfWork({ dataSource, registry, producer: `linger-${lingerMs}`, onEventsCommitted: () => relay.wake() });
+      const commit = (key: string) => unitOfWork.run((scope) => scope.publish(OrderPlaced, payload(key, 1)).then(() => undefined));
+      const [first, duringPass, afterPass] = [randomUUID(), randomUUID(), randomUUID()];
+      relay.start();
+      try {
+        await commit(first);
+        await waitUntil(async () => batches.length === 1, 'the first pass publishing');
+        // Committed while the first pass waits for the bus: the relay is busy.
+        await commit(duringPass);
+        openGate();
+        await waitUntil(async () => relay.published >= 1, 'the first pass done');
+        // Committed right after it: within the linger, or a pass of its own without one.
+        await commit(afterPass);
+        await waitUntil(async () => relay.published === 3, 'all three published');
+        const label = new Map<string, string>([[first, 'first'], [duringPass, 'during the pass'], [afterPass, 'after the pass']]);
+        return batches.map((keys) => keys.map((key) => label.get(key) ?? key));
+      } finally {
+        await relay.stop();
+      }
+    };
+    try {
+      // A linger far longer than a commit takes, even on a busy machine. Without it the relay
+      // starts its second pass as soon as the first ends, and 'after the pass' goes in a third.
+      expect(await runRound(3_000)).toEqual([['first'], ['during the pass', 'after the pass']]);
+    } finally {
+      await transport.close();
+      await dataSource.destroy();
+    }
+  });
+});
+
 describe('the Kafka consumer watchdog', () => {
   it('replaces a consumer that stays in its group without fetching, and the group goes on reading', async () => {
     const { topicPrefix } = isolation('bb_watchdog');
@@ -462,10 +513,8 @@ describe('the Kafka consumer watchdog', () => {
 
 describe.each(transports)('a consumer split in two groups on %s (ServiceRuntimeOptions.batchedTopics)', (name, makeTransport) => {
   it("the new group starts where the old one committed and shares its inbox: nothing replayed, nothing applied twice, a restart does not take over again, and its dead letters are the service's", async () => {
-    const { postgresUrl } = infrastructure();
     const names = isolation(`bb_split_${name === 'Kafka' ? 'kafka' : 'local'}`);
-    const url = databaseUrl(postgresUrl, `${names.databasePrefix}_db`);
-    const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: [], migrations: [CreateMessagingTables1763900000000, OutboxParking1764700013500, DeadLetterRecords1764700013600, OutboxTraceContext1765016000200] }), url);
+    const dataSource = await openMessagingDatabase(names.databasePrefix);
     const transport = makeTransport(names.topicPrefix);
     try {
       await dataSource.query(`CREATE TABLE applied_event (event_id uuid PRIMARY KEY, sequence integer NOT NULL)`);

@@ -51,6 +51,8 @@ export class BaseServiceConfig {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CONSUMER_RETRY_BASE_MS = 200;
   /** Safety-net poll of the outbox relay (a commit that wrote events wakes it at once). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_INTERVAL_MS = 1_000;
+  /** While commits keep waking the outbox relay during its passes, how long it waits before the next pass so that pass takes more rows: fewer passes, produce requests and consumer deliveries (as Kafka's `linger.ms`, whose default Kafka 4.0 raised to 5 ms). A wake that finds the relay idle is served at once; 0 = no wait (tools/bench/README.md, "The relay's linger"). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1_000) OUTBOX_LINGER_MS = 10;
   /** Failed publishes of one outbox row (the bus healthy) before it is parked for an operator (issue 13 item 4). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) OUTBOX_MAX_ATTEMPTS = 10;
   /** Connections to the service’s database. */

@@ -232,6 +232,7 @@ export class ServiceRuntimeModule {
               transport,
               producer: options.serviceName,
               pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+              lingerMs: config.OUTBOX_LINGER_MS,
               maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
               preparedStatements: !options.embeddedDatabase && config.DATABASE_PREPARED_STATEMENTS === 'on',
               logger: logger.component('outbox-relay'),

@@ -160,15 +160,25 @@ describe('broker killed and restarted while credit orders flow (real Kafka + Pos
       for (const partition of await admin.fetchTopicOffsets(names.topicPrefix + topic)) ends.set(`${topic}/${partition.partition}`, Number(partition.high));
     }
     for (const [group, topics] of [['order-service', ['credit.v1']], ['credit-billing-service', ['orders.v1']]] as const) {
+      // What is still behind, for the failure message: which partitions, and where the group is.
+      let behind: string[] = [];
       await waitUntil(
         async () => {
           const offsets = await admin.fetchOffsets({ groupId: names.topicPrefix + group, topics: topics.map((t) => names.topicPrefix + t) });
-          return offsets.every((topic) => topic.partitions.every((p) => Number(p.offset) >= ends.get(`${topic.topic.slice(names.topicPrefix.length)}/${p.partition}`)!));
+          behind = offsets.flatMap((topic) =>
+            topic.partitions
+              .map((p) => ({ at: `${topic.topic.slice(names.topicPrefix.length)}/${p.partition}`, offset: Number(p.offset) }))
+              .filter(({ at, offset }) => offset < (ends.get(at) ?? Number.POSITIVE_INFINITY))
+              .map(({ at, offset }) => `${at} at ${offset} of ${ends.get(at)}`),
+          );
+          return behind.length === 0;
         },
         `${group} to consume the replay`,
         120_000,
         500,
-      );
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; behind: ${behind.join(', ')} (logs in tmp/test-logs/chaos)`);
+      });
     }
     await admin.disconnect();
 

@@ -509,6 +509,35 @@ describe('the Kafka consumer watchdog', () => {
       await transport.close();
     }
   });
+
+  it('replaces a consumer KafkaJS crashed and will not restart, and the successor reads the event again', async () => {
+    const { topicPrefix } = isolation('bb_abandoned');
+    const warnings: Array<{ message: string; fields: Record<string, unknown> }> = [];
+    const logger = { log: () => undefined, warn: (message: string, fields: Record<string, unknown> = {}) => void warnings.push({ message, fields }), error: () => undefined };
+    // The default stall allowance (60 s): only the crash can make the watchdog act within the wait.
+    const transport = new KafkaTransport({ brokers: infrastructure().kafkaBrokers.split(','), clientId: 'backbone-abandoned', topicPrefix, partitions: 1, logger });
+    try {
+      await transport.ensureTopics([Topics.orders]);
+      const received: string[] = [];
+      let calls = 0;
+      const subscription = await transport.subscribe({
+        groupId: 'abandoned',
+        topics: [Topics.orders],
+        handle: async (messages) => {
+          // A TypeError is one KafkaJS neither retries nor restarts from (its CRASH says restart: false).
+          if ((calls += 1) === 1) throw new TypeError('a bug below the inbox');
+          received.push(...messages.map((message) => message.offset));
+        },
+      });
+      const orderId = randomUUID();
+      await transport.publish([{ topic: Topics.orders, key: orderId, value: wireEvent('OrderPlaced', payload(orderId, 1), orderId) }]);
+      await waitUntil(async () => received.includes('0'), 'the event read by the successor', 50_000, 200);
+      expect(warnings.filter((warning) => warning.message === 'kafka: restarting a consumer').map((warning) => warning.fields)).toEqual([{ group: 'abandoned', reason: 'KafkaJS gave up on it after a crash' }]);
+      await subscription.stop();
+    } finally {
+      await transport.close();
+    }
+  });
 });
 
 describe.each(transports)('a consumer split in two groups on %s (ServiceRuntimeOptions.batchedTopics)', (name, makeTransport) => {

@@ -44,6 +44,16 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
   return result;
 }
 
+/** One KafkaJS consumer of a subscription, as its watchdog sees it. */
+interface RunningConsumer {
+  consumer: Consumer;
+  /** In its group (readiness). */
+  joined: () => boolean;
+  /** Crashed, and KafkaJS will not restart it. */
+  abandoned: () => boolean;
+  stopCommitting: () => Promise<void>;
+}
+
 /** How long start-up keeps trying to create its topics while the broker settles. */
 const ENSURE_TOPICS_BUDGET_MS = 120_000;
 
@@ -205,11 +215,21 @@ export class KafkaTransport implements MessageTransport {
         replaced = true;
       })().finally(() => (restarting = undefined)));
     // The watchdog (consumer-liveness.ts): in its group, idle, no fetch for a long while, and the
-    // broker answers — the consumer is stuck, not the bus; a new consumer takes over.
+    // broker answers — the consumer is stuck, not the bus; a new consumer takes over. So does one
+    // KafkaJS crashed and will not restart (an error it does not count as retriable), which would
+    // otherwise sit outside its group for good while its partitions' lag grows.
     const watchdog = setInterval(() => {
-      if (stopped || this.closed || restarting || (replaced && !liveness.stalled(Date.now(), running.joined()))) return;
+      if (stopped || this.closed || restarting) return;
+      const reason = !replaced
+        ? 'the last restart did not start a consumer'
+        : running.abandoned()
+          ? 'KafkaJS gave up on it after a crash'
+          : liveness.stalled(Date.now(), running.joined())
+            ? `no fetch for ${stallMs / 1000} s while in its group`
+            : undefined;
+      if (reason === undefined) return;
       void this.isHealthy()
-        .then((healthy) => (healthy && !stopped ? restart(replaced ? `no fetch for ${stallMs / 1000} s while in its group` : 'the last restart did not start a consumer') : undefined))
+        .then((healthy) => (healthy && !stopped ? restart(reason) : undefined))
         .catch((error: unknown) => this.logger.error('kafka: a stuck consumer could not be restarted; trying again', { group: options.groupId, error: String(error) }));
     }, Math.min(10_000, Math.max(100, Math.floor(stallMs / 3))));
     watchdog.unref();
@@ -280,7 +300,7 @@ export class KafkaTransport implements MessageTransport {
   }
 
   /** One KafkaJS consumer of the group, running; its fetches and batches reported to `liveness`. */
-  private async startConsumer(options: SubscribeOptions, liveness: ConsumerLiveness): Promise<{ consumer: Consumer; joined: () => boolean; stopCommitting: () => Promise<void> }> {
+  private async startConsumer(options: SubscribeOptions, liveness: ConsumerLiveness): Promise<RunningConsumer> {
     const consumer = this.kafka.consumer({
       groupId: this.prefix + options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -294,8 +314,14 @@ export class KafkaTransport implements MessageTransport {
     // Readiness asks whether the group was joined (docs/observability.md "Health"); a crash that
     // KafkaJS restarts from ends in a new GROUP_JOIN.
     let joined = false;
+    let abandoned = false;
     consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-    consumer.on(consumer.events.CRASH, () => (joined = false));
+    consumer.on(consumer.events.CRASH, (event) => {
+      joined = false;
+      if (event.payload.restart) return;
+      abandoned = true;
+      this.logger.error('kafka: a consumer crashed and KafkaJS will not restart it; the watchdog replaces it', { group: options.groupId, error: String(event.payload.error) });
+    });
     consumer.on(consumer.events.STOP, () => (joined = false));
     consumer.on(consumer.events.FETCH, () => liveness.fetched(Date.now()));
     const commits = new ConsumerCommits(consumer, new OffsetCommits(this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS, Date.now()), options.groupId, this.logger);
@@ -311,7 +337,7 @@ export class KafkaTransport implements MessageTransport {
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
-    return { consumer, joined: () => joined, stopCommitting: () => commits.flushAndStop() };
+    return { consumer, joined: () => joined, abandoned: () => abandoned, stopCommitting: () => commits.flushAndStop() };
   }
 
   private runConsumer(consumer: Consumer, options: SubscribeOptions, liveness: ConsumerLiveness, commits: ConsumerCommits): Promise<void> {

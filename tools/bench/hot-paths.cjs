@@ -11,7 +11,12 @@ const path = require('node:path');
 const { randomUUID, createSecretKey } = require('node:crypto');
 const { Client } = require('pg');
 const jwt = require('jsonwebtoken');
-const { buildEnvelope, createEventRegistry, EVENT_HEADERS, OrderPaid } = require('@orderline/shared/contracts');
+const { plainToInstance } = require('class-transformer');
+const { validateSync } = require('class-validator');
+const { ValidationPipe } = require('@nestjs/common');
+const { buildEnvelope, createEventRegistry, CreditHoldPlaced, EVENT_HEADERS, OrderPaid, OrderPlaced, passesValidation } = require('@orderline/shared/contracts');
+const { createValidationPipe } = require('@orderline/shared/service-kit');
+const { PlaceOrderRequest } = require('@orderline/order/contract');
 const { createServiceDataSource, openServiceDatabase, selectEntity, updateLockedEntity } = require('@orderline/shared/persistence');
 const { ORDER_MIGRATIONS } = require('@orderline/order/service');
 const { parseProcStat } = require('./lib/cpu.cjs');
@@ -55,7 +60,32 @@ async function main() {
   await measure('JWT verify, string secret (before)', 0, async () => jwt.verify(token, secret, { algorithms: ['HS256'] }));
   await measure('JWT verify, KeyObject (after)', 0, async () => jwt.verify(token, key, { algorithms: ['HS256'] }));
 
-  // 3–4. The order path on a real order database (one connection, so one backend to read).
+  // 3. An event payload's validity (every event at publish and at each consuming group): class-validator's executor (before) or the validity check (after).
+  const uuid = () => randomUUID();
+  const orderPlaced = plainToInstance(OrderPlaced.payload, {
+    orderId: uuid(), merchantId: uuid(), buyerId: uuid(), paymentMethod: 'CREDIT', payable: 39_800, freight: 0, credit: { plan: 'INSTALLMENT', periods: 3 },
+    lines: [1, 2].map((n) => ({ lineId: uuid(), skuId: `sku-kettle-0${n}`, title: `Kettle ${n}`, unitPrice: 19_900, quantity: 1, lineTotal: 19_900, discount: 0 })),
+    goodsTotal: 39_800, discountTotal: 0, consigneeSealed: 'v1.'.padEnd(300, 'x'), kinds: [], fulfilment: 'STANDARD',
+  });
+  const holdPlaced = plainToInstance(CreditHoldPlaced.payload, { holdId: uuid(), orderId: uuid(), creditAccountId: uuid(), amount: 39_800, availableAfter: 160_200 });
+  for (const [name, instance] of [['OrderPlaced', orderPlaced], ['CreditHoldPlaced', holdPlaced]]) {
+    if (validateSync(instance, { forbidUnknownValues: true }).length || !passesValidation(instance, { forbidNonWhitelisted: false })) throw new Error(`the ${name} sample is not valid`);
+    await measure(`${name} payload: validateSync (before)`, 0, async () => validateSync(instance, { forbidUnknownValues: true }));
+    await measure(`${name} payload: passesValidation (after)`, 0, async () => passesValidation(instance, { forbidNonWhitelisted: false }));
+  }
+
+  // 4. A POST /orders body through the global pipe (the gateway's and the order service's): Nest's pipe (before) or ours with the check in front (after).
+  const body = () => ({
+    merchantId: uuid(), items: [{ skuId: 'sku-kettle-01', quantity: 1 }, { skuId: 'sku-cup-02', quantity: 2 }], paymentMethod: 'CREDIT', credit: { plan: 'INSTALLMENT', periods: 3 },
+    consignee: { name: '张三', phone: '13812345678', address: { province: '广东省', city: '深圳市', county: '南山区', detail: '科技园 1 号' } },
+  });
+  const asBody = { type: 'body', metatype: PlaceOrderRequest };
+  const nestPipe = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+  const checkedPipe = createValidationPipe();
+  await measure('POST /orders body: ValidationPipe (before)', 0, () => nestPipe.transform(body(), asBody));
+  await measure('POST /orders body: createValidationPipe (after)', 0, () => checkedPipe.transform(body(), asBody));
+
+  // 5–6. The order path on a real order database (one connection, so one backend to read).
   const url = databaseUrl(POSTGRES_URL, `bench_hot_paths_${process.pid}`);
   const dataSource = await openServiceDatabase(createServiceDataSource({ url, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS, poolSize: 1 }), url, { createIfMissing: true, lockMigrations: false });
   try {

@@ -3,6 +3,7 @@ export * from './lib/envelope';
 export * from './lib/topics';
 export * from './lib/registry';
 export * from './lib/validation-metadata-cache';
+export * from './lib/validity-check';
 export * from './lib/catalog';
 export * from './lib/events/validators';
 export * from './lib/events/order-events';

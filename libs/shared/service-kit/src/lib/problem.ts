@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { memoizeValidationMetadata } from '@orderline/shared/contracts';
+import type { ValidatorOptions } from 'class-validator';
+import { memoizeValidationMetadata, passesValidation } from '@orderline/shared/contracts';
 import { MoneyError } from '@orderline/shared/money';
 import { JsonLogger } from './json-logger';
 
@@ -98,10 +99,24 @@ export class ValidationProblem extends DomainError {
   }
 }
 
+/**
+ * Nest's pipe with a validity check in front of class-validator (validity-check.ts): a valid body
+ * is answered without class-validator's error tree; anything else, and any call with options the
+ * check does not answer for, is class-validator's, so the 400s and their messages are unchanged.
+ */
+class CheckedValidationPipe extends ValidationPipe {
+  protected override validate(object: object, options?: ValidatorOptions): ReturnType<ValidationPipe['validate']> {
+    const refusesUnknownFields = options?.whitelist === true && options.forbidNonWhitelisted === true;
+    const plainOptions = !options?.groups?.length && !options?.always && !options?.skipMissingProperties && !options?.skipNullProperties && !options?.skipUndefinedProperties;
+    if (refusesUnknownFields && plainOptions && passesValidation(object, { forbidNonWhitelisted: true })) return [];
+    return super.validate(object, options);
+  }
+}
+
 /** class-validator on every body and query; unknown fields are refused, not ignored. */
 export function createValidationPipe(): ValidationPipe {
   memoizeValidationMetadata();
-  return new ValidationPipe({
+  return new CheckedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -4,6 +4,7 @@ export * from './lib/topics';
 export * from './lib/registry';
 export * from './lib/validation-metadata-cache';
 export * from './lib/validity-check';
+export * from './lib/payload-instances';
 export * from './lib/catalog';
 export * from './lib/events/validators';
 export * from './lib/events/order-events';

@@ -1,10 +1,10 @@
-import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { inspectDocument, TEXT_PROBLEM_MESSAGES } from '@orderline/shared/platform-rules';
 import { EventEnvelope, envelopeProblems } from './envelope';
 import { TopicName } from './topics';
 import { memoizeValidationMetadata } from './validation-metadata-cache';
 import { passesValidation } from './validity-check';
+import { instantiatePayload } from './payload-instances';
 
 type PayloadClass<P> = new () => P;
 
@@ -79,7 +79,7 @@ export class EventRegistry {
       .text.filter((violation) => violation.problem !== 'TOO_LONG')
       .map((violation) => `${violation.field}: ${TEXT_PROBLEM_MESSAGES[violation.problem]}`);
     if (textProblems.length) throw new EventContractError(`invalid ${definition.type} payload`, textProblems);
-    const instance = plainToInstance(definition.payload, payload) as P;
+    const instance = instantiatePayload(definition.payload, payload);
     // A valid payload (nearly all of them) is answered without class-validator's error tree;
     // anything else is judged, and described, by class-validator itself.
     if (passesValidation(instance, { forbidNonWhitelisted: false })) return instance;

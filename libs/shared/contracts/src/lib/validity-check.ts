@@ -156,7 +156,7 @@ function objectPasses(storage: MetadataStorage, object: object, schema: string |
  * counts. Rules it does not answer for (asynchronous, promise) always give `false`.
  *
  * Mirrors class-validator 0.15 with `forbidUnknownValues` on, no groups, no `skip*` options;
- * validity-check.spec.ts compares the two over every event payload class and mutations of them.
+ * payload-fast-paths.spec.ts compares the two over every event payload class and mutations of them.
  */
 export function passesValidation(object: object, options: ValidityCheckOptions, storage: MetadataStorage = getMetadataStorage()): boolean {
   return objectPasses(storage, object, undefined, options);

@@ -29,12 +29,24 @@ export const TEXT_PROBLEM_MESSAGES: Record<TextProblem, string> = {
 // C0 controls and DEL; TAB (09), LF (0A) and CR (0D) are judged separately.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-// eslint-disable-next-line no-control-regex
 const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Every character any rule above can refuse: a string without one is fine in any field. One scan
+// decides nearly every string (issue 19: the rule runs on every request body and every event).
+// eslint-disable-next-line no-control-regex
+const SUSPECT = /[\u0000-\u001F\u007F\uD800-\uDFFF]/;
+// A string of ASCII only is already in NFC.
+// eslint-disable-next-line no-control-regex
+const NOT_ASCII = /[^\u0000-\u007F]/;
+
+/** Whether `text` passes the rule in every field, single-line or not (most strings). */
+function plainlyFine(text: string): boolean {
+  return text.length <= MAX_TEXT_LENGTH && !SUSPECT.test(text);
+}
 
 /** What is wrong with one string, or null. `multiLine` allows TAB, LF and CR. */
 export function textProblem(text: string, multiLine = false): TextProblem | null {
+  if (plainlyFine(text)) return null;
   if (text.length > MAX_TEXT_LENGTH) return 'TOO_LONG';
   if (CONTROL.test(text) || (!multiLine && LINE_BREAK_OR_TAB.test(text))) return 'CONTROL_CHARACTER';
   if (LONE_SURROGATE.test(text)) return 'LONE_SURROGATE';
@@ -73,13 +85,27 @@ export type ShapeViolation = { kind: 'TOO_DEEP' | 'ARRAY_TOO_LONG' | 'TOO_MANY_V
 export function inspectDocument(root: unknown, limits: ShapeLimits, rootPath = ''): { shape?: ShapeViolation; text: TextViolation[] } {
   const text: TextViolation[] = [];
   let values = 0;
-  const stack: Array<{ holder: Record<string, unknown> | unknown[] | null; key: string | number; value: unknown; path: string; depth: number }> = [
-    { holder: null, key: '', value: root, path: rootPath, depth: 1 },
-  ];
+  // Paths are written out only for what is reported (or judged by its field name): each entry
+  // keeps its parent and key instead of a string built for every value.
+  const stack: Entry[] = [{ holder: null, key: '', value: root, parent: null, depth: 1 }];
+  const pathOf = (entry: Entry): string => {
+    if (!entry.parent) return rootPath;
+    const parentPath = pathOf(entry.parent);
+    return parentPath ? `${parentPath}.${entry.key}` : String(entry.key);
+  };
   while (stack.length) {
-    const { holder, key, value, path, depth } = stack.pop()!;
-    if (++values > limits.maxValues) return { shape: { kind: 'TOO_MANY_VALUES', field: path }, text };
+    const entry = stack.pop() as Entry;
+    const { holder, key, value, depth } = entry;
+    if (++values > limits.maxValues) return { shape: { kind: 'TOO_MANY_VALUES', field: pathOf(entry) }, text };
     if (typeof value === 'string') {
+      if (plainlyFine(value)) {
+        if (holder && NOT_ASCII.test(value)) {
+          const normal = value.normalize('NFC');
+          if (normal !== value) (holder as Record<string | number, unknown>)[key] = normal;
+        }
+        continue;
+      }
+      const path = pathOf(entry);
       const problem = textProblem(value, MULTI_LINE_FIELDS.has(fieldName(path)));
       if (problem) {
         if (text.length < 20) text.push({ field: path || '(body)', problem });
@@ -90,23 +116,31 @@ export function inspectDocument(root: unknown, limits: ShapeLimits, rootPath = '
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
-    if (depth > limits.maxDepth) return { shape: { kind: 'TOO_DEEP', field: path }, text };
+    if (depth > limits.maxDepth) return { shape: { kind: 'TOO_DEEP', field: pathOf(entry) }, text };
     if (Array.isArray(value)) {
-      if (value.length > limits.maxArrayLength) return { shape: { kind: 'ARRAY_TOO_LONG', field: path }, text };
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ holder: value, key: i, value: value[i], path: path ? `${path}.${i}` : String(i), depth: depth + 1 });
+      if (value.length > limits.maxArrayLength) return { shape: { kind: 'ARRAY_TOO_LONG', field: pathOf(entry) }, text };
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ holder: value, key: i, value: value[i], parent: entry, depth: depth + 1 });
       continue;
     }
     const names = Object.keys(value);
     for (let i = names.length - 1; i >= 0; i--) {
       const name = names[i];
-      const childPath = path ? `${path}.${name}` : name;
       const keyProblem = textProblem(name);
       if (keyProblem) {
+        const path = pathOf(entry);
         if (text.length < 20) text.push({ field: path ? `${path}.(key)` : '(key)', problem: keyProblem });
         continue;
       }
-      stack.push({ holder: value as Record<string, unknown>, key: name, value: (value as Record<string, unknown>)[name], path: childPath, depth: depth + 1 });
+      stack.push({ holder: value as Record<string, unknown>, key: name, value: (value as Record<string, unknown>)[name], parent: entry, depth: depth + 1 });
     }
   }
   return { text };
+}
+
+interface Entry {
+  holder: Record<string, unknown> | unknown[] | null;
+  key: string | number;
+  value: unknown;
+  parent: Entry | null;
+  depth: number;
 }

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import type { MetadataStorage as TypeMetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { getMetadataStorage, IsDefined, IsInt, IsOptional, IsString, Min, ValidateIf, ValidateNested, validateSync, ValidatorOptions } from 'class-validator';
-import { createEventRegistry } from '../index';
+import { createEventRegistry, OrderLineSnapshot, OrderPlaced } from '../index';
 import { memoizeValidationMetadata } from './validation-metadata-cache';
 import { passesValidation } from './validity-check';
+import { instantiatePayload } from './payload-instances';
 import { MAX_FEN } from './events/validators';
 
 type Plain = Record<string, unknown>;
@@ -94,6 +95,54 @@ function agreement(instance: object): { check: boolean; classValidator: boolean 
     classValidator: validateSync(instance, options).length === 0,
   }));
 }
+
+/** Payloads whose keys class-transformer treats specially, and values that are not plain data. */
+function* oddities(plain: Plain): Generator<unknown> {
+  yield JSON.parse(`{"__proto__": {"polluted": true}, "orderId": "x"}`);
+  yield { ...plain, constructor: 'x', toString: 'x', hasOwnProperty: 1, valueOf: {} };
+  yield { ...plain, extra: { nested: [1, { deeper: null }], toString: 'x' } };
+  yield { ...plain, extra: new Date(0) };
+  yield { ...plain, extra: new Map([['a', 1]]) };
+  yield { ...plain, extra: new Set([1]) };
+  // eslint-disable-next-line no-sparse-arrays
+  yield { ...plain, extra: [1, , 3] };
+  yield Object.assign(Object.create(null), plain);
+  yield [plain];
+}
+
+describe('instantiatePayload', () => {
+  const definitions = createEventRegistry().definitions();
+
+  it.each(definitions.map((definition) => [definition.type, definition.payload] as const))(
+    'builds %s payloads exactly as plainToInstance does: valid, one change away and odd',
+    (_type, payloadClass) => {
+      const valid = validPlain(payloadClass as PayloadClass);
+      const differences: string[] = [];
+      for (const candidate of [valid, ...mutations(payloadClass as PayloadClass, valid), ...oddities(valid)]) {
+        const expected = plainToInstance(payloadClass as PayloadClass, candidate);
+        const built = instantiatePayload(payloadClass as PayloadClass, candidate as object);
+        try {
+          expect(built).toStrictEqual(expected);
+          expect(Object.getPrototypeOf(built)).toBe(Object.getPrototypeOf(expected));
+        } catch {
+          differences.push(String(JSON.stringify(candidate)));
+        }
+      }
+      expect(differences).toEqual([]);
+    },
+  );
+
+  it('builds nested classes and leaves the input untouched', () => {
+    const payloadClass = OrderPlaced.payload as PayloadClass;
+    const valid = validPlain(payloadClass);
+    const before = JSON.stringify(valid);
+    const built = instantiatePayload(payloadClass, valid) as Record<string, unknown>;
+    expect(built).toBeInstanceOf(payloadClass);
+    expect((built['lines'] as object[])[0]).toBeInstanceOf(OrderLineSnapshot);
+    expect(built['lines']).not.toBe(valid['lines']);
+    expect(JSON.stringify(valid)).toBe(before);
+  });
+});
 
 describe('passesValidation', () => {
   beforeAll(() => memoizeValidationMetadata());

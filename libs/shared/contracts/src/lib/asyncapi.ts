@@ -1,15 +1,11 @@
 import { getMetadataStorage, MAX, MIN, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import type { MetadataStorage as TypeMetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { ALL_EVENTS } from './catalog';
 import { EVENT_FLOWS, EventTypeName, ServiceName } from './event-flows';
 import { EventDefinition } from './registry';
 import { ALL_TOPICS, deadLetterTopicOf, DLQ_HEADERS, EVENT_HEADERS, TopicName } from './topics';
-
-// class-transformer keeps the @Type() targets (the classes of nested payload parts) in a storage
-// its typings do not export; the schema generator needs it to follow nested classes.
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TypeMetadataStorage };
+import { transformerMetadata } from './transformer-metadata';
 
 type Schema = Record<string, unknown>;
 
@@ -66,7 +62,7 @@ function payloadClasses(): Set<Function> {
     found.add(target);
     for (const meta of storage.getTargetValidationMetadatas(target, '', true, false)) {
       if (meta.type !== ValidationTypes.NESTED_VALIDATION) continue;
-      const typeMeta = defaultMetadataStorage.findTypeMetadata(target, meta.propertyName);
+      const typeMeta = transformerMetadata.findTypeMetadata(target, meta.propertyName);
       const child = typeMeta ? typeMeta.typeFunction() : Reflect.getMetadata('design:type', target.prototype, meta.propertyName);
       if (typeof child === 'function' && child !== Array && child !== Object) visit(child as Function);
     }
@@ -98,7 +94,7 @@ export function eventPayloadSchemas(): Record<string, Schema> {
   };
   const schemas = validationMetadatasToSchemas({
     classValidatorMetadataStorage: onlyPayloads as unknown as ReturnType<typeof getMetadataStorage>,
-    classTransformerMetadataStorage: defaultMetadataStorage,
+    classTransformerMetadataStorage: transformerMetadata,
     refPointerPrefix: SCHEMA_REF,
     // The defaults say `type: number` for @Min/@Max, which would override @IsInt's `integer`
     // (money is integer fen): bounds only bound.

@@ -1,18 +1,16 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import type { MetadataStorage as TypeMetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { getMetadataStorage, IsDefined, IsInt, IsOptional, IsString, Min, ValidateIf, ValidateNested, validateSync, ValidatorOptions } from 'class-validator';
 import { createEventRegistry, OrderLineSnapshot, OrderPlaced } from '../index';
 import { memoizeValidationMetadata } from './validation-metadata-cache';
 import { passesValidation } from './validity-check';
 import { instantiatePayload } from './payload-instances';
+import { transformerMetadata } from './transformer-metadata';
 import { MAX_FEN } from './events/validators';
 
 type Plain = Record<string, unknown>;
 type PayloadClass = new () => object;
 
-// class-transformer keeps its @Type metadata in a storage it does not export (as asyncapi.ts reads it).
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TypeMetadataStorage };
 const storage = getMetadataStorage();
 
 /** Values every property is tried with: right and wrong types, bounds, empties, look-alikes. */
@@ -42,7 +40,7 @@ function rulesByProperty(target: PayloadClass) {
 }
 
 function nestedClassOf(target: PayloadClass, property: string): PayloadClass | undefined {
-  const type = defaultMetadataStorage.findTypeMetadata(target, property);
+  const type = transformerMetadata.findTypeMetadata(target, property);
   return type ? (type.typeFunction() as PayloadClass) : undefined;
 }
 

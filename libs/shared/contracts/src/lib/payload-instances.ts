@@ -1,9 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
-
-// class-transformer keeps its decorators' metadata in a storage its typings do not export
-// (asyncapi.ts reads the same storage for the @Type targets).
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage };
+import { transformerMetadata } from './transformer-metadata';
 
 type PayloadClass = new () => object;
 
@@ -51,7 +48,7 @@ function ancestry(target: PayloadClass): unknown[] {
 
 /** The class's `@Type` targets; `null` when a decorator would make class-transformer do more than copy and nest. */
 function compile(target: PayloadClass): InstancePlan | null {
-  const { _typeMetadatas: types, _transformMetadatas: transforms, _exposeMetadatas: exposes, _excludeMetadatas: excludes } = defaultMetadataStorage as unknown as StorageMaps;
+  const { _typeMetadatas: types, _transformMetadatas: transforms, _exposeMetadatas: exposes, _excludeMetadatas: excludes } = transformerMetadata as unknown as StorageMaps;
   // A class-transformer that keeps its metadata elsewhere is left to do the work itself.
   if (!(types instanceof Map) || !(transforms instanceof Map) || !(exposes instanceof Map) || !(excludes instanceof Map)) return null;
   const chain = ancestry(target);
@@ -60,7 +57,7 @@ function compile(target: PayloadClass): InstancePlan | null {
   for (const type of chain) {
     for (const property of types.get(type)?.keys() ?? []) {
       if (nested.has(property)) continue;
-      const metadata = defaultMetadataStorage.findTypeMetadata(target, property);
+      const metadata = transformerMetadata.findTypeMetadata(target, property);
       if (!metadata || metadata.options?.discriminator || metadata.typeFunction.length > 0) return null;
       const nestedClass = metadata.typeFunction();
       if (typeof nestedClass !== 'function' || SCALAR_TYPES.includes(nestedClass)) return null;
@@ -74,7 +71,7 @@ function compile(target: PayloadClass): InstancePlan | null {
 }
 
 function planOf(target: PayloadClass): InstancePlan | null {
-  const current = generation(defaultMetadataStorage);
+  const current = generation(transformerMetadata);
   if (current !== plannedAt) {
     plans = new WeakMap();
     plannedAt = current;

@@ -99,10 +99,7 @@ export function inspectDocument(root: unknown, limits: ShapeLimits, rootPath = '
     if (++values > limits.maxValues) return { shape: { kind: 'TOO_MANY_VALUES', field: pathOf(entry) }, text };
     if (typeof value === 'string') {
       if (plainlyFine(value)) {
-        if (holder && NOT_ASCII.test(value)) {
-          const normal = value.normalize('NFC');
-          if (normal !== value) (holder as Record<string | number, unknown>)[key] = normal;
-        }
+        if (holder && NOT_ASCII.test(value)) normaliseInPlace(holder, key, value);
         continue;
       }
       const path = pathOf(entry);
@@ -110,8 +107,7 @@ export function inspectDocument(root: unknown, limits: ShapeLimits, rootPath = '
       if (problem) {
         if (text.length < 20) text.push({ field: path || '(body)', problem });
       } else if (holder) {
-        const normal = value.normalize('NFC');
-        if (normal !== value) (holder as Record<string | number, unknown>)[key] = normal;
+        normaliseInPlace(holder, key, value);
       }
       continue;
     }
@@ -135,6 +131,11 @@ export function inspectDocument(root: unknown, limits: ShapeLimits, rootPath = '
     }
   }
   return { text };
+}
+
+function normaliseInPlace(holder: Record<string, unknown> | unknown[], key: string | number, value: string): void {
+  const normal = value.normalize('NFC');
+  if (normal !== value) (holder as Record<string | number, unknown>)[key] = normal;
 }
 
 interface Entry {

@@ -6,6 +6,7 @@ export * from './lib/clock';
 export * from './lib/health.controller';
 export * from './lib/service-runtime.module';
 export * from './lib/http-app';
+export * from './lib/headers';
 export * from './lib/principal';
 export * from './lib/test-clock';
 export * from './lib/payment-port';

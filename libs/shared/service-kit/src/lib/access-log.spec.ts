@@ -1,4 +1,5 @@
 import express from 'express';
+import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accessLog, loggedRoute } from './access-log';
 import { JsonLogger, logFormatFrom } from './json-logger';
@@ -61,6 +62,41 @@ describe('access line', () => {
       expect(records[1]).toMatchObject({ level: 'error', correlationId: 'c-43', route: '/broken', status: 500 });
       expect(lines.join('\n')).not.toMatch(/secret-token-value|13800138000|authorization|reqId|"req"/);
     } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('is written once, marked aborted, when the caller hangs up before the answer', async () => {
+    const lines: string[] = [];
+    const app = express();
+    app.use(accessLog(new JsonLogger('order', 'info', (line) => lines.push(line)), { trustPrincipalHeader: false }));
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const answered = new Promise<void>((resolve) => {
+      app.get('/slow/:id', (_request, response) => {
+        arrived();
+        // Answers only after the caller has gone: 'close' comes first, then this late answer.
+        response.on('close', () => {
+          response.json({ late: true });
+          resolve();
+        });
+      });
+    });
+    const server = app.listen(0);
+    try {
+      const request = http.get({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/slow/13800138000', headers: { 'x-correlation-id': 'c-44' } });
+      request.on('error', () => undefined);
+      await requestArrived;
+      request.destroy();
+      await answered;
+      for (let tries = 0; lines.length < 1 && tries < 500; tries++) await new Promise((resolve) => setImmediate(resolve));
+      const records = lines.map((line) => JSON.parse(line));
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ context: 'access', correlationId: 'c-44', method: 'GET', route: '/slow/:id', aborted: true });
+      expect(records[0].latencyMs).toEqual(expect.any(Number));
+      expect(lines.join('\n')).not.toMatch(/13800138000/);
+    } finally {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });

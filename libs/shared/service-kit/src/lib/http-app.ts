@@ -6,16 +6,13 @@ import express, { NextFunction, Request, Response } from 'express';
 import { collectProcessMetrics, httpMetricsMiddleware } from '@orderline/shared/metrics';
 import { runWithEventContext } from '@orderline/shared/messaging';
 import { accessLog } from './access-log';
+import { CORRELATION_HEADER, CORRELATION_ID_PATTERN, INTERNAL_TOKEN_HEADER } from './headers';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 import { JsonLogger } from './json-logger';
 import { metricsEndpoint, MetricsEndpointPolicy } from './metrics-endpoint';
 import { createValidationPipe, overloadProblem, problem, problemErrorMiddleware, ProblemFilter, sendProblem, setOverloadRetryAfterSeconds } from './problem';
 import { requestGuard } from './request-guard';
 
-export const CORRELATION_HEADER = 'x-correlation-id';
-/** A correlation id the caller may choose; any other value is replaced by a new UUID. */
-export const CORRELATION_ID_PATTERN = /^[\w.:-]{1,128}$/;
-export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 
 /** A request whose JSON body arrived: `rawBody` holds the bytes as sent. */
 export type RawBodyRequest = Request & { rawBody?: Buffer };

@@ -1,5 +1,5 @@
 import { BaseServiceConfig } from './config';
-import { INTERNAL_TOKEN_HEADER } from './http-app';
+import { INTERNAL_TOKEN_HEADER } from './headers';
 import { encodePrincipal, Principal, PRINCIPAL_HEADER } from './principal';
 import { DomainError, overloadRetryAfter } from './problem';
 

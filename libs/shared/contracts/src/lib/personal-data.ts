@@ -12,8 +12,19 @@ import { ResealOutcome, Sealer } from './sealer';
  */
 function sealerOf(secret: string | readonly string[]): Sealer {
   const secrets = typeof secret === 'string' ? [secret] : secret;
-  return new Sealer(secrets.map((one) => createHash('sha256').update(`orderline:personal-data:${one}`).digest()));
+  // Every event that carries personal data is sealed or opened with the service's one secret list:
+  // its keys and key ids are hashed once per list, not on every call (issue 19).
+  const known = sealers.get(secrets.join('\n'));
+  if (known) return known;
+  const sealer = new Sealer(secrets.map((one) => createHash('sha256').update(`orderline:personal-data:${one}`).digest()));
+  if (sealers.size >= MAX_SEALERS) sealers.clear();
+  sealers.set(secrets.join('\n'), sealer);
+  return sealer;
 }
+
+/** A process holds a secret list or two (two while a key rotates); the bound only guards against misuse. */
+const MAX_SEALERS = 16;
+const sealers = new Map<string, Sealer>();
 
 export function sealPersonalData(data: unknown, secret: string | readonly string[]): string {
   return sealerOf(secret).seal(JSON.stringify(data));

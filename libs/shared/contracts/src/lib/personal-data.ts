@@ -14,11 +14,12 @@ function sealerOf(secret: string | readonly string[]): Sealer {
   const secrets = typeof secret === 'string' ? [secret] : secret;
   // Every event that carries personal data is sealed or opened with the service's one secret list:
   // its keys and key ids are hashed once per list, not on every call (issue 19).
-  const known = sealers.get(secrets.join('\n'));
+  const listKey = secrets.join('\n');
+  const known = sealers.get(listKey);
   if (known) return known;
   const sealer = new Sealer(secrets.map((one) => createHash('sha256').update(`orderline:personal-data:${one}`).digest()));
   if (sealers.size >= MAX_SEALERS) sealers.clear();
-  sealers.set(secrets.join('\n'), sealer);
+  sealers.set(listKey, sealer);
   return sealer;
 }
 

@@ -13,7 +13,6 @@ import { metricsEndpoint, MetricsEndpointPolicy } from './metrics-endpoint';
 import { createValidationPipe, overloadProblem, problem, problemErrorMiddleware, ProblemFilter, sendProblem, setOverloadRetryAfterSeconds } from './problem';
 import { requestGuard } from './request-guard';
 
-
 /** A request whose JSON body arrived: `rawBody` holds the bytes as sent. */
 export type RawBodyRequest = Request & { rawBody?: Buffer };
 

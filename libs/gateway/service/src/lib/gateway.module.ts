@@ -14,6 +14,7 @@ import { GroupBuysController, MerchantOrdersController, PlatformReleasesControll
 import { MerchantPrivacyInterceptor } from './api/personal-data.interceptor';
 import { CancellationSms } from './app/cancellation-sms';
 import { AuthGuard } from './api/auth.guard';
+import { AccessTokens } from './api/access-tokens';
 import { CreditController } from './api/credit.controller';
 import { GatewayHealthController } from './api/gateway-health.controller';
 import { OrdersController } from './api/orders.controller';
@@ -75,7 +76,7 @@ export class GatewayModule {
         JwtModule.register({ secretOrKeyProvider: jwtKeyOf(options.config.JWT_SECRET), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
       controllers: [AccountsController, OrdersController, MerchantOrdersController, CreditController, GatewayHealthController, AdminClockController, AdminOutboxController, AdminDeadLettersController, ConsumerContactsController, AdminSmsController, CarriersController, CancellationRequestsController, GroupBuysController, MerchantShipmentsController, OrderLogisticsController, CarrierEventsController, ExpressServiceController, AfterSalesController, MerchantAfterSalesController, RefundSettlementsAdminController, MerchantExportsController, ExportOperationsController, MerchantCatalogController, PlatformReleasesController, MerchantReplacementsController, MerchantReturnParcelsController],
-      providers: [Accounts, Carriers, AccountDirectory, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports,
+      providers: [Accounts, Carriers, AccountDirectory, AccessTokens, MerchantAccounts, MerchantOrders, ConsumerContacts, ServiceClient, { provide: SmsSender, useClass: RecordingSmsSender }, { provide: APP_GUARD, useClass: AuthGuard }, MerchantExports,
         // domain.md §6.1 on every answer to a merchant account (issue 12).
         { provide: APP_INTERCEPTOR, useClass: MerchantPrivacyInterceptor },
         CancellationSms,

@@ -1,10 +1,10 @@
 import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { AccountRole, FixedWindowCounter, hasPermission, MerchantPermission, ORDER_FACT_OWNERS, OrderFact } from '@orderline/gateway/domain';
 import { Clock, DomainError, PLATFORM_CLOCK, Principal, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { AccountDirectory } from '../app/account-directory';
+import { AccessTokens } from './access-tokens';
 import { GatewayConfig } from '../gateway-config';
 
 const PUBLIC = 'orderline:public';
@@ -46,25 +46,7 @@ export const REVEALS_PERSONAL_DATA = 'orderline:reveals-personal-data';
  */
 export const RevealsPersonalData = () => SetMetadata(REVEALS_PERSONAL_DATA, true);
 
-export interface AccessTokenClaims {
-  sub: string;
-  role: AccountRole;
-  merchantId?: string;
-  buyerId?: string;
-}
-
 export type AuthenticatedRequest = Request & { principal?: Principal };
-
-/** Verifies a bearer token; undefined when it is missing or invalid. */
-export async function claimsOf(jwt: JwtService, authorization: string | undefined): Promise<AccessTokenClaims | undefined> {
-  const [scheme, token] = (authorization ?? '').split(' ');
-  if (scheme !== 'Bearer' || !token) return undefined;
-  try {
-    return await jwt.verifyAsync<AccessTokenClaims>(token);
-  } catch {
-    return undefined;
-  }
-}
 
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -72,7 +54,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly jwt: JwtService,
+    private readonly tokens: AccessTokens,
     private readonly directory: AccountDirectory,
     @Inject(PLATFORM_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) config: GatewayConfig,
@@ -86,7 +68,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const authorization = request.header('authorization');
     if (!authorization) throw new DomainError('UNAUTHENTICATED', 401, 'a bearer access token is required (POST /api/v1/auth/token)');
-    const claims = await claimsOf(this.jwt, authorization);
+    const claims = await this.tokens.claimsOf(authorization);
     if (!claims) throw new DomainError('INVALID_TOKEN', 401, 'the access token is invalid or has expired');
     const standing = await this.directory.standing(claims.sub);
     if (!standing) throw new DomainError('INVALID_TOKEN', 401, 'the account of this token no longer exists');

@@ -1,5 +1,4 @@
 import { INestApplication } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { extname, join, sep } from 'node:path';
@@ -7,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { FixedWindowCounter } from '@orderline/gateway/domain';
 import { Clock, PLATFORM_CLOCK, problem, sendProblem, SERVICE_CONFIG } from '@orderline/shared/service-kit';
 import { GatewayConfig } from '../gateway-config';
+import { AccessTokens } from './access-tokens';
 import { mountEventDocs } from './event-docs';
 import { idempotencyMiddleware } from './idempotency.middleware';
 import { buildGatewayOpenApiDocument } from './openapi-document';
@@ -45,7 +45,7 @@ export function configureGatewayHttp(app: INestApplication): void {
   });
   app.use(securityHeaders);
   app.use(ipRateLimit(new FixedWindowCounter({ limit: config.RATE_LIMIT_IP_PER_MINUTE, windowMs: 60_000 }), clock));
-  app.use(idempotencyMiddleware({ dataSource: app.get(DataSource), jwt: app.get(JwtService), clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS, leaseSeconds: config.IDEMPOTENCY_LEASE_SECONDS }));
+  app.use(idempotencyMiddleware({ dataSource: app.get(DataSource), tokens: app.get(AccessTokens), clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS, leaseSeconds: config.IDEMPOTENCY_LEASE_SECONDS }));
   mountApiDocs(app);
   mountEventDocs(app);
 }

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { Clock, overloadProblem, problem, sendProblem } from '@orderline/shared/service-kit';
 import { runWithIdempotencyKey } from '../infra/service-client';
-import { claimsOf } from './auth.guard';
+import { AccessTokens } from './access-tokens';
 
 /** An Idempotency-Key: 1-255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -29,12 +28,12 @@ interface StoredResponse {
  * first and get its answer, so the effect runs once. A 5xx is not stored: the key may be
  * retried. Keys are kept for IDEMPOTENCY_TTL_HOURS.
  */
-export function idempotencyMiddleware(deps: { dataSource: DataSource; jwt: JwtService; clock: Clock; ttlHours: number; leaseSeconds: number }) {
+export function idempotencyMiddleware(deps: { dataSource: DataSource; tokens: AccessTokens; clock: Clock; ttlHours: number; leaseSeconds: number }) {
   return async (request: Request, response: Response, next: NextFunction) => {
     const key = request.header('idempotency-key');
     if (key === undefined || !IDEMPOTENT_METHODS.includes(request.method)) return next();
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) return sendProblem(response, problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters'));
-    const claims = await claimsOf(deps.jwt, request.header('authorization'));
+    const claims = await deps.tokens.claimsOf(request.header('authorization'));
     // Without a valid token the route refuses the call anyway; nothing to remember.
     if (!claims) return next();
 

@@ -13,7 +13,7 @@ import { ServiceClient } from '../infra/service-client';
 import { upsertOperator } from '../infra/operator-account';
 import { merchantExists } from '../infra/merchant-account.repository';
 import { AccountDirectory } from './account-directory';
-import type { AccessTokenClaims } from '../api/auth.guard';
+import type { AccessTokenClaims } from '../api/access-tokens';
 import type { CallerView } from '../api/gateway.views';
 
 function isUniqueViolation(error: unknown): boolean {

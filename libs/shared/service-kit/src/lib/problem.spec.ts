@@ -1,8 +1,9 @@
 import { ArgumentMetadata, NotFoundException, ValidationPipe } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import * as classTransformer from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
 import { sumFen, MAX_FEN } from '@orderline/shared/money';
-import { createValidationPipe, DomainError, sendProblem, toProblem, ValidationProblem } from './problem';
+import { createValidationPipe, DomainError, PIPE_TRANSFORMER, sendProblem, toProblem, ValidationProblem } from './problem';
 import { inFlightLimit } from './http-app';
 import { EventEmitter } from 'node:events';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
@@ -77,6 +78,34 @@ describe('the validation pipe', () => {
       expect(checked).toEqual(await outcome(reference, structuredClone(body)));
     }
     expect(classValidator).toHaveBeenCalled();
+  });
+  it('builds a body into its classes without class-transformer, into the very instance class-transformer builds', async () => {
+    class Trimmed {
+      @Transform(({ value }) => String(value).trim()) @IsString() sku!: string;
+    }
+    const plainToInstance = jest.spyOn(classTransformer, 'plainToInstance');
+    const bodies: unknown[] = [
+      { lines: [{ sku: 'kettle', quantity: 2 }], note: 'ring twice' },
+      { lines: [{ sku: 'kettle', quantity: 2, unitPrice: 1 }, { sku: { nested: [1, { deep: true }] } }], extra: [null, 'x'] },
+      { lines: 'kettle', note: null },
+      { lines: [null, 3, 'x', [{ sku: 'a' }]] },
+      { constructor: 'x', toString: 'y', hasOwnProperty: 1 },
+      {},
+    ];
+    for (const body of bodies) {
+      const ours = PIPE_TRANSFORMER.plainToInstance(OrderBody, structuredClone(body));
+      const theirs = classTransformer.plainToInstance(OrderBody, structuredClone(body));
+      expect(ours).toStrictEqual(theirs);
+      expect(Object.getPrototypeOf(ours)).toBe(OrderBody.prototype);
+    }
+    plainToInstance.mockClear();
+
+    // Through the pipe: a plain body never reaches class-transformer; a class with a @Transform does.
+    const valid = { lines: [{ sku: 'kettle', quantity: 2 }] };
+    expect((await outcome(createValidationPipe(), valid)).value).toBeInstanceOf(OrderBody);
+    expect(plainToInstance).not.toHaveBeenCalled();
+    expect(await createValidationPipe().transform({ sku: '  kettle ' }, { type: 'body', metatype: Trimmed })).toEqual(Object.assign(new Trimmed(), { sku: 'kettle' }));
+    expect(plainToInstance).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, OrderCancelled, OrderPlaced, OrderShipped, RefundCompleted, RefundOffsetApplied, RepaymentReceived } from '@orderline/shared/contracts';
+import { CreditHoldDeclined, CreditHoldPlaced, CreditHoldReleased, LoanBooked, OrderCancelled, OrderPlaced, OrderShipped, RefundCompleted, RefundOffsetApplied, RefundOffsetRefused, RepaymentReceived } from '@orderline/shared/contracts';
 import { EmbeddedService, eventually } from '@orderline/shared/service-testing';
 import { Principal } from '@orderline/shared/service-kit';
 import { CreditAccounts } from './app/credit-accounts';
@@ -75,6 +75,32 @@ describe('credit-billing handlers: hold, capture, refund offset, repayment, rele
     const strangersOrder = randomUUID();
     await service.publish(OrderPlaced, { orderId: strangersOrder, merchantId: randomUUID(), buyerId: stranger, paymentMethod: 'CREDIT', credit: { plan: 'DEFERRED' }, payable: 5_000, freight: 0, lines: [{ ...line, lineId: randomUUID(), unitPrice: 5_000, lineTotal: 5_000 }] });
     expect((await service.event(CreditHoldDeclined, (payload) => payload.orderId === strangersOrder)).payload).toMatchObject({ buyerId: stranger, reason: 'NO_CREDIT_ACCOUNT' });
+  }, 30_000);
+
+  // A refund's row is written once, with its outcome, before the change it decides (issue 19):
+  // the same refund under a new event id must find the row and write nothing, not even the
+  // refusal again (the engine alone would refuse it a second time and publish it twice).
+  it('records a refund once: a copy of a refused RefundCompleted under a new event id changes and publishes nothing', async () => {
+    const { orderId, line } = await placeCreditOrder(10_000);
+    await service.event(CreditHoldPlaced, (payload) => payload.orderId === orderId);
+    await service.publish(OrderShipped, { orderId, buyerId, shipmentId: 'shp-refused', shippedAmount: 10_000, freight: 0 });
+    await service.event(LoanBooked, (payload) => payload.orderId === orderId);
+    const refundId = `refund-too-large-${orderId}`;
+    const refund = { refundId, orderId, buyerId, paymentMethod: 'CREDIT' as const, amount: 12_000, lines: [{ lineId: line.lineId, quantity: 1, amount: 12_000 }] };
+    await service.publish(RefundCompleted, refund);
+    expect((await service.event(RefundOffsetRefused, (payload) => payload.refundId === refundId)).payload).toMatchObject({ reason: 'EXCEEDS_REFUNDABLE_PRINCIPAL', refundable: 10_000 });
+    const database = service.get(DataSource);
+    const row = async () => (await database.query(`SELECT status, document, applied_at FROM credit_refund WHERE refund_id = $1`, [refundId]))[0];
+    const first = await row();
+    expect(first).toMatchObject({ status: 'REJECTED', document: { reason: 'EXCEEDS_REFUNDABLE_PRINCIPAL', refundable: 10_000 } });
+
+    const before = await account();
+    const copy = await service.publish(RefundCompleted, refund);
+    await eventually(async () => (await database.query(`SELECT 1 FROM inbox_message WHERE event_id = $1`, [copy.eventId])).length === 1, 'the copy to be applied');
+    const refusals = await database.query(`SELECT count(*)::int AS n FROM outbox_event WHERE event_type = 'RefundOffsetRefused' AND position($1 in envelope) > 0`, [refundId]);
+    expect(refusals[0].n).toBe(1);
+    expect(await row()).toEqual(first);
+    expect(await account()).toEqual(before);
   }, 30_000);
 
   it('releases the hold of a credit order cancelled before shipment', async () => {

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { applyRefund, CreditAccount, RefundOutcome } from '@orderline/credit-billing/domain';
+import { AccountChange, applyRefund, CreditAccount, RefundOutcome } from '@orderline/credit-billing/domain';
 import { EventEnvelope, GrantedRefund, RefundCompleted, RefundCompletedPayload } from '@orderline/shared/contracts';
 import { EventHandlerBinding, MessagingLogger, onEvent, TransactionScope, UnitOfWork } from '@orderline/shared/messaging';
 import { APP_LOGGER, Clock, DomainError, JsonLogger, NotFoundError, PLATFORM_CLOCK, Principal } from '@orderline/shared/service-kit';
 import { accountLockKey, CreditAccountRepository } from '../infra/credit-account.repository';
 import { CreditAccountRecord } from '../infra/credit.entity';
-import { RefundOffsetRepository, RefundOffsetRow } from '../infra/refund-offset.repository';
+import { RefundMark, RefundOffsetRepository, RefundOffsetRow } from '../infra/refund-offset.repository';
 import { AccountChanges } from './account-changes';
 
 type ReceivedRefund = Pick<RefundOffsetRow, 'refund_id' | 'order_id' | 'amount'>;
@@ -47,10 +47,17 @@ export class RefundOffsets {
     if (refund.paymentMethod !== 'CREDIT') return;
     const record = await this.accounts.lockAccountOfBuyer(scope.manager, refund.buyerId);
     if (!record) return;
-    const received = await this.refunds.recordReceived(scope.manager, { refundId: refund.refundId, orderId: refund.orderId, accountId: record.id, amount: refund.amount, at: this.clock.now() });
-    // domain.md §4.5 rule 7: the same refund id twice changes nothing the second time.
+    const row: ReceivedRefund = { refund_id: refund.refundId, order_id: refund.orderId, amount: String(refund.amount) };
+    const { account, change } = await this.decide(scope, record, row);
+    // The refund's row is written once, with its outcome, before anything of the change is
+    // (one statement instead of an insert and an update; issue 19). domain.md §4.5 rule 7: a
+    // refund id received before (a redelivery, or the read-through first) is not written again,
+    // and then nothing of the change is written either.
+    const mark = markOf(change.outcome);
+    const received = await this.refunds.recordReceived(scope.manager, { refundId: refund.refundId, orderId: refund.orderId, accountId: record.id, amount: refund.amount, at: this.clock.now(), ...mark });
     if (!received) return;
-    await this.apply(scope, record, { refund_id: refund.refundId, order_id: refund.orderId, amount: String(refund.amount) });
+    await this.changes.commit(scope, record, account, change);
+    this.warnIfRejected(row, change.outcome);
   }
 
   /**
@@ -74,33 +81,48 @@ export class RefundOffsets {
   }
 
   private async apply(scope: TransactionScope, record: CreditAccountRecord, row: ReceivedRefund): Promise<void> {
+    const { account, change } = await this.decide(scope, record, row);
+    const outcome = await this.changes.commit(scope, record, account, change);
+    await this.recordOutcome(scope, row, outcome);
+  }
+
+  /** What the refund does to the locked account, decided and not yet written. */
+  private async decide(scope: TransactionScope, record: CreditAccountRecord, row: ReceivedRefund): Promise<{ account: CreditAccount; change: AccountChange<RefundOutcome> }> {
     const account: CreditAccount = await this.accounts.load(scope.manager, record, { orderId: row.order_id, loans: true });
     // Every refund reaching credit-billing was granted by after-sales, which takes requests of
     // shipped orders only (ORDER_NOT_SHIPPED): a hold still active means OrderShipped has not
     // arrived yet, so the refund waits for the loan instead of releasing the hold (a chaos seed
     // caught a returned order's refund applied first, and the shipment then booked no loan).
     const change = applyRefund(account, { refundId: row.refund_id, orderId: row.order_id, amount: Number(row.amount), afterShipment: true }, this.changes.context());
-    const outcome = await this.changes.commit(scope, record, account, change);
-    await this.recordOutcome(scope, row, outcome);
+    return { account, change };
   }
 
-  /** Records on the refund's row what its offset did (a parked refund stays parked). */
+  /** Records on a refund's existing row what its offset did (a parked refund stays parked). */
   async recordOutcome(scope: TransactionScope, row: ReceivedRefund, outcome: RefundOutcome): Promise<void> {
-    const now = this.clock.now();
-    switch (outcome.kind) {
-      case 'PARKED':
-        return;
-      case 'HOLD_RELEASED':
-        return this.refunds.mark(scope.manager, row.refund_id, 'HOLD_RELEASED', { released: outcome.released }, now);
-      case 'DUPLICATE':
-        return this.refunds.mark(scope.manager, row.refund_id, 'DUPLICATE', null, now);
-      case 'REJECTED':
-        this.logger.warn('refund exceeds the refundable principal; not applied', { refundId: row.refund_id, orderId: row.order_id, refundable: outcome.refundable });
-        return this.refunds.mark(scope.manager, row.refund_id, 'REJECTED', { reason: outcome.reason, refundable: outcome.refundable }, now);
-      case 'APPLIED': {
-        const { applied } = outcome;
-        return this.refunds.mark(scope.manager, row.refund_id, 'APPLIED', { principalOffset: applied.principalOffset, balanceCredit: applied.balanceCredit, loanId: applied.loan.loanId }, now);
-      }
+    this.warnIfRejected(row, outcome);
+    const mark = markOf(outcome);
+    if (mark.status !== 'PARKED') await this.refunds.mark(scope.manager, row.refund_id, mark.status, mark.document, this.clock.now());
+  }
+
+  private warnIfRejected(row: ReceivedRefund, outcome: RefundOutcome): void {
+    if (outcome.kind === 'REJECTED') this.logger.warn('refund exceeds the refundable principal; not applied', { refundId: row.refund_id, orderId: row.order_id, refundable: outcome.refundable });
+  }
+}
+
+/** A refund's row as its outcome leaves it: the status, and what the offset did. */
+function markOf(outcome: RefundOutcome): RefundMark {
+  switch (outcome.kind) {
+    case 'PARKED':
+      return { status: 'PARKED', document: null };
+    case 'HOLD_RELEASED':
+      return { status: 'HOLD_RELEASED', document: { released: outcome.released } };
+    case 'DUPLICATE':
+      return { status: 'DUPLICATE', document: null };
+    case 'REJECTED':
+      return { status: 'REJECTED', document: { reason: outcome.reason, refundable: outcome.refundable } };
+    case 'APPLIED': {
+      const { applied } = outcome;
+      return { status: 'APPLIED', document: { principalOffset: applied.principalOffset, balanceCredit: applied.balanceCredit, loanId: applied.loan.loanId } };
     }
   }
 }

@@ -13,17 +13,30 @@ export interface RefundOffsetRow {
   document: Record<string, unknown> | null;
 }
 
+/** What an offset did to a refund: its status and, once it acted, the document of what it did. */
+export interface RefundMark {
+  status: 'PARKED' | 'HOLD_RELEASED' | 'APPLIED' | 'DUPLICATE' | 'REJECTED';
+  document: Record<string, unknown> | null;
+}
+
 /**
  * The `credit_refund` rows: every `RefundCompleted` of a credit order, once per refund id
  * (domain.md §4.5 rule 7), with what its offset did.
  */
 @Injectable()
 export class RefundOffsetRepository {
-  /** Records a refund as PARKED; false when the refund id was received before. */
-  async recordReceived(manager: EntityManager, refund: { refundId: string; orderId: string; accountId: string; amount: number; at: Date }): Promise<boolean> {
+  /**
+   * Records a refund received now with what its offset did (a PARKED refund has not acted yet,
+   * so it has no document and no applied_at); false, and nothing written, when the refund id
+   * was received before.
+   */
+  async recordReceived(manager: EntityManager, refund: { refundId: string; orderId: string; accountId: string; amount: number; at: Date } & RefundMark): Promise<boolean> {
+    const acted = refund.status !== 'PARKED';
     const recorded = await manager.query(
-      prepared(`INSERT INTO credit_refund (refund_id, order_id, credit_account_id, amount, status, received_at) VALUES ($1, $2, $3, $4, 'PARKED', $5) ON CONFLICT DO NOTHING RETURNING refund_id`),
-      [refund.refundId, refund.orderId, refund.accountId, refund.amount, refund.at],
+      prepared(
+        `INSERT INTO credit_refund (refund_id, order_id, credit_account_id, amount, status, document, received_at, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING refund_id`,
+      ),
+      [refund.refundId, refund.orderId, refund.accountId, refund.amount, refund.status, acted && refund.document !== null ? JSON.stringify(refund.document) : null, refund.at, acted ? refund.at : null],
     );
     return recorded.length > 0;
   }

@@ -31,12 +31,11 @@ export class RefundOffsetRepository {
    * was received before.
    */
   async recordReceived(manager: EntityManager, refund: { refundId: string; orderId: string; accountId: string; amount: number; at: Date } & RefundMark): Promise<boolean> {
-    const acted = refund.status !== 'PARKED';
     const recorded = await manager.query(
       prepared(
         `INSERT INTO credit_refund (refund_id, order_id, credit_account_id, amount, status, document, received_at, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING refund_id`,
       ),
-      [refund.refundId, refund.orderId, refund.accountId, refund.amount, refund.status, acted && refund.document !== null ? JSON.stringify(refund.document) : null, refund.at, acted ? refund.at : null],
+      [refund.refundId, refund.orderId, refund.accountId, refund.amount, refund.status, documentOf(refund), refund.at, refund.status === 'PARKED' ? null : refund.at],
     );
     return recorded.length > 0;
   }
@@ -59,6 +58,11 @@ export class RefundOffsetRepository {
   }
 
   async mark(manager: EntityManager, refundId: string, status: string, document: unknown, at: Date): Promise<void> {
-    await manager.query(prepared(`UPDATE credit_refund SET status = $2, document = $3, applied_at = $4 WHERE refund_id = $1`), [refundId, status, document === null ? null : JSON.stringify(document), at]);
+    await manager.query(prepared(`UPDATE credit_refund SET status = $2, document = $3, applied_at = $4 WHERE refund_id = $1`), [refundId, status, documentOf({ document }), at]);
   }
+}
+
+/** The jsonb parameter of a refund's document (SQL NULL for none). */
+function documentOf({ document }: { document: unknown }): string | null {
+  return document === null ? null : JSON.stringify(document);
 }

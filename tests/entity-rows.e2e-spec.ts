@@ -257,12 +257,22 @@ describe('entity row helpers on real PostgreSQL', () => {
     });
   });
   describe('pipelining (a transaction\'s BEGIN and its COMMIT travel with statements)', () => {
-    type Wire = { stream: { write: (chunk: Buffer, ...rest: unknown[]) => boolean; prependListener(event: 'data', listener: () => void): void } };
+    type Flush = (chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void) => void;
+    type Wire = {
+      stream: {
+        write: (chunk: Buffer, ...rest: unknown[]) => boolean;
+        _writev: Flush;
+        prependListener(event: 'data', listener: () => void): void;
+      };
+    };
+    /** A message as the tap names it: `Q <text>` for a simple query, `bind` for an extended statement. */
+    const messageOf = (chunk: Buffer): string | undefined => (chunk[0] === 0x51 ? `Q ${chunk.subarray(5, chunk.length - 1).toString()}` : chunk[0] === 0x42 ? 'bind' : undefined);
     /**
      * What the one pooled connection of `source` writes and reads, in order: `Q <text>` for a
      * simple query (BEGIN, COMMIT), `bind` for each extended statement, `in` for each answer read.
+     * `flushes` lists the messages of each write that held several chunks (one system call).
      */
-    async function tapWire(source: DataSource): Promise<string[]> {
+    async function tapWire(source: DataSource, flushes: string[][] = []): Promise<string[]> {
       const runner = source.createQueryRunner();
       await runner.connect();
       const client = (runner as unknown as { databaseConnection: { connection: Wire } }).databaseConnection;
@@ -271,9 +281,14 @@ describe('entity row helpers on real PostgreSQL', () => {
       const stream = client.connection.stream;
       const write = stream.write.bind(stream);
       stream.write = (chunk: Buffer, ...rest: unknown[]) => {
-        if (chunk[0] === 0x51) wire.push(`Q ${chunk.subarray(5, chunk.length - 1).toString()}`);
-        if (chunk[0] === 0x42) wire.push('bind');
+        const message = messageOf(chunk);
+        if (message) wire.push(message);
         return write(chunk, ...rest);
+      };
+      const flush = stream._writev.bind(stream);
+      stream._writev = (chunks, callback) => {
+        flushes.push(chunks.map(({ chunk }) => messageOf(chunk)).filter((message): message is string => message !== undefined));
+        return flush(chunks, callback);
       };
       stream.prependListener('data', () => wire.push('in'));
       return wire;
@@ -282,13 +297,14 @@ describe('entity row helpers on real PostgreSQL', () => {
       createServiceDataSource({ url, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS, poolSize: 1, pipelining });
     const placed = (orderId: string) => ({ orderId, merchantId, from: null, to: 'UNPAID' as const, reason: 'PLACED', actor: 'buyer:b', at: at.toISOString() });
 
-    it('BEGIN goes out with the first statement and the last write with the COMMIT, no answer awaited in between (and without pipelining, one is)', async () => {
+    it('BEGIN goes out with the first statement and the last write with the COMMIT, each pair in one write, no answer awaited in between (and without pipelining, one is)', async () => {
       for (const pipelining of [true, false]) {
         const source = await oneConnection(pipelining).initialize();
         try {
           const orderId = randomUUID();
           await source.transaction((manager) => insertEntities(manager, OrderRecord, [order(orderId)]));
-          const wire = await tapWire(source);
+          const flushes: string[][] = [];
+          const wire = await tapWire(source, flushes);
           await new UnitOfWork({ dataSource: source, registry: createEventRegistry(), producer: 'rows-test' }).run(async (scope) => {
             await selectEntity(scope.manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
             await scope.publish(OrderStatusChanged, placed(orderId));
@@ -297,10 +313,30 @@ describe('entity row helpers on real PostgreSQL', () => {
           const commit = wire.indexOf('Q COMMIT');
           expect(wire.slice(begin, begin + 2)).toEqual(pipelining ? ['Q START TRANSACTION', 'bind'] : ['Q START TRANSACTION', 'in']);
           expect(wire.slice(commit - 1, commit + 1)).toEqual(pipelining ? ['bind', 'Q COMMIT'] : ['in', 'Q COMMIT']);
+          // Pipelined, each pair leaves in one write (`PreparingClient.sendWithNext`): one system call, not two.
+          const together = (messages: string[]) => flushes.some((flushed) => messages.every((message) => flushed.includes(message)));
+          expect(together(['Q START TRANSACTION', 'bind'])).toBe(pipelining);
+          expect(together(['bind', 'Q COMMIT'])).toBe(pipelining);
           expect(await source.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [orderId])).toEqual([{ n: 1 }]);
         } finally {
           await source.destroy();
         }
+      }
+    });
+
+    it('a BEGIN whose first statement comes late is written at the end of its turn, not held for it', async () => {
+      const source = await oneConnection(true).initialize();
+      try {
+        const wire = await tapWire(source);
+        await source.transaction(async (manager) => {
+          // Something other than the database first: the BEGIN must not wait for the statement behind it.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          await manager.query(`SELECT 1 AS one`);
+        });
+        const begin = wire.indexOf('Q START TRANSACTION');
+        expect(wire.slice(begin, begin + 3)).toEqual(['Q START TRANSACTION', 'in', 'Q SELECT 1 AS one']);
+      } finally {
+        await source.destroy();
       }
     });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, QueryRunner } from 'typeorm';
 import { buildEnvelope, EventDefinition, EventRegistry } from '@orderline/shared/contracts';
 import { TraceCarrier, traceCarrierOf } from '@orderline/shared/observability';
-import { combinedWrites, insertStatement, prepared, SqlStatement } from '@orderline/shared/persistence';
+import { CoalescingConnection, combinedWrites, insertStatement, prepared, SqlStatement } from '@orderline/shared/persistence';
 import { currentEventContext } from './event-context';
 
 export interface PublishOptions {
@@ -10,8 +10,8 @@ export interface PublishOptions {
   aggregateId?: string;
 }
 
-/** The driver's connection (node-postgres client) under a query runner. */
-type DriverConnection = { query(text: string, values: unknown[]): Promise<unknown> };
+/** The driver's connection (node-postgres client, `PreparingClient` on PostgreSQL) under a query runner. */
+type DriverConnection = { query(text: string, values: unknown[]): Promise<unknown> } & Partial<CoalescingConnection>;
 
 /** An event waiting in a transaction for its outbox row. */
 type OutboxRow = { eventId: string; type: string; topic: string; key: string; envelope: string; trace: TraceCarrier };
@@ -106,7 +106,7 @@ export class TransactionScope {
    * Writes what waits for the commit with one statement: the rows of `insertAtCommit`, then the
    * buffered events in publish order as one multi-row outbox insert; then commits. The write is
    * handed to the connection before TypeORM sends the COMMIT, so with a pipelining client
-   * (`PreparingClient`) both travel together: one round trip, not two. If the write fails,
+   * (`PreparingClient`) both travel together, in one write: one round trip, not two. If the write fails,
    * PostgreSQL answers that COMMIT with a ROLLBACK, and the write's error is thrown: nothing of
    * the transaction is kept, as before. When the work sent no statement of its own, no
    * transaction was begun (`UnitOfWork.run`) and this one statement is all of it.
@@ -122,6 +122,7 @@ export class TransactionScope {
     const text = prepared(sql);
     // Straight to the driver, so the write is on its way before the COMMIT is asked for.
     const connection = (began ? (runner as QueryRunner & { databaseConnection: DriverConnection }).databaseConnection : ((await runner.connect()) as DriverConnection));
+    if (began) connection.sendWithNext?.();
     const written = connection.query(text, values).then(
       () => undefined,
       (error: Error) => {

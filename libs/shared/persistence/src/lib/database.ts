@@ -56,7 +56,8 @@ export interface ServiceDataSourceOptions {
   preparedStatements?: boolean;
   /**
    * Pipeline each transaction's BEGIN with its first statement, and let the unit of work send its
-   * last write with the COMMIT (`PreparingClient`; default false). Off for the embedded PGlite.
+   * last write with the COMMIT (`PreparingClient`; default false here, the services' configuration
+   * turns it on: `DATABASE_PIPELINING`). Off for the embedded PGlite.
    */
   pipelining?: boolean;
 }

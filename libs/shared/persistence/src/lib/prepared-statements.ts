@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { Client, ClientConfig } from 'pg';
 
 /**
@@ -49,6 +50,11 @@ export interface StatementClientConfig extends ClientConfig {
 const OPENED = Object.freeze({ command: 'BEGIN', rowCount: null, rows: [], fields: [] });
 const OPENING_TEXTS = new Set(['START TRANSACTION', 'BEGIN']);
 
+/** A connection that can put its next two statements on the wire in one write (`PreparingClient.sendWithNext`). */
+export interface CoalescingConnection {
+  sendWithNext(): void;
+}
+
 /**
  * node-postgres's client, created by the pool (`extra.Client`), so TypeORM's `query(text, values)`
  * and every helper above it are unchanged. Two things it adds (issue 19):
@@ -63,14 +69,17 @@ const OPENING_TEXTS = new Set(['START TRANSACTION', 'BEGIN']);
  *   Each statement still ends with its own Sync, so an error fails that statement only, as
  *   before; a failed `BEGIN` (a broken connection) fails the statement it travelled with.
  *   Everything else is awaited statement by statement as it always was, so nothing else is ever
- *   in flight together. Off unless `DATABASE_PIPELINING=on` (tools/bench/README.md, "Pipelined
- *   BEGIN and COMMIT"), and never for the embedded PGlite.
+ *   in flight together. Each pair leaves in one write (`sendWithNext`). On unless
+ *   `DATABASE_PIPELINING=off` (tools/bench/README.md, "Pipelined transactions, each pair in one
+ *   write"), and never for the embedded PGlite.
  */
-export class PreparingClient extends Client {
+export class PreparingClient extends Client implements CoalescingConnection {
   private readonly namesStatements: boolean;
   private readonly pipelinesTransactions: boolean;
   /** The BEGIN on the wire whose answer the next statement waits for. */
   private opening?: Promise<unknown>;
+  /** A hold of the socket's writes (`sendWithNext`): how many statements it still waits for. */
+  private writeHold?: { statementsLeft: number };
 
   constructor(config: StatementClientConfig = {}) {
     super({ ...config, pipeline: config.pipelining === true });
@@ -80,13 +89,14 @@ export class PreparingClient extends Client {
 
   override query(config: any, values?: any, callback?: any): any {
     if (this.pipelinesTransactions && callback === undefined && values === undefined && typeof config === 'string' && OPENING_TEXTS.has(config)) {
-      const opening: Promise<unknown> = super.query(config);
+      this.sendWithNext();
+      const opening: Promise<unknown> = this.submit(config);
       // Its failure is reported by the statement that follows it.
       opening.catch(() => undefined);
       this.opening = opening;
       return Promise.resolve(OPENED);
     }
-    const sent = this.send(config, values, callback);
+    const sent = this.submit(config, values, callback);
     const opening = this.opening;
     this.opening = undefined;
     if (!opening || !(sent instanceof Promise)) return sent;
@@ -97,6 +107,38 @@ export class PreparingClient extends Client {
         throw error;
       },
     );
+  }
+
+  /**
+   * Holds the socket's writes until two more statements have been handed to the driver, so they
+   * leave in one system call: a BEGIN and the first statement of its transaction, or a unit of
+   * work's last write and its COMMIT (`TransactionScope.commit`). With pipelining only — without
+   * it the second statement is sent when the first has been answered, so holding the first
+   * would only delay it. If the second does not come in this turn of the event loop, the held
+   * bytes are written anyway (`setImmediate`), so nothing waits on a statement that never comes.
+   */
+  sendWithNext(): void {
+    const socket = (this as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+    if (!this.pipelinesTransactions || this.writeHold || !socket) return;
+    socket.cork();
+    const hold = { statementsLeft: 2 };
+    this.writeHold = hold;
+    setImmediate(() => this.endHold(hold));
+  }
+
+  private submit(config: any, values?: any, callback?: any): any {
+    try {
+      return this.send(config, values, callback);
+    } finally {
+      const hold = this.writeHold;
+      if (hold && --hold.statementsLeft === 0) this.endHold(hold);
+    }
+  }
+
+  private endHold(hold: { statementsLeft: number }): void {
+    if (this.writeHold !== hold) return;
+    this.writeHold = undefined;
+    (this as unknown as { connection?: { stream?: Socket } }).connection?.stream?.uncork();
   }
 
   private send(config: any, values?: any, callback?: any): any {

@@ -69,11 +69,12 @@ export class BaseServiceConfig {
   @IsOptional() @IsIn(['on', 'off']) DATABASE_PREPARED_STATEMENTS: 'on' | 'off' = 'on';
   /**
    * `on`: a transaction's BEGIN is sent with its first statement and the last write of a unit of
-   * work with its COMMIT (node-postgres's pipeline mode), two round trips fewer per transaction.
-   * Off by default: on the bench it shortened transactions but held fewer orders a second at
-   * saturation (tools/bench/README.md, "Pipelined BEGIN and COMMIT"). Never with the embedded PGlite.
+   * work with its COMMIT (node-postgres's pipeline mode), each pair in one write: two round trips
+   * fewer per transaction. On by default since the pairs share a write (tools/bench/README.md,
+   * "Pipelined transactions, each pair in one write"); `off` sends each statement after the
+   * previous answer, as before. Never with the embedded PGlite.
    */
-  @IsOptional() @IsIn(['on', 'off']) DATABASE_PIPELINING: 'on' | 'off' = 'off';
+  @IsOptional() @IsIn(['on', 'off']) DATABASE_PIPELINING: 'on' | 'off' = 'on';
   /** Requests one process serves at once; more are shed with 503 + Retry-After before they queue on the database. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) MAX_IN_FLIGHT_REQUESTS = 256;
   /** Seconds an overloaded answer (503) tells the caller to wait (Retry-After). */

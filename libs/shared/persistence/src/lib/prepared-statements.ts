@@ -118,7 +118,7 @@ export class PreparingClient extends Client implements CoalescingConnection {
    * bytes are written anyway (`setImmediate`), so nothing waits on a statement that never comes.
    */
   sendWithNext(): void {
-    const socket = (this as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+    const socket = this.socket();
     if (!this.pipelinesTransactions || this.writeHold || !socket) return;
     socket.cork();
     const hold = { statementsLeft: 2 };
@@ -138,7 +138,12 @@ export class PreparingClient extends Client implements CoalescingConnection {
   private endHold(hold: { statementsLeft: number }): void {
     if (this.writeHold !== hold) return;
     this.writeHold = undefined;
-    (this as unknown as { connection?: { stream?: Socket } }).connection?.stream?.uncork();
+    this.socket()?.uncork();
+  }
+
+  /** The connection's socket (node-postgres keeps it on its `Connection`, not in its typings). */
+  private socket(): Socket | undefined {
+    return (this as unknown as { connection?: { stream?: Socket } }).connection?.stream;
   }
 
   private send(config: any, values?: any, callback?: any): any {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ORDER_MIGRATIONS } from '@orderline/order/service';
-import { createServiceDataSource, insertEntities, openServiceDatabase, preparedStatementName, selectEntities, selectEntity, selectEntityWith, updateLockedEntity } from '@orderline/shared/persistence';
+import { createServiceDataSource, insertEntities, insertStatement, lockedEntityUpdate, openServiceDatabase, preparedStatementName, selectEntities, selectEntity, selectEntityWith } from '@orderline/shared/persistence';
 import { createEventRegistry, OrderStatusChanged } from '@orderline/shared/contracts';
 import { UnitOfWork } from '@orderline/shared/messaging';
 import { OrderLineRecord, OrderRecord, OrderStatusChangeRecord, ORDER_ENTITIES } from '../libs/order/service/src/lib/infra/order.entity';
@@ -228,7 +228,8 @@ describe('entity row helpers on real PostgreSQL', () => {
           const locked = await selectEntity(manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
           if (!locked) throw new Error('the order is gone');
           locked.buyerNote = `note ${i}`;
-          await updateLockedEntity(manager, OrderRecord, locked);
+          const update = lockedEntityUpdate(manager, OrderRecord, locked, new Date());
+          await manager.query(update.sql, update.values);
         }
         await manager.query(`SELECT $1::int AS unmarked`, [1]);
         const onConnection = await preparedOnConnection(manager);
@@ -296,32 +297,38 @@ describe('entity row helpers on real PostgreSQL', () => {
     const oneConnection = (pipelining: boolean): DataSource =>
       createServiceDataSource({ url, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS, poolSize: 1, pipelining });
     const placed = (orderId: string) => ({ orderId, merchantId, from: null, to: 'UNPAID' as const, reason: 'PLACED', actor: 'buyer:b', at: at.toISOString() });
-
-    it('BEGIN goes out with the first statement and the last write with the COMMIT, each pair in one write, no answer awaited in between (and without pipelining, one is)', async () => {
+    /** Runs `work` on a one-connection data source with pipelining and then without, an order stored in it. */
+    async function inBothModes(work: (source: DataSource, pipelining: boolean, orderId: string) => Promise<void>): Promise<void> {
       for (const pipelining of [true, false]) {
         const source = await oneConnection(pipelining).initialize();
         try {
           const orderId = randomUUID();
           await source.transaction((manager) => insertEntities(manager, OrderRecord, [order(orderId)]));
-          const flushes: string[][] = [];
-          const wire = await tapWire(source, flushes);
-          await new UnitOfWork({ dataSource: source, registry: createEventRegistry(), producer: 'rows-test' }).run(async (scope) => {
-            await selectEntity(scope.manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
-            await scope.publish(OrderStatusChanged, placed(orderId));
-          });
-          const begin = wire.indexOf('Q START TRANSACTION');
-          const commit = wire.indexOf('Q COMMIT');
-          expect(wire.slice(begin, begin + 2)).toEqual(pipelining ? ['Q START TRANSACTION', 'bind'] : ['Q START TRANSACTION', 'in']);
-          expect(wire.slice(commit - 1, commit + 1)).toEqual(pipelining ? ['bind', 'Q COMMIT'] : ['in', 'Q COMMIT']);
-          // Pipelined, each pair leaves in one write (`PreparingClient.sendWithNext`): one system call, not two.
-          const together = (messages: string[]) => flushes.some((flushed) => messages.every((message) => flushed.includes(message)));
-          expect(together(['Q START TRANSACTION', 'bind'])).toBe(pipelining);
-          expect(together(['bind', 'Q COMMIT'])).toBe(pipelining);
-          expect(await source.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [orderId])).toEqual([{ n: 1 }]);
+          await work(source, pipelining, orderId);
         } finally {
           await source.destroy();
         }
       }
+    }
+
+    it('BEGIN goes out with the first statement and the last write with the COMMIT, each pair in one write, no answer awaited in between (and without pipelining, one is)', async () => {
+      await inBothModes(async (source, pipelining, orderId) => {
+        const flushes: string[][] = [];
+        const wire = await tapWire(source, flushes);
+        await new UnitOfWork({ dataSource: source, registry: createEventRegistry(), producer: 'rows-test' }).run(async (scope) => {
+          await selectEntity(scope.manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
+          await scope.publish(OrderStatusChanged, placed(orderId));
+        });
+        const begin = wire.indexOf('Q START TRANSACTION');
+        const commit = wire.indexOf('Q COMMIT');
+        expect(wire.slice(begin, begin + 2)).toEqual(pipelining ? ['Q START TRANSACTION', 'bind'] : ['Q START TRANSACTION', 'in']);
+        expect(wire.slice(commit - 1, commit + 1)).toEqual(pipelining ? ['bind', 'Q COMMIT'] : ['in', 'Q COMMIT']);
+        // Pipelined, each pair leaves in one write (`PreparingClient.sendWithNext`): one system call, not two.
+        const together = (messages: string[]) => flushes.some((flushed) => messages.every((message) => flushed.includes(message)));
+        expect(together(['Q START TRANSACTION', 'bind'])).toBe(pipelining);
+        expect(together(['bind', 'Q COMMIT'])).toBe(pipelining);
+        expect(await source.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [orderId])).toEqual([{ n: 1 }]);
+      });
     });
 
     it('a BEGIN whose first statement comes late is written at the end of its turn, not held for it', async () => {
@@ -338,6 +345,63 @@ describe('entity row helpers on real PostgreSQL', () => {
       } finally {
         await source.destroy();
       }
+    });
+
+    it('a write sent without waiting (sendWrite) leaves with the next statement, which reads what it wrote (and without pipelining, it is answered first)', async () => {
+      await inBothModes(async (source, pipelining, orderId) => {
+        const flushes: string[][] = [];
+        const wire = await tapWire(source, flushes);
+        const note = `sent without waiting (${pipelining})`;
+        const read = await new UnitOfWork({ dataSource: source, registry: createEventRegistry(), producer: 'rows-test' }).run(async (scope) => {
+          const locked = await selectEntity(scope.manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
+          if (!locked) throw new Error('the order is gone');
+          locked.buyerNote = note;
+          const sentAt = wire.length;
+          await scope.sendWrite(lockedEntityUpdate(scope.manager, OrderRecord, locked, at));
+          const afterWrite = await selectEntity(scope.manager, OrderRecord, 'id = $1', [orderId]);
+          // The UPDATE and the read behind it: no answer awaited between them, except without pipelining.
+          expect(wire.slice(sentAt, sentAt + 3)).toEqual(pipelining ? ['bind', 'bind', 'in'] : ['bind', 'in', 'bind']);
+          await scope.publish(OrderStatusChanged, placed(orderId));
+          return afterWrite;
+        });
+        expect(read?.buyerNote).toBe(note);
+        expect(flushes.some((flushed) => flushed.filter((message) => message === 'bind').length === 2)).toBe(pipelining);
+        const stored = await selectEntity(source.manager, OrderRecord, 'id = $1', [orderId]);
+        expect(stored?.buyerNote).toBe(note);
+        expect(stored?.updatedAt.toISOString()).toBe(at.toISOString());
+      });
+    });
+
+    it('a write sent without waiting that fails fails its unit of work with its own error, not the refusals behind it; nothing is kept', async () => {
+      await inBothModes(async (source, _pipelining, orderId) => {
+        const unitOfWork = new UnitOfWork({ dataSource: source, registry: createEventRegistry(), producer: 'rows-test' });
+        const missingOrder = randomUUID();
+        // Followed by a read, which PostgreSQL refuses (the transaction is aborted) …
+        await expect(unitOfWork.run(async (scope) => {
+          await scope.sendWrite(insertStatement(scope.manager, OrderLineRecord, lines(missingOrder)));
+          await selectEntity(scope.manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
+          await scope.publish(OrderStatusChanged, placed(orderId));
+        })).rejects.toThrow(/foreign key/);
+        // … or by the commit's write, refused the same way …
+        await expect(unitOfWork.run(async (scope) => {
+          await selectEntity(scope.manager, OrderRecord, 'id = $1', [orderId], { forUpdate: true });
+          await scope.sendWrite(insertStatement(scope.manager, OrderLineRecord, lines(missingOrder)));
+          await scope.publish(OrderStatusChanged, placed(orderId));
+        })).rejects.toThrow(/foreign key/);
+        // … or by the COMMIT alone, which PostgreSQL answers with a ROLLBACK and no error.
+        await expect(unitOfWork.run(async (scope) => {
+          await scope.sendWrite(insertStatement(scope.manager, OrderLineRecord, [...lines(orderId), ...lines(missingOrder)]));
+        })).rejects.toThrow(/foreign key/);
+        expect(await source.query(`SELECT count(*)::int AS n FROM order_line WHERE order_id = $1`, [orderId])).toEqual([{ n: 0 }]);
+        expect(await source.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [orderId])).toEqual([{ n: 0 }]);
+        // The connection serves on.
+        await unitOfWork.run(async (scope) => {
+          await scope.sendWrite(insertStatement(scope.manager, OrderLineRecord, lines(orderId)));
+          await scope.publish(OrderStatusChanged, placed(orderId));
+        });
+        expect(await source.query(`SELECT count(*)::int AS n FROM order_line WHERE order_id = $1`, [orderId])).toEqual([{ n: 2 }]);
+        expect(await source.query(`SELECT count(*)::int AS n FROM outbox_event WHERE message_key = $1`, [orderId])).toEqual([{ n: 1 }]);
+      });
     });
 
     it('a last write that fails is rolled back by the COMMIT behind it: its error is thrown, nothing is kept, the connection serves on', async () => {

@@ -11,7 +11,7 @@ export interface PublishOptions {
 }
 
 /** The driver's connection (node-postgres client, `PreparingClient` on PostgreSQL) under a query runner. */
-type DriverConnection = { query(text: string, values: unknown[]): Promise<unknown> } & Partial<CoalescingConnection>;
+type DriverConnection = { query(text: string, values: unknown[]): Promise<unknown>; pipeline?: boolean } & Partial<CoalescingConnection>;
 
 /** An event waiting in a transaction for its outbox row. */
 type OutboxRow = { eventId: string; type: string; topic: string; key: string; envelope: string; trace: TraceCarrier };
@@ -36,6 +36,9 @@ export class TransactionScope {
   /** Rows written with the events at commit, by entity, in the order they were given. */
   private readonly atCommit = new Map<EntityTarget<ObjectLiteral>, { rows: Array<Partial<ObjectLiteral>>; ignoreConflicts: boolean }>();
   private published = 0;
+  /** Answers of the writes sent without waiting (`sendWrite`), and the first of them that failed. */
+  private readonly unanswered: Array<Promise<unknown>> = [];
+  private failedWrite?: QueryFailedError;
 
   constructor(
     readonly manager: EntityManager,
@@ -103,6 +106,45 @@ export class TransactionScope {
   }
 
   /**
+   * Sends a write whose answer nothing in the transaction needs (an UPDATE by key of a row the
+   * transaction holds locked, an INSERT) without waiting for that answer: it leaves with the
+   * transaction's next statement, in one write on the wire, and costs no round trip of its own
+   * (issue 19). Statements keep their order on the connection, so what follows sees what it
+   * wrote, rows read back included. Its answer is checked at the commit. If it fails, PostgreSQL
+   * refuses every later statement of the transaction and answers the COMMIT with a ROLLBACK;
+   * the unit of work then throws this write's own error, not a later refusal, so retries and
+   * problem answers see the real cause (a deadlock, a constraint). Not for a write whose
+   * failure or row count the caller acts on. Without pipelining (the embedded PGlite,
+   * `DATABASE_PIPELINING=off`) it is sent and awaited like any statement.
+   */
+  async sendWrite(statement: SqlStatement): Promise<void> {
+    const runner = this.manager.queryRunner as (QueryRunner & { databaseConnection: DriverConnection }) | undefined;
+    if (!runner) throw new Error('sendWrite: the scope has no query runner');
+    if (!runner.isTransactionActive) await runner.startTransaction();
+    const text = prepared(statement.sql);
+    const connection = runner.databaseConnection;
+    connection.sendWithNext?.();
+    const answer = connection.query(text, statement.values).then(
+      () => undefined,
+      (error: Error) => {
+        runner.connection.logger.logQueryError(error, text, statement.values, runner);
+        this.failedWrite ??= new QueryFailedError(text, statement.values, error);
+        throw this.failedWrite;
+      },
+    );
+    // Without pipelining the driver takes one statement at a time (queueing a second is
+    // deprecated in node-postgres 8): the write is awaited like any other, and fails at once.
+    if (!connection.pipeline) return answer;
+    answer.catch(() => undefined);
+    this.unanswered.push(answer);
+  }
+
+  /** The error of a write sent without waiting that failed (`sendWrite`), once its answer is in. */
+  get writeFailure(): QueryFailedError | undefined {
+    return this.failedWrite;
+  }
+
+  /**
    * Writes what waits for the commit with one statement: the rows of `insertAtCommit`, then the
    * buffered events in publish order as one multi-row outbox insert; then commits. The write is
    * handed to the connection before TypeORM sends the COMMIT, so with a pipelining client
@@ -112,6 +154,18 @@ export class TransactionScope {
    * transaction was begun (`UnitOfWork.run`) and this one statement is all of it.
    */
   async commit(runner: QueryRunner): Promise<void> {
+    try {
+      await this.writeAndCommit(runner);
+    } catch (error) {
+      throw this.failedWrite ?? error;
+    }
+    // Answered before the COMMIT was (one connection, in order). A failed one turned the COMMIT
+    // into a ROLLBACK, which PostgreSQL reports as a success.
+    await Promise.allSettled(this.unanswered.splice(0));
+    if (this.failedWrite) throw this.failedWrite;
+  }
+
+  private async writeAndCommit(runner: QueryRunner): Promise<void> {
     const writes: SqlStatement[] = [...this.atCommit].map(([target, { rows, ignoreConflicts }]) => insertStatement(this.manager, target, rows, { ignoreConflicts }));
     this.atCommit.clear();
     if (this.pending.length > 0) writes.push(outboxInsertOf(this.pending.splice(0)));
@@ -164,15 +218,17 @@ export class UnitOfWork {
   async run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
     const runner = this.options.dataSource.createQueryRunner();
     beginOnFirstStatement(runner);
+    let scope: TransactionScope | undefined;
     try {
-      const scope = new TransactionScope(runner.manager, this.options.registry, this.options.producer, this.options.now ?? (() => new Date()));
+      scope = new TransactionScope(runner.manager, this.options.registry, this.options.producer, this.options.now ?? (() => new Date()));
       const result = await work(scope);
       await scope.commit(runner);
       if (scope.publishedCount > 0) this.options.onEventsCommitted?.();
       return result;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
+      // A statement refused because a write sent without waiting had failed: that write's error is the cause.
+      throw scope?.writeFailure ?? error;
     } finally {
       await runner.release();
     }

@@ -116,10 +116,16 @@ export class PreparingClient extends Client implements CoalescingConnection {
    * it the second statement is sent when the first has been answered, so holding the first
    * would only delay it. If the second does not come in this turn of the event loop, the held
    * bytes are written anyway (`setImmediate`), so nothing waits on a statement that never comes.
+   * Asked while a hold is on (a write sent without waiting, `TransactionScope.sendWrite`, then
+   * the last write and its COMMIT), the hold waits for one more: all of them leave together.
    */
   sendWithNext(): void {
     const socket = this.socket();
-    if (!this.pipelinesTransactions || this.writeHold || !socket) return;
+    if (!this.pipelinesTransactions || !socket) return;
+    if (this.writeHold) {
+      this.writeHold.statementsLeft += 1;
+      return;
+    }
     socket.cork();
     const hold = { statementsLeft: 2 };
     this.writeHold = hold;

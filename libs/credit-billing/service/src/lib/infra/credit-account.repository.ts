@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountChange, AccountHold, CalendarDate, changedLoansOf, CreditAccount, CreditProduct, isLoanSettled, Loan, Posting, Statement, StatementCredit } from '@orderline/credit-billing/domain';
 import { TimerFailures, TransactionScope } from '@orderline/shared/messaging';
-import { insertEntities, prepared, selectEntity, selectEntityWith } from '@orderline/shared/persistence';
+import { insertStatement, prepared, selectEntity, selectEntityWith } from '@orderline/shared/persistence';
 import { CreditAccountRecord, CreditHoldRecord, LedgerPostingRecord } from './credit.entity';
 
 /** The lock key of a buyer's credit account: batches lock their accounts in this order first. */
@@ -15,8 +15,12 @@ export function accountLockKey(buyerId: string): string {
  * first, so one account's movements are serialised), its loans as domain documents, ledger
  * postings (append-only, unique keys), statement credits, products.
  */
-const INSERT_LOAN = prepared(`INSERT INTO loan (id, credit_account_id, order_id, hold_id, settled, document, booked_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`);
-const UPDATE_LOAN = prepared(`UPDATE loan SET document = $2, settled = $3, updated_at = $4 WHERE id = $1`);
+const INSERT_LOAN = `INSERT INTO loan (id, credit_account_id, order_id, hold_id, settled, document, booked_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`;
+const UPDATE_LOAN = `UPDATE loan SET document = $2, settled = $3, updated_at = $4 WHERE id = $1`;
+const UPDATE_ACCOUNT = `UPDATE credit_account SET held = $2, outstanding = $3, balance = $4, next_statement_date = $5, last_statement_date = $6 WHERE id = $1`;
+const UPDATE_HOLD = `UPDATE credit_hold SET captured_amount = $2, released_amount = $3, status = $4,
+    released_at = CASE WHEN release_reason IS DISTINCT FROM $6 THEN $5 ELSE released_at END, release_reason = $6
+  WHERE id = $1`;
 
 @Injectable()
 export class CreditAccountRepository {
@@ -55,22 +59,12 @@ export class CreditAccountRepository {
     return selectEntity(manager, CreditAccountRecord, 'id = $1', [accountId], { forUpdate: true });
   }
 
-  async insertLoan(manager: EntityManager, accountId: string, holdId: string, loan: Loan, settled: boolean, at: Date): Promise<void> {
-    await manager.query(INSERT_LOAN, [
-      loan.loanId,
-      accountId,
-      loan.orderId,
-      holdId,
-      settled,
-      JSON.stringify(loan),
-      at,
-    ]);
+  async insertLoan(scope: TransactionScope, accountId: string, holdId: string, loan: Loan, settled: boolean, at: Date): Promise<void> {
+    await scope.sendWrite({ sql: INSERT_LOAN, values: [loan.loanId, accountId, loan.orderId, holdId, settled, JSON.stringify(loan), at] });
   }
 
-  async saveLoans(manager: EntityManager, loans: readonly Loan[], settled: (loan: Loan) => boolean, at: Date): Promise<void> {
-    for (const loan of loans) {
-      await manager.query(UPDATE_LOAN, [loan.loanId, JSON.stringify(loan), settled(loan), at]);
-    }
+  async saveLoans(scope: TransactionScope, loans: readonly Loan[], settled: (loan: Loan) => boolean, at: Date): Promise<void> {
+    for (const loan of loans) await scope.sendWrite({ sql: UPDATE_LOAN, values: [loan.loanId, JSON.stringify(loan), settled(loan), at] });
   }
 
   /**
@@ -98,21 +92,21 @@ export class CreditAccountRepository {
     }));
   }
 
-  async addStatementCredits(manager: EntityManager, accountId: string, credits: readonly StatementCredit[]): Promise<void> {
-    for (const credit of credits) await manager.query(`INSERT INTO statement_credit (credit_account_id, document) VALUES ($1, $2)`, [accountId, JSON.stringify(credit)]);
+  async addStatementCredits(scope: TransactionScope, accountId: string, credits: readonly StatementCredit[]): Promise<void> {
+    for (const credit of credits) await scope.sendWrite({ sql: `INSERT INTO statement_credit (credit_account_id, document) VALUES ($1, $2)`, values: [accountId, JSON.stringify(credit)] });
   }
 
   /** An issued statement: an immutable document (domain.md §4.4). */
-  async insertStatement(manager: EntityManager, input: { id: string; accountId: string; statement: Statement; issuedAt: Date }): Promise<void> {
+  async insertStatement(scope: TransactionScope, input: { id: string; accountId: string; statement: Statement; issuedAt: Date }): Promise<void> {
     const { statement } = input;
-    await manager.query(
-      `INSERT INTO credit_statement (id, credit_account_id, statement_date, due_date, amount_due, sent_to_buyer, document, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [input.id, input.accountId, statement.statementDate, statement.dueDate, statement.amountDue, statement.sentToBuyer, JSON.stringify(statement), input.issuedAt],
-    );
+    await scope.sendWrite({
+      sql: `INSERT INTO credit_statement (id, credit_account_id, statement_date, due_date, amount_due, sent_to_buyer, document, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      values: [input.id, input.accountId, statement.statementDate, statement.dueDate, statement.amountDue, statement.sentToBuyer, JSON.stringify(statement), input.issuedAt],
+    });
   }
 
-  async attachStatementCredits(manager: EntityManager, creditIds: readonly string[], statementId: string): Promise<void> {
-    await manager.query(`UPDATE statement_credit SET statement_id = $2 WHERE id = ANY($1::bigint[])`, [creditIds, statementId]);
+  async attachStatementCredits(scope: TransactionScope, creditIds: readonly string[], statementId: string): Promise<void> {
+    await scope.sendWrite({ sql: `UPDATE statement_credit SET statement_id = $2 WHERE id = ANY($1::bigint[])`, values: [creditIds, statementId] });
   }
 
   // --- the aggregate: load and save ---------------------------------------------------
@@ -130,6 +124,10 @@ export class CreditAccountRepository {
    * Saves what one command changed: the account row, holds, loans, statements, credits and
    * postings. The account row is locked by the caller (see `load`), so its changed figures are
    * written with one statement built once, not TypeORM's `update` (a query build per call).
+   * Nothing here reads an answer back, so every write goes without waiting for its answer and
+   * travels with the transaction's next statement (`sendWrite`): a hold's account UPDATE and
+   * hold INSERT leave with the commit instead of costing two round trips (issue 19). A batch's
+   * next command reads them all the same: one connection runs its statements in order.
    */
   async save(scope: TransactionScope, before: CreditAccount, change: AccountChange<unknown>, at: Date): Promise<void> {
     const manager = scope.manager;
@@ -137,17 +135,14 @@ export class CreditAccountRepository {
     const accountChanged = after.held !== before.held || after.outstanding !== before.outstanding || after.balance !== before.balance
       || after.nextStatementDate !== before.nextStatementDate || after.lastStatementDate !== before.lastStatementDate;
     if (accountChanged) {
-      await manager.query(
-        prepared(`UPDATE credit_account SET held = $2, outstanding = $3, balance = $4, next_statement_date = $5, last_statement_date = $6 WHERE id = $1`),
-        [after.accountId, after.held, after.outstanding, after.balance, after.nextStatementDate, after.lastStatementDate],
-      );
+      await scope.sendWrite({ sql: UPDATE_ACCOUNT, values: [after.accountId, after.held, after.outstanding, after.balance, after.nextStatementDate, after.lastStatementDate] });
     }
 
     for (const hold of after.holds) {
       const old = before.holds.find((candidate) => candidate.holdId === hold.holdId);
       if (old === hold) continue;
       if (!old) {
-        await insertEntities(manager, CreditHoldRecord, [{
+        await scope.sendWrite(insertStatement(manager, CreditHoldRecord, [{
           id: hold.holdId,
           orderId: hold.orderId,
           creditAccountId: after.accountId,
@@ -160,31 +155,26 @@ export class CreditAccountRepository {
           periodCount: hold.periodCount,
           capturedAmount: hold.captured,
           releasedAmount: hold.released,
-        }]);
+        }]));
         continue;
       }
       // The hold's end is stamped when its release reason changes (the row holds what `load` read).
-      await manager.query(
-        `UPDATE credit_hold SET captured_amount = $2, released_amount = $3, status = $4,
-           released_at = CASE WHEN release_reason IS DISTINCT FROM $6 THEN $5 ELSE released_at END, release_reason = $6
-         WHERE id = $1`,
-        [hold.holdId, hold.captured, hold.released, hold.status, at, hold.releaseReason ?? null],
-      );
+      await scope.sendWrite({ sql: UPDATE_HOLD, values: [hold.holdId, hold.captured, hold.released, hold.status, at, hold.releaseReason ?? null] });
     }
 
     const known = new Set(before.loans.map((loan) => loan.loanId));
     const changed = changedLoansOf(before, after);
     for (const loan of changed.filter((candidate) => !known.has(candidate.loanId))) {
       const hold = after.holds.find((candidate) => candidate.orderId === loan.orderId) as AccountHold;
-      await this.insertLoan(manager, after.accountId, hold.holdId, loan, isLoanSettled(loan), at);
+      await this.insertLoan(scope, after.accountId, hold.holdId, loan, isLoanSettled(loan), at);
     }
-    await this.saveLoans(manager, changed.filter((loan) => known.has(loan.loanId)), isLoanSettled, at);
+    await this.saveLoans(scope, changed.filter((loan) => known.has(loan.loanId)), isLoanSettled, at);
 
     for (const issued of change.statements) {
-      await this.insertStatement(manager, { id: issued.statementId, accountId: after.accountId, statement: issued.statement, issuedAt: at });
-      if (issued.creditIds.length) await this.attachStatementCredits(manager, issued.creditIds, issued.statementId);
+      await this.insertStatement(scope, { id: issued.statementId, accountId: after.accountId, statement: issued.statement, issuedAt: at });
+      if (issued.creditIds.length) await this.attachStatementCredits(scope, issued.creditIds, issued.statementId);
     }
-    await this.addStatementCredits(manager, after.accountId, change.newCredits);
+    await this.addStatementCredits(scope, after.accountId, change.newCredits);
     this.post(scope, change.postings, at);
   }
 

@@ -1,7 +1,7 @@
 import { decidePause, decidePauseRelease, decideTransition, ORDER_PROCESS, OrderEffect, OrderFacts, OrderStatus, OrderTrigger, PauseRelease, PauseReason, releaseData, SHIPPING_PROMISE_MS } from '@orderline/order/domain';
 import { OrderPaused, OrderResumed, OrderStatusChanged } from '@orderline/shared/contracts';
 import { DomainError } from '@orderline/shared/service-kit';
-import { updateLockedEntity } from '@orderline/shared/persistence';
+import { lockedEntityUpdate } from '@orderline/shared/persistence';
 import { applyTransition, outgoing, OutgoingEvent, TransactionScope } from '@orderline/shared/messaging';
 import { Decision, Transition } from '@orderline/shared/process';
 import { returnCoupon, returnStock } from '../infra/catalog-store';
@@ -111,8 +111,9 @@ async function moveOrder(
   // domain.md §1.8: the shipping promise runs from the moment the order could first ship.
   if (transition.to === 'WAITING_OUTBOUND' && !order.promisedShipBy) order.promisedShipBy = new Date(at.getTime() + SHIPPING_PROMISE_MS);
   await applyTransition(scope, order, transition, {
-    // The order was loaded locked (lockOrder): no SELECT-and-diff of `save` needed.
-    save: (moved) => updateLockedEntity(scope.manager, OrderRecord, moved),
+    // The order was loaded locked (lockOrder): no SELECT-and-diff of `save` needed, and nothing
+    // to wait for: the UPDATE travels with the transaction's next statement.
+    save: (moved) => scope.sendWrite(lockedEntityUpdate(scope.manager, OrderRecord, moved, at)),
     history: async (move) => void appendHistory(scope, order, move.from, move.to, reason, actor, at),
     event: (move) => outgoing(OrderStatusChanged, statusChange(order, move.from, move.to, reason, actor, at)),
     effects,

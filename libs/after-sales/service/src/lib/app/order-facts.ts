@@ -51,11 +51,11 @@ export class OrderFactsProjection {
   async placed(event: EventEnvelope<OrderPlacedPayload>, scope: TransactionScope): Promise<void> {
     const p = event.payload;
     const lines = p.lines.map((l) => ({ lineId: l.lineId, skuId: l.skuId, title: l.title, unitPrice: l.unitPrice, quantity: l.quantity, lineTotal: l.lineTotal }));
-    await insertPlacedOrder(scope.manager, { orderId: p.orderId, merchantId: p.merchantId, buyerId: p.buyerId, paymentMethod: p.paymentMethod, creditPlan: p.credit?.plan ?? null, payable: p.payable, freight: p.freight, lines }, this.clock.now());
+    await insertPlacedOrder(scope, { orderId: p.orderId, merchantId: p.merchantId, buyerId: p.buyerId, paymentMethod: p.paymentMethod, creditPlan: p.credit?.plan ?? null, payable: p.payable, freight: p.freight, lines }, this.clock.now());
   }
 
   async paid(event: EventEnvelope<OrderPaidPayload>, scope: TransactionScope): Promise<void> {
-    await recordOrderPaid(scope.manager, event.payload.orderId, event.payload.amount, this.clock.now());
+    await recordOrderPaid(scope, event.payload.orderId, event.payload.amount, this.clock.now());
   }
 
   async shipped(event: EventEnvelope<OrderShippedPayload>, scope: TransactionScope): Promise<void> {

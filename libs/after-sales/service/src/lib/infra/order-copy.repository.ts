@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { OrderPaymentFacts } from '@orderline/after-sales/domain';
 import type { OrderLineSnapshot } from '@orderline/shared/contracts';
+import type { TransactionScope } from '@orderline/shared/messaging';
 import { prepared } from '@orderline/shared/persistence';
 import { PaymentMethod } from '@orderline/shared/platform-rules';
 
@@ -59,17 +60,21 @@ export interface PlacedOrder {
   lines: OrderLineFact[];
 }
 
-/** `OrderPlaced`: the copy starts PLACED; a redelivery changes nothing. */
-export async function insertPlacedOrder(manager: EntityManager, order: PlacedOrder, at: Date): Promise<void> {
-  await manager.query(
-    prepared(`INSERT INTO as_order (order_id, merchant_id, buyer_id, payment_method, credit_plan, status, payable, freight, lines, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'PLACED', $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING`),
-    [order.orderId, order.merchantId, order.buyerId, order.paymentMethod, order.creditPlan, order.payable, order.freight, JSON.stringify(order.lines), at],
-  );
+/**
+ * `OrderPlaced`: the copy starts PLACED; a redelivery changes nothing. This and `recordOrderPaid`
+ * go without waiting for their answers (`sendWrite`): a batch of events writes its copies in one
+ * round trip at its commit (issue 19).
+ */
+export async function insertPlacedOrder(scope: TransactionScope, order: PlacedOrder, at: Date): Promise<void> {
+  await scope.sendWrite({
+    sql: `INSERT INTO as_order (order_id, merchant_id, buyer_id, payment_method, credit_plan, status, payable, freight, lines, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'PLACED', $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING`,
+    values: [order.orderId, order.merchantId, order.buyerId, order.paymentMethod, order.creditPlan, order.payable, order.freight, JSON.stringify(order.lines), at],
+  });
 }
 
-export async function recordOrderPaid(manager: EntityManager, orderId: string, amount: number, at: Date): Promise<void> {
-  await manager.query(prepared(`UPDATE as_order SET paid = $2, status = CASE WHEN status = 'PLACED' THEN 'PAID' ELSE status END, updated_at = $3 WHERE order_id = $1`), [orderId, amount, at]);
+export async function recordOrderPaid(scope: TransactionScope, orderId: string, amount: number, at: Date): Promise<void> {
+  await scope.sendWrite({ sql: `UPDATE as_order SET paid = $2, status = CASE WHEN status = 'PLACED' THEN 'PAID' ELSE status END, updated_at = $3 WHERE order_id = $1`, values: [orderId, amount, at] });
 }
 
 export async function recordOrderShipped(

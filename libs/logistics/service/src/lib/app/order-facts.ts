@@ -70,7 +70,7 @@ export class OrderFacts {
   async placed(event: EventEnvelope<OrderPlacedPayload>, scope: TransactionScope): Promise<void> {
     const p = event.payload;
     await upsertPlacedOrder(
-      scope.manager,
+      scope,
       {
         orderId: p.orderId,
         merchantId: p.merchantId,
@@ -110,7 +110,7 @@ export class OrderFacts {
   }
 
   private async set(scope: TransactionScope, orderId: string, column: OrderFactColumn, value: unknown): Promise<void> {
-    await setOrderFact(scope.manager, orderId, column, value, this.clock.now());
+    await setOrderFact(scope, orderId, column, value, this.clock.now());
   }
 
   async dispatchRejected(event: EventEnvelope<DispatchRejectedPayload>, scope: TransactionScope): Promise<void> {

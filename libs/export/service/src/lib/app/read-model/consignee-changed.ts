@@ -8,5 +8,5 @@ export const consigneeChanged = (personalDataSecret: readonly string[]) =>
   onEvent(ConsigneeChanged, async (event, scope) => {
     const consignee = event.payload.consigneeSealed ? openPersonalData<EventConsignee>(event.payload.consigneeSealed, personalDataSecret) : undefined;
     if (!consignee) return;
-    await new ExportReadModel(scope.manager).setConsignee(event.payload.orderId, readModelConsignee(consignee), event.occurredAt);
+    await new ExportReadModel(scope).setConsignee(event.payload.orderId, readModelConsignee(consignee), event.occurredAt);
   });

@@ -10,7 +10,7 @@ export const locSignupSubmitted = (personalDataSecret: readonly string[]) =>
   onEvent(LocSignupSubmitted, async (event, scope) => {
     const p = event.payload;
     const form = openPersonalData<EventSignupForm>(p.formSealed, personalDataSecret);
-    await new ExportReadModel(scope.manager).insertLocSignup({
+    await new ExportReadModel(scope).insertLocSignup({
       orderId: p.orderId,
       merchantId: p.merchantId,
       kind: p.kind,

@@ -17,7 +17,7 @@ export const orderPlaced = (personalDataSecret: readonly string[]) =>
   onEvent(OrderPlaced, async (event, scope) => {
     const p = event.payload;
     const consignee = p.consigneeSealed ? openPersonalData<EventConsignee>(p.consigneeSealed, personalDataSecret) : undefined;
-    const readModel = new ExportReadModel(scope.manager);
+    const readModel = new ExportReadModel(scope);
     await readModel.insertOrder(
       {
         orderId: p.orderId,

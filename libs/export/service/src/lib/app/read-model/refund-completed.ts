@@ -8,6 +8,6 @@ import { ExportReadModel } from '../../infra/read-model.repository';
  */
 export const refundCompleted = onEvent(RefundCompleted, async (event, scope) => {
   const p = event.payload;
-  const readModel = new ExportReadModel(scope.manager);
+  const readModel = new ExportReadModel(scope);
   await readModel.addRefund({ refundId: p.refundId, orderId: p.orderId, amount: p.amount, afterSalesId: p.afterSalesId ?? null, lines: p.lines, completedAt: event.occurredAt });
 }, { lockKey: (event) => `export-order:${event.payload.orderId}` });

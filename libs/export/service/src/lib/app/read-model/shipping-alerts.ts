@@ -11,7 +11,7 @@ const alert = (definition: EventDefinition<ShippingDeadlinePayload>, kind: 'WARN
   onEvent(definition, async (event, scope) => {
     const p = event.payload;
     const detail = p.reportedShipBy ? `late shipping reported in advance: ships by ${p.reportedShipBy}` : null;
-    await new ExportReadModel(scope.manager).insertShippingAlert({ alertId: `${p.orderId}:${kind}`, orderId: p.orderId, merchantId: p.merchantId, kind, shipBy: p.promisedShipBy, raisedAt: event.occurredAt, detail });
+    await new ExportReadModel(scope).insertShippingAlert({ alertId: `${p.orderId}:${kind}`, orderId: p.orderId, merchantId: p.merchantId, kind, shipBy: p.promisedShipBy, raisedAt: event.occurredAt, detail });
   });
 
 export const shippingWarningRaised = alert(ShippingWarningRaised, 'WARNING');

@@ -114,8 +114,9 @@ export class TransactionScope {
    * refuses every later statement of the transaction and answers the COMMIT with a ROLLBACK;
    * the unit of work then throws this write's own error, not a later refusal, so retries and
    * problem answers see the real cause (a deadlock, a constraint). Not for a write whose
-   * failure or row count the caller acts on. Without pipelining (the embedded PGlite,
-   * `DATABASE_PIPELINING=off`) it is sent and awaited like any statement.
+   * failure or row count the caller acts on. Its text is prepared (`prepared`): a write by key
+   * or an insert, whose plan does not depend on its values. Without pipelining (the embedded
+   * PGlite, `DATABASE_PIPELINING=off`) it is sent and awaited like any statement.
    */
   async sendWrite(statement: SqlStatement): Promise<void> {
     const runner = this.manager.queryRunner as (QueryRunner & { databaseConnection: DriverConnection }) | undefined;

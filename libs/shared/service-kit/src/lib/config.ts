@@ -71,9 +71,10 @@ export class BaseServiceConfig {
    * `on`: a transaction's BEGIN is sent with its first statement and the last write of a unit of
    * work with its COMMIT (node-postgres's pipeline mode), each pair in one write: two round trips
    * fewer per transaction; a write whose answer nothing needs (`TransactionScope.sendWrite`: an
-   * order's move, a credit account's update) leaves with the statement after it. On by default since the pairs share a write (tools/bench/README.md,
-   * "Pipelined transactions, each pair in one write"); `off` sends each statement after the
-   * previous answer, as before. Never with the embedded PGlite.
+   * order's move, a credit account's update) leaves with the statement after it. On by default
+   * since the pairs share a write (tools/bench/README.md, "Pipelined transactions, each pair in
+   * one write"); `off` sends each statement after the previous answer, as before. Never with the
+   * embedded PGlite.
    */
   @IsOptional() @IsIn(['on', 'off']) DATABASE_PIPELINING: 'on' | 'off' = 'on';
   /** Requests one process serves at once; more are shed with 503 + Retry-After before they queue on the database. */

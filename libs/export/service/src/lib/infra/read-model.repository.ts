@@ -111,17 +111,17 @@ export class ExportReadModel {
     // a redelivered OrderPlaced inserts nothing and finds its lines already counted.
     if (!inserted[0]?.refunded_first) return;
     await this.write(
-      prepared(`UPDATE export_order_line l SET refunded_quantity = r.quantity
+      `UPDATE export_order_line l SET refunded_quantity = r.quantity
        FROM (SELECT (line->>'lineId')::uuid AS line_id, sum((line->>'quantity')::int) AS quantity
              FROM export_refund, jsonb_array_elements(lines) AS line WHERE order_id = $1 GROUP BY 1) r
-       WHERE l.line_id = r.line_id`),
+       WHERE l.line_id = r.line_id`,
       [order.orderId],
     );
   }
 
   async setConsignee(orderId: string, consignee: ReadModelConsignee, at: At): Promise<void> {
     await this.write(
-      prepared(`UPDATE export_order SET consignee_name = $2, consignee_phone = $3, province = $4, city = $5, county = $6, town = $7, address_detail = $8, updated_at = GREATEST(updated_at, $9::timestamptz) WHERE order_id = $1`),
+      `UPDATE export_order SET consignee_name = $2, consignee_phone = $3, province = $4, city = $5, county = $6, town = $7, address_detail = $8, updated_at = GREATEST(updated_at, $9::timestamptz) WHERE order_id = $1`,
       [orderId, consignee.name, consignee.phone, consignee.province, consignee.city, consignee.county, consignee.town, consignee.detail, at],
     );
   }
@@ -161,28 +161,28 @@ export class ExportReadModel {
       [refund.refundId, refund.orderId, refund.amount, refund.afterSalesId, JSON.stringify(refund.lines), refund.completedAt],
     );
     if (inserted.length === 0) return false;
-    await this.write(prepared(`UPDATE export_order SET refunded_amount = refunded_amount + $2, updated_at = GREATEST(updated_at, $3::timestamptz) WHERE order_id = $1`), [refund.orderId, refund.amount, refund.completedAt]);
+    await this.write(`UPDATE export_order SET refunded_amount = refunded_amount + $2, updated_at = GREATEST(updated_at, $3::timestamptz) WHERE order_id = $1`, [refund.orderId, refund.amount, refund.completedAt]);
     for (const line of refund.lines) {
-      await this.write(prepared(`UPDATE export_order_line SET refunded_quantity = refunded_quantity + $2 WHERE line_id = $1`), [line.lineId, line.quantity]);
+      await this.write(`UPDATE export_order_line SET refunded_quantity = refunded_quantity + $2 WHERE line_id = $1`, [line.lineId, line.quantity]);
     }
     return true;
   }
 
   async upsertShipment(shipment: { shipmentId: string; orderId: string; carrier: string; waybillNo: string; dispatchedAt: At }): Promise<void> {
     await this.write(
-      prepared(`INSERT INTO export_shipment (shipment_id, order_id, carrier, waybill_no, dispatched_at, tracking_status, tracking_at) VALUES ($1, $2, $3, $4, $5, 'DISPATCHED', $5)
-     ON CONFLICT (shipment_id) DO UPDATE SET carrier = EXCLUDED.carrier, waybill_no = EXCLUDED.waybill_no`),
+      `INSERT INTO export_shipment (shipment_id, order_id, carrier, waybill_no, dispatched_at, tracking_status, tracking_at) VALUES ($1, $2, $3, $4, $5, 'DISPATCHED', $5)
+     ON CONFLICT (shipment_id) DO UPDATE SET carrier = EXCLUDED.carrier, waybill_no = EXCLUDED.waybill_no`,
       [shipment.shipmentId, shipment.orderId, shipment.carrier, shipment.waybillNo, shipment.dispatchedAt],
     );
   }
 
   async markShipmentDelivered(shipmentId: string, at: At): Promise<void> {
-    await this.write(prepared(`UPDATE export_shipment SET delivered_at = $2, tracking_status = 'DELIVERED', tracking_at = $2 WHERE shipment_id = $1`), [shipmentId, at]);
+    await this.write(`UPDATE export_shipment SET delivered_at = $2, tracking_status = 'DELIVERED', tracking_at = $2 WHERE shipment_id = $1`, [shipmentId, at]);
   }
 
   async insertShippingAlert(alert: { alertId: string; orderId: string; merchantId: string; kind: 'WARNING' | 'TIMEOUT'; shipBy: string; raisedAt: At; detail: string | null }): Promise<void> {
     await this.write(
-      prepared(`INSERT INTO export_shipping_alert (alert_id, order_id, merchant_id, kind, ship_by, raised_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (alert_id) DO NOTHING`),
+      `INSERT INTO export_shipping_alert (alert_id, order_id, merchant_id, kind, ship_by, raised_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (alert_id) DO NOTHING`,
       [alert.alertId, alert.orderId, alert.merchantId, alert.kind, alert.shipBy, alert.raisedAt, alert.detail],
     );
   }
@@ -190,7 +190,7 @@ export class ExportReadModel {
   /** One compensation (赔付) by its id: a redelivered event changes nothing. */
   async insertCompensation(compensation: { compensationId: string; orderId: string; merchantId: string; kind: string; amount: number; reason: string; grantedBy: string; grantedAt: At }): Promise<void> {
     await this.write(
-      prepared(`INSERT INTO export_compensation (compensation_id, order_id, merchant_id, kind, amount, reason, status, granted_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'GRANTED', $7, $8) ON CONFLICT (compensation_id) DO NOTHING`),
+      `INSERT INTO export_compensation (compensation_id, order_id, merchant_id, kind, amount, reason, status, granted_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'GRANTED', $7, $8) ON CONFLICT (compensation_id) DO NOTHING`,
       [compensation.compensationId, compensation.orderId, compensation.merchantId, compensation.kind, compensation.amount, compensation.reason, compensation.grantedBy, compensation.grantedAt],
     );
   }
@@ -198,8 +198,8 @@ export class ExportReadModel {
   /** One LOC sign-up per order (its id is the order's): a redelivered event changes nothing. */
   async insertLocSignup(signup: { orderId: string; merchantId: string; kind: string; skuId: string; title: string; name: string | null; phone: string | null; idType: string | null; idNumber: string | null; classDate: string; signedUpAt: At }): Promise<void> {
     await this.write(
-      prepared(`INSERT INTO export_loc_signup (signup_id, merchant_id, activity_id, order_id, name, phone, signed_up_at, kind, title, id_type, id_number, class_date)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (signup_id) DO NOTHING`),
+      `INSERT INTO export_loc_signup (signup_id, merchant_id, activity_id, order_id, name, phone, signed_up_at, kind, title, id_type, id_number, class_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (signup_id) DO NOTHING`,
       // The order id twice: the sign-up id column is text, the order id column uuid.
       [signup.orderId, signup.merchantId, signup.skuId, signup.orderId, signup.name, signup.phone, signup.signedUpAt, signup.kind, signup.title, signup.idType, signup.idNumber, signup.classDate],
     );
@@ -207,6 +207,6 @@ export class ExportReadModel {
 
   /** Events of one order on the orders topic arrive in order (one partition per key), so each sets its columns. */
   private async setColumns(orderId: string, assignments: string, values: unknown[]): Promise<void> {
-    await this.write(prepared(`UPDATE export_order SET ${assignments} WHERE order_id = $1`), [orderId, ...values]);
+    await this.write(`UPDATE export_order SET ${assignments} WHERE order_id = $1`, [orderId, ...values]);
   }
 }

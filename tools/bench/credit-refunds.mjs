@@ -28,7 +28,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { createGatewayRequester, pooled, putCatalog, summarize, sleep, waitFor: waitForPart } = require('./lib/common.cjs');
+const { createGatewayRequester, pooled, putCatalog, summarize, sleep, untilNextArrival, waitFor: waitForPart } = require('./lib/common.cjs');
 const { cpuSnapshot, cpuDelta } = require('./lib/cpu.cjs');
 
 const waitFor = (what, timeoutMs, check, intervalMs = 50) => waitForPart('(d)', what, timeoutMs, check, intervalMs);
@@ -329,7 +329,7 @@ export async function runCreditRefunds(options) {
           fired = due;
           records.push(...batch);
           await send(batch); // what fell due during this send goes in the next one
-        } else await sleep(1);
+        } else await sleep(untilNextArrival({ startedAt, arrivals: fired, ratePerSecond: rate, endAt, at: now() }));
       }
       await settle(records, 'the paced refunds to be applied');
       return { ...figures(records), targetRate: rate, sends: records.length ? new Set(records.map((r) => r.publishAt)).size : 0, records };

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
-const { createGatewayRequester, putCatalog, summarize, sleep } = require('./lib/common.cjs');
+const { createGatewayRequester, putCatalog, summarize, sleep, untilNextArrival } = require('./lib/common.cjs');
 const { measureCpu } = require('./lib/cpu.cjs');
 
 const { request, close: closeRequester } = createGatewayRequester({ maxSockets: 512 });
@@ -271,7 +271,7 @@ export async function runGatewayOrders(options) {
         });
         inFlight.add(promise);
       }
-      await sleep(1);
+      await sleep(untilNextArrival({ startedAt, arrivals: fired, ratePerSecond, endAt, at: now() }));
     }
     await Promise.all(inFlight);
     return { records, startedAt, endedAt: now(), skipped, scheduled: fired };

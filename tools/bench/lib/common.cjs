@@ -62,6 +62,17 @@ function databaseUrl(serverUrl, name) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * An open loop's wait for its next arrival: at a fixed rate, arrival n (counted from 1) falls
+ * due `n / rate` seconds after the start. The loop sleeps until then (at least 1 ms, at most
+ * until `endAt`) instead of waking every millisecond to look: a 1 ms loop costs ~40 ms of CPU a
+ * second on the 2-core machine the stack shares, ~1 ms per order at half load (2026-12-06).
+ */
+function untilNextArrival({ startedAt, arrivals, ratePerSecond, endAt, at }) {
+  const due = startedAt + ((arrivals + 1) * 1000) / ratePerSecond;
+  return Math.max(1, Math.ceil(Math.min(due, endAt) - at));
+}
+
 /** Child → parent result line (children also use IPC when forked). */
 function emitResult(result) {
   if (process.send) process.send({ type: 'result', result });
@@ -173,4 +184,4 @@ async function consumerLag(admin, groupPrefix) {
   return lag;
 }
 
-module.exports = { consumerLag, envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, emitResult, createGatewayRequester, pooled, waitFor, putCatalog };
+module.exports = { consumerLag, envNumber, percentile, summarize, orderPlacedPayload, databaseUrl, sleep, untilNextArrival, emitResult, createGatewayRequester, pooled, waitFor, putCatalog };

@@ -79,13 +79,19 @@ function emitResult(result) {
   else process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
 }
 
+/** The load clients give up on a request that has sent nothing for this long. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * A keep-alive JSON client of the gateway's REST API for the load parts (c) and (d):
  * request(baseUrl, method, path, body?, token?) → { status, body, text }.
  */
 function createGatewayRequester({ maxSockets = 64 } = {}) {
   const http = require('node:http');
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  // With a `timeout`, Node's agent retires an idle connection a second before the gateway's
+  // announced Keep-Alive timeout; without one, a POST could go out on a connection the gateway
+  // was closing just then and fail with ECONNRESET (seen once in (c)'s half load, 2026-12-06).
+  const agent = new http.Agent({ keepAlive: true, maxSockets, timeout: REQUEST_TIMEOUT_MS });
   const request = (baseUrl, method, urlPath, body, token) => {
     const url = new URL('/api/v1' + urlPath, baseUrl);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -96,7 +102,7 @@ function createGatewayRequester({ maxSockets = 64 } = {}) {
     }
     if (token) headers.authorization = `Bearer ${token}`;
     return new Promise((resolve, reject) => {
-      const req = http.request(url, { method, headers, agent, timeout: 30_000 }, (res) => {
+      const req = http.request(url, { method, headers, agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
         res.on('end', () => {

@@ -112,6 +112,18 @@ describe('gateway service client under back-pressure', () => {
     expect(requests).toBe(2);
   });
 
+  it("retires an idle connection before the service's Keep-Alive timeout closes it", async () => {
+    // Node's own default, which the services keep; the answer announces it (`Keep-Alive: timeout=5`).
+    server.keepAliveTimeout = 5_000;
+    script('ok');
+    await client.call('order', 'GET', '/orders/o1', null);
+    const agent = (client as unknown as { agent: { freeSockets: Record<string, Array<{ timeout?: number }>> } }).agent;
+    const idle = Object.values(agent.freeSockets).flat();
+    expect(idle.length).toBeGreaterThan(0);
+    // A second before the service's close (Node's agent takes a second off the announced timeout).
+    for (const socket of idle) expect(socket.timeout).toBe(4_000);
+  });
+
   it('sends the body with its length and the caller\'s identity, and reuses the connection', async () => {
     script('ok');
     const seen: Array<{ length?: string; principal?: string; socket: unknown }> = [];

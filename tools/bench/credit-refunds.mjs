@@ -28,7 +28,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { createGatewayRequester, pooled, putCatalog, summarize, sleep, untilNextArrival, waitFor: waitForPart } = require('./lib/common.cjs');
+const { createGatewayRequester, pooled, putCatalog, summarize, sleep, arrivalSchedule, waitFor: waitForPart } = require('./lib/common.cjs');
 const { cpuSnapshot, cpuDelta } = require('./lib/cpu.cjs');
 
 const waitFor = (what, timeoutMs, check, intervalMs = 50) => waitForPart('(d)', what, timeoutMs, check, intervalMs);
@@ -321,15 +321,16 @@ export async function runCreditRefunds(options) {
       const records = [];
       const startedAt = now();
       const endAt = startedAt + options.seconds * 1000;
+      const arrivals = arrivalSchedule({ startedAt, ratePerSecond: rate, endAt });
       let fired = 0;
       while (now() < endAt) {
-        const due = Math.floor(((now() - startedAt) / 1000) * rate);
+        const due = arrivals.dueBy(now());
         if (due > fired) {
           const batch = Array.from({ length: due - fired }, () => refundOf('p'));
           fired = due;
           records.push(...batch);
           await send(batch); // what fell due during this send goes in the next one
-        } else await sleep(untilNextArrival({ startedAt, arrivals: fired, ratePerSecond: rate, endAt, at: now() }));
+        } else await sleep(arrivals.untilNext(fired, now()));
       }
       await settle(records, 'the paced refunds to be applied');
       return { ...figures(records), targetRate: rate, sends: records.length ? new Set(records.map((r) => r.publishAt)).size : 0, records };

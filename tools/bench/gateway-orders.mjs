@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
-const { createGatewayRequester, putCatalog, summarize, sleep, untilNextArrival } = require('./lib/common.cjs');
+const { createGatewayRequester, putCatalog, summarize, sleep, arrivalSchedule } = require('./lib/common.cjs');
 const { measureCpu } = require('./lib/cpu.cjs');
 
 const { request, close: closeRequester } = createGatewayRequester({ maxSockets: 512 });
@@ -257,8 +257,9 @@ export async function runGatewayOrders(options) {
     let skipped = 0;
     const startedAt = now();
     const endAt = startedAt + durationMs;
+    const arrivals = arrivalSchedule({ startedAt, ratePerSecond, endAt });
     while (now() < endAt) {
-      const due = Math.floor(((now() - startedAt) / 1000) * ratePerSecond);
+      const due = arrivals.dueBy(now());
       while (fired < due) {
         fired += 1;
         if (inFlight.size >= maxOutstanding) {
@@ -271,7 +272,7 @@ export async function runGatewayOrders(options) {
         });
         inFlight.add(promise);
       }
-      await sleep(untilNextArrival({ startedAt, arrivals: fired, ratePerSecond, endAt, at: now() }));
+      await sleep(arrivals.untilNext(fired, now()));
     }
     await Promise.all(inFlight);
     return { records, startedAt, endedAt: now(), skipped, scheduled: fired };

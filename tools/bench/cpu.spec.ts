@@ -1,12 +1,13 @@
 // The pure part of the bench's CPU-per-unit figures (tools/bench/lib/cpu.cjs): parsing
 // /proc/<pid>/stat, naming processes, deltas between snapshots and the per-unit arithmetic.
-const { parseProcStat, processKey, cpuDelta, perUnitMs, formatPerUnit, formatKernelShare } = require('./lib/cpu.cjs') as {
+const { parseProcStat, offMainThreadSeconds, processKey, cpuDelta, perUnitMs, formatPerUnit, formatShare } = require('./lib/cpu.cjs') as {
   parseProcStat: (text: string) => { pid: number; comm: string; ppid: number; cpuSeconds: number; kernelSeconds: number } | null;
   processKey: (stat: { pid: number; comm: string; ppid: number }, cmdline: string, benchPid: number) => string | null;
   cpuDelta: (before: Record<string, number>, after: Record<string, number>) => Record<string, number>;
   perUnitMs: (delta: Record<string, number>, units: number) => Record<string, number> | null;
   formatPerUnit: (perUnit: Record<string, number> | null, options?: { digits?: number; unit?: string }) => string;
-  formatKernelShare: (kernelSeconds: Record<string, number>, cpuSeconds: Record<string, number>) => string;
+  formatShare: (partSeconds: Record<string, number>, cpuSeconds: Record<string, number>) => string;
+  offMainThreadSeconds: (pid: number, taskStatLines: string[]) => number;
 };
 
 // A real line's shape: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
@@ -53,9 +54,16 @@ describe('bench CPU per unit', () => {
     expect(formatPerUnit(null)).toBe('—');
   });
 
-  it("prints the kernel's share of each process's CPU, largest first, leaving out processes that used none", () => {
-    expect(formatKernelShare({ postgres: 0.46, gateway: 0.12, idle: 0 }, { postgres: 2, gateway: 2, idle: 0 })).toBe('postgres 23 % · gateway 6 %');
-    expect(formatKernelShare({}, { gateway: 1 })).toBe('gateway 0 %');
-    expect(formatKernelShare({}, {})).toBe('—');
+  it("prints a part of each process's CPU as its share, largest first, leaving out processes that used none or have no part", () => {
+    expect(formatShare({ postgres: 0.46, gateway: 0.12, idle: 0 }, { postgres: 2, gateway: 2, idle: 0 })).toBe('postgres 23 % · gateway 6 %');
+    expect(formatShare({ gateway: 0 }, { gateway: 1 })).toBe('gateway 0 %');
+    expect(formatShare({ gateway: 0.1 }, { gateway: 1, postgres: 3 })).toBe('gateway 10 %');
+    expect(formatShare({}, {})).toBe('—');
+  });
+
+  it("counts a process's CPU off its main thread from its threads' stat lines, leaving the main thread out", () => {
+    const threads = [statLine(700, 'node', 1, 900, 100), statLine(701, 'node', 1, 30, 5), statLine(705, 'node', 1, 12, 3)];
+    expect(offMainThreadSeconds(700, threads)).toBeCloseTo(0.5);
+    expect(offMainThreadSeconds(700, [statLine(700, 'node', 1, 900, 100)])).toBe(0);
   });
 });

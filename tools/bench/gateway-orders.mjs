@@ -298,13 +298,13 @@ export async function runGatewayOrders(options) {
     log(`(c) saturation: ${seconds}s closed loop, concurrency ${concurrency}`);
     // CPU is measured until the phase's orders are held (drain) and every consumer group has taken
     // the phase's events (caughtUp), so the asynchronous paths count in the phase that caused them.
-    const { result: sat, cpuSeconds: satCpu, kernelSeconds: satKernel } = await measureCpu(async () => {
+    const { result: sat, cpuSeconds: satCpu, kernelSeconds: satKernel, offMainSeconds: satOffMain } = await measureCpu(async () => {
       const phase = await closedLoop('saturation', seconds * 1000);
       await drain(phase.records);
       await caughtUp('saturation');
       return phase;
     });
-    const saturation = { ...phaseFigures(sat.records, sat.startedAt, sat.endedAt), cpuSeconds: satCpu, kernelSeconds: satKernel };
+    const saturation = { ...phaseFigures(sat.records, sat.startedAt, sat.endedAt), cpuSeconds: satCpu, kernelSeconds: satKernel, offMainSeconds: satOffMain };
     log(
       `(c) saturation: ${saturation.placedPerSecond.toFixed(1)} placed/s, held p50 ${saturation.placeToHeldMs.p50?.toFixed(0)} ms p99 ${saturation.placeToHeldMs.p99?.toFixed(0)} ms`,
     );

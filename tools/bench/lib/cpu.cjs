@@ -37,13 +37,43 @@ function processKey(stat, cmdline, benchPid) {
 }
 
 /**
+ * CPU seconds spent by a process's threads other than its main one, from the `/proc/<pid>/task/<tid>/stat`
+ * lines of all its threads. For Node these are V8's helpers (the optimizing compiler, concurrent and
+ * parallel GC) and libuv's pool: what a CPU profile of the main thread does not show. A thread that
+ * ended since the last reading takes its count with it.
+ */
+function offMainThreadSeconds(pid, taskStatLines) {
+  let seconds = 0;
+  for (const line of taskStatLines) {
+    const stat = parseProcStat(line);
+    if (stat && stat.pid !== pid) seconds += stat.cpuSeconds;
+  }
+  return seconds;
+}
+
+function taskStatLines(pid) {
+  const lines = [];
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      lines.push(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return lines;
+}
+
+/**
  * CPU seconds used so far by each stack service (children of this process), PostgreSQL, Kafka and
- * the bench itself: `cpu` is user + system time, `kernel` the system part alone (both keyed alike).
+ * the bench itself: `cpu` is user + system time, `kernel` the system part alone, `offMain` the part
+ * of the Node processes' CPU spent off their main thread (all keyed alike; `offMain` has the
+ * services and the bench only).
  */
 function procSnapshot(benchPid = process.pid) {
   const cpu = {};
   const kernel = {};
-  if (process.platform !== 'linux') return { cpu, kernel };
+  const offMain = {};
+  if (process.platform !== 'linux') return { cpu, kernel, offMain };
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -54,6 +84,7 @@ function procSnapshot(benchPid = process.pid) {
       if (!key) continue;
       cpu[key] = stat.cpuSeconds;
       kernel[key] = stat.kernelSeconds;
+      if (cmdline) offMain[key] = offMainThreadSeconds(stat.pid, taskStatLines(stat.pid));
     } catch {
       // the process ended meanwhile
     }
@@ -61,7 +92,8 @@ function procSnapshot(benchPid = process.pid) {
   const self = process.cpuUsage();
   cpu[BENCH_KEY] = (self.user + self.system) / 1e6;
   kernel[BENCH_KEY] = self.system / 1e6;
-  return { cpu, kernel };
+  if (process.platform === 'linux') offMain[BENCH_KEY] = offMainThreadSeconds(benchPid, taskStatLines(benchPid));
+  return { cpu, kernel, offMain };
 }
 
 /** User + system CPU seconds used so far by each process we count (see procSnapshot). */
@@ -107,25 +139,26 @@ function formatPerUnit(perUnit, { digits = 1, unit = 'ms' } = {}) {
 }
 
 /**
- * The kernel's part of each process's CPU ("postgres 23 % · gateway 6 % · …", largest first):
- * a process whose time goes to system calls (socket round trips, waking others) pays for them
- * here, whereas a CPU profile counts the wait after a write that woke another process as time
- * in the write.
+ * A part of each process's CPU as a share of it ("postgres 23 % · gateway 6 % · …", largest first),
+ * for the processes `partSeconds` has. The kernel's part: a process whose time goes to system calls
+ * (socket round trips, waking others) pays for them there, whereas a CPU profile counts the wait
+ * after a write that woke another process as time in the write. The part off the main thread: V8
+ * compiling and collecting beside the JavaScript.
  */
-function formatKernelShare(kernelSeconds, cpuSeconds) {
+function formatShare(partSeconds, cpuSeconds) {
   const shares = Object.entries(cpuSeconds)
-    .filter(([, used]) => used > 0)
-    .map(([name, used]) => [name, (kernelSeconds[name] ?? 0) / used])
+    .filter(([name, used]) => used > 0 && name in partSeconds)
+    .map(([name, used]) => [name, partSeconds[name] / used])
     .sort((a, b) => b[1] - a[1]);
   return shares.length ? shares.map(([name, share]) => `${name} ${Math.round(share * 100)} %`).join(' · ') : '—';
 }
 
-/** Runs fn and returns its result with `cpuSeconds` and `kernelSeconds` (cpuDelta over the call) attached. */
+/** Runs fn and returns its result with `cpuSeconds`, `kernelSeconds` and `offMainSeconds` (cpuDelta over the call) attached. */
 async function measureCpu(fn, benchPid = process.pid) {
   const before = procSnapshot(benchPid);
   const result = await fn();
   const after = procSnapshot(benchPid);
-  return { result, cpuSeconds: cpuDelta(before.cpu, after.cpu), kernelSeconds: cpuDelta(before.kernel, after.kernel) };
+  return { result, cpuSeconds: cpuDelta(before.cpu, after.cpu), kernelSeconds: cpuDelta(before.kernel, after.kernel), offMainSeconds: cpuDelta(before.offMain, after.offMain) };
 }
 
-module.exports = { CLK_TCK, BENCH_KEY, parseProcStat, processKey, cpuSnapshot, cpuDelta, perUnitMs, formatPerUnit, formatKernelShare, measureCpu };
+module.exports = { CLK_TCK, BENCH_KEY, parseProcStat, offMainThreadSeconds, processKey, cpuSnapshot, cpuDelta, perUnitMs, formatPerUnit, formatShare, measureCpu };

@@ -155,16 +155,12 @@ describe('broker killed and restarted while credit orders flow (real Kafka + Pos
     // Wait until both consumer groups have read to the end of every topic.
     const admin = kafka.admin();
     await admin.connect();
-    // Where each partition ends, and where it starts: a group that never committed on a partition
-    // (offset -1) has read it all when it holds nothing. credit.v1 is keyed by credit account, and
-    // the run's 10 buyers leave one of its 3 partitions empty in about one run of 20.
-    const ends = new Map<string, number>();
-    const starts = new Map<string, number>();
+    // Where each partition starts and ends: a group that never committed on a partition (offset -1)
+    // reads it from its start, so it has read it all when it holds nothing. credit.v1 is keyed by
+    // credit account, and the run's 10 buyers leave one of its 3 partitions empty in about one run of 20.
+    const bounds = new Map<string, { low: number; high: number }>();
     for (const topic of ALL_TOPICS) {
-      for (const partition of await admin.fetchTopicOffsets(names.topicPrefix + topic)) {
-        ends.set(`${topic}/${partition.partition}`, Number(partition.high));
-        starts.set(`${topic}/${partition.partition}`, Number(partition.low));
-      }
+      for (const partition of await admin.fetchTopicOffsets(names.topicPrefix + topic)) bounds.set(`${topic}/${partition.partition}`, { low: Number(partition.low), high: Number(partition.high) });
     }
     for (const [group, topics] of [['order-service', ['credit.v1']], ['credit-billing-service', ['orders.v1']]] as const) {
       // What is still behind, for the failure message: which partitions, and where the group is.
@@ -174,10 +170,13 @@ describe('broker killed and restarted while credit orders flow (real Kafka + Pos
           const offsets = await admin.fetchOffsets({ groupId: names.topicPrefix + group, topics: topics.map((t) => names.topicPrefix + t) });
           behind = offsets.flatMap((topic) =>
             topic.partitions
-              .map((p) => ({ at: `${topic.topic.slice(names.topicPrefix.length)}/${p.partition}`, committed: Number(p.offset) }))
-              .map(({ at, committed }) => ({ at, offset: committed < 0 ? (starts.get(at) ?? 0) : committed }))
-              .filter(({ at, offset }) => offset < (ends.get(at) ?? Number.POSITIVE_INFINITY))
-              .map(({ at, offset }) => `${at} at ${offset} of ${ends.get(at)}`),
+              .map((p) => {
+                const at = `${topic.topic.slice(names.topicPrefix.length)}/${p.partition}`;
+                const committed = Number(p.offset);
+                return { at, offset: committed < 0 ? (bounds.get(at)?.low ?? 0) : committed, end: bounds.get(at)?.high ?? Number.POSITIVE_INFINITY };
+              })
+              .filter(({ offset, end }) => offset < end)
+              .map(({ at, offset, end }) => `${at} at ${offset} of ${end}`),
           );
           return behind.length === 0;
         },
